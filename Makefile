@@ -1,0 +1,79 @@
+# mcast: IP multicast for Linux.  `make` builds, `make check` tests everything,
+# `make demo` runs the namespace lab demo.  Out-of-tree objects go to $(B).
+
+B	?= build
+CC	?= cc
+PREFIX	?= /usr/local
+CFLAGS	?= -O2 -g
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wno-unused-parameter
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -Iinclude $(CFLAGS) $(SAN)
+LDLIBS	 = -lm
+
+ifeq ($(SANITIZE),1)
+SAN	 = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+B	 = build-asan
+endif
+
+LIB_SRC	 = $(wildcard lib/*.c)
+TOOL_SRC = $(wildcard tools/*.c)
+UNIT_SRC = $(wildcard test/unit/test_*.c)
+BENCH_SRC = $(wildcard bench/*.c)
+
+LIB_OBJ	 = $(LIB_SRC:%.c=$(B)/%.o)
+TOOL_OBJ = $(TOOL_SRC:%.c=$(B)/%.o)
+UNIT_BIN = $(UNIT_SRC:test/unit/%.c=$(B)/test/%)
+BENCH_BIN = $(BENCH_SRC:bench/%.c=$(B)/bench/%)
+HDRS	 = $(wildcard include/mcast/*.h lib/*.h tools/*.h)
+
+all: $(B)/mcast $(B)/libmcast.a
+
+$(B)/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libmcast.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/mcast: $(TOOL_OBJ) $(B)/libmcast.a
+	$(CC) $(ALL_CFLAGS) -o $@ $(TOOL_OBJ) $(B)/libmcast.a $(LDLIBS)
+
+$(B)/test/%: test/unit/%.c $(B)/libmcast.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libmcast.a -lcmocka $(LDLIBS)
+
+$(B)/bench/%: bench/%.c $(B)/libmcast.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libmcast.a $(LDLIBS)
+
+unit: $(UNIT_BIN)
+bench-bin: $(BENCH_BIN)
+
+deps:
+	@bash scripts/deps.sh
+
+# Everything a user should trust; ends with one line "N passed, N failed".
+check: deps
+	@$(MAKE) --no-print-directory -s all unit bench-bin
+	@$(MAKE) --no-print-directory -s SANITIZE=1 all unit
+	@bash test/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory -s all
+	@bash scripts/demo.sh
+
+bench: all bench-bin
+	@bash bench/datapath.sh
+
+install: all
+	install -D -m 0755 $(B)/mcast $(DESTDIR)$(PREFIX)/bin/mcast
+	install -D -m 0644 $(B)/libmcast.a $(DESTDIR)$(PREFIX)/lib/libmcast.a
+	install -d $(DESTDIR)$(PREFIX)/include/mcast
+	install -m 0644 include/mcast/*.h $(DESTDIR)$(PREFIX)/include/mcast/
+	install -D -m 0644 man/mcast.1 $(DESTDIR)$(PREFIX)/share/man/man1/mcast.1
+
+clean:
+	rm -rf build build-asan
+
+.PHONY: all unit bench-bin deps check demo bench install clean

@@ -1,0 +1,59 @@
+/*
+ * Shared by the `mcast` subcommands: argument parsing that exits with one
+ * clear line and status 2 on bad input, JSON output helpers, time.
+ */
+#ifndef MCAST_TOOL_H
+#define MCAST_TOOL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <signal.h>
+#include <stdio.h>
+#include <mcast/mcast.h>
+
+#define EXIT_USAGE	2	/* bad command line */
+#define EXIT_LOSS	1	/* loss, timeout, nobody answered */
+
+/* Subcommands: argc/argv start at the subcommand name. */
+int	cmd_addr(int argc, char **argv);
+int	cmd_groups(int argc, char **argv);
+int	cmd_send(int argc, char **argv);
+int	cmd_recv(int argc, char **argv);
+int	cmd_join(int argc, char **argv);
+int	cmd_ping(int argc, char **argv);
+int	cmd_pong(int argc, char **argv);
+
+/* Print "mcast: <message>" and exit(EXIT_USAGE). */
+void	usage_error(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+/* Print "mcast: warning: <message>". */
+void	warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parsers: on bad input they print what was given and what was expected,
+ * then exit with EXIT_USAGE. */
+void	parse_group(const char *text, struct mc_ip *out);
+void	parse_group_endpoint(const char *text, struct mc_endpoint *out);
+void	parse_source(const char *text, const struct mc_ip *group,
+	    struct mc_ip *out);
+void	parse_iface(const char *text, struct mc_iface *out);
+int	parse_ttl(const char *text);
+/* "10", "1.5", "500ms", "2m": seconds as a double (> 0). */
+double	parse_duration(const char *text, const char *what);
+/* "100", "10k", "2M": a positive count. */
+uint64_t parse_count(const char *text, const char *what);
+
+/* Warnings a sender or receiver deserves before it starts. */
+void	warn_group_scope(const struct mc_ip *group, int ttl, bool ttl_given);
+
+/* JSON: a string with escapes, quoted. */
+void	json_string(FILE *f, const char *s);
+
+/* Clocks. */
+int64_t	now_monotonic_ns(void);
+int64_t	now_realtime_ns(void);
+
+/* Set by SIGINT/SIGTERM handlers installed with install_stop_signals(). */
+extern volatile sig_atomic_t stop_requested;
+void	install_stop_signals(void);
+
+#endif
