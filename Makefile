@@ -4,10 +4,11 @@
 B	?= build
 CC	?= cc
 PREFIX	?= /usr/local
+VERSION	 = 0.1.0
 CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wno-unused-parameter
-ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -Iinclude $(CFLAGS) $(SAN)
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -DMCAST_VERSION=\"$(VERSION)\" $(WARN) -Iinclude $(CFLAGS) $(SAN)
 LDLIBS	 = -lm
 
 ifeq ($(SANITIZE),1)

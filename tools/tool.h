@@ -43,7 +43,17 @@ double	parse_duration(const char *text, const char *what);
 uint64_t parse_count(const char *text, const char *what);
 
 /* Warnings a sender or receiver deserves before it starts. */
-void	warn_group_scope(const struct mc_ip *group, int ttl, bool ttl_given);
+void	warn_group_scope(const struct mc_ip *group, int ttl);
+/*
+ * Exit 2 when a source-specific join cannot work because the interface (or,
+ * with iface NULL, the host) is pinned to IGMPv1/v2 or MLDv1, which cannot
+ * carry sources.
+ */
+void	require_ssm_capable(const struct mc_iface *iface, sa_family_t family);
+/* The random 32-bit id a sender or pinger puts in its datagrams. */
+uint32_t random_u32(void);
+/* "239.1.2.3:5000" or "[ff05::1]:5000" of a sockaddr (buf >= 64). */
+const char *sockaddr_str(const struct sockaddr *sa, char *buf, size_t len);
 
 /* JSON: a string with escapes, quoted. */
 void	json_string(FILE *f, const char *s);

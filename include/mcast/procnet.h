@@ -2,7 +2,7 @@
  * Readers for the kernel's membership tables: /proc/net/igmp,
  * /proc/net/igmp6, /proc/net/mcfilter and /proc/net/mcfilter6.
  * Each parser takes the text of the file (so tests can feed fixtures);
- * mc_procnet_read() loads a file into a buffer.
+ * mc_procnet_read_file() loads a file into a buffer.
  */
 #ifndef MCAST_PROCNET_H
 #define MCAST_PROCNET_H
@@ -19,7 +19,7 @@ struct mc_membership {
 	struct mc_ip	group;
 	unsigned	users;		/* sockets/joins holding it */
 	bool		timer_running;	/* a report is pending */
-	unsigned long	timer_ticks;	/* jiffies until that report */
+	unsigned long	timer_ticks;	/* clock_t ticks (USER_HZ) until that report */
 	bool		reporter;	/* IPv4: this host sent the last report */
 	unsigned	querier_version;/* IPv4: V1/V2/V3 seen on the interface */
 	unsigned	iface_groups;	/* IPv4: the interface's group count */

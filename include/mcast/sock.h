@@ -30,12 +30,14 @@ int	mc_iface_check_multicast(const struct mc_iface *iface);
 
 /*
  * A UDP socket ready to receive GROUP:PORT: SO_REUSEADDR, bound to the group
- * and port (so it sees only that group), IP_MULTICAST_ALL / IPV6_MULTICAST_ALL
- * off (so it sees only what it joined), a receive buffer of rcvbuf bytes
- * (0 = leave the default), kernel receive timestamps on.  Returns the fd or
- * a negative code.  It does not join: call mc_join().
+ * and port (so it sees only that group; an IPv6 link-scope group is bound
+ * with ifindex as its zone, or to :: when ifindex is 0), IP_MULTICAST_ALL /
+ * IPV6_MULTICAST_ALL off (so it sees only what it joined), a receive buffer
+ * of rcvbuf bytes (0 = leave the default), kernel receive timestamps on.
+ * Returns the fd or a negative code.  It does not join: call mc_join().
  */
-int	mc_socket_rx(const struct mc_endpoint *group, int rcvbuf);
+int	mc_socket_rx(const struct mc_endpoint *group, unsigned ifindex,
+	    int rcvbuf);
 
 /* A UDP socket for sending to family's groups, bound to port (0 = any). */
 int	mc_socket_tx(sa_family_t family, uint16_t port, int sndbuf);

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# recv gets exactly what send sent; loss accounting is exact when nftables
+# drops known datagrams; the membership is gone once recv exits.
+. "$(dirname "$0")/lib.sh"
+require_lab
+lan_lab 3
+G=239.1.2.3
+
+# 1. Exactly N datagrams, two receivers, JSON summary.
+bg h2 "$MCAST" recv -i eth0 -c 500 -d 10 --json $G:5000 >"$TMP/r2.json"
+r2=$LAST_PID
+bg h3 "$MCAST" recv -i eth0 -c 500 -d 10 $G:5000 >"$TMP/r3.txt"
+r3=$LAST_PID
+wait_for 5 joined h2 $G && wait_for 5 joined h3 $G || not_ok "receivers joined"
+hex=$(printf '%02X%02X%02X%02X' 3 2 1 239)  # /proc/net/igmp prints the __be32 in host order
+check "/proc/net/igmp of h2 lists $G while recv runs" nsx h2 grep -q $hex /proc/net/igmp
+nsx h1 "$MCAST" send -i eth0 -t 1 -r 5000 -s 200 -c 500 $G:5000 2>"$TMP/s.txt"
+wait $r2; rc2=$?
+wait $r3; rc3=$?
+expect_eq "recv exits 0 when the count arrived (h2)" $rc2 0
+expect_eq "recv exits 0 when the count arrived (h3)" $rc3 0
+expect_eq "h2 received exactly 500" "$(json_field "$TMP/r2.json" received)" 500
+expect_eq "h2 lost none" "$(json_field "$TMP/r2.json" lost)" 0
+expect_eq "h2 duplicates none" "$(json_field "$TMP/r2.json" duplicates)" 0
+check "h2 stream comes from h1 (198.18.1.2)" grep -q '"sender":"198.18.1.2:[0-9]*"' "$TMP/r2.json"
+expect_eq "h2 bytes 500 x 200" "$(json_field "$TMP/r2.json" bytes)" 100000
+expect_eq "h2 sender announced 500" "$(json_field "$TMP/r2.json" sender_total)" 500
+check "h3 table shows 500 packets, 0 lost" grep -qE "^$G:5000 +198.18.1.2:[0-9]+ +500 +0 +0.00 " "$TMP/r3.txt"
+check "send reports 500 datagrams" grep -q "^sent 500 datagrams (100000 bytes)" "$TMP/s.txt"
+
+# 2. The membership is gone once recv has exited.
+check "h2 left $G after recv exited" wait_for 3 eval "! joined h2 $G"
+check "/proc/net/igmp of h2 no longer lists $G" eval "! nsx h2 grep -q $hex /proc/net/igmp"
+
+# 3. Exact loss: nftables drops every datagram whose count mod 10 is 5.
+nsx h2 nft -f - <<NFT
+table inet mcloss {
+	chain in {
+		type filter hook input priority 0;
+		udp dport 5001 numgen inc mod 10 == 5 counter drop
+	}
+}
+NFT
+bg h2 "$MCAST" recv -i eth0 -c 1000 -d 4 --json $G:5001 >"$TMP/loss.json"
+r=$LAST_PID
+wait_for 5 joined h2 $G || not_ok "receiver joined for the loss test"
+nsx h1 "$MCAST" send -i eth0 -r 10000 -c 1000 -q $G:5001
+wait $r; rc=$?
+expect_eq "recv exits 1 on loss" $rc 1
+expect_eq "received 900 of 1000" "$(json_field "$TMP/loss.json" received)" 900
+expect_eq "lost exactly 100" "$(json_field "$TMP/loss.json" lost)" 100
+expect_eq "loss percent 10" "$(json_field "$TMP/loss.json" loss_percent)" 10.000
+dropped=$(nsx h2 nft list table inet mcloss | grep -o 'packets [0-9]*' | cut -d' ' -f2)
+expect_eq "nftables dropped 100" "$dropped" 100
+
+# 4. mcast groups reads the live kernel table.
+bg h3 "$MCAST" join -i eth0 239.9.9.9 239.9.9.10
+wait_for 5 joined h3 239.9.9.10 || not_ok "join held"
+nsx h3 "$MCAST" groups --json >"$TMP/groups.json"
+check "groups --json lists 239.9.9.9 on eth0" grep -q '"group":"239.9.9.9"' "$TMP/groups.json"
+check "groups --json lists 239.9.9.10" grep -q '"group":"239.9.9.10"' "$TMP/groups.json"
+nsx h3 "$MCAST" groups -i eth0 >"$TMP/groups.txt"
+check "groups table lists 224.0.0.1 on eth0" grep -qE '^eth0 +224\.0\.0\.1 ' "$TMP/groups.txt"
+kill "$LAST_PID"; wait "$LAST_PID" 2>/dev/null
+check "join left its groups when interrupted" wait_for 3 eval "! joined h3 239.9.9.9"
+finish

@@ -1,0 +1,599 @@
+/*
+ * mcast ping / mcast pong.  pong joins GROUP:PORT and answers every probe by
+ * unicast to its sender; ping sends probes to the group and lists each
+ * responder with its RTT, like ping and omping.  ping --icmp sends ICMP echo
+ * requests to a group (224.0.0.1, ff02::1), as the HOWTO's section 2.4.1
+ * suggests, and lists who answered.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/icmp6.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <sys/socket.h>
+
+#include "tool.h"
+
+#define PING_MAX_PROBES		100000
+#define PING_MAX_RESPONDERS	256
+#define PING_PAYLOAD		64
+#define PONG_NAME_MAX		64
+
+struct ping_opts {
+	struct mc_endpoint	group;
+	struct mc_iface		iface;
+	bool			has_iface;
+	int			ttl;
+	uint64_t		count;		/* 0: until interrupted */
+	double			interval_s;
+	double			wait_s;		/* after the last probe */
+	bool			icmp;
+	bool			json;
+	bool			quiet;
+};
+
+struct responder {
+	struct mc_ip	addr;
+	char		name[PONG_NAME_MAX];	/* what pong said it is */
+	uint64_t	replies;
+	uint64_t	first_seq;
+	double		rtt_min, rtt_max, rtt_sum;	/* ms */
+};
+
+struct ping_state {
+	struct responder	resp[PING_MAX_RESPONDERS];
+	int			nresp;
+	int64_t			*sent_ns;	/* monotonic send time by seq */
+	uint64_t		sent;
+	uint32_t		id;
+};
+
+static void
+ping_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: mcast ping [-i IF] [-t TTL] [-c COUNT] [-I INTERVAL] [-w WAIT]\n"
+	    "                  [--json] GROUP:PORT\n"
+	    "       mcast ping --icmp [-i IF] [-t TTL] [-c COUNT] [-w WAIT] GROUP\n"
+	    "  -i IF        probe out of this interface\n"
+	    "  -t TTL       TTL / hop limit of the probes (default 1)\n"
+	    "  -c COUNT     send COUNT probes (default: until interrupted;\n"
+	    "               --icmp: 3)\n"
+	    "  -I INTERVAL  between probes (default 1s)\n"
+	    "  -w WAIT      wait for late replies after the last probe (default 1s)\n"
+	    "  --icmp       ICMP echo to the group instead of mcast pong probes\n"
+	    "  --json       the summary as JSON\n"
+	    "exit status: 0 when someone answered, 1 when nobody did\n");
+}
+
+static void
+ping_parse(int argc, char **argv, struct ping_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "icmp", no_argument, NULL, 'C' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->ttl = 1;
+	o->interval_s = 1;
+	o->wait_s = 1;
+	while ((c = getopt_long(argc, argv, "i:t:c:I:w:qh", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			parse_iface(optarg, &o->iface);
+			o->has_iface = true;
+			break;
+		case 't':
+			o->ttl = parse_ttl(optarg);
+			break;
+		case 'c':
+			o->count = parse_count(optarg, "count");
+			if (o->count > PING_MAX_PROBES)
+				usage_error("count '%s' is too large: expected "
+				    "at most %d probes", optarg,
+				    PING_MAX_PROBES);
+			break;
+		case 'I':
+			o->interval_s = parse_duration(optarg, "interval");
+			break;
+		case 'w':
+			o->wait_s = parse_duration(optarg, "wait");
+			break;
+		case 'C':
+			o->icmp = true;
+			break;
+		case 'J':
+			o->json = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			ping_usage(stdout);
+			exit(0);
+		default:
+			ping_usage(stderr);
+			exit(EXIT_USAGE);
+		}
+	}
+	if (argc - optind != 1) {
+		ping_usage(stderr);
+		usage_error("ping takes one %s, %d given",
+		    o->icmp ? "GROUP" : "GROUP:PORT", argc - optind);
+	}
+	if (o->icmp) {
+		parse_group(argv[optind], &o->group.ip);
+		if (o->count == 0)
+			o->count = 3;
+	} else {
+		parse_group_endpoint(argv[optind], &o->group);
+	}
+	if (o->count == 0)
+		o->count = PING_MAX_PROBES;
+}
+
+static struct responder *
+ping_responder(struct ping_state *s, const struct mc_ip *addr)
+{
+	int i;
+
+	for (i = 0; i < s->nresp; i++)
+		if (mc_ip_equal(&s->resp[i].addr, addr))
+			return &s->resp[i];
+	if (s->nresp == PING_MAX_RESPONDERS)
+		return NULL;
+	memset(&s->resp[s->nresp], 0, sizeof(s->resp[0]));
+	s->resp[s->nresp].addr = *addr;
+	return &s->resp[s->nresp++];
+}
+
+/* Record a reply; prints the per-reply line. */
+static void
+ping_record(const struct ping_opts *o, struct ping_state *s,
+    const struct mc_ip *from, uint64_t seq, const char *name)
+{
+	struct responder *r;
+	char buf[MC_IP_STRLEN];
+	double rtt;
+
+	if (seq >= s->sent)
+		return;
+	rtt = (double)(now_monotonic_ns() - s->sent_ns[seq]) / 1e6;
+	r = ping_responder(s, from);
+	if (r == NULL)
+		return;
+	if (r->replies == 0) {
+		r->first_seq = seq;
+		r->rtt_min = r->rtt_max = rtt;
+		if (name != NULL)
+			snprintf(r->name, sizeof(r->name), "%s", name);
+	}
+	if (rtt < r->rtt_min)
+		r->rtt_min = rtt;
+	if (rtt > r->rtt_max)
+		r->rtt_max = rtt;
+	r->rtt_sum += rtt;
+	r->replies++;
+	if (!o->quiet && !o->json) {
+		printf("reply from %s%s%s%s: seq=%llu time=%.3f ms\n",
+		    mc_ip_str(from, buf), r->name[0] ? " (" : "", r->name,
+		    r->name[0] ? ")" : "", (unsigned long long)seq, rtt);
+		fflush(stdout);
+	}
+}
+
+static void
+ping_summary(const struct ping_opts *o, const struct ping_state *s)
+{
+	char buf[MC_IP_STRLEN], group[MC_IP_STRLEN];
+	int i;
+
+	mc_ip_str(&o->group.ip, group);
+	if (o->json) {
+		printf("{\"type\":\"ping_summary\",\"group\":\"%s\","
+		    "\"probes\":%llu,\"responders\":[", group,
+		    (unsigned long long)s->sent);
+	} else {
+		printf("--- %s ping: %llu probes, %d responder%s ---\n", group,
+		    (unsigned long long)s->sent, s->nresp,
+		    s->nresp == 1 ? "" : "s");
+	}
+	for (i = 0; i < s->nresp; i++) {
+		const struct responder *r = &s->resp[i];
+		/* A responder is expected to answer from its first reply on. */
+		uint64_t expected = s->sent - r->first_seq;
+		double loss = expected ? 100.0 * (double)(expected -
+		    (r->replies < expected ? r->replies : expected)) /
+		    (double)expected : 0;
+
+		mc_ip_str(&r->addr, buf);
+		if (o->json) {
+			printf("%s{\"address\":\"%s\",\"name\":", i ? "," : "",
+			    buf);
+			json_string(stdout, r->name[0] ? r->name : NULL);
+			printf(",\"replies\":%llu,\"expected\":%llu,"
+			    "\"loss_percent\":%.1f,\"rtt_ms\":{\"min\":%.3f,"
+			    "\"avg\":%.3f,\"max\":%.3f}}",
+			    (unsigned long long)r->replies,
+			    (unsigned long long)expected, loss, r->rtt_min,
+			    r->rtt_sum / (double)r->replies, r->rtt_max);
+		} else {
+			printf("%s%s%s%s: %llu/%llu replies, %.1f%% loss, "
+			    "rtt min/avg/max = %.3f/%.3f/%.3f ms\n", buf,
+			    r->name[0] ? " (" : "", r->name,
+			    r->name[0] ? ")" : "",
+			    (unsigned long long)r->replies,
+			    (unsigned long long)expected, loss, r->rtt_min,
+			    r->rtt_sum / (double)r->replies, r->rtt_max);
+		}
+	}
+	if (o->json)
+		printf("]}\n");
+}
+
+static void
+ping_setup_tx(int fd, const struct ping_opts *o)
+{
+	int rc;
+
+	if ((rc = mc_set_ttl(fd, o->group.ip.family, o->ttl)) < 0 ||
+	    (o->has_iface && (rc = mc_set_out_iface(fd, o->group.ip.family,
+	    o->iface.index)) < 0)) {
+		fprintf(stderr, "mcast: cannot set up the socket: %s\n",
+		    mc_strerror(rc));
+		exit(1);
+	}
+}
+
+/* Wait until deadline for replies, handing each to handle(). */
+static void
+ping_wait(int fd, int64_t deadline, const struct ping_opts *o,
+    struct ping_state *s,
+    void (*handle)(const struct ping_opts *, struct ping_state *,
+    const uint8_t *, size_t, const struct sockaddr_storage *))
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct sockaddr_storage from;
+	socklen_t fromlen;
+	uint8_t buf[2048];
+	ssize_t n;
+	int64_t now;
+
+	while (!stop_requested && (now = now_monotonic_ns()) < deadline) {
+		if (poll(&pfd, 1, (int)((deadline - now) / 1000000) + 1) <= 0)
+			continue;
+		fromlen = sizeof(from);
+		n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
+		    (struct sockaddr *)&from, &fromlen);
+		if (n > 0)
+			handle(o, s, buf, (size_t)n, &from);
+	}
+}
+
+static void
+ping_handle_pong(const struct ping_opts *o, struct ping_state *s,
+    const uint8_t *buf, size_t len, const struct sockaddr_storage *from)
+{
+	struct mc_dgram_header h;
+	char name[PONG_NAME_MAX] = "";
+	struct mc_ip addr;
+	size_t nlen;
+
+	if (mc_dgram_decode(buf, len, &h) < 0 || !(h.flags & MC_DGRAM_REPLY) ||
+	    h.sender_id != s->id)
+		return;
+	/* pong appends its host name, NUL-padded, after the header. */
+	nlen = len - MC_DGRAM_HEADER_LEN;
+	if (nlen >= sizeof(name))
+		nlen = sizeof(name) - 1;
+	memcpy(name, buf + MC_DGRAM_HEADER_LEN, nlen);
+	name[nlen] = '\0';
+	mc_ip_from_sockaddr((const struct sockaddr *)from, &addr);
+	ping_record(o, s, &addr, h.sequence, name[0] ? name : NULL);
+}
+
+static void
+ping_handle_icmp(const struct ping_opts *o, struct ping_state *s,
+    const uint8_t *buf, size_t len, const struct sockaddr_storage *from)
+{
+	struct mc_ip addr;
+	const uint8_t *icmp = buf;
+	size_t hl;
+	uint16_t id, seq;
+
+	if (o->group.ip.family == AF_INET) {
+		/* IPv4 raw sockets deliver the IP header too. */
+		if (len < 20)
+			return;
+		hl = (size_t)(buf[0] & 0x0f) * 4;
+		if (len < hl + 8)
+			return;
+		icmp = buf + hl;
+		len -= hl;
+		if (icmp[0] != ICMP_ECHOREPLY)
+			return;
+	} else {
+		if (len < 8 || icmp[0] != ICMP6_ECHO_REPLY)
+			return;
+	}
+	id = (uint16_t)(icmp[4] << 8 | icmp[5]);
+	seq = (uint16_t)(icmp[6] << 8 | icmp[7]);
+	if (id != (uint16_t)s->id)
+		return;
+	mc_ip_from_sockaddr((const struct sockaddr *)from, &addr);
+	ping_record(o, s, &addr, seq, NULL);
+}
+
+/* RFC 1071 Internet checksum. */
+static uint16_t
+ping_checksum(const uint8_t *p, size_t len)
+{
+	uint32_t sum = 0;
+
+	for (; len > 1; p += 2, len -= 2)
+		sum += (uint32_t)(p[0] << 8 | p[1]);
+	if (len)
+		sum += (uint32_t)p[0] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void
+ping_send_icmp(int fd, const struct ping_opts *o, struct ping_state *s,
+    uint64_t seq)
+{
+	uint8_t pkt[8 + PING_PAYLOAD];
+	struct sockaddr_storage ss;
+	socklen_t len;
+	uint16_t ck;
+
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = o->group.ip.family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
+	pkt[4] = (uint8_t)(s->id >> 8);
+	pkt[5] = (uint8_t)s->id;
+	pkt[6] = (uint8_t)(seq >> 8);
+	pkt[7] = (uint8_t)seq;
+	memcpy(pkt + 8, "mcast ping --icmp", 17);
+	if (o->group.ip.family == AF_INET) {
+		ck = ping_checksum(pkt, sizeof(pkt));
+		pkt[2] = (uint8_t)(ck >> 8);
+		pkt[3] = (uint8_t)ck;
+	}	/* ICMPv6: the kernel fills the checksum of raw ICMPv6. */
+	mc_endpoint_to_sockaddr(&o->group, &ss, &len);
+	if (o->has_iface && o->group.ip.family == AF_INET6)
+		((struct sockaddr_in6 *)&ss)->sin6_scope_id = o->iface.index;
+	s->sent_ns[seq] = now_monotonic_ns();
+	s->sent = seq + 1;
+	if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&ss, len) < 0)
+		fprintf(stderr, "mcast: sending probe %llu: %s\n",
+		    (unsigned long long)seq, strerror(errno));
+}
+
+static void
+ping_send_probe(int fd, const struct ping_opts *o, struct ping_state *s,
+    uint64_t seq)
+{
+	uint8_t pkt[MC_DGRAM_HEADER_LEN];
+	struct mc_dgram_header h = {
+		.flags = MC_DGRAM_PROBE, .sender_id = s->id,
+		.total = (uint32_t)o->count, .sequence = seq,
+		.send_time_ns = (uint64_t)now_realtime_ns(),
+	};
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	mc_dgram_encode(&h, pkt, sizeof(pkt));
+	mc_endpoint_to_sockaddr(&o->group, &ss, &len);
+	if (o->has_iface && o->group.ip.family == AF_INET6)
+		((struct sockaddr_in6 *)&ss)->sin6_scope_id = o->iface.index;
+	s->sent_ns[seq] = now_monotonic_ns();
+	s->sent = seq + 1;
+	if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&ss, len) < 0)
+		fprintf(stderr, "mcast: sending probe %llu: %s\n",
+		    (unsigned long long)seq, strerror(errno));
+}
+
+/* Why nobody answered an ICMP echo to a group, when we can tell. */
+static void
+ping_explain_silence(const struct ping_opts *o)
+{
+	FILE *f;
+	int v = -1;
+
+	if (o->group.ip.family != AF_INET)
+		return;
+	f = fopen("/proc/sys/net/ipv4/icmp_echo_ignore_broadcasts", "r");
+	if (f != NULL) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	fprintf(stderr, "mcast: nobody answered.  Linux hosts ignore ICMP echo "
+	    "requests sent to multicast and broadcast addresses unless "
+	    "net.ipv4.icmp_echo_ignore_broadcasts=0 (this host has %s); on "
+	    "each host: sysctl -w net.ipv4.icmp_echo_ignore_broadcasts=0.  "
+	    "`mcast pong` answers without that.\n",
+	    v < 0 ? "it unreadable" : v ? "1, the default" : "0");
+}
+
+int
+cmd_ping(int argc, char **argv)
+{
+	struct ping_opts o;
+	struct ping_state *s;
+	int fd, status;
+	uint64_t seq;
+	int64_t next;
+
+	ping_parse(argc, argv, &o);
+	s = calloc(1, sizeof(*s));
+	if (s != NULL)
+		s->sent_ns = calloc(o.count, sizeof(*s->sent_ns));
+	if (s == NULL || s->sent_ns == NULL)
+		usage_error("out of memory for %llu probes",
+		    (unsigned long long)o.count);
+	s->id = random_u32();
+	if (o.icmp) {
+		fd = socket(o.group.ip.family, SOCK_RAW | SOCK_CLOEXEC,
+		    o.group.ip.family == AF_INET ? IPPROTO_ICMP :
+		    IPPROTO_ICMPV6);
+		s->id &= 0xffff;
+	} else {
+		fd = mc_socket_tx(o.group.ip.family, 0, 0);
+		if (fd < 0)
+			errno = -fd;
+	}
+	if (fd < 0) {
+		fprintf(stderr, "mcast: cannot open a%s socket: %s%s\n",
+		    o.icmp ? " raw ICMP" : " UDP", strerror(errno),
+		    o.icmp && errno == EPERM ? " (--icmp needs root or "
+		    "CAP_NET_RAW)" : "");
+		return 1;
+	}
+	ping_setup_tx(fd, &o);
+	install_stop_signals();
+	next = now_monotonic_ns();
+	for (seq = 0; seq < o.count && !stop_requested; seq++) {
+		if (o.icmp)
+			ping_send_icmp(fd, &o, s, seq);
+		else
+			ping_send_probe(fd, &o, s, seq);
+		next += (int64_t)(o.interval_s * 1e9);
+		if (seq + 1 == o.count)
+			next = now_monotonic_ns() + (int64_t)(o.wait_s * 1e9);
+		ping_wait(fd, next, &o, s, o.icmp ? ping_handle_icmp :
+		    ping_handle_pong);
+	}
+	close(fd);
+	ping_summary(&o, s);
+	if (s->nresp == 0 && o.icmp)
+		ping_explain_silence(&o);
+	status = s->nresp ? 0 : EXIT_LOSS;
+	free(s->sent_ns);
+	free(s);
+	return status;
+}
+
+/* ---- pong ---- */
+
+static void
+pong_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: mcast pong [-i IF] [-c COUNT] [-d DURATION] [-q] GROUP:PORT\n"
+	    "  -i IF        join on this interface\n"
+	    "  -c COUNT     exit after answering COUNT probes\n"
+	    "  -d DURATION  exit after DURATION\n"
+	    "  -q           do not print each probe answered\n");
+}
+
+int
+cmd_pong(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mc_endpoint group;
+	struct mc_iface iface;
+	bool has_iface = false, quiet = false;
+	uint64_t count = 0, answered = 0;
+	double duration = 0;
+	int64_t deadline;
+	int c, fd, rc;
+	uint8_t buf[2048], reply[MC_DGRAM_HEADER_LEN + PONG_NAME_MAX];
+	struct sockaddr_storage from;
+	socklen_t fromlen;
+	struct mc_dgram_header h;
+	struct pollfd pfd;
+	char host[PONG_NAME_MAX], who[64];
+	size_t hlen;
+	ssize_t n;
+
+	while ((c = getopt_long(argc, argv, "i:c:d:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			parse_iface(optarg, &iface);
+			has_iface = true;
+			break;
+		case 'c':
+			count = parse_count(optarg, "count");
+			break;
+		case 'd':
+			duration = parse_duration(optarg, "duration");
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			pong_usage(stdout);
+			exit(0);
+		default:
+			pong_usage(stderr);
+			exit(EXIT_USAGE);
+		}
+	}
+	if (argc - optind != 1) {
+		pong_usage(stderr);
+		usage_error("pong takes one GROUP:PORT, %d given", argc - optind);
+	}
+	parse_group_endpoint(argv[optind], &group);
+	fd = mc_socket_rx(&group, has_iface ? iface.index : 0, 0);
+	if (fd < 0 || (rc = mc_join(fd, &group.ip, has_iface ? iface.index : 0,
+	    NULL)) < 0) {
+		fprintf(stderr, "mcast: cannot join %s: %s\n", argv[optind],
+		    mc_strerror(fd < 0 ? fd : rc));
+		return 1;
+	}
+	if (gethostname(host, sizeof(host)) < 0)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	hlen = strlen(host);
+	install_stop_signals();
+	deadline = duration > 0 ? now_monotonic_ns() + (int64_t)(duration *
+	    1e9) : 0;
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	if (!quiet) {
+		printf("answering probes to %s\n", argv[optind]);
+		fflush(stdout);
+	}
+	while (!stop_requested && (count == 0 || answered < count) &&
+	    (!deadline || now_monotonic_ns() < deadline)) {
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		fromlen = sizeof(from);
+		n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
+		    (struct sockaddr *)&from, &fromlen);
+		if (n <= 0 || mc_dgram_decode(buf, (size_t)n, &h) < 0 ||
+		    !(h.flags & MC_DGRAM_PROBE))
+			continue;
+		h.flags = MC_DGRAM_REPLY;
+		mc_dgram_encode(&h, reply, sizeof(reply));
+		memcpy(reply + MC_DGRAM_HEADER_LEN, host, hlen);
+		/* The reply goes by unicast, from our own unicast address. */
+		if (sendto(fd, reply, MC_DGRAM_HEADER_LEN + hlen, 0,
+		    (struct sockaddr *)&from, fromlen) < 0)
+			continue;
+		answered++;
+		if (!quiet) {
+			printf("answered %s seq=%llu\n", sockaddr_str(
+			    (struct sockaddr *)&from, who, sizeof(who)),
+			    (unsigned long long)h.sequence);
+			fflush(stdout);
+		}
+	}
+	close(fd);
+	return 0;
+}

@@ -1,0 +1,575 @@
+/*
+ * mcast recv: join groups and measure what arrives, per sender and group:
+ * packets, loss, duplicates, reordering, time to first packet, one-way
+ * delay and RFC 3550 jitter.  Batches with recvmmsg(); kernel timestamps.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+#include "tool.h"
+
+#define RECV_MAX_GROUPS		64
+#define RECV_MAX_SOURCES	16
+#define RECV_BATCH		64
+#define RECV_BUFSIZE		65536
+#define RECV_RCVBUF		(8 << 20)
+
+struct recv_group {
+	struct mc_endpoint	ep;
+	char			label[64];	/* "239.1.2.3:5000" */
+	int			fd;
+};
+
+/* One (group, sender) pair: an mcast stream or foreign datagrams. */
+struct recv_stream {
+	int			group;		/* index in groups[] */
+	struct sockaddr_storage	from;
+	char			from_label[64];
+	bool			foreign;	/* no mcast header */
+	uint32_t		sender_id;
+	struct mc_rxstats	st;
+	uint64_t		interval_packets;	/* since the last report */
+	uint64_t		interval_bytes;
+};
+
+struct recv_opts {
+	struct recv_group	groups[RECV_MAX_GROUPS];
+	int			ngroups;
+	struct mc_iface		iface;
+	bool			has_iface;
+	struct mc_ip		sources[RECV_MAX_SOURCES];
+	int			nsources;
+	uint64_t		count;		/* 0: no target */
+	double			duration_s;	/* 0: until interrupted */
+	double			interval_s;	/* 0: final report only */
+	bool			json;
+	bool			raw;
+	bool			quiet;
+};
+
+struct recv_state {
+	struct recv_stream	*streams;
+	size_t			 nstreams;
+	size_t			 cap;
+	uint64_t		 received;	/* unique mcast + foreign */
+	int64_t			 join_realtime_ns;
+	int64_t			 start_mono_ns;
+	FILE			*report;	/* stdout, or stderr with --raw */
+};
+
+static void
+recv_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: mcast recv [-i IF] [-S SOURCE]... [-c COUNT] [-d DURATION]\n"
+	    "                  [--interval SECONDS] [--json] [--raw] GROUP:PORT...\n"
+	    "  -i IF         join on this interface (name, index or address)\n"
+	    "  -S SOURCE     source-specific join (SSM, IGMPv3/MLDv2); repeatable\n"
+	    "  -c COUNT      stop when COUNT datagrams have arrived (exit 0)\n"
+	    "  -d DURATION   stop after DURATION (exit 1 if COUNT did not arrive)\n"
+	    "  --interval S  report every S seconds (--json: default 1)\n"
+	    "  --json        one JSON object per interval and a final summary\n"
+	    "  --raw         write the payloads to standard output (reports go\n"
+	    "                to standard error)\n"
+	    "  -q            no report, only the exit status\n"
+	    "exit status: 0 when COUNT arrived (without -c: something arrived and\n"
+	    "nothing was lost), 1 on loss or timeout, 2 on usage errors\n");
+}
+
+static void
+recv_parse(int argc, char **argv, struct recv_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "raw", no_argument, NULL, 'R' },
+		{ "interval", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *source_text[RECV_MAX_SOURCES];
+	int c, i, j;
+
+	memset(o, 0, sizeof(*o));
+	while ((c = getopt_long(argc, argv, "i:S:c:d:qh", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			parse_iface(optarg, &o->iface);
+			o->has_iface = true;
+			break;
+		case 'S':
+			if (o->nsources == RECV_MAX_SOURCES)
+				usage_error("more than %d sources (-S %s): "
+				    "expected at most %d", RECV_MAX_SOURCES,
+				    optarg, RECV_MAX_SOURCES);
+			source_text[o->nsources++] = optarg;
+			break;
+		case 'c':
+			o->count = parse_count(optarg, "count");
+			break;
+		case 'd':
+			o->duration_s = parse_duration(optarg, "duration");
+			break;
+		case 'T':
+			o->interval_s = parse_duration(optarg, "interval");
+			break;
+		case 'J':
+			o->json = true;
+			break;
+		case 'R':
+			o->raw = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			recv_usage(stdout);
+			exit(0);
+		default:
+			recv_usage(stderr);
+			exit(EXIT_USAGE);
+		}
+	}
+	if (optind == argc) {
+		recv_usage(stderr);
+		usage_error("recv needs at least one GROUP:PORT");
+	}
+	if (argc - optind > RECV_MAX_GROUPS)
+		usage_error("%d groups given: expected at most %d",
+		    argc - optind, RECV_MAX_GROUPS);
+	for (i = optind; i < argc; i++) {
+		struct recv_group *g = &o->groups[o->ngroups++];
+
+		parse_group_endpoint(argv[i], &g->ep);
+		snprintf(g->label, sizeof(g->label), "%s", argv[i]);
+		if (g->ep.ip.family != o->groups[0].ep.ip.family &&
+		    o->nsources > 0)
+			usage_error("-S with both IPv4 and IPv6 groups: expected "
+			    "groups of one family with source-specific joins");
+	}
+	for (j = 0; j < o->nsources; j++)
+		parse_source(source_text[j], &o->groups[0].ep.ip,
+		    &o->sources[j]);
+	if (o->nsources > 0)
+		require_ssm_capable(o->has_iface ? &o->iface : NULL,
+		    o->groups[0].ep.ip.family);
+	for (i = 0; i < o->ngroups; i++) {
+		struct mc_addr_info info;
+
+		mc_addr_classify(&o->groups[i].ep.ip, &info);
+		if (info.ssm && o->nsources == 0)
+			warning("%s is in the SSM range %s: routers deliver "
+			    "only source-specific joins there (give -S SOURCE)",
+			    o->groups[i].label, info.block_prefix);
+	}
+	if (o->json && o->interval_s == 0)
+		o->interval_s = 1;
+}
+
+static void
+recv_open(struct recv_opts *o)
+{
+	unsigned ifindex = o->has_iface ? o->iface.index : 0;
+	int i, j, rc;
+
+	for (i = 0; i < o->ngroups; i++) {
+		struct recv_group *g = &o->groups[i];
+
+		g->fd = mc_socket_rx(&g->ep, ifindex, RECV_RCVBUF);
+		if (g->fd < 0) {
+			fprintf(stderr, "mcast: cannot receive on %s: %s\n",
+			    g->label, mc_strerror(g->fd));
+			exit(1);
+		}
+		for (j = 0; j < (o->nsources ? o->nsources : 1); j++) {
+			rc = mc_join(g->fd, &g->ep.ip, ifindex,
+			    o->nsources ? &o->sources[j] : NULL);
+			if (rc < 0) {
+				fprintf(stderr, "mcast: cannot join %s%s%s: "
+				    "%s%s\n", g->label, o->has_iface ? " on " :
+				    "", o->has_iface ? o->iface.name : "",
+				    mc_strerror(rc), rc == -ENODEV ? ": give -i"
+				    " IF, or add a multicast route (ip route add"
+				    " 224.0.0.0/4 dev IF)" : "");
+				exit(1);
+			}
+		}
+	}
+}
+
+static struct recv_stream *
+recv_stream_find(struct recv_state *s, int group,
+    const struct sockaddr_storage *from, bool foreign, uint32_t sender_id)
+{
+	struct recv_stream *st;
+	struct mc_ip a, b;
+	size_t i;
+
+	mc_ip_from_sockaddr((const struct sockaddr *)from, &a);
+	for (i = 0; i < s->nstreams; i++) {
+		st = &s->streams[i];
+		if (st->group != group || st->foreign != foreign ||
+		    (!foreign && st->sender_id != sender_id))
+			continue;
+		mc_ip_from_sockaddr((struct sockaddr *)&st->from, &b);
+		if (mc_ip_equal(&a, &b))
+			return st;
+	}
+	if (s->nstreams == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 8;
+		struct recv_stream *n = realloc(s->streams, cap * sizeof(*n));
+
+		if (n == NULL) {
+			fprintf(stderr, "mcast: out of memory for %zu streams\n",
+			    cap);
+			exit(1);
+		}
+		s->streams = n;
+		s->cap = cap;
+	}
+	st = &s->streams[s->nstreams++];
+	memset(st, 0, sizeof(*st));
+	st->group = group;
+	st->from = *from;
+	st->foreign = foreign;
+	st->sender_id = sender_id;
+	sockaddr_str((const struct sockaddr *)from, st->from_label,
+	    sizeof(st->from_label));
+	mc_rxstats_init(&st->st);
+	return st;
+}
+
+static int64_t
+recv_timestamp(struct msghdr *mh)
+{
+	struct cmsghdr *cm;
+	struct timespec ts;
+
+	for (cm = CMSG_FIRSTHDR(mh); cm != NULL; cm = CMSG_NXTHDR(mh, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_TIMESTAMPNS) {
+			memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+			return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+		}
+	}
+	return now_realtime_ns();
+}
+
+static void
+recv_datagram(const struct recv_opts *o, struct recv_state *s, int group,
+    const uint8_t *buf, size_t len, const struct sockaddr_storage *from,
+    int64_t arrival_ns)
+{
+	struct mc_dgram_header h;
+	struct recv_stream *st;
+	uint64_t before;
+
+	if (o->raw && len > 0 && fwrite(buf, 1, len, stdout) != len) {
+		fprintf(stderr, "mcast: writing to standard output: %s\n",
+		    strerror(errno));
+		exit(1);
+	}
+	if (mc_dgram_decode(buf, len, &h) == 0 &&
+	    !(h.flags & (MC_DGRAM_PROBE | MC_DGRAM_REPLY))) {
+		st = recv_stream_find(s, group, from, false, h.sender_id);
+		before = st->st.unique;
+		mc_rxstats_add(&st->st, h.sequence, h.total, len,
+		    (int64_t)h.send_time_ns, arrival_ns);
+		s->received += st->st.unique - before;
+	} else {
+		st = recv_stream_find(s, group, from, true, 0);
+		st->st.packets++;
+		st->st.bytes += len;
+		if (!st->st.started) {
+			st->st.started = true;
+			st->st.first_arrival_ns = arrival_ns;
+		}
+		st->st.last_arrival_ns = arrival_ns;
+		s->received++;
+	}
+	st->interval_packets++;
+	st->interval_bytes += len;
+}
+
+/* Read everything queued on one socket. */
+static void
+recv_drain(const struct recv_opts *o, struct recv_state *s, int group)
+{
+	static uint8_t bufs[RECV_BATCH][RECV_BUFSIZE];
+	static char ctrl[RECV_BATCH][CMSG_SPACE(sizeof(struct timespec)) + 64];
+	struct sockaddr_storage from[RECV_BATCH];
+	struct mmsghdr msgs[RECV_BATCH];
+	struct iovec iov[RECV_BATCH];
+	int i, n;
+
+	do {
+		for (i = 0; i < RECV_BATCH; i++) {
+			iov[i].iov_base = bufs[i];
+			iov[i].iov_len = RECV_BUFSIZE;
+			memset(&msgs[i], 0, sizeof(msgs[i]));
+			msgs[i].msg_hdr.msg_iov = &iov[i];
+			msgs[i].msg_hdr.msg_iovlen = 1;
+			msgs[i].msg_hdr.msg_name = &from[i];
+			msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
+			msgs[i].msg_hdr.msg_control = ctrl[i];
+			msgs[i].msg_hdr.msg_controllen = sizeof(ctrl[i]);
+		}
+		n = recvmmsg(o->groups[group].fd, msgs, RECV_BATCH,
+		    MSG_DONTWAIT, NULL);
+		for (i = 0; i < n; i++)
+			recv_datagram(o, s, group, bufs[i], msgs[i].msg_len,
+			    &from[i], recv_timestamp(&msgs[i].msg_hdr));
+		if (o->count != 0 && s->received >= o->count)
+			return;
+	} while (n == RECV_BATCH);
+}
+
+static double
+ms(int64_t ns)
+{
+	return (double)ns / 1e6;
+}
+
+static void
+recv_json_stream(FILE *f, const struct recv_opts *o,
+    const struct recv_state *s, const struct recv_stream *st, bool final,
+    double interval_s)
+{
+	const struct mc_rxstats *x = &st->st;
+	uint64_t lost = st->foreign ? 0 : mc_rxstats_lost(x, final);
+	uint64_t expected = x->unique + lost;
+
+	fprintf(f, "{\"group\":");
+	json_string(f, o->groups[st->group].label);
+	fprintf(f, ",\"sender\":");
+	json_string(f, st->from_label);
+	fprintf(f, ",\"mcast_header\":%s,\"packets\":%llu,\"bytes\":%llu",
+	    st->foreign ? "false" : "true", (unsigned long long)x->packets,
+	    (unsigned long long)x->bytes);
+	if (interval_s > 0)
+		fprintf(f, ",\"interval_packets\":%llu,\"interval_pps\":%.1f,"
+		    "\"interval_mbps\":%.3f",
+		    (unsigned long long)st->interval_packets,
+		    (double)st->interval_packets / interval_s,
+		    (double)st->interval_bytes * 8 / interval_s / 1e6);
+	fprintf(f, ",\"first_packet_ms\":%.3f",
+	    ms(x->first_arrival_ns - s->join_realtime_ns));
+	if (!st->foreign) {
+		fprintf(f, ",\"sender_id\":%u,\"unique\":%llu,\"lost\":%llu,"
+		    "\"loss_percent\":%.3f,\"duplicates\":%llu,"
+		    "\"reordered\":%llu,\"late\":%llu,\"first_seq\":%llu,"
+		    "\"max_seq\":%llu,\"sender_total\":%u,"
+		    "\"delay_ms\":{\"min\":%.3f,\"avg\":%.3f,\"max\":%.3f},"
+		    "\"jitter_ms\":%.4f", st->sender_id,
+		    (unsigned long long)x->unique, (unsigned long long)lost,
+		    expected ? 100.0 * (double)lost / (double)expected : 0.0,
+		    (unsigned long long)x->duplicates,
+		    (unsigned long long)x->reordered,
+		    (unsigned long long)x->late,
+		    (unsigned long long)x->first_seq,
+		    (unsigned long long)x->max_seq, x->total,
+		    ms(x->delay_min_ns),
+		    x->unique ? ms(x->delay_sum_ns) / (double)x->unique : 0,
+		    ms(x->delay_max_ns), ms((int64_t)x->jitter_ns));
+	}
+	fputc('}', f);
+}
+
+static void
+recv_report_json(const struct recv_opts *o, struct recv_state *s,
+    bool final, double interval_s, int exit_status)
+{
+	FILE *f = s->report;
+	size_t i;
+
+	fprintf(f, "{\"type\":\"%s\",\"time\":%.3f,\"received\":%llu",
+	    final ? "summary" : "interval",
+	    (double)(now_monotonic_ns() - s->start_mono_ns) / 1e9,
+	    (unsigned long long)s->received);
+	if (o->count)
+		fprintf(f, ",\"expected\":%llu", (unsigned long long)o->count);
+	fprintf(f, ",\"streams\":[");
+	for (i = 0; i < s->nstreams; i++) {
+		if (i)
+			fputc(',', f);
+		recv_json_stream(f, o, s, &s->streams[i], final, interval_s);
+	}
+	fputc(']', f);
+	if (final)
+		fprintf(f, ",\"exit\":%d", exit_status);
+	fprintf(f, "}\n");
+	fflush(f);
+}
+
+static void
+recv_report_interval_text(const struct recv_opts *o, struct recv_state *s,
+    double interval_s)
+{
+	double t = (double)(now_monotonic_ns() - s->start_mono_ns) / 1e9;
+	size_t i;
+
+	for (i = 0; i < s->nstreams; i++) {
+		const struct recv_stream *st = &s->streams[i];
+
+		fprintf(s->report, "%8.1fs  %-22s %-24s %8.0f pps %9.3f "
+		    "Mbit/s  lost %llu\n", t, o->groups[st->group].label,
+		    st->from_label, (double)st->interval_packets / interval_s,
+		    (double)st->interval_bytes * 8 / interval_s / 1e6,
+		    (unsigned long long)(st->foreign ? 0 :
+		    mc_rxstats_lost(&st->st, false)));
+	}
+	fflush(s->report);
+}
+
+static void
+recv_report_final_text(const struct recv_opts *o, struct recv_state *s)
+{
+	FILE *f = s->report;
+	size_t i;
+
+	if (s->nstreams == 0) {
+		fprintf(f, "nothing received\n");
+		return;
+	}
+	fprintf(f, "%-22s %-24s %9s %7s %7s %5s %6s %9s %24s %9s\n", "GROUP",
+	    "SENDER", "PACKETS", "LOST", "LOSS%", "DUP", "REORD",
+	    "FIRST ms", "DELAY ms min/avg/max", "JITTER ms");
+	for (i = 0; i < s->nstreams; i++) {
+		const struct recv_stream *st = &s->streams[i];
+		const struct mc_rxstats *x = &st->st;
+		uint64_t lost = mc_rxstats_lost(x, true);
+		uint64_t expected = x->unique + lost;
+		char delay[48];
+
+		if (st->foreign) {
+			fprintf(f, "%-22s %-24s %9llu %7s %7s %5s %6s %9.3f "
+			    "%24s %9s\n", o->groups[st->group].label,
+			    st->from_label, (unsigned long long)x->packets,
+			    "-", "-", "-", "-",
+			    ms(x->first_arrival_ns - s->join_realtime_ns),
+			    "(no mcast header)", "-");
+			continue;
+		}
+		snprintf(delay, sizeof(delay), "%.3f/%.3f/%.3f",
+		    ms(x->delay_min_ns), x->unique ? ms(x->delay_sum_ns) /
+		    (double)x->unique : 0, ms(x->delay_max_ns));
+		fprintf(f, "%-22s %-24s %9llu %7llu %7.2f %5llu %6llu %9.3f "
+		    "%24s %9.4f\n", o->groups[st->group].label,
+		    st->from_label, (unsigned long long)x->packets,
+		    (unsigned long long)lost, expected ? 100.0 *
+		    (double)lost / (double)expected : 0.0,
+		    (unsigned long long)x->duplicates,
+		    (unsigned long long)x->reordered,
+		    ms(x->first_arrival_ns - s->join_realtime_ns), delay,
+		    ms((int64_t)x->jitter_ns));
+	}
+}
+
+static void
+recv_interval_reset(struct recv_state *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nstreams; i++) {
+		s->streams[i].interval_packets = 0;
+		s->streams[i].interval_bytes = 0;
+	}
+}
+
+static int
+recv_exit_status(const struct recv_opts *o, const struct recv_state *s)
+{
+	size_t i;
+
+	if (o->count != 0)
+		return s->received >= o->count ? 0 : EXIT_LOSS;
+	if (s->received == 0)
+		return EXIT_LOSS;
+	for (i = 0; i < s->nstreams; i++)
+		if (!s->streams[i].foreign &&
+		    mc_rxstats_lost(&s->streams[i].st, true) != 0)
+			return EXIT_LOSS;
+	return 0;
+}
+
+static void
+recv_loop(const struct recv_opts *o, struct recv_state *s)
+{
+	struct pollfd pfd[RECV_MAX_GROUPS];
+	int64_t now, deadline = 0, next_report = 0, wait_ns;
+	int i, n;
+
+	for (i = 0; i < o->ngroups; i++) {
+		pfd[i].fd = o->groups[i].fd;
+		pfd[i].events = POLLIN;
+	}
+	now = s->start_mono_ns;
+	if (o->duration_s > 0)
+		deadline = now + (int64_t)(o->duration_s * 1e9);
+	if (o->interval_s > 0)
+		next_report = now + (int64_t)(o->interval_s * 1e9);
+	while (!stop_requested) {
+		if (o->count != 0 && s->received >= o->count)
+			break;
+		now = now_monotonic_ns();
+		if (deadline && now >= deadline)
+			break;
+		if (next_report && now >= next_report) {
+			if (o->json)
+				recv_report_json(o, s, false, o->interval_s, 0);
+			else if (!o->quiet)
+				recv_report_interval_text(o, s, o->interval_s);
+			recv_interval_reset(s);
+			next_report += (int64_t)(o->interval_s * 1e9);
+			continue;
+		}
+		wait_ns = 1000000000;
+		if (deadline && deadline - now < wait_ns)
+			wait_ns = deadline - now;
+		if (next_report && next_report - now < wait_ns)
+			wait_ns = next_report - now;
+		n = poll(pfd, (nfds_t)o->ngroups, (int)(wait_ns / 1000000) + 1);
+		if (n < 0 && errno != EINTR) {
+			fprintf(stderr, "mcast: poll: %s\n", strerror(errno));
+			exit(1);
+		}
+		for (i = 0; n > 0 && i < o->ngroups; i++)
+			if (pfd[i].revents & POLLIN)
+				recv_drain(o, s, i);
+	}
+}
+
+int
+cmd_recv(int argc, char **argv)
+{
+	struct recv_opts o;
+	struct recv_state s;
+	int i, status;
+
+	recv_parse(argc, argv, &o);
+	recv_open(&o);
+	install_stop_signals();
+	memset(&s, 0, sizeof(s));
+	s.report = o.raw ? stderr : stdout;
+	s.join_realtime_ns = now_realtime_ns();
+	s.start_mono_ns = now_monotonic_ns();
+	recv_loop(&o, &s);
+	if (o.raw)
+		fflush(stdout);
+	status = recv_exit_status(&o, &s);
+	if (o.json)
+		recv_report_json(&o, &s, true, 0, status);
+	else if (!o.quiet)
+		recv_report_final_text(&o, &s);
+	for (i = 0; i < o.ngroups; i++)
+		close(o.groups[i].fd);
+	free(s.streams);
+	return status;
+}

@@ -1,0 +1,371 @@
+/*
+ * mcast send: a paced or flat-out stream of datagrams to GROUP:PORT, each
+ * carrying the mcast header (include/mcast/dgram.h), or the lines of
+ * standard input with --stdin.  Batches with sendmmsg().
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+
+#include "tool.h"
+
+#define SEND_BATCH	64
+#define SEND_MAX_SIZE	65507	/* largest UDP payload over IPv4 */
+#define SEND_SNDBUF	(4 << 20)
+
+struct send_opts {
+	struct mc_endpoint	group;
+	struct mc_iface		iface;
+	bool			has_iface;
+	int			ttl;
+	int			loop;		/* -1: kernel default */
+	double			rate_pps;	/* 0: as fast as possible */
+	double			rate_bps;
+	size_t			size;
+	uint64_t		count;		/* 0: unlimited */
+	double			duration_s;	/* 0: unlimited */
+	bool			from_stdin;
+	bool			json;
+	bool			quiet;
+};
+
+struct send_result {
+	uint64_t	packets;
+	uint64_t	bytes;
+	uint64_t	errors;
+	int		last_errno;
+	int64_t		elapsed_ns;
+};
+
+static void
+send_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: mcast send [-i IF] [-t TTL] [--loop|--no-loop] [-r PPS | -b BITS]\n"
+	    "                  [-s SIZE] [-c COUNT] [-d DURATION] [--stdin] [--json]\n"
+	    "                  GROUP:PORT\n"
+	    "  -i IF        send out of this interface (name, index or address)\n"
+	    "  -t TTL       multicast TTL / hop limit, 0-255 (default 1)\n"
+	    "  --loop       loop a copy back to local members (kernel default)\n"
+	    "  --no-loop    do not loop back\n"
+	    "  -r PPS       datagrams per second, e.g. 1000, 10k (default: flat out)\n"
+	    "  -b BITS      payload bits per second, e.g. 10M (instead of -r)\n"
+	    "  -s SIZE      UDP payload bytes, %d-%d (default 64)\n"
+	    "  -c COUNT     stop after COUNT datagrams\n"
+	    "  -d DURATION  stop after DURATION (10, 2.5, 500ms, 2m)\n"
+	    "  --stdin      send each line of standard input as one datagram\n"
+	    "  --json       print the summary as JSON on standard output\n"
+	    "  -q           no summary\n", MC_DGRAM_HEADER_LEN, SEND_MAX_SIZE);
+}
+
+static void
+send_parse(int argc, char **argv, struct send_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "loop", no_argument, NULL, 'L' },
+		{ "no-loop", no_argument, NULL, 'N' },
+		{ "stdin", no_argument, NULL, 'I' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	bool size_given = false;
+	int c;
+	uint64_t v;
+
+	memset(o, 0, sizeof(*o));
+	o->ttl = 1;
+	o->loop = -1;
+	o->size = 64;
+	while ((c = getopt_long(argc, argv, "i:t:r:b:s:c:d:qh", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			parse_iface(optarg, &o->iface);
+			o->has_iface = true;
+			break;
+		case 't':
+			o->ttl = parse_ttl(optarg);
+			break;
+		case 'L':
+			o->loop = 1;
+			break;
+		case 'N':
+			o->loop = 0;
+			break;
+		case 'r':
+			o->rate_pps = (double)parse_count(optarg, "rate");
+			break;
+		case 'b':
+			o->rate_bps = (double)parse_count(optarg, "bit rate");
+			break;
+		case 's':
+			v = parse_count(optarg, "size");
+			if (v < MC_DGRAM_HEADER_LEN || v > SEND_MAX_SIZE)
+				usage_error("size '%s' is out of range: expected "
+				    "%d to %d bytes", optarg,
+				    MC_DGRAM_HEADER_LEN, SEND_MAX_SIZE);
+			o->size = v;
+			size_given = true;
+			break;
+		case 'c':
+			o->count = parse_count(optarg, "count");
+			break;
+		case 'd':
+			o->duration_s = parse_duration(optarg, "duration");
+			break;
+		case 'I':
+			o->from_stdin = true;
+			break;
+		case 'J':
+			o->json = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			send_usage(stdout);
+			exit(0);
+		default:
+			send_usage(stderr);
+			exit(EXIT_USAGE);
+		}
+	}
+	if (argc - optind != 1) {
+		send_usage(stderr);
+		usage_error("send takes one GROUP:PORT, %d given",
+		    argc - optind);
+	}
+	parse_group_endpoint(argv[optind], &o->group);
+	if (o->rate_pps > 0 && o->rate_bps > 0)
+		usage_error("-r and -b both given: expected one rate");
+	if (o->rate_bps > 0)
+		o->rate_pps = o->rate_bps / (8.0 * (double)o->size);
+	if (o->from_stdin && !size_given)
+		o->size = SEND_MAX_SIZE;
+}
+
+static int
+send_open(const struct send_opts *o)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd, rc;
+	char buf[64];
+
+	fd = mc_socket_tx(o->group.ip.family, 0, SEND_SNDBUF);
+	if (fd < 0)
+		usage_error("cannot open a UDP socket: %s", mc_strerror(fd));
+	if ((rc = mc_set_ttl(fd, o->group.ip.family, o->ttl)) < 0 ||
+	    (o->loop >= 0 && (rc = mc_set_loop(fd, o->group.ip.family,
+	    o->loop)) < 0) ||
+	    (o->has_iface && (rc = mc_set_out_iface(fd, o->group.ip.family,
+	    o->iface.index)) < 0)) {
+		fprintf(stderr, "mcast: cannot set up the socket: %s\n",
+		    mc_strerror(rc));
+		exit(1);
+	}
+	mc_endpoint_to_sockaddr(&o->group, &ss, &len);
+	if (o->has_iface && o->group.ip.family == AF_INET6)
+		((struct sockaddr_in6 *)&ss)->sin6_scope_id = o->iface.index;
+	if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
+		rc = errno;
+		fprintf(stderr, "mcast: cannot send to %s: %s%s\n",
+		    sockaddr_str((struct sockaddr *)&ss, buf, sizeof(buf)),
+		    strerror(rc), rc == ENETUNREACH ? ": give -i IF, or add "
+		    "a multicast route (ip route add 224.0.0.0/4 dev IF)" : "");
+		exit(1);
+	}
+	return fd;
+}
+
+static void
+send_sleep_until(int64_t deadline_ns)
+{
+	struct timespec ts = {
+		.tv_sec = deadline_ns / 1000000000,
+		.tv_nsec = deadline_ns % 1000000000,
+	};
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	    EINTR && !stop_requested)
+		;
+}
+
+/* How many datagrams the schedule allows to have been sent by now. */
+static uint64_t
+send_allowed(const struct send_opts *o, int64_t start_ns, int64_t now_ns)
+{
+	double elapsed = (double)(now_ns - start_ns) / 1e9;
+
+	if (o->rate_pps <= 0)
+		return UINT64_MAX;
+	return (uint64_t)(elapsed * o->rate_pps) + 1;
+}
+
+static int64_t
+send_due_ns(const struct send_opts *o, int64_t start_ns, uint64_t n)
+{
+	return start_ns + (int64_t)((double)n * 1e9 / o->rate_pps);
+}
+
+static bool
+send_done(const struct send_opts *o, uint64_t sent, int64_t start_ns,
+    int64_t now_ns)
+{
+	if (stop_requested)
+		return true;
+	if (o->count != 0 && sent >= o->count)
+		return true;
+	return o->duration_s > 0 &&
+	    (double)(now_ns - start_ns) >= o->duration_s * 1e9;
+}
+
+static void
+send_note_error(struct send_result *r, int err)
+{
+	r->errors++;
+	r->last_errno = err;
+}
+
+static void
+send_stream(int fd, const struct send_opts *o, struct send_result *r)
+{
+	static uint8_t bufs[SEND_BATCH][SEND_MAX_SIZE];
+	struct mmsghdr msgs[SEND_BATCH];
+	struct iovec iov[SEND_BATCH];
+	struct mc_dgram_header h = { .sender_id = random_u32() };
+	int64_t start = now_monotonic_ns(), now = start, send_ns;
+	uint64_t allowed, n;
+	int i, sent;
+
+	h.total = o->count > UINT32_MAX ? 0 : (uint32_t)o->count;
+	memset(msgs, 0, sizeof(msgs));
+	for (i = 0; i < SEND_BATCH; i++) {
+		memset(bufs[i], 0, o->size);
+		iov[i].iov_base = bufs[i];
+		iov[i].iov_len = o->size;
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	while (!send_done(o, r->packets, start, now)) {
+		allowed = send_allowed(o, start, now);
+		if (allowed <= r->packets) {
+			send_sleep_until(send_due_ns(o, start, r->packets));
+			now = now_monotonic_ns();
+			continue;
+		}
+		n = allowed - r->packets;
+		if (n > SEND_BATCH)
+			n = SEND_BATCH;
+		if (o->count != 0 && n > o->count - r->packets)
+			n = o->count - r->packets;
+		send_ns = now_realtime_ns();
+		for (i = 0; i < (int)n; i++) {
+			h.sequence = r->packets + (uint64_t)i;
+			h.send_time_ns = (uint64_t)send_ns;
+			mc_dgram_encode(&h, bufs[i], o->size);
+		}
+		sent = sendmmsg(fd, msgs, (unsigned)n, 0);
+		if (sent < 0) {
+			if (errno != EINTR)
+				send_note_error(r, errno);
+			/* ENOBUFS and the like: skip this slot, keep pace. */
+			if (errno == ENOBUFS || errno == EAGAIN)
+				r->packets++;
+			else if (errno != EINTR)
+				break;
+		} else {
+			r->packets += (uint64_t)sent;
+			r->bytes += (uint64_t)sent * o->size;
+		}
+		now = now_monotonic_ns();
+	}
+	r->elapsed_ns = now_monotonic_ns() - start;
+}
+
+static void
+send_lines(int fd, const struct send_opts *o, struct send_result *r)
+{
+	char *line = NULL;
+	size_t cap = 0, off, chunk;
+	ssize_t len;
+	int64_t start = now_monotonic_ns();
+
+	while (!send_done(o, r->packets, start, now_monotonic_ns()) &&
+	    (len = getline(&line, &cap, stdin)) > 0) {
+		for (off = 0; off < (size_t)len; off += chunk) {
+			chunk = (size_t)len - off;
+			if (chunk > o->size)
+				chunk = o->size;
+			if (o->rate_pps > 0)
+				send_sleep_until(send_due_ns(o, start,
+				    r->packets));
+			if (send(fd, line + off, chunk, 0) < 0) {
+				send_note_error(r, errno);
+				continue;
+			}
+			r->packets++;
+			r->bytes += chunk;
+		}
+	}
+	free(line);
+	r->elapsed_ns = now_monotonic_ns() - start;
+}
+
+static void
+send_report(const struct send_opts *o, const struct send_result *r)
+{
+	double secs = (double)r->elapsed_ns / 1e9;
+	double pps = secs > 0 ? (double)r->packets / secs : 0;
+	double mbps = secs > 0 ? (double)r->bytes * 8 / secs / 1e6 : 0;
+	char group[MC_IP_STRLEN];
+
+	mc_ip_str(&o->group.ip, group);
+	if (o->json) {
+		printf("{\"type\":\"send_summary\",\"group\":\"%s\",\"port\":%u,"
+		    "\"packets\":%llu,\"bytes\":%llu,\"errors\":%llu,"
+		    "\"seconds\":%.6f,\"pps\":%.1f,\"mbps\":%.3f,\"ttl\":%d}\n",
+		    group, o->group.port, (unsigned long long)r->packets,
+		    (unsigned long long)r->bytes,
+		    (unsigned long long)r->errors, secs, pps, mbps, o->ttl);
+	} else if (!o->quiet) {
+		fprintf(stderr, "sent %llu datagrams (%llu bytes) to %s port %u "
+		    "in %.3f s: %.0f pps, %.3f Mbit/s, TTL %d\n",
+		    (unsigned long long)r->packets,
+		    (unsigned long long)r->bytes, group, o->group.port, secs,
+		    pps, mbps, o->ttl);
+	}
+	if (r->errors != 0)
+		fprintf(stderr, "mcast: %llu send errors, the last: %s\n",
+		    (unsigned long long)r->errors, strerror(r->last_errno));
+}
+
+int
+cmd_send(int argc, char **argv)
+{
+	struct send_opts o;
+	struct send_result r;
+	int fd;
+
+	send_parse(argc, argv, &o);
+	warn_group_scope(&o.group.ip, o.ttl);
+	fd = send_open(&o);
+	install_stop_signals();
+	/* Sleep precisely: the default 50 us timer slack would cost pacing. */
+	prctl(PR_SET_TIMERSLACK, 1UL);
+	memset(&r, 0, sizeof(r));
+	if (o.from_stdin)
+		send_lines(fd, &o, &r);
+	else
+		send_stream(fd, &o, &r);
+	close(fd);
+	send_report(&o, &r);
+	return r.errors != 0 && r.packets == 0 ? 1 : 0;
+}
