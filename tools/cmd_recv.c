@@ -331,6 +331,33 @@ recv_drain(const struct recv_opts *o, struct recv_state *s, int group)
 	} while (n == RECV_BATCH);
 }
 
+/*
+ * Has the sender stopped?  Only then may the sequence numbers between the
+ * highest received and the sender's announced total count as lost: a
+ * receiver that leaves while the stream goes on has lost nothing.  We call
+ * a stream over when it has been silent for four mean inter-arrival gaps,
+ * and for at least 200 ms, by the time we stop.
+ */
+static bool
+recv_stream_over(const struct mc_rxstats *x, int64_t end_realtime_ns)
+{
+	int64_t silent = end_realtime_ns - x->last_arrival_ns, gap = 0;
+
+	if (x->unique > 1)
+		gap = (x->last_arrival_ns - x->first_arrival_ns) /
+		    (int64_t)(x->unique - 1);
+	return silent >= 200000000 && silent >= 4 * gap;
+}
+
+static uint64_t
+recv_lost(const struct recv_stream *st, bool final)
+{
+	if (st->foreign)
+		return 0;
+	return mc_rxstats_lost(&st->st, final &&
+	    recv_stream_over(&st->st, now_realtime_ns()));
+}
+
 static double
 ms(int64_t ns)
 {
@@ -343,7 +370,7 @@ recv_json_stream(FILE *f, const struct recv_opts *o,
     double interval_s)
 {
 	const struct mc_rxstats *x = &st->st;
-	uint64_t lost = st->foreign ? 0 : mc_rxstats_lost(x, final);
+	uint64_t lost = recv_lost(st, final);
 	uint64_t expected = x->unique + lost;
 
 	fprintf(f, "{\"group\":");
@@ -422,8 +449,7 @@ recv_report_interval_text(const struct recv_opts *o, struct recv_state *s,
 		    "Mbit/s  lost %llu\n", t, o->groups[st->group].label,
 		    st->from_label, (double)st->interval_packets / interval_s,
 		    (double)st->interval_bytes * 8 / interval_s / 1e6,
-		    (unsigned long long)(st->foreign ? 0 :
-		    mc_rxstats_lost(&st->st, false)));
+		    (unsigned long long)recv_lost(st, false));
 	}
 	fflush(s->report);
 }
@@ -444,7 +470,7 @@ recv_report_final_text(const struct recv_opts *o, struct recv_state *s)
 	for (i = 0; i < s->nstreams; i++) {
 		const struct recv_stream *st = &s->streams[i];
 		const struct mc_rxstats *x = &st->st;
-		uint64_t lost = mc_rxstats_lost(x, true);
+		uint64_t lost = recv_lost(st, true);
 		uint64_t expected = x->unique + lost;
 		char delay[48];
 
@@ -493,8 +519,7 @@ recv_exit_status(const struct recv_opts *o, const struct recv_state *s)
 	if (s->received == 0)
 		return EXIT_LOSS;
 	for (i = 0; i < s->nstreams; i++)
-		if (!s->streams[i].foreign &&
-		    mc_rxstats_lost(&s->streams[i].st, true) != 0)
+		if (recv_lost(&s->streams[i], true) != 0)
 			return EXIT_LOSS;
 	return 0;
 }

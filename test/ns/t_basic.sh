@@ -53,6 +53,34 @@ expect_eq "loss percent 10" "$(json_field "$TMP/loss.json" loss_percent)" 10.000
 dropped=$(nsx h2 nft list table inet mcloss | grep -o 'packets [0-9]*' | cut -d' ' -f2)
 expect_eq "nftables dropped 100" "$dropped" 100
 
+# 3b. Tail loss: the last 10 of 100 are dropped; the sender announced 100,
+# the stream falls silent, so recv counts them lost.  A receiver that is
+# still hearing the stream when it stops counts no tail.
+nsx h2 nft -f - <<NFT
+table inet mctail {
+	chain in {
+		type filter hook input priority 0;
+		udp dport 5002 numgen inc mod 100 >= 90 counter drop
+	}
+}
+NFT
+bg h2 "$MCAST" recv -i eth0 -d 1.5 --json $G:5002 >"$TMP/tail.json"
+r=$LAST_PID
+wait_for 5 joined h2 $G || not_ok "receiver joined for the tail test"
+nsx h1 "$MCAST" send -i eth0 -r 2000 -c 100 -q $G:5002
+wait $r; rc=$?
+expect_eq "tail loss: exit 1" $rc 1
+expect_eq "tail loss: received 90" "$(json_field "$TMP/tail.json" received)" 90
+expect_eq "tail loss: the 10 dropped at the end count as lost" "$(json_field "$TMP/tail.json" lost)" 10
+bg h2 "$MCAST" recv -i eth0 -d 1 --json $G:5003 >"$TMP/early.json"
+r=$LAST_PID
+wait_for 5 joined h2 $G || not_ok "receiver joined for the early-leave test"
+nsx h1 "$MCAST" send -i eth0 -r 1000 -c 3000 -q $G:5003 &
+s=$!
+wait $r; rc=$?
+kill $s 2>/dev/null; wait $s 2>/dev/null
+expect_eq "leaving mid-stream: exit 0, nothing lost" "$rc:$(json_field "$TMP/early.json" lost)" "0:0"
+
 # 4. mcast groups reads the live kernel table.
 bg h3 "$MCAST" join -i eth0 239.9.9.9 239.9.9.10
 wait_for 5 joined h3 239.9.9.10 || not_ok "join held"

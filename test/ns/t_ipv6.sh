@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# IPv6 across a veth pair: link-scope and site-scope groups, an MLDv2
+# source-specific join, and the memberships seen in /proc/net/igmp6.
+. "$(dirname "$0")/lib.sh"
+require_lab
+new_ns a
+new_ns b
+p2p_link a eth0 2001:db8:7::1/64 b eth0 2001:db8:7::2/64
+
+bg b "$MCAST" recv -i eth0 -c 200 -d 8 --json '[ff02::4242]:7200' '[ff05::4242]:7201' >"$TMP/v6.json"
+r=$LAST_PID
+wait_for 5 eval "nsx b grep -q ff050000000000000000000000004242 /proc/net/igmp6" || not_ok "joined ff05::4242"
+check "/proc/net/igmp6 lists ff02::4242 on eth0" eval "nsx b grep -qE '^[0-9]+ +eth0 +ff020000000000000000000000004242' /proc/net/igmp6"
+nsx b "$MCAST" groups --json >"$TMP/groups.json"
+check "groups --json lists ff05::4242" grep -q '"group":"ff05::4242"' "$TMP/groups.json"
+nsx a "$MCAST" send -i eth0 -c 100 -r 2000 -q '[ff02::4242]:7200'
+nsx a "$MCAST" send -i eth0 -t 5 -c 100 -r 2000 -q '[ff05::4242]:7201'
+wait $r; rc=$?
+expect_eq "recv got 200 over IPv6 and exits 0" "$rc:$(json_field "$TMP/v6.json" received)" "0:200"
+ll=$(nsx a ip -6 -o addr show dev eth0 scope link | awk '{print $4}' | cut -d/ -f1)
+check "the link-local group's stream came from a's link-local $ll" grep -q "\"group\":\"\[ff02::4242\]:7200\",\"sender\":\"\[$ll\]:" "$TMP/v6.json"
+check "the site-local group's stream too" grep -q '"group":"\[ff05::4242\]:7201","sender":"\[2001:db8:7::1\]:' "$TMP/v6.json"
+check "b left ff05::4242 after recv exited" wait_for 3 eval "! nsx b grep -q ff050000000000000000000000004242 /proc/net/igmp6"
+
+# SSM over MLDv2: only the chosen source.
+nsx a ip addr add 2001:db8:7::11/64 dev eth0 nodad
+bg b "$MCAST" recv -i eth0 -S 2001:db8:7::11 -d 3 --json '[ff3e::4242]:7202' >"$TMP/ssm6.json"
+r=$LAST_PID
+wait_for 5 eval "nsx b grep -q ff3e0000000000000000000000004242 /proc/net/igmp6" || not_ok "joined ff3e::4242"
+check "/proc/net/mcfilter6 includes the source" eval "nsx b grep -q 'ff3e0000000000000000000000004242 20010db8000700000000000000000011 *1 *0' /proc/net/mcfilter6"
+# 50 datagrams from ::1, then 7 from ::11; only the latter may arrive.
+nsx a python3 -c "
+import socket,struct
+for src,n in (('2001:db8:7::1',50),('2001:db8:7::11',7)):
+    s=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM)
+    s.bind((src,0))
+    s.setsockopt(socket.IPPROTO_IPV6,socket.IPV6_MULTICAST_IF,struct.pack('i',socket.if_nametoindex('eth0')))
+    s.setsockopt(socket.IPPROTO_IPV6,socket.IPV6_MULTICAST_HOPS,5)
+    for i in range(n): s.sendto(b'x'*40,('ff3e::4242',7202))
+"
+wait $r
+expect_eq "SSM over IPv6 delivered only the 7 from ::11" "$(json_field "$TMP/ssm6.json" received)" 7
+check "and nothing from ::1" eval "! grep -q '2001:db8:7::1\]' $TMP/ssm6.json"
+finish
