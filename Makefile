@@ -20,11 +20,13 @@ LIB_SRC	 = $(wildcard lib/*.c)
 TOOL_SRC = $(wildcard tools/*.c)
 UNIT_SRC = $(wildcard test/unit/test_*.c)
 BENCH_SRC = $(wildcard bench/*.c)
+FUZZ_SRC = $(wildcard fuzz/fuzz_*.c)
 
 LIB_OBJ	 = $(LIB_SRC:%.c=$(B)/%.o)
 TOOL_OBJ = $(TOOL_SRC:%.c=$(B)/%.o)
 UNIT_BIN = $(UNIT_SRC:test/unit/%.c=$(B)/test/%)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(B)/bench/%)
+REPLAY_BIN = $(FUZZ_SRC:fuzz/fuzz_%.c=$(B)/fuzz/replay_%)
 HDRS	 = $(wildcard include/mcast/*.h lib/*.h tools/*.h)
 
 all: $(B)/mcast $(B)/libmcast.a
@@ -48,7 +50,31 @@ $(B)/bench/%: bench/%.c $(B)/libmcast.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libmcast.a $(LDLIBS)
 
+# Fuzz targets: a replay binary per target (any compiler) runs the corpus.
+$(B)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(B)/libmcast.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< fuzz/replay.c $(B)/libmcast.a $(LDLIBS)
+
+# make fuzz [FUZZ_SECONDS=60]: every target under libFuzzer with clang; new
+# inputs land in build-fuzz/corpus/<target>, crashes in build-fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -std=gnu11 -D_GNU_SOURCE -Iinclude -g -O1 \
+	     -fsanitize=fuzzer,address,undefined
+fuzz:
+	@mkdir -p build-fuzz
+	@for f in $(FUZZ_SRC); do \
+		t=$$(basename $$f .c | sed 's/^fuzz_//'); \
+		clang $(FUZZ_FLAGS) -o build-fuzz/fuzz_$$t $$f $(LIB_SRC) -lm || exit 1; \
+		mkdir -p build-fuzz/corpus/$$t; \
+		echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; \
+		(cd build-fuzz && ./fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+		    -print_final_stats=1 corpus/$$t ../fuzz/corpus/$$t) 2>&1 | \
+		    grep -E '^#[0-9]+.*DONE|stat::number_of_executed_units|cov:|ERROR|crash' | tail -n 3 \
+		    || exit 1; \
+	done
+
 unit: $(UNIT_BIN)
+replay: $(REPLAY_BIN)
 bench-bin: $(BENCH_BIN)
 
 deps:
@@ -56,8 +82,8 @@ deps:
 
 # Everything a user should trust; ends with one line "N passed, N failed".
 check: deps
-	@$(MAKE) --no-print-directory -s all unit bench-bin
-	@$(MAKE) --no-print-directory -s SANITIZE=1 all unit
+	@$(MAKE) --no-print-directory -s all unit replay bench-bin
+	@$(MAKE) --no-print-directory -s SANITIZE=1 all unit replay
 	@bash test/run.sh
 
 demo: deps
@@ -75,6 +101,6 @@ install: all
 	install -D -m 0644 man/mcast.1 $(DESTDIR)$(PREFIX)/share/man/man1/mcast.1
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
-.PHONY: all unit bench-bin deps check demo bench install clean
+.PHONY: all unit replay bench-bin deps check demo bench fuzz install clean

@@ -43,6 +43,12 @@ for b in build/test/test_* build-asan/test/test_*; do
 done
 unset CMOCKA_MESSAGE_OUTPUT
 
+# The committed fuzz corpus, replayed by each target (normal and ASan).
+for b in build/fuzz/replay_* build-asan/fuzz/replay_*; do
+	[ -x "$b" ] || continue
+	run_one "${b%%/*}:fuzz-${b##*/replay_}" "$b" "fuzz/corpus/${b##*/replay_}"
+done
+
 # Namespace labs with the real kernel; the first ones again under ASan.
 for t in test/ns/t_*.sh; do
 	run_one "ns:$(basename "$t" .sh)" timeout 300 bash "$t"

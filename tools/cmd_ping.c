@@ -349,13 +349,29 @@ ping_checksum(const uint8_t *p, size_t len)
 	return (uint16_t)~sum;
 }
 
+/* Send probe number seq and note when it left. */
+static void
+ping_send_to_group(int fd, const struct ping_opts *o, struct ping_state *s,
+    uint64_t seq, const uint8_t *pkt, size_t pktlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	mc_endpoint_to_sockaddr(&o->group, &ss, &len);
+	if (o->has_iface && o->group.ip.family == AF_INET6)
+		((struct sockaddr_in6 *)&ss)->sin6_scope_id = o->iface.index;
+	s->sent_ns[seq] = now_monotonic_ns();
+	s->sent = seq + 1;
+	if (sendto(fd, pkt, pktlen, 0, (struct sockaddr *)&ss, len) < 0)
+		fprintf(stderr, "mcast: sending probe %llu: %s\n",
+		    (unsigned long long)seq, strerror(errno));
+}
+
 static void
 ping_send_icmp(int fd, const struct ping_opts *o, struct ping_state *s,
     uint64_t seq)
 {
 	uint8_t pkt[8 + PING_PAYLOAD];
-	struct sockaddr_storage ss;
-	socklen_t len;
 	uint16_t ck;
 
 	memset(pkt, 0, sizeof(pkt));
@@ -370,14 +386,7 @@ ping_send_icmp(int fd, const struct ping_opts *o, struct ping_state *s,
 		pkt[2] = (uint8_t)(ck >> 8);
 		pkt[3] = (uint8_t)ck;
 	}	/* ICMPv6: the kernel fills the checksum of raw ICMPv6. */
-	mc_endpoint_to_sockaddr(&o->group, &ss, &len);
-	if (o->has_iface && o->group.ip.family == AF_INET6)
-		((struct sockaddr_in6 *)&ss)->sin6_scope_id = o->iface.index;
-	s->sent_ns[seq] = now_monotonic_ns();
-	s->sent = seq + 1;
-	if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&ss, len) < 0)
-		fprintf(stderr, "mcast: sending probe %llu: %s\n",
-		    (unsigned long long)seq, strerror(errno));
+	ping_send_to_group(fd, o, s, seq, pkt, sizeof(pkt));
 }
 
 static void
@@ -390,18 +399,8 @@ ping_send_probe(int fd, const struct ping_opts *o, struct ping_state *s,
 		.total = (uint32_t)o->count, .sequence = seq,
 		.send_time_ns = (uint64_t)now_realtime_ns(),
 	};
-	struct sockaddr_storage ss;
-	socklen_t len;
-
 	mc_dgram_encode(&h, pkt, sizeof(pkt));
-	mc_endpoint_to_sockaddr(&o->group, &ss, &len);
-	if (o->has_iface && o->group.ip.family == AF_INET6)
-		((struct sockaddr_in6 *)&ss)->sin6_scope_id = o->iface.index;
-	s->sent_ns[seq] = now_monotonic_ns();
-	s->sent = seq + 1;
-	if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&ss, len) < 0)
-		fprintf(stderr, "mcast: sending probe %llu: %s\n",
-		    (unsigned long long)seq, strerror(errno));
+	ping_send_to_group(fd, o, s, seq, pkt, sizeof(pkt));
 }
 
 /* Why nobody answered an ICMP echo to a group, when we can tell. */
