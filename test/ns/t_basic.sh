@@ -81,6 +81,19 @@ wait $r; rc=$?
 kill $s 2>/dev/null; wait $s 2>/dev/null
 expect_eq "leaving mid-stream: exit 0, nothing lost" "$rc:$(json_field "$TMP/early.json" lost)" "0:0"
 
+# 3c. A receiver gets only the groups it joined on its port, even when the
+# host has joined others (the classic Linux surprise).
+bg h2 "$MCAST" join -i eth0 -q 239.1.2.4
+j=$LAST_PID
+bg h2 "$MCAST" recv -i eth0 -d 1.5 --json $G:5100 >"$TMP/only.json"
+r=$LAST_PID
+wait_for 5 joined h2 239.1.2.4 && wait_for 5 joined h2 $G || not_ok "h2 joined both groups"
+nsx h1 "$MCAST" send -i eth0 -c 30 -q 239.1.2.4:5100
+nsx h1 "$MCAST" send -i eth0 -c 20 -q $G:5100
+wait $r
+kill $j; wait $j 2>/dev/null
+expect_eq "recv on $G:5100 got its 20 and none of 239.1.2.4's 30" "$(json_field "$TMP/only.json" received)" 20
+
 # 4. mcast groups reads the live kernel table.
 bg h3 "$MCAST" join -i eth0 239.9.9.9 239.9.9.10
 wait_for 5 joined h3 239.9.9.10 || not_ok "join held"

@@ -22,6 +22,20 @@ check "the link-local group's stream came from a's link-local $ll" grep -q "\"gr
 check "the site-local group's stream too" grep -q '"group":"\[ff05::4242\]:7201","sender":"\[2001:db8:7::1\]:' "$TMP/v6.json"
 check "b left ff05::4242 after recv exited" wait_for 3 eval "! nsx b grep -q ff050000000000000000000000004242 /proc/net/igmp6"
 
+# IPV6_MULTICAST_ALL off: a socket bound to :: (a link-scope group without
+# -i) receives only the group it joined, not another the host joined.
+bg b "$MCAST" join -i eth0 -q ff02::4244
+j=$LAST_PID
+bg b "$MCAST" recv -d 2 --json '[ff02::4243]:7203' >"$TMP/only.json"
+r=$LAST_PID
+wait_for 5 eval "nsx b grep -q ff020000000000000000000000004243 /proc/net/igmp6" || not_ok "joined ff02::4243"
+wait_for 5 eval "nsx b grep -q ff020000000000000000000000004244 /proc/net/igmp6" || not_ok "joined ff02::4244"
+nsx a "$MCAST" send -i eth0 -c 30 -q '[ff02::4244]:7203'
+nsx a "$MCAST" send -i eth0 -c 20 -q '[ff02::4243]:7203'
+wait $r
+kill $j; wait $j 2>/dev/null
+expect_eq "a socket gets only its own group's 20, not the 30 to another joined group" "$(json_field "$TMP/only.json" received)" 20
+
 # SSM over MLDv2: only the chosen source.
 nsx a ip addr add 2001:db8:7::11/64 dev eth0 nodad
 bg b "$MCAST" recv -i eth0 -S 2001:db8:7::11 -d 3 --json '[ff3e::4242]:7202' >"$TMP/ssm6.json"
