@@ -40,7 +40,7 @@ groups_parse(int argc, char **argv, struct groups_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int	c, rc;
+	int	c;
 
 	memset(o, 0, sizeof(*o));
 	while ((c = getopt_long(argc, argv, "i:jh", longopts, NULL)) != -1) {
@@ -51,14 +51,7 @@ groups_parse(int argc, char **argv, struct groups_opts *o)
 			 * IFF_MULTICAST, but lo has none and still holds
 			 * 224.0.0.1 and ff02::1, which we list.
 			 */
-			rc = mc_iface_resolve(optarg, &o->iface);
-			if (rc == MC_E_NO_SUCH_IFACE)
-				usage_error("no interface '%s': expected a "
-				    "name from `ip link`, an index or an "
-				    "address", optarg);
-			if (rc < 0)
-				usage_error("interface '%s': %s", optarg,
-				    mc_strerror(rc));
+			parse_any_iface(optarg, &o->iface);
 			o->has_iface = true;
 			break;
 		case 'j':

@@ -120,7 +120,7 @@ parse_source(const char *text, const struct mc_ip *group, struct mc_ip *out)
 }
 
 void
-parse_iface(const char *text, struct mc_iface *out)
+parse_any_iface(const char *text, struct mc_iface *out)
 {
 	int rc = mc_iface_resolve(text, out);
 
@@ -129,6 +129,12 @@ parse_iface(const char *text, struct mc_iface *out)
 		    " an index or an address", text);
 	if (rc < 0)
 		usage_error("interface '%s': %s", text, mc_strerror(rc));
+}
+
+void
+parse_iface(const char *text, struct mc_iface *out)
+{
+	parse_any_iface(text, out);
 	if (mc_iface_check_multicast(out) < 0)
 		usage_error("%s has no MULTICAST flag: expected a "
 		    "multicast-capable interface (ip link set %s multicast on)",

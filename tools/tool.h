@@ -35,7 +35,9 @@ void	parse_group(const char *text, struct mc_ip *out);
 void	parse_group_endpoint(const char *text, struct mc_endpoint *out);
 void	parse_source(const char *text, const struct mc_ip *group,
 	    struct mc_ip *out);
+/* parse_iface() also refuses an interface without the MULTICAST flag. */
 void	parse_iface(const char *text, struct mc_iface *out);
+void	parse_any_iface(const char *text, struct mc_iface *out);
 int	parse_ttl(const char *text);
 /* "10", "1.5", "500ms", "2m": seconds as a double (> 0). */
 double	parse_duration(const char *text, const char *what);
