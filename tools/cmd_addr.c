@@ -262,8 +262,7 @@ cmd_addr(int argc, char **argv)
 	int c, i, status = 0;
 
 	optind = 0;	/* glibc: start afresh, argv[0] is "addr" */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
@@ -272,11 +271,7 @@ cmd_addr(int argc, char **argv)
 			addr_usage(stdout);
 			return 0;
 		default:
-			if (optopt != 0)
-				usage_error("unknown option '-%c'; %s", optopt,
-				    ADDR_USAGE);
-			usage_error("unknown option '%s'; %s",
-			    argv[optind - 1], ADDR_USAGE);
+			option_error("addr", c, argv);
 		}
 	}
 	if (optind >= argc) {

@@ -43,7 +43,7 @@ groups_parse(int argc, char **argv, struct groups_opts *o)
 	int	c;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt_long(argc, argv, "i:jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			/*
@@ -61,8 +61,7 @@ groups_parse(int argc, char **argv, struct groups_opts *o)
 			groups_usage(stdout);
 			exit(0);
 		default:
-			groups_usage(stderr);
-			exit(EXIT_USAGE);
+			option_error("groups", c, argv);
 		}
 	}
 	if (optind < argc) {

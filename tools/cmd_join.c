@@ -50,7 +50,7 @@ join_parse(int argc, char **argv, struct join_opts *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt_long(argc, argv, "i:S:d:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:S:d:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			parse_iface(optarg, &o->iface);
@@ -73,8 +73,7 @@ join_parse(int argc, char **argv, struct join_opts *o)
 			join_usage(stdout);
 			exit(0);
 		default:
-			join_usage(stderr);
-			exit(EXIT_USAGE);
+			option_error("join", c, argv);
 		}
 	}
 	if (optind == argc) {
@@ -136,12 +135,15 @@ cmd_join(int argc, char **argv)
 				return 1;
 			}
 		}
-		if (!o.quiet)
-			printf("joined %s%s%s%s%s\n", mc_ip_str(&groups[i], buf),
+		if (!o.quiet) {
+			printf("joined %s%s%s", mc_ip_str(&groups[i], buf),
 			    o.has_iface ? " on " : "",
-			    o.has_iface ? o.iface.name : "",
-			    o.nsources ? " from " : "",
-			    o.nsources ? o.source_text[0] : "");
+			    o.has_iface ? o.iface.name : "");
+			for (j = 0; j < o.nsources; j++)
+				printf("%s%s", j ? ", " : " from ",
+				    o.source_text[j]);
+			putchar('\n');
+		}
 	}
 	fflush(stdout);
 	install_stop_signals();

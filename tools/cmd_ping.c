@@ -58,15 +58,17 @@ ping_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: mcast ping [-i IF] [-t TTL] [-c COUNT] [-I INTERVAL] [-w WAIT]\n"
-	    "                  [--json] GROUP:PORT\n"
-	    "       mcast ping --icmp [-i IF] [-t TTL] [-c COUNT] [-w WAIT] GROUP\n"
+	    "                  [-q] [--json] GROUP:PORT\n"
+	    "       mcast ping --icmp [-i IF] [-t TTL] [-c COUNT] [-I INTERVAL]\n"
+	    "                  [-w WAIT] [-q] [--json] GROUP\n"
 	    "  -i IF        probe out of this interface\n"
 	    "  -t TTL       TTL / hop limit of the probes (default 1)\n"
-	    "  -c COUNT     send COUNT probes (default: until interrupted;\n"
-	    "               --icmp: 3)\n"
+	    "  -c COUNT     send COUNT probes (default: until interrupted, at\n"
+	    "               most 100000; --icmp: 3, at most 65535)\n"
 	    "  -I INTERVAL  between probes (default 1s)\n"
 	    "  -w WAIT      wait for late replies after the last probe (default 1s)\n"
 	    "  --icmp       ICMP echo to the group instead of mcast pong probes\n"
+	    "  -q           no line per reply, only the summary\n"
 	    "  --json       the summary as JSON\n"
 	    "exit status: 0 when someone answered, 1 when nobody did\n");
 }
@@ -86,7 +88,7 @@ ping_parse(int argc, char **argv, struct ping_opts *o)
 	o->ttl = 1;
 	o->interval_s = 1;
 	o->wait_s = 1;
-	while ((c = getopt_long(argc, argv, "i:t:c:I:w:qh", longopts,
+	while ((c = getopt_long(argc, argv, ":i:t:c:I:w:qh", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'i':
@@ -122,8 +124,7 @@ ping_parse(int argc, char **argv, struct ping_opts *o)
 			ping_usage(stdout);
 			exit(0);
 		default:
-			ping_usage(stderr);
-			exit(EXIT_USAGE);
+			option_error("ping", c, argv);
 		}
 	}
 	if (argc - optind != 1) {
@@ -135,6 +136,11 @@ ping_parse(int argc, char **argv, struct ping_opts *o)
 		parse_group(argv[optind], &o->group.ip);
 		if (o->count == 0)
 			o->count = 3;
+		/* ICMP echo sequence numbers are 16 bits. */
+		if (o->count > 65535)
+			usage_error("count %llu is too large for --icmp: "
+			    "expected at most 65535 probes",
+			    (unsigned long long)o->count);
 	} else {
 		parse_group_endpoint(argv[optind], &o->group);
 	}
@@ -292,7 +298,7 @@ ping_handle_pong(const struct ping_opts *o, struct ping_state *s,
 	if (mc_dgram_decode(buf, len, &h) < 0 || !(h.flags & MC_DGRAM_REPLY) ||
 	    h.sender_id != s->id)
 		return;
-	/* pong appends its host name, NUL-padded, after the header. */
+	/* pong appends its host name (no NUL) after the header. */
 	nlen = len - MC_DGRAM_HEADER_LEN;
 	if (nlen >= sizeof(name))
 		nlen = sizeof(name) - 1;
@@ -461,6 +467,7 @@ cmd_ping(int argc, char **argv)
 		return 1;
 	}
 	ping_setup_tx(fd, &o);
+	warn_group_scope(&o.group.ip, o.ttl);
 	install_stop_signals();
 	next = now_monotonic_ns();
 	for (seq = 0; seq < o.count && !stop_requested; seq++) {
@@ -491,6 +498,8 @@ pong_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: mcast pong [-i IF] [-c COUNT] [-d DURATION] [-q] GROUP:PORT\n"
+	    "Answers every mcast ping probe to GROUP:PORT by unicast, with this\n"
+	    "host's name.\n"
 	    "  -i IF        join on this interface\n"
 	    "  -c COUNT     exit after answering COUNT probes\n"
 	    "  -d DURATION  exit after DURATION\n"
@@ -520,7 +529,7 @@ cmd_pong(int argc, char **argv)
 	size_t hlen;
 	ssize_t n;
 
-	while ((c = getopt_long(argc, argv, "i:c:d:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:c:d:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			parse_iface(optarg, &iface);
@@ -539,8 +548,7 @@ cmd_pong(int argc, char **argv)
 			pong_usage(stdout);
 			exit(0);
 		default:
-			pong_usage(stderr);
-			exit(EXIT_USAGE);
+			option_error("pong", c, argv);
 		}
 	}
 	if (argc - optind != 1) {

@@ -97,7 +97,7 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 	int c, i, j;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt_long(argc, argv, "i:S:c:d:qh", longopts,
+	while ((c = getopt_long(argc, argv, ":i:S:c:d:qh", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'i':
@@ -133,8 +133,7 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 			recv_usage(stdout);
 			exit(0);
 		default:
-			recv_usage(stderr);
-			exit(EXIT_USAGE);
+			option_error("recv", c, argv);
 		}
 	}
 	if (optind == argc) {
@@ -270,14 +269,18 @@ recv_datagram(const struct recv_opts *o, struct recv_state *s, int group,
 	struct mc_dgram_header h;
 	struct recv_stream *st;
 	uint64_t before;
+	bool has_header;
 
 	if (o->raw && len > 0 && fwrite(buf, 1, len, stdout) != len) {
 		fprintf(stderr, "mcast: writing to standard output: %s\n",
 		    strerror(errno));
 		exit(1);
 	}
-	if (mc_dgram_decode(buf, len, &h) == 0 &&
-	    !(h.flags & (MC_DGRAM_PROBE | MC_DGRAM_REPLY))) {
+	has_header = mc_dgram_decode(buf, len, &h) == 0;
+	/* mcast ping probes to the group are not a stream. */
+	if (has_header && (h.flags & (MC_DGRAM_PROBE | MC_DGRAM_REPLY)))
+		return;
+	if (has_header) {
 		st = recv_stream_find(s, group, from, false, h.sender_id);
 		before = st->st.unique;
 		mc_rxstats_add(&st->st, h.sequence, h.total, len,

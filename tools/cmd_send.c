@@ -36,7 +36,8 @@ struct send_opts {
 };
 
 struct send_result {
-	uint64_t	packets;
+	uint64_t	attempted;	/* sequence numbers used */
+	uint64_t	packets;	/* datagrams the kernel took */
 	uint64_t	bytes;
 	uint64_t	errors;
 	int		last_errno;
@@ -58,10 +59,12 @@ send_usage(FILE *f)
 	    "  -b BITS      payload bits per second, e.g. 10M (instead of -r)\n"
 	    "  -s SIZE      UDP payload bytes, %d-%d (default 64)\n"
 	    "  -c COUNT     stop after COUNT datagrams\n"
-	    "  -d DURATION  stop after DURATION (10, 2.5, 500ms, 2m)\n"
-	    "  --stdin      send each line of standard input as one datagram\n"
+	    "  -d DURATION  stop after DURATION (10, 2.5, 500ms, 2m, 1h)\n"
+	    "  --stdin      send each line of standard input (newline included)\n"
+	    "               as one datagram, without the mcast header; lines\n"
+	    "               longer than SIZE (default then 65507) are split\n"
 	    "  --json       print the summary as JSON on standard output\n"
-	    "  -q           no summary\n", MC_DGRAM_HEADER_LEN, SEND_MAX_SIZE);
+	    "  -q           no summary (--json still prints it)\n", MC_DGRAM_HEADER_LEN, SEND_MAX_SIZE);
 }
 
 static void
@@ -83,7 +86,7 @@ send_parse(int argc, char **argv, struct send_opts *o)
 	o->ttl = 1;
 	o->loop = -1;
 	o->size = 64;
-	while ((c = getopt_long(argc, argv, "i:t:r:b:s:c:d:qh", longopts,
+	while ((c = getopt_long(argc, argv, ":i:t:r:b:s:c:d:qh", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'i':
@@ -133,8 +136,7 @@ send_parse(int argc, char **argv, struct send_opts *o)
 			send_usage(stdout);
 			exit(0);
 		default:
-			send_usage(stderr);
-			exit(EXIT_USAGE);
+			option_error("send", c, argv);
 		}
 	}
 	if (argc - optind != 1) {
@@ -254,21 +256,21 @@ send_stream(int fd, const struct send_opts *o, struct send_result *r)
 		msgs[i].msg_hdr.msg_iov = &iov[i];
 		msgs[i].msg_hdr.msg_iovlen = 1;
 	}
-	while (!send_done(o, r->packets, start, now)) {
+	while (!send_done(o, r->attempted, start, now)) {
 		allowed = send_allowed(o, start, now);
-		if (allowed <= r->packets) {
-			send_sleep_until(send_due_ns(o, start, r->packets));
+		if (allowed <= r->attempted) {
+			send_sleep_until(send_due_ns(o, start, r->attempted));
 			now = now_monotonic_ns();
 			continue;
 		}
-		n = allowed - r->packets;
+		n = allowed - r->attempted;
 		if (n > SEND_BATCH)
 			n = SEND_BATCH;
-		if (o->count != 0 && n > o->count - r->packets)
-			n = o->count - r->packets;
+		if (o->count != 0 && n > o->count - r->attempted)
+			n = o->count - r->attempted;
 		send_ns = now_realtime_ns();
 		for (i = 0; i < (int)n; i++) {
-			h.sequence = r->packets + (uint64_t)i;
+			h.sequence = r->attempted + (uint64_t)i;
 			h.send_time_ns = (uint64_t)send_ns;
 			mc_dgram_encode(&h, bufs[i], o->size);
 		}
@@ -276,12 +278,17 @@ send_stream(int fd, const struct send_opts *o, struct send_result *r)
 		if (sent < 0) {
 			if (errno != EINTR)
 				send_note_error(r, errno);
-			/* ENOBUFS and the like: skip this slot, keep pace. */
+			/*
+			 * ENOBUFS and the like: the first datagram of the
+			 * batch is lost here (receivers will count it), the
+			 * schedule goes on.
+			 */
 			if (errno == ENOBUFS || errno == EAGAIN)
-				r->packets++;
+				r->attempted++;
 			else if (errno != EINTR)
 				break;
 		} else {
+			r->attempted += (uint64_t)sent;
 			r->packets += (uint64_t)sent;
 			r->bytes += (uint64_t)sent * o->size;
 		}
@@ -298,7 +305,7 @@ send_lines(int fd, const struct send_opts *o, struct send_result *r)
 	ssize_t len;
 	int64_t start = now_monotonic_ns();
 
-	while (!send_done(o, r->packets, start, now_monotonic_ns()) &&
+	while (!send_done(o, r->attempted, start, now_monotonic_ns()) &&
 	    (len = getline(&line, &cap, stdin)) > 0) {
 		for (off = 0; off < (size_t)len; off += chunk) {
 			chunk = (size_t)len - off;
@@ -306,7 +313,8 @@ send_lines(int fd, const struct send_opts *o, struct send_result *r)
 				chunk = o->size;
 			if (o->rate_pps > 0)
 				send_sleep_until(send_due_ns(o, start,
-				    r->packets));
+				    r->attempted));
+			r->attempted++;
 			if (send(fd, line + off, chunk, 0) < 0) {
 				send_note_error(r, errno);
 				continue;

@@ -4,6 +4,7 @@
  * and exits with status 2.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -42,6 +43,23 @@ warning(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+void
+option_error(const char *cmd, int c, char **argv)
+{
+	char opt[64];
+	const char *arg = argv[optind - 1];
+
+	if (optopt != 0 && strncmp(arg, "--", 2) != 0)
+		snprintf(opt, sizeof(opt), "-%c", optopt);
+	else
+		snprintf(opt, sizeof(opt), "%s", arg);
+	if (c == ':')
+		usage_error("option '%s' of %s needs a value: see `mcast %s "
+		    "--help`", opt, cmd, cmd);
+	usage_error("unknown option '%s' for %s: see `mcast %s --help`", opt,
+	    cmd, cmd);
 }
 
 static void

@@ -2,6 +2,7 @@
  * mcast: test and use IP multicast.  One file per subcommand; this one only
  * dispatches.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,7 +18,7 @@ static const struct subcommand subcommands[] = {
 	{ "addr", cmd_addr, "addr [--json] GROUP...            explain addresses" },
 	{ "send", cmd_send, "send [options] GROUP:PORT          send a stream" },
 	{ "recv", cmd_recv, "recv [options] GROUP:PORT...       receive and measure" },
-	{ "join", cmd_join, "join [-i IF] [-S SRC] GROUP...     join and hold" },
+	{ "join", cmd_join, "join [options] GROUP...            join and hold" },
 	{ "groups", cmd_groups, "groups [-i IF] [--json]            kernel memberships" },
 	{ "ping", cmd_ping, "ping [options] GROUP:PORT          who answers, RTT" },
 	{ "pong", cmd_pong, "pong [options] GROUP:PORT          answer pings" },
@@ -42,6 +43,7 @@ main(int argc, char **argv)
 {
 	size_t i;
 
+	opterr = 0;	/* option_error() says what was wrong, in one line */
 	if (argc < 2) {
 		print_usage(stderr);
 		return EXIT_USAGE;

@@ -26,6 +26,12 @@ int	cmd_pong(int argc, char **argv);
 /* Print "mcast: <message>" and exit(EXIT_USAGE). */
 void	usage_error(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
+/*
+ * getopt_long returned c (':' missing value, '?' unknown): one line naming
+ * the option, exit 2.  Option strings start with ':' so the two differ.
+ */
+void	option_error(const char *cmd, int c, char **argv)
+	    __attribute__((noreturn));
 /* Print "mcast: warning: <message>". */
 void	warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -72,6 +72,16 @@ expect_usage "size below the header" \
     "mcast: size '16' is out of range: expected 32 to 65507 bytes" \
     send -s 16 239.1.2.3:5000
 
+expect_usage "unknown option" \
+    "mcast: unknown option '-x' for recv: see \`mcast recv --help\`" \
+    recv -x 239.1.2.3:5000
+expect_usage "option without its value" \
+    "mcast: option '-c' of send needs a value: see \`mcast send --help\`" \
+    send 239.1.2.3:5000 -c
+expect_usage "ping --icmp count beyond 16-bit sequence numbers" \
+    "mcast: count 70000 is too large for --icmp: expected at most 65535 probes" \
+    ping --icmp -c 70000 224.0.0.1
+
 # -S on an interface pinned to IGMPv2 (an ASM-only setup).
 nsx h1 sysctl -qw net.ipv4.conf.eth0.force_igmp_version=2
 expect_usage "-S with IGMPv2 forced" \

@@ -1,0 +1,478 @@
+#!/usr/bin/env bash
+# Datapath benchmark: `mcast send` / `mcast recv` against iperf2 and against a
+# minimal sendmmsg() loop (build/bench/sendmmsg_floor), side by side on one
+# veth pair, 64- and 1316-byte payloads.
+#
+#   bash bench/datapath.sh           full run; appends a dated section to
+#                                    bench/RESULTS.md; the last line printed
+#                                    is the headline ratio
+#   bash bench/datapath.sh --smoke   every measured path once, tiny runs;
+#                                    prints one TAP line, writes nothing
+#
+# Environment: ROUNDS (default 7), SEND_SECS (1.5), RECV_SECS (1.5),
+# PACE_SECS (2), RESULTS (bench/RESULTS.md), MCAST, FLOOR.
+#
+# Lab: namespaces A and B joined by one veth pair, 198.18.50.1/24 (A) <->
+# 198.18.50.2/24 (B), 224.0.0.0/4 routed to the veth on both sides.  With two
+# or more CPUs, senders run on CPU 0 and receivers on CPU 1 (taskset), every
+# program alike.
+#
+# What is measured, per round, programs alternating A B C A B C ...:
+#  1. Maximum send rate, 64 and 1316 bytes: sendmmsg_floor, mcast send,
+#     iperf2 client (-b 100G: no inter-packet gap), each for SEND_SECS, as
+#     counted by the sender.  B holds a joined socket bound to the group and
+#     port that is never read (an `mcast recv` stopped with SIGSTOP): every
+#     datagram crosses B's whole IP and UDP input path (which runs on the
+#     sender's CPU, in softirq after veth_xmit) up to a full socket queue.
+#     That costs the same per datagram for all three senders and adds no
+#     third runnable process on a 2-CPU machine.  A receiver that reads would
+#     make the sender's rate depend on receiver wake-ups; the receiver test
+#     below covers that case.
+#  2. Receiver at 200,000 datagrams/s, 64 and 1316 bytes: `mcast send -r
+#     200000` -> `mcast recv` (loss by sequence numbers), then iperf2 client
+#     `-b 200000pps` -> iperf2 server (its Lost/Total), both with their
+#     default socket buffers.  Also B's kernel counter Udp RcvbufErrors.
+#  3. Pacing at 10,000 datagrams/s: `mcast send -r 10000` for PACE_SECS ->
+#     `mcast recv`; achieved rate as counted by the sender and by the
+#     receiver, against what was asked (and iperf2 `-b 10000pps` beside it).
+set -u
+
+SMOKE=0
+case "${1:-}" in
+--smoke) SMOKE=1 ;;
+"") ;;
+*) echo "usage: bash bench/datapath.sh [--smoke]" >&2; exit 2 ;;
+esac
+
+# An overall deadline, whoever runs us (make check adds its own).
+if [ -z "${DATAPATH_DEADLINE:-}" ]; then
+	export DATAPATH_DEADLINE=1
+	if [ $SMOKE = 1 ]; then limit=120; else limit=1200; fi
+	exec timeout -k 10 "$limit" bash "$0" "$@"
+fi
+
+. "$(dirname "$0")/../test/ns/lib.sh"
+export LC_ALL=C
+cd "$TOP"
+FLOOR=${FLOOR:-build/bench/sendmmsg_floor}
+case $FLOOR in /*) ;; *) FLOOR=$TOP/$FLOOR ;; esac
+RESULTS=${RESULTS:-$TOP/bench/RESULTS.md}
+
+NAME=datapath
+[ $SMOKE = 1 ] && NAME="datapath smoke"
+if [ $SMOKE = 1 ]; then
+	ROUNDS=1 SEND_SECS=0.2 RECV_SECS=0.1 PACE_SECS=0.2
+else
+	ROUNDS=${ROUNDS:-7} SEND_SECS=${SEND_SECS:-1.5}
+	RECV_SECS=${RECV_SECS:-1.5} PACE_SECS=${PACE_SECS:-2}
+fi
+RECV_PPS=200000
+PACE_PPS=10000
+SIZES="64 1316"
+RECV_COUNT=$(awk -v r=$RECV_PPS -v s="$RECV_SECS" 'BEGIN { printf "%d", r * s }')
+PACE_COUNT=$(awk -v r=$PACE_PPS -v s="$PACE_SECS" 'BEGIN { printf "%d", r * s }')
+
+G_SINK=239.50.0.1	# max-rate runs (stopped receiver in B)
+G_RECV=239.50.0.2	# mcast recv at 200k
+G_IRECV=239.50.0.3	# iperf2 server at 200k
+G_PACE=239.50.0.4	# mcast pacing
+G_IPACE=239.50.0.5	# iperf2 pacing
+PORT=5001
+
+# ---------------------------------------------------------------- set-up
+
+[ "$(id -u)" = 0 ] || skip_all "not root: the datapath benchmark needs network namespaces"
+ip netns add "$P-probe" 2>/dev/null || skip_all "cannot create network namespaces"
+ip netns del "$P-probe"
+if ! command -v iperf >/dev/null 2>&1; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	    --no-install-recommends iperf >/dev/null 2>&1
+	command -v iperf >/dev/null 2>&1 ||
+	    skip_all "iperf2 (Debian package iperf) is not installed and could not be installed"
+fi
+for bin in "$MCAST" "$FLOOR"; do
+	if [ ! -x "$bin" ]; then
+		echo "not ok - $NAME: no $bin: run make all bench-bin"
+		exit 1
+	fi
+done
+
+PIN_TX=() PIN_RX=()
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
+	PIN_TX=(taskset -c 0) PIN_RX=(taskset -c 1)
+fi
+
+SINK_PID=
+datapath_cleanup() {
+	# A stopped process keeps a pending SIGTERM: let it run first.
+	[ -n "$SINK_PID" ] && kill -CONT "$SINK_PID" 2>/dev/null
+	cleanup
+}
+trap datapath_cleanup EXIT
+
+new_ns a
+new_ns b
+p2p_link a eth0 198.18.50.1/24 b eth0 198.18.50.2/24
+ip -n "$P-a" route add 224.0.0.0/4 dev eth0
+ip -n "$P-b" route add 224.0.0.0/4 dev eth0
+
+FAILURES=()
+fail() {
+	FAILURES+=("$*")
+	echo "# FAILED: $*"
+}
+
+# ------------------------------------------------------------- helpers
+
+# Run in namespace A (sender) or B (receiver), pinned, bounded in time.
+tx() { local t=$1; shift; timeout -k 2 "$t" ip netns exec "$P-a" "${PIN_TX[@]}" "$@"; }
+# rx_bg SECS CMD...: in B, in the background, pinned, bounded; $LAST_PID.
+# reap PID: wait for it and forget it, so clean-up never signals a pid
+# that may have been reused.
+rx_bg() {
+	local t=$1; shift
+	bg b timeout -k 2 "$t" "${PIN_RX[@]}" "$@"
+}
+reap() {
+	local pid=$1 keep=() p
+	wait "$pid" 2>/dev/null
+	for p in "${BG_PIDS[@]}"; do
+		[ "$p" = "$pid" ] || keep+=("$p")
+	done
+	BG_PIDS=("${keep[@]}")
+}
+
+is_num() { [[ ${1:-} =~ ^[0-9]+(\.[0-9]+)?$ ]]; }
+
+# B's kernel counter of datagrams dropped at full socket queues.
+rcvbuf_errors() {
+	nsx b awk '/^Udp: / { if (h) { for (i = 2; i <= NF; i++)
+	    if (n[i] == "RcvbufErrors") print $i; exit }
+	    for (i = 2; i <= NF; i++) n[i] = $i; h = 1 }' /proc/net/snmp
+}
+
+# Per-figure samples: VALS[key]="v1 v2 ...".
+declare -A VALS
+add() { VALS[$1]="${VALS[$1]:-} $2"; }
+
+# secs_plus SECS EXTRA: an integer timeout comfortably above SECS.
+secs_plus() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%d", s + e + 0.999 }'; }
+
+# iperf2 client's pps (last report line) from its output file.
+iperf_client_pps() {
+	grep -E ' pps *$' "$1" | tail -n 1 | grep -oE '[0-9]+ pps' | cut -d' ' -f1
+}
+
+# Wait for iperf2 server's final report (Lost/Total), at most ~3 s.
+iperf_server_wait() {
+	local f=$1 i
+	for i in $(seq 60); do
+		grep -qE '[0-9]+/[0-9]+ +\(' "$f" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# ---------------------------------------------------- 1. maximum send rate
+
+send_floor() {
+	local size=$1 out pps
+	out=$(tx "$(secs_plus "$SEND_SECS" 5)" "$FLOOR" -i eth0 -s "$size" \
+	    -d "$SEND_SECS" --json $G_SINK:$PORT 2>&1)
+	pps=$(echo "$out" | grep -o '"pps":[0-9.]*' | cut -d: -f2)
+	is_num "$pps" || { fail "sendmmsg_floor -s $size: $out"; return; }
+	add "send_${size}_floor" "$pps"
+	echo -n " floor=${pps%.*}"
+}
+
+send_mcast() {
+	local size=$1 out pps
+	out=$(tx "$(secs_plus "$SEND_SECS" 5)" "$MCAST" send -i eth0 -s "$size" \
+	    -d "$SEND_SECS" --json $G_SINK:$PORT 2>&1)
+	pps=$(echo "$out" | grep -o '"pps":[0-9.]*' | cut -d: -f2)
+	is_num "$pps" || { fail "mcast send -s $size: $out"; return; }
+	add "send_${size}_mcast" "$pps"
+	echo -n " mcast=${pps%.*}"
+}
+
+send_iperf() {
+	local size=$1 pps
+	tx "$(secs_plus "$SEND_SECS" 8)" iperf -c $G_SINK -p $PORT -u -l "$size" \
+	    -b 100G -t "$SEND_SECS" -T 1 -e >"$TMP/ic.txt" 2>&1
+	pps=$(iperf_client_pps "$TMP/ic.txt")
+	is_num "$pps" || { fail "iperf -c -l $size: $(tail -n 3 "$TMP/ic.txt")"; return; }
+	add "send_${size}_iperf" "$pps"
+	echo -n " iperf2=$pps"
+}
+
+# ------------------------------------------------- 2. receiver at 200k pps
+
+recv_mcast() {
+	local size=$1 r out offered received lost drops0 drops1
+	drops0=$(rcvbuf_errors)
+	rx_bg "$(secs_plus "$RECV_SECS" 12)" "$MCAST" recv -i eth0 --json \
+	    -c "$RECV_COUNT" -d "$(secs_plus "$RECV_SECS" 6)" \
+	    $G_RECV:$PORT >"$TMP/rm.json"
+	r=$LAST_PID
+	wait_for 5 joined b $G_RECV || { fail "mcast recv did not join"; }
+	out=$(tx "$(secs_plus "$RECV_SECS" 10)" "$MCAST" send -i eth0 -s "$size" \
+	    -r $RECV_PPS -c "$RECV_COUNT" --json $G_RECV:$PORT 2>&1)
+	reap "$r"
+	drops1=$(rcvbuf_errors)
+	offered=$(echo "$out" | grep -o '"pps":[0-9.]*' | cut -d: -f2)
+	received=$(json_field "$TMP/rm.json" received)
+	lost=$(json_field "$TMP/rm.json" lost)
+	# Nothing arrived at all: everything was lost.
+	if is_num "$received" && [ "$received" = 0 ] && ! is_num "$lost"; then
+		lost=$RECV_COUNT
+	fi
+	if ! is_num "$offered" || ! is_num "$received" || ! is_num "$lost"; then
+		fail "mcast send -r $RECV_PPS -> mcast recv, $size bytes: send '$out', recv '$(tail -n 1 "$TMP/rm.json")'"
+		return
+	fi
+	add "recv_${size}_mcast_offered" "$offered"
+	add "recv_${size}_mcast_lost" "$lost"
+	add "recv_${size}_mcast_kdrops" $((drops1 - drops0))
+	echo -n " mcast: offered=${offered%.*} lost=$lost"
+}
+
+recv_iperf() {
+	local size=$1 s offered lt lost total drops0 drops1
+	drops0=$(rcvbuf_errors)
+	rx_bg "$(secs_plus "$RECV_SECS" 15)" iperf -s -u -B $G_IRECV -p $PORT \
+	    -l "$size" -e >"$TMP/is.txt" 2>&1
+	s=$LAST_PID
+	wait_for 5 joined b $G_IRECV || { fail "iperf -s did not join"; }
+	tx "$(secs_plus "$RECV_SECS" 8)" iperf -c $G_IRECV -p $PORT -u -l "$size" \
+	    -b ${RECV_PPS}pps -t "$RECV_SECS" -T 1 -e >"$TMP/ic.txt" 2>&1
+	iperf_server_wait "$TMP/is.txt"
+	kill "$s" 2>/dev/null
+	reap "$s"
+	drops1=$(rcvbuf_errors)
+	offered=$(iperf_client_pps "$TMP/ic.txt")
+	lt=$(grep -oE '[0-9]+/[0-9]+ +\(' "$TMP/is.txt" | tail -n 1)
+	lost=${lt%%/*}
+	total=$(echo "$lt" | cut -d/ -f2 | tr -dc 0-9)
+	if ! is_num "$offered" || ! is_num "$lost" || ! is_num "$total"; then
+		fail "iperf -b ${RECV_PPS}pps -> iperf -s, $size bytes: client '$(tail -n 2 "$TMP/ic.txt" | tr '\n' ' ')', server '$(tail -n 2 "$TMP/is.txt" | tr '\n' ' ')'"
+		return
+	fi
+	add "recv_${size}_iperf_offered" "$offered"
+	add "recv_${size}_iperf_lost" "$lost"
+	add "recv_${size}_iperf_kdrops" $((drops1 - drops0))
+	echo -n " iperf2: offered=$offered lost=$lost/$total"
+}
+
+# ------------------------------------------------------ 3. pacing at 10k
+
+pace_mcast() {
+	local r out spps time first received rpps
+	rx_bg "$(secs_plus "$PACE_SECS" 12)" "$MCAST" recv -i eth0 --json \
+	    -c "$PACE_COUNT" -d "$(secs_plus "$PACE_SECS" 6)" \
+	    $G_PACE:$PORT >"$TMP/pm.json"
+	r=$LAST_PID
+	wait_for 5 joined b $G_PACE || { fail "mcast recv (pacing) did not join"; }
+	out=$(tx "$(secs_plus "$PACE_SECS" 10)" "$MCAST" send -i eth0 -s 64 \
+	    -r $PACE_PPS -c "$PACE_COUNT" --json $G_PACE:$PORT 2>&1)
+	reap "$r"
+	spps=$(echo "$out" | grep -o '"pps":[0-9.]*' | cut -d: -f2)
+	# Receiver's rate: datagrams after the first over the time from the
+	# first arrival to the end (recv stops on the last one: -c).
+	time=$(json_field "$TMP/pm.json" time)
+	first=$(json_field "$TMP/pm.json" first_packet_ms)
+	received=$(json_field "$TMP/pm.json" received)
+	rpps=$(awk -v t="$time" -v f="$first" -v n="$received" 'BEGIN {
+	    s = t - f / 1000; if (n > 1 && s > 0) printf "%.1f", (n - 1) / s }')
+	if ! is_num "$spps" || ! is_num "$rpps"; then
+		fail "mcast send -r $PACE_PPS -> mcast recv: send '$out', recv '$(tail -n 1 "$TMP/pm.json")'"
+		return
+	fi
+	add pace_mcast_send "$spps"
+	add pace_mcast_recv "$rpps"
+	echo -n " mcast: sender=$spps receiver=$rpps"
+}
+
+pace_iperf() {
+	local s spps rpps
+	rx_bg "$(secs_plus "$PACE_SECS" 15)" iperf -s -u -B $G_IPACE -p $PORT \
+	    -l 64 -e >"$TMP/ips.txt" 2>&1
+	s=$LAST_PID
+	wait_for 5 joined b $G_IPACE || { fail "iperf -s (pacing) did not join"; }
+	tx "$(secs_plus "$PACE_SECS" 8)" iperf -c $G_IPACE -p $PORT -u -l 64 \
+	    -b ${PACE_PPS}pps -t "$PACE_SECS" -T 1 -e >"$TMP/ipc.txt" 2>&1
+	iperf_server_wait "$TMP/ips.txt"
+	kill "$s" 2>/dev/null
+	reap "$s"
+	spps=$(iperf_client_pps "$TMP/ipc.txt")
+	rpps=$(grep -E '[0-9]+/[0-9]+ +\(' "$TMP/ips.txt" | tail -n 1 |
+	    grep -oE '[0-9]+ pps' | cut -d' ' -f1)
+	if ! is_num "$spps" || ! is_num "$rpps"; then
+		fail "iperf -b ${PACE_PPS}pps -> iperf -s: client '$(tail -n 2 "$TMP/ipc.txt" | tr '\n' ' ')', server '$(tail -n 2 "$TMP/ips.txt" | tr '\n' ' ')'"
+		return
+	fi
+	add pace_iperf_send "$spps"
+	add pace_iperf_recv "$rpps"
+	echo -n " iperf2: sender=$spps receiver=$rpps"
+}
+
+# --------------------------------------------------------------- the run
+
+# The sink for the max-rate runs: joined, bound to the port, never read.
+bg b "$MCAST" recv -q -i eth0 -d 3600 $G_SINK:$PORT
+SINK_PID=$LAST_PID
+if ! wait_for 5 joined b $G_SINK; then
+	echo "not ok - $NAME: the sink in B did not join $G_SINK"
+	exit 1
+fi
+kill -STOP "$SINK_PID"
+
+echo "# datapath: $ROUNDS round(s); send ${SEND_SECS}s, receive $RECV_COUNT at $RECV_PPS/s, pace $PACE_COUNT at $PACE_PPS/s; pinning: ${PIN_TX[*]:-none} / ${PIN_RX[*]:-none}"
+for round in $(seq "$ROUNDS"); do
+	for size in $SIZES; do
+		echo -n "# round $round send $size B pps:"
+		send_floor "$size"
+		send_mcast "$size"
+		send_iperf "$size"
+		echo
+	done
+	for size in $SIZES; do
+		echo -n "# round $round recv $size B at $RECV_PPS/s:"
+		recv_mcast "$size"
+		recv_iperf "$size"
+		echo
+	done
+	echo -n "# round $round pace at $PACE_PPS/s:"
+	pace_mcast
+	pace_iperf
+	echo
+done
+
+if [ $SMOKE = 1 ]; then
+	if [ ${#FAILURES[@]} -eq 0 ]; then
+		echo "ok - datapath smoke"
+	else
+		echo "not ok - datapath smoke: ${FAILURES[0]}"
+	fi
+	exit 0
+fi
+
+# ----------------------------------------------------------- the report
+
+# stat KEY median|min|max|n: over the samples of KEY ("" when none).
+stat() {
+	echo "${VALS[$1]:-}" | tr ' ' '\n' | grep -v '^$' | sort -g |
+	    awk -v w="$2" '{ a[NR] = $1 } END {
+		if (NR == 0) exit
+		if (w == "n") { print NR; exit }
+		if (w == "min") { print a[1]; exit }
+		if (w == "max") { print a[NR]; exit }
+		if (NR % 2) print a[(NR + 1) / 2]
+		else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+med() { stat "$1" median; }
+# div A B: A/B with 2 decimals, or "n/a".
+div() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b + 0 > 0) printf "%.2f", a / b; else printf "n/a" }'; }
+int() { awk -v a="$1" 'BEGIN { if (a == "") printf "n/a"; else printf "%.0f", a }'; }
+# err ACHIEVED ASKED: signed error in percent.
+err() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "") printf "n/a"; else printf "%+.2f%%", (a / b - 1) * 100 }'; }
+# ok_ge VALUE LIMIT / ok_within_pct VALUE ASKED PCT
+ok_ge() { awk -v v="$1" -v l="$2" 'BEGIN { print (v != "n/a" && v + 0 >= l) ? "met" : "missed" }'; }
+ok_within() { awk -v v="$1" -v a="$2" -v p="$3" 'BEGIN { e = (v / a - 1) * 100; if (e < 0) e = -e; print (v != "" && e <= p) ? "met" : "missed" }'; }
+
+missing=()
+for key in send_64_floor send_64_mcast send_64_iperf send_1316_floor \
+    send_1316_mcast send_1316_iperf recv_64_mcast_lost recv_64_iperf_lost \
+    recv_1316_mcast_lost recv_1316_iperf_lost pace_mcast_send pace_mcast_recv; do
+	[ -n "$(stat $key n)" ] || missing+=("$key")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "datapath: no samples for ${missing[*]}: nothing written to $RESULTS" >&2
+	exit 1
+fi
+
+ratio64=$(div "$(med send_64_mcast)" "$(med send_64_iperf)")
+limit64=$(div "$(med send_64_mcast)" "$(med send_64_floor)")
+ratio1316=$(div "$(med send_1316_mcast)" "$(med send_1316_iperf)")
+limit1316=$(div "$(med send_1316_mcast)" "$(med send_1316_floor)")
+iperf_limit64=$(div "$(med send_64_iperf)" "$(med send_64_floor)")
+iperf_limit1316=$(div "$(med send_1316_iperf)" "$(med send_1316_floor)")
+
+# The receiver target holds when no round lost anything and the sender
+# really offered (about) 200k/s; otherwise say which.
+recv_verdict() {
+	local size=$1 worst offered
+	worst=$(stat "recv_${size}_mcast_lost" max)
+	offered=$(med "recv_${size}_mcast_offered")
+	if [ "$worst" != 0 ]; then
+		echo "missed (lost up to $worst)"
+	elif awk -v o="$offered" -v r=$RECV_PPS 'BEGIN { exit !(o >= 0.98 * r) }'; then
+		echo "met"
+	else
+		echo "not shown: zero loss, but the sender offered only $(int "$offered")/s"
+	fi
+}
+
+row() { printf '| %s | %s | %s | %s | %s |\n' "$@"; }
+# fig KEY: median, min-max, n columns
+fig() { echo "$(int "$(med "$1")") | $(int "$(stat "$1" min)")–$(int "$(stat "$1" max)") | $(stat "$1" n)"; }
+
+report() {
+	local rev dirty
+	rev=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)
+	dirty=$(git -C "$TOP" status --porcelain -- tools lib include bench 2>/dev/null | head -n 1)
+	echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — datapath"
+	echo
+	echo "- command: \`bash bench/datapath.sh\` (ROUNDS=$ROUNDS SEND_SECS=$SEND_SECS RECV_SECS=$RECV_SECS PACE_SECS=$PACE_SECS)"
+	echo "- kernel $(uname -r), $(nproc) CPUs ($(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), pinning ${PIN_TX[*]:-none} (senders) / ${PIN_RX[*]:-none} (receivers)"
+	echo "- $(iperf -v 2>&1 | head -n 1), $("$MCAST" --version 2>/dev/null | head -n 1) at git $rev${dirty:+ with local changes}"
+	echo
+	echo "| figure (datagrams/s unless said) | median | min–max | rounds |"
+	echo "|---|---:|---:|---:|"
+	for size in $SIZES; do
+		echo "| max send $size B: sendmmsg floor | $(fig send_${size}_floor) |"
+		echo "| max send $size B: mcast send | $(fig send_${size}_mcast) |"
+		echo "| max send $size B: iperf2 client | $(fig send_${size}_iperf) |"
+	done
+	for size in $SIZES; do
+		echo "| recv $size B at $RECV_PPS/s: mcast send offered | $(fig recv_${size}_mcast_offered) |"
+		echo "| recv $size B at $RECV_PPS/s: mcast recv lost (datagrams) | $(fig recv_${size}_mcast_lost) |"
+		echo "| recv $size B at $RECV_PPS/s: B kernel RcvbufErrors during mcast (datagrams) | $(fig recv_${size}_mcast_kdrops) |"
+		echo "| recv $size B at $RECV_PPS/s: iperf2 client offered | $(fig recv_${size}_iperf_offered) |"
+		echo "| recv $size B at $RECV_PPS/s: iperf2 server lost (datagrams) | $(fig recv_${size}_iperf_lost) |"
+		echo "| recv $size B at $RECV_PPS/s: B kernel RcvbufErrors during iperf2 (datagrams) | $(fig recv_${size}_iperf_kdrops) |"
+	done
+	echo "| pace $PACE_PPS/s: mcast send, counted by the sender | $(fig pace_mcast_send) |"
+	echo "| pace $PACE_PPS/s: mcast send, counted by mcast recv | $(fig pace_mcast_recv) |"
+	echo "| pace $PACE_PPS/s: iperf2 client, counted by the client | $(fig pace_iperf_send) |"
+	echo "| pace $PACE_PPS/s: iperf2 client, counted by iperf2 server | $(fig pace_iperf_recv) |"
+	echo
+	echo "| ratio / check (from the medians) | value | target | |"
+	echo "|---|---:|---:|---|"
+	row "send_pps_64 mcast / iperf2" "$ratio64" "≥ 1.5" "$(ok_ge "$ratio64" 1.5)"
+	row "send_pps_64 of_limit (mcast / sendmmsg floor)" "$limit64" "≥ 0.9" "$(ok_ge "$limit64" 0.9)"
+	row "send_pps_64 iperf2 / sendmmsg floor" "$iperf_limit64" "" ""
+	row "send_pps_1316 mcast / iperf2" "$ratio1316" "" ""
+	row "send_pps_1316 of_limit (mcast / sendmmsg floor)" "$limit1316" "≥ 0.9" "$(ok_ge "$limit1316" 0.9)"
+	row "send_pps_1316 iperf2 / sendmmsg floor" "$iperf_limit1316" "" ""
+	for size in $SIZES; do
+		row "recv $size B at $RECV_PPS/s: mcast recv lost, worst round" "$(stat recv_${size}_mcast_lost max)" "0 at ≥ $((RECV_PPS * 98 / 100))/s offered" "$(recv_verdict "$size")"
+		row "recv $size B at $RECV_PPS/s: iperf2 server lost, worst round" "$(stat recv_${size}_iperf_lost max)" "" ""
+	done
+	row "pace error, mcast sender count" "$(err "$(med pace_mcast_send)" $PACE_PPS)" "within ±2%" "$(ok_within "$(med pace_mcast_send)" $PACE_PPS 2)"
+	row "pace error, mcast recv count" "$(err "$(med pace_mcast_recv)" $PACE_PPS)" "within ±2%" "$(ok_within "$(med pace_mcast_recv)" $PACE_PPS 2)"
+	row "pace error, iperf2 client count" "$(err "$(med pace_iperf_send)" $PACE_PPS)" "" ""
+	row "pace error, iperf2 server count" "$(err "$(med pace_iperf_recv)" $PACE_PPS)" "" ""
+	if [ ${#FAILURES[@]} -gt 0 ]; then
+		echo
+		echo "Runs that failed and are left out of the figures: ${#FAILURES[@]}; the first: ${FAILURES[0]}"
+	fi
+	echo
+}
+
+report >"$TMP/section.md"
+if [ ! -f "$RESULTS" ]; then
+	printf '# Benchmark results\n\nSections are appended by the benchmark scripts; figures are never edited by hand.\n\n' >"$RESULTS"
+fi
+cat "$TMP/section.md" >>"$RESULTS"
+cat "$TMP/section.md"
+echo "datapath_pps_ratio_vs_iperf2=$ratio64"
