@@ -352,6 +352,7 @@ if [ $SMOKE = 1 ]; then
 		echo "ok - datapath smoke"
 	else
 		echo "not ok - datapath smoke: ${FAILURES[0]}"
+		exit 1
 	fi
 	exit 0
 fi

@@ -9,7 +9,7 @@
 
 #include "tool.h"
 
-#define ADDR_USAGE	"usage: mcast addr [--json] GROUP..."
+#define ADDR_USAGE	"usage: mcast addr [--json] GROUP... | mcast addr --ttl-table"
 
 /* What a bad argument was, to report once all are done. */
 enum addr_verdict {
@@ -17,6 +17,27 @@ enum addr_verdict {
 	ADDR_NOT_MULTICAST,
 	ADDR_UNPARSABLE,
 };
+
+/* The HOWTO's TTL table, one row per run of TTLs with the same scope. */
+static void
+addr_ttl_table(void)
+{
+	unsigned first = 0, ttl;
+	char range[16];
+
+	printf("%-9s %s\n", "TTL", "scope (Multicast HOWTO 2.3.1)");
+	for (ttl = 1; ttl <= 256; ttl++) {
+		if (ttl < 256 && strcmp(mc_ttl_scope(ttl),
+		    mc_ttl_scope(first)) == 0)
+			continue;
+		if (first == ttl - 1)
+			snprintf(range, sizeof(range), "%u", first);
+		else
+			snprintf(range, sizeof(range), "%u-%u", first, ttl - 1);
+		printf("%-9s %s\n", range, mc_ttl_scope(first));
+		first = ttl;
+	}
+}
 
 static void
 addr_usage(FILE *f)
@@ -28,6 +49,7 @@ addr_usage(FILE *f)
 	    "Explain IPv4 and IPv6 multicast groups: address block, scope,\n"
 	    "well-known name, forwarding, Ethernet address.\n"
 	    "  -j, --json   print one JSON array of objects\n"
+	    "  --ttl-table  the HOWTO's table of TTL scopes (section 2.3.1)\n"
 	    "  -h, --help   print this help\n");
 }
 
@@ -255,6 +277,7 @@ cmd_addr(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "ttl-table", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -267,6 +290,9 @@ cmd_addr(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'T':
+			addr_ttl_table();
+			return 0;
 		case 'h':
 			addr_usage(stdout);
 			return 0;

@@ -339,16 +339,18 @@ send_report(const struct send_opts *o, const struct send_result *r)
 	if (o->json) {
 		printf("{\"type\":\"send_summary\",\"group\":\"%s\",\"port\":%u,"
 		    "\"packets\":%llu,\"bytes\":%llu,\"errors\":%llu,"
-		    "\"seconds\":%.6f,\"pps\":%.1f,\"mbps\":%.3f,\"ttl\":%d}\n",
+		    "\"seconds\":%.6f,\"pps\":%.1f,\"mbps\":%.3f,\"ttl\":%d,"
+		    "\"ttl_scope\":\"%s\"}\n",
 		    group, o->group.port, (unsigned long long)r->packets,
 		    (unsigned long long)r->bytes,
-		    (unsigned long long)r->errors, secs, pps, mbps, o->ttl);
+		    (unsigned long long)r->errors, secs, pps, mbps, o->ttl,
+		    mc_ttl_scope((unsigned)o->ttl));
 	} else if (!o->quiet) {
 		fprintf(stderr, "sent %llu datagrams (%llu bytes) to %s port %u "
-		    "in %.3f s: %.0f pps, %.3f Mbit/s, TTL %d\n",
+		    "in %.3f s: %.0f pps, %.3f Mbit/s, TTL %d (%s)\n",
 		    (unsigned long long)r->packets,
 		    (unsigned long long)r->bytes, group, o->group.port, secs,
-		    pps, mbps, o->ttl);
+		    pps, mbps, o->ttl, mc_ttl_scope((unsigned)o->ttl));
 	}
 	if (r->errors != 0)
 		fprintf(stderr, "mcast: %llu send errors, the last: %s\n",

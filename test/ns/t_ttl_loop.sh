@@ -71,4 +71,10 @@ wait $p3
 expect_eq "TTL 2 is forwarded past the router" "$(json_field "$TMP/ttl2.json" received)" 20
 kill $tcpd; wait $tcpd 2>/dev/null
 expect_eq "the router decremented TTL 2 to 1" "$(tshark -r "$TMP/fwd.pcap" -T fields -e ip.ttl 2>/dev/null | sort -u)" 1
+
+# 5. The HOWTO's TTL scope table, and the scope a sender is told.
+expect_eq "addr --ttl-table rows" "$("$MCAST" addr --ttl-table | tail -n +2 | tr -s ' ' | tr '\n' ';')" \
+    "0 host;1 subnet;2-31 site;32-63 region;64-127 continent;128-255 global;"
+nsx h1 "$MCAST" send -i eth0 -t 64 -c 1 --json $G:6005 >"$TMP/s.json"
+expect_eq "send --json names the TTL's scope" "$(json_field "$TMP/s.json" ttl_scope)" continent
 finish
