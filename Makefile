@@ -99,6 +99,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/include/mcast
 	install -m 0644 include/mcast/*.h $(DESTDIR)$(PREFIX)/include/mcast/
 	install -D -m 0644 man/mcast.1 $(DESTDIR)$(PREFIX)/share/man/man1/mcast.1
+	install -D -m 0644 man/libmcast.3 $(DESTDIR)$(PREFIX)/share/man/man3/libmcast.3
 
 clean:
 	rm -rf build build-asan build-fuzz
