@@ -8,7 +8,7 @@ VERSION	 = 0.1.0
 CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wno-unused-parameter
-ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -DMCAST_VERSION=\"$(VERSION)\" $(WARN) -Iinclude $(CFLAGS) $(SAN)
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -DMCAST_VERSION=\"$(VERSION)\" $(WARN) -Iinclude -Iproto $(CFLAGS) $(SAN)
 LDLIBS	 = -lm
 
 ifeq ($(SANITIZE),1)
@@ -16,18 +16,18 @@ SAN	 = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 B	 = build-asan
 endif
 
-LIB_SRC	 = $(wildcard lib/*.c)
+LIB_SRC	 = $(wildcard lib/*.c proto/*.c)
 TOOL_SRC = $(wildcard tools/*.c)
-UNIT_SRC = $(wildcard test/unit/test_*.c)
+UNIT_SRC = $(wildcard test/unit/test_*.c test/sim/sim_*.c)
 BENCH_SRC = $(wildcard bench/*.c)
 FUZZ_SRC = $(wildcard fuzz/fuzz_*.c)
 
 LIB_OBJ	 = $(LIB_SRC:%.c=$(B)/%.o)
 TOOL_OBJ = $(TOOL_SRC:%.c=$(B)/%.o)
-UNIT_BIN = $(UNIT_SRC:test/unit/%.c=$(B)/test/%)
+UNIT_BIN = $(patsubst test/sim/%.c,$(B)/test/%,$(UNIT_SRC:test/unit/%.c=$(B)/test/%))
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 REPLAY_BIN = $(FUZZ_SRC:fuzz/fuzz_%.c=$(B)/fuzz/replay_%)
-HDRS	 = $(wildcard include/mcast/*.h lib/*.h tools/*.h)
+HDRS	 = $(wildcard include/mcast/*.h lib/*.h proto/*.h tools/*.h)
 
 all: $(B)/mcast $(B)/libmcast.a
 
@@ -46,6 +46,11 @@ $(B)/test/%: test/unit/%.c $(B)/libmcast.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libmcast.a -lcmocka $(LDLIBS)
 
+# Simulations (test/sim/sim_*.c): engines wired in memory, cmocka too.
+$(B)/test/sim_%: test/sim/sim_%.c $(B)/libmcast.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libmcast.a -lcmocka $(LDLIBS)
+
 $(B)/bench/%: bench/%.c $(B)/libmcast.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libmcast.a $(LDLIBS)
@@ -58,7 +63,7 @@ $(B)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(B)/libmcast.a $(HDRS)
 # make fuzz [FUZZ_SECONDS=60]: every target under libFuzzer with clang; new
 # inputs land in build-fuzz/corpus/<target>, crashes in build-fuzz/.
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS = -std=gnu11 -D_GNU_SOURCE -Iinclude -g -O1 \
+FUZZ_FLAGS = -std=gnu11 -D_GNU_SOURCE -Iinclude -Iproto -g -O1 \
 	     -fsanitize=fuzzer,address,undefined
 fuzz:
 	@mkdir -p build-fuzz

@@ -37,7 +37,7 @@ run_one() {
 
 # Unit tests, normal and sanitizer builds (cmocka speaks TAP when asked).
 export CMOCKA_MESSAGE_OUTPUT=TAP
-for b in build/test/test_* build-asan/test/test_*; do
+for b in build/test/test_* build/test/sim_* build-asan/test/test_* build-asan/test/sim_*; do
 	[ -x "$b" ] || continue
 	run_one "${b%%/*}:${b##*/}" "$b"
 done
