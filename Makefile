@@ -10,6 +10,7 @@ WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 	   -Wno-unused-parameter
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -DMCAST_VERSION=\"$(VERSION)\" $(WARN) -Iinclude -Iproto $(CFLAGS) $(SAN)
 LDLIBS	 = -lm
+TOOL_LIBS = -lpcap
 
 ifeq ($(SANITIZE),1)
 SAN	 = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -40,7 +41,7 @@ $(B)/libmcast.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(B)/mcast: $(TOOL_OBJ) $(B)/libmcast.a
-	$(CC) $(ALL_CFLAGS) -o $@ $(TOOL_OBJ) $(B)/libmcast.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(TOOL_OBJ) $(B)/libmcast.a $(LDLIBS) $(TOOL_LIBS)
 
 $(B)/test/%: test/unit/%.c $(B)/libmcast.a $(HDRS)
 	@mkdir -p $(dir $@)

@@ -48,7 +48,21 @@ void		igmp_host_input(struct igmp_host *h, mc_time_t now,
 void		igmp_host_timeout(struct igmp_host *h, mc_time_t now);
 mc_time_t	igmp_host_next_deadline(const struct igmp_host *h);
 
-#define IGMP_HOST_MAX_PACKET	1480
+#define IGMP_HOST_MAX_PACKET	1476	/* + 24-byte IP header (RA) = 1500 */
+
+/*
+ * The largest v3 report the engine builds (RFC 3376 4.2.16): a 1500-byte
+ * MTU less the 24-byte IPv4 header with Router Alert that igmp_ip_build()
+ * puts in front (that header sets DF).  Records that do not fit are split
+ * over several reports.
+ *
+ * Timing of what igmp_host_set_filter() causes: v1/v2 reports and leaves
+ * are queued at once; v3 State-Change Reports are due at `now`
+ * (igmp_host_next_deadline() returns now) and the next
+ * igmp_host_timeout(h, now) sends them, one report for every group changed
+ * at that instant (RFC 3376 5.1 merging, 4.2.16 packing).
+ */
+#define IGMP_HOST_REPORT_MAX	IGMP_HOST_MAX_PACKET
 
 struct igmp_host_output {
 	struct in_addr	dst;

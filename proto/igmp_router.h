@@ -88,7 +88,7 @@ enum igmp_router_output_kind {
 	IGMP_ROUTER_OUT_MEMBERSHIP,	/* a group's forwarding view changed */
 };
 
-#define IGMP_ROUTER_MAX_PACKET	1480	/* IGMP bytes; fits a 1500 MTU */
+#define IGMP_ROUTER_MAX_PACKET	1476	/* IGMP bytes: + 24-byte IP header (RA) = 1500 */
 
 struct igmp_router_output {
 	enum igmp_router_output_kind kind;

@@ -49,6 +49,11 @@ for b in build/fuzz/replay_* build-asan/fuzz/replay_*; do
 	run_one "${b%%/*}:fuzz-${b##*/replay_}" "$b" "fuzz/corpus/${b##*/replay_}"
 done
 
+# Command-line tests that need no namespace.
+for t in test/cli/t_*.sh; do
+	run_one "cli:$(basename "$t" .sh)" timeout 120 bash "$t"
+done
+
 # Namespace labs with the real kernel; the first ones again under ASan.
 for t in test/ns/t_*.sh; do
 	run_one "ns:$(basename "$t" .sh)" timeout 300 bash "$t"

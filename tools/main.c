@@ -22,6 +22,8 @@ static const struct subcommand subcommands[] = {
 	{ "groups", cmd_groups, "groups [-i IF] [--json]            kernel memberships" },
 	{ "ping", cmd_ping, "ping [options] GROUP:PORT          who answers, RTT" },
 	{ "pong", cmd_pong, "pong [options] GROUP:PORT          answer pings" },
+	{ "dump", cmd_dump, "dump [-i IF | -r FILE] [--json]    decode IGMP/DVMRP/mtrace" },
+	{ "igmp", cmd_igmp, "igmp emulate -i IF --hosts N ...  emulate IGMP hosts" },
 };
 
 #define NSUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
@@ -61,6 +63,6 @@ main(int argc, char **argv)
 		if (strcmp(argv[1], subcommands[i].name) == 0)
 			return subcommands[i].run(argc - 1, argv + 1);
 	fprintf(stderr, "mcast: unknown command '%s': expected one of "
-	    "addr, send, recv, join, groups, ping, pong\n", argv[1]);
+	    "addr, send, recv, join, groups, ping, pong, dump, igmp\n", argv[1]);
 	return EXIT_USAGE;
 }
