@@ -204,8 +204,7 @@ igmp_wire_record_len(const uint8_t *rec, size_t avail)
 
 /* RFC 3376 4.2 Version 3 Membership Report: every record must fit. */
 static int
-igmp_wire_decode_v3_report(const uint8_t *buf, size_t len,
-    struct igmp_msg *m)
+igmp_wire_decode_v3_report(const uint8_t *buf, size_t len, struct igmp_msg *m)
 {
 	size_t off = IGMP_V3_REPORT_MIN_LEN, rlen;
 	uint16_t i;

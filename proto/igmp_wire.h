@@ -131,7 +131,7 @@ struct igmp_msg {
 	uint8_t		 dvmrp_minor;
 	uint8_t		 dvmrp_major;
 
-	/* mtrace query/request/response (24-byte header + 28-byte blocks) */
+	/* mtrace query/request/response (24-byte header + 32-byte blocks) */
 	uint8_t		 mtrace_hops;	/* byte 1 */
 	struct in_addr	 mtrace_source;
 	struct in_addr	 mtrace_dest;
