@@ -27,4 +27,21 @@ done
 n=$("$MCAST" dump -r "$V/IGMP_V2.pcap" | grep -c ' IP ')
 want=$(grep -c . "$V/igmpv2.out")
 if [ "$n" = "$want" ]; then echo "ok - text dump has one line per packet"; else echo "not ok - text dump: $n lines, expected $want"; rc=1; fi
+n=$("$MCAST" dump -r "$V/IGMP_V1.pcap" -c 3 --json | wc -l)
+if [ "$n" = 3 ]; then echo "ok - dump -c 3 stops after 3 packets"; else echo "not ok - dump -c 3 printed $n"; rc=1; fi
+# A corrupted checksum is reported, not decoded.
+python3 - "$V/IGMP_V2.pcap" "$tmp/bad.pcap" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], 'rb').read())
+# first record: 24-byte global header, 16-byte record header, then the
+# Ethernet frame; flip the last byte of the IGMP message (its group).
+ihl = (data[40 + 14] & 0x0f) * 4
+data[40 + 14 + ihl + 7] ^= 0xff
+open(sys.argv[2], 'wb').write(data)
+PY
+first=$("$MCAST" dump -r "$tmp/bad.pcap" -c 1)
+case $first in
+*"igmp invalid: bad checksum"*) echo "ok - a corrupted packet is shown as invalid: bad checksum" ;;
+*) echo "not ok - corrupted packet shown as: $first"; rc=1 ;;
+esac
 exit $rc
