@@ -19,7 +19,9 @@
 #define RECV_MAX_SOURCES	16
 #define RECV_BATCH		64
 #define RECV_BUFSIZE		65536
-#define RECV_RCVBUF		(8 << 20)
+#define RECV_RCVBUF		(32 << 20)	/* ~0.2 s of 64-byte datagrams
+						   at 200,000/s */
+#define RECV_BLOCK_MS		50	/* one socket: block this long */
 
 struct recv_group {
 	struct mc_endpoint	ep;
@@ -301,9 +303,14 @@ recv_datagram(const struct recv_opts *o, struct recv_state *s, int group,
 	st->interval_bytes += len;
 }
 
-/* Read everything queued on one socket. */
+/*
+ * Read everything queued on one socket.  first_flags MSG_WAITFORONE blocks
+ * (up to the socket's SO_RCVTIMEO) for the first datagram: with one socket,
+ * one system call per batch instead of poll + read + EAGAIN per datagram.
+ */
 static void
-recv_drain(const struct recv_opts *o, struct recv_state *s, int group)
+recv_drain(const struct recv_opts *o, struct recv_state *s, int group,
+    int first_flags)
 {
 	static uint8_t bufs[RECV_BATCH][RECV_BUFSIZE];
 	static char ctrl[RECV_BATCH][CMSG_SPACE(sizeof(struct timespec)) + 64];
@@ -325,7 +332,8 @@ recv_drain(const struct recv_opts *o, struct recv_state *s, int group)
 			msgs[i].msg_hdr.msg_controllen = sizeof(ctrl[i]);
 		}
 		n = recvmmsg(o->groups[group].fd, msgs, RECV_BATCH,
-		    MSG_DONTWAIT, NULL);
+		    first_flags, NULL);
+		first_flags = MSG_DONTWAIT;
 		for (i = 0; i < n; i++)
 			recv_datagram(o, s, group, bufs[i], msgs[i].msg_len,
 			    &from[i], recv_timestamp(&msgs[i].msg_hdr));
@@ -538,6 +546,12 @@ recv_loop(const struct recv_opts *o, struct recv_state *s)
 		pfd[i].fd = o->groups[i].fd;
 		pfd[i].events = POLLIN;
 	}
+	if (o->ngroups == 1) {
+		struct timeval tv = { 0, RECV_BLOCK_MS * 1000 };
+
+		setsockopt(pfd[0].fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+		    sizeof(tv));
+	}
 	now = s->start_mono_ns;
 	if (o->duration_s > 0)
 		deadline = now + (int64_t)(o->duration_s * 1e9);
@@ -563,6 +577,10 @@ recv_loop(const struct recv_opts *o, struct recv_state *s)
 			wait_ns = deadline - now;
 		if (next_report && next_report - now < wait_ns)
 			wait_ns = next_report - now;
+		if (o->ngroups == 1) {
+			recv_drain(o, s, 0, MSG_WAITFORONE);
+			continue;
+		}
 		n = poll(pfd, (nfds_t)o->ngroups, (int)(wait_ns / 1000000) + 1);
 		if (n < 0 && errno != EINTR) {
 			fprintf(stderr, "mcast: poll: %s\n", strerror(errno));
@@ -570,7 +588,7 @@ recv_loop(const struct recv_opts *o, struct recv_state *s)
 		}
 		for (i = 0; n > 0 && i < o->ngroups; i++)
 			if (pfd[i].revents & POLLIN)
-				recv_drain(o, s, i);
+				recv_drain(o, s, i, MSG_DONTWAIT);
 	}
 }
 
