@@ -8,7 +8,7 @@ VERSION	 = 0.1.0
 CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wno-unused-parameter
-ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -DMCAST_VERSION=\"$(VERSION)\" $(WARN) -Iinclude -Iproto $(CFLAGS) $(SAN)
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -DMCAST_VERSION=\"$(VERSION)\" $(WARN) -Iinclude -Iproto -Idaemon $(CFLAGS) $(SAN)
 LDLIBS	 = -lm
 TOOL_LIBS = -lpcap
 
@@ -19,18 +19,21 @@ endif
 
 LIB_SRC	 = $(wildcard lib/*.c proto/*.c)
 TOOL_SRC = $(wildcard tools/*.c)
+DAEMON_SRC = $(wildcard daemon/*.c)
 UNIT_SRC = $(wildcard test/unit/test_*.c test/sim/sim_*.c)
 BENCH_SRC = $(wildcard bench/*.c)
 FUZZ_SRC = $(wildcard fuzz/fuzz_*.c)
 
 LIB_OBJ	 = $(LIB_SRC:%.c=$(B)/%.o)
 TOOL_OBJ = $(TOOL_SRC:%.c=$(B)/%.o)
+DAEMON_OBJ = $(DAEMON_SRC:%.c=$(B)/%.o)
+DAEMON_LIBS = -lmnl -lcap-ng
 UNIT_BIN = $(patsubst test/sim/%.c,$(B)/test/%,$(UNIT_SRC:test/unit/%.c=$(B)/test/%))
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 REPLAY_BIN = $(FUZZ_SRC:fuzz/fuzz_%.c=$(B)/fuzz/replay_%)
-HDRS	 = $(wildcard include/mcast/*.h lib/*.h proto/*.h tools/*.h)
+HDRS	 = $(wildcard include/mcast/*.h lib/*.h proto/*.h tools/*.h daemon/*.h)
 
-all: $(B)/mcast $(B)/libmcast.a
+all: $(B)/mcast $(B)/mcastd $(B)/mcastctl $(B)/libmcast.a
 
 $(B)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -43,9 +46,22 @@ $(B)/libmcast.a: $(LIB_OBJ)
 $(B)/mcast: $(TOOL_OBJ) $(B)/libmcast.a
 	$(CC) $(ALL_CFLAGS) -o $@ $(TOOL_OBJ) $(B)/libmcast.a $(LDLIBS) $(TOOL_LIBS)
 
-$(B)/test/%: test/unit/%.c $(B)/libmcast.a $(HDRS)
+$(B)/mcastd: $(DAEMON_OBJ) $(B)/libmcast.a
+	$(CC) $(ALL_CFLAGS) -o $@ $(DAEMON_OBJ) $(B)/libmcast.a $(LDLIBS) $(DAEMON_LIBS)
+
+$(B)/mcastctl: $(B)/ctl/mcastctl.o
+	$(CC) $(ALL_CFLAGS) -o $@ $^
+
+# Unit tests and fuzz replays of daemon modules (conf.c ...) link them
+# from an archive, so only what they use comes along.
+DAEMON_LIB_OBJ = $(B)/libmcastd.a
+$(B)/libmcastd.a: $(filter-out $(B)/daemon/mcastd.o,$(DAEMON_OBJ))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/test/%: test/unit/%.c $(B)/libmcast.a $(DAEMON_LIB_OBJ) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libmcast.a -lcmocka $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(DAEMON_LIB_OBJ) $(B)/libmcast.a -lcmocka $(LDLIBS) $(DAEMON_LIBS)
 
 # Simulations (test/sim/sim_*.c): engines wired in memory, cmocka too.
 $(B)/test/sim_%: test/sim/sim_%.c $(B)/libmcast.a $(HDRS)
@@ -57,20 +73,21 @@ $(B)/bench/%: bench/%.c $(B)/libmcast.a $(HDRS)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libmcast.a $(LDLIBS)
 
 # Fuzz targets: a replay binary per target (any compiler) runs the corpus.
-$(B)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(B)/libmcast.a $(HDRS)
+$(B)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(B)/libmcast.a $(DAEMON_LIB_OBJ) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< fuzz/replay.c $(B)/libmcast.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< fuzz/replay.c $(DAEMON_LIB_OBJ) $(B)/libmcast.a $(LDLIBS) $(DAEMON_LIBS)
 
 # make fuzz [FUZZ_SECONDS=60]: every target under libFuzzer with clang; new
 # inputs land in build-fuzz/corpus/<target>, crashes in build-fuzz/.
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS = -std=gnu11 -D_GNU_SOURCE -Iinclude -Iproto -g -O1 \
+FUZZ_FLAGS = -std=gnu11 -D_GNU_SOURCE -Iinclude -Iproto -Idaemon -g -O1 \
 	     -fsanitize=fuzzer,address,undefined
 fuzz:
 	@mkdir -p build-fuzz
 	@for f in $(FUZZ_SRC); do \
 		t=$$(basename $$f .c | sed 's/^fuzz_//'); \
-		clang $(FUZZ_FLAGS) -o build-fuzz/fuzz_$$t $$f $(LIB_SRC) -lm || exit 1; \
+		clang $(FUZZ_FLAGS) -o build-fuzz/fuzz_$$t $$f $(LIB_SRC) \
+		    $(filter-out daemon/mcastd.c,$(DAEMON_SRC)) -lm $(DAEMON_LIBS) || exit 1; \
 		mkdir -p build-fuzz/corpus/$$t; \
 		echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; \
 		(cd build-fuzz && ./fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
@@ -101,6 +118,8 @@ bench: all bench-bin
 
 install: all
 	install -D -m 0755 $(B)/mcast $(DESTDIR)$(PREFIX)/bin/mcast
+	install -D -m 0755 $(B)/mcastd $(DESTDIR)$(PREFIX)/sbin/mcastd
+	install -D -m 0755 $(B)/mcastctl $(DESTDIR)$(PREFIX)/sbin/mcastctl
 	install -D -m 0644 $(B)/libmcast.a $(DESTDIR)$(PREFIX)/lib/libmcast.a
 	install -d $(DESTDIR)$(PREFIX)/include/mcast
 	install -m 0644 include/mcast/*.h $(DESTDIR)$(PREFIX)/include/mcast/

@@ -1,0 +1,110 @@
+/*
+ * mcastd's configuration (man/mcastd.conf.5): what the file says, parsed
+ * and checked.  The parser does no I/O but reading the text it is given;
+ * errors carry file, line, column and what was expected.
+ */
+#ifndef MCASTD_CONF_H
+#define MCASTD_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include "igmp_router.h"
+
+#define CONF_MAX_BOUNDARIES	32
+#define CONF_MAX_STATIC		64
+#define CONF_MAX_OIFS		32
+#define CONF_MAX_PHYINTS	256
+#define CONF_MAX_MROUTES	4096
+#define CONF_MAX_FILE_SIZE	(1024 * 1024)	/* conf_load refuses more */
+
+struct conf_prefix {
+	struct in_addr	addr;		/* network order, host bits zero */
+	uint8_t		len;
+};
+
+struct conf_static_group {
+	struct in_addr	group;
+	bool		has_source;
+	struct in_addr	source;
+};
+
+/* phyint IF [disable] [threshold N] [igmpv1|igmpv2|igmpv3]
+ *        [boundary PREFIX]... [static-group G [source S]]... */
+struct conf_phyint {
+	char			 name[IF_NAMESIZE];
+	bool			 disable;
+	uint8_t			 threshold;	/* 1 by default */
+	unsigned		 igmp_version;	/* 0 = the igmp block's */
+	struct conf_prefix	 boundaries[CONF_MAX_BOUNDARIES];
+	unsigned		 nboundaries;
+	struct conf_static_group statics[CONF_MAX_STATIC];
+	unsigned		 nstatics;
+	unsigned		 line;		/* where it was declared */
+};
+
+/* mroute from IF [source S] group G to IF... */
+struct conf_mroute {
+	char		iif[IF_NAMESIZE];
+	bool		has_source;	/* false: (*,G) */
+	struct in_addr	source;
+	struct in_addr	group;
+	char		oifs[CONF_MAX_OIFS][IF_NAMESIZE];
+	unsigned	noifs;
+	unsigned	line;
+};
+
+struct conf {
+	/* the igmp { ... } block: defaults for every phyint */
+	struct igmp_router_config igmp;
+	/* limits { groups N  sources N  upcalls N } */
+	uint32_t		max_groups_per_iface;	/* 0 = no limit */
+	uint32_t		max_sources_per_group;
+	uint32_t		max_pending_upcalls;
+	/* mfc { idle-timeout SECONDS } */
+	uint32_t		mfc_idle_timeout_s;	/* 210 by default */
+	/* options outside blocks: default-phyint enable|disable */
+	bool			default_disable;	/* phyints not named */
+	struct conf_phyint	*phyints;
+	size_t			 nphyints;
+	struct conf_mroute	*mroutes;
+	size_t			 nmroutes;
+};
+
+struct conf_error {
+	char		file[256];
+	unsigned	line;
+	unsigned	column;
+	char		message[256];	/* "expected a TTL threshold 1-255,
+					   got '300'" */
+};
+
+void	conf_init(struct conf *c);	/* the defaults */
+/*
+ * 0, or -1 with *err filled.  c is set up by conf_parse itself (whatever
+ * it held is overwritten, not freed); on failure it is left as conf_init
+ * leaves it, so conf_free is optional then.  file (NULL: "-") is only
+ * used in messages.  text need not end in a NUL.
+ */
+int	conf_parse(const char *text, size_t len, const char *file,
+	    struct conf *c, struct conf_error *err);
+/* conf_parse of a file of at most CONF_MAX_FILE_SIZE bytes. */
+int	conf_load(const char *path, struct conf *c, struct conf_error *err);
+/* The normalised text (parses again to the same conf). */
+void	conf_print(FILE *f, const struct conf *c);
+void	conf_free(struct conf *c);
+/* Same settings (the line fields, where a thing was written, ignored). */
+bool	conf_equal(const struct conf *a, const struct conf *b);
+const struct conf_phyint *conf_phyint(const struct conf *c, const char *name);
+/* The IGMP settings for an interface: the igmp block, with the phyint's
+ * igmpvN (if any) as the version; pi NULL: the block's. */
+void	conf_phyint_igmp(const struct conf *c, const struct conf_phyint *pi,
+	    struct igmp_router_config *out);
+/* "FILE:LINE:COLUMN: MESSAGE" ("FILE: MESSAGE" when line is 0) */
+void	conf_error_format(const struct conf_error *e, char *buf, size_t len);
+
+#endif

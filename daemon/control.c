@@ -1,0 +1,403 @@
+/* mcastd's control socket (protocol in control.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include "control.h"
+
+#define CONTROL_IDLE_MS		5000	/* a client must finish by then */
+#define CONTROL_MAX_ARGS	32
+
+struct control_client {
+	int			fd;
+	char			req[CONTROL_MAX_REQUEST];
+	size_t			req_len;
+	struct control_reply	reply;
+	size_t			sent;
+	bool			answered;
+	int64_t			since_ms;
+};
+
+struct control {
+	int			listen_fd;
+	char			path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	control_handler		handler;
+	void			*arg;
+	struct control_client	clients[CONTROL_MAX_CLIENTS];
+	struct control_stats	stats;
+};
+
+static void
+control_put(struct control_reply *r, const char *s, size_t n)
+{
+	size_t cap;
+	char *nb;
+
+	if (r->overflow)
+		return;
+	if (r->len + n + 1 > CONTROL_MAX_REPLY) {
+		r->overflow = true;
+		return;
+	}
+	if (r->len + n + 1 > r->cap) {
+		cap = r->cap ? r->cap * 2 : 4096;
+		while (cap < r->len + n + 1)
+			cap *= 2;
+		nb = realloc(r->buf, cap);
+		if (nb == NULL) {
+			r->overflow = true;
+			return;
+		}
+		r->buf = nb;
+		r->cap = cap;
+	}
+	memcpy(r->buf + r->len, s, n);
+	r->len += n;
+}
+
+/* A value with backslash, tab and newline escaped. */
+static void
+control_put_escaped(struct control_reply *r, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\')
+			control_put(r, "\\\\", 2);
+		else if (*s == '\t')
+			control_put(r, "\\t", 2);
+		else if (*s == '\n')
+			control_put(r, "\\n", 2);
+		else
+			control_put(r, s, 1);
+	}
+}
+
+static void
+control_finish_record(struct control_reply *r)
+{
+	if (r->in_record)
+		control_put(r, "\n", 1);
+	r->in_record = false;
+}
+
+void
+control_record(struct control_reply *r, const char *type)
+{
+	control_finish_record(r);
+	control_put(r, type, strlen(type));
+	r->in_record = true;
+}
+
+static void
+control_vfield(struct control_reply *r, const char *key, const char *fmt,
+    va_list ap)
+{
+	char value[1024];
+
+	vsnprintf(value, sizeof(value), fmt, ap);
+	control_put(r, "\t", 1);
+	control_put(r, key, strlen(key));
+	control_put(r, "=", 1);
+	control_put_escaped(r, value);
+}
+
+void
+control_field(struct control_reply *r, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	control_vfield(r, key, fmt, ap);
+	va_end(ap);
+}
+
+void
+control_end(struct control_reply *r, int status, const char *fmt, ...)
+{
+	va_list ap;
+	bool overflow = r->overflow;
+
+	control_finish_record(r);
+	/* The END record always fits: make room by dropping the overflow. */
+	r->overflow = false;
+	control_record(r, "end");
+	control_field(r, "status", "%d", overflow ? 1 : status);
+	if (overflow) {
+		control_field(r, "message", "reply larger than %u bytes: "
+		    "truncated", CONTROL_MAX_REPLY);
+	} else {
+		va_start(ap, fmt);
+		control_vfield(r, "message", fmt, ap);
+		va_end(ap);
+	}
+	control_finish_record(r);
+}
+
+int
+control_split(char *line, char **argv, int max)
+{
+	int argc = 0;
+	char *p = line;
+
+	while (*p && argc < max) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		argv[argc++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		if (*p)
+			*p++ = '\0';
+	}
+	return argc;
+}
+
+struct control *
+control_open(const char *path, gid_t group, control_handler h, void *arg,
+    int *err)
+{
+	struct control *c = calloc(1, sizeof(*c));
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int i, probe;
+
+	if (c == NULL) {
+		*err = ENOMEM;
+		return NULL;
+	}
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		*err = ENAMETOOLONG;
+		free(c);
+		return NULL;
+	}
+	strcpy(sun.sun_path, path);
+	strcpy(c->path, path);
+	/* A socket that still answers belongs to a running daemon. */
+	probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (probe >= 0 && connect(probe, (struct sockaddr *)&sun,
+	    sizeof(sun)) == 0) {
+		close(probe);
+		*err = EADDRINUSE;
+		free(c);
+		return NULL;
+	}
+	if (probe >= 0)
+		close(probe);
+	unlink(path);
+	c->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, 0);
+	if (c->listen_fd < 0 || bind(c->listen_fd, (struct sockaddr *)&sun,
+	    sizeof(sun)) < 0 || chmod(path, 0660) < 0 ||
+	    (group != (gid_t)-1 && chown(path, (uid_t)-1, group) < 0) ||
+	    listen(c->listen_fd, 16) < 0) {
+		*err = errno;
+		if (c->listen_fd >= 0)
+			close(c->listen_fd);
+		free(c);
+		return NULL;
+	}
+	c->handler = h;
+	c->arg = arg;
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++)
+		c->clients[i].fd = -1;
+	return c;
+}
+
+static void
+control_drop(struct control_client *cl)
+{
+	close(cl->fd);
+	free(cl->reply.buf);
+	memset(cl, 0, sizeof(*cl));
+	cl->fd = -1;
+}
+
+void
+control_close(struct control *c)
+{
+	int i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++)
+		if (c->clients[i].fd >= 0)
+			control_drop(&c->clients[i]);
+	close(c->listen_fd);
+	unlink(c->path);
+	free(c);
+}
+
+int
+control_fds(const struct control *c, int *fds, short *events, int max)
+{
+	int i, n = 0;
+
+	if (max < 1)
+		return 0;
+	fds[n] = c->listen_fd;
+	events[n++] = POLLIN;
+	for (i = 0; i < CONTROL_MAX_CLIENTS && n < max; i++) {
+		if (c->clients[i].fd < 0)
+			continue;
+		fds[n] = c->clients[i].fd;
+		events[n++] = c->clients[i].answered ? POLLOUT : POLLIN;
+	}
+	return n;
+}
+
+static void
+control_accept(struct control *c, int64_t now_ms)
+{
+	int fd, i;
+
+	while ((fd = accept4(c->listen_fd, NULL, NULL, SOCK_NONBLOCK |
+	    SOCK_CLOEXEC)) >= 0) {
+		for (i = 0; i < CONTROL_MAX_CLIENTS; i++)
+			if (c->clients[i].fd < 0)
+				break;
+		if (i == CONTROL_MAX_CLIENTS) {
+			c->stats.clients_dropped++;
+			close(fd);
+			continue;
+		}
+		memset(&c->clients[i], 0, sizeof(c->clients[i]));
+		c->clients[i].fd = fd;
+		c->clients[i].since_ms = now_ms;
+	}
+}
+
+static void
+control_answer(struct control *c, struct control_client *cl, size_t linelen)
+{
+	char *argv[CONTROL_MAX_ARGS];
+	int argc;
+	size_t i;
+
+	cl->req[linelen] = '\0';
+	for (i = 0; i < linelen; i++) {
+		unsigned char ch = (unsigned char)cl->req[i];
+
+		if ((ch < 0x20 && ch != '\t' && ch != '\r') || ch == 0x7f) {
+			c->stats.bad_requests++;
+			control_end(&cl->reply, 2, "request is not text: "
+			    "expected one line such as 'show groups'");
+			cl->answered = true;
+			return;
+		}
+		if (ch == '\r')
+			cl->req[i] = ' ';
+	}
+	argc = control_split(cl->req, argv, CONTROL_MAX_ARGS);
+	c->stats.requests++;
+	if (argc == 0)
+		control_end(&cl->reply, 2, "empty request: expected a command "
+		    "such as 'show status'");
+	else
+		c->handler(c->arg, argc, argv, &cl->reply);
+	cl->answered = true;
+}
+
+static void
+control_read(struct control *c, struct control_client *cl)
+{
+	ssize_t n;
+	char *nl;
+
+	n = read(cl->fd, cl->req + cl->req_len, sizeof(cl->req) - 1 -
+	    cl->req_len);
+	if (n <= 0) {
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		control_drop(cl);
+		return;
+	}
+	cl->req_len += (size_t)n;
+	nl = memchr(cl->req, '\n', cl->req_len);
+	if (nl != NULL) {
+		control_answer(c, cl, (size_t)(nl - cl->req));
+		return;
+	}
+	if (cl->req_len == sizeof(cl->req) - 1) {
+		c->stats.bad_requests++;
+		control_end(&cl->reply, 2, "request longer than %d bytes: "
+		    "expected one short line", CONTROL_MAX_REQUEST - 1);
+		cl->answered = true;
+	}
+}
+
+static void
+control_write(struct control *c, struct control_client *cl)
+{
+	ssize_t n;
+
+	while (cl->sent < cl->reply.len) {
+		n = send(cl->fd, cl->reply.buf + cl->sent, cl->reply.len -
+		    cl->sent, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return;
+			c->stats.clients_dropped++;
+			control_drop(cl);
+			return;
+		}
+		cl->sent += (size_t)n;
+	}
+	control_drop(cl);
+}
+
+void
+control_service(struct control *c, int fd, short revents, int64_t now_ms)
+{
+	int i;
+
+	if (fd == c->listen_fd) {
+		control_accept(c, now_ms);
+		return;
+	}
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		struct control_client *cl = &c->clients[i];
+
+		if (cl->fd != fd)
+			continue;
+		if (!cl->answered && (revents & (POLLIN | POLLHUP | POLLERR)))
+			control_read(c, cl);
+		if (cl->fd >= 0 && cl->answered)
+			control_write(c, cl);
+		return;
+	}
+}
+
+int64_t
+control_expire(struct control *c, int64_t now_ms)
+{
+	int64_t next = INT64_MAX, due;
+	int i;
+
+	for (i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		struct control_client *cl = &c->clients[i];
+
+		if (cl->fd < 0)
+			continue;
+		due = cl->since_ms + CONTROL_IDLE_MS;
+		if (now_ms >= due) {
+			c->stats.clients_dropped++;
+			control_drop(cl);
+		} else if (due < next) {
+			next = due;
+		}
+	}
+	return next;
+}
+
+const struct control_stats *
+control_stats(const struct control *c)
+{
+	return &c->stats;
+}

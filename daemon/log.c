@@ -1,0 +1,114 @@
+/* mcastd's log. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+
+static bool log_foreground = true;
+static int log_level = LOG_NOTICE;
+
+static const char *const log_names[] = {
+	[LOG_EMERG] = "emerg", [LOG_ALERT] = "alert", [LOG_CRIT] = "crit",
+	[LOG_ERR] = "error", [LOG_WARNING] = "warning",
+	[LOG_NOTICE] = "notice", [LOG_INFO] = "info", [LOG_DEBUG] = "debug",
+};
+
+void
+log_init(bool foreground, int level)
+{
+	log_foreground = foreground;
+	log_level = level;
+	if (!foreground)
+		openlog("mcastd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+int
+log_level_parse(const char *name)
+{
+	int i;
+
+	for (i = LOG_ERR; i <= LOG_DEBUG; i++)
+		if (strcmp(name, log_names[i]) == 0)
+			return i;
+	if (strcmp(name, "warn") == 0 || strcmp(name, "err") == 0)
+		return name[0] == 'w' ? LOG_WARNING : LOG_ERR;
+	return -1;
+}
+
+const char *
+log_level_name(int level)
+{
+	return level >= 0 && level <= LOG_DEBUG ? log_names[level] : "?";
+}
+
+void
+log_set_level(int level)
+{
+	log_level = level;
+}
+
+int
+log_get_level(void)
+{
+	return log_level;
+}
+
+static void
+log_vmsg(int prio, const char *fmt, va_list ap)
+{
+	struct timespec ts;
+	struct tm tm;
+	char when[32];
+
+	if (prio > log_level)
+		return;
+	if (!log_foreground) {
+		vsyslog(prio, fmt, ap);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	fprintf(stderr, "%s.%03ld mcastd %s: ", when, ts.tv_nsec / 1000000,
+	    log_names[prio]);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+log_msg(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(prio, fmt, ap);
+	va_end(ap);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (log_foreground) {
+		fputs("mcastd: ", stderr);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	} else {
+		vsyslog(LOG_ERR, fmt, ap);
+	}
+	va_end(ap);
+	exit(1);
+}
+
+void
+log_trace(void *arg, const char *line)
+{
+	const char *who = arg;
+
+	log_debug("%s: %s", who ? who : "engine", line);
+}
