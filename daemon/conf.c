@@ -1024,8 +1024,7 @@ conf_parse_key_value(struct conf_parser *p, const struct conf_key *k)
 			p->c->igmp.ssm_prefix_len = 0;
 			return 0;
 		}
-		if (t->kind == CONF_TOK_WORD && memchr(t->s, '/', t->len) ==
-		    NULL)
+		if (!conf_parse_prefix(t, &pfx))
 			return conf_fail_expected(p, t, k->name,
 			    "a multicast prefix such as 232.0.0.0/8, or none");
 		if (conf_mcast_prefix(p, t, k->name, &pfx) != 0)

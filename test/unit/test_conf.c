@@ -1,0 +1,932 @@
+/*
+ * mcastd.conf (daemon/conf.c): exact values from a full file, the exact
+ * "FILE:LINE:COLUMN: message" of every rejection, the normalised form and
+ * its round trip, comments, continuations and the defaults.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "conf.h"
+
+static uint32_t
+test_conf_ip(const char *s)
+{
+	struct in_addr a;
+
+	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
+	return a.s_addr;
+}
+
+/* Parses text that must be good; the error is printed if it is not. */
+static void
+test_conf_parse_ok(const char *text, struct conf *c)
+{
+	struct conf_error e;
+	char buf[600];
+
+	if (conf_parse(text, strlen(text), "t.conf", c, &e) != 0) {
+		conf_error_format(&e, buf, sizeof(buf));
+		fail_msg("%s", buf);
+	}
+}
+
+/* conf_print into a malloc'd string. */
+static char *
+test_conf_print(const struct conf *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	conf_print(f, c);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+static void
+test_defaults(void **state)
+{
+	struct conf c, d;
+
+	conf_init(&c);
+	assert_int_equal(c.igmp.version, 3);
+	assert_int_equal(c.igmp.robustness, 2);
+	assert_int_equal(c.igmp.query_interval_ms, 125000);
+	assert_int_equal(c.igmp.query_response_interval_ms, 10000);
+	assert_int_equal(c.igmp.last_member_query_interval_ms, 1000);
+	assert_int_equal(c.igmp.last_member_query_count, 0);
+	assert_int_equal(c.igmp.startup_query_interval_ms, 0);
+	assert_int_equal(c.igmp.startup_query_count, 0);
+	assert_int_equal(c.igmp.ssm_prefix.s_addr, test_conf_ip("232.0.0.0"));
+	assert_int_equal(c.igmp.ssm_prefix_len, 8);
+	assert_false(c.igmp.require_router_alert);
+	assert_int_equal(c.igmp.max_groups, 0);
+	assert_int_equal(c.max_groups_per_iface, 0);
+	assert_int_equal(c.max_sources_per_group, 0);
+	assert_int_equal(c.max_pending_upcalls, 0);
+	assert_int_equal(c.mfc_idle_timeout_s, 210);
+	assert_false(c.default_disable);
+	assert_null(c.phyints);
+	assert_int_equal(c.nphyints, 0);
+	assert_null(c.mroutes);
+	assert_int_equal(c.nmroutes, 0);
+
+	/* An empty file, or one of comments and blank lines, is the
+	 * defaults; their normalised form is empty. */
+	test_conf_parse_ok("", &d);
+	assert_true(conf_equal(&c, &d));
+	test_conf_parse_ok("\n\n# nothing\n   \t# at all\n;;\n\t\n", &d);
+	assert_true(conf_equal(&c, &d));
+	{
+		char *out = test_conf_print(&d);
+
+		assert_string_equal(out, "");
+		free(out);
+	}
+	/* Blocks that say the defaults print as nothing too. */
+	test_conf_parse_ok("igmp { version 3; robustness 2 }\n"
+	    "limits {\n}\nmfc { idle-timeout 210 }\n", &d);
+	assert_true(conf_equal(&c, &d));
+	{
+		char *out = test_conf_print(&d);
+
+		assert_string_equal(out, "");
+		free(out);
+	}
+	conf_free(&d);
+}
+
+static const char full_text[] =
+    "# A full configuration\n"
+    "default-phyint disable\n"
+    "\n"
+    "igmp {\n"
+    "\tversion 2\t\t# for old hosts\n"
+    "\trobustness 3\n"
+    "\tquery-interval 2m\n"
+    "\tquery-response-interval 5s\n"
+    "\tstartup-query-interval 30500ms\n"
+    "\tstartup-query-count 4\n"
+    "\tlast-member-query-interval 500ms\n"
+    "\tlast-member-query-count 3\n"
+    "\trequire-router-alert yes\n"
+    "\tssm-range 232.1.0.0/16\n"
+    "}\n"
+    "limits { groups 100; sources 20; upcalls 64 }\n"
+    "mfc {\n"
+    "\tidle-timeout 5m\n"
+    "}\n"
+    "phyint eth0 threshold 16 igmpv3 boundary 239.0.0.0/8 \\\n"
+    "    boundary 239.255.0.0/16 static-group 239.1.1.1 \\\n"
+    "    static-group 232.1.1.1 source 198.18.0.1\n"
+    "phyint eth1 enable\n"
+    "phyint wlan0 disable igmpv1\n"
+    "mroute from eth0 source 198.18.0.7 group 239.2.2.2 to eth1 wlan0\n"
+    "mroute from eth1 group 239.3.3.3 to eth0\n";
+
+static void
+test_full_example(void **state)
+{
+	const struct conf_phyint *pi;
+	const struct conf_mroute *mr;
+	struct igmp_router_config g;
+	struct conf c;
+
+	test_conf_parse_ok(full_text, &c);
+	assert_true(c.default_disable);
+	assert_int_equal(c.igmp.version, 2);
+	assert_int_equal(c.igmp.robustness, 3);
+	assert_int_equal(c.igmp.query_interval_ms, 120000);
+	assert_int_equal(c.igmp.query_response_interval_ms, 5000);
+	assert_int_equal(c.igmp.startup_query_interval_ms, 30500);
+	assert_int_equal(c.igmp.startup_query_count, 4);
+	assert_int_equal(c.igmp.last_member_query_interval_ms, 500);
+	assert_int_equal(c.igmp.last_member_query_count, 3);
+	assert_true(c.igmp.require_router_alert);
+	assert_int_equal(c.igmp.ssm_prefix.s_addr, test_conf_ip("232.1.0.0"));
+	assert_int_equal(c.igmp.ssm_prefix_len, 16);
+	/* The limits reach the router engine as well. */
+	assert_int_equal(c.max_groups_per_iface, 100);
+	assert_int_equal(c.max_sources_per_group, 20);
+	assert_int_equal(c.max_pending_upcalls, 64);
+	assert_int_equal(c.igmp.max_groups, 100);
+	assert_int_equal(c.igmp.max_sources_per_group, 20);
+	assert_int_equal(c.mfc_idle_timeout_s, 300);
+	assert_int_equal(igmp_router_config_check(&c.igmp), 0);
+
+	assert_int_equal(c.nphyints, 3);
+	pi = &c.phyints[0];
+	assert_string_equal(pi->name, "eth0");
+	assert_false(pi->disable);
+	assert_int_equal(pi->threshold, 16);
+	assert_int_equal(pi->igmp_version, 3);
+	assert_int_equal(pi->line, 20);
+	assert_int_equal(pi->nboundaries, 2);
+	assert_int_equal(pi->boundaries[0].addr.s_addr,
+	    test_conf_ip("239.0.0.0"));
+	assert_int_equal(pi->boundaries[0].len, 8);
+	assert_int_equal(pi->boundaries[1].addr.s_addr,
+	    test_conf_ip("239.255.0.0"));
+	assert_int_equal(pi->boundaries[1].len, 16);
+	assert_int_equal(pi->nstatics, 2);
+	assert_int_equal(pi->statics[0].group.s_addr,
+	    test_conf_ip("239.1.1.1"));
+	assert_false(pi->statics[0].has_source);
+	assert_int_equal(pi->statics[1].group.s_addr,
+	    test_conf_ip("232.1.1.1"));
+	assert_true(pi->statics[1].has_source);
+	assert_int_equal(pi->statics[1].source.s_addr,
+	    test_conf_ip("198.18.0.1"));
+
+	pi = &c.phyints[1];
+	assert_string_equal(pi->name, "eth1");
+	assert_false(pi->disable);
+	assert_int_equal(pi->threshold, 1);
+	assert_int_equal(pi->igmp_version, 0);
+	assert_int_equal(pi->nboundaries, 0);
+	assert_int_equal(pi->nstatics, 0);
+	assert_int_equal(pi->line, 23);
+
+	pi = &c.phyints[2];
+	assert_string_equal(pi->name, "wlan0");
+	assert_true(pi->disable);
+	assert_int_equal(pi->igmp_version, 1);
+	assert_int_equal(pi->line, 24);
+
+	assert_ptr_equal(conf_phyint(&c, "wlan0"), &c.phyints[2]);
+	assert_null(conf_phyint(&c, "eth2"));
+	conf_phyint_igmp(&c, conf_phyint(&c, "eth0"), &g);
+	assert_int_equal(g.version, 3);
+	assert_int_equal(g.robustness, 3);
+	assert_int_equal(g.max_groups, 100);
+	assert_int_equal(igmp_router_config_check(&g), 0);
+	conf_phyint_igmp(&c, conf_phyint(&c, "eth1"), &g);
+	assert_int_equal(g.version, 2);
+	conf_phyint_igmp(&c, NULL, &g);
+	assert_int_equal(g.version, 2);
+
+	assert_int_equal(c.nmroutes, 2);
+	mr = &c.mroutes[0];
+	assert_string_equal(mr->iif, "eth0");
+	assert_true(mr->has_source);
+	assert_int_equal(mr->source.s_addr, test_conf_ip("198.18.0.7"));
+	assert_int_equal(mr->group.s_addr, test_conf_ip("239.2.2.2"));
+	assert_int_equal(mr->noifs, 2);
+	assert_string_equal(mr->oifs[0], "eth1");
+	assert_string_equal(mr->oifs[1], "wlan0");
+	assert_int_equal(mr->line, 25);
+	mr = &c.mroutes[1];
+	assert_string_equal(mr->iif, "eth1");
+	assert_false(mr->has_source);
+	assert_int_equal(mr->source.s_addr, 0);
+	assert_int_equal(mr->group.s_addr, test_conf_ip("239.3.3.3"));
+	assert_int_equal(mr->noifs, 1);
+	assert_string_equal(mr->oifs[0], "eth0");
+	assert_int_equal(mr->line, 26);
+	conf_free(&c);
+	assert_null(c.phyints);
+	assert_int_equal(c.nphyints, 0);
+}
+
+static const char full_normalised[] =
+    "default-phyint disable\n"
+    "\n"
+    "igmp {\n"
+    "\tversion 2\n"
+    "\trobustness 3\n"
+    "\tquery-interval 2m\n"
+    "\tquery-response-interval 5s\n"
+    "\tstartup-query-interval 30500ms\n"
+    "\tstartup-query-count 4\n"
+    "\tlast-member-query-interval 500ms\n"
+    "\tlast-member-query-count 3\n"
+    "\trequire-router-alert yes\n"
+    "\tssm-range 232.1.0.0/16\n"
+    "}\n"
+    "\n"
+    "limits {\n"
+    "\tgroups 100\n"
+    "\tsources 20\n"
+    "\tupcalls 64\n"
+    "}\n"
+    "\n"
+    "mfc {\n"
+    "\tidle-timeout 5m\n"
+    "}\n"
+    "\n"
+    "phyint eth0 threshold 16 igmpv3 boundary 239.0.0.0/8 "
+    "boundary 239.255.0.0/16 \\\n"
+    "\tstatic-group 239.1.1.1 static-group 232.1.1.1 source 198.18.0.1\n"
+    "phyint eth1\n"
+    "phyint wlan0 disable igmpv1\n"
+    "\n"
+    "mroute from eth0 source 198.18.0.7 group 239.2.2.2 to eth1 wlan0\n"
+    "mroute from eth1 group 239.3.3.3 to eth0\n";
+
+/* Print, parse the print, compare; the second print is the first. */
+static void
+test_conf_round_trip(const char *text, const char *expected)
+{
+	struct conf a, b;
+	char *p1, *p2;
+
+	test_conf_parse_ok(text, &a);
+	p1 = test_conf_print(&a);
+	if (expected != NULL)
+		assert_string_equal(p1, expected);
+	test_conf_parse_ok(p1, &b);
+	assert_true(conf_equal(&a, &b));
+	p2 = test_conf_print(&b);
+	assert_string_equal(p1, p2);
+	free(p1);
+	free(p2);
+	conf_free(&a);
+	conf_free(&b);
+}
+
+static void
+test_normalised_round_trip(void **state)
+{
+	char big[8192];
+	size_t n = 0;
+	int i;
+
+	test_conf_round_trip(full_text, full_normalised);
+	test_conf_round_trip(full_normalised, full_normalised);
+	test_conf_round_trip("", "");
+	/* Spellings fold to one: enable is the default, units shrink. */
+	test_conf_round_trip("phyint eth0 enable threshold 1\n"
+	    "igmp{query-interval 7200;last-member-query-interval 2000ms}\n"
+	    "default-phyint enable\n"
+	    "limits { groups none; upcalls 4294967295 }\n",
+	    "igmp {\n\tquery-interval 2h\n"
+	    "\tlast-member-query-interval 2s\n}\n\n"
+	    "limits {\n\tupcalls 4294967295\n}\n\n"
+	    "phyint eth0\n");
+	test_conf_round_trip("igmp { ssm-range none; version 1 }\n"
+	    "mfc { idle-timeout 1 }\n",
+	    "igmp {\n\tversion 1\n\tssm-range none\n}\n\n"
+	    "mfc {\n\tidle-timeout 1s\n}\n");
+	/* The largest of everything wraps its lines with '\'. */
+	n += (size_t)snprintf(big + n, sizeof(big) - n,
+	    "phyint verylonginterfa threshold 255 igmpv2");
+	for (i = 0; i < CONF_MAX_BOUNDARIES; i++)
+		n += (size_t)snprintf(big + n, sizeof(big) - n,
+		    " boundary 239.%d.0.0/16", i);
+	for (i = 0; i < CONF_MAX_STATIC; i++)
+		n += (size_t)snprintf(big + n, sizeof(big) - n,
+		    " static-group 239.255.%d.1 source 198.18.%d.1", i, i);
+	n += (size_t)snprintf(big + n, sizeof(big) - n,
+	    "\nmroute from verylonginterfa group 239.9.9.9 to");
+	for (i = 0; i < CONF_MAX_OIFS; i++)
+		n += (size_t)snprintf(big + n, sizeof(big) - n,
+		    " interface%d", i);
+	snprintf(big + n, sizeof(big) - n, "\n");
+	test_conf_round_trip(big, NULL);
+	{
+		struct conf c;
+		char *out, *line;
+
+		test_conf_parse_ok(big, &c);
+		out = test_conf_print(&c);
+		/* No line of the normalised form is wider than 80 columns
+		 * (a leading tab is 8). */
+		for (line = strtok(out, "\n"); line != NULL;
+		    line = strtok(NULL, "\n"))
+			assert_true(strlen(line) + (line[0] == '\t' ? 7 : 0) <=
+			    80);
+		free(out);
+		conf_free(&c);
+	}
+}
+
+static void
+test_comments_blank_lines_continuation(void **state)
+{
+	struct conf c;
+
+	/* Comments anywhere a word may end, blank lines, CRLF, ';'. */
+	test_conf_parse_ok(
+	    "\r\n"
+	    "   # indented comment\r\n"
+	    "phyint eth0 threshold 2# comment right after a word\r\n"
+	    "phyint eth1; phyint eth2 # two statements on a line\n"
+	    "phyint eth3 \\\n"
+	    "\n"		/* a blank line ends the continued statement */
+	    "phyint eth4 \\\r\n"
+	    "  igmpv2 \\\n"
+	    "  # a comment line inside a continuation ends it too\n"
+	    "phyint eth5 \\\n"
+	    "  threshold \\\n"
+	    "  9 # the '\\' of a comment does not continue it \\\n"
+	    "mroute \\\n from eth0 \\\n group 239.1.1.1 \\\n to eth1\n"
+	    "igmp\t{\n\n\t# inside a block\n\tversion 2 ;; robustness 4\n\n}\n"
+	    "limits { ; groups 5 ; }\n"
+	    "mfc {\n}", &c);
+	assert_int_equal(c.nphyints, 6);
+	assert_int_equal(c.phyints[0].threshold, 2);
+	assert_string_equal(c.phyints[2].name, "eth2");
+	assert_int_equal(c.phyints[2].line, 4);
+	assert_string_equal(c.phyints[3].name, "eth3");
+	assert_int_equal(c.phyints[3].line, 5);
+	assert_int_equal(c.phyints[4].igmp_version, 2);
+	assert_string_equal(c.phyints[5].name, "eth5");
+	assert_int_equal(c.phyints[5].threshold, 9);
+	assert_int_equal(c.phyints[5].line, 10);
+	assert_int_equal(c.nmroutes, 1);
+	assert_int_equal(c.mroutes[0].line, 13);
+	assert_string_equal(c.mroutes[0].oifs[0], "eth1");
+	assert_int_equal(c.igmp.version, 2);
+	assert_int_equal(c.igmp.robustness, 4);
+	assert_int_equal(c.max_groups_per_iface, 5);
+	conf_free(&c);
+
+	/* The text need not end in a newline, nor in a NUL. */
+	{
+		const char text[] = "phyint eth0 threshold 12XYZ";
+		struct conf_error e;
+
+		assert_int_equal(conf_parse(text, strlen(text) - 3, "t.conf",
+		    &c, &e), 0);
+		assert_int_equal(c.phyints[0].threshold, 12);
+		conf_free(&c);
+	}
+}
+
+static void
+test_durations(void **state)
+{
+	static const struct {
+		const char	*text;
+		uint32_t	 qi_ms;
+	} cases[] = {
+		{ "125", 125000 }, { "125s", 125000 }, { "125000ms", 125000 },
+		{ "2m", 120000 }, { "1h", 3600000 }, { "0031744", 31744000 },
+		{ "1s", 1000 },
+	};
+	struct conf c;
+	char text[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), "igmp { query-interval %s; "
+		    "query-response-interval 500ms }\n", cases[i].text);
+		test_conf_parse_ok(text, &c);
+		assert_int_equal(c.igmp.query_interval_ms, cases[i].qi_ms);
+		assert_int_equal(c.igmp.query_response_interval_ms, 500);
+		conf_free(&c);
+	}
+	/* Robustness 1 is a SHOULD NOT (RFC 3376 8.1), not a MUST NOT. */
+	test_conf_parse_ok("igmp { robustness 1 }", &c);
+	assert_int_equal(c.igmp.robustness, 1);
+	test_conf_parse_ok("igmp { robustness 7; version 1;"
+	    "query-response-interval 3174400ms; query-interval 31744 }", &c);
+	assert_int_equal(c.igmp.query_response_interval_ms, 3174400);
+	conf_free(&c);
+	/* The most IGMPv2 can carry (RFC 2236 2.2). */
+	test_conf_parse_ok("igmp { version 2; query-response-interval 25500ms;"
+	    "last-member-query-interval 25500ms }", &c);
+	assert_int_equal(c.igmp.last_member_query_interval_ms, 25500);
+	conf_free(&c);
+}
+
+struct test_conf_error_case {
+	const char	*text;
+	const char	*error;
+};
+
+static const struct test_conf_error_case error_cases[] = {
+	{ "foo bar\n",
+	  "t.conf:1:1: expected default-phyint, phyint, mroute, igmp, "
+	  "limits or mfc, got 'foo'" },
+	{ "phyint\n",
+	  "t.conf:1:7: phyint: expected an interface name, got end of line" },
+	{ "phyint abcdefghijklmnop\n",
+	  "t.conf:1:8: phyint: interface name 'abcdefghijklmnop' is 16 "
+	  "characters long: expected at most 15" },
+	{ "phyint a/b\n",
+	  "t.conf:1:8: phyint: interface name 'a/b' contains '/': expected "
+	  "a name without '/' or ':'" },
+	{ "phyint eth0:1\n",
+	  "t.conf:1:8: phyint: interface name 'eth0:1' contains ':': "
+	  "expected a name without '/' or ':'" },
+	{ "phyint eth0 threshold 0\n",
+	  "t.conf:1:23: threshold: expected a TTL threshold 1-255, got '0'" },
+	{ "phyint eth0 threshold 256\n",
+	  "t.conf:1:23: threshold: expected a TTL threshold 1-255, "
+	  "got '256'" },
+	{ "phyint eth0 threshold 99999999999999999999999\n",
+	  "t.conf:1:23: threshold: expected a TTL threshold 1-255, "
+	  "got '99999999999999999999999'" },
+	{ "phyint eth0 threshold\n",
+	  "t.conf:1:22: threshold: expected a TTL threshold 1-255, "
+	  "got end of line" },
+	{ "phyint eth0 threshold 2 threshold 3\n",
+	  "t.conf:1:25: phyint eth0: 'threshold' given twice: expected it "
+	  "once" },
+	{ "phyint eth0 frob\n",
+	  "t.conf:1:13: phyint eth0: expected disable, enable, threshold, "
+	  "igmpv1, igmpv2, igmpv3, boundary or static-group, got 'frob'" },
+	{ "phyint eth0\n\n  phyint eth0 disable\n",
+	  "t.conf:3:10: phyint eth0 already declared at line 1: expected "
+	  "each interface once" },
+	{ "phyint eth0 disable enable\n",
+	  "t.conf:1:21: phyint eth0: 'enable' contradicts 'disable': "
+	  "expected one of enable or disable" },
+	{ "phyint eth0 igmpv2 igmpv2\n",
+	  "t.conf:1:20: phyint eth0: 'igmpv2' given twice: expected it "
+	  "once" },
+	{ "phyint eth0 igmpv2 igmpv3\n",
+	  "t.conf:1:20: phyint eth0: 'igmpv3' contradicts 'igmpv2': "
+	  "expected one IGMP version" },
+	{ "phyint eth0 boundary 198.18.1.1/24\n",
+	  "t.conf:1:22: 198.18.1.1/24 has host bits set: expected "
+	  "198.18.1.0/24" },
+	{ "phyint eth0 boundary 10.0.0.0/8\n",
+	  "t.conf:1:22: boundary 10.0.0.0/8 is not a multicast prefix: "
+	  "expected a prefix within 224.0.0.0/4" },
+	{ "phyint eth0 boundary 224.0.0.0/3\n",
+	  "t.conf:1:22: boundary 224.0.0.0/3 is not a multicast prefix: "
+	  "expected a prefix within 224.0.0.0/4" },
+	{ "phyint eth0 boundary 239.0.0.0/33\n",
+	  "t.conf:1:22: boundary: expected a multicast prefix such as "
+	  "239.0.0.0/8, got '239.0.0.0/33'" },
+	{ "phyint eth0 boundary 239.1.2.3\n",
+	  "t.conf:1:22: boundary: expected a multicast prefix such as "
+	  "239.0.0.0/8, got '239.1.2.3'" },
+	{ "phyint eth0 boundary 239.0.0.0/8 boundary 239.0.0.0/8\n",
+	  "t.conf:1:43: phyint eth0: boundary 239.0.0.0/8 given twice: "
+	  "expected each prefix once" },
+	{ "phyint eth0 static-group 10.1.2.3\n",
+	  "t.conf:1:26: 10.1.2.3 is not a multicast group: expected an "
+	  "address within 224.0.0.0/4" },
+	{ "phyint eth0 static-group 224.0.0.5\n",
+	  "t.conf:1:26: 224.0.0.5 is in 224.0.0.0/24, which is never "
+	  "forwarded (RFC 5771): expected a group outside it" },
+	{ "phyint eth0 static-group 239.1.1.256\n",
+	  "t.conf:1:26: static-group: expected an IPv4 multicast group such "
+	  "as 239.1.2.3, got '239.1.1.256'" },
+	{ "phyint eth0 static-group 239.1.1.1 source 239.2.2.2\n",
+	  "t.conf:1:43: source 239.2.2.2 is a multicast address: expected a "
+	  "unicast address" },
+	{ "phyint eth0 static-group 239.1.1.1 source\n",
+	  "t.conf:1:42: source: expected an IPv4 unicast address such as "
+	  "198.18.0.1, got end of line" },
+	{ "phyint eth0 static-group 239.1.1.1 static-group 239.1.1.1\n",
+	  "t.conf:1:49: phyint eth0: static-group 239.1.1.1 given twice: "
+	  "expected each group once" },
+	{ "phyint eth0 static-group 232.1.1.1\n",
+	  "t.conf:1:26: static-group 232.1.1.1 is in the SSM range "
+	  "232.0.0.0/8 (RFC 4604): expected 'source S' after it, or another "
+	  "ssm-range" },
+	/* The SSM range is checked whatever the order of the file. */
+	{ "phyint eth0 static-group 239.1.1.1\nigmp { ssm-range 239.0.0.0/8 }",
+	  "t.conf:1:26: static-group 239.1.1.1 is in the SSM range "
+	  "239.0.0.0/8 (RFC 4604): expected 'source S' after it, or another "
+	  "ssm-range" },
+	{ "mroute from eth0 source 0.0.0.0 group 239.1.1.1 to eth1\n",
+	  "t.conf:1:25: source 0.0.0.0 is in 0.0.0.0/8 (this network): "
+	  "expected a unicast address" },
+	{ "mroute from eth0 source 127.0.0.1 group 239.1.1.1 to eth1\n",
+	  "t.conf:1:25: source 127.0.0.1 is a loopback address: expected a "
+	  "unicast address" },
+	{ "mroute from eth0 source 255.255.255.255 group 239.1.1.1 to eth1\n",
+	  "t.conf:1:25: source 255.255.255.255 is in the reserved "
+	  "240.0.0.0/4: expected a unicast address" },
+	{ "mroute from eth0 group 239.1.1.1 to eth1 eth0\n",
+	  "t.conf:1:42: to: eth0 is the incoming interface: expected "
+	  "outgoing interfaces other than 'from eth0'" },
+	{ "mroute from eth0 group 239.1.1.1 to eth1 eth2 eth1\n",
+	  "t.conf:1:47: to: eth1 given twice: expected each interface once" },
+	{ "mroute from eth0 group 239.1.1.1\n",
+	  "t.conf:1:33: mroute: expected 'to', got end of line" },
+	{ "mroute from eth0 239.1.1.1 to eth1\n",
+	  "t.conf:1:18: mroute: expected 'source' or 'group', got "
+	  "'239.1.1.1'" },
+	{ "mroute to eth1\n",
+	  "t.conf:1:8: mroute: expected 'from', got 'to'" },
+	{ "mroute from eth0 source 198.18.0.1 to eth1\n",
+	  "t.conf:1:36: mroute: expected 'group', got 'to'" },
+	{ "mroute from eth0 group 239.1.1.1 to\n",
+	  "t.conf:1:36: to: expected an outgoing interface, got end of line" },
+	{ "mroute from eth0 group 224.0.0.251 to eth1\n",
+	  "t.conf:1:24: 224.0.0.251 is in 224.0.0.0/24, which is never "
+	  "forwarded (RFC 5771): expected a group outside it" },
+	{ "mroute from eth0 source 198.18.0.1 group 239.1.1.1 to eth1\n"
+	  "mroute from eth2 source 198.18.0.1 group 239.1.1.1 to eth3\n",
+	  "t.conf:2:42: mroute for (198.18.0.1, 239.1.1.1) already given at "
+	  "line 1: expected one route per source and group" },
+	{ "mroute from eth0 group 239.1.1.1 to eth1\n"
+	  "mroute from eth2 group 239.1.1.1 to eth3\n",
+	  "t.conf:2:24: mroute for (*, 239.1.1.1) already given at line 1: "
+	  "expected one route per source and group" },
+	{ "igmp {\n\trobustness 0\n}\n",
+	  "t.conf:2:13: robustness: expected a number 1-7, got '0'" },
+	{ "igmp {\n\trobustness 8\n}\n",
+	  "t.conf:2:13: robustness: expected a number 1-7, got '8'" },
+	{ "igmp { version 4 }\n",
+	  "t.conf:1:16: version: expected a number 1-3, got '4'" },
+	{ "igmp {\n\tquery-interval 10\n\tquery-response-interval 10s\n}\n",
+	  "t.conf:3:26: query-response-interval: 10s is not shorter than "
+	  "query-interval 10s: expected less (RFC 3376 8.3)" },
+	{ "igmp { query-interval 5s }\n",
+	  "t.conf:1:23: query-interval: 5s is not longer than "
+	  "query-response-interval 10s (the default): expected more "
+	  "(RFC 3376 8.3)" },
+	{ "igmp {\n\tquery-interval 5x\n}\n",
+	  "t.conf:2:17: query-interval: expected a duration such as 125, "
+	  "125s, 500ms or 2m, got '5x'" },
+	{ "igmp { query-interval 1.5s }\n",
+	  "t.conf:1:23: query-interval: expected a duration such as 125, "
+	  "125s, 500ms or 2m, got '1.5s'" },
+	{ "igmp { query-interval 31745 }\n",
+	  "t.conf:1:23: query-interval: expected a duration from 1s to "
+	  "31744s, got '31745'" },
+	{ "igmp { query-interval 99999999999999999999h }\n",
+	  "t.conf:1:23: query-interval: expected a duration from 1s to "
+	  "31744s, got '99999999999999999999h'" },
+	{ "igmp { query-interval 1500ms }\n",
+	  "t.conf:1:23: query-interval: expected a multiple of 1s (the QQIC "
+	  "field carries whole seconds), got '1500ms'" },
+	{ "igmp { query-response-interval 150ms }\n",
+	  "t.conf:1:32: query-response-interval: expected a multiple of "
+	  "100ms (the Max Resp Code carries tenths of a second), got "
+	  "'150ms'" },
+	{ "igmp { last-member-query-count 256 }\n",
+	  "t.conf:1:32: last-member-query-count: expected a number 1-255, "
+	  "got '256'" },
+	{ "igmp { startup-query-count -1 }\n",
+	  "t.conf:1:28: startup-query-count: expected a number 1-255, "
+	  "got '-1'" },
+	{ "igmp {\n\tfrobnicate 1\n}\n",
+	  "t.conf:2:2: igmp: expected version, robustness, query-interval, "
+	  "query-response-interval, startup-query-interval, "
+	  "startup-query-count, last-member-query-interval, "
+	  "last-member-query-count, require-router-alert or ssm-range, got "
+	  "'frobnicate'" },
+	{ "igmp {\n\tversion 2\n",
+	  "t.conf:3:1: igmp block opened at line 1 is not closed: expected "
+	  "'}', got end of file" },
+	{ "igmp { version 2 }\nigmp { version 3 }\n",
+	  "t.conf:2:1: igmp block already given at line 1: expected one "
+	  "igmp block" },
+	{ "igmp {\n version 2; version 3 }\n",
+	  "t.conf:2:13: igmp: version already given at line 2: expected "
+	  "each setting once" },
+	{ "igmp { version 2 version 3 }\n",
+	  "t.conf:1:18: version: expected the end of the setting (a newline, "
+	  "';' or '}'), got 'version'" },
+	{ "igmp { version }\n",
+	  "t.conf:1:16: version: expected a number 1-3, got '}'" },
+	{ "igmp { require-router-alert maybe }\n",
+	  "t.conf:1:29: require-router-alert: expected yes or no, "
+	  "got 'maybe'" },
+	{ "igmp { ssm-range 10.0.0.0/8 }\n",
+	  "t.conf:1:18: ssm-range 10.0.0.0/8 is not a multicast prefix: "
+	  "expected a prefix within 224.0.0.0/4" },
+	{ "igmp { ssm-range 232.0.0.0 }\n",
+	  "t.conf:1:18: ssm-range: expected a multicast prefix such as "
+	  "232.0.0.0/8, or none, got '232.0.0.0'" },
+	{ "igmp { ssm-range }\n",
+	  "t.conf:1:18: ssm-range: expected a multicast prefix such as "
+	  "232.0.0.0/8, or none, got '}'" },
+	{ "igmp { version 2; query-response-interval 30s }\n",
+	  "t.conf:1:43: query-response-interval: 30s is too long for IGMPv2: "
+	  "expected at most 25500ms (RFC 2236 2.2)" },
+	{ "igmp { last-member-query-interval 26s\n version 2 }\n",
+	  "t.conf:1:35: last-member-query-interval: 26s is too long for "
+	  "IGMPv2: expected at most 25500ms (RFC 2236 2.2)" },
+	{ "igmp { query-response-interval 30s }\nphyint eth0 igmpv2\n",
+	  "t.conf:2:13: phyint eth0: igmpv2 cannot carry "
+	  "query-response-interval 30s (line 1): expected at most 25500ms "
+	  "for IGMPv2 (RFC 2236 2.2)" },
+	{ "igmp { version 2 } phyint eth0\n",
+	  "t.conf:1:20: igmp: expected the end of the statement (a newline "
+	  "or ';'), got 'phyint'" },
+	{ "limits groups 5\n",
+	  "t.conf:1:8: limits: expected '{', got 'groups'" },
+	{ "limits\n{ groups 5 }\n",
+	  "t.conf:1:7: limits: expected '{', got end of line" },
+	{ "limits { groups 0 }\n",
+	  "t.conf:1:17: groups: expected a number 1-4294967295 or none, "
+	  "got '0'" },
+	{ "limits { sources 4294967296 }\n",
+	  "t.conf:1:18: sources: expected a number 1-4294967295 or none, "
+	  "got '4294967296'" },
+	{ "limits { groups 5 } }\n",
+	  "t.conf:1:21: limits: expected the end of the statement (a newline "
+	  "or ';'), got '}'" },
+	{ "mfc { idle-timeout 500ms }\n",
+	  "t.conf:1:20: idle-timeout: expected a duration from 1s to 24h, "
+	  "got '500ms'" },
+	{ "mfc { idle-timeout 1500ms }\n",
+	  "t.conf:1:20: idle-timeout: expected a multiple of 1s (the timeout "
+	  "is kept in seconds), got '1500ms'" },
+	{ "mfc { idle-timeout 2d }\n",
+	  "t.conf:1:20: idle-timeout: expected a duration such as 125, 125s, "
+	  "500ms or 2m, got '2d'" },
+	{ "default-phyint maybe\n",
+	  "t.conf:1:16: default-phyint: expected enable or disable, "
+	  "got 'maybe'" },
+	{ "default-phyint enable\ndefault-phyint disable\n",
+	  "t.conf:2:1: default-phyint already given at line 1: expected it "
+	  "once" },
+	{ "}\n",
+	  "t.conf:1:1: '}' closes no block: expected a statement "
+	  "(default-phyint, phyint, mroute, igmp, limits or mfc)" },
+	{ "{\n",
+	  "t.conf:1:1: expected default-phyint, phyint, mroute, igmp, limits "
+	  "or mfc, got '{'" },
+	{ "phyint eth0 \\ threshold 2\n",
+	  "t.conf:1:13: stray '\\': expected it only at the end of a line, "
+	  "to continue the statement on the next" },
+	{ "phyint eth0\t\001\n",
+	  "t.conf:1:13: control character 0x01: expected text, a tab or a "
+	  "newline" },
+	{ "phyint eth0 threshold 2 {\n",
+	  "t.conf:1:25: phyint: expected the end of the statement (a newline "
+	  "or ';'), got '{'" },
+	{ "# a long word is cut short in messages\n"
+	  "phyint eth0 abcdefghijklmnopqrstuvwxyz0123456789\n",
+	  "t.conf:2:13: phyint eth0: expected disable, enable, threshold, "
+	  "igmpv1, igmpv2, igmpv3, boundary or static-group, got "
+	  "'abcdefghijklmnopqrstuvwx...'" },
+};
+
+static void
+test_errors(void **state)
+{
+	struct conf_error e;
+	struct conf c, d;
+	char buf[600];
+	size_t i;
+
+	conf_init(&d);
+	for (i = 0; i < sizeof(error_cases) / sizeof(error_cases[0]); i++) {
+		const struct test_conf_error_case *t = &error_cases[i];
+
+		if (conf_parse(t->text, strlen(t->text), "t.conf", &c, &e) ==
+		    0)
+			fail_msg("case %zu parsed: %s", i, t->text);
+		conf_error_format(&e, buf, sizeof(buf));
+		if (strcmp(buf, t->error) != 0)
+			fail_msg("case %zu: %s\n  got      %s\n  expected %s",
+			    i, t->text, buf, t->error);
+		/* A failed parse leaves the defaults and nothing allocated. */
+		assert_true(conf_equal(&c, &d));
+		assert_null(c.phyints);
+		assert_null(c.mroutes);
+	}
+	/* No file name: "-". */
+	assert_int_equal(conf_parse("x", 1, NULL, &c, &e), -1);
+	conf_error_format(&e, buf, sizeof(buf));
+	assert_string_equal(buf, "-:1:1: expected default-phyint, phyint, "
+	    "mroute, igmp, limits or mfc, got 'x'");
+	assert_string_equal(e.file, "-");
+	assert_int_equal(e.line, 1);
+	assert_int_equal(e.column, 1);
+}
+
+/* One past each CONF_MAX_*: refused with the position of the extra. */
+static void
+test_limits_of_the_structures(void **state)
+{
+	size_t size = 64 * 1024, n = 0;
+	char *text = malloc(size), buf[600];
+	struct conf_error e;
+	struct conf c;
+	int i;
+
+	assert_non_null(text);
+	n = (size_t)snprintf(text, size, "phyint eth0");
+	for (i = 0; i <= CONF_MAX_BOUNDARIES; i++)
+		n += (size_t)snprintf(text + n, size - n,
+		    " \\\n boundary 239.%d.0.0/16", i);
+	assert_int_equal(conf_parse(text, n, "t.conf", &c, &e), -1);
+	conf_error_format(&e, buf, sizeof(buf));
+	assert_string_equal(buf, "t.conf:34:11: phyint eth0: boundary "
+	    "239.32.0.0/16 is one too many: expected at most 32");
+
+	n = (size_t)snprintf(text, size, "phyint eth0");
+	for (i = 0; i <= CONF_MAX_STATIC; i++)
+		n += (size_t)snprintf(text + n, size - n,
+		    " static-group 239.1.%d.1", i);
+	assert_int_equal(conf_parse(text, n, "t.conf", &c, &e), -1);
+	conf_error_format(&e, buf, sizeof(buf));
+	assert_string_equal(buf, "t.conf:1:1552: phyint eth0: static-group "
+	    "239.1.64.1 is one too many: expected at most 64");
+
+	n = (size_t)snprintf(text, size, "mroute from a group 239.1.1.1 to");
+	for (i = 0; i <= CONF_MAX_OIFS; i++)
+		n += (size_t)snprintf(text + n, size - n, " o%d", i);
+	assert_int_equal(conf_parse(text, n, "t.conf", &c, &e), -1);
+	conf_error_format(&e, buf, sizeof(buf));
+	assert_string_equal(buf, "t.conf:1:152: to: o32 is one too many: "
+	    "expected at most 32 outgoing interfaces");
+
+	n = 0;
+	for (i = 0; i <= CONF_MAX_PHYINTS; i++)
+		n += (size_t)snprintf(text + n, size - n, "phyint p%d\n", i);
+	assert_int_equal(conf_parse(text, n, "t.conf", &c, &e), -1);
+	conf_error_format(&e, buf, sizeof(buf));
+	assert_string_equal(buf, "t.conf:257:1: phyint p256 is one too many: "
+	    "expected at most 256");
+	/* Exactly the maximum is fine. */
+	assert_int_equal(conf_parse(text, n - strlen("phyint p256\n"),
+	    "t.conf", &c, &e), 0);
+	assert_int_equal(c.nphyints, CONF_MAX_PHYINTS);
+	assert_string_equal(c.phyints[255].name, "p255");
+	conf_free(&c);
+	free(text);
+}
+
+static void
+test_equal(void **state)
+{
+	struct conf a, b;
+
+	test_conf_parse_ok(full_text, &a);
+	test_conf_parse_ok(full_text, &b);
+	assert_true(conf_equal(&a, &b));
+	/* Where a thing was written does not count. */
+	b.phyints[0].line = 99;
+	b.mroutes[1].line = 99;
+	assert_true(conf_equal(&a, &b));
+	b.phyints[0].statics[1].source.s_addr ^= htonl(1);
+	assert_false(conf_equal(&a, &b));
+	b.phyints[0].statics[1].source.s_addr ^= htonl(1);
+	strcpy(b.mroutes[0].oifs[1], "wlan1");
+	assert_false(conf_equal(&a, &b));
+	strcpy(b.mroutes[0].oifs[1], "wlan0");
+	b.igmp.require_router_alert = false;
+	assert_false(conf_equal(&a, &b));
+	b.igmp.require_router_alert = true;
+	b.igmp.max_groups = 1;
+	assert_false(conf_equal(&a, &b));
+	b.igmp.max_groups = 100;
+	b.mfc_idle_timeout_s = 301;
+	assert_false(conf_equal(&a, &b));
+	b.mfc_idle_timeout_s = 300;
+	assert_true(conf_equal(&a, &b));
+	conf_free(&a);
+	conf_free(&b);
+}
+
+static void
+test_load(void **state)
+{
+	char path[] = "/tmp/test_conf.XXXXXX", buf[600], expected[700];
+	struct conf_error e;
+	struct conf c;
+	FILE *f;
+	int fd;
+	size_t i;
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(full_text, f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(conf_load(path, &c, &e), 0);
+	assert_int_equal(c.nphyints, 3);
+	assert_int_equal(c.igmp.version, 2);
+	conf_free(&c);
+
+	/* 1 MiB exactly is read; one byte more is refused. */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("phyint eth0\n#", f);
+	for (i = strlen("phyint eth0\n#"); i < CONF_MAX_FILE_SIZE - 1; i++)
+		fputc('x', f);
+	fputc('\n', f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(conf_load(path, &c, &e), 0);
+	assert_int_equal(c.nphyints, 1);
+	conf_free(&c);
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fputc('\n', f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(conf_load(path, &c, &e), -1);
+	conf_error_format(&e, buf, sizeof(buf));
+	snprintf(expected, sizeof(expected), "%s: larger than 1 MiB: "
+	    "expected a configuration file of at most 1048576 bytes", path);
+	assert_string_equal(buf, expected);
+	assert_int_equal(e.line, 0);
+
+	/* Errors name the file. */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("phyint eth0\nphyint eth1 threshold 300\n", f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(conf_load(path, &c, &e), -1);
+	conf_error_format(&e, buf, sizeof(buf));
+	snprintf(expected, sizeof(expected), "%s:2:23: threshold: expected "
+	    "a TTL threshold 1-255, got '300'", path);
+	assert_string_equal(buf, expected);
+	assert_null(c.phyints);
+
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(conf_load(path, &c, &e), -1);
+	conf_error_format(&e, buf, sizeof(buf));
+	snprintf(expected, sizeof(expected), "%s: cannot open: No such file "
+	    "or directory: expected a readable configuration file", path);
+	assert_string_equal(buf, expected);
+
+	assert_int_equal(conf_load("/", &c, &e), -1);
+	conf_error_format(&e, buf, sizeof(buf));
+	assert_string_equal(buf, "/: cannot read: Is a directory: expected "
+	    "a readable configuration file");
+}
+
+/* The example shipped in dist/ parses, and prints what it says. */
+static void
+test_dist_example(void **state)
+{
+	struct conf_error e;
+	struct conf c;
+	char buf[600];
+
+	if (access("dist/mcastd.conf.example", R_OK) != 0)
+		skip();
+	if (conf_load("dist/mcastd.conf.example", &c, &e) != 0) {
+		conf_error_format(&e, buf, sizeof(buf));
+		fail_msg("%s", buf);
+	}
+	assert_false(c.default_disable);
+	assert_int_equal(c.max_groups_per_iface, 1000);
+	assert_int_equal(c.igmp.max_sources_per_group, 128);
+	assert_int_equal(c.nphyints, 4);
+	assert_true(conf_phyint(&c, "eth3")->disable);
+	assert_int_equal(conf_phyint(&c, "eth1")->igmp_version, 2);
+	assert_int_equal(c.nmroutes, 2);
+	conf_free(&c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_full_example),
+		cmocka_unit_test(test_normalised_round_trip),
+		cmocka_unit_test(test_comments_blank_lines_continuation),
+		cmocka_unit_test(test_durations),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_limits_of_the_structures),
+		cmocka_unit_test(test_equal),
+		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_dist_example),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
