@@ -10,28 +10,36 @@
 #                                    prints one TAP line, writes nothing
 #
 # Environment: ROUNDS (default 7), SEND_SECS (1.5), RECV_SECS (1.5),
-# PACE_SECS (2), RESULTS (bench/RESULTS.md), MCAST, FLOOR.
+# PACE_SECS (2), DATAPATH_RPS (1), RESULTS (bench/RESULTS.md), MCAST, FLOOR.
 #
 # Lab: namespaces A and B joined by one veth pair, 198.18.50.1/24 (A) <->
 # 198.18.50.2/24 (B), 224.0.0.0/4 routed to the veth on both sides.  With two
 # or more CPUs, senders run on CPU 0 and receivers on CPU 1 (taskset), every
-# program alike.
+# program alike, and B's veth steers its input processing to CPU 1 (RPS,
+# DATAPATH_RPS=1): veth hands a datagram to the peer with netif_rx() on the
+# sending CPU, so without RPS the sender's CPU would also run B's whole IP
+# and UDP input path, which no sender pays on a real link.  DATAPATH_RPS=0
+# measures the unsteered pair instead (the section records which).
 #
 # What is measured, per round, programs alternating A B C A B C ...:
 #  1. Maximum send rate, 64 and 1316 bytes: sendmmsg_floor, mcast send,
-#     iperf2 client (-b 100G: no inter-packet gap), each for SEND_SECS, as
-#     counted by the sender.  B holds a joined socket bound to the group and
-#     port that is never read (an `mcast recv` stopped with SIGSTOP): every
-#     datagram crosses B's whole IP and UDP input path (which runs on the
-#     sender's CPU, in softirq after veth_xmit) up to a full socket queue.
-#     That costs the same per datagram for all three senders and adds no
-#     third runnable process on a 2-CPU machine.  A receiver that reads would
-#     make the sender's rate depend on receiver wake-ups; the receiver test
-#     below covers that case.
+#     iperf2 client (-b 100G: no inter-packet gap), then iperf2 again with
+#     its default socket buffer, each for SEND_SECS, as counted by the
+#     sender.  The first three have the same 4 MiB send buffer (see SOCKBUF).
+#     B holds a joined socket bound to the group and port that is never read
+#     (an `mcast recv` stopped with SIGSTOP): every datagram is really
+#     delivered through B's IP and UDP input path, up to a full socket queue
+#     (or dropped at B's input queue when B's CPU falls behind).  That costs
+#     the sender the same per datagram for all programs and adds no third
+#     runnable process on a 2-CPU machine.  A receiver that reads would make
+#     the sender's rate depend on receiver wake-ups; the receiver test below
+#     covers that case.
 #  2. Receiver at 200,000 datagrams/s, 64 and 1316 bytes: `mcast send -r
 #     200000` -> `mcast recv` (loss by sequence numbers), then iperf2 client
-#     `-b 200000pps` -> iperf2 server (its Lost/Total), both with their
-#     default socket buffers.  Also B's kernel counter Udp RcvbufErrors.
+#     `-b 200000pps` -> iperf2 server (its Lost/Total), iperf2 with `-w 4M`
+#     on both sides, mcast recv with the buffer it sets itself.
+#     Also B's kernel counter Udp RcvbufErrors (drops at the socket) and the
+#     host's input-queue drops (softnet_stat) over each run.
 #  3. Pacing at 10,000 datagrams/s: `mcast send -r 10000` for PACE_SECS ->
 #     `mcast recv`; achieved rate as counted by the sender and by the
 #     receiver, against what was asked (and iperf2 `-b 10000pps` beside it).
@@ -47,7 +55,7 @@ esac
 # An overall deadline, whoever runs us (make check adds its own).
 if [ -z "${DATAPATH_DEADLINE:-}" ]; then
 	export DATAPATH_DEADLINE=1
-	if [ $SMOKE = 1 ]; then limit=120; else limit=1200; fi
+	if [ $SMOKE = 1 ]; then limit=120; else limit=$((300 + ${ROUNDS:-7} * 120)); fi
 	exec timeout -k 10 "$limit" bash "$0" "$@"
 fi
 
@@ -78,6 +86,13 @@ G_IRECV=239.50.0.3	# iperf2 server at 200k
 G_PACE=239.50.0.4	# mcast pacing
 G_IPACE=239.50.0.5	# iperf2 pacing
 PORT=5001
+# Every sender gets the send buffer `mcast send` asks for (SEND_SNDBUF in
+# tools/cmd_send.c), and iperf2's server the same request: with RPS a sent
+# datagram stays charged to the sender's socket until B's CPU has taken it,
+# so a small buffer throttles a sender by the receiver's pace, which no
+# real link does.  iperf2 also runs once per round with its defaults.
+SOCKBUF=4194304
+IPERF_W=(-w 4M)
 
 # ---------------------------------------------------------------- set-up
 
@@ -97,10 +112,16 @@ for bin in "$MCAST" "$FLOOR"; do
 	fi
 done
 
+# Run copies: a rebuild by someone else during the run cannot swap them.
+MCAST_BUILT=$(date -u -r "$MCAST" '+%Y-%m-%d %H:%M UTC')
+cp "$MCAST" "$TMP/mcast" && cp "$FLOOR" "$TMP/sendmmsg_floor" || exit 1
+MCAST=$TMP/mcast FLOOR=$TMP/sendmmsg_floor
+
 PIN_TX=() PIN_RX=()
 if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
 	PIN_TX=(taskset -c 0) PIN_RX=(taskset -c 1)
 fi
+DATAPATH_RPS=${DATAPATH_RPS:-1}
 
 SINK_PID=
 datapath_cleanup() {
@@ -115,6 +136,12 @@ new_ns b
 p2p_link a eth0 198.18.50.1/24 b eth0 198.18.50.2/24
 ip -n "$P-a" route add 224.0.0.0/4 dev eth0
 ip -n "$P-b" route add 224.0.0.0/4 dev eth0
+# B's input path on B's CPU, as on a real receiving host (see the top).
+RPS="off"
+if [ "$DATAPATH_RPS" = 1 ] && [ ${#PIN_RX[@]} -gt 0 ] &&
+    nsx b sh -c 'echo 2 >/sys/class/net/eth0/queues/rx-0/rps_cpus' 2>/dev/null; then
+	RPS="B's eth0 input on CPU 1 (RPS)"
+fi
 
 FAILURES=()
 fail() {
@@ -151,6 +178,18 @@ rcvbuf_errors() {
 	    for (i = 2; i <= NF; i++) n[i] = $i; h = 1 }' /proc/net/snmp
 }
 
+# Datagrams dropped host-wide at the kernel's per-CPU input queues
+# (/proc/net/softnet_stat, second column, hex): where a steered datagram
+# goes when the receiving CPU falls behind.  Not per namespace: other
+# traffic on the machine counts too.
+backlog_drops() {
+	local h sum=0
+	for h in $(awk '{ print $2 }' /proc/net/softnet_stat); do
+		sum=$((sum + 16#$h))
+	done
+	echo $sum
+}
+
 # Per-figure samples: VALS[key]="v1 v2 ...".
 declare -A VALS
 add() { VALS[$1]="${VALS[$1]:-} $2"; }
@@ -178,7 +217,7 @@ iperf_server_wait() {
 send_floor() {
 	local size=$1 out pps
 	out=$(tx "$(secs_plus "$SEND_SECS" 5)" "$FLOOR" -i eth0 -s "$size" \
-	    -d "$SEND_SECS" --json $G_SINK:$PORT 2>&1)
+	    -S $SOCKBUF -d "$SEND_SECS" --json $G_SINK:$PORT 2>&1)
 	pps=$(echo "$out" | grep -o '"pps":[0-9.]*' | cut -d: -f2)
 	is_num "$pps" || { fail "sendmmsg_floor -s $size: $out"; return; }
 	add "send_${size}_floor" "$pps"
@@ -195,21 +234,23 @@ send_mcast() {
 	echo -n " mcast=${pps%.*}"
 }
 
+# send_iperf SIZE [default]: with the common send buffer, or iperf2's own.
 send_iperf() {
-	local size=$1 pps
+	local size=$1 variant=${2:-} pps w=("${IPERF_W[@]}") key=iperf
+	[ "$variant" = default ] && w=() key=iperfdef
 	tx "$(secs_plus "$SEND_SECS" 8)" iperf -c $G_SINK -p $PORT -u -l "$size" \
-	    -b 100G -t "$SEND_SECS" -T 1 -e >"$TMP/ic.txt" 2>&1
+	    "${w[@]}" -b 100G -t "$SEND_SECS" -T 1 -e >"$TMP/ic.txt" 2>&1
 	pps=$(iperf_client_pps "$TMP/ic.txt")
-	is_num "$pps" || { fail "iperf -c -l $size: $(tail -n 3 "$TMP/ic.txt")"; return; }
-	add "send_${size}_iperf" "$pps"
-	echo -n " iperf2=$pps"
+	is_num "$pps" || { fail "iperf -c -l $size ${w[*]}: $(tail -n 3 "$TMP/ic.txt")"; return; }
+	add "send_${size}_$key" "$pps"
+	echo -n " $key=$pps"
 }
 
 # ------------------------------------------------- 2. receiver at 200k pps
 
 recv_mcast() {
-	local size=$1 r out offered received lost drops0 drops1
-	drops0=$(rcvbuf_errors)
+	local size=$1 r out offered received lost drops0 drops1 bl0 bl1
+	drops0=$(rcvbuf_errors) bl0=$(backlog_drops)
 	rx_bg "$(secs_plus "$RECV_SECS" 12)" "$MCAST" recv -i eth0 --json \
 	    -c "$RECV_COUNT" -d "$(secs_plus "$RECV_SECS" 6)" \
 	    $G_RECV:$PORT >"$TMP/rm.json"
@@ -218,7 +259,7 @@ recv_mcast() {
 	out=$(tx "$(secs_plus "$RECV_SECS" 10)" "$MCAST" send -i eth0 -s "$size" \
 	    -r $RECV_PPS -c "$RECV_COUNT" --json $G_RECV:$PORT 2>&1)
 	reap "$r"
-	drops1=$(rcvbuf_errors)
+	drops1=$(rcvbuf_errors) bl1=$(backlog_drops)
 	offered=$(echo "$out" | grep -o '"pps":[0-9.]*' | cut -d: -f2)
 	received=$(json_field "$TMP/rm.json" received)
 	lost=$(json_field "$TMP/rm.json" lost)
@@ -233,22 +274,23 @@ recv_mcast() {
 	add "recv_${size}_mcast_offered" "$offered"
 	add "recv_${size}_mcast_lost" "$lost"
 	add "recv_${size}_mcast_kdrops" $((drops1 - drops0))
-	echo -n " mcast: offered=${offered%.*} lost=$lost"
+	add "recv_${size}_mcast_bdrops" $((bl1 - bl0))
+	echo -n " mcast: offered=${offered%.*} lost=$lost (socket $((drops1 - drops0)), input queue $((bl1 - bl0)))"
 }
 
 recv_iperf() {
-	local size=$1 s offered lt lost total drops0 drops1
-	drops0=$(rcvbuf_errors)
+	local size=$1 s offered lt lost total drops0 drops1 bl0 bl1
+	drops0=$(rcvbuf_errors) bl0=$(backlog_drops)
 	rx_bg "$(secs_plus "$RECV_SECS" 15)" iperf -s -u -B $G_IRECV -p $PORT \
-	    -l "$size" -e >"$TMP/is.txt" 2>&1
+	    -l "$size" "${IPERF_W[@]}" -e >"$TMP/is.txt" 2>&1
 	s=$LAST_PID
 	wait_for 5 joined b $G_IRECV || { fail "iperf -s did not join"; }
 	tx "$(secs_plus "$RECV_SECS" 8)" iperf -c $G_IRECV -p $PORT -u -l "$size" \
-	    -b ${RECV_PPS}pps -t "$RECV_SECS" -T 1 -e >"$TMP/ic.txt" 2>&1
+	    "${IPERF_W[@]}" -b ${RECV_PPS}pps -t "$RECV_SECS" -T 1 -e >"$TMP/ic.txt" 2>&1
 	iperf_server_wait "$TMP/is.txt"
 	kill "$s" 2>/dev/null
 	reap "$s"
-	drops1=$(rcvbuf_errors)
+	drops1=$(rcvbuf_errors) bl1=$(backlog_drops)
 	offered=$(iperf_client_pps "$TMP/ic.txt")
 	lt=$(grep -oE '[0-9]+/[0-9]+ +\(' "$TMP/is.txt" | tail -n 1)
 	lost=${lt%%/*}
@@ -260,7 +302,8 @@ recv_iperf() {
 	add "recv_${size}_iperf_offered" "$offered"
 	add "recv_${size}_iperf_lost" "$lost"
 	add "recv_${size}_iperf_kdrops" $((drops1 - drops0))
-	echo -n " iperf2: offered=$offered lost=$lost/$total"
+	add "recv_${size}_iperf_bdrops" $((bl1 - bl0))
+	echo -n " iperf2: offered=$offered lost=$lost/$total (socket $((drops1 - drops0)), input queue $((bl1 - bl0)))"
 }
 
 # ------------------------------------------------------ 3. pacing at 10k
@@ -295,11 +338,11 @@ pace_mcast() {
 pace_iperf() {
 	local s spps rpps
 	rx_bg "$(secs_plus "$PACE_SECS" 15)" iperf -s -u -B $G_IPACE -p $PORT \
-	    -l 64 -e >"$TMP/ips.txt" 2>&1
+	    -l 64 "${IPERF_W[@]}" -e >"$TMP/ips.txt" 2>&1
 	s=$LAST_PID
 	wait_for 5 joined b $G_IPACE || { fail "iperf -s (pacing) did not join"; }
 	tx "$(secs_plus "$PACE_SECS" 8)" iperf -c $G_IPACE -p $PORT -u -l 64 \
-	    -b ${PACE_PPS}pps -t "$PACE_SECS" -T 1 -e >"$TMP/ipc.txt" 2>&1
+	    "${IPERF_W[@]}" -b ${PACE_PPS}pps -t "$PACE_SECS" -T 1 -e >"$TMP/ipc.txt" 2>&1
 	iperf_server_wait "$TMP/ips.txt"
 	kill "$s" 2>/dev/null
 	reap "$s"
@@ -325,14 +368,16 @@ if ! wait_for 5 joined b $G_SINK; then
 	exit 1
 fi
 kill -STOP "$SINK_PID"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-echo "# datapath: $ROUNDS round(s); send ${SEND_SECS}s, receive $RECV_COUNT at $RECV_PPS/s, pace $PACE_COUNT at $PACE_PPS/s; pinning: ${PIN_TX[*]:-none} / ${PIN_RX[*]:-none}"
+echo "# datapath: $ROUNDS round(s); send ${SEND_SECS}s, receive $RECV_COUNT at $RECV_PPS/s, pace $PACE_COUNT at $PACE_PPS/s; pinning: ${PIN_TX[*]:-none} / ${PIN_RX[*]:-none}; rps: $RPS"
 for round in $(seq "$ROUNDS"); do
 	for size in $SIZES; do
 		echo -n "# round $round send $size B pps:"
 		send_floor "$size"
 		send_mcast "$size"
 		send_iperf "$size"
+		send_iperf "$size" default
 		echo
 	done
 	for size in $SIZES; do
@@ -359,8 +404,8 @@ fi
 
 # ----------------------------------------------------------- the report
 
-# stat KEY median|min|max|n: over the samples of KEY ("" when none).
-stat() {
+# sample KEY median|min|max|n: over the samples of KEY ("" when none).
+sample() {
 	echo "${VALS[$1]:-}" | tr ' ' '\n' | grep -v '^$' | sort -g |
 	    awk -v w="$2" '{ a[NR] = $1 } END {
 		if (NR == 0) exit
@@ -370,7 +415,7 @@ stat() {
 		if (NR % 2) print a[(NR + 1) / 2]
 		else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
-med() { stat "$1" median; }
+med() { sample "$1" median; }
 # div A B: A/B with 2 decimals, or "n/a".
 div() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b + 0 > 0) printf "%.2f", a / b; else printf "n/a" }'; }
 int() { awk -v a="$1" 'BEGIN { if (a == "") printf "n/a"; else printf "%.0f", a }'; }
@@ -384,7 +429,7 @@ missing=()
 for key in send_64_floor send_64_mcast send_64_iperf send_1316_floor \
     send_1316_mcast send_1316_iperf recv_64_mcast_lost recv_64_iperf_lost \
     recv_1316_mcast_lost recv_1316_iperf_lost pace_mcast_send pace_mcast_recv; do
-	[ -n "$(stat $key n)" ] || missing+=("$key")
+	[ -n "$(sample $key n)" ] || missing+=("$key")
 done
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "datapath: no samples for ${missing[*]}: nothing written to $RESULTS" >&2
@@ -402,10 +447,10 @@ iperf_limit1316=$(div "$(med send_1316_iperf)" "$(med send_1316_floor)")
 # really offered (about) 200k/s; otherwise say which.
 recv_verdict() {
 	local size=$1 worst offered
-	worst=$(stat "recv_${size}_mcast_lost" max)
+	worst=$(sample "recv_${size}_mcast_lost" max)
 	offered=$(med "recv_${size}_mcast_offered")
 	if [ "$worst" != 0 ]; then
-		echo "missed (lost up to $worst)"
+		echo "missed: lost in $(echo ${VALS[recv_${size}_mcast_lost]} | tr ' ' '\n' | grep -vc '^0$') of $(sample "recv_${size}_mcast_lost" n) rounds, at most $worst; at the socket at most $(sample "recv_${size}_mcast_kdrops" max)"
 	elif awk -v o="$offered" -v r=$RECV_PPS 'BEGIN { exit !(o >= 0.98 * r) }'; then
 		echo "met"
 	else
@@ -413,9 +458,9 @@ recv_verdict() {
 	fi
 }
 
-row() { printf '| %s | %s | %s | %s | %s |\n' "$@"; }
+row() { printf '| %s | %s | %s | %s |\n' "$@"; }
 # fig KEY: median, min-max, n columns
-fig() { echo "$(int "$(med "$1")") | $(int "$(stat "$1" min)")–$(int "$(stat "$1" max)") | $(stat "$1" n)"; }
+fig() { echo "$(int "$(med "$1")") | $(int "$(sample "$1" min)")–$(int "$(sample "$1" max)") | $(sample "$1" n)"; }
 
 report() {
 	local rev dirty
@@ -423,24 +468,28 @@ report() {
 	dirty=$(git -C "$TOP" status --porcelain -- tools lib include bench 2>/dev/null | head -n 1)
 	echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — datapath"
 	echo
-	echo "- command: \`bash bench/datapath.sh\` (ROUNDS=$ROUNDS SEND_SECS=$SEND_SECS RECV_SECS=$RECV_SECS PACE_SECS=$PACE_SECS)"
-	echo "- kernel $(uname -r), $(nproc) CPUs ($(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), pinning ${PIN_TX[*]:-none} (senders) / ${PIN_RX[*]:-none} (receivers)"
-	echo "- $(iperf -v 2>&1 | head -n 1), $("$MCAST" --version 2>/dev/null | head -n 1) at git $rev${dirty:+ with local changes}"
+	echo "- command: \`bash bench/datapath.sh\` (ROUNDS=$ROUNDS SEND_SECS=$SEND_SECS RECV_SECS=$RECV_SECS PACE_SECS=$PACE_SECS DATAPATH_RPS=$DATAPATH_RPS)"
+	echo "- kernel $(uname -r), $(nproc) CPUs ($(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), pinning ${PIN_TX[*]:-none} (senders) / ${PIN_RX[*]:-none} (receivers), receive steering: $RPS"
+	echo "- load average (1, 5, 15 min) before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg) (this script keeps about 1 CPU busy; more means other work shared the machine)"
+	echo "- $(iperf -v 2>&1 | head -n 1), $("$MCAST" --version 2>/dev/null | head -n 1) built $MCAST_BUILT, tree at git $rev${dirty:+ with local changes}"
 	echo
 	echo "| figure (datagrams/s unless said) | median | min–max | rounds |"
 	echo "|---|---:|---:|---:|"
 	for size in $SIZES; do
 		echo "| max send $size B: sendmmsg floor | $(fig send_${size}_floor) |"
 		echo "| max send $size B: mcast send | $(fig send_${size}_mcast) |"
-		echo "| max send $size B: iperf2 client | $(fig send_${size}_iperf) |"
+		echo "| max send $size B: iperf2 client (-w 4M) | $(fig send_${size}_iperf) |"
+		echo "| max send $size B: iperf2 client, its default socket buffer | $(fig send_${size}_iperfdef) |"
 	done
 	for size in $SIZES; do
 		echo "| recv $size B at $RECV_PPS/s: mcast send offered | $(fig recv_${size}_mcast_offered) |"
 		echo "| recv $size B at $RECV_PPS/s: mcast recv lost (datagrams) | $(fig recv_${size}_mcast_lost) |"
-		echo "| recv $size B at $RECV_PPS/s: B kernel RcvbufErrors during mcast (datagrams) | $(fig recv_${size}_mcast_kdrops) |"
+		echo "| recv $size B at $RECV_PPS/s: of which at mcast recv's socket (B's Udp RcvbufErrors) | $(fig recv_${size}_mcast_kdrops) |"
+		echo "| recv $size B at $RECV_PPS/s: kernel input-queue drops during mcast (softnet_stat, host-wide) | $(fig recv_${size}_mcast_bdrops) |"
 		echo "| recv $size B at $RECV_PPS/s: iperf2 client offered | $(fig recv_${size}_iperf_offered) |"
 		echo "| recv $size B at $RECV_PPS/s: iperf2 server lost (datagrams) | $(fig recv_${size}_iperf_lost) |"
-		echo "| recv $size B at $RECV_PPS/s: B kernel RcvbufErrors during iperf2 (datagrams) | $(fig recv_${size}_iperf_kdrops) |"
+		echo "| recv $size B at $RECV_PPS/s: of which at iperf2 server's socket (B's Udp RcvbufErrors) | $(fig recv_${size}_iperf_kdrops) |"
+		echo "| recv $size B at $RECV_PPS/s: kernel input-queue drops during iperf2 (softnet_stat, host-wide) | $(fig recv_${size}_iperf_bdrops) |"
 	done
 	echo "| pace $PACE_PPS/s: mcast send, counted by the sender | $(fig pace_mcast_send) |"
 	echo "| pace $PACE_PPS/s: mcast send, counted by mcast recv | $(fig pace_mcast_recv) |"
@@ -452,12 +501,14 @@ report() {
 	row "send_pps_64 mcast / iperf2" "$ratio64" "≥ 1.5" "$(ok_ge "$ratio64" 1.5)"
 	row "send_pps_64 of_limit (mcast / sendmmsg floor)" "$limit64" "≥ 0.9" "$(ok_ge "$limit64" 0.9)"
 	row "send_pps_64 iperf2 / sendmmsg floor" "$iperf_limit64" "" ""
+	row "send_pps_64 mcast / iperf2 with its default socket buffer" "$(div "$(med send_64_mcast)" "$(med send_64_iperfdef)")" "" ""
 	row "send_pps_1316 mcast / iperf2" "$ratio1316" "" ""
 	row "send_pps_1316 of_limit (mcast / sendmmsg floor)" "$limit1316" "≥ 0.9" "$(ok_ge "$limit1316" 0.9)"
 	row "send_pps_1316 iperf2 / sendmmsg floor" "$iperf_limit1316" "" ""
+	row "send_pps_1316 mcast / iperf2 with its default socket buffer" "$(div "$(med send_1316_mcast)" "$(med send_1316_iperfdef)")" "" ""
 	for size in $SIZES; do
-		row "recv $size B at $RECV_PPS/s: mcast recv lost, worst round" "$(stat recv_${size}_mcast_lost max)" "0 at ≥ $((RECV_PPS * 98 / 100))/s offered" "$(recv_verdict "$size")"
-		row "recv $size B at $RECV_PPS/s: iperf2 server lost, worst round" "$(stat recv_${size}_iperf_lost max)" "" ""
+		row "recv $size B at $RECV_PPS/s: mcast recv lost, worst round" "$(sample recv_${size}_mcast_lost max)" "0 at ≥ $((RECV_PPS * 98 / 100))/s offered" "$(recv_verdict "$size")"
+		row "recv $size B at $RECV_PPS/s: iperf2 server lost, worst round" "$(sample recv_${size}_iperf_lost max)" "" ""
 	done
 	row "pace error, mcast sender count" "$(err "$(med pace_mcast_send)" $PACE_PPS)" "within ±2%" "$(ok_within "$(med pace_mcast_send)" $PACE_PPS 2)"
 	row "pace error, mcast recv count" "$(err "$(med pace_mcast_recv)" $PACE_PPS)" "within ±2%" "$(ok_within "$(med pace_mcast_recv)" $PACE_PPS 2)"

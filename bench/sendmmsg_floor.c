@@ -5,12 +5,13 @@
  * iperf2 on the same veth pair: it is the ceiling a real sender is measured
  * against (of_limit).
  *
- * usage: sendmmsg_floor [-i IF] [-s SIZE] [-d SECONDS] [-B BATCH] [--json]
- *                       GROUP:PORT
+ * usage: sendmmsg_floor [-i IF] [-s SIZE] [-d SECONDS] [-B BATCH]
+ *                       [-S SNDBUF] [--json] GROUP:PORT
  *
- * The payload is zeros, the TTL 1 and the socket buffer the kernel default
- * unless -S BYTES is given, so the figure measures the kernel path and
- * nothing else.  The clock is read once per batch.
+ * The payload is zeros and the TTL 1; the send buffer is the kernel default
+ * unless -S BYTES is given (datapath.sh gives the 4 MiB `mcast send` asks
+ * for).  Nothing is done per datagram: the figure measures the kernel path
+ * and nothing else.  The clock is read once per batch.
  */
 #include <errno.h>
 #include <getopt.h>
