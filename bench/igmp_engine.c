@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <arpa/inet.h>
 
 #include "igmp_host.h"
@@ -100,6 +101,7 @@ bench_router(uint32_t groups, uint32_t hosts, bool v3)
 	struct igmp_router *r;
 	struct bench_report *rep;
 	struct in_addr me = { htonl(BENCH_SUBNET + 1) };
+	struct timespec t0, t1;
 	uint64_t n;
 
 	igmp_router_config_defaults(&c);
@@ -110,9 +112,14 @@ bench_router(uint32_t groups, uint32_t hosts, bool v3)
 		return 1;
 	igmp_router_start(r, 0);
 	bench_drain(r);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	n = bench_router_feed(r, rep, groups, hosts, v3);
-	printf("reports=%llu groups=%llu\n", (unsigned long long)n,
-	    (unsigned long long)igmp_router_stats(r)->groups);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("reports=%llu groups=%llu ns_per_report=%.1f\n",
+	    (unsigned long long)n,
+	    (unsigned long long)igmp_router_stats(r)->groups,
+	    ((double)(t1.tv_sec - t0.tv_sec) * 1e9 +
+	    (double)(t1.tv_nsec - t0.tv_nsec)) / (double)n);
 	igmp_router_free(r);
 	free(rep);
 	return 0;

@@ -225,11 +225,11 @@ igmp_host_mode_name(uint8_t mode)
 
 /* Tracing */
 
-static void igmp_host_trace(const struct igmp_host *h, const char *fmt, ...)
+static void igmp_host_trace_line(const struct igmp_host *h, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
-igmp_host_trace(const struct igmp_host *h, const char *fmt, ...)
+igmp_host_trace_line(const struct igmp_host *h, const char *fmt, ...)
 {
 	char line[256];
 	va_list ap;
@@ -241,6 +241,13 @@ igmp_host_trace(const struct igmp_host *h, const char *fmt, ...)
 	va_end(ap);
 	h->trace(h->trace_arg, line);
 }
+
+/* Arguments are evaluated only when someone listens (a hot path). */
+#define igmp_host_trace(e, ...)							\
+	do {								\
+		if ((e)->trace != NULL)					\
+			igmp_host_trace_line((e), __VA_ARGS__);			\
+	} while (0)
 
 /* "{10.0.0.1,10.0.0.2,+3}": at most three sources, then the rest counted. */
 static const char *

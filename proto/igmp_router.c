@@ -511,11 +511,11 @@ igmp_router_is_ssm(const struct igmp_router *r, struct in_addr group)
 }
 
 static void
-igmp_router_trace(struct igmp_router *r, const char *fmt, ...)
+igmp_router_trace_line(struct igmp_router *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
-igmp_router_trace(struct igmp_router *r, const char *fmt, ...)
+igmp_router_trace_line(struct igmp_router *r, const char *fmt, ...)
 {
 	char line[RT_TRACE_MAX];
 	va_list ap;
@@ -527,6 +527,13 @@ igmp_router_trace(struct igmp_router *r, const char *fmt, ...)
 	va_end(ap);
 	r->trace(r->trace_arg, line);
 }
+
+/* Arguments are evaluated only when someone listens (a hot path). */
+#define igmp_router_trace(e, ...)							\
+	do {								\
+		if ((e)->trace != NULL)					\
+			igmp_router_trace_line((e), __VA_ARGS__);			\
+	} while (0)
 
 /* inet_ntoa without the static buffer. */
 static const char *
@@ -1337,12 +1344,15 @@ igmp_router_trackable(struct igmp_router *r, struct in_addr group)
 	return (h & RT_LOCAL_MASK) != RT_LOCAL_NET;
 }
 
+/* The cause of a transition, for the trace; formatted only when traced. */
 static const char *
-igmp_router_why(char *buf, size_t size, const char *what,
-    struct in_addr from)
+igmp_router_why(const struct igmp_router *r, char *buf, size_t size,
+    const char *what, struct in_addr from)
 {
 	char a[INET_ADDRSTRLEN];
 
+	if (r->trace == NULL)
+		return what;
 	snprintf(buf, size, "%s from %s", what, igmp_router_ntoa(from, a));
 	return buf;
 }
@@ -1367,7 +1377,7 @@ igmp_router_old_report(struct igmp_router *r, mc_time_t now,
 	g = igmp_router_group_get(r, msg->group, IGMP_MODE_IS_EXCLUDE, 0);
 	if (g == NULL)
 		return;
-	igmp_router_why(why, sizeof(why), v1 ? "v1 report" : "v2 report",
+	igmp_router_why(r, why, sizeof(why), v1 ? "v1 report" : "v2 report",
 	    ip->src);
 	compat = igmp_router_compat(r, g, 0);
 	if (v1)
@@ -1405,7 +1415,7 @@ igmp_router_leave(struct igmp_router *r, mc_time_t now,
 		return;
 	}
 	igmp_router_apply(r, g, now, IGMP_CHANGE_TO_INCLUDE, NULL, 0,
-	    igmp_router_why(why, sizeof(why), "v2 leave", ip->src));
+	    igmp_router_why(r, why, sizeof(why), "v2 leave", ip->src));
 }
 
 static int
@@ -1475,7 +1485,7 @@ igmp_router_v3_record(struct igmp_router *r, mc_time_t now,
 	if (g == NULL)
 		return;
 	igmp_router_apply(r, g, now, type, r->rec, nb,
-	    igmp_router_why(why, sizeof(why), igmp_record_type_name(type),
+	    igmp_router_why(r, why, sizeof(why), igmp_record_type_name(type),
 	    ip->src));
 }
 

@@ -292,11 +292,11 @@ mroute_gbucket(const struct mroute *m, unsigned bits, struct in_addr g)
 }
 
 static void
-mroute_trace(struct mroute *m, const char *fmt, ...)
+mroute_trace_line(struct mroute *m, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
-mroute_trace(struct mroute *m, const char *fmt, ...)
+mroute_trace_line(struct mroute *m, const char *fmt, ...)
 {
 	char line[MR_TRACE_MAX];
 	va_list ap;
@@ -308,6 +308,13 @@ mroute_trace(struct mroute *m, const char *fmt, ...)
 	va_end(ap);
 	m->trace(m->trace_arg, line);
 }
+
+/* Arguments are evaluated only when someone listens (a hot path). */
+#define mroute_trace(e, ...)							\
+	do {								\
+		if ((e)->trace != NULL)					\
+			mroute_trace_line((e), __VA_ARGS__);			\
+	} while (0)
 
 /* inet_ntoa without the static buffer. */
 static const char *
