@@ -22,8 +22,11 @@
 # measures the unsteered pair instead (the section records which).
 #
 # What is measured, per round, programs alternating A B C A B C ...:
-#  1. Maximum send rate, 64 and 1316 bytes: sendmmsg_floor, mcast send,
-#     iperf2 client (-b 100G: no inter-packet gap), then iperf2 again with
+#  1. Maximum send rate, 64 and 1316 bytes: sendmmsg_floor, mcast send
+#     (its default: UDP segmentation offload, one send() per train of up to
+#     64 datagrams that the kernel cuts), mcast send --no-gso (sendmmsg
+#     batches, like the floor), iperf2 client (-b 100G: no inter-packet
+#     gap), then iperf2 again with
 #     its default socket buffer, each for SEND_SECS, as counted by the
 #     sender.  The first three have the same 4 MiB send buffer (see SOCKBUF).
 #     B holds a joined socket bound to the group and port that is never read
@@ -224,14 +227,17 @@ send_floor() {
 	echo -n " floor=${pps%.*}"
 }
 
+# send_mcast SIZE [nogso]: with UDP segmentation offload (its default) or
+# with --no-gso (one sendmmsg batch of datagrams, like the floor).
 send_mcast() {
-	local size=$1 out pps
+	local size=$1 variant=${2:-} out pps opt=() key=mcast
+	[ "$variant" = nogso ] && opt=(--no-gso) key=mcastnogso
 	out=$(tx "$(secs_plus "$SEND_SECS" 5)" "$MCAST" send -i eth0 -s "$size" \
-	    -d "$SEND_SECS" --json $G_SINK:$PORT 2>&1)
+	    "${opt[@]}" -d "$SEND_SECS" --json $G_SINK:$PORT 2>&1)
 	pps=$(echo "$out" | grep -o '"pps":[0-9.]*' | cut -d: -f2)
-	is_num "$pps" || { fail "mcast send -s $size: $out"; return; }
-	add "send_${size}_mcast" "$pps"
-	echo -n " mcast=${pps%.*}"
+	is_num "$pps" || { fail "mcast send -s $size ${opt[*]}: $out"; return; }
+	add "send_${size}_$key" "$pps"
+	echo -n " $key=${pps%.*}"
 }
 
 # send_iperf SIZE [default]: with the common send buffer, or iperf2's own.
@@ -376,6 +382,7 @@ for round in $(seq "$ROUNDS"); do
 		echo -n "# round $round send $size B pps:"
 		send_floor "$size"
 		send_mcast "$size"
+		send_mcast "$size" nogso
 		send_iperf "$size"
 		send_iperf "$size" default
 		echo
@@ -477,7 +484,8 @@ report() {
 	echo "|---|---:|---:|---:|"
 	for size in $SIZES; do
 		echo "| max send $size B: sendmmsg floor | $(fig send_${size}_floor) |"
-		echo "| max send $size B: mcast send | $(fig send_${size}_mcast) |"
+		echo "| max send $size B: mcast send (UDP GSO trains) | $(fig send_${size}_mcast) |"
+		echo "| max send $size B: mcast send --no-gso (sendmmsg) | $(fig send_${size}_mcastnogso) |"
 		echo "| max send $size B: iperf2 client (-w 4M) | $(fig send_${size}_iperf) |"
 		echo "| max send $size B: iperf2 client, its default socket buffer | $(fig send_${size}_iperfdef) |"
 	done
@@ -501,6 +509,8 @@ report() {
 	row "send_pps_64 mcast / iperf2" "$ratio64" "≥ 1.5" "$(ok_ge "$ratio64" 1.5)"
 	row "send_pps_64 of_limit (mcast / sendmmsg floor)" "$limit64" "≥ 0.9" "$(ok_ge "$limit64" 0.9)"
 	row "send_pps_64 iperf2 / sendmmsg floor" "$iperf_limit64" "" ""
+	row "send_pps_64 mcast --no-gso / iperf2" "$(div "$(med send_64_mcastnogso)" "$(med send_64_iperf)")" "" ""
+	row "send_pps_64 mcast --no-gso / sendmmsg floor" "$(div "$(med send_64_mcastnogso)" "$(med send_64_floor)")" "" ""
 	row "send_pps_64 mcast / iperf2 with its default socket buffer" "$(div "$(med send_64_mcast)" "$(med send_64_iperfdef)")" "" ""
 	row "send_pps_1316 mcast / iperf2" "$ratio1316" "" ""
 	row "send_pps_1316 of_limit (mcast / sendmmsg floor)" "$limit1316" "≥ 0.9" "$(ok_ge "$limit1316" 0.9)"
