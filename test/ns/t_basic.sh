@@ -75,8 +75,8 @@ expect_eq "tail loss: the 10 dropped at the end count as lost" "$(json_field "$T
 bg h2 "$MCAST" recv -i eth0 -d 1 --json $G:5003 >"$TMP/early.json"
 r=$LAST_PID
 wait_for 5 joined h2 $G || not_ok "receiver joined for the early-leave test"
-nsx h1 "$MCAST" send -i eth0 -r 1000 -c 3000 -q $G:5003 &
-s=$!
+bg h1 "$MCAST" send -i eth0 -r 1000 -c 3000 -q $G:5003
+s=$LAST_PID
 wait $r; rc=$?
 kill $s 2>/dev/null; wait $s 2>/dev/null
 expect_eq "leaving mid-stream: exit 0, nothing lost" "$rc:$(json_field "$TMP/early.json" lost)" "0:0"
