@@ -125,6 +125,9 @@ install: all
 	install -m 0644 include/mcast/*.h $(DESTDIR)$(PREFIX)/include/mcast/
 	install -D -m 0644 man/mcast.1 $(DESTDIR)$(PREFIX)/share/man/man1/mcast.1
 	install -D -m 0644 man/libmcast.3 $(DESTDIR)$(PREFIX)/share/man/man3/libmcast.3
+	install -D -m 0644 man/mcastd.8 $(DESTDIR)$(PREFIX)/share/man/man8/mcastd.8
+	install -D -m 0644 man/mcastctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/mcastctl.8
+	install -D -m 0644 man/mcastd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/mcastd.conf.5
 
 clean:
 	rm -rf build build-asan build-fuzz
