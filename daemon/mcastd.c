@@ -222,11 +222,26 @@ vif_destroy(struct mcastd *d, struct vif *vif, mc_time_t now,
 {
 	unsigned v = (unsigned)vif_number(d, vif);
 	struct iface *ifc = iface_by_index(d, vif->ifindex);
+	struct in_addr group;
+	int rc;
 
 	mroute_vif_del(d->mr, now, v);
 	igmp_router_free(vif->igmp);
-	if (kmr_vif_del(&d->kmr, v) < 0)
+	/*
+	 * An interface that was deleted took its VIF and our memberships
+	 * with it (the kernel drops them on NETDEV_UNREGISTER, before we
+	 * read the link going down): EADDRNOTAVAIL then says it is gone.
+	 * One that is only down keeps both: leave, so that it can come back.
+	 */
+	if ((rc = kmr_vif_del(&d->kmr, v)) < 0 && rc != -EADDRNOTAVAIL) {
+		log_warn("%s: cannot delete VIF %u: %s", vif->name, v,
+		    strerror(-rc));
 		d->stats.vif_errors++;
+	}
+	group.s_addr = htonl(IGMP_ALL_ROUTERS);
+	kmr_leave(&d->kmr, vif->ifindex, group);
+	group.s_addr = htonl(IGMP_V3_ROUTERS);
+	kmr_leave(&d->kmr, vif->ifindex, group);
 	log_notice("%s: VIF %u removed (%s)", vif->name, v, why);
 	memset(vif, 0, sizeof(*vif));
 	if (ifc != NULL)
@@ -743,6 +758,7 @@ conf_apply(struct mcastd *d, mc_time_t now)
 		struct mroute_prefix b[MROUTE_MAX_BOUNDARIES];
 		unsigned nb;
 		uint8_t th;
+		bool th_changed;
 
 		if (!vif->used)
 			continue;
@@ -752,7 +768,8 @@ conf_apply(struct mcastd *d, mc_time_t now)
 				vif->igmp_conf = ic;
 			log_notice("%s: IGMP settings changed", vif->name);
 		}
-		if (th != vif->threshold) {
+		th_changed = th != vif->threshold;
+		if (th_changed) {
 			/* The kernel takes a VIF's threshold only on add. */
 			kmr_vif_del(&d->kmr, v);
 			if (kmr_vif_add(&d->kmr, v, vif->ifindex, th) < 0)
@@ -760,7 +777,8 @@ conf_apply(struct mcastd *d, mc_time_t now)
 			vif->threshold = th;
 			log_notice("%s: threshold now %u", vif->name, th);
 		}
-		if (th != vif->threshold || nb != vif->nboundaries ||
+		/* The forwarding entries carry the threshold: recompute them. */
+		if (th_changed || nb != vif->nboundaries ||
 		    memcmp(b, vif->boundaries, nb * sizeof(*b)) != 0) {
 			memcpy(vif->boundaries, b, sizeof(b));
 			vif->nboundaries = nb;
@@ -773,6 +791,29 @@ conf_apply(struct mcastd *d, mc_time_t now)
 			joins_apply_vif(d, &d->vifs[v]);
 	ifaces_reconcile(d, now);
 	routes_apply(d, now);
+}
+
+/*
+ * A phyint naming no interface is not an error (interfaces come and go, and
+ * netlink tells us when it appears) but may be a typo: say so.
+ */
+static void
+conf_warn_missing(struct mcastd *d)
+{
+	const struct conf_phyint *pi;
+	size_t i, k;
+
+	for (i = 0; i < d->conf.nphyints; i++) {
+		pi = &d->conf.phyints[i];
+		for (k = 0; k < MCASTD_MAX_IFACES; k++)
+			if (d->ifaces[k].used &&
+			    strcmp(d->ifaces[k].name, pi->name) == 0)
+				break;
+		if (k == MCASTD_MAX_IFACES)
+			log_warn("phyint %s (%s:%u): no such interface now; "
+			    "its settings apply when it appears", pi->name,
+			    d->conf_path, pi->line);
+	}
 }
 
 int
@@ -799,6 +840,7 @@ mcastd_reload(struct mcastd *d, char *msg, size_t len)
 	d->conf = fresh;
 	conf_apply(d, mcastd_now());
 	drain_all(d);
+	conf_warn_missing(d);
 	d->stats.reloads++;
 	snprintf(msg, len, "configuration reloaded from %s", d->conf_path);
 	log_notice("%s", msg);
@@ -1095,8 +1137,9 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (conf_load(d.conf_path, &d.conf, &err) < 0) {
+		/* FILE:LINE:COLUMN: first, as compilers do, for editors. */
 		conf_error_format(&err, buf, sizeof(buf));
-		fprintf(stderr, "mcastd: %s\n", buf);
+		fprintf(stderr, "%s\n", buf);
 		return 1;
 	}
 	if (check) {
@@ -1122,18 +1165,22 @@ main(int argc, char **argv)
 		fatal("control socket %s: %s%s", sock_path, strerror(rc),
 		    rc == EADDRINUSE ? " (another mcastd answers there)" : "");
 	}
+	/* A start that fails leaves nothing behind: no socket, no pid file. */
+	d.seed = (uint64_t)getpid() ^ (uint64_t)mcastd_now() << 16;
+	mroute_conf(&d.conf, &mc);
+	d.mr = mroute_new(&mc, d.seed, log_trace, "mroute");
+	d.nl = netlink_open();
+	if (d.mr == NULL || d.nl == NULL) {
+		control_close(d.ctl);
+		kmr_close(&d.kmr);
+		fatal("cannot start: %s", d.nl ? "forwarding engine" :
+		    "netlink socket");
+	}
 	if ((rc = write_pidfile(pidfile)) < 0) {
 		control_close(d.ctl);
 		kmr_close(&d.kmr);
 		fatal("pid file %s: %s", pidfile, strerror(-rc));
 	}
-	d.seed = (uint64_t)getpid() ^ (uint64_t)mcastd_now() << 16;
-	mroute_conf(&d.conf, &mc);
-	d.mr = mroute_new(&mc, d.seed, log_trace, "mroute");
-	d.nl = netlink_open();
-	if (d.mr == NULL || d.nl == NULL)
-		fatal("cannot start: %s", d.nl ? "forwarding engine" :
-		    "netlink socket");
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGTERM);
@@ -1144,10 +1191,15 @@ main(int argc, char **argv)
 	d.started = mcastd_now();
 	d.next_counter_poll = d.started + MCASTD_COUNTER_POLL_MS;
 	joins_from_conf(&d);
-	if (netlink_dump(d.nl, netlink_event, &d) < 0)
-		fatal("cannot list interfaces: %s", strerror(errno));
+	if ((rc = netlink_dump(d.nl, netlink_event, &d)) < 0) {
+		unlink(pidfile);
+		control_close(d.ctl);
+		kmr_close(&d.kmr);
+		fatal("cannot list interfaces: %s", strerror(-rc));
+	}
 	ifaces_reconcile(&d, d.started);
 	drain_all(&d);
+	conf_warn_missing(&d);
 	drop_privileges();
 	log_notice("started (pid %d, config %s, socket %s)", (int)getpid(),
 	    d.conf_path, sock_path);

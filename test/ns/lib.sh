@@ -143,3 +143,127 @@ json_field() {
 finish() {
 	exit $((FAILED > 0))
 }
+
+# ---- Routed labs: mcastd between LANs -------------------------------------
+#
+#   routed_lab LAN...   a router namespace r and one LAN per argument: LAN i
+#                       (1, 2, ...) is 198.18.i.0/24, a bridge bri in the
+#                       switch namespace; r's leg on it is eth(i-1) =
+#                       198.18.i.1, and the argument's hosts (comma
+#                       separated, "-" for none) are .2, .3, ... on eth0
+#   lan_bridge N        LAN N's bridge (the switch namespace made if needed)
+#   lan_port NS IF N A  a veth from namespace NS (named IF there) to LAN N,
+#                       address 198.18.N.A/24, up
+#   start_mcastd NS CONF [ARG...]  mcastd in NS (socket $TMP/NS.sock, pid
+#                       file $TMP/NS.pid, log $TMP/mcastd-NS.log); returns
+#                       once `mcastctl show status` answers; MCASTD_PID
+#   mctl NS ARG...      mcastctl talking to NS's mcastd
+#   mfc_oifs NS S G     the kernel's outgoing interfaces for (S,G) in NS,
+#                       sorted, space separated ("" when none or no entry)
+BIN=$(dirname "$MCAST")
+MCASTD=${MCASTD:-$BIN/mcastd}
+MCASTCTL=${MCASTCTL:-$BIN/mcastctl}
+LAN_PORTS=0
+
+require_mcastd() {
+	[ -x "$MCASTD" ] && [ -x "$MCASTCTL" ] ||
+	    { not_ok "no $MCASTD or $MCASTCTL: run make first"; exit 1; }
+}
+
+# A router: forwarding on, reverse path filtering off (multicast from
+# other subnets must reach the MRT socket and the forwarding cache).
+router_sysctls() {
+	nsx "$1" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
+	    net.ipv4.conf.default.rp_filter=0
+}
+
+lan_bridge() {
+	[ -e "/run/netns/$P-sw" ] || new_ns sw
+	ip -n "$P-sw" link add "br$1" type bridge mcast_snooping 0 || exit 1
+	ip -n "$P-sw" link set "br$1" up
+}
+
+lan_port() {
+	local ns=$1 ifn=$2 lan=$3 a=$4
+	LAN_PORTS=$((LAN_PORTS + 1))
+	ip -n "$P-sw" link add "p$LAN_PORTS" type veth peer name "$ifn" \
+	    netns "$P-$ns" || exit 1
+	ip -n "$P-sw" link set "p$LAN_PORTS" master "br$lan" up
+	ip -n "$P-$ns" addr add "198.18.$lan.$a/24" dev "$ifn"
+	ip -n "$P-$ns" link set "$ifn" up
+}
+
+routed_lab() {
+	local i=0 lan h n
+	new_ns r
+	router_sysctls r
+	for lan in "$@"; do
+		i=$((i + 1))
+		lan_bridge $i
+		lan_port r "eth$((i - 1))" $i 1
+		n=1
+		for h in ${lan//,/ }; do
+			[ "$h" = - ] && continue
+			n=$((n + 1))
+			new_ns "$h"
+			lan_port "$h" eth0 $i $n
+			ip -n "$P-$h" route add 224.0.0.0/4 dev eth0
+			ip -n "$P-$h" route add default via "198.18.$i.1"
+		done
+	done
+}
+
+mctl() {
+	local ns=$1; shift
+	nsx "$ns" "$MCASTCTL" -u "$TMP/$ns.sock" "$@"
+}
+
+start_mcastd() {
+	local ns=$1 conf=$2; shift 2
+	bg "$ns" "$MCASTD" -n -f "$conf" -u "$TMP/$ns.sock" -p "$TMP/$ns.pid" \
+	    -l info "$@" 2>>"$TMP/mcastd-$ns.log"
+	MCASTD_PID=$LAST_PID
+	if ! wait_for 5 eval "mctl $ns show status >/dev/null 2>&1"; then
+		echo "# mcastd in $ns did not answer; its log:"
+		sed 's/^/#   /' "$TMP/mcastd-$ns.log"
+		return 1
+	fi
+}
+
+mfc_oifs() {
+	nsx "$1" ip mroute show | sed 's/(ttl [0-9]*)//g' |
+	    awk -v sg="($2,$3)" '$1 == sg {
+		for (i = 1; i <= NF; i++) if ($i == "Oifs:") break
+		for (i++; i <= NF && $i != "State:"; i++) print $i
+	}' | sort | tr '\n' ' ' | sed 's/ $//'
+}
+
+# now_ms: wall-clock milliseconds (comparable with tcpdump timestamps).
+now_ms() {
+	date +%s%3N
+}
+
+# has_group NS IF G: NS's mcastd lists G as a membership on IF.
+has_group() {
+	mctl "$1" show groups 2>/dev/null |
+	    awk -v i="$2" -v g="$3" '$1 == i && $2 == g { f = 1 } END { exit !f }'
+}
+
+# stream_counts FILE: from `mcast recv --json`'s summary, one line per
+# stream: "GROUP:PORT SENDER-ADDRESS PACKETS LOST".
+stream_counts() {
+	tail -n 1 "$1" | python3 -c '
+import json, sys
+try:
+    d = json.loads(sys.stdin.read())
+except ValueError:
+    sys.exit(0)
+for s in d.get("streams", []):
+    print(s["group"], s["sender"].rsplit(":", 1)[0], s["packets"], s.get("lost", 0))'
+}
+
+# packets_from FILE GROUP:PORT [SENDER]: datagrams of that stream (0 if none).
+packets_from() {
+	stream_counts "$1" | awk -v g="$2" -v s="${3:-}" '
+	    $1 == g && (s == "" || $2 == s) { n += $3 } END { print n + 0 }'
+}
