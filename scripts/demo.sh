@@ -7,7 +7,10 @@
 #
 # Two receivers join 239.1.2.3, h1 streams, h3 leaves half-way; we show the
 # kernel's membership table (/proc/net/igmp) before and after, and what each
-# receiver measured.  Everything is removed at the end.
+# receiver measured.  Then the same through a router running mcastd: an
+# IGMPv2 LAN and an IGMPv3 SSM LAN, the groups and forwarding entries it
+# holds, and the entry shrinking when a receiver leaves.  Everything is
+# removed at the end.
 set -u
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" != 0 ]; then
@@ -50,5 +53,41 @@ show h3 cat /proc/net/igmp
 wait $s1
 say "h2 stayed to the end: its report (the full 6000, no loss)"
 wait $r2
+
+# ---- part 2: the same through a router ----
+say "Part 2: a router (mcastd) between a sender LAN and two receiver LANs"
+echo "  LAN 1: s 198.18.1.2 (sender)   LAN 2: v2 198.18.2.2 (IGMPv2 host)   LAN 3: v3 198.18.3.2 (IGMPv3, SSM)"
+routed_lab s v2 v3
+nsx v2 sysctl -qw net.ipv4.conf.eth0.force_igmp_version=2
+cat >"$TMP/mcastd.conf" <<CONF
+# short timers, so the demo shows a leave within a second
+igmp {
+	query-interval 5s
+	query-response-interval 1s
+	last-member-query-interval 200ms
+}
+CONF
+start_mcastd r "$TMP/mcastd.conf" || exit 1
+show r "$MCASTCTL" -u "$TMP/r.sock" show interfaces
+
+say "v2 joins 239.1.2.3 (any source); v3 joins 232.1.2.3 from 198.18.1.2 only (SSM)"
+bg v2 "$MCAST" recv -i eth0 -d 8 239.1.2.3:$PORT
+rv2=$LAST_PID
+bg v3 "$MCAST" recv -i eth0 -S 198.18.1.2 -d 8 232.1.2.3:$PORT
+rv3=$LAST_PID
+say "s streams both groups at 500/s with TTL 8 (TTL 1 would never cross the router)"
+bg s "$MCAST" send -i eth0 -t 8 -r 500 -c 3000 -q 239.1.2.3:$PORT
+bg s "$MCAST" send -i eth0 -t 8 -r 500 -c 3000 -q 232.1.2.3:$PORT
+sleep 2
+show r "$MCASTCTL" -u "$TMP/r.sock" show groups
+show r "$MCASTCTL" -u "$TMP/r.sock" show mfc
+
+say "v2 leaves (its report:)"
+kill -INT $rv2; wait $rv2
+sleep 1
+say "The router queried the group, nobody answered: eth1 left 239.1.2.3's entry"
+show r "$MCASTCTL" -u "$TMP/r.sock" show mfc
+say "v3 stayed to the end: its report (only 198.18.1.2's stream)"
+wait $rv3
 
 say "Done: namespaces removed"
