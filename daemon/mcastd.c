@@ -745,7 +745,7 @@ mroute_conf(const struct conf *c, struct mroute_config *mc)
 
 /* Apply a new configuration to running VIFs: change only what changed. */
 static void
-conf_apply(struct mcastd *d, mc_time_t now)
+apply_conf(struct mcastd *d, mc_time_t now)
 {
 	struct mroute_config mc;
 	unsigned v;
@@ -798,7 +798,7 @@ conf_apply(struct mcastd *d, mc_time_t now)
  * netlink tells us when it appears) but may be a typo: say so.
  */
 static void
-conf_warn_missing(struct mcastd *d)
+warn_missing_ifaces(struct mcastd *d)
 {
 	const struct conf_phyint *pi;
 	size_t i, k;
@@ -838,9 +838,9 @@ mcastd_reload(struct mcastd *d, char *msg, size_t len)
 	}
 	conf_free(&d->conf);
 	d->conf = fresh;
-	conf_apply(d, mcastd_now());
+	apply_conf(d, mcastd_now());
 	drain_all(d);
-	conf_warn_missing(d);
+	warn_missing_ifaces(d);
 	d->stats.reloads++;
 	snprintf(msg, len, "configuration reloaded from %s", d->conf_path);
 	log_notice("%s", msg);
@@ -1199,7 +1199,7 @@ main(int argc, char **argv)
 	}
 	ifaces_reconcile(&d, d.started);
 	drain_all(&d);
-	conf_warn_missing(&d);
+	warn_missing_ifaces(&d);
 	drop_privileges();
 	log_notice("started (pid %d, config %s, socket %s)", (int)getpid(),
 	    d.conf_path, sock_path);
