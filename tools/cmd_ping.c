@@ -17,6 +17,7 @@
 #include <netinet/ip_icmp.h>
 #include <sys/socket.h>
 
+#include "igmp_wire.h"
 #include "tool.h"
 
 #define PING_MAX_PROBES		100000
@@ -340,21 +341,6 @@ ping_handle_icmp(const struct ping_opts *o, struct ping_state *s,
 	ping_record(o, s, &addr, seq, NULL);
 }
 
-/* RFC 1071 Internet checksum. */
-static uint16_t
-ping_checksum(const uint8_t *p, size_t len)
-{
-	uint32_t sum = 0;
-
-	for (; len > 1; p += 2, len -= 2)
-		sum += (uint32_t)(p[0] << 8 | p[1]);
-	if (len)
-		sum += (uint32_t)p[0] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 /* Send probe number seq and note when it left. */
 static void
 ping_send_to_group(int fd, const struct ping_opts *o, struct ping_state *s,
@@ -388,7 +374,7 @@ ping_send_icmp(int fd, const struct ping_opts *o, struct ping_state *s,
 	pkt[7] = (uint8_t)seq;
 	memcpy(pkt + 8, "mcast ping --icmp", 17);
 	if (o->group.ip.family == AF_INET) {
-		ck = ping_checksum(pkt, sizeof(pkt));
+		ck = igmp_checksum(pkt, sizeof(pkt));	/* RFC 1071, as IGMP's */
 		pkt[2] = (uint8_t)(ck >> 8);
 		pkt[3] = (uint8_t)ck;
 	}	/* ICMPv6: the kernel fills the checksum of raw ICMPv6. */
