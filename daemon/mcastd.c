@@ -47,8 +47,8 @@ mcastd_now(void)
 	return (mc_time_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static const char *
-ip_str(struct in_addr a, char buf[INET_ADDRSTRLEN])
+const char *
+mcastd_ip_str(struct in_addr a, char buf[INET_ADDRSTRLEN])
 {
 	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
 }
@@ -280,7 +280,7 @@ ifaces_reconcile(struct mcastd *d, mc_time_t now)
 			igmp_router_set_address(vif->igmp, now, vif->addr,
 			    vif->prefix_len);
 			log_notice("%s: address now %s/%u", vif->name,
-			    ip_str(vif->addr, a), vif->prefix_len);
+			    mcastd_ip_str(vif->addr, a), vif->prefix_len);
 		}
 	}
 	for (i = 0; i < MCASTD_MAX_IFACES; i++) {
@@ -570,8 +570,8 @@ drain_mroute(struct mcastd *d)
 			d->stats.mfc_errors++;
 			log_warn("MFC %s (%s, %s): %s", out.kind ==
 			    MROUTE_OUT_MFC_ADD ? "add" : "delete",
-			    ip_str(out.source, s), ip_str(out.group, g),
-			    strerror(-rc));
+			    mcastd_ip_str(out.source, s),
+			    mcastd_ip_str(out.group, g), strerror(-rc));
 		}
 	}
 }
@@ -638,7 +638,7 @@ igmp_in(struct mcastd *d, const struct kmr_event *ev, mc_time_t now)
 		if (-rc < IGMP_E_COUNT)
 			d->stats.igmp_rx_bad[-rc]++;
 		log_debug("%s: dropped IGMP from %s: %s", vif->name,
-		    ev->len >= 16 ? ip_str(*(const struct in_addr *)
+		    ev->len >= 16 ? mcastd_ip_str(*(const struct in_addr *)
 		    (ev->packet + 12), a) : "?", igmp_error_name(rc));
 		return;
 	}

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include "conf.h"
 #include "control.h"
@@ -106,6 +107,8 @@ struct mcastd {
 };
 
 mc_time_t	mcastd_now(void);
+/* A dotted quad in buf, for logs and replies. */
+const char	*mcastd_ip_str(struct in_addr a, char buf[INET_ADDRSTRLEN]);
 /* Re-read the configuration; 0, or -1 with a message in msg. */
 int		mcastd_reload(struct mcastd *d, char *msg, size_t len);
 /* mcastctl add/del mroute, join/leave: 0 or -1 with msg. */

@@ -20,11 +20,6 @@ struct show_ctx {
 	mc_time_t		 now;
 };
 
-static const char *
-ip_str(struct in_addr a, char buf[INET_ADDRSTRLEN])
-{
-	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
-}
 
 /* Seconds until an expiry time, or "-" for none. */
 static void
@@ -82,8 +77,8 @@ show_interfaces(struct mcastd *d, struct control_reply *r)
 		else
 			control_field(r, "vif", "-");
 		control_field(r, "ifindex", "%u", ifc->ifindex);
-		control_field(r, "address", "%s", ifc->has_v4 ? ip_str(ifc->addr,
-		    a) : "-");
+		control_field(r, "address", "%s", ifc->has_v4 ?
+		    mcastd_ip_str(ifc->addr, a) : "-");
 		control_field(r, "state", "%s", vif ? "routing" :
 		    !(ifc->flags & IFF_UP) ? "down" :
 		    !(ifc->flags & IFF_MULTICAST) ? "no-multicast" :
@@ -93,7 +88,7 @@ show_interfaces(struct mcastd *d, struct control_reply *r)
 		control_field(r, "threshold", "%u", vif->threshold);
 		control_field(r, "igmp", "v%u", vif->igmp_conf.version);
 		control_field(r, "querier", "%s", igmp_router_is_querier(
-		    vif->igmp) ? "self" : ip_str(igmp_router_querier(
+		    vif->igmp) ? "self" : mcastd_ip_str(igmp_router_querier(
 		    vif->igmp), q));
 		control_field(r, "groups", "%llu", (unsigned long long)
 		    igmp_router_stats(vif->igmp)->groups);
@@ -101,7 +96,7 @@ show_interfaces(struct mcastd *d, struct control_reply *r)
 		b[0] = '\0';
 		for (k = 0; k < vif->nboundaries && off < sizeof(b); k++)
 			off += (size_t)snprintf(b + off, sizeof(b) - off,
-			    "%s%s/%u", k ? "," : "", ip_str(
+			    "%s%s/%u", k ? "," : "", mcastd_ip_str(
 			    vif->boundaries[k].addr, a),
 			    vif->boundaries[k].len);
 		control_field(r, "boundaries", "%s", b[0] ? b : "-");
@@ -119,11 +114,12 @@ show_group(void *arg, const struct igmp_router_group_view *v)
 	list[0] = '\0';
 	for (i = 0; i < v->nsources && off < sizeof(list); i++)
 		off += (size_t)snprintf(list + off, sizeof(list) - off,
-		    "%s%s%s", i ? "," : "", ip_str(v->sources[i].source, s),
+		    "%s%s%s", i ? "," : "",
+		    mcastd_ip_str(v->sources[i].source, s),
 		    v->sources[i].timer ? "" : "(blocked)");
 	control_record(c->r, "group");
 	control_field(c->r, "interface", "%s", c->vif->name);
-	control_field(c->r, "group", "%s", ip_str(v->group, g));
+	control_field(c->r, "group", "%s", mcastd_ip_str(v->group, g));
 	control_field(c->r, "mode", "%s", igmp_filter_mode_name(v->mode));
 	control_field(c->r, "sources", "%s", list[0] ? list : "-");
 	control_field(c->r, "compat", "v%u", v->compat_version);
@@ -148,11 +144,12 @@ show_groups(struct mcastd *d, struct control_reply *r)
 	for (i = 0; i < d->njoins; i++) {
 		control_record(r, "group");
 		control_field(r, "interface", "%s", d->joins[i].ifname);
-		control_field(r, "group", "%s", ip_str(d->joins[i].group, g));
+		control_field(r, "group", "%s",
+		    mcastd_ip_str(d->joins[i].group, g));
 		control_field(r, "mode", "%s", d->joins[i].has_source ?
 		    "INCLUDE" : "EXCLUDE");
 		control_field(r, "sources", "%s", d->joins[i].has_source ?
-		    ip_str(d->joins[i].source, s) : "-");
+		    mcastd_ip_str(d->joins[i].source, s) : "-");
 		control_field(r, "compat", "static");
 		control_field(r, "expires", "-");
 	}
@@ -167,8 +164,8 @@ show_static(void *arg, const struct mroute_static_view *v)
 	show_vif_list(c->d, NULL, v->oifs, oifs, sizeof(oifs));
 	control_record(c->r, "route");
 	control_field(c->r, "source", "%s", v->source.s_addr ?
-	    ip_str(v->source, s) : "*");
-	control_field(c->r, "group", "%s", ip_str(v->group, g));
+	    mcastd_ip_str(v->source, s) : "*");
+	control_field(c->r, "group", "%s", mcastd_ip_str(v->group, g));
 	control_field(c->r, "from", "%s", v->iif < KMR_MAXVIFS &&
 	    c->d->vifs[v->iif].used ? c->d->vifs[v->iif].name : "?");
 	control_field(c->r, "to", "%s", oifs[0] ? oifs : "-");
@@ -183,8 +180,8 @@ show_mfc_entry(void *arg, const struct mroute_entry_view *v)
 
 	show_vif_list(c->d, v->ttls, 0, oifs, sizeof(oifs));
 	control_record(c->r, "mfc");
-	control_field(c->r, "source", "%s", ip_str(v->source, s));
-	control_field(c->r, "group", "%s", ip_str(v->group, g));
+	control_field(c->r, "source", "%s", mcastd_ip_str(v->source, s));
+	control_field(c->r, "group", "%s", mcastd_ip_str(v->group, g));
 	control_field(c->r, "iif", "%s", v->iif < KMR_MAXVIFS &&
 	    c->d->vifs[v->iif].used ? c->d->vifs[v->iif].name : "?");
 	control_field(c->r, "oifs", "%s", oifs[0] ? oifs : "-");
