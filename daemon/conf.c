@@ -1343,6 +1343,7 @@ int
 conf_load(const char *path, struct conf *c, struct conf_error *err)
 {
 	struct conf_parser p = { .file = path, .err = err };
+	struct stat st;
 	size_t len = 0;
 	ssize_t n;
 	char *buf;
@@ -1354,6 +1355,14 @@ conf_load(const char *path, struct conf *c, struct conf_error *err)
 	if (fd < 0)
 		return conf_fail(&p, 0, 0, "cannot open: %s: expected a "
 		    "readable configuration file", strerror(errno));
+	/* Whoever may change the file may change the router. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_mode & S_IWOTH)) {
+		close(fd);
+		return conf_fail(&p, 0, 0, "writable by every user (mode "
+		    "%04o): expected a file that only its owner can change "
+		    "(chmod o-w)", (unsigned)(st.st_mode & 07777));
+	}
 	buf = malloc(CONF_MAX_FILE_SIZE + 1);
 	if (buf == NULL) {
 		close(fd);

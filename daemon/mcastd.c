@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <pwd.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -552,6 +553,65 @@ joins_from_conf(struct mcastd *d)
 
 /* ---- engines' outputs to the kernel ---- */
 
+/*
+ * A flow with receivers that the kernel forwards nowhere, because its TTL
+ * does not exceed any oif's threshold; a sender's TTL is 1 unless it asks
+ * for more (PROTOCOLS.md 3).  Once per forwarding entry.
+ */
+static void
+warn_ttl_starved(struct mcastd *d, const struct mroute_output *o)
+{
+	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], oifs[256] = "";
+	size_t len = 0;
+	unsigned v;
+	int n;
+
+	for (v = 0; v < KMR_MAXVIFS; v++) {
+		if (!o->ttls[v] || !d->vifs[v].used)
+			continue;
+		n = snprintf(oifs + len, sizeof(oifs) - len, "%s%s (threshold "
+		    "%u)", len ? ", " : "", d->vifs[v].name, o->ttls[v]);
+		if (n < 0 || (size_t)n >= sizeof(oifs) - len)
+			break;
+		len += (size_t)n;
+	}
+	log_warn("(%s, %s) arrives on %s with TTL %u and is forwarded to none "
+	    "of its receivers on %s: a datagram leaves by an interface only "
+	    "with a TTL above its threshold (TTL 1 never leaves the sender's "
+	    "LAN); have the sender use a higher TTL, e.g. `mcast send -t 16`",
+	    mcastd_ip_str(o->source, s), mcastd_ip_str(o->group, g),
+	    o->iif < KMR_MAXVIFS && d->vifs[o->iif].used ?
+	    d->vifs[o->iif].name : "?", o->ttl, oifs);
+}
+
+/* The tap passes TTLs up to the highest threshold of any VIF. */
+static void
+tap_update(struct mcastd *d)
+{
+	uint8_t max = 0;
+	unsigned v;
+	int rc;
+
+	for (v = 0; v < KMR_MAXVIFS; v++)
+		if (d->vifs[v].used && d->vifs[v].threshold > max)
+			max = d->vifs[v].threshold;
+	if (d->tap.fd >= 0 && (rc = ttltap_filter(&d->tap, max)) < 0)
+		log_warn("TTL check: cannot set its packet filter: %s",
+		    strerror(-rc));
+}
+
+static void
+tap_sample(void *arg, const struct ttltap_sample *ts)
+{
+	struct mcastd *d = arg;
+	unsigned v;
+
+	for (v = 0; v < KMR_MAXVIFS; v++)
+		if (d->vifs[v].used && d->vifs[v].ifindex == ts->ifindex)
+			mroute_ttl_sample(d->mr, v, ts->source, ts->group,
+			    ts->ttl);
+}
+
 static void
 drain_mroute(struct mcastd *d)
 {
@@ -560,6 +620,10 @@ drain_mroute(struct mcastd *d)
 	int rc;
 
 	while (mroute_output(d->mr, &out)) {
+		if (out.kind == MROUTE_OUT_TTL_STARVED) {
+			warn_ttl_starved(d, &out);
+			continue;
+		}
 		if (out.kind == MROUTE_OUT_MFC_ADD)
 			rc = kmr_mfc_add(&d->kmr, out.source, out.group,
 			    out.iif, out.ttls);
@@ -722,7 +786,6 @@ counters_poll(struct mcastd *d, mc_time_t now)
 	struct counter_list l = { 0 };
 	uint64_t pk, by, wr;
 	size_t i;
-
 	mroute_foreach_entry(d->mr, counter_collect, &l);
 	for (i = 0; i < l.n; i++)
 		if (kmr_sg_count(&d->kmr, l.s[i], l.g[i], &pk, &by, &wr) == 0)
@@ -931,6 +994,7 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: mcastd [-f CONF] [-n] [-u SOCKET] [-p PIDFILE] [-l LEVEL] "
 	    "[-g GROUP]\n"
+	    "              [-U USER]\n"
 	    "       mcastd -t [-f CONF]\n"
 	    "  -f CONF     configuration (default %s)\n"
 	    "  -n          stay in the foreground, log to standard error\n"
@@ -938,6 +1002,8 @@ usage(FILE *f)
 	    "  -p PIDFILE  pid file (default %s)\n"
 	    "  -l LEVEL    debug, info, notice (default), warning, error\n"
 	    "  -g GROUP    the group owning the control socket\n"
+	    "  -U USER     run as USER after set-up (with CAP_NET_ADMIN and "
+	    "CAP_NET_RAW)\n"
 	    "  -t          check the configuration, print it normalised, exit\n",
 	    MCASTD_DEFAULT_CONF, MCASTD_DEFAULT_SOCKET, MCASTD_DEFAULT_PIDFILE);
 }
@@ -962,12 +1028,25 @@ write_pidfile(const char *path)
 	return 0;
 }
 
+/*
+ * After set-up only CAP_NET_ADMIN (the MRT socket, VIFs, MFC) and
+ * CAP_NET_RAW (IGMP out) are needed; with -U, as that user and its group.
+ */
 static void
-drop_privileges(void)
+drop_privileges(const struct passwd *pw)
 {
 	capng_clear(CAPNG_SELECT_BOTH);
 	capng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
 	    CAP_NET_ADMIN, CAP_NET_RAW, -1);
+	if (pw != NULL) {
+		if (capng_change_id((int)pw->pw_uid, (int)pw->pw_gid,
+		    CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING) < 0)
+			fatal("cannot become user %s (uid %u, gid %u) keeping "
+			    "CAP_NET_ADMIN and CAP_NET_RAW: expected to be "
+			    "started as root", pw->pw_name,
+			    (unsigned)pw->pw_uid, (unsigned)pw->pw_gid);
+		return;
+	}
 	if (capng_apply(CAPNG_SELECT_BOTH) < 0)
 		log_warn("cannot drop privileges to CAP_NET_ADMIN and "
 		    "CAP_NET_RAW; running with all of them");
@@ -986,6 +1065,8 @@ next_deadline(struct mcastd *d)
 	if ((t = mroute_next_deadline(d->mr)) < next)
 		next = t;
 	if ((t = control_expire(d->ctl, mcastd_now())) < next)
+		next = t;
+	if ((t = ttltap_deadline(&d->tap, mcastd_now())) < next)
 		next = t;
 	return next;
 }
@@ -1029,7 +1110,7 @@ loop(struct mcastd *d, int sfd)
 	struct pollfd pfd[MCASTD_MAX_POLLFDS];
 	int cfds[MCASTD_MAX_POLLFDS];
 	short cev[MCASTD_MAX_POLLFDS];
-	int n, nc, i, rc;
+	int n, nc, i, rc, fd, tapi, first_ctl;
 	mc_time_t now, next;
 
 	while (!d->stop) {
@@ -1040,6 +1121,13 @@ loop(struct mcastd *d, int sfd)
 		pfd[n++] = (struct pollfd){ .fd = netlink_fd(d->nl),
 		    .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+		tap_update(d);
+		tapi = -1;
+		if ((fd = ttltap_poll_fd(&d->tap, now)) >= 0) {
+			tapi = n;
+			pfd[n++] = (struct pollfd){ .fd = fd, .events = POLLIN };
+		}
+		first_ctl = n;
 		nc = control_fds(d->ctl, cfds, cev, MCASTD_MAX_POLLFDS - n);
 		for (i = 0; i < nc; i++)
 			pfd[n++] = (struct pollfd){ .fd = cfds[i],
@@ -1062,7 +1150,11 @@ loop(struct mcastd *d, int sfd)
 		}
 		if (pfd[2].revents & POLLIN)
 			signal_in(d, sfd);
-		for (i = 3; i < n; i++)
+		if (tapi >= 0 && (pfd[tapi].revents & POLLIN)) {
+			ttltap_read(&d->tap, now, tap_sample, d);
+			drain_mroute(d);
+		}
+		for (i = first_ctl; i < n; i++)
 			if (pfd[i].revents)
 				control_service(d->ctl, pfd[i].fd,
 				    pfd[i].revents, now);
@@ -1080,13 +1172,14 @@ main(int argc, char **argv)
 	struct conf_error err;
 	struct mroute_config mc;
 	struct group *gr;
+	struct passwd *pw = NULL;
 	gid_t gid = (gid_t)-1;
 	char buf[512];
 	sigset_t mask;
 	int c, level = LOG_NOTICE, sfd, rc;
 
 	d.conf_path = MCASTD_DEFAULT_CONF;
-	while ((c = getopt(argc, argv, "f:nu:p:l:g:tVh")) != -1) {
+	while ((c = getopt(argc, argv, "f:nu:p:l:g:U:tVh")) != -1) {
 		switch (c) {
 		case 'f':
 			d.conf_path = optarg;
@@ -1116,6 +1209,14 @@ main(int argc, char **argv)
 				return 2;
 			}
 			gid = gr->gr_gid;
+			break;
+		case 'U':
+			if ((pw = getpwnam(optarg)) == NULL) {
+				fprintf(stderr, "mcastd: no user '%s': "
+				    "expected a user from /etc/passwd\n",
+				    optarg);
+				return 2;
+			}
 			break;
 		case 't':
 			check = true;
@@ -1170,6 +1271,9 @@ main(int argc, char **argv)
 	mroute_conf(&d.conf, &mc);
 	d.mr = mroute_new(&mc, d.seed, log_trace, "mroute");
 	d.nl = netlink_open();
+	if ((rc = ttltap_open(&d.tap)) < 0)
+		log_warn("no check of senders' TTL: packet socket: %s",
+		    strerror(-rc));
 	if (d.mr == NULL || d.nl == NULL) {
 		control_close(d.ctl);
 		kmr_close(&d.kmr);
@@ -1200,7 +1304,7 @@ main(int argc, char **argv)
 	ifaces_reconcile(&d, d.started);
 	drain_all(&d);
 	warn_missing_ifaces(&d);
-	drop_privileges();
+	drop_privileges(pw);
 	log_notice("started (pid %d, config %s, socket %s)", (int)getpid(),
 	    d.conf_path, sock_path);
 	loop(&d, sfd);
@@ -1212,8 +1316,12 @@ main(int argc, char **argv)
 	kmr_close(&d.kmr);
 	mroute_free(d.mr);
 	netlink_close(d.nl);
+	ttltap_close(&d.tap);
 	control_close(d.ctl);
-	unlink(pidfile);
+	/* As a -U user, /run may not let us: the next start replaces both. */
+	if (unlink(pidfile) < 0 && errno != ENOENT)
+		log_notice("pid file %s left behind: %s", pidfile,
+		    strerror(errno));
 	conf_free(&d.conf);
 	free(d.routes);
 	close(sfd);

@@ -21,6 +21,7 @@
 #include "kmr.h"
 #include "mroute.h"
 #include "netlink.h"
+#include "ttltap.h"
 
 #define MCASTD_MAX_IFACES	1024
 #define MCASTD_MAX_RUNTIME	256	/* mcastctl add mroute / join */
@@ -90,6 +91,7 @@ struct mcastd {
 	struct netlink		*nl;
 	struct mroute		*mr;
 	struct control		*ctl;
+	struct ttltap		 tap;		/* fd -1: no TTL check */
 	struct iface		 ifaces[MCASTD_MAX_IFACES];
 	struct vif		 vifs[KMR_MAXVIFS];
 	struct applied_route	*routes;

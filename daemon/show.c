@@ -190,6 +190,9 @@ show_mfc_entry(void *arg, const struct mroute_entry_view *v)
 	control_field(c->r, "age", "%.0f", (double)(c->now - v->installed_at) /
 	    1000);
 	show_secs(c->r, "expires", v->expires, c->now);
+	/* Forwarded nowhere although it has oifs: mcastd.8, DIAGNOSTICS. */
+	control_field(c->r, "note", "%s", v->ttl_starved ? "ttl-too-low" :
+	    "-");
 	return 0;
 }
 
@@ -268,6 +271,8 @@ show_stats(struct mcastd *d, struct control_reply *r)
 	show_stat(r, "mfc.deletes", ms->deletes);
 	show_stat(r, "mfc.expiries", ms->expiries);
 	show_stat(r, "mfc.limit_hit", ms->limit_entries);
+	show_stat(r, "mfc.ttl_too_low", ms->ttl_starved);
+	show_stat(r, "ttl_check.samples", d->tap.samples);
 	show_stat(r, "mfc.boundary_drops", ms->boundary_drops);
 	show_stat(r, "mfc.kernel_errors", d->stats.mfc_errors);
 	show_stat(r, "vif.errors", d->stats.vif_errors);

@@ -133,6 +133,7 @@ struct mroute_entry {
 	uint64_t		 wrong_if;
 	uint64_t		 used;		/* packets - wrong_if */
 	size_t			 heap_index;
+	bool			 ttl_starved;	/* reported */
 };
 
 struct mroute_out {
@@ -407,19 +408,30 @@ mroute_out_new(struct mroute *m)
 	return o;
 }
 
-static void
-mroute_emit_add(struct mroute *m, const struct mroute_entry *e, bool replace)
+/* An output about entry e: kind, (S,G), iif and ttls filled in. */
+static struct mroute_out *
+mroute_emit_entry(struct mroute *m, const struct mroute_entry *e,
+    enum mroute_output_kind kind)
 {
 	struct mroute_out *o = mroute_out_new(m);
 
 	if (o == NULL)
-		return;
-	o->o.kind = MROUTE_OUT_MFC_ADD;
+		return NULL;
+	o->o.kind = kind;
 	o->o.source = e->source;
 	o->o.group = e->group;
 	o->o.iif = e->iif;
 	memcpy(o->o.ttls, e->ttls, sizeof(o->o.ttls));
-	o->o.replace = replace;
+	return o;
+}
+
+static void
+mroute_emit_add(struct mroute *m, const struct mroute_entry *e, bool replace)
+{
+	struct mroute_out *o = mroute_emit_entry(m, e, MROUTE_OUT_MFC_ADD);
+
+	if (o != NULL)
+		o->o.replace = replace;
 }
 
 static void
@@ -1331,6 +1343,44 @@ mroute_upcall(struct mroute *m, mc_time_t now, enum mroute_upcall_kind kind,
 	return 0;
 }
 
+static void
+mroute_emit_ttl_starved(struct mroute *m, const struct mroute_entry *e,
+    uint8_t ttl)
+{
+	struct mroute_out *o = mroute_emit_entry(m, e,
+	    MROUTE_OUT_TTL_STARVED);
+
+	if (o != NULL)
+		o->o.ttl = ttl;
+}
+
+/* ip_mr_forward sends a packet out of oif v only if its TTL > ttls[v]. */
+static bool
+mroute_ttl_forwards_nowhere(const struct mroute_entry *e, uint8_t ttl)
+{
+	unsigned v;
+
+	for (v = 0; v < MROUTE_MAXVIFS; v++)
+		if ((e->oifs & MR_BIT(v)) && ttl > e->ttls[v])
+			return false;
+	return true;
+}
+
+bool
+mroute_ttl_sample(struct mroute *m, unsigned vif, struct in_addr source,
+    struct in_addr group, uint8_t ttl)
+{
+	struct mroute_entry *e = mroute_entry_find(m, source, group);
+
+	if (e == NULL || e->ttl_starved || e->iif != vif || e->oifs == 0 ||
+	    !mroute_ttl_forwards_nowhere(e, ttl))
+		return false;
+	e->ttl_starved = true;
+	m->stats.ttl_starved++;
+	mroute_emit_ttl_starved(m, e, ttl);
+	return true;
+}
+
 int
 mroute_counter(struct mroute *m, mc_time_t now, struct in_addr source,
     struct in_addr group, uint64_t packets, uint64_t wrong_if)
@@ -1413,6 +1463,7 @@ mroute_entry_view(const struct mroute_entry *e, struct mroute_entry_view *v)
 	v->packets = e->packets;
 	v->wrong_if = e->wrong_if;
 	v->expires = e->expire;
+	v->ttl_starved = e->ttl_starved;
 }
 
 int

@@ -142,6 +142,17 @@ int	mroute_upcall(struct mroute *m, mc_time_t now,
 int	mroute_counter(struct mroute *m, mc_time_t now, struct in_addr source,
 	    struct in_addr group, uint64_t packets, uint64_t wrong_if);
 
+/*
+ * A packet seen on vif from source to group with this TTL (the daemon
+ * samples packets whose TTL is low).  When it belongs to an entry that
+ * came in by vif and has oifs, but the TTL does not exceed the threshold
+ * of any of them, the kernel forwards none of the flow (ip_mr_forward
+ * sends only TTL > threshold; senders' default TTL is 1): reported once
+ * per entry (MROUTE_OUT_TTL_STARVED).  true when reported now.
+ */
+bool	mroute_ttl_sample(struct mroute *m, unsigned vif,
+	    struct in_addr source, struct in_addr group, uint8_t ttl);
+
 /* Expire every entry idle at now. */
 void		mroute_timeout(struct mroute *m, mc_time_t now);
 /* When mroute_timeout() must next be called (MC_TIME_NEVER: never). */
@@ -152,6 +163,7 @@ void		mroute_resync(struct mroute *m);
 enum mroute_output_kind {
 	MROUTE_OUT_MFC_ADD,	/* MRT_ADD_MFC: install or replace */
 	MROUTE_OUT_MFC_DEL,	/* MRT_DEL_MFC */
+	MROUTE_OUT_TTL_STARVED,	/* report: nothing leaves by the oifs */
 };
 
 struct mroute_output {
@@ -162,6 +174,8 @@ struct mroute_output {
 	unsigned	iif;			/* mfcc_parent */
 	uint8_t		ttls[MROUTE_MAXVIFS];	/* mfcc_ttls; 0: not an oif */
 	bool		replace;		/* the entry was installed */
+	/* TTL_STARVED: iif and ttls as above, and the TTL seen. */
+	uint8_t		ttl;
 };
 
 /* Take the next output; false when there is none. */
@@ -191,6 +205,7 @@ struct mroute_entry_view {
 	uint64_t	packets;	/* as last read */
 	uint64_t	wrong_if;
 	mc_time_t	expires;	/* MC_TIME_NEVER for MROUTE_STATIC */
+	bool		ttl_starved;	/* reported TTL_STARVED */
 };
 
 /* 0 and *v filled, or -ENOENT. */
@@ -242,6 +257,7 @@ struct mroute_stats {
 						   group is bounded at the iif */
 	uint64_t	memberships_ignored;	/* unknown VIF, 224.0.0.x */
 	uint64_t	limit_entries;		/* upcalls refused: the limit */
+	uint64_t	ttl_starved;		/* TTL_STARVED reports */
 	uint64_t	entries;		/* now: all */
 	uint64_t	dynamic_entries;	/* now: the limit counts them */
 	uint64_t	groups;			/* now: with state */

@@ -256,19 +256,26 @@ run(struct fx *f, mc_time_t t)
 	f->now = t;
 }
 
-/* Output k: MFC add of (s, g) with iif and exactly these ttls. */
+/* Output k: of this kind, about (s, g) with iif and exactly these ttls. */
 static void
-expect_add(struct fx *f, size_t k, const char *s, const char *g,
-    unsigned iif, const char *ttls, bool replace)
+expect_out(struct fx *f, size_t k, enum mroute_output_kind kind,
+    const char *s, const char *g, unsigned iif, const char *ttls)
 {
 	char buf[512];
 
 	assert_true(k < f->no);
-	assert_int_equal(f->o[k].kind, MROUTE_OUT_MFC_ADD);
+	assert_int_equal(f->o[k].kind, kind);
 	assert_int_equal(f->o[k].source.s_addr, A(s).s_addr);
 	assert_int_equal(f->o[k].group.s_addr, A(g).s_addr);
 	assert_int_equal(f->o[k].iif, iif);
 	assert_string_equal(ttls_str(f->o[k].ttls, buf, sizeof(buf)), ttls);
+}
+
+static void
+expect_add(struct fx *f, size_t k, const char *s, const char *g,
+    unsigned iif, const char *ttls, bool replace)
+{
+	expect_out(f, k, MROUTE_OUT_MFC_ADD, s, g, iif, ttls);
 	assert_int_equal(f->o[k].replace, replace);
 }
 
@@ -955,6 +962,70 @@ test_threshold_change(void **state)
 }
 
 /* WRONGVIF: the first iif is kept; a moved source re-learns via idle. */
+/*
+ * A sampled packet whose TTL exceeds no oif's threshold: the flow is
+ * forwarded nowhere; reported once per entry, with the TTL seen.
+ */
+static bool
+sample(struct fx *f, unsigned v, const char *s, const char *g, unsigned ttl)
+{
+	bool reported = mroute_ttl_sample(f->m, v, A(s), A(g), (uint8_t)ttl);
+
+	collect(f);
+	return reported;
+}
+
+static void
+expect_starved(struct fx *f, size_t k, const char *s, const char *g,
+    unsigned iif, const char *ttls, unsigned ttl)
+{
+	expect_out(f, k, MROUTE_OUT_TTL_STARVED, s, g, iif, ttls);
+	assert_int_equal(f->o[k].ttl, ttl);
+}
+
+static void
+test_ttl_starved(void **state)
+{
+	struct fx *f = fx_new(NULL);
+	struct mroute_entry_view v;
+
+	(void)state;
+	vif(f, 0, 1);
+	vif(f, 1, 1);
+	vif(f, 2, 16);
+	assert_int_equal(mem(f, 1, G, EXC, ""), 0);
+	assert_int_equal(upcall(f, NOCACHE, S1, G, 0), 0);
+	clear(f);
+	/* Not its iif; a TTL that vif 1 forwards: nothing to say. */
+	assert_false(sample(f, 1, S1, G, 1));
+	assert_false(sample(f, 0, S1, G, 2));
+	assert_int_equal(f->no, 0);
+	/* TTL 1 on the iif: forwarded nowhere. */
+	assert_true(sample(f, 0, S1, G, 1));
+	assert_int_equal(f->no, 1);
+	expect_starved(f, 0, S1, G, 0, "1:1", 1);
+	assert_int_equal(mroute_entry(f->m, A(S1), A(G), &v), 0);
+	assert_true(v.ttl_starved);
+	assert_int_equal(st(f)->ttl_starved, 1);
+	/* Once per entry. */
+	assert_false(sample(f, 0, S1, G, 1));
+	assert_int_equal(f->no, 1);
+	/* No entry; an entry without oifs (no members of G2 yet). */
+	assert_false(sample(f, 0, S2, G, 1));
+	assert_int_equal(upcall(f, NOCACHE, S2, G2, 0), 0);
+	clear(f);
+	assert_false(sample(f, 0, S2, G2, 1));
+	/* Only vif 2 (threshold 16) wants G2: TTL 16 stays, 17 would pass. */
+	assert_int_equal(mem(f, 2, G2, EXC, ""), 0);
+	clear(f);
+	assert_false(sample(f, 0, S2, G2, 17));
+	assert_true(sample(f, 0, S2, G2, 16));
+	expect_starved(f, 0, S2, G2, 0, "2:16", 16);
+	assert_int_equal(st(f)->ttl_starved, 2);
+	assert_int_equal(mroute_entry(f->m, A(S1), A(G2), &v), -ENOENT);
+	fx_free(f);
+}
+
 static void
 test_wrongvif(void **state)
 {
@@ -1161,6 +1232,7 @@ main(void)
 		cmocka_unit_test(test_static_takes_over_dynamic),
 		cmocka_unit_test(test_join_leave_then_idle),
 		cmocka_unit_test(test_idle_counters),
+		cmocka_unit_test(test_ttl_starved),
 		cmocka_unit_test(test_reconfigure),
 		cmocka_unit_test(test_vif_delete),
 		cmocka_unit_test(test_threshold_change),
