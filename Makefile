@@ -8,7 +8,7 @@ VERSION	 = 0.1.0
 CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wno-unused-parameter
-ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -DMCAST_VERSION=\"$(VERSION)\" $(WARN) -Iinclude -Iproto -Idaemon $(CFLAGS) $(SAN)
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -DMCAST_VERSION=\"$(VERSION)\" $(WARN) -Iinclude -Iproto -Idaemon -Ictl -Itools $(CFLAGS) $(SAN)
 LDLIBS	 = -lm
 TOOL_LIBS = -lpcap
 
@@ -16,12 +16,21 @@ ifeq ($(SANITIZE),1)
 SAN	 = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 B	 = build-asan
 endif
+# make fuzz builds with FUZZ=1: clang, libFuzzer's coverage, ASan, UBSan.
+ifeq ($(FUZZ),1)
+CC	 = clang
+CFLAGS	 = -g -O1
+SAN	 = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=all
+B	 = build-fuzz
+endif
 
 LIB_SRC	 = $(wildcard lib/*.c proto/*.c)
 TOOL_SRC = $(wildcard tools/*.c)
 DAEMON_SRC = $(wildcard daemon/*.c)
 UNIT_SRC = $(wildcard test/unit/test_*.c test/sim/sim_*.c)
 BENCH_SRC = $(wildcard bench/*.c)
+HELPER_SRC = $(wildcard test/helpers/*.c)
 FUZZ_SRC = $(wildcard fuzz/fuzz_*.c)
 
 LIB_OBJ	 = $(LIB_SRC:%.c=$(B)/%.o)
@@ -30,8 +39,9 @@ DAEMON_OBJ = $(DAEMON_SRC:%.c=$(B)/%.o)
 DAEMON_LIBS = -lmnl -lcap-ng
 UNIT_BIN = $(patsubst test/sim/%.c,$(B)/test/%,$(UNIT_SRC:test/unit/%.c=$(B)/test/%))
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(B)/bench/%)
+HELPER_BIN = $(HELPER_SRC:test/helpers/%.c=$(B)/test/%)
 REPLAY_BIN = $(FUZZ_SRC:fuzz/fuzz_%.c=$(B)/fuzz/replay_%)
-HDRS	 = $(wildcard include/mcast/*.h lib/*.h proto/*.h tools/*.h daemon/*.h)
+HDRS	 = $(wildcard include/mcast/*.h lib/*.h proto/*.h tools/*.h daemon/*.h ctl/*.h)
 
 all: $(B)/mcast $(B)/mcastd $(B)/mcastctl $(B)/libmcast.a
 
@@ -49,7 +59,7 @@ $(B)/mcast: $(TOOL_OBJ) $(B)/libmcast.a
 $(B)/mcastd: $(DAEMON_OBJ) $(B)/libmcast.a
 	$(CC) $(ALL_CFLAGS) -o $@ $(DAEMON_OBJ) $(B)/libmcast.a $(LDLIBS) $(DAEMON_LIBS)
 
-$(B)/mcastctl: $(B)/ctl/mcastctl.o
+$(B)/mcastctl: $(B)/ctl/mcastctl.o $(B)/ctl/reply.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^
 
 # Unit tests and fuzz replays of daemon modules (conf.c ...) link them
@@ -59,45 +69,66 @@ $(B)/libmcastd.a: $(filter-out $(B)/daemon/mcastd.o,$(DAEMON_OBJ))
 	@rm -f $@
 	ar rcs $@ $^
 
-$(B)/test/%: test/unit/%.c $(B)/libmcast.a $(DAEMON_LIB_OBJ) $(HDRS)
+# The I/O-free parts of mcast and mcastctl (frame decoding for dump, reply
+# rendering), for unit tests and fuzz targets.
+PARTS_LIB = $(B)/libparts.a
+$(PARTS_LIB): $(B)/tools/dump_decode.o $(B)/ctl/reply.o
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/test/%: test/unit/%.c $(B)/libmcast.a $(DAEMON_LIB_OBJ) $(PARTS_LIB) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(DAEMON_LIB_OBJ) $(B)/libmcast.a -lcmocka $(LDLIBS) $(DAEMON_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(DAEMON_LIB_OBJ) $(PARTS_LIB) $(B)/libmcast.a -lcmocka $(LDLIBS) $(DAEMON_LIBS)
 
 # Simulations (test/sim/sim_*.c): engines wired in memory, cmocka too.
 $(B)/test/sim_%: test/sim/sim_%.c $(B)/libmcast.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libmcast.a -lcmocka $(LDLIBS)
 
+# Test helpers (test/helpers/*.c): programs the labs drive, e.g. igmp_inject.
+$(B)/test/%: test/helpers/%.c $(B)/libmcast.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libmcast.a $(LDLIBS)
+
 $(B)/bench/%: bench/%.c $(B)/libmcast.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libmcast.a $(LDLIBS)
 
 # Fuzz targets: a replay binary per target (any compiler) runs the corpus.
-$(B)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(B)/libmcast.a $(DAEMON_LIB_OBJ) $(HDRS)
+# Checks the targets share (fuzz/*_check.c) come from an archive;
+# FUZZ_LIBS_<target> is what one target needs more.
+FUZZ_HDRS = $(wildcard fuzz/*.h)
+FUZZ_CHECK_LIB = $(B)/libfuzzcheck.a
+$(B)/fuzz/%.o: fuzz/%.c $(HDRS) $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< fuzz/replay.c $(DAEMON_LIB_OBJ) $(B)/libmcast.a $(LDLIBS) $(DAEMON_LIBS)
+	$(CC) $(ALL_CFLAGS) -Ifuzz -c -o $@ $<
+$(FUZZ_CHECK_LIB): $(patsubst %.c,$(B)/%.o,$(wildcard fuzz/*_check.c))
+	@rm -f $@
+	ar rcs $@ $^
+FUZZ_LIBS_pcap = -lpcap
+FUZZ_DEPS = $(FUZZ_CHECK_LIB) $(B)/libmcast.a $(DAEMON_LIB_OBJ) $(PARTS_LIB) $(HDRS) $(FUZZ_HDRS)
+FUZZ_LINK = -Ifuzz $(FUZZ_CHECK_LIB) $(DAEMON_LIB_OBJ) $(PARTS_LIB) $(B)/libmcast.a $(LDLIBS) $(DAEMON_LIBS)
+$(B)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< fuzz/replay.c $(FUZZ_LINK) $(FUZZ_LIBS_$*)
 
-# make fuzz [FUZZ_SECONDS=60]: every target under libFuzzer with clang; new
-# inputs land in build-fuzz/corpus/<target>, crashes in build-fuzz/.
+# The libFuzzer binaries (make FUZZ=1 fuzz-bin): build-fuzz/fuzz/fuzz_<target>.
+FUZZ_BIN = $(FUZZ_SRC:fuzz/fuzz_%.c=$(B)/fuzz/fuzz_%)
+$(B)/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LINK) $(FUZZ_LIBS_$*)
+
+# make fuzz [FUZZ_SECONDS=60]: every target under libFuzzer for that long
+# (bench/fuzz.sh, which also records the figures in bench/RESULTS.md); new
+# inputs land in build-fuzz/corpus/<target>, crashes in build-fuzz/crashes/.
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS = -std=gnu11 -D_GNU_SOURCE -Iinclude -Iproto -Idaemon -g -O1 \
-	     -fsanitize=fuzzer,address,undefined
 fuzz:
-	@mkdir -p build-fuzz
-	@for f in $(FUZZ_SRC); do \
-		t=$$(basename $$f .c | sed 's/^fuzz_//'); \
-		clang $(FUZZ_FLAGS) -o build-fuzz/fuzz_$$t $$f $(LIB_SRC) \
-		    $(filter-out daemon/mcastd.c,$(DAEMON_SRC)) -lm $(DAEMON_LIBS) || exit 1; \
-		mkdir -p build-fuzz/corpus/$$t; \
-		echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; \
-		(cd build-fuzz && ./fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
-		    -print_final_stats=1 corpus/$$t ../fuzz/corpus/$$t) 2>&1 | \
-		    grep -E '^#[0-9]+.*DONE|stat::number_of_executed_units|cov:|ERROR|crash' | tail -n 3 \
-		    || exit 1; \
-	done
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash bench/fuzz.sh --no-record
 
 unit: $(UNIT_BIN)
+helpers: $(HELPER_BIN)
 replay: $(REPLAY_BIN)
+fuzz-bin: $(FUZZ_BIN)
 bench-bin: $(BENCH_BIN)
 
 deps:
@@ -105,8 +136,8 @@ deps:
 
 # Everything a user should trust; ends with one line "N passed, N failed".
 check: deps
-	@$(MAKE) --no-print-directory -s all unit replay bench-bin
-	@$(MAKE) --no-print-directory -s SANITIZE=1 all unit replay
+	@$(MAKE) --no-print-directory -s all unit helpers replay bench-bin
+	@$(MAKE) --no-print-directory -s SANITIZE=1 all unit helpers replay
 	@bash test/run.sh
 
 demo: deps
@@ -132,4 +163,4 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all unit replay bench-bin deps check demo bench fuzz install clean
+.PHONY: all unit helpers replay fuzz-bin bench-bin deps check demo bench fuzz install clean

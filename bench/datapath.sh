@@ -48,19 +48,8 @@
 #     receiver, against what was asked (and iperf2 `-b 10000pps` beside it).
 set -u
 
-SMOKE=0
-case "${1:-}" in
---smoke) SMOKE=1 ;;
-"") ;;
-*) echo "usage: bash bench/datapath.sh [--smoke]" >&2; exit 2 ;;
-esac
-
-# An overall deadline, whoever runs us (make check adds its own).
-if [ -z "${DATAPATH_DEADLINE:-}" ]; then
-	export DATAPATH_DEADLINE=1
-	if [ $SMOKE = 1 ]; then limit=120; else limit=$((300 + ${ROUNDS:-7} * 120)); fi
-	exec timeout -k 10 "$limit" bash "$0" "$@"
-fi
+. "$(dirname "$0")/lib.bash"
+bench_start datapath 120 $((300 + ${ROUNDS:-7} * 120)) "$@"
 
 . "$(dirname "$0")/../test/ns/lib.sh"
 export LC_ALL=C

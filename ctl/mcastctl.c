@@ -15,19 +15,9 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include "reply.h"
+
 #define MCASTCTL_DEFAULT_SOCKET	"/run/mcastd.sock"
-#define MCASTCTL_MAX_FIELDS	32
-
-struct field {
-	char	*key;
-	char	*value;
-};
-
-struct record {
-	char		*type;
-	struct field	 fields[MCASTCTL_MAX_FIELDS];
-	int		 nfields;
-};
 
 struct words {
 	const char	*word;
@@ -126,198 +116,33 @@ build_request(int argc, char **argv, char *out, size_t cap)
 	out[len] = '\0';
 }
 
-static char *
-unescape(char *s)
-{
-	char *r = s, *w = s;
-
-	for (; *r; r++) {
-		if (*r == '\\' && r[1]) {
-			r++;
-			*w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
-	return s;
-}
-
-static void
-parse_record(char *line, struct record *rec)
-{
-	char *tok, *save = NULL, *eq;
-
-	memset(rec, 0, sizeof(*rec));
-	rec->type = strtok_r(line, "\t", &save);
-	while ((tok = strtok_r(NULL, "\t", &save)) != NULL &&
-	    rec->nfields < MCASTCTL_MAX_FIELDS) {
-		eq = strchr(tok, '=');
-		if (eq == NULL)
-			continue;
-		*eq = '\0';
-		rec->fields[rec->nfields].key = tok;
-		rec->fields[rec->nfields].value = unescape(eq + 1);
-		rec->nfields++;
-	}
-}
-
-static const char *
-get(const struct record *rec, const char *key)
-{
-	int i;
-
-	for (i = 0; i < rec->nfields; i++)
-		if (strcmp(rec->fields[i].key, key) == 0)
-			return rec->fields[i].value;
-	return NULL;
-}
-
-static bool
-is_number(const char *s)
-{
-	char *end;
-
-	if (*s == '\0' || (s[0] == '0' && s[1] != '\0' && s[1] != '.'))
-		return false;
-	strtod(s, &end);
-	return *end == '\0';
-}
-
-static void
-json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
-static void
-json_value(const char *v)
-{
-	if (is_number(v) || strcmp(v, "true") == 0 ||
-	    strcmp(v, "false") == 0)
-		fputs(v, stdout);
-	else
-		json_str(v);
-}
-
-/* Records of one type as a table: columns are the first record's keys. */
-static void
-print_table(struct record *recs, int n)
-{
-	int widths[MCASTCTL_MAX_FIELDS], i, j, w;
-	const struct record *first = &recs[0];
-	const char *v;
-
-	for (j = 0; j < first->nfields; j++)
-		widths[j] = (int)strlen(first->fields[j].key);
-	for (i = 0; i < n; i++)
-		for (j = 0; j < first->nfields; j++) {
-			v = get(&recs[i], first->fields[j].key);
-			w = v ? (int)strlen(v) : 1;
-			if (w > widths[j])
-				widths[j] = w;
-		}
-	for (j = 0; j < first->nfields; j++) {
-		char head[64];
-		size_t k;
-
-		snprintf(head, sizeof(head), "%s", first->fields[j].key);
-		for (k = 0; head[k]; k++)
-			head[k] = (char)(head[k] >= 'a' && head[k] <= 'z' ?
-			    head[k] - 32 : head[k] == '_' ? ' ' : head[k]);
-		printf("%-*s%s", j + 1 < first->nfields ? widths[j] : 0, head,
-		    j + 1 < first->nfields ? "  " : "");
-	}
-	putchar('\n');
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < first->nfields; j++) {
-			v = get(&recs[i], first->fields[j].key);
-			printf("%-*s%s", j + 1 < first->nfields ? widths[j] :
-			    0, v && *v ? v : "-", j + 1 < first->nfields ?
-			    "  " : "");
-		}
-		putchar('\n');
-	}
-}
-
+/* Print the answer as tables or JSON; the daemon's status. */
 static int
 render(char *text, bool json)
 {
-	struct record *recs = NULL;
-	int n = 0, cap = 0, status = 1, i, start, j;
-	const char *message = "no END record from mcastd";
-	char *line, *save = NULL;
+	struct reply r;
+	int status;
 
-	for (line = strtok_r(text, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			recs = realloc(recs, (size_t)cap * sizeof(*recs));
-			if (recs == NULL) {
-				fprintf(stderr, "mcastctl: out of memory\n");
-				return 1;
-			}
-		}
-		parse_record(line, &recs[n]);
-		if (recs[n].type == NULL)
-			continue;
-		if (strcmp(recs[n].type, "end") == 0) {
-			const char *st = get(&recs[n], "status");
-
-			status = st ? atoi(st) : 1;
-			message = get(&recs[n], "message");
-			break;
-		}
-		n++;
+	if (reply_parse(text, &r) != 0) {
+		fprintf(stderr, "mcastctl: out of memory\n");
+		return 1;
 	}
 	if (json) {
-		printf("{");
-		for (i = 0; i < n; i = start) {
-			start = i;
-			printf("%s", i ? "," : "");
-			json_str(recs[i].type);
-			printf(":[");
-			while (start < n && strcmp(recs[start].type,
-			    recs[i].type) == 0) {
-				printf("%s{", start > i ? "," : "");
-				for (j = 0; j < recs[start].nfields; j++) {
-					printf("%s", j ? "," : "");
-					json_str(recs[start].fields[j].key);
-					putchar(':');
-					json_value(recs[start].fields[j].value);
-				}
-				putchar('}');
-				start++;
-			}
-			putchar(']');
-		}
-		printf("%s\"status\":%d,\"message\":", n ? "," : "", status);
-		json_str(message ? message : "");
-		printf("}\n");
+		reply_print_json(stdout, &r);
 	} else {
-		for (i = 0; i < n; i = start) {
-			start = i;
-			while (start < n && strcmp(recs[start].type,
-			    recs[i].type) == 0)
-				start++;
-			if (i > 0)
-				putchar('\n');
-			print_table(&recs[i], start - i);
-		}
-		if (status != 0 || n == 0)
-			fprintf(status ? stderr : stdout, "%s%s\n",
-			    status ? "mcastctl: " : "", message ? message : "");
+		reply_print_tables(stdout, &r);
+		if (r.status != 0 || r.nrecords == 0)
+			fprintf(r.status ? stderr : stdout, "%s%s\n",
+			    r.status ? "mcastctl: " : "",
+			    r.message ? r.message : "");
 	}
-	free(recs);
+	if (r.dropped_fields != 0)
+		fprintf(stderr, "mcastctl: %zu field%s not shown: a key given "
+		    "twice in a record, or more than %d in one\n",
+		    r.dropped_fields, r.dropped_fields == 1 ? "" : "s",
+		    REPLY_MAX_FIELDS);
+	status = r.status;
+	reply_free(&r);
 	return status;
 }
 

@@ -1289,6 +1289,11 @@ conf_init(struct conf *c)
 	memset(c, 0, sizeof(*c));
 	igmp_router_config_defaults(&c->igmp);
 	c->mfc_idle_timeout_s = 210;
+	c->max_groups_per_iface = CONF_DEFAULT_MAX_GROUPS;
+	c->max_sources_per_group = CONF_DEFAULT_MAX_SOURCES;
+	c->max_pending_upcalls = CONF_DEFAULT_MAX_UPCALLS;
+	c->igmp.max_groups = c->max_groups_per_iface;
+	c->igmp.max_sources_per_group = c->max_sources_per_group;
 }
 
 void

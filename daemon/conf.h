@@ -21,6 +21,13 @@
 #define CONF_MAX_PHYINTS	256
 #define CONF_MAX_MROUTES	4096
 #define CONF_MAX_FILE_SIZE	(1024 * 1024)	/* conf_load refuses more */
+/*
+ * limits { } when the file says nothing: a router must not grow without
+ * bound on a LAN of hostile hosts (mcastd.conf(5), THE LIMITS BLOCK).
+ */
+#define CONF_DEFAULT_MAX_GROUPS		16384	/* per interface */
+#define CONF_DEFAULT_MAX_SOURCES	256	/* per group */
+#define CONF_DEFAULT_MAX_UPCALLS	8192	/* forwarding entries */
 
 struct conf_prefix {
 	struct in_addr	addr;		/* network order, host bits zero */
@@ -62,7 +69,7 @@ struct conf {
 	/* the igmp { ... } block: defaults for every phyint */
 	struct igmp_router_config igmp;
 	/* limits { groups N  sources N  upcalls N } */
-	uint32_t		max_groups_per_iface;	/* 0 = no limit */
+	uint32_t		max_groups_per_iface;	/* 0 = none (given) */
 	uint32_t		max_sources_per_group;
 	uint32_t		max_pending_upcalls;
 	/* mfc { idle-timeout SECONDS } */

@@ -14,7 +14,7 @@
 #include "control.h"
 
 #define CONTROL_IDLE_MS		5000	/* a client must finish by then */
-#define CONTROL_MAX_ARGS	32
+#define CONTROL_ACCEPT_BATCH	(CONTROL_MAX_CLIENTS / 8)
 
 struct control_client {
 	int			fd;
@@ -99,13 +99,30 @@ static void
 control_vfield(struct control_reply *r, const char *key, const char *fmt,
     va_list ap)
 {
-	char value[1024];
+	char small[1024], *value = small;
+	va_list again;
+	int n;
 
-	vsnprintf(value, sizeof(value), fmt, ap);
+	va_copy(again, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	if (n < 0)
+		small[0] = '\0';
+	/* A longer value is sent whole, or the reply marked as cut short. */
+	if (n >= (int)sizeof(small)) {
+		value = malloc((size_t)n + 1);
+		if (value == NULL)
+			r->overflow = true;
+		else
+			vsnprintf(value, (size_t)n + 1, fmt, again);
+	}
+	va_end(again);
 	control_put(r, "\t", 1);
 	control_put(r, key, strlen(key));
 	control_put(r, "=", 1);
-	control_put_escaped(r, value);
+	if (value != NULL)
+		control_put_escaped(r, value);
+	if (value != small)
+		free(value);
 }
 
 void
@@ -146,11 +163,13 @@ control_split(char *line, char **argv, int max)
 	int argc = 0;
 	char *p = line;
 
-	while (*p && argc < max) {
+	while (*p) {
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (*p == '\0')
 			break;
+		if (argc == max)
+			return -1;
 		argv[argc++] = p;
 		while (*p && *p != ' ' && *p != '\t')
 			p++;
@@ -255,17 +274,32 @@ control_fds(const struct control *c, int *fds, short *events, int max)
 static void
 control_accept(struct control *c, int64_t now_ms)
 {
-	int fd, i;
+	int fd, i, oldest, batch = 0;
 
-	while ((fd = accept4(c->listen_fd, NULL, NULL, SOCK_NONBLOCK |
-	    SOCK_CLOEXEC)) >= 0) {
-		for (i = 0; i < CONTROL_MAX_CLIENTS; i++)
+	/*
+	 * A few at a time (the rest at the next turn of the loop): a client
+	 * accepted now is read before 64 others can come after it and push
+	 * it out as the oldest.
+	 */
+	while (batch++ < CONTROL_ACCEPT_BATCH && (fd = accept4(c->listen_fd,
+	    NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		for (i = 0, oldest = 0; i < CONTROL_MAX_CLIENTS; i++) {
 			if (c->clients[i].fd < 0)
 				break;
+			if (c->clients[i].since_ms <
+			    c->clients[oldest].since_ms)
+				oldest = i;
+		}
+		/*
+		 * Full: the oldest client goes, not the newcomer, so that
+		 * clients holding every slot (connected, silent, or not
+		 * reading) cannot lock mcastctl out; a real request is
+		 * answered within a loop or two of its connect.
+		 */
 		if (i == CONTROL_MAX_CLIENTS) {
 			c->stats.clients_dropped++;
-			close(fd);
-			continue;
+			control_drop(&c->clients[oldest]);
+			i = oldest;
 		}
 		memset(&c->clients[i], 0, sizeof(c->clients[i]));
 		c->clients[i].fd = fd;
@@ -273,28 +307,54 @@ control_accept(struct control *c, int64_t now_ms)
 	}
 }
 
+ssize_t
+control_request_length(const char *buf, size_t len)
+{
+	const char *nl = memchr(buf, '\n', len);
+
+	if (nl != NULL)
+		return nl - buf;
+	return len >= CONTROL_MAX_REQUEST - 1 ? CONTROL_TOO_LONG :
+	    CONTROL_INCOMPLETE;
+}
+
+int
+control_parse_request(char *line, size_t len, char **argv, int max)
+{
+	size_t i;
+	int argc;
+
+	line[len] = '\0';
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)line[i];
+
+		if ((ch < 0x20 && ch != '\t' && ch != '\r') || ch == 0x7f)
+			return CONTROL_NOT_TEXT;
+		if (ch == '\r')
+			line[i] = ' ';
+	}
+	argc = control_split(line, argv, max);
+	return argc < 0 ? CONTROL_TOO_MANY_WORDS : argc;
+}
+
 static void
 control_answer(struct control *c, struct control_client *cl, size_t linelen)
 {
 	char *argv[CONTROL_MAX_ARGS];
 	int argc;
-	size_t i;
 
-	cl->req[linelen] = '\0';
-	for (i = 0; i < linelen; i++) {
-		unsigned char ch = (unsigned char)cl->req[i];
-
-		if ((ch < 0x20 && ch != '\t' && ch != '\r') || ch == 0x7f) {
-			c->stats.bad_requests++;
+	argc = control_parse_request(cl->req, linelen, argv, CONTROL_MAX_ARGS);
+	if (argc < 0) {
+		c->stats.bad_requests++;
+		if (argc == CONTROL_NOT_TEXT)
 			control_end(&cl->reply, 2, "request is not text: "
 			    "expected one line such as 'show groups'");
-			cl->answered = true;
-			return;
-		}
-		if (ch == '\r')
-			cl->req[i] = ' ';
+		else
+			control_end(&cl->reply, 2, "request of more than %d "
+			    "words: expected fewer", CONTROL_MAX_ARGS);
+		cl->answered = true;
+		return;
 	}
-	argc = control_split(cl->req, argv, CONTROL_MAX_ARGS);
 	c->stats.requests++;
 	if (argc == 0)
 		control_end(&cl->reply, 2, "empty request: expected a command "
@@ -304,11 +364,41 @@ control_answer(struct control *c, struct control_client *cl, size_t linelen)
 	cl->answered = true;
 }
 
+/*
+ * Clients that do not read must not make the daemon hold their replies
+ * without bound: past CONTROL_MAX_HELD in all, the oldest other answered
+ * clients are dropped until keep's reply fits.
+ */
+static void
+control_bound_replies(struct control *c, const struct control_client *keep)
+{
+	size_t held;
+	int i, oldest;
+
+	for (;;) {
+		held = 0;
+		oldest = -1;
+		for (i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+			const struct control_client *cl = &c->clients[i];
+
+			if (cl->fd < 0)
+				continue;
+			held += cl->reply.cap;
+			if (cl != keep && cl->answered && (oldest < 0 ||
+			    cl->since_ms < c->clients[oldest].since_ms))
+				oldest = i;
+		}
+		if (held <= CONTROL_MAX_HELD || oldest < 0)
+			return;
+		c->stats.clients_dropped++;
+		control_drop(&c->clients[oldest]);
+	}
+}
+
 static void
 control_read(struct control *c, struct control_client *cl)
 {
-	ssize_t n;
-	char *nl;
+	ssize_t n, line_len;
 
 	n = read(cl->fd, cl->req + cl->req_len, sizeof(cl->req) - 1 -
 	    cl->req_len);
@@ -319,12 +409,13 @@ control_read(struct control *c, struct control_client *cl)
 		return;
 	}
 	cl->req_len += (size_t)n;
-	nl = memchr(cl->req, '\n', cl->req_len);
-	if (nl != NULL) {
-		control_answer(c, cl, (size_t)(nl - cl->req));
+	line_len = control_request_length(cl->req, cl->req_len);
+	if (line_len >= 0) {
+		control_answer(c, cl, (size_t)line_len);
+		control_bound_replies(c, cl);
 		return;
 	}
-	if (cl->req_len == sizeof(cl->req) - 1) {
+	if (line_len == CONTROL_TOO_LONG) {
 		c->stats.bad_requests++;
 		control_end(&cl->reply, 2, "request longer than %d bytes: "
 		    "expected one short line", CONTROL_MAX_REQUEST - 1);

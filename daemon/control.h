@@ -22,6 +22,11 @@
 #define CONTROL_MAX_REQUEST	4096
 #define CONTROL_MAX_REPLY	(8u << 20)
 #define CONTROL_MAX_CLIENTS	64
+/* Replies held for clients that do not read, all together. */
+#define CONTROL_MAX_HELD	(4 * CONTROL_MAX_REPLY)
+/* Words of a request: add mroute with a source and CONF_MAX_OIFS oifs
+ * takes 40. */
+#define CONTROL_MAX_ARGS	48
 
 /* A reply being built. */
 struct control_reply {
@@ -66,7 +71,25 @@ void		 control_service(struct control *c, int fd, short revents,
 int64_t		 control_expire(struct control *c, int64_t now_ms);
 const struct control_stats *control_stats(const struct control *c);
 
-/* Split a request line into words (in place); returns argc. */
+/* Split a request line into words (in place): argc, or -1 when it has
+ * more than max words. */
 int		 control_split(char *line, char **argv, int max);
+
+/*
+ * The request, without I/O.  control_request_length(): where the line in
+ * the first len bytes a client sent ends (its length, the newline left
+ * out), CONTROL_INCOMPLETE while more may come, or CONTROL_TOO_LONG once
+ * CONTROL_MAX_REQUEST - 1 bytes hold no newline.  control_parse_request():
+ * the line (len bytes, line[len] writable) checked and split in place into
+ * at most max words: argc (0 for a blank line), CONTROL_NOT_TEXT (a
+ * control character other than tab or CR) or CONTROL_TOO_MANY_WORDS.
+ */
+#define CONTROL_INCOMPLETE	(-1)
+#define CONTROL_TOO_LONG	(-2)
+#define CONTROL_NOT_TEXT	(-1)
+#define CONTROL_TOO_MANY_WORDS	(-2)
+ssize_t		 control_request_length(const char *buf, size_t len);
+int		 control_parse_request(char *line, size_t len, char **argv,
+		    int max);
 
 #endif

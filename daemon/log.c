@@ -112,3 +112,48 @@ log_trace(void *arg, const char *line)
 
 	log_debug("%s: %s", who ? who : "engine", line);
 }
+
+void
+log_limited(struct log_limit *l, int64_t now_ms, uint64_t n, int prio,
+    const char *fmt, ...)
+{
+	bool now = l->held == 0 && now_ms >= l->next_ms;
+	va_list ap;
+
+	if (n == 0)
+		return;
+	/* Formatted for a line now, or as the held ones' example: once. */
+	if ((now || l->held == 0) && prio <= log_level) {
+		va_start(ap, fmt);
+		vsnprintf(l->last, sizeof(l->last), fmt, ap);
+		va_end(ap);
+	}
+	l->prio = prio;
+	if (now) {
+		if (n == 1)
+			log_msg(prio, "%s", l->last);
+		else
+			log_msg(prio, "%s (%llu of these)", l->last,
+			    (unsigned long long)n);
+		l->line_ms = now_ms;
+		l->next_ms = now_ms + LOG_LIMIT_MS;
+		return;
+	}
+	l->held += n;
+	log_limit_flush(l, now_ms, false);
+}
+
+int64_t
+log_limit_flush(struct log_limit *l, int64_t now_ms, bool force)
+{
+	if (l->held == 0)
+		return INT64_MAX;
+	if (!force && now_ms < l->next_ms)
+		return l->next_ms;
+	log_msg(l->prio, "%s (%llu more of these in %.1f s)", l->last,
+	    (unsigned long long)l->held, (double)(now_ms - l->line_ms) / 1000);
+	l->held = 0;
+	l->line_ms = now_ms;
+	l->next_ms = now_ms + LOG_LIMIT_MS;
+	return INT64_MAX;
+}

@@ -6,6 +6,7 @@
 #define MCASTD_LOG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <syslog.h>
 
 void	log_init(bool foreground, int level);
@@ -28,5 +29,36 @@ void	fatal(const char *fmt, ...)
 
 /* A trace callback for the engines (proto/engine.h) at debug level. */
 void	log_trace(void *arg, const char *line);
+
+/*
+ * Rate-limited lines for things that come by the packet (bad IGMP, limits
+ * hit, querier changes): the first of a kind is logged at once, the ones
+ * within the next LOG_LIMIT_MS are counted and summed up in one line when
+ * the interval is over:
+ *   eth1: IGMP from 198.18.2.20 dropped: bad checksum
+ *   eth1: IGMP from 198.18.2.20 dropped: bad checksum (9999 more of these in 10.0 s)
+ * (the second line shows the first of the 9999).
+ */
+#define LOG_LIMIT_MS	10000
+
+struct log_limit {
+	int64_t		 next_ms;	/* no line of this kind before then */
+	int64_t		 line_ms;	/* the last line */
+	uint64_t	 held;		/* events since the last line */
+	int		 prio;
+	char		 last[256];	/* the line, or the first held */
+};
+
+/*
+ * n events of one kind, fmt describing them; formatted only for a line or
+ * as the example of the ones held back (the first of them).
+ */
+void	log_limited(struct log_limit *l, int64_t now_ms, uint64_t n, int prio,
+	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/*
+ * The line for the events held back once the interval is over (at once
+ * with force); when to call again (INT64_MAX: nothing is held).
+ */
+int64_t	log_limit_flush(struct log_limit *l, int64_t now_ms, bool force);
 
 #endif

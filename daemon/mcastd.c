@@ -332,9 +332,19 @@ netlink_event(void *arg, const struct netlink_msg *m)
 		}
 		break;
 	case NETLINK_ADDR_DEL:
+		/*
+		 * Another address may stay that no event names again (one in
+		 * another subnet): ask for them all, on a socket of our own.
+		 */
 		if (ifc != NULL && ifc->has_v4 &&
-		    ifc->addr.s_addr == m->addr.s_addr)
-			ifc->has_v4 = false;	/* another may follow */
+		    ifc->addr.s_addr == m->addr.s_addr) {
+			struct netlink *n = netlink_open();
+
+			ifc->has_v4 = false;
+			if (n != NULL)
+				netlink_dump(n, netlink_event, d);
+			netlink_close(n);
+		}
 		break;
 	}
 }
@@ -676,6 +686,91 @@ drain_all(struct mcastd *d)
 
 /* ---- input ---- */
 
+/*
+ * The engine's verdicts on hosts' input, counted in its stats: logged by
+ * kind once per LOG_LIMIT_MS with a count (see mcastd.h), and querier
+ * changes.  before: the engine's stats and querier before the input.
+ */
+static void
+vif_notes(struct mcastd *d, struct vif *vif, mc_time_t now,
+    const struct igmp_router_stats *b, bool was_querier, struct in_addr
+    querier, const struct igmp_ip *ip, const struct igmp_msg *m)
+{
+	const struct igmp_router_stats *s = igmp_router_stats(vif->igmp);
+	struct log_limit *n = d->notes;
+	char a[INET_ADDRSTRLEN] = "-", q[INET_ADDRSTRLEN];
+
+	/* The usual case, by the packet: nothing to say. */
+	if (s->rx[IGMP_KIND_UNKNOWN] == b->rx[IGMP_KIND_UNKNOWN] &&
+	    s->rx_ignored_off_subnet == b->rx_ignored_off_subnet &&
+	    s->rx_ignored_no_router_alert == b->rx_ignored_no_router_alert &&
+	    s->rx_ignored_bad_destination == b->rx_ignored_bad_destination &&
+	    s->rx_ignored_ssm == b->rx_ignored_ssm &&
+	    s->limit_groups == b->limit_groups &&
+	    s->limit_sources == b->limit_sources &&
+	    igmp_router_is_querier(vif->igmp) == was_querier &&
+	    igmp_router_querier(vif->igmp).s_addr == querier.s_addr)
+		return;
+	if (ip != NULL)
+		mcastd_ip_str(ip->src, a);
+	if (m != NULL)
+		log_limited(&n[MCASTD_NOTE_UNKNOWN_TYPE], now,
+		    s->rx[IGMP_KIND_UNKNOWN] - b->rx[IGMP_KIND_UNKNOWN],
+		    LOG_NOTICE, "%s: IGMP type 0x%02x from %s ignored: unknown "
+		    "type (RFC 3376 4)", vif->name, m->type, a);
+	log_limited(&n[MCASTD_NOTE_OFF_SUBNET], now, s->rx_ignored_off_subnet -
+	    b->rx_ignored_off_subnet, LOG_NOTICE, "%s: IGMP from %s ignored: "
+	    "not on %s's subnet (RFC 3376 9.2)", vif->name, a, vif->name);
+	log_limited(&n[MCASTD_NOTE_NO_ROUTER_ALERT], now,
+	    s->rx_ignored_no_router_alert - b->rx_ignored_no_router_alert,
+	    LOG_NOTICE, "%s: IGMP report from %s ignored: no Router Alert "
+	    "(require-router-alert)", vif->name, a);
+	log_limited(&n[MCASTD_NOTE_BAD_DESTINATION], now,
+	    s->rx_ignored_bad_destination - b->rx_ignored_bad_destination,
+	    LOG_NOTICE, "%s: IGMP report from %s ignored: sent to %s, not to "
+	    "its group or the routers' address", vif->name, a,
+	    ip ? mcastd_ip_str(ip->dst, q) : "-");
+	log_limited(&n[MCASTD_NOTE_SSM], now, s->rx_ignored_ssm -
+	    b->rx_ignored_ssm, LOG_NOTICE, "%s: IGMP from %s ignored: an "
+	    "any-source join or leave in the SSM range (RFC 4604)",
+	    vif->name, a);
+	log_limited(&n[MCASTD_NOTE_LIMIT_GROUPS], now, s->limit_groups -
+	    b->limit_groups, LOG_WARNING, "%s: limit of %u groups reached: "
+	    "a join from %s refused (limits { groups })", vif->name,
+	    vif->igmp_conf.max_groups, a);
+	log_limited(&n[MCASTD_NOTE_LIMIT_SOURCES], now, s->limit_sources -
+	    b->limit_sources, LOG_WARNING, "%s: limit of %u sources per group "
+	    "reached: %llu sources from %s refused (limits { sources })",
+	    vif->name, vif->igmp_conf.max_sources_per_group,
+	    (unsigned long long)(s->limit_sources - b->limit_sources), a);
+	if (igmp_router_is_querier(vif->igmp) == was_querier &&
+	    igmp_router_querier(vif->igmp).s_addr == querier.s_addr)
+		return;
+	if (igmp_router_is_querier(vif->igmp))
+		log_limited(&n[MCASTD_NOTE_TAKEOVER], now, 1, LOG_NOTICE,
+		    "%s: querier again: no query from %s for the Other "
+		    "Querier Present Interval", vif->name,
+		    mcastd_ip_str(querier, q));
+	else
+		log_limited(&n[MCASTD_NOTE_QUERIER], now, 1, LOG_NOTICE,
+		    "%s: %s is the querier now (a query from a lower address,"
+		    " RFC 3376 6.6.2): mcastd stops querying there", vif->name,
+		    mcastd_ip_str(igmp_router_querier(vif->igmp), q));
+}
+
+/* A packet into a VIF's engine, with what it made the engine refuse. */
+static void
+vif_input(struct mcastd *d, struct vif *vif, mc_time_t now,
+    const struct igmp_ip *ip, const struct igmp_msg *m)
+{
+	struct igmp_router_stats before = *igmp_router_stats(vif->igmp);
+	bool was_querier = igmp_router_is_querier(vif->igmp);
+	struct in_addr querier = igmp_router_querier(vif->igmp);
+
+	igmp_router_input(vif->igmp, now, ip, m);
+	vif_notes(d, vif, now, &before, was_querier, querier, ip, m);
+}
+
 static void
 igmp_in(struct mcastd *d, const struct kmr_event *ev, mc_time_t now)
 {
@@ -699,24 +794,39 @@ igmp_in(struct mcastd *d, const struct kmr_event *ev, mc_time_t now)
 	if (rc != IGMP_OK) {
 		char a[INET_ADDRSTRLEN];
 
-		if (-rc < IGMP_E_COUNT)
+		if (-rc < IGMP_E_COUNT) {
 			d->stats.igmp_rx_bad[-rc]++;
-		log_debug("%s: dropped IGMP from %s: %s", vif->name,
-		    ev->len >= 16 ? mcastd_ip_str(*(const struct in_addr *)
-		    (ev->packet + 12), a) : "?", igmp_error_name(rc));
+			log_limited(&d->notes[-rc], now, 1, LOG_NOTICE,
+			    "%s: IGMP from %s dropped: %s", vif->name,
+			    ev->len >= 16 ? mcastd_ip_str(*(const struct
+			    in_addr *)(ev->packet + 12), a) : "?",
+			    igmp_error_name(rc));
+		}
 		return;
 	}
 	/* Our own queries come back when another VIF shares the LAN. */
 	if (ip.src.s_addr == vif->addr.s_addr)
 		return;
 	vif->rx_igmp++;
-	igmp_router_input(vif->igmp, now, &ip, &m);
+	/* RFC 2236 2, RFC 3376 4: sent with TTL 1; the kernel keeps others. */
+	if (ip.ttl != 1 && m.kind <= IGMP_KIND_V3_REPORT) {
+		char a[INET_ADDRSTRLEN];
+
+		d->stats.igmp_rx_ttl_not_1++;
+		log_limited(&d->notes[MCASTD_NOTE_TTL], now, 1, LOG_NOTICE,
+		    "%s: IGMP %s from %s with TTL %u (expected 1): accepted "
+		    "as the kernel does", vif->name, igmp_kind_name(m.kind),
+		    mcastd_ip_str(ip.src, a), ip.ttl);
+	}
+	vif_input(d, vif, now, &ip, &m);
 }
 
 static void
 upcall_in(struct mcastd *d, const struct kmr_event *ev, mc_time_t now)
 {
 	enum mroute_upcall_kind kind;
+	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	uint64_t refused;
 
 	d->stats.upcalls++;
 	if (ev->upcall == IGMPMSG_NOCACHE)
@@ -727,7 +837,13 @@ upcall_in(struct mcastd *d, const struct kmr_event *ev, mc_time_t now)
 		d->stats.upcalls_unknown++;
 		return;
 	}
+	refused = mroute_stats(d->mr)->limit_entries;
 	mroute_upcall(d->mr, now, kind, ev->source, ev->group, ev->vif);
+	log_limited(&d->notes[MCASTD_NOTE_LIMIT_MFC], now,
+	    mroute_stats(d->mr)->limit_entries - refused, LOG_WARNING,
+	    "limit of %u forwarding entries reached: (%s, %s) not installed "
+	    "(limits { upcalls })", d->conf.max_pending_upcalls,
+	    mcastd_ip_str(ev->source, s), mcastd_ip_str(ev->group, g));
 }
 
 static void
@@ -802,8 +918,7 @@ mroute_conf(const struct conf *c, struct mroute_config *mc)
 	mroute_config_defaults(mc);
 	if (c->mfc_idle_timeout_s)
 		mc->idle_timeout_ms = c->mfc_idle_timeout_s * 1000;
-	if (c->max_pending_upcalls)
-		mc->max_entries = c->max_pending_upcalls;
+	mc->max_entries = c->max_pending_upcalls;	/* 0: none */
 }
 
 /* Apply a new configuration to running VIFs: change only what changed. */
@@ -1052,6 +1167,34 @@ drop_privileges(const struct passwd *pw)
 		    "CAP_NET_RAW; running with all of them");
 }
 
+/*
+ * The control socket's refusals, noted like bad packets; then the lines
+ * held back by the notes; the next deadline (force: all of them now).
+ */
+static mc_time_t
+notes_flush(struct mcastd *d, mc_time_t now, bool force)
+{
+	const struct control_stats *cs = control_stats(d->ctl);
+	mc_time_t next = MC_TIME_NEVER, t;
+	int k;
+
+	log_limited(&d->notes[MCASTD_NOTE_CONTROL_BAD], now,
+	    cs->bad_requests - d->control_seen.bad_requests, LOG_NOTICE,
+	    "control socket: a request refused: not one line of text or "
+	    "longer than %d bytes", CONTROL_MAX_REQUEST - 1);
+	log_limited(&d->notes[MCASTD_NOTE_CONTROL_DROPPED], now,
+	    cs->clients_dropped - d->control_seen.clients_dropped, LOG_NOTICE,
+	    "control socket: a client dropped: the oldest of %d when another "
+	    "came, silent or not reading for 5 s, or the oldest not reading "
+	    "when replies held passed %u MB", CONTROL_MAX_CLIENTS,
+	    CONTROL_MAX_HELD >> 20);
+	d->control_seen = *cs;
+	for (k = 0; k < MCASTD_NOTE_COUNT; k++)
+		if ((t = log_limit_flush(&d->notes[k], now, force)) < next)
+			next = t;
+	return next;
+}
+
 static mc_time_t
 next_deadline(struct mcastd *d)
 {
@@ -1068,6 +1211,8 @@ next_deadline(struct mcastd *d)
 		next = t;
 	if ((t = ttltap_deadline(&d->tap, mcastd_now())) < next)
 		next = t;
+	if ((t = notes_flush(d, mcastd_now(), false)) < next)
+		next = t;
 	return next;
 }
 
@@ -1078,8 +1223,16 @@ run_timers(struct mcastd *d, mc_time_t now)
 
 	for (v = 0; v < KMR_MAXVIFS; v++)
 		if (d->vifs[v].used &&
-		    igmp_router_next_deadline(d->vifs[v].igmp) <= now)
-			igmp_router_timeout(d->vifs[v].igmp, now);
+		    igmp_router_next_deadline(d->vifs[v].igmp) <= now) {
+			struct vif *vif = &d->vifs[v];
+			struct igmp_router_stats b = *igmp_router_stats(
+			    vif->igmp);
+			bool was = igmp_router_is_querier(vif->igmp);
+			struct in_addr q = igmp_router_querier(vif->igmp);
+
+			igmp_router_timeout(vif->igmp, now);
+			vif_notes(d, vif, now, &b, was, q, NULL, NULL);
+		}
 	drain_all(d);
 	if (now >= d->next_counter_poll) {
 		counters_poll(d, now);
@@ -1308,6 +1461,7 @@ main(int argc, char **argv)
 	log_notice("started (pid %d, config %s, socket %s)", (int)getpid(),
 	    d.conf_path, sock_path);
 	loop(&d, sfd);
+	notes_flush(&d, mcastd_now(), true);
 	log_notice("stopping");
 	/* MRT_DONE: the kernel drops our VIFs and forwarding entries. */
 	for (c = 0; c < KMR_MAXVIFS; c++)

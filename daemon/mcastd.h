@@ -19,6 +19,7 @@
 #include "igmp_router.h"
 #include "igmp_wire.h"
 #include "kmr.h"
+#include "log.h"
 #include "mroute.h"
 #include "netlink.h"
 #include "ttltap.h"
@@ -73,6 +74,7 @@ struct mcastd_stats {
 	uint64_t	igmp_rx;
 	uint64_t	igmp_rx_bad[IGMP_E_COUNT];	/* by -igmp_error */
 	uint64_t	igmp_rx_no_vif;		/* on an interface not a VIF */
+	uint64_t	igmp_rx_ttl_not_1;	/* membership messages; kept */
 	uint64_t	igmp_tx;
 	uint64_t	igmp_tx_errors;
 	uint64_t	upcalls;
@@ -82,6 +84,28 @@ struct mcastd_stats {
 	uint64_t	netlink_resyncs;
 	uint64_t	reloads;
 	uint64_t	reload_errors;
+};
+
+/*
+ * What hosts on a LAN can make happen by the packet, logged once per
+ * LOG_LIMIT_MS and kind with a count (daemon/log.h): IGMP dropped by the
+ * decoder (one kind per igmp_error, indices 0 to IGMP_E_COUNT - 1), then:
+ */
+enum mcastd_note {
+	MCASTD_NOTE_TTL = IGMP_E_COUNT,	/* TTL above 1, accepted */
+	MCASTD_NOTE_UNKNOWN_TYPE,
+	MCASTD_NOTE_OFF_SUBNET,
+	MCASTD_NOTE_NO_ROUTER_ALERT,
+	MCASTD_NOTE_BAD_DESTINATION,
+	MCASTD_NOTE_SSM,
+	MCASTD_NOTE_LIMIT_GROUPS,
+	MCASTD_NOTE_LIMIT_SOURCES,
+	MCASTD_NOTE_LIMIT_MFC,
+	MCASTD_NOTE_QUERIER,		/* another became the querier */
+	MCASTD_NOTE_TAKEOVER,		/* querier again */
+	MCASTD_NOTE_CONTROL_BAD,
+	MCASTD_NOTE_CONTROL_DROPPED,
+	MCASTD_NOTE_COUNT
 };
 
 struct mcastd {
@@ -105,6 +129,8 @@ struct mcastd {
 	bool			 stop;
 	bool			 reload;
 	struct mcastd_stats	 stats;
+	struct log_limit	 notes[MCASTD_NOTE_COUNT];
+	struct control_stats	 control_seen;	/* as last noted */
 	uint64_t		 seed;
 };
 

@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "mcastd.h"
+#include "request.h"
 
 struct show_ctx {
 	struct mcastd		*d;
@@ -212,6 +213,7 @@ show_stats(struct mcastd *d, struct control_reply *r)
 	struct igmp_router_stats sum;
 	char name[64];
 	unsigned v, k;
+	size_t bytes = 0;
 	int e;
 
 	show_stat(r, "igmp.rx", d->stats.igmp_rx);
@@ -226,6 +228,7 @@ show_stats(struct mcastd *d, struct control_reply *r)
 		show_stat(r, name, d->stats.igmp_rx_bad[e]);
 	}
 	show_stat(r, "igmp.rx_not_on_a_vif", d->stats.igmp_rx_no_vif);
+	show_stat(r, "igmp.rx_ttl_not_1", d->stats.igmp_rx_ttl_not_1);
 	show_stat(r, "igmp.tx", d->stats.igmp_tx);
 	show_stat(r, "igmp.tx_errors", d->stats.igmp_tx_errors);
 	memset(&sum, 0, sizeof(sum));
@@ -235,6 +238,9 @@ show_stats(struct mcastd *d, struct control_reply *r)
 		if (!d->vifs[v].used)
 			continue;
 		s = igmp_router_stats(d->vifs[v].igmp);
+		for (k = 0; k <= IGMP_KIND_UNKNOWN; k++)
+			sum.rx[k] += s->rx[k];
+		bytes += igmp_router_memory(d->vifs[v].igmp);
 		sum.rx_ignored_no_router_alert += s->rx_ignored_no_router_alert;
 		sum.rx_ignored_off_subnet += s->rx_ignored_off_subnet;
 		sum.rx_ignored_ssm += s->rx_ignored_ssm;
@@ -246,6 +252,15 @@ show_stats(struct mcastd *d, struct control_reply *r)
 		sum.queries_sent_group_source += s->queries_sent_group_source;
 		sum.groups += s->groups;
 		sum.unexpected_events += s->unexpected_events;
+	}
+	/* What the engines were given, by kind: "igmp.rx.v2_report". */
+	for (k = 0; k <= IGMP_KIND_UNKNOWN; k++) {
+		snprintf(name, sizeof(name), "igmp.rx.%s",
+		    igmp_kind_name((enum igmp_kind)k));
+		for (e = 0; name[e]; e++)
+			if (name[e] == ' ')
+				name[e] = '_';
+		show_stat(r, name, sum.rx[k]);
 	}
 	show_stat(r, "igmp.ignored_no_router_alert",
 	    sum.rx_ignored_no_router_alert);
@@ -260,6 +275,7 @@ show_stats(struct mcastd *d, struct control_reply *r)
 	show_stat(r, "igmp.queries_group_source",
 	    sum.queries_sent_group_source);
 	show_stat(r, "igmp.groups", sum.groups);
+	show_stat(r, "igmp.engine_bytes", bytes);
 	show_stat(r, "igmp.unexpected_events", sum.unexpected_events);
 	show_stat(r, "upcalls", d->stats.upcalls);
 	show_stat(r, "upcalls.nocache", ms->upcalls[MROUTE_UPCALL_NOCACHE]);
@@ -294,7 +310,7 @@ show_status(struct mcastd *d, struct control_reply *r)
 			nvifs++;
 			queriers += igmp_router_is_querier(d->vifs[v].igmp);
 		}
-	control_record(r, "status");
+	control_record(r, "daemon");
 	control_field(r, "version", "%s", MCAST_VERSION);
 	control_field(r, "pid", "%d", (int)getpid());
 	control_field(r, "uptime", "%.0f", (double)(mcastd_now() -
@@ -305,76 +321,6 @@ show_status(struct mcastd *d, struct control_reply *r)
 	control_field(r, "mfc_entries", "%llu",
 	    (unsigned long long)mroute_stats(d->mr)->entries);
 	control_field(r, "log", "%s", log_level_name(log_get_level()));
-}
-
-/* "from IF [source S] group G [to IF...]" into a conf_mroute. */
-static int
-parse_route(int argc, char **argv, struct conf_mroute *m, bool want_oifs,
-    char *msg, size_t len)
-{
-	int i = 0;
-
-	memset(m, 0, sizeof(*m));
-	if (argc < 4 || strcmp(argv[0], "from") != 0)
-		goto usage;
-	snprintf(m->iif, sizeof(m->iif), "%s", argv[1]);
-	i = 2;
-	if (strcmp(argv[i], "source") == 0) {
-		if (i + 1 >= argc || inet_pton(AF_INET, argv[i + 1],
-		    &m->source) != 1) {
-			snprintf(msg, len, "bad source '%s': expected an IPv4 "
-			    "address", i + 1 < argc ? argv[i + 1] : "");
-			return -1;
-		}
-		m->has_source = true;
-		i += 2;
-	}
-	if (i + 1 >= argc || strcmp(argv[i], "group") != 0)
-		goto usage;
-	if (inet_pton(AF_INET, argv[i + 1], &m->group) != 1 ||
-	    !IN_MULTICAST(ntohl(m->group.s_addr))) {
-		snprintf(msg, len, "bad group '%s': expected an IPv4 multicast "
-		    "group", argv[i + 1]);
-		return -1;
-	}
-	i += 2;
-	if (!want_oifs)
-		return i == argc ? 0 : -1;
-	if (i >= argc || strcmp(argv[i], "to") != 0 || i + 1 >= argc)
-		goto usage;
-	for (i++; i < argc && m->noifs < CONF_MAX_OIFS; i++)
-		snprintf(m->oifs[m->noifs++], IF_NAMESIZE, "%s", argv[i]);
-	return 0;
-usage:
-	snprintf(msg, len, "expected: from IF [source S] group G%s",
-	    want_oifs ? " to IF..." : "");
-	return -1;
-}
-
-static int
-parse_join(int argc, char **argv, struct static_join *j, char *msg,
-    size_t len)
-{
-	memset(j, 0, sizeof(*j));
-	if (argc != 2 && argc != 4)
-		goto usage;
-	snprintf(j->ifname, sizeof(j->ifname), "%s", argv[0]);
-	if (inet_pton(AF_INET, argv[1], &j->group) != 1 ||
-	    !IN_MULTICAST(ntohl(j->group.s_addr))) {
-		snprintf(msg, len, "bad group '%s': expected an IPv4 multicast "
-		    "group", argv[1]);
-		return -1;
-	}
-	if (argc == 4) {
-		if (strcmp(argv[2], "source") != 0 || inet_pton(AF_INET,
-		    argv[3], &j->source) != 1)
-			goto usage;
-		j->has_source = true;
-	}
-	return 0;
-usage:
-	snprintf(msg, len, "expected: IF GROUP [source S]");
-	return -1;
 }
 
 void
@@ -423,7 +369,7 @@ show_request(void *arg, int argc, char **argv, struct control_reply *r)
 	    strcmp(argv[0], "del") == 0) && argc >= 2 &&
 	    strcmp(argv[1], "mroute") == 0) {
 		add = argv[0][0] == 'a';
-		if (parse_route(argc - 2, argv + 2, &m, add, msg,
+		if (request_parse_route(argc - 2, argv + 2, add, &m, msg,
 		    sizeof(msg)) < 0) {
 			control_end(r, 2, "%s", msg);
 			return;
@@ -432,7 +378,8 @@ show_request(void *arg, int argc, char **argv, struct control_reply *r)
 		control_end(r, rc < 0 ? 1 : 0, "%s", msg);
 	} else if (strcmp(argv[0], "join") == 0 ||
 	    strcmp(argv[0], "leave") == 0) {
-		if (parse_join(argc - 1, argv + 1, &j, msg, sizeof(msg)) < 0) {
+		if (request_parse_join(argc - 1, argv + 1, &j, msg,
+		    sizeof(msg)) < 0) {
 			control_end(r, 2, "%s", msg);
 			return;
 		}

@@ -1172,20 +1172,13 @@ igmp_router_apply(struct igmp_router *r, struct igmp_router_group *g,
 	bool query_grp = r->qstate == RT_QS_QUERIER && r->cfg.version >= 2;
 	bool queries = false, old_in, new_in, exists;
 	size_t i = 0, j = 0, n = 0, survivors = 0, allowed = SIZE_MAX;
-	size_t added = 0;
+	size_t added = 0, fresh;
 	struct igmp_router_source_view cur = { { 0 }, 0 };
 	uint8_t act, rexmit = 0;
 	enum igmp_router_srccat cat;
 	int c;
 
 	igmp_router_txn_begin(r, &t, g, now);
-	if (igmp_router_scratch(r, (size_t)g->nsources + nb) != 0 ||
-	    igmp_router_group_reserve(g, (size_t)g->nsources + nb) != 0) {
-		/* Nothing changed; a group made for this input goes. */
-		r->stats.unexpected_events++;
-		igmp_router_txn_end(r, &t, now, why);
-		return;
-	}
 
 	/* The limit: new sources fit in what the surviving ones leave. */
 	if (r->cfg.max_sources_per_group != 0 &&
@@ -1205,6 +1198,20 @@ igmp_router_apply(struct igmp_router *r, struct igmp_router_group *g,
 		}
 		allowed = r->cfg.max_sources_per_group > survivors ?
 		    r->cfg.max_sources_per_group - survivors : 0;
+	}
+	/*
+	 * Room for what the walk can keep, not for the whole record: a
+	 * record of 16,000 sources must not grow a group limited to 100
+	 * (nor one whose row adds no new source, BLOCK in INCLUDE).
+	 */
+	fresh = (rule->act[RT_SC_NEW] & RT_SA_MASK) == RT_SA_NONE ? 0 :
+	    nb < allowed ? nb : allowed;
+	if (igmp_router_scratch(r, (size_t)g->nsources + fresh) != 0 ||
+	    igmp_router_group_reserve(g, (size_t)g->nsources + fresh) != 0) {
+		/* Nothing changed; a group made for this input goes. */
+		r->stats.unexpected_events++;
+		igmp_router_txn_end(r, &t, now, why);
+		return;
 	}
 
 	out = r->tmp_src;
@@ -1962,6 +1969,24 @@ igmp_router_foreach_group(const struct igmp_router *r,
 			return rc;
 	}
 	return 0;
+}
+
+size_t
+igmp_router_memory(const struct igmp_router *r)
+{
+	size_t bytes = sizeof(*r), i;
+	const struct igmp_router_group *g;
+
+	bytes += ((size_t)1 << r->hash_bits) * sizeof(*r->buckets);
+	bytes += r->heap_cap * sizeof(*r->heap);
+	bytes += r->rec_cap * sizeof(*r->rec);
+	bytes += r->tmp_cap * (sizeof(*r->tmp_src) + sizeof(*r->tmp_rexmit));
+	for (i = 0; i < r->heap_len; i++) {
+		g = r->heap[i];
+		bytes += sizeof(*g) + (size_t)g->cap * (sizeof(*g->src) +
+		    sizeof(*g->src_rexmit));
+	}
+	return bytes;
 }
 
 const struct igmp_router_stats *

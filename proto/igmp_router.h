@@ -155,5 +155,7 @@ struct igmp_router_stats {
 };
 
 const struct igmp_router_stats *igmp_router_stats(const struct igmp_router *r);
+/* The heap memory the engine holds now (groups, sources, tables), bytes. */
+size_t		igmp_router_memory(const struct igmp_router *r);
 
 #endif

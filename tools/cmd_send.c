@@ -1,7 +1,9 @@
 /*
  * mcast send: a paced or flat-out stream of datagrams to GROUP:PORT, each
  * carrying the mcast header (include/mcast/dgram.h), or the lines of
- * standard input with --stdin.  Batches with sendmmsg().
+ * standard input with --stdin.  Batches with sendmmsg().  With --groups N
+ * the datagrams go round robin to N consecutive groups, each group with
+ * its own sequence numbers.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,9 +22,11 @@
 #define SEND_MAX_SIZE	65507	/* largest UDP payload over IPv4 */
 #define SEND_SNDBUF	(4 << 20)
 #define SEND_GSO_MAX_BYTES	65000	/* one UDP_SEGMENT train */
+#define SEND_MAX_GROUPS		65536	/* --groups */
 
 struct send_opts {
-	struct mc_endpoint	group;
+	struct mc_endpoint	group;		/* the first with --groups */
+	uint32_t		ngroups;	/* --groups, default 1 */
 	struct mc_iface		iface;
 	bool			has_iface;
 	int			ttl;
@@ -53,8 +57,8 @@ send_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: mcast send [-i IF] [-t TTL] [--loop|--no-loop] [-r PPS | -b BITS]\n"
-	    "                  [-s SIZE] [-c COUNT] [-d DURATION] [--stdin] [--json]\n"
-	    "                  GROUP:PORT\n"
+	    "                  [-s SIZE] [-c COUNT] [-d DURATION] [--groups N]\n"
+	    "                  [--stdin] [--json] GROUP:PORT\n"
 	    "  -i IF        send out of this interface (name, index or address)\n"
 	    "  -t TTL       multicast TTL / hop limit, 0-255 (default 1)\n"
 	    "  --loop       loop a copy back to local members (kernel default)\n"
@@ -64,13 +68,59 @@ send_usage(FILE *f)
 	    "  -s SIZE      UDP payload bytes, %d-%d (default 64)\n"
 	    "  -c COUNT     stop after COUNT datagrams\n"
 	    "  -d DURATION  stop after DURATION (10, 2.5, 500ms, 2m, 1h)\n"
+	    "  --groups N   round robin to N consecutive groups from GROUP up,\n"
+	    "               1-%d (-r, -b, -c: all groups together; sequence\n"
+	    "               numbers per group; sendmmsg batches, no trains)\n"
 	    "  --stdin      send each line of standard input (newline included)\n"
 	    "               as one datagram, without the mcast header; lines\n"
 	    "               longer than SIZE (default then 65507) are split\n"
 	    "  --no-gso     flat out: sendmmsg batches instead of UDP segmentation\n"
 	    "               offload trains (paced streams never use trains)\n"
 	    "  --json       print the summary as JSON on standard output\n"
-	    "  -q           no summary (--json still prints it)\n", MC_DGRAM_HEADER_LEN, SEND_MAX_SIZE);
+	    "  -q           no summary (--json still prints it)\n",
+	    MC_DGRAM_HEADER_LEN, SEND_MAX_SIZE, SEND_MAX_GROUPS);
+}
+
+/*
+ * The group k places after the first (k < ngroups): the IPv4 address plus
+ * k, or for IPv6 the last 32 bits (the group ID of RFC 3306) plus k.
+ */
+static void
+send_nth_group(const struct send_opts *o, uint32_t k, struct mc_ip *out)
+{
+	*out = o->group.ip;
+	if (out->family == AF_INET)
+		out->u.v4.s_addr = htonl(ntohl(out->u.v4.s_addr) + k);
+	else
+		out->u.v6.s6_addr32[3] = htonl(ntohl(out->u.v6.s6_addr32[3]) +
+		    k);
+}
+
+/*
+ * --groups N from GROUP must stay multicast: IPv4 up to 239.255.255.255,
+ * IPv6 within the last 32 bits (prefix, flags and scope unchanged).
+ */
+static void
+send_check_group_range(const struct send_opts *o, const char *count_text)
+{
+	struct mc_ip last = o->group.ip;
+	uint64_t first, room;
+	char from[MC_IP_STRLEN], limit[MC_IP_STRLEN];
+
+	if (last.family == AF_INET) {
+		first = ntohl(last.u.v4.s_addr);
+		room = 0xefffffffu - first + 1;
+		last.u.v4.s_addr = htonl(0xefffffffu);
+	} else {
+		first = ntohl(last.u.v6.s6_addr32[3]);
+		room = 0xffffffffu - first + 1;
+		last.u.v6.s6_addr32[3] = htonl(0xffffffffu);
+	}
+	if (o->ngroups <= room)
+		return;
+	usage_error("--groups %s from %s runs past %s: expected a count of at "
+	    "most %llu", count_text, mc_ip_str(&o->group.ip, from),
+	    mc_ip_str(&last, limit), (unsigned long long)room);
 }
 
 static void
@@ -82,14 +132,17 @@ send_parse(int argc, char **argv, struct send_opts *o)
 		{ "stdin", no_argument, NULL, 'I' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "no-gso", no_argument, NULL, 'G' },
+		{ "groups", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char *groups_text = NULL;
 	bool size_given = false;
 	int c;
 	uint64_t v;
 
 	memset(o, 0, sizeof(*o));
+	o->ngroups = 1;
 	o->ttl = 1;
 	o->loop = -1;
 	o->size = 64;
@@ -143,6 +196,15 @@ send_parse(int argc, char **argv, struct send_opts *o)
 		case 'G':
 			o->gso = false;
 			break;
+		case 'M':
+			v = parse_count(optarg, "--groups");
+			if (v > SEND_MAX_GROUPS)
+				usage_error("--groups '%s' is out of range: "
+				    "expected 1 to %d groups", optarg,
+				    SEND_MAX_GROUPS);
+			o->ngroups = (uint32_t)v;
+			groups_text = optarg;
+			break;
 		case 'h':
 			send_usage(stdout);
 			exit(0);
@@ -156,6 +218,8 @@ send_parse(int argc, char **argv, struct send_opts *o)
 		    argc - optind);
 	}
 	parse_group_endpoint(argv[optind], &o->group);
+	if (groups_text != NULL)
+		send_check_group_range(o, groups_text);
 	if (o->rate_pps > 0 && o->rate_bps > 0)
 		usage_error("-r and -b both given: expected one rate");
 	if (o->rate_bps > 0)
@@ -252,10 +316,10 @@ send_note_error(struct send_result *r, int err)
  * train of equal-size datagrams that the kernel cuts late, so a batch
  * costs one trip down the stack instead of one per datagram.  Used for
  * flat-out streams (no -r/-b: a paced stream keeps its datagrams apart)
- * whose datagrams fit the path MTU unfragmented; off with --no-gso, and
- * dropped for sendmmsg() the first time the kernel refuses it.  On a veth
- * pair the train crosses as one packet (nftables counts it once) and is
- * cut at the receiver.
+ * whose datagrams fit the path MTU unfragmented; off with --no-gso or
+ * --groups (a train has one destination), and dropped for sendmmsg() the
+ * first time the kernel refuses it.  On a veth pair the train crosses as
+ * one packet (nftables counts it once) and is cut at the receiver.
  */
 static bool
 send_gso_setup(int fd, const struct send_opts *o)
@@ -264,7 +328,7 @@ send_gso_setup(int fd, const struct send_opts *o)
 	socklen_t len = sizeof(mtu);
 	size_t overhead = o->group.ip.family == AF_INET ? 28 : 48;
 
-	if (!o->gso || o->rate_pps > 0)
+	if (!o->gso || o->rate_pps > 0 || o->ngroups > 1)
 		return false;
 	if (getsockopt(fd, o->group.ip.family == AF_INET ? IPPROTO_IP :
 	    IPPROTO_IPV6, o->group.ip.family == AF_INET ? IP_MTU : IPV6_MTU,
@@ -301,22 +365,53 @@ send_batch(int fd, const struct send_opts *o, bool *gso, uint8_t *train,
 	return sendmmsg(fd, msgs, n, 0);
 }
 
+/*
+ * Datagram number index (0, 1, 2 ... over the whole run) goes to group
+ * index % ngroups with that group's sequence number index / ngroups.  The
+ * total announced is the group's share of -c (0: unknown or too large).
+ */
+static uint32_t
+send_group_total(const struct send_opts *o, uint32_t k)
+{
+	uint64_t share;
+
+	if (o->count == 0)
+		return 0;
+	share = o->count / o->ngroups + (k < o->count % o->ngroups ? 1 : 0);
+	return share > UINT32_MAX ? 0 : (uint32_t)share;
+}
+
+/* The destination of datagram number index, for sendto()/sendmmsg(). */
+static socklen_t
+send_destination(const struct send_opts *o, uint64_t index,
+    struct sockaddr_storage *ss)
+{
+	struct mc_endpoint ep = { .port = o->group.port };
+	socklen_t len;
+
+	send_nth_group(o, (uint32_t)(index % o->ngroups), &ep.ip);
+	mc_endpoint_to_sockaddr(&ep, ss, &len);
+	if (o->has_iface && ep.ip.family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_scope_id = o->iface.index;
+	return len;
+}
+
 static void
 send_stream(int fd, const struct send_opts *o, struct send_result *r)
 {
 	static uint8_t train[SEND_BATCH * SEND_MAX_SIZE];
 	struct mmsghdr msgs[SEND_BATCH];
 	struct iovec iov[SEND_BATCH];
+	struct sockaddr_storage names[SEND_BATCH];
 	struct mc_dgram_header h = { .sender_id = random_u32() };
 	int64_t start = now_monotonic_ns(), now = start, send_ns;
 	bool gso = send_gso_setup(fd, o);
-	uint64_t allowed, n, batch = SEND_BATCH;
+	uint64_t allowed, n, batch = SEND_BATCH, index;
 	int i, sent;
 
 	/* A GSO train carries at most 64 KiB. */
 	if (gso && batch > SEND_GSO_MAX_BYTES / o->size)
 		batch = SEND_GSO_MAX_BYTES / o->size;
-	h.total = o->count > UINT32_MAX ? 0 : (uint32_t)o->count;
 	memset(msgs, 0, sizeof(msgs));
 	memset(train, 0, SEND_BATCH * o->size);
 	for (i = 0; i < SEND_BATCH; i++) {
@@ -339,10 +434,19 @@ send_stream(int fd, const struct send_opts *o, struct send_result *r)
 			n = o->count - r->attempted;
 		send_ns = now_realtime_ns();
 		for (i = 0; i < (int)n; i++) {
-			h.sequence = r->attempted + (uint64_t)i;
+			index = r->attempted + (uint64_t)i;
+			h.sequence = index / o->ngroups;
+			h.total = send_group_total(o,
+			    (uint32_t)(index % o->ngroups));
 			h.send_time_ns = (uint64_t)send_ns;
 			mc_dgram_encode(&h, train + (size_t)i * o->size,
 			    o->size);
+			/* Connected to the first group: name the others. */
+			if (o->ngroups > 1) {
+				msgs[i].msg_hdr.msg_name = &names[i];
+				msgs[i].msg_hdr.msg_namelen =
+				    send_destination(o, index, &names[i]);
+			}
 		}
 		sent = send_batch(fd, o, &gso, train, msgs, (unsigned)n);
 		if (sent < 0) {
@@ -371,9 +475,11 @@ send_stream(int fd, const struct send_opts *o, struct send_result *r)
 static void
 send_lines(int fd, const struct send_opts *o, struct send_result *r)
 {
+	struct sockaddr_storage ss;
+	socklen_t sslen;
 	char *line = NULL;
 	size_t cap = 0, off, chunk;
-	ssize_t len;
+	ssize_t len, rc;
 	int64_t start = now_monotonic_ns();
 
 	while (!send_done(o, r->attempted, start, now_monotonic_ns()) &&
@@ -385,8 +491,15 @@ send_lines(int fd, const struct send_opts *o, struct send_result *r)
 			if (o->rate_pps > 0)
 				send_sleep_until(send_due_ns(o, start,
 				    r->attempted));
+			if (o->ngroups > 1) {
+				sslen = send_destination(o, r->attempted, &ss);
+				rc = sendto(fd, line + off, chunk, 0,
+				    (struct sockaddr *)&ss, sslen);
+			} else {
+				rc = send(fd, line + off, chunk, 0);
+			}
 			r->attempted++;
-			if (send(fd, line + off, chunk, 0) < 0) {
+			if (rc < 0) {
 				send_note_error(r, errno);
 				continue;
 			}
@@ -404,15 +517,26 @@ send_report(const struct send_opts *o, const struct send_result *r)
 	double secs = (double)r->elapsed_ns / 1e9;
 	double pps = secs > 0 ? (double)r->packets / secs : 0;
 	double mbps = secs > 0 ? (double)r->bytes * 8 / secs / 1e6 : 0;
-	char group[MC_IP_STRLEN];
+	char group[MC_IP_STRLEN], last[MC_IP_STRLEN];
+	char dest[2 * MC_IP_STRLEN + 32];
+	struct mc_ip last_ip;
 
 	mc_ip_str(&o->group.ip, group);
+	send_nth_group(o, o->ngroups - 1, &last_ip);
+	mc_ip_str(&last_ip, last);
+	if (o->ngroups > 1)
+		snprintf(dest, sizeof(dest), "%u groups %s to %s", o->ngroups,
+		    group, last);
+	else
+		snprintf(dest, sizeof(dest), "%s", group);
 	if (o->json) {
 		printf("{\"type\":\"send_summary\",\"group\":\"%s\",\"port\":%u,"
-		    "\"packets\":%llu,\"bytes\":%llu,\"errors\":%llu,"
+		    "\"groups\":%u,\"last_group\":\"%s\",\"packets\":%llu,"
+		    "\"bytes\":%llu,\"errors\":%llu,"
 		    "\"seconds\":%.6f,\"pps\":%.1f,\"mbps\":%.3f,\"ttl\":%d,"
 		    "\"ttl_scope\":\"%s\",\"gso\":%s}\n",
-		    group, o->group.port, (unsigned long long)r->packets,
+		    group, o->group.port, o->ngroups, last,
+		    (unsigned long long)r->packets,
 		    (unsigned long long)r->bytes,
 		    (unsigned long long)r->errors, secs, pps, mbps, o->ttl,
 		    mc_ttl_scope((unsigned)o->ttl), r->gso ? "true" : "false");
@@ -420,12 +544,30 @@ send_report(const struct send_opts *o, const struct send_result *r)
 		fprintf(stderr, "sent %llu datagrams (%llu bytes) to %s port %u "
 		    "in %.3f s: %.0f pps, %.3f Mbit/s, TTL %d (%s)\n",
 		    (unsigned long long)r->packets,
-		    (unsigned long long)r->bytes, group, o->group.port, secs,
+		    (unsigned long long)r->bytes, dest, o->group.port, secs,
 		    pps, mbps, o->ttl, mc_ttl_scope((unsigned)o->ttl));
 	}
 	if (r->errors != 0)
 		fprintf(stderr, "mcast: %llu send errors, the last: %s\n",
 		    (unsigned long long)r->errors, strerror(r->last_errno));
+}
+
+/* The TTL warnings for the first group, and for the last when a --groups
+ * range ends in another block of the address space. */
+static void
+send_warn_scope(const struct send_opts *o)
+{
+	struct mc_addr_info first, last;
+	struct mc_ip last_ip;
+
+	warn_group_scope(&o->group.ip, o->ttl);
+	if (o->ngroups == 1)
+		return;
+	send_nth_group(o, o->ngroups - 1, &last_ip);
+	mc_addr_classify(&o->group.ip, &first);
+	mc_addr_classify(&last_ip, &last);
+	if (first.block != last.block || first.scope != last.scope)
+		warn_group_scope(&last_ip, o->ttl);
 }
 
 int
@@ -436,7 +578,7 @@ cmd_send(int argc, char **argv)
 	int fd;
 
 	send_parse(argc, argv, &o);
-	warn_group_scope(&o.group.ip, o.ttl);
+	send_warn_scope(&o);
 	fd = send_open(&o);
 	install_stop_signals();
 	/* Sleep precisely: the default 50 us timer slack would cost pacing. */

@@ -156,7 +156,9 @@ finish() {
 #                       address 198.18.N.A/24, up
 #   start_mcastd NS CONF [ARG...]  mcastd in NS (socket $TMP/NS.sock, pid
 #                       file $TMP/NS.pid, log $TMP/mcastd-NS.log); returns
-#                       once `mcastctl show status` answers; MCASTD_PID
+#                       once `mcastctl show status` answers; MCASTD_PID.
+#                       MCASTD_WRAPPER="valgrind ..." runs it under that,
+#                       MCASTD_START_S (5) is how long it may take
 #   mctl NS ARG...      mcastctl talking to NS's mcastd
 #   mfc_oifs NS S G     the kernel's outgoing interfaces for (S,G) in NS,
 #                       sorted, space separated ("" when none or no entry)
@@ -220,10 +222,10 @@ mctl() {
 
 start_mcastd() {
 	local ns=$1 conf=$2; shift 2
-	bg "$ns" "$MCASTD" -n -f "$conf" -u "$TMP/$ns.sock" -p "$TMP/$ns.pid" \
-	    -l info "$@" 2>>"$TMP/mcastd-$ns.log"
+	bg "$ns" ${MCASTD_WRAPPER:-} "$MCASTD" -n -f "$conf" -u "$TMP/$ns.sock" \
+	    -p "$TMP/$ns.pid" -l info "$@" 2>>"$TMP/mcastd-$ns.log"
 	MCASTD_PID=$LAST_PID
-	if ! wait_for 5 eval "mctl $ns show status >/dev/null 2>&1"; then
+	if ! wait_for "${MCASTD_START_S:-5}" eval "mctl $ns show status >/dev/null 2>&1"; then
 		echo "# mcastd in $ns did not answer; its log:"
 		sed 's/^/#   /' "$TMP/mcastd-$ns.log"
 		return 1
@@ -266,4 +268,70 @@ for s in d.get("streams", []):
 packets_from() {
 	stream_counts "$1" | awk -v g="$2" -v s="${3:-}" '
 	    $1 == g && (s == "" || $2 == s) { n += $3 } END { print n + 0 }'
+}
+
+# ---- Faults: what the kernel and the receivers saw ------------------------
+#
+#   kernel_vifs NS        NS's VIFs in the kernel (/proc/net/ip_mr_vif):
+#                         interface names, sorted, space separated
+#   capture NS FILE FILTER  tcpdump on NS's eth0 into FILE (pcap, flushed
+#                         per packet); returns once a first packet is in
+#                         it (1 if none came within 5 s); CAPTURE_PID
+#   arrivals_ms PCAP [FILTER]  each packet's arrival, epoch milliseconds
+#   longest_silence PCAP FROM TO  the longest silence (ms) at a receiver
+#                         that ends after FROM (epoch ms) and starts before
+#                         TO: between consecutive arrivals, or from the last
+#                         one to TO when nothing came since
+#   first_after PCAP T    ms from T to the first arrival after it ("" if none)
+#   proc_fds PID / proc_rss_kb PID  open descriptors / VmRSS of a process
+kernel_vifs() {
+	nsx "$1" awk 'NR > 1 { print $2 }' /proc/net/ip_mr_vif | sort | tr '\n' ' ' | sed 's/ $//'
+}
+
+capture() {
+	bg "$1" tcpdump -i eth0 -n -U --immediate-mode -w "$2" "$3" 2>/dev/null
+	CAPTURE_PID=$LAST_PID
+	wait_for 5 eval "[ \"\$(arrivals_ms '$2' | head -n 1)\" ]"
+}
+
+arrivals_ms() {
+	tcpdump -r "$1" -n -tt ${2:+"$2"} 2>/dev/null | awk '{ printf "%.3f\n", $1 * 1000 }'
+}
+
+longest_silence() {
+	arrivals_ms "$1" | awk -v from="$2" -v to="$3" '
+	    p != "" && $1 > from && p < to && $1 - p > g { g = $1 - p }
+	    { p = $1 }
+	    END { if (p != "" && p < to && to - p > g) g = to - p; printf "%.0f\n", g }'
+}
+
+first_after() {
+	arrivals_ms "$1" | awk -v t="$2" '$1 > t { printf "%.0f\n", $1 - t; exit }'
+}
+
+proc_fds() {
+	ls "/proc/$1/fd" 2>/dev/null | wc -l
+}
+
+proc_rss_kb() {
+	awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status" 2>/dev/null
+}
+
+# asan_build FILE: FILE was built with AddressSanitizer (make SANITIZE=1),
+# whose allocator keeps freed memory a while and which valgrind cannot run.
+asan_build() {
+	grep -q __asan_init "$1" 2>/dev/null
+}
+
+# expect_usage NAME "expected stderr line" ARGS...: `mcast ARGS` run on h1
+# exits 2 with exactly that line on standard error.
+expect_usage() {
+	local name=$1 want=$2 rc; shift 2
+	nsx h1 "$MCAST" "$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if [ "$rc" = 2 ] && [ "$(cat "$TMP/err")" = "$want" ]; then
+		ok "$name"
+	else
+		not_ok "$name: status $rc, stderr: $(head -c 300 "$TMP/err")"
+	fi
 }

@@ -5,18 +5,6 @@
 require_lab
 lan_lab 1
 
-# expect_usage NAME "expected stderr line" ARGS...: exit 2, exactly that line.
-expect_usage() {
-	local name=$1 want=$2 rc; shift 2
-	nsx h1 "$MCAST" "$@" >"$TMP/out" 2>"$TMP/err"
-	rc=$?
-	if [ "$rc" = 2 ] && [ "$(cat "$TMP/err")" = "$want" ]; then
-		ok "$name"
-	else
-		not_ok "$name: status $rc, stderr: $(head -c 300 "$TMP/err")"
-	fi
-}
-
 expect_usage "unicast group refused" \
     "mcast: 10.1.2.3 is not a multicast group: expected 224.0.0.0/4 or ff00::/8" \
     send 10.1.2.3:5000

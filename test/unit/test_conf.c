@@ -68,10 +68,12 @@ test_defaults(void **state)
 	assert_int_equal(c.igmp.ssm_prefix.s_addr, test_conf_ip("232.0.0.0"));
 	assert_int_equal(c.igmp.ssm_prefix_len, 8);
 	assert_false(c.igmp.require_router_alert);
-	assert_int_equal(c.igmp.max_groups, 0);
-	assert_int_equal(c.max_groups_per_iface, 0);
-	assert_int_equal(c.max_sources_per_group, 0);
-	assert_int_equal(c.max_pending_upcalls, 0);
+	/* Limits even when the file sets none (mcastd.conf(5)). */
+	assert_int_equal(c.igmp.max_groups, 16384);
+	assert_int_equal(c.igmp.max_sources_per_group, 256);
+	assert_int_equal(c.max_groups_per_iface, 16384);
+	assert_int_equal(c.max_sources_per_group, 256);
+	assert_int_equal(c.max_pending_upcalls, 8192);
 	assert_int_equal(c.mfc_idle_timeout_s, 210);
 	assert_false(c.default_disable);
 	assert_null(c.phyints);
@@ -309,8 +311,13 @@ test_normalised_round_trip(void **state)
 	    "limits { groups none; upcalls 4294967295 }\n",
 	    "igmp {\n\tquery-interval 2h\n"
 	    "\tlast-member-query-interval 2s\n}\n\n"
-	    "limits {\n\tupcalls 4294967295\n}\n\n"
+	    "limits {\n\tgroups none\n\tupcalls 4294967295\n}\n\n"
 	    "phyint eth0\n");
+	/* The default limits print as nothing, none as none. */
+	test_conf_round_trip("limits { groups 16384; sources 256; "
+	    "upcalls 8192 }\n", "");
+	test_conf_round_trip("limits { sources none }\n",
+	    "limits {\n\tsources none\n}\n");
 	test_conf_round_trip("igmp { ssm-range none; version 1 }\n"
 	    "mfc { idle-timeout 1 }\n",
 	    "igmp {\n\tversion 1\n\tssm-range none\n}\n\n"

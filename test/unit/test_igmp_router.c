@@ -1140,6 +1140,60 @@ test_limits(void **state)
 	fx_free(f);
 }
 
+/*
+ * A record of thousands of sources against a group limited to a few: the
+ * limit holds and so does the memory (the engine used to make room for the
+ * whole record in every group it touched: 16,000 sources x 17 bytes each).
+ */
+static void
+test_limits_bound_memory(void **state)
+{
+	static struct in_addr s[16000];
+	static uint8_t b[16 + 4 * 16000];
+	struct igmp_router_config c;
+	struct igmp_v3_report rep;
+	struct igmp_msg msg;
+	struct igmp_ip ip;
+	struct fx *f;
+	size_t base, i, k;
+	char g[32];
+	uint8_t types[] = { IGMP_ALLOW_NEW_SOURCES, IGMP_BLOCK_OLD_SOURCES };
+
+	igmp_router_config_defaults(&c);
+	c.max_sources_per_group = 10;
+	f = fx_new(&c, ME, true);
+	for (i = 0; i < 16000; i++)
+		s[i].s_addr = htonl(0xc6130001u + (uint32_t)i);
+	base = igmp_router_memory(f->r);
+	memset(&ip, 0, sizeof(ip));
+	ip.src = A(HOST);
+	ip.dst = A("224.0.0.22");
+	ip.ttl = 1;
+	ip.router_alert = true;
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < 20; i++) {
+			snprintf(g, sizeof(g), "239.9.0.%zu", i + 1);
+			igmp_v3_report_begin(&rep, b, sizeof(b));
+			assert_int_equal(igmp_v3_report_add(&rep, types[k],
+			    A(g), s, 16000), IGMP_OK);
+			assert_int_equal(igmp_decode(b, (size_t)
+			    igmp_v3_report_finish(&rep), &msg), IGMP_OK);
+			igmp_router_input(f->r, f->now, &ip, &msg);
+			clear(f);
+			collect(f);
+		}
+	assert_int_equal(st(f)->groups, 20);
+	assert_int_equal(st(f)->limit_sources, 20 * (16000 - 10));
+	/*
+	 * 20 groups of 10 sources, the walk's scratch and the record buffer
+	 * (64 KiB, once per engine): far below 20 x 16,000 sources.
+	 */
+	printf("# engine memory: %zu bytes before, %zu after\n", base,
+	    igmp_router_memory(f->r));
+	assert_true(igmp_router_memory(f->r) - base < 80000);
+	fx_free(f);
+}
+
 static void
 test_bad_input(void **state)
 {
@@ -1848,6 +1902,7 @@ main(void)
 		cmocka_unit_test(test_source_expiry),
 		cmocka_unit_test(test_ssm),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_limits_bound_memory),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_election),
 		cmocka_unit_test(test_non_querier_timers),

@@ -1,0 +1,26 @@
+/*
+ * The arguments of the control requests that change the router (answered
+ * in daemon/show.c): add/del mroute and join/leave, parsed without I/O.
+ * A route to add passes the checks of an mroute statement in mcastd.conf:
+ * what the file refuses, the socket refuses too.
+ */
+#ifndef MCASTD_REQUEST_H
+#define MCASTD_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct conf_mroute;
+struct static_join;
+
+/*
+ * "from IF [source S] group G", with "to IF..." after it to add (add is
+ * true): 0 and *m, or -1 with a message in msg.
+ */
+int	request_parse_route(int argc, char **argv, bool add,
+	    struct conf_mroute *m, char *msg, size_t len);
+/* "IF GROUP [source S]": 0 and *j, or -1 with a message in msg. */
+int	request_parse_join(int argc, char **argv, struct static_join *j,
+	    char *msg, size_t len);
+
+#endif

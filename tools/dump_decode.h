@@ -1,0 +1,37 @@
+/*
+ * mcast dump's work on one captured frame, without I/O: from the link
+ * layer (Ethernet with 802.1Q/802.1ad tags, Linux cooked v1 and v2, raw
+ * IPv4) to the IPv4 header and the IGMP message (proto/igmp_wire.c), then
+ * one line of text or one JSON object.  tools/cmd_dump.c does the
+ * capturing; the fuzzer feeds frames and whole captures here.
+ */
+#ifndef MCAST_DUMP_DECODE_H
+#define MCAST_DUMP_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/time.h>
+
+#include "igmp_wire.h"
+
+struct dump_packet {
+	int		rc;	/* IGMP_OK, or why the packet is invalid */
+	struct igmp_ip	ip;	/* unless rc is an IPv4 header error */
+	struct igmp_msg	msg;	/* when rc is IGMP_OK */
+	size_t		igmp_len;
+};
+
+/*
+ * Decode a frame of link type linktype (a pcap DLT_ value): false when it
+ * carries no IGMP (not IPv4, another protocol, a link type not known),
+ * which mcast dump skips.
+ */
+bool	dump_decode_frame(int linktype, const uint8_t *frame, size_t caplen,
+	    struct dump_packet *p);
+/* The packet as one line: text in tcpdump's spirit, or a JSON object. */
+void	dump_print_packet(FILE *f, const struct timeval *ts, uint32_t caplen,
+	    const struct dump_packet *p, bool json);
+
+#endif
