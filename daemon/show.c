@@ -35,6 +35,9 @@ show_secs(struct control_reply *r, const char *key, mc_time_t when,
 }
 
 /* "eth1(1),eth2(16)": the VIFs of a mask or TTL array by name. */
+/* "eth1(16),eth2(1)": every VIF with its threshold, names at their longest. */
+#define SHOW_VIF_LIST_MAX	(KMR_MAXVIFS * (IF_NAMESIZE + sizeof("(255),")))
+
 static void
 show_vif_list(struct mcastd *d, const uint8_t *ttls, uint32_t mask,
     char *buf, size_t len)
@@ -104,17 +107,22 @@ show_interfaces(struct mcastd *d, struct control_reply *r)
 	}
 }
 
+/* "A,B(blocked),...": every source, however many the limits let in. */
+#define SHOW_SOURCE_MAX	(INET_ADDRSTRLEN + sizeof("(blocked),"))
+
 static int
 show_group(void *arg, const struct igmp_router_group_view *v)
 {
 	struct show_ctx *c = arg;
-	char g[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN], list[1024];
-	size_t off = 0;
+	char g[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN];
+	size_t off = 0, size = (size_t)v->nsources * SHOW_SOURCE_MAX + 1;
+	char *list = malloc(size);
 	uint32_t i;
 
-	list[0] = '\0';
-	for (i = 0; i < v->nsources && off < sizeof(list); i++)
-		off += (size_t)snprintf(list + off, sizeof(list) - off,
+	if (list != NULL)
+		list[0] = '\0';
+	for (i = 0; list != NULL && i < v->nsources; i++)
+		off += (size_t)snprintf(list + off, size - off,
 		    "%s%s%s", i ? "," : "",
 		    mcastd_ip_str(v->sources[i].source, s),
 		    v->sources[i].timer ? "" : "(blocked)");
@@ -122,7 +130,9 @@ show_group(void *arg, const struct igmp_router_group_view *v)
 	control_field(c->r, "interface", "%s", c->vif->name);
 	control_field(c->r, "group", "%s", mcastd_ip_str(v->group, g));
 	control_field(c->r, "mode", "%s", igmp_filter_mode_name(v->mode));
-	control_field(c->r, "sources", "%s", list[0] ? list : "-");
+	control_field(c->r, "sources", "%s", list == NULL ?
+	    "(out of memory)" : list[0] ? list : "-");
+	free(list);
 	control_field(c->r, "compat", "v%u", v->compat_version);
 	show_secs(c->r, "expires", v->group_timer, c->now);
 	return 0;
@@ -160,7 +170,7 @@ static int
 show_static(void *arg, const struct mroute_static_view *v)
 {
 	struct show_ctx *c = arg;
-	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], oifs[512];
+	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], oifs[SHOW_VIF_LIST_MAX];
 
 	show_vif_list(c->d, NULL, v->oifs, oifs, sizeof(oifs));
 	control_record(c->r, "route");
@@ -177,7 +187,7 @@ static int
 show_mfc_entry(void *arg, const struct mroute_entry_view *v)
 {
 	struct show_ctx *c = arg;
-	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], oifs[512];
+	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], oifs[SHOW_VIF_LIST_MAX];
 
 	show_vif_list(c->d, v->ttls, 0, oifs, sizeof(oifs));
 	control_record(c->r, "mfc");

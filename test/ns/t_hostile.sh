@@ -92,6 +92,15 @@ check "mcastd alive and answering" alive
 # groups of 64 sources, once the flood's groups are gone (GMI).
 wait_for 8 eval "[ \$(mctl r show groups | grep -c .) -lt 10 ]"
 inj -V 3 -k $MAXS -m 5 flood 300 239.193.0.0
+# Every source listed, however long the list (was: cut at 1 kB).
+expect_eq "show groups lists all $MAXS sources of each of the 300 groups" \
+    "$(mctl r -j show groups | python3 -c '
+import json, sys
+n = {}
+for g in json.load(sys.stdin)["group"]:
+    if g["group"].startswith("239.193."):
+        n[len(g["sources"].split(","))] = n.get(len(g["sources"].split(",")), 0) + 1
+print(n)')" "{$MAXS: 300}"
 snap s6
 t0=$(now_ms)
 nsx r python3 "$ABUSE" -u "$TMP/r.sock" -c "$MCASTCTL" -n 100 --hold 5.6 slowread \
