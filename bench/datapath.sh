@@ -145,20 +145,11 @@ fail() {
 
 # Run in namespace A (sender) or B (receiver), pinned, bounded in time.
 tx() { local t=$1; shift; timeout -k 2 "$t" ip netns exec "$P-a" "${PIN_TX[@]}" "$@"; }
-# rx_bg SECS CMD...: in B, in the background, pinned, bounded; $LAST_PID.
-# reap PID: wait for it and forget it, so clean-up never signals a pid
-# that may have been reused.
+# rx_bg SECS CMD...: in B, in the background, pinned, bounded; $LAST_PID
+# (reap it: bench/lib.bash).
 rx_bg() {
 	local t=$1; shift
 	bg b timeout -k 2 "$t" "${PIN_RX[@]}" "$@"
-}
-reap() {
-	local pid=$1 keep=() p
-	wait "$pid" 2>/dev/null
-	for p in "${BG_PIDS[@]}"; do
-		[ "$p" = "$pid" ] || keep+=("$p")
-	done
-	BG_PIDS=("${keep[@]}")
 }
 
 is_num() { [[ ${1:-} =~ ^[0-9]+(\.[0-9]+)?$ ]]; }
@@ -400,20 +391,6 @@ fi
 
 # ----------------------------------------------------------- the report
 
-# sample KEY median|min|max|n: over the samples of KEY ("" when none).
-sample() {
-	echo "${VALS[$1]:-}" | tr ' ' '\n' | grep -v '^$' | sort -g |
-	    awk -v w="$2" '{ a[NR] = $1 } END {
-		if (NR == 0) exit
-		if (w == "n") { print NR; exit }
-		if (w == "min") { print a[1]; exit }
-		if (w == "max") { print a[NR]; exit }
-		if (NR % 2) print a[(NR + 1) / 2]
-		else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
-med() { sample "$1" median; }
-# div A B: A/B with 2 decimals, or "n/a".
-div() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b + 0 > 0) printf "%.2f", a / b; else printf "n/a" }'; }
 int() { awk -v a="$1" 'BEGIN { if (a == "") printf "n/a"; else printf "%.0f", a }'; }
 # err ACHIEVED ASKED: signed error in percent.
 err() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "") printf "n/a"; else printf "%+.2f%%", (a / b - 1) * 100 }'; }

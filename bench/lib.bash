@@ -22,3 +22,30 @@ bench_start() {
 		exec timeout -k 10 "$limit" bash "$0" "$@"
 	fi
 }
+
+# reap PID: wait for it and forget it (test/ns/lib.sh's clean-up must not
+# signal a pid that may have been reused).
+reap() {
+	local pid=$1 keep=() p
+	wait "$pid" 2>/dev/null
+	for p in "${BG_PIDS[@]}"; do
+		[ "$p" = "$pid" ] || keep+=("$p")
+	done
+	BG_PIDS=("${keep[@]}")
+}
+
+# sample KEY median|min|max|n: over the samples the script collected in
+# its associative array VALS[KEY] (space separated; "" when none).
+sample() {
+	echo "${VALS[$1]:-}" | tr ' ' '\n' | grep -v '^$' | sort -g |
+	    awk -v w="$2" '{ a[NR] = $1 } END {
+		if (NR == 0) exit
+		if (w == "n") { print NR; exit }
+		if (w == "min") { print a[1]; exit }
+		if (w == "max") { print a[NR]; exit }
+		if (NR % 2) print a[(NR + 1) / 2]
+		else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+med() { sample "$1" median; }
+# div A B: A/B with 2 decimals, or "n/a".
+div() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b + 0 > 0) printf "%.2f", a / b; else printf "n/a" }'; }

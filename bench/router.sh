@@ -161,16 +161,6 @@ fail() {
 
 # ------------------------------------------------------------- helpers
 
-# reap PID: wait for it and forget it (clean-up must not signal a pid that
-# may have been reused).
-reap() {
-	local pid=$1 keep=() p
-	wait "$pid" 2>/dev/null
-	for p in "${BG_PIDS[@]}"; do
-		[ "$p" = "$pid" ] || keep+=("$p")
-	done
-	BG_PIDS=("${keep[@]}")
-}
 stop() {
 	kill "$1" 2>/dev/null
 	reap "$1"
@@ -378,18 +368,6 @@ for round in $(seq "$ROUNDS"); do
 	echo
 done
 
-# sample KEY median|min|max|n: over the samples of KEY ("" when none).
-sample() {
-	echo "${VALS[$1]:-}" | tr ' ' '\n' | grep -v '^$' | sort -g |
-	    awk -v w="$2" '{ a[NR] = $1 } END {
-		if (NR == 0) exit
-		if (w == "n") { print NR; exit }
-		if (w == "min") { print a[1]; exit }
-		if (w == "max") { print a[NR]; exit }
-		if (NR % 2) print a[(NR + 1) / 2]
-		else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
-med() { sample "$1" median; }
 
 if [ $SMOKE = 1 ]; then
 	for kind in mcastd igmpproxy mcastd-defaults; do
@@ -425,7 +403,6 @@ fig() {
 	fi
 	echo "$(num "$(med "$1")" "$d") | $(num "$(sample "$1" min)" "$d")–$(num "$(sample "$1" max)" "$d") | $(sample "$1" n)"
 }
-div() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b + 0 > 0) printf "%.2f", a / b; else printf "n/a" }'; }
 # A latency verdict: median at most LIMIT.
 at_most() { awk -v v="$1" -v l="$2" 'BEGIN { print (v != "" && v + 0 <= l) ? "met" : "missed" }'; }
 # mcastd's median not above igmpproxy's, or within the 1 ms the stream
