@@ -250,6 +250,25 @@ vif_destroy(struct mcastd *d, struct vif *vif, mc_time_t now,
 	routes_apply(d, now);
 }
 
+/*
+ * The TTL check's tap passes TTLs up to the highest threshold of any VIF:
+ * set whenever the VIFs or their thresholds may have changed.
+ */
+static void
+tap_update(struct mcastd *d)
+{
+	uint8_t max = 0;
+	unsigned v;
+	int rc;
+
+	for (v = 0; v < KMR_MAXVIFS; v++)
+		if (d->vifs[v].used && d->vifs[v].threshold > max)
+			max = d->vifs[v].threshold;
+	if (d->tap.fd >= 0 && (rc = ttltap_filter(&d->tap, max)) < 0)
+		log_warn("TTL check: cannot set its packet filter: %s",
+		    strerror(-rc));
+}
+
 /* Make the VIFs match the interfaces and the configuration. */
 static void
 ifaces_reconcile(struct mcastd *d, mc_time_t now)
@@ -289,6 +308,7 @@ ifaces_reconcile(struct mcastd *d, mc_time_t now)
 		if (ifc->used && ifc->vif < 0 && iface_wanted(d, ifc))
 			vif_create(d, ifc, now);
 	}
+	tap_update(d);
 }
 
 static void
@@ -592,22 +612,6 @@ warn_ttl_starved(struct mcastd *d, const struct mroute_output *o)
 	    mcastd_ip_str(o->source, s), mcastd_ip_str(o->group, g),
 	    o->iif < KMR_MAXVIFS && d->vifs[o->iif].used ?
 	    d->vifs[o->iif].name : "?", o->ttl, oifs);
-}
-
-/* The tap passes TTLs up to the highest threshold of any VIF. */
-static void
-tap_update(struct mcastd *d)
-{
-	uint8_t max = 0;
-	unsigned v;
-	int rc;
-
-	for (v = 0; v < KMR_MAXVIFS; v++)
-		if (d->vifs[v].used && d->vifs[v].threshold > max)
-			max = d->vifs[v].threshold;
-	if (d->tap.fd >= 0 && (rc = ttltap_filter(&d->tap, max)) < 0)
-		log_warn("TTL check: cannot set its packet filter: %s",
-		    strerror(-rc));
 }
 
 static void
@@ -1274,7 +1278,6 @@ loop(struct mcastd *d, int sfd)
 		pfd[n++] = (struct pollfd){ .fd = netlink_fd(d->nl),
 		    .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-		tap_update(d);
 		tapi = -1;
 		if ((fd = ttltap_poll_fd(&d->tap, now)) >= 0) {
 			tapi = n;
