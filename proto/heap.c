@@ -15,10 +15,6 @@ heap_init(struct heap *h)
 void
 heap_fini(struct heap *h)
 {
-	size_t i;
-
-	for (i = 0; i < h->len; i++)
-		h->v[i]->index = HEAP_NONE;
 	free(h->v);
 	heap_init(h);
 }

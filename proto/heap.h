@@ -65,7 +65,10 @@ heap_next(const struct heap *h)
 }
 
 void	heap_init(struct heap *h);
-/* Frees the array; the nodes are the caller's. */
+/*
+ * Frees the array; the nodes are the caller's and are not touched (they
+ * may be freed already).
+ */
 void	heap_fini(struct heap *h);
 /* Room for n more nodes, so that the next n heap_push() cannot fail. */
 int	heap_reserve(struct heap *h, size_t n);
