@@ -19,9 +19,10 @@
  *               igmp_router_next_deadline() is O(1); a report costs a hash
  *               lookup, a walk over that group's sources and O(log groups)
  *               to move the group in the heap.
- *   outputs     the output queue of packets and membership changes (the
- *               last one taken lives until the next igmp_router_output()
- *               or igmp_router_free()).
+ *   outputs     two output queues: events, and packets with membership
+ *               changes; igmp_router_output() empties the first before
+ *               the second (the last record taken lives until the next
+ *               igmp_router_output() or igmp_router_free()).
  *
  * Choices the RFCs leave open, made here:
  *   - 224.0.0.0/24 groups are never tracked (RFC 5771: never forwarded);
@@ -45,7 +46,8 @@
  *     ignore leaves.
  *   - rx_ignored_leave_v1_host also counts TO_IN records in v1
  *     compatibility mode and leaves when configured for v1 (7.3.1/7.3.2).
- *   - The queries an input causes come out before its membership change.
+ *   - The queries an input causes come out before its membership change;
+ *     its events come out before both (igmp_router.h).
  *   - Allocation failures drop the input and count an unexpected event;
  *     the state stays consistent.
  */
@@ -410,6 +412,19 @@ struct igmp_router_group {
 	uint8_t		*src_rexmit;	/* Q(G,S) still to send */
 };
 
+/* An event (igmp_router.h says what each field means for each). */
+struct igmp_router_ev {
+	enum igmp_router_event	 event;
+	enum igmp_router_ignored ignored;
+	struct in_addr		 from;
+	struct in_addr		 to;
+	struct in_addr		 group;
+	struct in_addr		 previous;
+	uint8_t			 type;
+	unsigned		 version;
+	uint32_t		 count;
+};
+
 /* A packet (data = bytes) or a membership change (data = sources). */
 struct igmp_router_out {
 	enum igmp_router_output_kind kind;
@@ -439,7 +454,12 @@ struct igmp_router {
 
 	struct hash	 groups;	/* of igmp_router_group, by address */
 	struct heap	 timers;	/* of igmp_router_group, by deadline */
+	struct outq	 events;	/* of igmp_router_ev */
 	struct outq	 outq;		/* of igmp_router_out */
+	uint32_t	 refused;	/* sources, by the record in hand */
+	/* The input in hand (NULL out of igmp_router_input()), for events. */
+	const struct igmp_ip *in_ip;
+	const struct igmp_msg *in_msg;
 
 	/* Scratch, reused across calls. */
 	struct in_addr	*rec;		/* a record's sources */
@@ -547,6 +567,106 @@ igmp_router_out_new(struct igmp_router *r, size_t bytes)
 	return o;
 }
 
+/*
+ * An event about the input in hand (its source, destination and type), or
+ * about a timer's doing (all 0).  NULL when out of memory (counted).
+ */
+static struct igmp_router_ev *
+igmp_router_event(struct igmp_router *r, enum igmp_router_event e,
+    struct in_addr group)
+{
+	struct igmp_router_ev *ev = outq_push(&r->events, sizeof(*ev));
+
+	if (ev == NULL) {
+		r->stats.unexpected_events++;
+		return NULL;
+	}
+	ev->event = e;
+	ev->group = group;
+	if (r->in_ip != NULL) {
+		ev->from = r->in_ip->src;
+		ev->to = r->in_ip->dst;
+		ev->type = r->in_msg->type;
+	}
+	return ev;
+}
+
+/* Ignore the input (or one record of it) for a reason: counted, told. */
+static void
+igmp_router_ignore(struct igmp_router *r, enum igmp_router_ignored why,
+    struct in_addr group)
+{
+	struct igmp_router_ev *ev;
+
+	switch (why) {
+	case IGMP_ROUTER_IGN_UNKNOWN_TYPE:
+		break;		/* counted in rx[IGMP_KIND_UNKNOWN] */
+	case IGMP_ROUTER_IGN_OFF_SUBNET:
+		r->stats.rx_ignored_off_subnet++;
+		break;
+	case IGMP_ROUTER_IGN_NO_ROUTER_ALERT:
+		r->stats.rx_ignored_no_router_alert++;
+		break;
+	case IGMP_ROUTER_IGN_BAD_DESTINATION:
+		r->stats.rx_ignored_bad_destination++;
+		break;
+	case IGMP_ROUTER_IGN_SSM:
+		r->stats.rx_ignored_ssm++;
+		break;
+	case IGMP_ROUTER_IGN_LEAVE_V1_HOST:
+		r->stats.rx_ignored_leave_v1_host++;
+		break;
+	default:
+		r->stats.unexpected_events++;
+		return;
+	}
+	ev = igmp_router_event(r, IGMP_ROUTER_EV_IGNORED, group);
+	if (ev != NULL)
+		ev->ignored = why;
+}
+
+const char *
+igmp_router_event_name(enum igmp_router_event e)
+{
+	switch (e) {
+	case IGMP_ROUTER_EV_QUERIER:
+		return "querier";
+	case IGMP_ROUTER_EV_OTHER_QUERIER:
+		return "other-querier";
+	case IGMP_ROUTER_EV_OLDER_QUERIER:
+		return "older-querier";
+	case IGMP_ROUTER_EV_IGNORED:
+		return "ignored";
+	case IGMP_ROUTER_EV_LIMIT_GROUPS:
+		return "limit-groups";
+	case IGMP_ROUTER_EV_LIMIT_SOURCES:
+		return "limit-sources";
+	default:
+		return "?";
+	}
+}
+
+const char *
+igmp_router_ignored_name(enum igmp_router_ignored why)
+{
+	switch (why) {
+	case IGMP_ROUTER_IGN_UNKNOWN_TYPE:
+		return "unknown-type";
+	case IGMP_ROUTER_IGN_OFF_SUBNET:
+		return "off-subnet";
+	case IGMP_ROUTER_IGN_NO_ROUTER_ALERT:
+		return "no-router-alert";
+	case IGMP_ROUTER_IGN_BAD_DESTINATION:
+		return "bad-destination";
+	case IGMP_ROUTER_IGN_SSM:
+		return "ssm";
+	case IGMP_ROUTER_IGN_LEAVE_V1_HOST:
+		return "leave-v1-host";
+	default:
+		return "?";
+	}
+}
+
 static void
 igmp_router_emit_packet(struct igmp_router *r, struct in_addr dst,
     const uint8_t *buf, int len)
@@ -590,8 +710,27 @@ igmp_router_emit_view(struct igmp_router *r, struct in_addr group,
 bool
 igmp_router_output(struct igmp_router *r, struct igmp_router_output *out)
 {
-	const struct igmp_router_out *o = outq_take(&r->outq);
+	const struct igmp_router_ev *ev;
+	const struct igmp_router_out *o;
 
+	/* Events first (igmp_router.h). */
+	if ((ev = outq_take(&r->events)) != NULL) {
+		out->kind = IGMP_ROUTER_OUT_EVENT;
+		out->event = ev->event;
+		out->ignored = ev->ignored;
+		out->from = ev->from;
+		out->to = ev->to;
+		out->group = ev->group;
+		out->previous = ev->previous;
+		out->type = ev->type;
+		out->version = ev->version;
+		out->count = ev->count;
+		out->len = 0;
+		out->sources = NULL;
+		out->nsources = 0;
+		return true;
+	}
+	o = outq_take(&r->outq);
 	if (o == NULL)
 		return false;
 	out->kind = o->kind;
@@ -769,6 +908,7 @@ igmp_router_group_create(struct igmp_router *r, struct in_addr a)
 
 	if (r->cfg.max_groups != 0 && r->stats.groups >= r->cfg.max_groups) {
 		r->stats.limit_groups++;
+		igmp_router_event(r, IGMP_ROUTER_EV_LIMIT_GROUPS, a);
 		return NULL;
 	}
 	g = calloc(1, sizeof(*g));
@@ -971,6 +1111,19 @@ igmp_router_record_creates(uint8_t type, size_t nb)
 	}
 }
 
+/* The sources of a record refused at the limit: counted, one event. */
+static void
+igmp_router_limit_sources(struct igmp_router *r, struct igmp_router_group *g)
+{
+	struct igmp_router_ev *ev;
+
+	r->stats.limit_sources += r->refused;
+	ev = igmp_router_event(r, IGMP_ROUTER_EV_LIMIT_SOURCES, g->addr);
+	if (ev != NULL)
+		ev->count = r->refused;
+	r->refused = 0;
+}
+
 /*
  * Apply one record (type, sorted set b) to group g with one merge walk
  * over the group's sources and b; the row of the table says what happens
@@ -1087,7 +1240,7 @@ igmp_router_apply(struct igmp_router *r, struct igmp_router_group *g,
 		}
 		if (!exists) {
 			if (added == allowed) {
-				r->stats.limit_sources++;
+				r->refused++;
 				continue;
 			}
 			added++;
@@ -1123,6 +1276,8 @@ igmp_router_apply(struct igmp_router *r, struct igmp_router_group *g,
 	}
 	if (queries)
 		igmp_router_group_queries(r, g, now);
+	if (r->refused > 0)
+		igmp_router_limit_sources(r, g);
 	igmp_router_txn_end(r, &t, now, why);
 }
 
@@ -1153,7 +1308,7 @@ igmp_router_destination_ok(struct igmp_router *r, const struct igmp_ip *ip,
 	    ip->dst.s_addr == r->addr.s_addr ||
 	    (usual != 0 && ip->dst.s_addr == htonl(usual)))
 		return true;
-	r->stats.rx_ignored_bad_destination++;
+	igmp_router_ignore(r, IGMP_ROUTER_IGN_BAD_DESTINATION, group);
 	return false;
 }
 
@@ -1197,7 +1352,7 @@ igmp_router_old_report(struct igmp_router *r, mc_time_t now,
 	    !igmp_router_destination_ok(r, ip, msg->group, 0))
 		return;
 	if (igmp_router_is_ssm(r, msg->group)) {	/* RFC 4604 2.2.1 */
-		r->stats.rx_ignored_ssm++;
+		igmp_router_ignore(r, IGMP_ROUTER_IGN_SSM, msg->group);
 		return;
 	}
 	g = igmp_router_group_get(r, msg->group, IGMP_MODE_IS_EXCLUDE, 0);
@@ -1229,7 +1384,7 @@ igmp_router_leave(struct igmp_router *r, mc_time_t now,
 	    !igmp_router_destination_ok(r, ip, msg->group, IGMP_ALL_ROUTERS))
 		return;
 	if (igmp_router_is_ssm(r, msg->group)) {
-		r->stats.rx_ignored_ssm++;
+		igmp_router_ignore(r, IGMP_ROUTER_IGN_SSM, msg->group);
 		return;
 	}
 	/* No members: SHOULD ignore (RFC 2236 3). */
@@ -1237,7 +1392,7 @@ igmp_router_leave(struct igmp_router *r, mc_time_t now,
 	if (g == NULL)
 		return;
 	if (igmp_router_compat(r, g, now) == 1) {
-		r->stats.rx_ignored_leave_v1_host++;
+		igmp_router_ignore(r, IGMP_ROUTER_IGN_LEAVE_V1_HOST, msg->group);
 		return;
 	}
 	igmp_router_apply(r, g, now, IGMP_CHANGE_TO_INCLUDE, NULL, 0,
@@ -1280,7 +1435,8 @@ igmp_router_v3_record(struct igmp_router *r, mc_time_t now,
 		return;
 	if ((type == IGMP_MODE_IS_EXCLUDE || type == IGMP_CHANGE_TO_EXCLUDE) &&
 	    igmp_router_is_ssm(r, rec->group)) {
-		r->stats.rx_ignored_ssm++;	/* RFC 4604 2.2.1 */
+		/* RFC 4604 2.2.1 */
+		igmp_router_ignore(r, IGMP_ROUTER_IGN_SSM, rec->group);
 		return;
 	}
 	if (igmp_router_rec_reserve(r, rec->nsources) != 0) {
@@ -1299,7 +1455,7 @@ igmp_router_v3_record(struct igmp_router *r, mc_time_t now,
 	 * spells it out).
 	 */
 	if (compat == 1 && type == IGMP_CHANGE_TO_INCLUDE) {
-		r->stats.rx_ignored_leave_v1_host++;
+		igmp_router_ignore(r, IGMP_ROUTER_IGN_LEAVE_V1_HOST, rec->group);
 		return;
 	}
 	if (compat < 3 && type == IGMP_BLOCK_OLD_SOURCES)
@@ -1345,7 +1501,8 @@ igmp_router_qevent(struct igmp_router *r, mc_time_t now,
 	const struct igmp_router_qtransition *t =
 	    &igmp_router_qfsm[r->qstate][e];
 	enum igmp_router_qstate old = r->qstate;
-	struct in_addr old_querier = r->querier;
+	struct in_addr old_querier = r->querier, none = { INADDR_ANY };
+	struct igmp_router_ev *ev;
 	char a[INET_ADDRSTRLEN];
 
 	switch (t->action) {
@@ -1386,12 +1543,17 @@ igmp_router_qevent(struct igmp_router *r, mc_time_t now,
 		break;
 	}
 	r->qstate = t->next;
-	if (old != r->qstate || old_querier.s_addr != r->querier.s_addr)
-		trace(&r->trace, "querier: %s -> %s (querier %s) on %s",
-		    igmp_router_qstate_name(old),
-		    igmp_router_qstate_name(r->qstate),
-		    trace_addr(r->querier, a),
-		    igmp_router_qevent_name(e));
+	if (old == r->qstate && old_querier.s_addr == r->querier.s_addr)
+		return;
+	trace(&r->trace, "querier: %s -> %s (querier %s) on %s",
+	    igmp_router_qstate_name(old), igmp_router_qstate_name(r->qstate),
+	    trace_addr(r->querier, a), igmp_router_qevent_name(e));
+	ev = igmp_router_event(r, r->qstate == RT_QS_QUERIER ?
+	    IGMP_ROUTER_EV_QUERIER : IGMP_ROUTER_EV_OTHER_QUERIER, none);
+	if (ev == NULL)
+		return;
+	ev->from = r->querier;		/* this router's address, or not */
+	ev->previous = old_querier;	/* 0.0.0.0 when IDLE */
 }
 
 /*
@@ -1405,6 +1567,7 @@ igmp_router_older_querier(struct igmp_router *r, const struct igmp_ip *ip,
 {
 	unsigned v = msg->kind == IGMP_KIND_V1_QUERY ? 1 :
 	    msg->kind == IGMP_KIND_V2_QUERY ? 2 : 3;
+	struct igmp_router_ev *ev;
 	char a[INET_ADDRSTRLEN];
 
 	if (v >= r->cfg.version || (r->older_querier_warned & (1u << v)))
@@ -1412,6 +1575,9 @@ igmp_router_older_querier(struct igmp_router *r, const struct igmp_ip *ip,
 	r->older_querier_warned |= 1u << v;
 	trace(&r->trace, "querier %s speaks IGMPv%u: configure version %u "
 	    "(RFC 3376 7.3.1)", trace_addr(ip->src, a), v, v);
+	ev = igmp_router_event(r, IGMP_ROUTER_EV_OLDER_QUERIER, msg->group);
+	if (ev != NULL)
+		ev->version = v;
 }
 
 /* RFC 3376 4.1.6 QRV and 4.1.7 QQIC: adopt the querier's (0: ours). */
@@ -1481,7 +1647,7 @@ igmp_router_query(struct igmp_router *r, mc_time_t now,
 {
 	if (ip->src.s_addr == INADDR_ANY ||
 	    !igmp_router_on_subnet(r, ip->src)) {
-		r->stats.rx_ignored_off_subnet++;
+		igmp_router_ignore(r, IGMP_ROUTER_IGN_OFF_SUBNET, msg->group);
 		return;
 	}
 	/* Ours looped back, or a higher address that loses (6.6.2). */
@@ -1609,6 +1775,7 @@ igmp_router_new(const struct igmp_router_config *c, struct in_addr addr,
 		return NULL;
 	}
 	heap_init(&r->timers);
+	outq_init(&r->events);
 	outq_init(&r->outq);
 	r->cfg = *c;
 	igmp_router_use_configured(r);
@@ -1637,6 +1804,7 @@ igmp_router_free(struct igmp_router *r)
 	}
 	heap_fini(&r->timers);
 	hash_fini(&r->groups);
+	outq_fini(&r->events);
 	outq_fini(&r->outq);
 	free(r->rec);
 	free(r->tmp_src);
@@ -1650,16 +1818,10 @@ igmp_router_start(struct igmp_router *r, mc_time_t now)
 	igmp_router_qevent(r, now, RT_QE_START, r->addr);
 }
 
-void
-igmp_router_input(struct igmp_router *r, mc_time_t now,
+static void
+igmp_router_dispatch(struct igmp_router *r, mc_time_t now,
     const struct igmp_ip *ip, const struct igmp_msg *msg)
 {
-	if (ip == NULL || msg == NULL) {
-		r->stats.unexpected_events++;
-		return;
-	}
-	r->stats.rx[msg->kind <= IGMP_KIND_UNKNOWN ? msg->kind :
-	    IGMP_KIND_UNKNOWN]++;
 	switch (msg->kind) {
 	case IGMP_KIND_V1_QUERY:
 	case IGMP_KIND_V2_QUERY:
@@ -1672,17 +1834,24 @@ igmp_router_input(struct igmp_router *r, mc_time_t now,
 	case IGMP_KIND_V2_LEAVE:
 	case IGMP_KIND_V3_REPORT:
 		break;
+	case IGMP_KIND_DVMRP:
+	case IGMP_KIND_MTRACE_QUERY:
+	case IGMP_KIND_MTRACE_RESPONSE:
+	case IGMP_KIND_PIM_V1:
+		return;		/* not ours */
 	default:
-		return;		/* DVMRP, mtrace, PIM: not ours */
+		igmp_router_ignore(r, IGMP_ROUTER_IGN_UNKNOWN_TYPE, msg->group);
+		return;
 	}
 	/* RFC 3376 9.2 and 9.3. */
 	if (r->cfg.require_router_alert && !ip->router_alert) {
-		r->stats.rx_ignored_no_router_alert++;
+		igmp_router_ignore(r, IGMP_ROUTER_IGN_NO_ROUTER_ALERT,
+		    msg->group);
 		return;
 	}
 	if (ip->src.s_addr != INADDR_ANY &&
 	    !igmp_router_on_subnet(r, ip->src)) {
-		r->stats.rx_ignored_off_subnet++;
+		igmp_router_ignore(r, IGMP_ROUTER_IGN_OFF_SUBNET, msg->group);
 		return;
 	}
 	switch (msg->kind) {
@@ -1697,6 +1866,23 @@ igmp_router_input(struct igmp_router *r, mc_time_t now,
 		igmp_router_v3_report(r, now, ip, msg);
 		break;
 	}
+}
+
+void
+igmp_router_input(struct igmp_router *r, mc_time_t now,
+    const struct igmp_ip *ip, const struct igmp_msg *msg)
+{
+	if (ip == NULL || msg == NULL) {
+		r->stats.unexpected_events++;
+		return;
+	}
+	r->stats.rx[msg->kind <= IGMP_KIND_UNKNOWN ? msg->kind :
+	    IGMP_KIND_UNKNOWN]++;
+	r->in_ip = ip;
+	r->in_msg = msg;
+	igmp_router_dispatch(r, now, ip, msg);
+	r->in_ip = NULL;
+	r->in_msg = NULL;
 }
 
 void
