@@ -661,6 +661,8 @@ drain_igmp(struct mcastd *d, struct vif *vif)
 	int rc;
 
 	while (igmp_router_output(vif->igmp, &out)) {
+		if (out.kind == IGMP_ROUTER_OUT_EVENT)
+			continue;	/* vif_notes() still logs these */
 		if (out.kind == IGMP_ROUTER_OUT_PACKET) {
 			rc = kmr_send_igmp(&d->kmr, vif->ifindex, vif->addr,
 			    out.dst, out.data, out.len);

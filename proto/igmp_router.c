@@ -2,25 +2,27 @@
  * The router side of IGMP v1/v2/v3 for one interface, as a sans-I/O engine
  * (RFC 2236, RFC 3376 sections 6-8, RFC 4604).
  *
- * Data structures
- *   groups      a chained hash table keyed by the group address (keyed
- *               with the caller's seed, doubled/halved as groups come and
- *               go): lookup cost does not grow with the number of groups.
+ * Data structures (the engines' shared plumbing: hash.h, heap.h, outq.h)
+ *   groups      a chained hash table keyed by the group address (seeded
+ *               from the caller's RNG seed, doubled/halved as groups come
+ *               and go): lookup cost does not grow with the number of
+ *               groups.
  *   sources     per group, an array sorted by address with the source
  *               timers (timer 0 = the source is in Y, RFC 3376 6.2.1) and a
  *               parallel array of Q(G,S) retransmission counts (6.6.3.2);
  *               a record is applied by one merge walk over both sorted
  *               lists, driven by the table of RFC 3376 6.4.1/6.4.2.
  *   timers      every group has one deadline, the earliest of its group,
- *               source, older-host-present and retransmission timers, kept
- *               in a binary min-heap of groups; the router's own timers
+ *               source, older-host-present and retransmission timers: the
+ *               `at` of its node in the timer heap; the router's own timers
  *               (general query, other querier present) sit beside it.
  *               igmp_router_next_deadline() is O(1); a report costs a hash
  *               lookup, a walk over that group's sources and O(log groups)
  *               to move the group in the heap.
- *   outputs     a FIFO of packets and membership changes, each allocated
- *               here and freed here (the last one taken lives until the
- *               next igmp_router_output() or igmp_router_free()).
+ *   outputs     two output queues: events, and packets with membership
+ *               changes; igmp_router_output() empties the first before
+ *               the second (the last record taken lives until the next
+ *               igmp_router_output() or igmp_router_free()).
  *
  * Choices the RFCs leave open, made here:
  *   - 224.0.0.0/24 groups are never tracked (RFC 5771: never forwarded);
@@ -44,20 +46,23 @@
  *     ignore leaves.
  *   - rx_ignored_leave_v1_host also counts TO_IN records in v1
  *     compatibility mode and leaves when configured for v1 (7.3.1/7.3.2).
- *   - The queries an input causes come out before its membership change.
+ *   - The queries an input causes come out before its membership change;
+ *     its events come out before both (igmp_router.h).
  *   - Allocation failures drop the input and count an unexpected event;
  *     the state stays consistent.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/queue.h>
 #include <arpa/inet.h>
 
+#include "hash.h"
+#include "heap.h"
 #include "igmp_router.h"
+#include "outq.h"
 #include "srcset.h"
+#include "trace.h"
 
 #define RT_LOCAL_NET		0xe0000000u	/* 224.0.0.0/24 */
 #define RT_LOCAL_MASK		0xffffff00u
@@ -67,8 +72,6 @@
 #define RT_QUERY_MAX_SOURCES \
 	((IGMP_ROUTER_MAX_PACKET - IGMP_V3_QUERY_MIN_LEN) / 4)
 #define RT_HASH_MIN_BITS	6
-#define RT_TRACE_MAX		320
-#define RT_TRACE_SET_MAX	4		/* addresses shown per set */
 
 /* ------------------------------------------------------------------ */
 /* Configuration and the RFC formulas                                 */
@@ -394,7 +397,8 @@ igmp_router_rules[2][IGMP_BLOCK_OLD_SOURCES + 1] = {
  * timers are absolute; 0 = not running.
  */
 struct igmp_router_group {
-	struct igmp_router_group *hnext;	/* hash chain */
+	struct hash_node hnode;		/* in the groups, by address */
+	struct heap_node hp;		/* at: the earliest of all timers */
 	struct in_addr	 addr;
 	enum igmp_filter_mode mode;
 	mc_time_t	 timer;
@@ -402,17 +406,27 @@ struct igmp_router_group {
 	mc_time_t	 v2_host;
 	mc_time_t	 rexmit_at;	/* next specific query */
 	unsigned	 rexmit_group;	/* Q(G) still to send */
-	mc_time_t	 deadline;	/* the earliest of all the timers */
-	size_t		 heap_index;
 	uint32_t	 nsources;
 	uint32_t	 cap;
 	struct igmp_router_source_view *src;
 	uint8_t		*src_rexmit;	/* Q(G,S) still to send */
 };
 
+/* An event (igmp_router.h says what each field means for each). */
+struct igmp_router_ev {
+	enum igmp_router_event	 event;
+	enum igmp_router_ignored ignored;
+	struct in_addr		 from;
+	struct in_addr		 to;
+	struct in_addr		 group;
+	struct in_addr		 previous;
+	uint8_t			 type;
+	unsigned		 version;
+	uint32_t		 count;
+};
+
 /* A packet (data = bytes) or a membership change (data = sources). */
 struct igmp_router_out {
-	STAILQ_ENTRY(igmp_router_out) link;
 	enum igmp_router_output_kind kind;
 	struct in_addr	 dst;
 	struct in_addr	 group;
@@ -421,7 +435,6 @@ struct igmp_router_out {
 	size_t		 len;
 	struct in_addr	 data[];
 };
-STAILQ_HEAD(igmp_router_outq, igmp_router_out);
 
 struct igmp_router {
 	struct igmp_router_config cfg;	/* as configured */
@@ -430,9 +443,7 @@ struct igmp_router {
 	uint32_t	 adopted_qi_ms;
 	struct in_addr	 addr;
 	uint8_t		 prefix_len;
-	uint32_t	 hash_key;
-	mc_trace_fn	 trace;
-	void		*trace_arg;
+	struct trace	 trace;
 
 	enum igmp_router_qstate qstate;
 	struct in_addr	 querier;
@@ -441,14 +452,14 @@ struct igmp_router {
 	unsigned	 startup_left;
 	unsigned	 older_querier_warned;	/* 1 << version */
 
-	struct igmp_router_group **buckets;
-	unsigned	 hash_bits;
-	struct igmp_router_group **heap;
-	size_t		 heap_len;
-	size_t		 heap_cap;
-
-	struct igmp_router_outq outq;
-	struct igmp_router_out *out_taken;
+	struct hash	 groups;	/* of igmp_router_group, by address */
+	struct heap	 timers;	/* of igmp_router_group, by deadline */
+	struct outq	 events;	/* of igmp_router_ev */
+	struct outq	 outq;		/* of igmp_router_out */
+	uint32_t	 refused;	/* sources, by the record in hand */
+	/* The input in hand (NULL out of igmp_router_input()), for events. */
+	const struct igmp_ip *in_ip;
+	const struct igmp_msg *in_msg;
 
 	/* Scratch, reused across calls. */
 	struct in_addr	*rec;		/* a record's sources */
@@ -468,7 +479,7 @@ struct igmp_router_txn {
 	bool		 view_changed;	/* the forwarding view */
 	bool		 state_changed;	/* mode, X or Y */
 	unsigned	 compat;
-	char		 before[RT_TRACE_MAX / 2];
+	char		 before[TRACE_LINE_MAX / 2];
 };
 
 /* ------------------------------------------------------------------ */
@@ -508,38 +519,6 @@ igmp_router_is_ssm(const struct igmp_router *r, struct in_addr group)
 	mask = 0xffffffffu << (32 - r->cfg.ssm_prefix_len);
 	return (igmp_router_h(group) & mask) ==
 	    (igmp_router_h(r->cfg.ssm_prefix) & mask);
-}
-
-static void
-igmp_router_trace_line(struct igmp_router *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-igmp_router_trace_line(struct igmp_router *r, const char *fmt, ...)
-{
-	char line[RT_TRACE_MAX];
-	va_list ap;
-
-	if (r->trace == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	r->trace(r->trace_arg, line);
-}
-
-/* Arguments are evaluated only when someone listens (a hot path). */
-#define igmp_router_trace(e, ...)							\
-	do {								\
-		if ((e)->trace != NULL)					\
-			igmp_router_trace_line((e), __VA_ARGS__);			\
-	} while (0)
-
-/* inet_ntoa without the static buffer. */
-static const char *
-igmp_router_ntoa(struct in_addr a, char *buf)
-{
-	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
 }
 
 /*
@@ -582,13 +561,110 @@ igmp_router_out_new(struct igmp_router *r, size_t bytes)
 {
 	struct igmp_router_out *o;
 
-	o = calloc(1, sizeof(*o) + bytes);
-	if (o == NULL) {
+	o = outq_push(&r->outq, sizeof(*o) + bytes);
+	if (o == NULL)
+		r->stats.unexpected_events++;
+	return o;
+}
+
+/*
+ * An event about the input in hand (its source, destination and type), or
+ * about a timer's doing (all 0).  NULL when out of memory (counted).
+ */
+static struct igmp_router_ev *
+igmp_router_event(struct igmp_router *r, enum igmp_router_event e,
+    struct in_addr group)
+{
+	struct igmp_router_ev *ev = outq_push(&r->events, sizeof(*ev));
+
+	if (ev == NULL) {
 		r->stats.unexpected_events++;
 		return NULL;
 	}
-	STAILQ_INSERT_TAIL(&r->outq, o, link);
-	return o;
+	ev->event = e;
+	ev->group = group;
+	if (r->in_ip != NULL) {
+		ev->from = r->in_ip->src;
+		ev->to = r->in_ip->dst;
+		ev->type = r->in_msg->type;
+	}
+	return ev;
+}
+
+/* Ignore the input (or one record of it) for a reason: counted, told. */
+static void
+igmp_router_ignore(struct igmp_router *r, enum igmp_router_ignored why,
+    struct in_addr group)
+{
+	struct igmp_router_ev *ev;
+
+	switch (why) {
+	case IGMP_ROUTER_IGN_UNKNOWN_TYPE:
+		break;		/* counted in rx[IGMP_KIND_UNKNOWN] */
+	case IGMP_ROUTER_IGN_OFF_SUBNET:
+		r->stats.rx_ignored_off_subnet++;
+		break;
+	case IGMP_ROUTER_IGN_NO_ROUTER_ALERT:
+		r->stats.rx_ignored_no_router_alert++;
+		break;
+	case IGMP_ROUTER_IGN_BAD_DESTINATION:
+		r->stats.rx_ignored_bad_destination++;
+		break;
+	case IGMP_ROUTER_IGN_SSM:
+		r->stats.rx_ignored_ssm++;
+		break;
+	case IGMP_ROUTER_IGN_LEAVE_V1_HOST:
+		r->stats.rx_ignored_leave_v1_host++;
+		break;
+	default:
+		r->stats.unexpected_events++;
+		return;
+	}
+	ev = igmp_router_event(r, IGMP_ROUTER_EV_IGNORED, group);
+	if (ev != NULL)
+		ev->ignored = why;
+}
+
+const char *
+igmp_router_event_name(enum igmp_router_event e)
+{
+	switch (e) {
+	case IGMP_ROUTER_EV_QUERIER:
+		return "querier";
+	case IGMP_ROUTER_EV_OTHER_QUERIER:
+		return "other-querier";
+	case IGMP_ROUTER_EV_OLDER_QUERIER:
+		return "older-querier";
+	case IGMP_ROUTER_EV_IGNORED:
+		return "ignored";
+	case IGMP_ROUTER_EV_LIMIT_GROUPS:
+		return "limit-groups";
+	case IGMP_ROUTER_EV_LIMIT_SOURCES:
+		return "limit-sources";
+	default:
+		return "?";
+	}
+}
+
+const char *
+igmp_router_ignored_name(enum igmp_router_ignored why)
+{
+	switch (why) {
+	case IGMP_ROUTER_IGN_UNKNOWN_TYPE:
+		return "unknown-type";
+	case IGMP_ROUTER_IGN_OFF_SUBNET:
+		return "off-subnet";
+	case IGMP_ROUTER_IGN_NO_ROUTER_ALERT:
+		return "no-router-alert";
+	case IGMP_ROUTER_IGN_BAD_DESTINATION:
+		return "bad-destination";
+	case IGMP_ROUTER_IGN_SSM:
+		return "ssm";
+	case IGMP_ROUTER_IGN_LEAVE_V1_HOST:
+		return "leave-v1-host";
+	default:
+		return "?";
+	}
 }
 
 static void
@@ -634,15 +710,29 @@ igmp_router_emit_view(struct igmp_router *r, struct in_addr group,
 bool
 igmp_router_output(struct igmp_router *r, struct igmp_router_output *out)
 {
-	struct igmp_router_out *o;
+	const struct igmp_router_ev *ev;
+	const struct igmp_router_out *o;
 
-	free(r->out_taken);
-	r->out_taken = NULL;
-	o = STAILQ_FIRST(&r->outq);
+	/* Events first (igmp_router.h). */
+	if ((ev = outq_take(&r->events)) != NULL) {
+		out->kind = IGMP_ROUTER_OUT_EVENT;
+		out->event = ev->event;
+		out->ignored = ev->ignored;
+		out->from = ev->from;
+		out->to = ev->to;
+		out->group = ev->group;
+		out->previous = ev->previous;
+		out->type = ev->type;
+		out->version = ev->version;
+		out->count = ev->count;
+		out->len = 0;
+		out->sources = NULL;
+		out->nsources = 0;
+		return true;
+	}
+	o = outq_take(&r->outq);
 	if (o == NULL)
 		return false;
-	STAILQ_REMOVE_HEAD(&r->outq, link);
-	r->out_taken = o;
 	out->kind = o->kind;
 	out->dst = o->dst;
 	out->len = o->len;
@@ -779,91 +869,14 @@ igmp_router_group_queries(struct igmp_router *r, struct igmp_router_group *g,
 }
 
 /* ------------------------------------------------------------------ */
-/* Timer heap of groups, keyed by each group's earliest deadline      */
-
-static void
-igmp_router_heap_set(struct igmp_router *r, size_t i,
-    struct igmp_router_group *g)
-{
-	r->heap[i] = g;
-	g->heap_index = i;
-}
-
-static void
-igmp_router_heap_up(struct igmp_router *r, size_t i)
-{
-	struct igmp_router_group *g = r->heap[i];
-	size_t parent;
-
-	while (i > 0) {
-		parent = (i - 1) / 2;
-		if (r->heap[parent]->deadline <= g->deadline)
-			break;
-		igmp_router_heap_set(r, i, r->heap[parent]);
-		i = parent;
-	}
-	igmp_router_heap_set(r, i, g);
-}
-
-static void
-igmp_router_heap_down(struct igmp_router *r, size_t i)
-{
-	struct igmp_router_group *g = r->heap[i];
-	size_t child;
-
-	for (;;) {
-		child = 2 * i + 1;
-		if (child >= r->heap_len)
-			break;
-		if (child + 1 < r->heap_len &&
-		    r->heap[child + 1]->deadline < r->heap[child]->deadline)
-			child++;
-		if (g->deadline <= r->heap[child]->deadline)
-			break;
-		igmp_router_heap_set(r, i, r->heap[child]);
-		i = child;
-	}
-	igmp_router_heap_set(r, i, g);
-}
-
-static int
-igmp_router_heap_insert(struct igmp_router *r, struct igmp_router_group *g)
-{
-	struct igmp_router_group **h;
-	size_t cap;
-
-	if (r->heap_len == r->heap_cap) {
-		cap = r->heap_cap ? 2 * r->heap_cap : 64;
-		h = realloc(r->heap, cap * sizeof(*h));
-		if (h == NULL)
-			return -ENOMEM;
-		r->heap = h;
-		r->heap_cap = cap;
-	}
-	igmp_router_heap_set(r, r->heap_len++, g);
-	igmp_router_heap_up(r, g->heap_index);
-	return 0;
-}
-
-static void
-igmp_router_heap_remove(struct igmp_router *r, struct igmp_router_group *g)
-{
-	size_t i = g->heap_index;
-	struct igmp_router_group *last = r->heap[--r->heap_len];
-
-	if (last == g)
-		return;
-	igmp_router_heap_set(r, i, last);
-	igmp_router_heap_up(r, i);
-	igmp_router_heap_down(r, last->heap_index);
-}
+/* Group table and timers                                             */
 
 /* Recompute a group's deadline and move it in the heap. */
 static void
 igmp_router_group_reschedule(struct igmp_router *r,
     struct igmp_router_group *g)
 {
-	mc_time_t d = MC_TIME_NEVER, old = g->deadline;
+	mc_time_t d = MC_TIME_NEVER;
 	uint32_t i;
 
 	if (g->mode == IGMP_FILTER_EXCLUDE && g->timer != 0)
@@ -877,65 +890,25 @@ igmp_router_group_reschedule(struct igmp_router *r,
 	for (i = 0; i < g->nsources; i++)
 		if (g->src[i].timer != 0)
 			d = igmp_router_min(d, g->src[i].timer);
-	g->deadline = d;
-	if (d < old)
-		igmp_router_heap_up(r, g->heap_index);
-	else if (d > old)
-		igmp_router_heap_down(r, g->heap_index);
-}
-
-/* ------------------------------------------------------------------ */
-/* Group table                                                        */
-
-static size_t
-igmp_router_bucket(const struct igmp_router *r, struct in_addr a)
-{
-	return ((igmp_router_h(a) ^ r->hash_key) * 0x9e3779b1u) >>
-	    (32 - r->hash_bits);
+	heap_update(&r->timers, &g->hp, d);
 }
 
 static struct igmp_router_group *
 igmp_router_find(const struct igmp_router *r, struct in_addr a)
 {
-	struct igmp_router_group *g;
+	struct hash_node *n = hash_find(&r->groups, hash_key_addr(a));
 
-	for (g = r->buckets[igmp_router_bucket(r, a)]; g; g = g->hnext)
-		if (g->addr.s_addr == a.s_addr)
-			return g;
-	return NULL;
-}
-
-/* Rehash into 2^bits buckets; on failure keep the old table. */
-static void
-igmp_router_rehash(struct igmp_router *r, unsigned bits)
-{
-	struct igmp_router_group **old = r->buckets, *g, *next;
-	size_t i, n_old = (size_t)1 << r->hash_bits, b;
-	struct igmp_router_group **nb;
-
-	nb = calloc((size_t)1 << bits, sizeof(*nb));
-	if (nb == NULL)
-		return;
-	r->buckets = nb;
-	r->hash_bits = bits;
-	for (i = 0; i < n_old; i++)
-		for (g = old[i]; g; g = next) {
-			next = g->hnext;
-			b = igmp_router_bucket(r, g->addr);
-			g->hnext = nb[b];
-			nb[b] = g;
-		}
-	free(old);
+	return n ? hash_entry(n, struct igmp_router_group, hnode) : NULL;
 }
 
 static struct igmp_router_group *
 igmp_router_group_create(struct igmp_router *r, struct in_addr a)
 {
 	struct igmp_router_group *g;
-	size_t b;
 
 	if (r->cfg.max_groups != 0 && r->stats.groups >= r->cfg.max_groups) {
 		r->stats.limit_groups++;
+		igmp_router_event(r, IGMP_ROUTER_EV_LIMIT_GROUPS, a);
 		return NULL;
 	}
 	g = calloc(1, sizeof(*g));
@@ -945,18 +918,14 @@ igmp_router_group_create(struct igmp_router *r, struct in_addr a)
 	}
 	g->addr = a;
 	g->mode = IGMP_FILTER_INCLUDE;
-	g->deadline = MC_TIME_NEVER;
-	if (igmp_router_heap_insert(r, g) != 0) {
+	heap_node_init(&g->hp);
+	if (heap_add(&r->timers, &g->hp) != 0) {
 		free(g);
 		r->stats.unexpected_events++;
 		return NULL;
 	}
-	b = igmp_router_bucket(r, a);
-	g->hnext = r->buckets[b];
-	r->buckets[b] = g;
+	hash_insert(&r->groups, &g->hnode, hash_key_addr(a));
 	r->stats.groups++;
-	if (r->stats.groups > ((uint64_t)1 << r->hash_bits))
-		igmp_router_rehash(r, r->hash_bits + 1);
 	return g;
 }
 
@@ -971,20 +940,10 @@ igmp_router_group_free(struct igmp_router_group *g)
 static void
 igmp_router_group_delete(struct igmp_router *r, struct igmp_router_group *g)
 {
-	struct igmp_router_group **pp;
-
-	for (pp = &r->buckets[igmp_router_bucket(r, g->addr)]; *pp;
-	    pp = &(*pp)->hnext)
-		if (*pp == g) {
-			*pp = g->hnext;
-			break;
-		}
-	igmp_router_heap_remove(r, g);
+	hash_remove(&r->groups, &g->hnode);
+	heap_remove(&r->timers, &g->hp);
 	igmp_router_group_free(g);
 	r->stats.groups--;
-	if (r->hash_bits > RT_HASH_MIN_BITS &&
-	    r->stats.groups < ((uint64_t)1 << r->hash_bits) / 8)
-		igmp_router_rehash(r, r->hash_bits - 1);
 }
 
 static int
@@ -1040,11 +999,11 @@ igmp_router_describe(const struct igmp_router_group *g, char *buf,
 			    (g->src[i].timer == 0) != (set == 1))
 				continue;
 			total++;
-			if (shown == RT_TRACE_SET_MAX || len >= size)
+			if (shown == TRACE_SET_MAX || len >= size)
 				continue;
 			len += (size_t)snprintf(buf + len, size - len, "%s%s",
 			    shown ? "," : "",
-			    igmp_router_ntoa(g->src[i].source, a));
+			    trace_addr(g->src[i].source, a));
 			shown++;
 		}
 		if (total > shown && len < size)
@@ -1065,7 +1024,7 @@ igmp_router_txn_begin(struct igmp_router *r, struct igmp_router_txn *t,
 	t->state_changed = false;
 	t->compat = igmp_router_compat(r, g, 0);
 	t->before[0] = '\0';
-	if (r->trace != NULL)
+	if (r->trace.fn != NULL)
 		igmp_router_describe(g, t->before, sizeof(t->before));
 }
 
@@ -1080,27 +1039,27 @@ igmp_router_txn_end(struct igmp_router *r, struct igmp_router_txn *t,
 {
 	struct igmp_router_group *g = t->g;
 	struct in_addr addr = g->addr;
-	char a[INET_ADDRSTRLEN], after[RT_TRACE_MAX / 2];
+	char a[INET_ADDRSTRLEN], after[TRACE_LINE_MAX / 2];
 	unsigned compat = igmp_router_compat(r, g, 0);
 
 	if (g->mode != t->mode)
 		t->state_changed = t->view_changed = true;
 	if (compat != t->compat)
-		igmp_router_trace(r, "%s: compatibility v%u -> v%u on %s",
-		    igmp_router_ntoa(addr, a), t->compat, compat, why);
+		trace(&r->trace, "%s: compatibility v%u -> v%u on %s",
+		    trace_addr(addr, a), t->compat, compat, why);
 	if (g->mode == IGMP_FILTER_INCLUDE && g->nsources == 0) {
 		if (t->state_changed)
-			igmp_router_trace(r, "%s: %s -> deleted on %s",
-			    igmp_router_ntoa(addr, a), t->before, why);
+			trace(&r->trace, "%s: %s -> deleted on %s",
+			    trace_addr(addr, a), t->before, why);
 		igmp_router_group_delete(r, g);
 		if (t->view_changed)
 			igmp_router_emit_view(r, addr, NULL);
 		return;
 	}
-	if (t->state_changed && r->trace != NULL) {
+	if (t->state_changed && r->trace.fn != NULL) {
 		igmp_router_describe(g, after, sizeof(after));
-		igmp_router_trace(r, "%s: %s -> %s on %s",
-		    igmp_router_ntoa(addr, a),
+		trace(&r->trace, "%s: %s -> %s on %s",
+		    trace_addr(addr, a),
 		    t->before[0] ? t->before : "new", after, why);
 	}
 	if (t->view_changed)
@@ -1150,6 +1109,19 @@ igmp_router_record_creates(uint8_t type, size_t nb)
 	default:
 		return false;
 	}
+}
+
+/* The sources of a record refused at the limit: counted, one event. */
+static void
+igmp_router_limit_sources(struct igmp_router *r, struct igmp_router_group *g)
+{
+	struct igmp_router_ev *ev;
+
+	r->stats.limit_sources += r->refused;
+	ev = igmp_router_event(r, IGMP_ROUTER_EV_LIMIT_SOURCES, g->addr);
+	if (ev != NULL)
+		ev->count = r->refused;
+	r->refused = 0;
 }
 
 /*
@@ -1268,7 +1240,7 @@ igmp_router_apply(struct igmp_router *r, struct igmp_router_group *g,
 		}
 		if (!exists) {
 			if (added == allowed) {
-				r->stats.limit_sources++;
+				r->refused++;
 				continue;
 			}
 			added++;
@@ -1304,6 +1276,8 @@ igmp_router_apply(struct igmp_router *r, struct igmp_router_group *g,
 	}
 	if (queries)
 		igmp_router_group_queries(r, g, now);
+	if (r->refused > 0)
+		igmp_router_limit_sources(r, g);
 	igmp_router_txn_end(r, &t, now, why);
 }
 
@@ -1334,7 +1308,7 @@ igmp_router_destination_ok(struct igmp_router *r, const struct igmp_ip *ip,
 	    ip->dst.s_addr == r->addr.s_addr ||
 	    (usual != 0 && ip->dst.s_addr == htonl(usual)))
 		return true;
-	r->stats.rx_ignored_bad_destination++;
+	igmp_router_ignore(r, IGMP_ROUTER_IGN_BAD_DESTINATION, group);
 	return false;
 }
 
@@ -1358,9 +1332,9 @@ igmp_router_why(const struct igmp_router *r, char *buf, size_t size,
 {
 	char a[INET_ADDRSTRLEN];
 
-	if (r->trace == NULL)
+	if (r->trace.fn == NULL)
 		return what;
-	snprintf(buf, size, "%s from %s", what, igmp_router_ntoa(from, a));
+	snprintf(buf, size, "%s from %s", what, trace_addr(from, a));
 	return buf;
 }
 
@@ -1378,7 +1352,7 @@ igmp_router_old_report(struct igmp_router *r, mc_time_t now,
 	    !igmp_router_destination_ok(r, ip, msg->group, 0))
 		return;
 	if (igmp_router_is_ssm(r, msg->group)) {	/* RFC 4604 2.2.1 */
-		r->stats.rx_ignored_ssm++;
+		igmp_router_ignore(r, IGMP_ROUTER_IGN_SSM, msg->group);
 		return;
 	}
 	g = igmp_router_group_get(r, msg->group, IGMP_MODE_IS_EXCLUDE, 0);
@@ -1392,8 +1366,8 @@ igmp_router_old_report(struct igmp_router *r, mc_time_t now,
 	else
 		g->v2_host = now + igmp_older_host_present_interval_ms(&r->cur);
 	if (igmp_router_compat(r, g, 0) != compat)
-		igmp_router_trace(r, "%s: compatibility v%u -> v%u on %s",
-		    igmp_router_ntoa(g->addr, a), compat,
+		trace(&r->trace, "%s: compatibility v%u -> v%u on %s",
+		    trace_addr(g->addr, a), compat,
 		    igmp_router_compat(r, g, 0), why);
 	igmp_router_apply(r, g, now, IGMP_MODE_IS_EXCLUDE, NULL, 0, why);
 }
@@ -1410,7 +1384,7 @@ igmp_router_leave(struct igmp_router *r, mc_time_t now,
 	    !igmp_router_destination_ok(r, ip, msg->group, IGMP_ALL_ROUTERS))
 		return;
 	if (igmp_router_is_ssm(r, msg->group)) {
-		r->stats.rx_ignored_ssm++;
+		igmp_router_ignore(r, IGMP_ROUTER_IGN_SSM, msg->group);
 		return;
 	}
 	/* No members: SHOULD ignore (RFC 2236 3). */
@@ -1418,7 +1392,7 @@ igmp_router_leave(struct igmp_router *r, mc_time_t now,
 	if (g == NULL)
 		return;
 	if (igmp_router_compat(r, g, now) == 1) {
-		r->stats.rx_ignored_leave_v1_host++;
+		igmp_router_ignore(r, IGMP_ROUTER_IGN_LEAVE_V1_HOST, msg->group);
 		return;
 	}
 	igmp_router_apply(r, g, now, IGMP_CHANGE_TO_INCLUDE, NULL, 0,
@@ -1461,7 +1435,8 @@ igmp_router_v3_record(struct igmp_router *r, mc_time_t now,
 		return;
 	if ((type == IGMP_MODE_IS_EXCLUDE || type == IGMP_CHANGE_TO_EXCLUDE) &&
 	    igmp_router_is_ssm(r, rec->group)) {
-		r->stats.rx_ignored_ssm++;	/* RFC 4604 2.2.1 */
+		/* RFC 4604 2.2.1 */
+		igmp_router_ignore(r, IGMP_ROUTER_IGN_SSM, rec->group);
 		return;
 	}
 	if (igmp_router_rec_reserve(r, rec->nsources) != 0) {
@@ -1480,7 +1455,7 @@ igmp_router_v3_record(struct igmp_router *r, mc_time_t now,
 	 * spells it out).
 	 */
 	if (compat == 1 && type == IGMP_CHANGE_TO_INCLUDE) {
-		r->stats.rx_ignored_leave_v1_host++;
+		igmp_router_ignore(r, IGMP_ROUTER_IGN_LEAVE_V1_HOST, rec->group);
 		return;
 	}
 	if (compat < 3 && type == IGMP_BLOCK_OLD_SOURCES)
@@ -1526,7 +1501,8 @@ igmp_router_qevent(struct igmp_router *r, mc_time_t now,
 	const struct igmp_router_qtransition *t =
 	    &igmp_router_qfsm[r->qstate][e];
 	enum igmp_router_qstate old = r->qstate;
-	struct in_addr old_querier = r->querier;
+	struct in_addr old_querier = r->querier, none = { INADDR_ANY };
+	struct igmp_router_ev *ev;
 	char a[INET_ADDRSTRLEN];
 
 	switch (t->action) {
@@ -1567,12 +1543,17 @@ igmp_router_qevent(struct igmp_router *r, mc_time_t now,
 		break;
 	}
 	r->qstate = t->next;
-	if (old != r->qstate || old_querier.s_addr != r->querier.s_addr)
-		igmp_router_trace(r, "querier: %s -> %s (querier %s) on %s",
-		    igmp_router_qstate_name(old),
-		    igmp_router_qstate_name(r->qstate),
-		    igmp_router_ntoa(r->querier, a),
-		    igmp_router_qevent_name(e));
+	if (old == r->qstate && old_querier.s_addr == r->querier.s_addr)
+		return;
+	trace(&r->trace, "querier: %s -> %s (querier %s) on %s",
+	    igmp_router_qstate_name(old), igmp_router_qstate_name(r->qstate),
+	    trace_addr(r->querier, a), igmp_router_qevent_name(e));
+	ev = igmp_router_event(r, r->qstate == RT_QS_QUERIER ?
+	    IGMP_ROUTER_EV_QUERIER : IGMP_ROUTER_EV_OTHER_QUERIER, none);
+	if (ev == NULL)
+		return;
+	ev->from = r->querier;		/* this router's address, or not */
+	ev->previous = old_querier;	/* 0.0.0.0 when IDLE */
 }
 
 /*
@@ -1586,13 +1567,17 @@ igmp_router_older_querier(struct igmp_router *r, const struct igmp_ip *ip,
 {
 	unsigned v = msg->kind == IGMP_KIND_V1_QUERY ? 1 :
 	    msg->kind == IGMP_KIND_V2_QUERY ? 2 : 3;
+	struct igmp_router_ev *ev;
 	char a[INET_ADDRSTRLEN];
 
 	if (v >= r->cfg.version || (r->older_querier_warned & (1u << v)))
 		return;
 	r->older_querier_warned |= 1u << v;
-	igmp_router_trace(r, "querier %s speaks IGMPv%u: configure version %u "
-	    "(RFC 3376 7.3.1)", igmp_router_ntoa(ip->src, a), v, v);
+	trace(&r->trace, "querier %s speaks IGMPv%u: configure version %u "
+	    "(RFC 3376 7.3.1)", trace_addr(ip->src, a), v, v);
+	ev = igmp_router_event(r, IGMP_ROUTER_EV_OLDER_QUERIER, msg->group);
+	if (ev != NULL)
+		ev->version = v;
 }
 
 /* RFC 3376 4.1.6 QRV and 4.1.7 QQIC: adopt the querier's (0: ours). */
@@ -1613,8 +1598,8 @@ igmp_router_adopt(struct igmp_router *r, const struct igmp_msg *msg,
 		r->cur.robustness = rv;
 	if (qi)
 		r->cur.query_interval_ms = qi;
-	igmp_router_trace(r, "querier %s: robustness %u, query interval %u ms",
-	    igmp_router_ntoa(from, a), r->cur.robustness,
+	trace(&r->trace, "querier %s: robustness %u, query interval %u ms",
+	    trace_addr(from, a), r->cur.robustness,
 	    r->cur.query_interval_ms);
 }
 
@@ -1662,7 +1647,7 @@ igmp_router_query(struct igmp_router *r, mc_time_t now,
 {
 	if (ip->src.s_addr == INADDR_ANY ||
 	    !igmp_router_on_subnet(r, ip->src)) {
-		r->stats.rx_ignored_off_subnet++;
+		igmp_router_ignore(r, IGMP_ROUTER_IGN_OFF_SUBNET, msg->group);
 		return;
 	}
 	/* Ours looped back, or a higher address that loses (6.6.2). */
@@ -1738,7 +1723,7 @@ igmp_router_timeout(struct igmp_router *r, mc_time_t now)
 	mc_time_t g;
 
 	for (;;) {
-		g = r->heap_len ? r->heap[0]->deadline : MC_TIME_NEVER;
+		g = heap_next(&r->timers);
 		if (r->oqp_at <= now && r->oqp_at <= g &&
 		    r->oqp_at <= r->gq_at) {
 			r->oqp_at = MC_TIME_NEVER;
@@ -1752,7 +1737,9 @@ igmp_router_timeout(struct igmp_router *r, mc_time_t now)
 			    igmp_startup_query_interval_ms(&r->cfg) :
 			    r->cfg.query_interval_ms);
 		} else if (g <= now) {
-			igmp_router_group_timeout(r, r->heap[0], now);
+			igmp_router_group_timeout(r, heap_entry(
+			    heap_top(&r->timers), struct igmp_router_group, hp),
+			    now);
 		} else
 			break;
 	}
@@ -1761,11 +1748,8 @@ igmp_router_timeout(struct igmp_router *r, mc_time_t now)
 mc_time_t
 igmp_router_next_deadline(const struct igmp_router *r)
 {
-	mc_time_t d = igmp_router_min(r->gq_at, r->oqp_at);
-
-	if (r->heap_len > 0)
-		d = igmp_router_min(d, r->heap[0]->deadline);
-	return d;
+	return igmp_router_min(igmp_router_min(r->gq_at, r->oqp_at),
+	    heap_next(&r->timers));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1784,44 +1768,44 @@ igmp_router_new(const struct igmp_router_config *c, struct in_addr addr,
 	r = calloc(1, sizeof(*r));
 	if (r == NULL)
 		return NULL;
-	r->hash_bits = RT_HASH_MIN_BITS;
-	r->buckets = calloc((size_t)1 << r->hash_bits, sizeof(*r->buckets));
-	if (r->buckets == NULL) {
+	/* The caller's seed keys the hash: hosts cannot aim at a bucket. */
+	if (hash_init(&r->groups, mc_rng_next(&rng), RT_HASH_MIN_BITS,
+	    HASH_SHRINK) != 0) {
 		free(r);
 		return NULL;
 	}
-	/* The caller's seed keys the hash: hosts cannot aim at a bucket. */
-	r->hash_key = (uint32_t)mc_rng_next(&rng);
+	heap_init(&r->timers);
+	outq_init(&r->events);
+	outq_init(&r->outq);
 	r->cfg = *c;
 	igmp_router_use_configured(r);
 	r->addr = addr;
 	r->prefix_len = prefix_len;
-	r->trace = trace;
-	r->trace_arg = trace_arg;
+	r->trace.fn = trace;
+	r->trace.arg = trace_arg;
 	r->qstate = RT_QS_IDLE;
 	r->gq_at = MC_TIME_NEVER;
 	r->oqp_at = MC_TIME_NEVER;
-	STAILQ_INIT(&r->outq);
 	return r;
 }
 
 void
 igmp_router_free(struct igmp_router *r)
 {
-	struct igmp_router_out *o;
-	size_t i;
+	struct heap_node *n;
 
 	if (r == NULL)
 		return;
-	for (i = 0; i < r->heap_len; i++)
-		igmp_router_group_free(r->heap[i]);
-	while ((o = STAILQ_FIRST(&r->outq)) != NULL) {
-		STAILQ_REMOVE_HEAD(&r->outq, link);
-		free(o);
+	/* From the heap's end: nothing moves. */
+	while ((n = heap_at(&r->timers, heap_len(&r->timers) - 1)) != NULL) {
+		heap_remove(&r->timers, n);
+		igmp_router_group_free(heap_entry(n, struct igmp_router_group,
+		    hp));
 	}
-	free(r->out_taken);
-	free(r->heap);
-	free(r->buckets);
+	heap_fini(&r->timers);
+	hash_fini(&r->groups);
+	outq_fini(&r->events);
+	outq_fini(&r->outq);
 	free(r->rec);
 	free(r->tmp_src);
 	free(r->tmp_rexmit);
@@ -1834,16 +1818,10 @@ igmp_router_start(struct igmp_router *r, mc_time_t now)
 	igmp_router_qevent(r, now, RT_QE_START, r->addr);
 }
 
-void
-igmp_router_input(struct igmp_router *r, mc_time_t now,
+static void
+igmp_router_dispatch(struct igmp_router *r, mc_time_t now,
     const struct igmp_ip *ip, const struct igmp_msg *msg)
 {
-	if (ip == NULL || msg == NULL) {
-		r->stats.unexpected_events++;
-		return;
-	}
-	r->stats.rx[msg->kind <= IGMP_KIND_UNKNOWN ? msg->kind :
-	    IGMP_KIND_UNKNOWN]++;
 	switch (msg->kind) {
 	case IGMP_KIND_V1_QUERY:
 	case IGMP_KIND_V2_QUERY:
@@ -1856,17 +1834,24 @@ igmp_router_input(struct igmp_router *r, mc_time_t now,
 	case IGMP_KIND_V2_LEAVE:
 	case IGMP_KIND_V3_REPORT:
 		break;
+	case IGMP_KIND_DVMRP:
+	case IGMP_KIND_MTRACE_QUERY:
+	case IGMP_KIND_MTRACE_RESPONSE:
+	case IGMP_KIND_PIM_V1:
+		return;		/* not ours */
 	default:
-		return;		/* DVMRP, mtrace, PIM: not ours */
+		igmp_router_ignore(r, IGMP_ROUTER_IGN_UNKNOWN_TYPE, msg->group);
+		return;
 	}
 	/* RFC 3376 9.2 and 9.3. */
 	if (r->cfg.require_router_alert && !ip->router_alert) {
-		r->stats.rx_ignored_no_router_alert++;
+		igmp_router_ignore(r, IGMP_ROUTER_IGN_NO_ROUTER_ALERT,
+		    msg->group);
 		return;
 	}
 	if (ip->src.s_addr != INADDR_ANY &&
 	    !igmp_router_on_subnet(r, ip->src)) {
-		r->stats.rx_ignored_off_subnet++;
+		igmp_router_ignore(r, IGMP_ROUTER_IGN_OFF_SUBNET, msg->group);
 		return;
 	}
 	switch (msg->kind) {
@@ -1881,6 +1866,23 @@ igmp_router_input(struct igmp_router *r, mc_time_t now,
 		igmp_router_v3_report(r, now, ip, msg);
 		break;
 	}
+}
+
+void
+igmp_router_input(struct igmp_router *r, mc_time_t now,
+    const struct igmp_ip *ip, const struct igmp_msg *msg)
+{
+	if (ip == NULL || msg == NULL) {
+		r->stats.unexpected_events++;
+		return;
+	}
+	r->stats.rx[msg->kind <= IGMP_KIND_UNKNOWN ? msg->kind :
+	    IGMP_KIND_UNKNOWN]++;
+	r->in_ip = ip;
+	r->in_msg = msg;
+	igmp_router_dispatch(r, now, ip, msg);
+	r->in_ip = NULL;
+	r->in_msg = NULL;
 }
 
 void
@@ -1962,8 +1964,9 @@ igmp_router_foreach_group(const struct igmp_router *r,
 	size_t i;
 	int rc;
 
-	for (i = 0; i < r->heap_len; i++) {
-		igmp_router_view(r, r->heap[i], &v);
+	for (i = 0; i < heap_len(&r->timers); i++) {
+		igmp_router_view(r, heap_entry(heap_at(&r->timers, i),
+		    struct igmp_router_group, hp), &v);
 		rc = fn(arg, &v);
 		if (rc != 0)
 			return rc;
@@ -1977,12 +1980,13 @@ igmp_router_memory(const struct igmp_router *r)
 	size_t bytes = sizeof(*r), i;
 	const struct igmp_router_group *g;
 
-	bytes += ((size_t)1 << r->hash_bits) * sizeof(*r->buckets);
-	bytes += r->heap_cap * sizeof(*r->heap);
+	bytes += ((size_t)1 << r->groups.bits) * sizeof(*r->groups.buckets);
+	bytes += r->timers.cap * sizeof(*r->timers.v);
 	bytes += r->rec_cap * sizeof(*r->rec);
 	bytes += r->tmp_cap * (sizeof(*r->tmp_src) + sizeof(*r->tmp_rexmit));
-	for (i = 0; i < r->heap_len; i++) {
-		g = r->heap[i];
+	for (i = 0; i < heap_len(&r->timers); i++) {
+		g = heap_entry(heap_at(&r->timers, i), struct igmp_router_group,
+		    hp);
 		bytes += sizeof(*g) + (size_t)g->cap * (sizeof(*g->src) +
 		    sizeof(*g->src_rexmit));
 	}

@@ -86,7 +86,60 @@ int		igmp_router_reconfigure(struct igmp_router *r,
 enum igmp_router_output_kind {
 	IGMP_ROUTER_OUT_PACKET,		/* an IGMP message to send */
 	IGMP_ROUTER_OUT_MEMBERSHIP,	/* a group's forwarding view changed */
+	IGMP_ROUTER_OUT_EVENT,		/* something an operator should hear of */
 };
+
+/*
+ * What the engine did that its caller reports (logs, counters): typed, so
+ * that nobody has to compare the engine's counters before and after an
+ * input to guess.  Each comes once per occurrence; the counters in
+ * igmp_router_stats still count them.
+ *
+ * Order: events first.  igmp_router_output() hands out every pending
+ * event, in the order they happened, before any pending packet or
+ * membership change (those keep their own order: the queries an input
+ * causes before its membership change).  So the events of an input come
+ * before the packets and membership changes of that same input.
+ */
+enum igmp_router_event {
+	/* This router is the querier now: at start, or on taking over when
+	   the Other Querier Present timer ran out or its new address won
+	   (RFC 3376 6.6.2, 8.5).  Not again while it stays the querier,
+	   even when its address changes. */
+	IGMP_ROUTER_EV_QUERIER,
+	/* Another router, from, is the querier now: a query from a lower
+	   address (6.6.2); also when the querier changes to another one. */
+	IGMP_ROUTER_EV_OTHER_QUERIER,
+	/* A querier, from, speaks IGMPv`version`, older than configured:
+	   the network runs that version (7.3.1).  Once per version. */
+	IGMP_ROUTER_EV_OLDER_QUERIER,
+	/* An input ignored, for the reason in `ignored`: one event per
+	   message, or per group record of a v3 report. */
+	IGMP_ROUTER_EV_IGNORED,
+	/* A join for group from `from` refused: max_groups reached. */
+	IGMP_ROUTER_EV_LIMIT_GROUPS,
+	/* `count` sources of group from `from` refused:
+	   max_sources_per_group reached.  One event per input and group
+	   (per group record of a v3 report), never one per source. */
+	IGMP_ROUTER_EV_LIMIT_SOURCES,
+};
+
+/* Why an input was ignored (IGMP_ROUTER_EV_IGNORED). */
+enum igmp_router_ignored {
+	IGMP_ROUTER_IGN_UNKNOWN_TYPE,	/* RFC 3376 4: `type` unknown */
+	IGMP_ROUTER_IGN_OFF_SUBNET,	/* 9.2: source not on our subnet;
+					   a query from 0.0.0.0 too */
+	IGMP_ROUTER_IGN_NO_ROUTER_ALERT, /* require_router_alert */
+	IGMP_ROUTER_IGN_BAD_DESTINATION, /* not to the group or routers */
+	IGMP_ROUTER_IGN_SSM,		/* RFC 4604: any-source in SSM range */
+	IGMP_ROUTER_IGN_LEAVE_V1_HOST,	/* 7.3.2: leave/TO_IN, v1 host */
+	IGMP_ROUTER_IGN_COUNT
+};
+
+/* "querier", "limit-sources" ...: short, for logs. */
+const char	*igmp_router_event_name(enum igmp_router_event e);
+/* "off-subnet", "ssm" ...: short, for logs and counters' names. */
+const char	*igmp_router_ignored_name(enum igmp_router_ignored why);
 
 #define IGMP_ROUTER_MAX_PACKET	1476	/* IGMP bytes: + 24-byte IP header (RA) = 1500 */
 
@@ -97,10 +150,26 @@ struct igmp_router_output {
 	uint8_t			 data[IGMP_ROUTER_MAX_PACKET];
 	size_t			 len;
 	/* MEMBERSHIP: the group's new view (see the top of this file) */
-	struct in_addr		 group;
+	struct in_addr		 group;		/* and EVENT: the group, if any */
 	enum igmp_filter_mode	 mode;
 	const struct in_addr	*sources;	/* valid until the next call */
 	uint32_t		 nsources;
+	/*
+	 * EVENT.  from, to and type describe the packet that caused it
+	 * (0 when a timer did); group is 0.0.0.0 when the packet is about
+	 * no one group (a general query, a v3 report as a whole).
+	 */
+	enum igmp_router_event	 event;
+	enum igmp_router_ignored ignored;	/* EV_IGNORED */
+	struct in_addr		 from;		/* the packet's source; for
+						   EV_QUERIER this router */
+	struct in_addr		 to;		/* the packet's destination */
+	uint8_t			 type;		/* the IGMP type byte */
+	unsigned		 version;	/* EV_OLDER_QUERIER */
+	uint32_t		 count;		/* EV_LIMIT_SOURCES */
+	struct in_addr		 previous;	/* EV_QUERIER, EV_OTHER_QUERIER:
+						   the querier before (0.0.0.0:
+						   none known) */
 };
 
 /* Take the next output; false when there is none. */

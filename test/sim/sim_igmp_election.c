@@ -5,6 +5,7 @@
  * lowest address must win the election (RFC 2236 3, RFC 3376 6.6.2); when
  * the querier goes silent the next lowest takes over exactly one Other
  * Querier Present Interval (RFC 3376 8.5) after the last query heard.
+ * Each engine's querier events agree with its trace and its state.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,7 +31,9 @@ struct node {
 	struct in_addr		 addr;
 	bool			 silent;	/* its packets are lost */
 	bool			 strip_ra;	/* deliver without RA */
-	mc_time_t		 became_querier;	/* last time */
+	mc_time_t		 became_querier;	/* last time: event */
+	mc_time_t		 traced_querier;	/* and trace line */
+	struct in_addr		 other_querier;	/* last OTHER_QUERIER */
 	mc_time_t		 last_heard;	/* last query others got */
 	unsigned		 sent;		/* queries put on the wire */
 };
@@ -55,7 +58,7 @@ on_trace(void *arg, const char *line)
 	struct node *n = arg;
 
 	if (strstr(line, "-> QUERIER "))
-		n->became_querier = n->lan->now;
+		n->traced_querier = n->lan->now;
 }
 
 static void
@@ -71,6 +74,7 @@ lan_init(struct lan *l, const struct igmp_router_config *c[NR])
 		l->n[i].lan = l;
 		l->n[i].addr = A(addrs[i]);
 		l->n[i].became_querier = -1;
+		l->n[i].traced_querier = -1;
 		l->n[i].last_heard = -1;
 		l->n[i].r = igmp_router_new(c && c[i] ? c[i] : &d,
 		    l->n[i].addr, 24, (uint64_t)i + 1, on_trace, &l->n[i]);
@@ -117,6 +121,33 @@ lan_deliver(struct lan *l, int i, const struct igmp_router_output *o)
 			igmp_router_input(l->n[k].r, l->now, &ip, &msg);
 }
 
+/*
+ * An event of node i: querier changes.  Drained after other nodes' input,
+ * so checked against what was true when it happened, not the state now.
+ */
+static void
+lan_event(struct lan *l, int i, const struct igmp_router_output *o)
+{
+	struct node *n = &l->n[i];
+
+	switch (o->event) {
+	case IGMP_ROUTER_EV_QUERIER:
+		assert_int_equal(o->from.s_addr, n->addr.s_addr);
+		assert_int_equal(n->traced_querier, l->now);
+		n->became_querier = l->now;
+		break;
+	case IGMP_ROUTER_EV_OTHER_QUERIER:
+		/* A lower address than ours, and not the one before. */
+		assert_true(ntohl(o->from.s_addr) < ntohl(n->addr.s_addr));
+		assert_int_not_equal(o->from.s_addr, o->previous.s_addr);
+		n->other_querier = o->from;
+		break;
+	default:
+		fail_msg("unexpected event %s",
+		    igmp_router_event_name(o->event));
+	}
+}
+
 /* Deliver everything queued, until the wire is quiet. */
 static void
 lan_flush(struct lan *l)
@@ -130,6 +161,10 @@ lan_flush(struct lan *l)
 		for (i = 0; i < NR; i++)
 			while (igmp_router_output(l->n[i].r, &o)) {
 				any = true;
+				if (o.kind == IGMP_ROUTER_OUT_EVENT) {
+					lan_event(l, i, &o);
+					continue;
+				}
 				assert_int_equal(o.kind,
 				    IGMP_ROUTER_OUT_PACKET);
 				lan_deliver(l, i, &o);
@@ -183,6 +218,12 @@ expect_querier(struct lan *l, int q)
 		assert_int_equal(igmp_router_is_querier(l->n[i].r), i == q);
 		assert_int_equal(igmp_router_querier(l->n[i].r).s_addr,
 		    l->n[q].addr.s_addr);
+		/* The events told the same. */
+		if (i != q)
+			assert_int_equal(l->n[i].other_querier.s_addr,
+			    l->n[q].addr.s_addr);
+		else
+			assert_true(l->n[i].became_querier >= 0);
 	}
 }
 

@@ -2,8 +2,9 @@
  * The IGMP router engine with a fake clock: RFC 2236 / RFC 3376 constants,
  * start-up and general queries, every row of RFC 3376 6.4.1 and 6.4.2 with
  * exact X/Y sets, timers and the queries sent, 6.5 and source expiry, v2
- * leaves, v1/v2 compatibility, SSM, limits, the querier election, and the
- * sorted source sets of srcset.c.
+ * leaves, v1/v2 compatibility, SSM, limits, the querier election, the
+ * typed events with every field and their order, and the sorted source
+ * sets of srcset.c.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -40,6 +41,7 @@
 #define MAXP	256
 #define MAXM	64
 #define MAXT	128
+#define MAXE	64
 
 struct pkt {
 	mc_time_t	at;
@@ -57,6 +59,20 @@ struct mem {
 	struct in_addr		src[16];
 };
 
+/* An EVENT output, as taken. */
+struct evt {
+	mc_time_t		 at;
+	enum igmp_router_event	 event;
+	enum igmp_router_ignored ignored;
+	struct in_addr		 from;
+	struct in_addr		 to;
+	struct in_addr		 group;
+	struct in_addr		 previous;
+	uint8_t			 type;
+	unsigned		 version;
+	uint32_t		 count;
+};
+
 struct fx {
 	struct igmp_router		*r;
 	struct igmp_router_config	 c;
@@ -67,6 +83,8 @@ struct fx {
 	size_t				 nm;
 	char				 trace[MAXT][320];
 	size_t				 nt;
+	struct evt			 e[MAXE];
+	size_t				 ne;
 };
 
 static struct in_addr
@@ -108,8 +126,28 @@ collect(struct fx *f)
 	struct igmp_router_output o;
 	struct pkt *p;
 	struct mem *m;
+	struct evt *e;
+	bool other = false;
 
 	while (igmp_router_output(f->r, &o)) {
+		if (o.kind == IGMP_ROUTER_OUT_EVENT) {
+			/* Events first (igmp_router.h). */
+			assert_false(other);
+			assert_true(f->ne < MAXE);
+			e = &f->e[f->ne++];
+			e->at = f->now;
+			e->event = o.event;
+			e->ignored = o.ignored;
+			e->from = o.from;
+			e->to = o.to;
+			e->group = o.group;
+			e->previous = o.previous;
+			e->type = o.type;
+			e->version = o.version;
+			e->count = o.count;
+			continue;
+		}
+		other = true;
 		if (o.kind == IGMP_ROUTER_OUT_PACKET) {
 			assert_true(f->np < MAXP);
 			p = &f->p[f->np++];
@@ -121,6 +159,7 @@ collect(struct fx *f)
 			assert_int_equal(igmp_decode(p->data, p->len, &p->msg),
 			    IGMP_OK);
 		} else {
+			assert_int_equal(o.kind, IGMP_ROUTER_OUT_MEMBERSHIP);
 			assert_true(f->nm < MAXM);
 			m = &f->m[f->nm++];
 			m->at = f->now;
@@ -165,7 +204,7 @@ fx_free(struct fx *f)
 static void
 clear(struct fx *f)
 {
-	f->np = f->nm = f->nt = 0;
+	f->np = f->nm = f->nt = f->ne = 0;
 }
 
 /* Run every deadline up to and including t, then stand at t. */
@@ -333,6 +372,38 @@ expect_query(struct fx *f, size_t k, mc_time_t at, const char *group,
 	for (i = 0; i < n; i++)
 		assert_int_equal(igmp_source_at(m->sources, (uint16_t)i).s_addr,
 		    s[i].s_addr);
+}
+
+/*
+ * Event k: its kind, the packet that caused it (from, to, IGMP type; NULL
+ * and 0 for none) and its group (NULL: 0.0.0.0).  The rest is the caller's
+ * to check.
+ */
+static const struct evt *
+expect_ev(struct fx *f, size_t k, enum igmp_router_event event,
+    const char *from, const char *to, uint8_t type, const char *group)
+{
+	const struct evt *e;
+
+	assert_true(k < f->ne);
+	e = &f->e[k];
+	assert_int_equal(e->event, event);
+	assert_int_equal(e->from.s_addr, from ? A(from).s_addr : 0);
+	assert_int_equal(e->to.s_addr, to ? A(to).s_addr : 0);
+	assert_int_equal(e->type, type);
+	assert_int_equal(e->group.s_addr, group ? A(group).s_addr : 0);
+	return e;
+}
+
+/* Event k: ignored, for why, with that packet and group. */
+static void
+expect_ignored(struct fx *f, size_t k, enum igmp_router_ignored why,
+    const char *from, const char *to, uint8_t type, const char *group)
+{
+	const struct evt *e = expect_ev(f, k, IGMP_ROUTER_EV_IGNORED, from,
+	    to, type, group);
+
+	assert_int_equal(e->ignored, why);
 }
 
 static bool
@@ -1329,6 +1400,302 @@ test_election(void **state)
 	fx_free(f);
 }
 
+/* ------------------------------------------------------------------ */
+/* Events                                                             */
+
+/* One v3 report of several records ("type:group:s1,s2;type:group:"). */
+static void
+v3_records(struct fx *f, const char *dst, const char *spec)
+{
+	char buf[512], *rec, *save = NULL, *c1, *c2;
+	struct igmp_v3_report rep;
+	struct in_addr s[16];
+	uint8_t b[1024];
+	size_t n;
+
+	snprintf(buf, sizeof(buf), "%s", spec);
+	igmp_v3_report_begin(&rep, b, sizeof(b));
+	for (rec = strtok_r(buf, ";", &save); rec;
+	    rec = strtok_r(NULL, ";", &save)) {
+		c1 = strchr(rec, ':');
+		assert_non_null(c1);
+		c2 = strchr(c1 + 1, ':');
+		assert_non_null(c2);
+		*c1 = *c2 = '\0';
+		n = set(c2 + 1, s);
+		assert_int_equal(igmp_v3_report_add(&rep,
+		    (uint8_t)atoi(rec), A(c1 + 1), s, (uint16_t)n), IGMP_OK);
+	}
+	feed(f, HOST, A(dst), true, b, igmp_v3_report_finish(&rep));
+}
+
+static void
+test_event_names(void **state)
+{
+	static const char *ev[] = { "querier", "other-querier",
+	    "older-querier", "ignored", "limit-groups", "limit-sources" };
+	static const char *ign[] = { "unknown-type", "off-subnet",
+	    "no-router-alert", "bad-destination", "ssm", "leave-v1-host" };
+	size_t i;
+
+	for (i = 0; i < 6; i++)
+		assert_string_equal(igmp_router_event_name(
+		    (enum igmp_router_event)i), ev[i]);
+	assert_string_equal(igmp_router_event_name(
+	    (enum igmp_router_event)6), "?");
+	assert_int_equal(IGMP_ROUTER_IGN_COUNT, 6);
+	for (i = 0; i < IGMP_ROUTER_IGN_COUNT; i++)
+		assert_string_equal(igmp_router_ignored_name(
+		    (enum igmp_router_ignored)i), ign[i]);
+	assert_string_equal(igmp_router_ignored_name(IGMP_ROUTER_IGN_COUNT),
+	    "?");
+}
+
+/*
+ * QUERIER at start and on takeover, never while it stays querier;
+ * OTHER_QUERIER when another router becomes the querier or the querier
+ * changes; OLDER_QUERIER once per version; all before the packets.
+ */
+static void
+test_events_querier(void **state)
+{
+	struct fx *f = fx_new(NULL, ME, false);
+	const struct evt *e;
+	uint8_t b[8];
+	mc_time_t t;
+
+	igmp_router_start(f->r, f->now);
+	collect(f);
+	assert_int_equal(f->ne, 1);
+	e = expect_ev(f, 0, IGMP_ROUTER_EV_QUERIER, ME, NULL, 0, NULL);
+	assert_int_equal(e->previous.s_addr, 0);
+	assert_int_equal(e->at, T0);
+	assert_int_equal(f->np, 1);
+	/* Its queries, its address changing: still the querier, no event. */
+	run(f, T0 + SQI + QI);
+	igmp_router_set_address(f->r, f->now, A("10.0.0.4"), 24);
+	collect(f);
+	igmp_router_set_address(f->r, f->now, A(ME), 24);
+	collect(f);
+	assert_int_equal(f->np, 3);
+	assert_int_equal(f->ne, 1);
+	/* Higher, own, 0.0.0.0: no querier event (0.0.0.0: ignored). */
+	clear(f);
+	query_v2(f, "10.0.0.9", "0.0.0.0");
+	query_v2(f, ME, "0.0.0.0");
+	assert_int_equal(f->ne, 0);
+	query_v2(f, "0.0.0.0", "0.0.0.0");
+	assert_int_equal(f->ne, 1);
+	expect_ignored(f, 0, IGMP_ROUTER_IGN_OFF_SUBNET, "0.0.0.0",
+	    "224.0.0.1", IGMP_TYPE_QUERY, NULL);
+	/* A lower v2 querier: older querier, then the other querier. */
+	clear(f);
+	query_v2(f, "10.0.0.3", "0.0.0.0");
+	assert_int_equal(f->ne, 2);
+	e = expect_ev(f, 0, IGMP_ROUTER_EV_OLDER_QUERIER, "10.0.0.3",
+	    "224.0.0.1", IGMP_TYPE_QUERY, NULL);
+	assert_int_equal(e->version, 2);
+	e = expect_ev(f, 1, IGMP_ROUTER_EV_OTHER_QUERIER, "10.0.0.3",
+	    "224.0.0.1", IGMP_TYPE_QUERY, NULL);
+	assert_int_equal(e->previous.s_addr, A(ME).s_addr);
+	/* The same querier again, v2 again, group-specific: nothing. */
+	clear(f);
+	query_v2(f, "10.0.0.3", "0.0.0.0");
+	query_v2(f, "10.0.0.3", G);
+	assert_int_equal(f->ne, 0);
+	/* A lower one still, in v3: the querier changes, no older one. */
+	query_v3(f, "10.0.0.2", 2, 125);
+	assert_int_equal(f->ne, 1);
+	e = expect_ev(f, 0, IGMP_ROUTER_EV_OTHER_QUERIER, "10.0.0.2",
+	    "224.0.0.1", IGMP_TYPE_QUERY, NULL);
+	assert_int_equal(e->previous.s_addr, A("10.0.0.3").s_addr);
+	/* It falls back to v1: older querier (v1), same querier. */
+	clear(f);
+	t = f->now = T0 + 200000;
+	feed(f, "10.0.0.2", A("224.0.0.1"), false, b,
+	    igmp_build_v1_query(b, sizeof(b)));
+	assert_int_equal(f->ne, 1);
+	e = expect_ev(f, 0, IGMP_ROUTER_EV_OLDER_QUERIER, "10.0.0.2",
+	    "224.0.0.1", IGMP_TYPE_QUERY, NULL);
+	assert_int_equal(e->version, 1);
+	feed(f, "10.0.0.2", A("224.0.0.1"), false, b,
+	    igmp_build_v1_query(b, sizeof(b)));
+	assert_int_equal(f->ne, 1);
+	/* Silent for OQPI: querier again, the event before the query. */
+	clear(f);
+	run(f, t + OQPI);
+	assert_int_equal(f->ne, 1);
+	e = expect_ev(f, 0, IGMP_ROUTER_EV_QUERIER, ME, NULL, 0, NULL);
+	assert_int_equal(e->previous.s_addr, A("10.0.0.2").s_addr);
+	assert_int_equal(e->at, t + OQPI);
+	assert_int_equal(f->np, 1);
+	run(f, t + OQPI + 3 * QI);
+	assert_int_equal(f->ne, 1);
+	assert_int_equal(f->np, 4);
+	fx_free(f);
+
+	/* Not started: a lower querier is the querier, none before it. */
+	f = fx_new(NULL, ME, false);
+	query_v3(f, "10.0.0.2", 2, 125);
+	assert_int_equal(f->ne, 1);
+	e = expect_ev(f, 0, IGMP_ROUTER_EV_OTHER_QUERIER, "10.0.0.2",
+	    "224.0.0.1", IGMP_TYPE_QUERY, NULL);
+	assert_int_equal(e->previous.s_addr, 0);
+	/* Our new address wins: querier, as if by takeover. */
+	clear(f);
+	igmp_router_set_address(f->r, f->now, A("10.0.0.1"), 24);
+	collect(f);
+	assert_int_equal(f->ne, 1);
+	e = expect_ev(f, 0, IGMP_ROUTER_EV_QUERIER, "10.0.0.1", NULL, 0,
+	    NULL);
+	assert_int_equal(e->previous.s_addr, A("10.0.0.2").s_addr);
+	assert_int_equal(f->np, 1);
+	fx_free(f);
+}
+
+/* Every reason to ignore an input, with its exact packet and group. */
+static void
+test_events_ignored(void **state)
+{
+	struct igmp_router_config c;
+	struct igmp_ip ip;
+	struct igmp_msg msg;
+	struct fx *f = fx_new(NULL, ME, true);
+	uint8_t b[8];
+
+	/* An unknown type (RFC 3376 4); DVMRP is not ours: no event. */
+	clear(f);
+	memset(&ip, 0, sizeof(ip));
+	memset(&msg, 0, sizeof(msg));
+	ip.src = A(HOST);
+	ip.dst = A("224.0.0.1");
+	msg.kind = IGMP_KIND_UNKNOWN;
+	msg.type = 0x99;
+	igmp_router_input(f->r, f->now, &ip, &msg);
+	collect(f);
+	msg.kind = IGMP_KIND_DVMRP;
+	msg.type = IGMP_TYPE_DVMRP;
+	igmp_router_input(f->r, f->now, &ip, &msg);
+	collect(f);
+	assert_int_equal(f->ne, 1);
+	expect_ignored(f, 0, IGMP_ROUTER_IGN_UNKNOWN_TYPE, HOST, "224.0.0.1",
+	    0x99, NULL);
+	assert_int_equal(st(f)->rx[IGMP_KIND_UNKNOWN], 1);
+	/* Off the subnet: a report (its group), a v3 report (none). */
+	clear(f);
+	v2_report(f, "10.9.0.11", G);
+	v3_to(f, "10.9.0.11", "224.0.0.22", IGMP_MODE_IS_EXCLUDE, G, "");
+	assert_int_equal(f->ne, 2);
+	expect_ignored(f, 0, IGMP_ROUTER_IGN_OFF_SUBNET, "10.9.0.11", G,
+	    IGMP_TYPE_V2_REPORT, G);
+	expect_ignored(f, 1, IGMP_ROUTER_IGN_OFF_SUBNET, "10.9.0.11",
+	    "224.0.0.22", IGMP_TYPE_V3_REPORT, NULL);
+	assert_int_equal(st(f)->rx_ignored_off_subnet, 2);
+	/* Wrong destinations: a v2 report, one v3 record of two. */
+	clear(f);
+	feed(f, HOST, A("224.0.0.22"), true, b,
+	    igmp_build_v2_report(b, sizeof(b), A("239.2.2.2")));
+	v3_records(f, "239.2.2.4", "2:239.2.2.3:;2:239.2.2.4:");
+	assert_int_equal(f->ne, 2);
+	expect_ignored(f, 0, IGMP_ROUTER_IGN_BAD_DESTINATION, HOST,
+	    "224.0.0.22", IGMP_TYPE_V2_REPORT, "239.2.2.2");
+	expect_ignored(f, 1, IGMP_ROUTER_IGN_BAD_DESTINATION, HOST,
+	    "239.2.2.4", IGMP_TYPE_V3_REPORT, "239.2.2.3");
+	assert_int_equal(st(f)->rx_ignored_bad_destination, 2);
+	/* The record that went through made its group: after the events. */
+	assert_int_equal(f->nm, 1);
+	expect_mem(f, 0, "239.2.2.4", IGMP_FILTER_EXCLUDE, "");
+	/* SSM: a v2 leave, a v3 report with two any-source records. */
+	clear(f);
+	v2_leave(f, HOST, "232.1.1.1");
+	v3_records(f, "224.0.0.22", "2:232.1.1.1:;4:232.1.1.2:" S1
+	    ";5:232.1.1.3:" S1);
+	assert_int_equal(f->ne, 3);
+	expect_ignored(f, 0, IGMP_ROUTER_IGN_SSM, HOST, "224.0.0.2",
+	    IGMP_TYPE_V2_LEAVE, "232.1.1.1");
+	expect_ignored(f, 1, IGMP_ROUTER_IGN_SSM, HOST, "224.0.0.22",
+	    IGMP_TYPE_V3_REPORT, "232.1.1.1");
+	expect_ignored(f, 2, IGMP_ROUTER_IGN_SSM, HOST, "224.0.0.22",
+	    IGMP_TYPE_V3_REPORT, "232.1.1.2");
+	assert_int_equal(st(f)->rx_ignored_ssm, 3);
+	/* A v1 host present: a v2 leave and a TO_IN are ignored. */
+	v1_report(f, HOST, G);
+	clear(f);
+	v2_leave(f, "10.0.0.12", G);
+	v3(f, IGMP_CHANGE_TO_INCLUDE, G, "");
+	assert_int_equal(f->ne, 2);
+	expect_ignored(f, 0, IGMP_ROUTER_IGN_LEAVE_V1_HOST, "10.0.0.12",
+	    "224.0.0.2", IGMP_TYPE_V2_LEAVE, G);
+	expect_ignored(f, 1, IGMP_ROUTER_IGN_LEAVE_V1_HOST, HOST,
+	    "224.0.0.22", IGMP_TYPE_V3_REPORT, G);
+	assert_int_equal(st(f)->rx_ignored_leave_v1_host, 2);
+	/* Accepted input and timers: no event at all. */
+	clear(f);
+	v2_report(f, HOST, "239.5.5.5");
+	v3(f, IGMP_ALLOW_NEW_SOURCES, "239.5.5.6", S1);
+	run(f, f->now + 2 * GMI);
+	assert_int_equal(f->ne, 0);
+	assert_true(f->nm > 0);
+	fx_free(f);
+
+	/* Router Alert required: the report as a whole is ignored. */
+	igmp_router_config_defaults(&c);
+	c.require_router_alert = true;
+	f = fx_new(&c, ME, true);
+	clear(f);
+	feed(f, HOST, A(G), false, b,
+	    igmp_build_v2_report(b, sizeof(b), A(G)));
+	assert_int_equal(f->ne, 1);
+	expect_ignored(f, 0, IGMP_ROUTER_IGN_NO_ROUTER_ALERT, HOST, G,
+	    IGMP_TYPE_V2_REPORT, G);
+	assert_int_equal(st(f)->rx_ignored_no_router_alert, 1);
+	fx_free(f);
+}
+
+/* Limits: one event per refused join, one per record for sources. */
+static void
+test_events_limits(void **state)
+{
+	struct igmp_router_config c;
+	const struct evt *e;
+	struct fx *f;
+
+	igmp_router_config_defaults(&c);
+	c.max_groups = 2;
+	c.max_sources_per_group = 2;
+	f = fx_new(&c, ME, true);
+	clear(f);
+	v3_records(f, "224.0.0.22", "5:239.0.0.1:" S1 "," S2 "," S3 "," S4
+	    ";5:239.0.0.2:" S1 "," S2 "," S3 ";2:239.0.0.3:;5:239.0.0.1:"
+	    S5);
+	assert_int_equal(f->ne, 4);
+	e = expect_ev(f, 0, IGMP_ROUTER_EV_LIMIT_SOURCES, HOST, "224.0.0.22",
+	    IGMP_TYPE_V3_REPORT, "239.0.0.1");
+	assert_int_equal(e->count, 2);
+	e = expect_ev(f, 1, IGMP_ROUTER_EV_LIMIT_SOURCES, HOST, "224.0.0.22",
+	    IGMP_TYPE_V3_REPORT, "239.0.0.2");
+	assert_int_equal(e->count, 1);
+	expect_ev(f, 2, IGMP_ROUTER_EV_LIMIT_GROUPS, HOST, "224.0.0.22",
+	    IGMP_TYPE_V3_REPORT, "239.0.0.3");
+	e = expect_ev(f, 3, IGMP_ROUTER_EV_LIMIT_SOURCES, HOST,
+	    "224.0.0.22", IGMP_TYPE_V3_REPORT, "239.0.0.1");
+	assert_int_equal(e->count, 1);
+	assert_int_equal(st(f)->limit_sources, 4);
+	assert_int_equal(st(f)->limit_groups, 1);
+	/* The memberships of the same input come after its events. */
+	assert_int_equal(f->nm, 2);
+	expect_mem(f, 0, "239.0.0.1", IGMP_FILTER_INCLUDE, S1 "," S2);
+	expect_mem(f, 1, "239.0.0.2", IGMP_FILTER_INCLUDE, S1 "," S2);
+	/* A v2 join refused: its group, its packet. */
+	clear(f);
+	v2_report(f, "10.0.0.12", "239.0.0.4");
+	assert_int_equal(f->ne, 1);
+	expect_ev(f, 0, IGMP_ROUTER_EV_LIMIT_GROUPS, "10.0.0.12",
+	    "239.0.0.4", IGMP_TYPE_V2_REPORT, "239.0.0.4");
+	assert_int_equal(st(f)->limit_groups, 2);
+	fx_free(f);
+}
+
 /* A non-querier leaves leaves alone and follows the querier's queries. */
 static void
 test_non_querier_timers(void **state)
@@ -1905,6 +2272,10 @@ main(void)
 		cmocka_unit_test(test_limits_bound_memory),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_election),
+		cmocka_unit_test(test_event_names),
+		cmocka_unit_test(test_events_querier),
+		cmocka_unit_test(test_events_ignored),
+		cmocka_unit_test(test_events_limits),
 		cmocka_unit_test(test_non_querier_timers),
 		cmocka_unit_test(test_adopt_qrv_qqic),
 		cmocka_unit_test(test_set_address_and_reconfigure),
