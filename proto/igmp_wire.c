@@ -565,28 +565,43 @@ int
 igmp_ip_build(uint8_t *pkt, size_t cap, struct in_addr src,
     struct in_addr dst, const uint8_t *igmp, size_t igmp_len)
 {
+	struct igmp_ip_out o = {
+		.src = src, .dst = dst, .ttl = 1, .router_alert = true,
+	};
+
+	return igmp_ip_build_out(pkt, cap, &o, igmp, igmp_len);
+}
+
+int
+igmp_ip_build_out(uint8_t *pkt, size_t cap, const struct igmp_ip_out *o,
+    const uint8_t *igmp, size_t igmp_len)
+{
+	size_t hlen = o->router_alert ? IGMP_WIRE_IP_RA_HLEN :
+	    IGMP_WIRE_IP_MIN_HLEN;
 	size_t total;
 
-	if (igmp_len > UINT16_MAX - IGMP_WIRE_IP_RA_HLEN)
+	if (igmp_len > UINT16_MAX - hlen)
 		return IGMP_E_NO_ROOM;
-	total = IGMP_WIRE_IP_RA_HLEN + igmp_len;
+	total = hlen + igmp_len;
 	if (cap < total)
 		return IGMP_E_NO_ROOM;
-	memmove(pkt + IGMP_WIRE_IP_RA_HLEN, igmp, igmp_len);
-	pkt[0] = 0x40 | IGMP_WIRE_IP_RA_HLEN / 4;
+	memmove(pkt + hlen, igmp, igmp_len);
+	pkt[0] = (uint8_t)(0x40 | hlen / 4);
 	pkt[1] = IGMP_WIRE_TOS_INTERNETWORK_CONTROL;
 	igmp_wire_put16(pkt + 2, (uint16_t)total);
 	igmp_wire_put16(pkt + 4, 0);
 	igmp_wire_put16(pkt + 6, IGMP_WIRE_IP_DF);
-	pkt[8] = 1;
+	pkt[8] = o->ttl;
 	pkt[9] = IGMP_WIRE_IPPROTO_IGMP;
-	igmp_wire_put_addr(pkt + 12, src);
-	igmp_wire_put_addr(pkt + 16, dst);
-	pkt[20] = IGMP_WIRE_IPOPT_RA;
-	pkt[21] = IGMP_WIRE_IPOPT_RA_LEN;
-	pkt[22] = 0;
-	pkt[23] = 0;
-	igmp_wire_seal(pkt, IGMP_WIRE_IP_RA_HLEN, 10);
+	igmp_wire_put_addr(pkt + 12, o->src);
+	igmp_wire_put_addr(pkt + 16, o->dst);
+	if (o->router_alert) {
+		pkt[20] = IGMP_WIRE_IPOPT_RA;
+		pkt[21] = IGMP_WIRE_IPOPT_RA_LEN;
+		pkt[22] = 0;
+		pkt[23] = 0;
+	}
+	igmp_wire_seal(pkt, hlen, 10);
 	return (int)total;
 }
 

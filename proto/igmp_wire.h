@@ -222,6 +222,23 @@ int	igmp_v3_report_finish(struct igmp_v3_report *r);
 int	igmp_ip_build(uint8_t *pkt, size_t cap, struct in_addr src,
 	    struct in_addr dst, const uint8_t *igmp, size_t igmp_len);
 
+/*
+ * How a message of the IGMP protocol number leaves: membership messages
+ * with TTL 1 and Router Alert to a group (igmp_ip_build); DVMRP to a
+ * neighbour, mtrace responses and mrinfo replies by unicast with other
+ * TTLs, with or without Router Alert.
+ */
+struct igmp_ip_out {
+	struct in_addr	src;
+	struct in_addr	dst;
+	uint8_t		ttl;
+	bool		router_alert;
+};
+
+/* igmp_ip_build with o's TTL and Router Alert (20-byte header without). */
+int	igmp_ip_build_out(uint8_t *pkt, size_t cap, const struct igmp_ip_out *o,
+	    const uint8_t *igmp, size_t igmp_len);
+
 /* Names for logs, dumps and mcastctl. */
 const char	*igmp_kind_name(enum igmp_kind kind);	/* "v3 query" */
 const char	*igmp_record_type_name(uint8_t type);	/* "IS_EX", "TO_IN" */

@@ -740,6 +740,55 @@ test_ip_build(void **state)
 	    addr(224, 0, 0, 1), igmp, 65535 - 23), IGMP_E_NO_ROOM);
 }
 
+/*
+ * A message sent by unicast with another TTL and no Router Alert (DVMRP to
+ * a neighbour, an mtrace response): a 20-byte header, exact bytes.
+ */
+static void
+test_ip_build_out(void **state)
+{
+	static const uint8_t want[28] = {
+		0x45, 0xc0, 0x00, 0x1c, 0x00, 0x00, 0x40, 0x00,
+		0x40, 0x02, 0x00, 0x00, 0xc6, 0x12, 0x01, 0x01,
+		0xc6, 0x12, 0x02, 0x02,
+		0x13, 0x01, 0x00, 0x00, 0x00, 0x00, 0x0e, 0x03,
+	};
+	struct igmp_ip_out o = {
+		.src = addr(198, 18, 1, 1), .dst = addr(198, 18, 2, 2),
+		.ttl = 64, .router_alert = false,
+	};
+	uint8_t msg[8] = { 0x13, 0x01, 0, 0, 0, 0, 0x0e, 0x03 }, pkt[64];
+	uint8_t expect[28];
+	const uint8_t *payload;
+	struct igmp_ip ip;
+	size_t plen;
+
+	(void)state;
+	memcpy(expect, want, sizeof(expect));
+	/* The header checksum over the 20 bytes, as the wire has it. */
+	expect[10] = (uint8_t)(igmp_checksum(expect, 20) >> 8);
+	expect[11] = (uint8_t)(igmp_checksum(expect, 20) & 0xff);
+	assert_int_equal(igmp_ip_build_out(pkt, sizeof(pkt), &o, msg, 8), 28);
+	assert_memory_equal(pkt, expect, 28);
+	assert_int_equal(igmp_checksum(pkt, 20), 0);
+	assert_int_equal(igmp_ip_decode(pkt, 28, &ip, &payload, &plen),
+	    IGMP_OK);
+	assert_false(ip.router_alert);
+	assert_int_equal(ip.ttl, 64);
+	assert_int_equal(ip.header_len, 20);
+	assert_int_equal(plen, 8);
+	/* With Router Alert: the 24-byte header of membership messages. */
+	o.router_alert = true;
+	o.ttl = 1;
+	assert_int_equal(igmp_ip_build_out(pkt, sizeof(pkt), &o, msg, 8), 32);
+	assert_int_equal(igmp_ip_decode(pkt, 32, &ip, &payload, &plen),
+	    IGMP_OK);
+	assert_true(ip.router_alert);
+	assert_int_equal(ip.ttl, 1);
+	assert_int_equal(igmp_ip_build_out(pkt, 27, &o, msg, 8),
+	    IGMP_E_NO_ROOM);
+}
+
 /* A 20-byte header plus opts (a multiple of 4), then a v2 report. */
 static size_t
 ip_with_options(uint8_t *pkt, const uint8_t *opts, size_t olen)
@@ -1198,6 +1247,7 @@ main(void)
 		cmocka_unit_test(test_corrupted_checksum),
 		cmocka_unit_test(test_decode_short_long_and_other_types),
 		cmocka_unit_test(test_ip_build),
+		cmocka_unit_test(test_ip_build_out),
 		cmocka_unit_test(test_ip_options),
 		cmocka_unit_test(test_ip_rejections),
 		cmocka_unit_test(test_pcap_igmpv1),
