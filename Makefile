@@ -8,7 +8,7 @@ VERSION	 = 0.1.0
 CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wno-unused-parameter
-ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -DMCAST_VERSION=\"$(VERSION)\" $(WARN) -Iinclude -Iproto -Idaemon -Ictl -Itools $(CFLAGS) $(SAN)
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -DMCAST_VERSION=\"$(VERSION)\" $(WARN) -Iinclude -Ilib -Iproto -Idaemon -Ictl -Itools $(CFLAGS) $(SAN)
 LDLIBS	 = -lm
 TOOL_LIBS = -lpcap
 
