@@ -63,9 +63,12 @@ control_put(struct control_reply *r, const char *s, size_t n)
 	r->len += n;
 }
 
-/* A value with backslash, tab and newline escaped. */
+/*
+ * A value with backslash, tab and newline escaped; in a list's item, the
+ * other control characters (0x1f the separator among them) become '?'.
+ */
 static void
-control_put_escaped(struct control_reply *r, const char *s)
+control_put_escaped(struct control_reply *r, const char *s, bool item)
 {
 	for (; *s; s++) {
 		if (*s == '\\')
@@ -74,6 +77,8 @@ control_put_escaped(struct control_reply *r, const char *s)
 			control_put(r, "\\t", 2);
 		else if (*s == '\n')
 			control_put(r, "\\n", 2);
+		else if (item && ((unsigned char)*s < 0x20 || *s == 0x7f))
+			control_put(r, "?", 1);
 		else
 			control_put(r, s, 1);
 	}
@@ -85,18 +90,53 @@ control_finish_record(struct control_reply *r)
 	if (r->in_record)
 		control_put(r, "\n", 1);
 	r->in_record = false;
+	r->in_list = false;
+}
+
+/* A record line begins: its type, then "." and key for an item. */
+static void
+control_begin_line(struct control_reply *r, const char *type,
+    const char *key)
+{
+	control_finish_record(r);
+	control_put(r, type, strlen(type));
+	if (key != NULL) {
+		control_put(r, ".", 1);
+		control_put(r, key, strlen(key));
+	}
+	r->in_record = true;
 }
 
 void
 control_record(struct control_reply *r, const char *type)
 {
-	control_finish_record(r);
-	control_put(r, type, strlen(type));
-	r->in_record = true;
+	snprintf(r->type, sizeof(r->type), "%s", type);
+	control_begin_line(r, type, NULL);
 }
 
+void
+control_item(struct control_reply *r, const char *key)
+{
+	control_begin_line(r, r->type, key);
+}
+
+/* <TAB>KEY, its mark of type ("#", "?", "[]" or ""), and "=". */
 static void
-control_vfield(struct control_reply *r, const char *key, const char *fmt,
+control_put_key(struct control_reply *r, const char *key, const char *mark)
+{
+	r->in_list = false;
+	control_put(r, "\t", 1);
+	control_put(r, key, strlen(key));
+	control_put(r, mark, strlen(mark));
+	control_put(r, "=", 1);
+}
+
+/*
+ * The formatted value, escaped.  A value longer than the buffer on the
+ * stack is sent whole, or the reply marked as cut short.
+ */
+static void
+control_put_vformat(struct control_reply *r, bool item, const char *fmt,
     va_list ap)
 {
 	char small[1024], *value = small;
@@ -107,7 +147,6 @@ control_vfield(struct control_reply *r, const char *key, const char *fmt,
 	n = vsnprintf(small, sizeof(small), fmt, ap);
 	if (n < 0)
 		small[0] = '\0';
-	/* A longer value is sent whole, or the reply marked as cut short. */
 	if (n >= (int)sizeof(small)) {
 		value = malloc((size_t)n + 1);
 		if (value == NULL)
@@ -116,11 +155,8 @@ control_vfield(struct control_reply *r, const char *key, const char *fmt,
 			vsnprintf(value, (size_t)n + 1, fmt, again);
 	}
 	va_end(again);
-	control_put(r, "\t", 1);
-	control_put(r, key, strlen(key));
-	control_put(r, "=", 1);
 	if (value != NULL)
-		control_put_escaped(r, value);
+		control_put_escaped(r, value, item);
 	if (value != small)
 		free(value);
 }
@@ -130,9 +166,70 @@ control_field(struct control_reply *r, const char *key, const char *fmt, ...)
 {
 	va_list ap;
 
+	control_put_key(r, key, "");
 	va_start(ap, fmt);
-	control_vfield(r, key, fmt, ap);
+	control_put_vformat(r, false, fmt, ap);
 	va_end(ap);
+}
+
+void
+control_num(struct control_reply *r, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	control_put_key(r, key, "#");
+	va_start(ap, fmt);
+	control_put_vformat(r, false, fmt, ap);
+	va_end(ap);
+}
+
+void
+control_bool(struct control_reply *r, const char *key, bool value)
+{
+	control_put_key(r, key, "?");
+	control_put(r, value ? "true" : "false", value ? 4 : 5);
+}
+
+void
+control_null(struct control_reply *r, const char *key)
+{
+	control_put_key(r, key, "");
+}
+
+void
+control_list_begin(struct control_reply *r, const char *key)
+{
+	control_put_key(r, key, "[]");
+	r->in_list = true;
+	r->list_empty = true;
+}
+
+void
+control_list_add(struct control_reply *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!r->in_list)
+		return;
+	if (!r->list_empty)
+		control_put(r, "\x1f", 1);
+	r->list_empty = false;
+	va_start(ap, fmt);
+	control_put_vformat(r, true, fmt, ap);
+	va_end(ap);
+}
+
+void
+control_list_end(struct control_reply *r)
+{
+	r->in_list = false;
+}
+
+void
+control_items(struct control_reply *r, const char *key)
+{
+	control_list_begin(r, key);
+	control_list_end(r);
 }
 
 void
@@ -150,8 +247,9 @@ control_end(struct control_reply *r, int status, const char *fmt, ...)
 		control_field(r, "message", "reply larger than %u bytes: "
 		    "truncated", CONTROL_MAX_REPLY);
 	} else {
+		control_put_key(r, "message", "");
 		va_start(ap, fmt);
-		control_vfield(r, "message", fmt, ap);
+		control_put_vformat(r, false, fmt, ap);
 		va_end(ap);
 	}
 	control_finish_record(r);

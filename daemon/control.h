@@ -3,13 +3,34 @@
  * sends one request line ("show groups", "log debug" ...) and reads typed
  * records, one per line, until an END record:
  *
- *   group<TAB>interface=eth0<TAB>group=239.1.2.3<TAB>mode=EXCLUDE ...
+ *   mfc<TAB>source=198.18.1.2<TAB>packets#=12<TAB>oifs[]=
+ *   mfc.oifs<TAB>interface=eth1<TAB>ttl#=1<TAB>why[]=igmp
+ *   mfc.oifs<TAB>interface=eth2<TAB>ttl#=16<TAB>why[]=route<US>join
  *   end<TAB>status=0<TAB>message=ok
  *
- * Values escape backslash, tab and newline as \\, \t and \n.  The daemon
- * never blocks on a client: replies are buffered (up to a cap) and written
- * as the client reads; a client that sends garbage, too long a line, or
- * stalls too long is dropped and counted.
+ * A record is TYPE<TAB>FIELD<TAB>FIELD...; keys are [a-z0-9_]+, each once
+ * in a record, and a field is one of:
+ *
+ *   KEY=VALUE       a string; an empty VALUE means absent (JSON null)
+ *   KEY#=VALUE      a number as printf wrote it (integer or decimal)
+ *   KEY?=true       a boolean: true or false
+ *   KEY[]=A<US>B    a list of strings, the items separated by the ASCII
+ *                   unit separator 0x1f; KEY[]= is the empty list (so a
+ *                   list of one empty string reads as the empty list)
+ *
+ * A list of objects: the parent record declares it as an empty list,
+ * KEY[]=, and each item follows as a record of its own whose type is
+ * PARENT.KEY, with fields of the four kinds above (no lists of objects in
+ * an item).  An item belongs to the nearest record of type PARENT before
+ * it; other records may come between.  A record type holds no '.' but in
+ * an item's type.
+ *
+ * Values escape backslash, tab and newline as \\, \t and \n (each item of
+ * a list too).  The END record is end<TAB>status=N<TAB>message=TEXT, N
+ * from 0 to 255.  The daemon never blocks on a client: replies are
+ * buffered (up to a cap) and written as the client reads; a client that
+ * sends garbage, too long a line, or stalls too long is dropped and
+ * counted.
  */
 #ifndef MCASTD_CONTROL_H
 #define MCASTD_CONTROL_H
@@ -28,18 +49,56 @@
  * takes 40. */
 #define CONTROL_MAX_ARGS	48
 
-/* A reply being built. */
+/*
+ * The longest type of a record with items, plus one: control_item() names
+ * the item from a copy of its parent's type, and a longer one is cut.
+ */
+#define CONTROL_MAX_TYPE	32
+
+/* A reply being built (zeroed to start). */
 struct control_reply {
 	char	*buf;
 	size_t	 len;
 	size_t	 cap;
 	bool	 overflow;	/* over CONTROL_MAX_REPLY: truncated */
 	bool	 in_record;
+	bool	 in_list;	/* a list begun and not ended */
+	bool	 list_empty;	/* no item added to it yet */
+	char	 type[CONTROL_MAX_TYPE];	/* the last control_record's */
 };
 
+/*
+ * The builders.  control_record() starts a record; the field builders add
+ * to the record last started (the parent's or an item's):
+ *   control_field()   a string, formatted; "" is absent
+ *   control_num()     a number, formatted ("%d", "%.1f" ...): KEY#=
+ *   control_bool()    KEY?=true or KEY?=false
+ *   control_null()    an absent value: KEY=
+ * A list of strings: control_list_begin(), control_list_add() for each
+ * item, control_list_end() (the next field or record ends it too).  An
+ * item's control characters other than tab and newline (which are
+ * escaped), 0x1f the separator among them, are sent as '?'.
+ * A list of objects: control_items() on the parent declares KEY[]=; then
+ * each control_item() starts an item record "PARENT.KEY", PARENT being the
+ * type given to the last control_record(), and the field builders fill
+ * it; the next control_record() or control_item() ends it.  A record's
+ * items come after all of its own fields: once control_item() is called,
+ * fields go to the item, and no way leads back to the parent.
+ * control_end() ends the reply with the END record.
+ */
 void	control_record(struct control_reply *r, const char *type);
 void	control_field(struct control_reply *r, const char *key,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void	control_num(struct control_reply *r, const char *key,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void	control_bool(struct control_reply *r, const char *key, bool value);
+void	control_null(struct control_reply *r, const char *key);
+void	control_list_begin(struct control_reply *r, const char *key);
+void	control_list_add(struct control_reply *r, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	control_list_end(struct control_reply *r);
+void	control_items(struct control_reply *r, const char *key);
+void	control_item(struct control_reply *r, const char *key);
 void	control_end(struct control_reply *r, int status, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 

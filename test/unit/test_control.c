@@ -74,6 +74,16 @@ test_split(void **state)
 	assert_true(8 + CONF_MAX_OIFS <= CONTROL_MAX_ARGS);
 }
 
+/* The reply built so far is exactly want; freed. */
+static void
+test_wire(struct control_reply *r, const char *want)
+{
+	assert_false(r->overflow);
+	assert_int_equal(r->len, strlen(want));
+	assert_memory_equal(r->buf, want, r->len);
+	free(r->buf);
+}
+
 /* was: a value over 1023 bytes was cut short without a mark. */
 static void
 test_long_value_whole(void **state)
@@ -88,10 +98,7 @@ test_long_value_whole(void **state)
 	control_end(&r, 0, "ok");
 	snprintf(want, sizeof(want), "group\tsources=%s\nend\tstatus=0\t"
 	    "message=ok\n", value);
-	assert_false(r.overflow);
-	assert_int_equal(r.len, strlen(want));
-	assert_memory_equal(r.buf, want, r.len);
-	free(r.buf);
+	test_wire(&r, want);
 }
 
 static void
@@ -104,9 +111,88 @@ test_escapes(void **state)
 	control_record(&r, "x");
 	control_field(&r, "v", "%s", "a\tb\nc\\d");
 	control_end(&r, 2, "bad\t%s", "word");
-	assert_int_equal(r.len, strlen(want));
-	assert_memory_equal(r.buf, want, r.len);
-	free(r.buf);
+	test_wire(&r, want);
+}
+
+static void
+test_typed_fields(void **state)
+{
+	struct control_reply r = { .buf = NULL };
+
+	control_record(&r, "stat");
+	control_field(&r, "name", "%s", "igmp.rx");
+	control_num(&r, "value", "%llu", 18446744073709551615ull);
+	control_num(&r, "expires", "%.1f", 206.04);
+	control_bool(&r, "querier", true);
+	control_bool(&r, "static", false);
+	control_null(&r, "note");
+	control_field(&r, "from", "%s", "");
+	control_end(&r, 0, "ok");
+	test_wire(&r, "stat\tname=igmp.rx\tvalue#=18446744073709551615\t"
+	    "expires#=206.0\tquerier?=true\tstatic?=false\tnote=\tfrom=\n"
+	    "end\tstatus=0\tmessage=ok\n");
+}
+
+/* Lists of strings: escapes per item; 0x1f and control characters '?'. */
+static void
+test_string_lists(void **state)
+{
+	struct control_reply r = { .buf = NULL };
+
+	control_record(&r, "group");
+	control_list_begin(&r, "none");
+	control_list_end(&r);
+	control_list_begin(&r, "one");
+	control_list_add(&r, "%s", "198.18.1.2");
+	control_list_end(&r);
+	control_list_begin(&r, "several");
+	control_list_add(&r, "a\tb");
+	control_list_add(&r, "%s", "c\nd\\e");
+	control_list_add(&r, "%s", "f\x1fg\x01h\x7fi\rj");
+	control_list_add(&r, "%s", "");
+	/* The next field ends the list; an item after it goes nowhere. */
+	control_num(&r, "n", "%d", 4);
+	control_list_add(&r, "lost");
+	control_end(&r, 0, "ok");
+	test_wire(&r, "group\tnone[]=\tone[]=198.18.1.2\tseveral[]=a\\tb\x1f"
+	    "c\\nd\\\\e\x1f" "f?g?h?i?j\x1f\tn#=4\nend\tstatus=0\t"
+	    "message=ok\n");
+}
+
+/* Lists of objects: items follow their parent as PARENT.KEY records. */
+static void
+test_items(void **state)
+{
+	struct control_reply r = { .buf = NULL };
+
+	control_record(&r, "mfc");
+	control_field(&r, "group", "239.1.2.3");
+	control_items(&r, "oifs");
+	control_item(&r, "oifs");
+	control_field(&r, "interface", "eth1");
+	control_num(&r, "ttl", "%u", 1u);
+	control_list_begin(&r, "why");
+	control_list_add(&r, "igmp");
+	control_list_end(&r);
+	control_item(&r, "oifs");
+	control_field(&r, "interface", "eth2");
+	control_num(&r, "ttl", "%u", 16u);
+	control_list_begin(&r, "why");
+	control_list_add(&r, "route");
+	control_list_add(&r, "join");
+	control_record(&r, "mfc");
+	control_field(&r, "group", "239.5.5.5");
+	control_items(&r, "oifs");
+	control_items(&r, "cut");
+	control_item(&r, "cut");
+	control_bool(&r, "boundary", true);
+	control_end(&r, 0, "ok");
+	test_wire(&r, "mfc\tgroup=239.1.2.3\toifs[]=\n"
+	    "mfc.oifs\tinterface=eth1\tttl#=1\twhy[]=igmp\n"
+	    "mfc.oifs\tinterface=eth2\tttl#=16\twhy[]=route\x1fjoin\n"
+	    "mfc\tgroup=239.5.5.5\toifs[]=\tcut[]=\n"
+	    "mfc.cut\tboundary?=true\n"
+	    "end\tstatus=0\tmessage=ok\n");
 }
 
 /* Runs request_parse_route on a line of words; msg filled beforehand. */
@@ -316,6 +402,9 @@ main(void)
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_long_value_whole),
 		cmocka_unit_test(test_escapes),
+		cmocka_unit_test(test_typed_fields),
+		cmocka_unit_test(test_string_lists),
+		cmocka_unit_test(test_items),
 		cmocka_unit_test(test_route_good),
 		cmocka_unit_test(test_route_trailing_words),
 		cmocka_unit_test(test_route_conf_rules),
