@@ -140,6 +140,11 @@ check: deps
 	@$(MAKE) --no-print-directory -s SANITIZE=1 all unit helpers replay
 	@bash test/run.sh
 
+# Reformat the C code in place with clang-format (.clang-format);
+# `bash scripts/format.sh --check` lists what is not formatted.
+format:
+	@bash scripts/format.sh
+
 demo: deps
 	@$(MAKE) --no-print-directory -s all
 	@bash scripts/demo.sh
@@ -163,4 +168,4 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all unit helpers replay fuzz-bin bench-bin deps check demo bench fuzz install clean
+.PHONY: all unit helpers replay fuzz-bin bench-bin deps check format demo bench fuzz install clean
