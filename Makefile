@@ -65,7 +65,7 @@ $(B)/mcastctl: $(B)/ctl/mcastctl.o $(B)/ctl/reply.o
 # Unit tests and fuzz replays of daemon modules (conf.c ...) link them
 # from an archive, so only what they use comes along.
 DAEMON_LIB_OBJ = $(B)/libmcastd.a
-$(B)/libmcastd.a: $(filter-out $(B)/daemon/mcastd.o,$(DAEMON_OBJ))
+$(B)/libmcastd.a: $(filter-out $(B)/daemon/main.o,$(DAEMON_OBJ))
 	@rm -f $@
 	ar rcs $@ $^
 

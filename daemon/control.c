@@ -27,6 +27,8 @@ struct control_client {
 };
 
 struct control {
+	void			(*close_hook)(void *arg, int fd);
+	void			*close_arg;
 	int			listen_fd;
 	char			path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	control_handler		handler;
@@ -327,9 +329,19 @@ control_open(const char *path, gid_t group, control_handler h, void *arg,
 	return c;
 }
 
-static void
-control_drop(struct control_client *cl)
+void
+control_set_close_hook(struct control *c, void (*fn)(void *arg, int fd),
+    void *arg)
 {
+	c->close_hook = fn;
+	c->close_arg = arg;
+}
+
+static void
+control_drop(struct control *c, struct control_client *cl)
+{
+	if (c->close_hook != NULL)
+		c->close_hook(c->close_arg, cl->fd);
 	close(cl->fd);
 	free(cl->reply.buf);
 	memset(cl, 0, sizeof(*cl));
@@ -345,7 +357,7 @@ control_close(struct control *c)
 		return;
 	for (i = 0; i < CONTROL_MAX_CLIENTS; i++)
 		if (c->clients[i].fd >= 0)
-			control_drop(&c->clients[i]);
+			control_drop(c, &c->clients[i]);
 	close(c->listen_fd);
 	unlink(c->path);
 	free(c);
@@ -396,7 +408,7 @@ control_accept(struct control *c, int64_t now_ms)
 		 */
 		if (i == CONTROL_MAX_CLIENTS) {
 			c->stats.clients_dropped++;
-			control_drop(&c->clients[oldest]);
+			control_drop(c, &c->clients[oldest]);
 			i = oldest;
 		}
 		memset(&c->clients[i], 0, sizeof(c->clients[i]));
@@ -489,7 +501,7 @@ control_bound_replies(struct control *c, const struct control_client *keep)
 		if (held <= CONTROL_MAX_HELD || oldest < 0)
 			return;
 		c->stats.clients_dropped++;
-		control_drop(&c->clients[oldest]);
+		control_drop(c, &c->clients[oldest]);
 	}
 }
 
@@ -503,7 +515,7 @@ control_read(struct control *c, struct control_client *cl)
 	if (n <= 0) {
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
-		control_drop(cl);
+		control_drop(c, cl);
 		return;
 	}
 	cl->req_len += (size_t)n;
@@ -533,12 +545,12 @@ control_write(struct control *c, struct control_client *cl)
 			if (errno == EAGAIN || errno == EINTR)
 				return;
 			c->stats.clients_dropped++;
-			control_drop(cl);
+			control_drop(c, cl);
 			return;
 		}
 		cl->sent += (size_t)n;
 	}
-	control_drop(cl);
+	control_drop(c, cl);
 }
 
 void
@@ -577,7 +589,7 @@ control_expire(struct control *c, int64_t now_ms)
 		due = cl->since_ms + CONTROL_IDLE_MS;
 		if (now_ms >= due) {
 			c->stats.clients_dropped++;
-			control_drop(cl);
+			control_drop(c, cl);
 		} else if (due < next) {
 			next = due;
 		}

@@ -126,6 +126,12 @@ int		 control_fds(const struct control *c, int *fds, short *events,
 		    int max);
 void		 control_service(struct control *c, int fd, short revents,
 		    int64_t now_ms);
+/*
+ * Called with each client descriptor just before the socket closes it
+ * (an event loop must forget it first); NULL: nothing.
+ */
+void		 control_set_close_hook(struct control *c,
+		    void (*fn)(void *arg, int fd), void *arg);
 /* Drop clients idle longer than the timeout; the next deadline (ms). */
 int64_t		 control_expire(struct control *c, int64_t now_ms);
 const struct control_stats *control_stats(const struct control *c);

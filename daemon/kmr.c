@@ -9,7 +9,6 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
-#include "igmp_wire.h"
 #include "kmr.h"
 
 static int
@@ -180,13 +179,12 @@ kmr_read(struct kmr *k, uint8_t *buf, size_t cap, struct kmr_event *ev)
 }
 
 int
-kmr_send_igmp(struct kmr *k, unsigned ifindex, struct in_addr src,
-    struct in_addr dst, const uint8_t *igmp, size_t len)
+kmr_send(struct kmr *k, unsigned ifindex, struct in_addr dst,
+    const uint8_t *packet, size_t len)
 {
-	uint8_t pkt[1600];
 	char ctrl[CMSG_SPACE(sizeof(struct in_pktinfo))];
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr = dst };
-	struct iovec iov;
+	struct iovec iov = { (void *)packet, len };
 	struct msghdr mh = {
 		.msg_name = &to, .msg_namelen = sizeof(to),
 		.msg_iov = &iov, .msg_iovlen = 1,
@@ -194,13 +192,7 @@ kmr_send_igmp(struct kmr *k, unsigned ifindex, struct in_addr src,
 	};
 	struct cmsghdr *cm;
 	struct in_pktinfo pi;
-	int plen;
 
-	plen = igmp_ip_build(pkt, sizeof(pkt), src, dst, igmp, len);
-	if (plen < 0)
-		return -EMSGSIZE;
-	iov.iov_base = pkt;
-	iov.iov_len = (size_t)plen;
 	memset(ctrl, 0, sizeof(ctrl));
 	cm = CMSG_FIRSTHDR(&mh);
 	cm->cmsg_level = IPPROTO_IP;
@@ -220,6 +212,22 @@ kmr_send_igmp(struct kmr *k, unsigned ifindex, struct in_addr src,
 			return -errno;
 	}
 	return sendmsg(k->fd, &mh, 0) < 0 ? -errno : 0;
+}
+
+int
+kmr_vif_count(struct kmr *k, unsigned vif, struct kmr_vif_counters *c)
+{
+	struct sioc_vif_req req;
+
+	memset(&req, 0, sizeof(req));
+	req.vifi = (vifi_t)vif;
+	if (ioctl(k->fd, SIOCGETVIFCNT, &req) < 0)
+		return -errno;
+	c->in_packets = req.icount;
+	c->out_packets = req.ocount;
+	c->in_bytes = req.ibytes;
+	c->out_bytes = req.obytes;
+	return 0;
 }
 
 const char *

@@ -58,11 +58,20 @@ struct kmr_event {
 /* Read one event into buf (>= 64 KiB).  0, or a negative errno. */
 int	kmr_read(struct kmr *k, uint8_t *buf, size_t cap, struct kmr_event *ev);
 /*
- * Send an IGMP message out of ifindex from src to dst, in an IP header with
- * TTL 1, TOS 0xc0 and Router Alert (proto/igmp_wire.c igmp_ip_build).
+ * Send a packet of the IGMP protocol number, its IPv4 header included
+ * (whatever TTL, Router Alert and source it carries: igmp_ip_build_out),
+ * out of ifindex to dst, a group or a unicast address.
  */
-int	kmr_send_igmp(struct kmr *k, unsigned ifindex, struct in_addr src,
-	    struct in_addr dst, const uint8_t *igmp, size_t len);
+int	kmr_send(struct kmr *k, unsigned ifindex, struct in_addr dst,
+	    const uint8_t *packet, size_t len);
+/* The kernel's counters of a VIF (SIOCGETVIFCNT). */
+struct kmr_vif_counters {
+	uint64_t	in_packets;
+	uint64_t	out_packets;
+	uint64_t	in_bytes;
+	uint64_t	out_bytes;
+};
+int	kmr_vif_count(struct kmr *k, unsigned vif, struct kmr_vif_counters *c);
 const char *kmr_upcall_name(uint8_t upcall);
 
 #endif

@@ -1,8 +1,10 @@
 /*
- * mcastd's state: the interfaces the kernel told us of, the VIFs we made of
- * them (each with its IGMP router engine), the forwarding engine, and the
- * I/O around them.  daemon/mcastd.c runs it; daemon/show.c answers the
- * control socket from it.
+ * mcastd's state: file descriptors and the kernel around one router
+ * (proto/router.h), which holds every decision.  daemon/main.c starts and
+ * stops it, daemon/rx.c reads the routing socket, daemon/outputs.c carries
+ * out what the router decided, daemon/events.c tells the operator,
+ * daemon/reload.c turns the configuration into the router's, and
+ * daemon/show.c answers the control socket.
  */
 #ifndef MCASTD_MCASTD_H
 #define MCASTD_MCASTD_H
@@ -16,71 +18,30 @@
 #include "conf.h"
 #include "control.h"
 #include "engine.h"
-#include "igmp_router.h"
-#include "igmp_wire.h"
 #include "kmr.h"
 #include "log.h"
-#include "mroute.h"
+#include "loop.h"
 #include "netlink.h"
+#include "router.h"
 #include "ttltap.h"
 
-#define MCASTD_MAX_IFACES	1024
-#define MCASTD_MAX_RUNTIME	256	/* mcastctl add mroute / join */
+/* How often the kernel's counters are read for idle expiry. */
+#define MCASTD_COUNTER_POLL_MS	5000
+/* Reads of the routing socket per turn of the loop. */
+#define MCASTD_RX_BUDGET	256
 
-struct iface {
-	bool		used;
-	unsigned	ifindex;
-	char		name[IF_NAMESIZE];
-	unsigned	flags;
-	bool		has_v4;
-	struct in_addr	addr;
-	uint8_t		prefix_len;
-	int		vif;		/* -1: not a VIF */
-};
-
-struct vif {
-	bool			 used;
-	unsigned		 ifindex;
-	char			 name[IF_NAMESIZE];
-	struct in_addr		 addr;
-	uint8_t			 prefix_len;
-	uint8_t			 threshold;
-	struct igmp_router	*igmp;
-	struct igmp_router_config igmp_conf;
-	unsigned		 nboundaries;
-	struct mroute_prefix	 boundaries[MROUTE_MAX_BOUNDARIES];
-	uint64_t		 rx_igmp;
-	mc_time_t		 created;
-};
-
-/* A static route as applied to the forwarding engine. */
-struct applied_route {
-	struct in_addr	source;
-	struct in_addr	group;
-	unsigned	iif;
-	uint32_t	oifs;
-};
-
-/* A static membership (phyint static-group, mcastctl join). */
-struct static_join {
-	char		ifname[IF_NAMESIZE];
-	struct in_addr	group;
-	bool		has_source;
-	struct in_addr	source;
-	bool		runtime;	/* from mcastctl, not the file */
-};
-
+/* What the daemon itself counts: I/O, not decisions. */
 struct mcastd_stats {
-	uint64_t	igmp_rx;
-	uint64_t	igmp_rx_bad[IGMP_E_COUNT];	/* by -igmp_error */
-	uint64_t	igmp_rx_no_vif;		/* on an interface not a VIF */
-	uint64_t	igmp_rx_ttl_not_1;	/* membership messages; kept */
-	uint64_t	igmp_tx;
-	uint64_t	igmp_tx_errors;
+	uint64_t	rx_errors;		/* reads of the routing socket */
 	uint64_t	upcalls;
 	uint64_t	upcalls_unknown;
-	uint64_t	mfc_errors;
-	uint64_t	vif_errors;
+	uint64_t	tx;			/* packets sent */
+	uint64_t	tx_errors;
+	uint64_t	mfc_errors;		/* MRT_ADD/DEL_MFC refused */
+	uint64_t	vif_errors;		/* MRT_ADD/DEL_VIF refused */
+	uint64_t	join_errors;		/* 224.0.0.2/22 memberships */
+	uint64_t	counter_reads;		/* MFC dumps */
+	uint64_t	counter_errors;
 	uint64_t	netlink_resyncs;
 	uint64_t	reloads;
 	uint64_t	reload_errors;
@@ -88,16 +49,14 @@ struct mcastd_stats {
 
 /*
  * What hosts on a LAN can make happen by the packet, logged once per
- * LOG_LIMIT_MS and kind with a count (daemon/log.h): IGMP dropped by the
- * decoder (one kind per igmp_error, indices 0 to IGMP_E_COUNT - 1), then:
+ * LOG_LIMIT_MS and kind with a count (daemon/log.h): decoder refusals (one
+ * kind per igmp_error, 0 .. IGMP_E_COUNT - 1), IGMP inputs ignored (one
+ * per igmp_router_ignored), then:
  */
 enum mcastd_note {
-	MCASTD_NOTE_TTL = IGMP_E_COUNT,	/* TTL above 1, accepted */
+	MCASTD_NOTE_IGNORED = IGMP_E_COUNT,
+	MCASTD_NOTE_TTL = MCASTD_NOTE_IGNORED + IGMP_ROUTER_IGN_COUNT,
 	MCASTD_NOTE_UNKNOWN_TYPE,
-	MCASTD_NOTE_OFF_SUBNET,
-	MCASTD_NOTE_NO_ROUTER_ALERT,
-	MCASTD_NOTE_BAD_DESTINATION,
-	MCASTD_NOTE_SSM,
 	MCASTD_NOTE_LIMIT_GROUPS,
 	MCASTD_NOTE_LIMIT_SOURCES,
 	MCASTD_NOTE_LIMIT_MFC,
@@ -108,26 +67,25 @@ enum mcastd_note {
 	MCASTD_NOTE_COUNT
 };
 
+#define MCASTD_MAX_CONTROL_FDS	(CONTROL_MAX_CLIENTS + 1)
+
 struct mcastd {
 	const char		*conf_path;
 	struct conf		 conf;
+	struct router		*router;
 	struct kmr		 kmr;
-	struct netlink		*nl;
-	struct mroute		*mr;
+	struct netlink		*nl;		/* link and address events */
+	struct netlink		*nl_dump;	/* dumps: addresses, MFC */
 	struct control		*ctl;
+	int			 ctl_fds[MCASTD_MAX_CONTROL_FDS];
+	int			 nctl_fds;
 	struct ttltap		 tap;		/* fd -1: no TTL check */
-	struct iface		 ifaces[MCASTD_MAX_IFACES];
-	struct vif		 vifs[KMR_MAXVIFS];
-	struct applied_route	*routes;
-	size_t			 nroutes;
-	struct conf_mroute	 runtime_routes[MCASTD_MAX_RUNTIME];
-	size_t			 nruntime_routes;
-	struct static_join	 joins[MCASTD_MAX_RUNTIME];
-	size_t			 njoins;
+	bool			 tap_watched;
+	struct loop		*loop;
+	int			 signal_fd;
 	mc_time_t		 started;
 	mc_time_t		 next_counter_poll;
-	bool			 stop;
-	bool			 reload;
+	bool			 addresses_lost;	/* dump them again */
 	struct mcastd_stats	 stats;
 	struct log_limit	 notes[MCASTD_NOTE_COUNT];
 	struct control_stats	 control_seen;	/* as last noted */
@@ -137,14 +95,33 @@ struct mcastd {
 mc_time_t	mcastd_now(void);
 /* A dotted quad in buf, for logs and replies. */
 const char	*mcastd_ip_str(struct in_addr a, char buf[INET_ADDRSTRLEN]);
+
+/* daemon/outputs.c: carry out everything the router output. */
+void		outputs_apply(struct mcastd *d);
+/* Set the TTL tap's filter to the highest threshold (VIFs changed). */
+void		outputs_tap_update(struct mcastd *d);
+
+/* daemon/events.c: one router event told to the operator. */
+void		events_log(struct mcastd *d, const struct router_output *o,
+		    mc_time_t now);
+/* Lines held back by the notes; when to flush again (force: now). */
+mc_time_t	events_flush(struct mcastd *d, mc_time_t now, bool force);
+
+/* daemon/reload.c */
+/* The router's configuration from the file's (arrays allocated). */
+int		reload_router_config(const struct conf *c,
+		    struct router_config *rc);
+void		reload_router_config_free(struct router_config *rc);
 /* Re-read the configuration; 0, or -1 with a message in msg. */
 int		mcastd_reload(struct mcastd *d, char *msg, size_t len);
-/* mcastctl add/del mroute, join/leave: 0 or -1 with msg. */
-int		mcastd_route_change(struct mcastd *d, bool add,
-		    const struct conf_mroute *r, char *msg, size_t len);
-int		mcastd_join_change(struct mcastd *d, bool join,
-		    const struct static_join *j, char *msg, size_t len);
-struct vif	*mcastd_vif_by_name(struct mcastd *d, const char *name);
+/* Warn about phyints naming no interface. */
+void		reload_warn_missing(struct mcastd *d);
+
+/* daemon/rx.c: read what the routing socket has, up to budget. */
+void		rx_read(struct mcastd *d, unsigned budget);
+
+/* daemon/main.c: fresh kernel counters of every entry, for views. */
+void		mcastd_read_counters(struct mcastd *d, mc_time_t now);
 
 /* daemon/show.c */
 void		show_request(void *arg, int argc, char **argv,

@@ -17,11 +17,12 @@ struct netlink {
 	unsigned		 portid;
 	uint32_t		 seq;
 	netlink_cb		 cb;
+	netlink_mfc_cb		 mfc_cb;
 	void			*arg;
 };
 
 struct netlink *
-netlink_open(void)
+netlink_open(bool events)
 {
 	struct netlink *n = calloc(1, sizeof(*n));
 	int one = 1;
@@ -30,8 +31,8 @@ netlink_open(void)
 		return NULL;
 	n->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (n->nl == NULL ||
-	    mnl_socket_bind(n->nl, RTMGRP_LINK | RTMGRP_IPV4_IFADDR,
-	    MNL_SOCKET_AUTOPID) < 0) {
+	    mnl_socket_bind(n->nl, events ? RTMGRP_LINK | RTMGRP_IPV4_IFADDR :
+	    0, MNL_SOCKET_AUTOPID) < 0) {
 		if (n->nl)
 			mnl_socket_close(n->nl);
 		free(n);
@@ -90,11 +91,65 @@ netlink_addr_attr(const struct nlattr *a, void *data)
 }
 
 static int
+netlink_route_attr(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(a);
+
+	if (mnl_attr_type_valid(a, RTA_MAX) < 0)
+		return MNL_CB_OK;
+	if ((type == RTA_SRC || type == RTA_DST) &&
+	    mnl_attr_validate2(a, MNL_TYPE_BINARY, 4) < 0)
+		return MNL_CB_OK;
+	if (type == RTA_IIF && mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+		return MNL_CB_OK;
+	if (type == RTA_MFC_STATS && mnl_attr_validate2(a, MNL_TYPE_BINARY,
+	    sizeof(struct rta_mfc_stats)) < 0)
+		return MNL_CB_OK;
+	tb[type] = a;
+	return MNL_CB_OK;
+}
+
+/* An MFC entry of the dump (RTNL_FAMILY_IPMR). */
+static int
+netlink_mfc_msg(struct netlink *n, const struct nlmsghdr *nlh)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[RTA_MAX + 1] = { NULL };
+	struct rta_mfc_stats st;
+	struct netlink_mfc m;
+
+	if (rtm->rtm_family != RTNL_FAMILY_IPMR || n->mfc_cb == NULL)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*rtm), netlink_route_attr, tb);
+	if (tb[RTA_SRC] == NULL || tb[RTA_DST] == NULL)
+		return MNL_CB_OK;
+	memset(&m, 0, sizeof(m));
+	memcpy(&m.source, mnl_attr_get_payload(tb[RTA_SRC]), 4);
+	memcpy(&m.group, mnl_attr_get_payload(tb[RTA_DST]), 4);
+	if (tb[RTA_IIF])
+		m.iif = mnl_attr_get_u32(tb[RTA_IIF]);
+	if (tb[RTA_MFC_STATS]) {
+		memcpy(&st, mnl_attr_get_payload(tb[RTA_MFC_STATS]),
+		    sizeof(st));
+		m.packets = st.mfcs_packets;
+		m.bytes = st.mfcs_bytes;
+		m.wrong_if = st.mfcs_wrong_if;
+	}
+	n->mfc_cb(n->arg, &m);
+	return MNL_CB_OK;
+}
+
+static int
 netlink_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct netlink *n = data;
 	struct netlink_msg m;
 
+	if (nlh->nlmsg_type == RTM_NEWROUTE)
+		return netlink_mfc_msg(n, nlh);
+	if (n->cb == NULL)
+		return MNL_CB_OK;
 	memset(&m, 0, sizeof(m));
 	if (nlh->nlmsg_type == RTM_NEWLINK || nlh->nlmsg_type == RTM_DELLINK) {
 		const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
@@ -177,11 +232,32 @@ netlink_request(struct netlink *n, uint16_t type, uint8_t family)
 }
 
 int
+netlink_mfc_dump(struct netlink *n, netlink_mfc_cb cb, void *arg)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm;
+
+	n->cb = NULL;
+	n->mfc_cb = cb;
+	n->arg = arg;
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = ++n->seq;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = RTNL_FAMILY_IPMR;
+	if (mnl_socket_sendto(n->nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	return netlink_run(n, n->seq, true);
+}
+
+int
 netlink_dump(struct netlink *n, netlink_cb cb, void *arg)
 {
 	int rc;
 
 	n->cb = cb;
+	n->mfc_cb = NULL;
 	n->arg = arg;
 	rc = netlink_request(n, RTM_GETLINK, AF_UNSPEC);
 	if (rc == 0)
@@ -193,6 +269,7 @@ int
 netlink_read(struct netlink *n, netlink_cb cb, void *arg)
 {
 	n->cb = cb;
+	n->mfc_cb = NULL;
 	n->arg = arg;
 	return netlink_run(n, 0, false);
 }

@@ -130,8 +130,8 @@ usage:
 }
 
 int
-request_parse_join(int argc, char **argv, struct static_join *j, char *msg,
-    size_t len)
+request_parse_join(int argc, char **argv, struct router_static_group *j,
+    char *msg, size_t len)
 {
 	memset(j, 0, sizeof(*j));
 	if (argc != 2 && argc != 4)

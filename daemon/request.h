@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 struct conf_mroute;
-struct static_join;
+struct router_static_group;
 
 /*
  * "from IF [source S] group G", with "to IF..." after it to add (add is
@@ -20,7 +20,7 @@ struct static_join;
 int	request_parse_route(int argc, char **argv, bool add,
 	    struct conf_mroute *m, char *msg, size_t len);
 /* "IF GROUP [source S]": 0 and *j, or -1 with a message in msg. */
-int	request_parse_join(int argc, char **argv, struct static_join *j,
+int	request_parse_join(int argc, char **argv, struct router_static_group *j,
 	    char *msg, size_t len);
 
 #endif

@@ -1,9 +1,12 @@
 /*
  * Answers to the control socket (daemon/control.h): show interfaces,
  * groups, routes, mfc, stats, status; reload; log LEVEL; add/del mroute;
- * join/leave.  Records carry one field per column; mcastctl turns them into
- * tables or JSON.
+ * join/leave.  Records carry typed fields (strings, numbers, lists, lists
+ * of items with parts); mcastctl turns them into tables or JSON.  The
+ * views come from the router (proto/router.h) and, for counters, from the
+ * kernel at the time of asking.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,243 +20,314 @@
 struct show_ctx {
 	struct mcastd		*d;
 	struct control_reply	*r;
-	const struct vif	*vif;
+	const char		*vif_name;
 	mc_time_t		 now;
 };
 
-
-/* Seconds until an expiry time, or "-" for none. */
+/* Seconds until an expiry time; absent for none. */
 static void
 show_secs(struct control_reply *r, const char *key, mc_time_t when,
     mc_time_t now)
 {
 	if (when == 0 || when == MC_TIME_NEVER)
-		control_field(r, key, "-");
+		control_null(r, key);
 	else
-		control_field(r, key, "%.1f", when > now ?
+		control_num(r, key, "%.1f", when > now ?
 		    (double)(when - now) / 1000 : 0.0);
 }
 
-/* "eth1(1),eth2(16)": the VIFs of a mask or TTL array by name. */
-/* "eth1(16),eth2(1)": every VIF with its threshold, names at their longest. */
-#define SHOW_VIF_LIST_MAX	(KMR_MAXVIFS * (IF_NAMESIZE + sizeof("(255),")))
-
-static void
-show_vif_list(struct mcastd *d, const uint8_t *ttls, uint32_t mask,
-    char *buf, size_t len)
+/* A VIF's interface name, or "?" when it is gone. */
+static const char *
+show_vif_name(const struct mcastd *d, unsigned vif)
 {
-	size_t off = 0;
-	unsigned v;
+	struct router_vif_view v;
 
-	buf[0] = '\0';
-	for (v = 0; v < KMR_MAXVIFS && off < len; v++) {
-		if (ttls ? ttls[v] == 0 : !(mask & (1u << v)))
-			continue;
-		if (ttls)
-			off += (size_t)snprintf(buf + off, len - off, "%s%s(%u)",
-			    off ? "," : "", d->vifs[v].used ? d->vifs[v].name :
-			    "?", ttls[v]);
-		else
-			off += (size_t)snprintf(buf + off, len - off, "%s%s",
-			    off ? "," : "", d->vifs[v].used ? d->vifs[v].name :
-			    "?");
-	}
+	return router_vif(d->router, vif, &v) == 0 ? v.name : "?";
 }
 
+/* The names of the origins in a why-mask, as a list field. */
 static void
-show_interfaces(struct mcastd *d, struct control_reply *r)
+show_why(struct control_reply *r, const char *key, unsigned why)
 {
-	char a[INET_ADDRSTRLEN], q[INET_ADDRSTRLEN], b[256];
-	size_t i, off;
+	unsigned o;
+
+	control_list_begin(r, key);
+	for (o = 0; o < MFC_ORIGIN_COUNT; o++)
+		if (why & MFC_WHY(o))
+			control_list_add(r, "%s", mfc_origin_name(o));
+	control_list_end(r);
+}
+
+/* ---- interfaces ---- */
+
+static int
+show_iface(void *arg, const struct router_iface_view *ifc)
+{
+	struct show_ctx *c = arg;
+	struct control_reply *r = c->r;
+	struct kmr_vif_counters kc;
+	struct router_vif_view v;
+	char a[INET_ADDRSTRLEN], q[INET_ADDRSTRLEN];
+	bool vif = ifc->vif >= 0 &&
+	    router_vif(c->d->router, (unsigned)ifc->vif, &v) == 0;
+	bool counted = vif && kmr_vif_count(&c->d->kmr, (unsigned)ifc->vif,
+	    &kc) == 0;
 	unsigned k;
 
-	for (i = 0; i < MCASTD_MAX_IFACES; i++) {
-		const struct iface *ifc = &d->ifaces[i];
-		const struct vif *vif;
-
-		if (!ifc->used || (ifc->flags & IFF_LOOPBACK))
-			continue;
-		vif = ifc->vif >= 0 ? &d->vifs[ifc->vif] : NULL;
-		control_record(r, "interface");
-		control_field(r, "name", "%s", ifc->name);
-		if (vif)
-			control_field(r, "vif", "%d", ifc->vif);
-		else
-			control_field(r, "vif", "-");
-		control_field(r, "ifindex", "%u", ifc->ifindex);
-		control_field(r, "address", "%s", ifc->has_v4 ?
-		    mcastd_ip_str(ifc->addr, a) : "-");
-		control_field(r, "state", "%s", vif ? "routing" :
-		    !(ifc->flags & IFF_UP) ? "down" :
-		    !(ifc->flags & IFF_MULTICAST) ? "no-multicast" :
-		    !ifc->has_v4 ? "no-address" : "disabled");
-		if (vif == NULL)
-			continue;
-		control_field(r, "threshold", "%u", vif->threshold);
-		control_field(r, "igmp", "v%u", vif->igmp_conf.version);
-		control_field(r, "querier", "%s", igmp_router_is_querier(
-		    vif->igmp) ? "self" : mcastd_ip_str(igmp_router_querier(
-		    vif->igmp), q));
-		control_field(r, "groups", "%llu", (unsigned long long)
-		    igmp_router_stats(vif->igmp)->groups);
-		off = 0;
-		b[0] = '\0';
-		for (k = 0; k < vif->nboundaries && off < sizeof(b); k++)
-			off += (size_t)snprintf(b + off, sizeof(b) - off,
-			    "%s%s/%u", k ? "," : "", mcastd_ip_str(
-			    vif->boundaries[k].addr, a),
-			    vif->boundaries[k].len);
-		control_field(r, "boundaries", "%s", b[0] ? b : "-");
+	if (ifc->state == ROUTER_IFACE_LOOPBACK)
+		return 0;
+	control_record(r, "interface");
+	control_field(r, "name", "%s", ifc->name);
+	if (vif)
+		control_num(r, "vif", "%d", ifc->vif);
+	else
+		control_null(r, "vif");
+	control_num(r, "ifindex", "%u", ifc->ifindex);
+	control_field(r, "address", "%s", ifc->has_addr ?
+	    mcastd_ip_str(ifc->addr, a) : "");
+	control_field(r, "state", "%s", router_iface_state_name(ifc->state));
+	if (!vif) {
+		control_null(r, "threshold");
+		control_null(r, "igmp");
+		control_null(r, "querier");
+		control_null(r, "groups");
+		control_null(r, "packets_in");
+		control_null(r, "packets_out");
+		control_null(r, "bytes_in");
+		control_null(r, "bytes_out");
+		control_list_begin(r, "boundaries");
+		control_list_end(r);
+		return 0;
 	}
+	control_num(r, "threshold", "%u", v.threshold);
+	control_field(r, "igmp", "v%u", v.igmp_config->version);
+	control_field(r, "querier", "%s", igmp_router_is_querier(v.igmp) ?
+	    "self" : mcastd_ip_str(igmp_router_querier(v.igmp), q));
+	control_num(r, "groups", "%llu", (unsigned long long)
+	    igmp_router_stats(v.igmp)->groups);
+	/* The kernel's own counters of the VIF (SIOCGETVIFCNT). */
+	if (counted) {
+		control_num(r, "packets_in", "%llu",
+		    (unsigned long long)kc.in_packets);
+		control_num(r, "packets_out", "%llu",
+		    (unsigned long long)kc.out_packets);
+		control_num(r, "bytes_in", "%llu",
+		    (unsigned long long)kc.in_bytes);
+		control_num(r, "bytes_out", "%llu",
+		    (unsigned long long)kc.out_bytes);
+	} else {
+		control_null(r, "packets_in");
+		control_null(r, "packets_out");
+		control_null(r, "bytes_in");
+		control_null(r, "bytes_out");
+	}
+	control_list_begin(r, "boundaries");
+	for (k = 0; k < v.nboundaries; k++)
+		control_list_add(r, "%s/%u", mcastd_ip_str(
+		    v.boundaries[k].addr, a), v.boundaries[k].len);
+	control_list_end(r);
+	return 0;
 }
 
-/* "A,B(blocked),...": every source, however many the limits let in. */
-#define SHOW_SOURCE_MAX	(INET_ADDRSTRLEN + sizeof("(blocked),"))
+/* ---- groups ---- */
 
 static int
 show_group(void *arg, const struct igmp_router_group_view *v)
 {
 	struct show_ctx *c = arg;
+	struct control_reply *r = c->r;
 	char g[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN];
-	size_t off = 0, size = (size_t)v->nsources * SHOW_SOURCE_MAX + 1;
-	char *list = malloc(size);
 	uint32_t i;
 
-	if (list != NULL)
-		list[0] = '\0';
-	for (i = 0; list != NULL && i < v->nsources; i++)
-		off += (size_t)snprintf(list + off, size - off,
-		    "%s%s%s", i ? "," : "",
-		    mcastd_ip_str(v->sources[i].source, s),
-		    v->sources[i].timer ? "" : "(blocked)");
-	control_record(c->r, "group");
-	control_field(c->r, "interface", "%s", c->vif->name);
-	control_field(c->r, "group", "%s", mcastd_ip_str(v->group, g));
-	control_field(c->r, "mode", "%s", igmp_filter_mode_name(v->mode));
-	control_field(c->r, "sources", "%s", list == NULL ?
-	    "(out of memory)" : list[0] ? list : "-");
-	free(list);
-	control_field(c->r, "compat", "v%u", v->compat_version);
-	show_secs(c->r, "expires", v->group_timer, c->now);
+	control_record(r, "group");
+	control_field(r, "interface", "%s", c->vif_name);
+	control_field(r, "group", "%s", mcastd_ip_str(v->group, g));
+	control_field(r, "mode", "%s", igmp_filter_mode_name(v->mode));
+	/* Forwarded: INCLUDE's A, EXCLUDE's X (timers running). */
+	control_list_begin(r, "sources");
+	for (i = 0; i < v->nsources; i++)
+		if (v->sources[i].timer != 0)
+			control_list_add(r, "%s",
+			    mcastd_ip_str(v->sources[i].source, s));
+	control_list_end(r);
+	control_field(r, "compat", "v%u", v->compat_version);
+	show_secs(r, "expires", v->group_timer, c->now);
+	/* EXCLUDE's Y: not forwarded. */
+	control_list_begin(r, "blocked");
+	for (i = 0; i < v->nsources; i++)
+		if (v->sources[i].timer == 0)
+			control_list_add(r, "%s",
+			    mcastd_ip_str(v->sources[i].source, s));
+	control_list_end(r);
+	return 0;
+}
+
+static int
+show_static_group(void *arg, const struct router_static_group *j,
+    bool runtime)
+{
+	struct show_ctx *c = arg;
+	struct control_reply *r = c->r;
+	char g[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN];
+
+	control_record(r, "group");
+	control_field(r, "interface", "%s", j->ifname);
+	control_field(r, "group", "%s", mcastd_ip_str(j->group, g));
+	control_field(r, "mode", "%s", j->has_source ? "INCLUDE" :
+	    "EXCLUDE");
+	control_list_begin(r, "sources");
+	if (j->has_source)
+		control_list_add(r, "%s", mcastd_ip_str(j->source, s));
+	control_list_end(r);
+	control_field(r, "compat", "%s", runtime ? "join" : "static");
+	control_null(r, "expires");
+	control_list_begin(r, "blocked");
+	control_list_end(r);
 	return 0;
 }
 
 static void
-show_groups(struct mcastd *d, struct control_reply *r)
+show_groups(struct show_ctx *c)
 {
-	struct show_ctx c = { .d = d, .r = r, .now = mcastd_now() };
-	char g[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN];
-	unsigned v;
-	size_t i;
+	struct router_vif_view v;
+	unsigned vif;
 
-	for (v = 0; v < KMR_MAXVIFS; v++) {
-		if (!d->vifs[v].used)
+	for (vif = 0; vif < ROUTER_MAXVIFS; vif++) {
+		if (router_vif(c->d->router, vif, &v) != 0)
 			continue;
-		c.vif = &d->vifs[v];
-		igmp_router_foreach_group(d->vifs[v].igmp, show_group, &c);
+		c->vif_name = v.name;
+		igmp_router_foreach_group(v.igmp, show_group, c);
 	}
-	for (i = 0; i < d->njoins; i++) {
-		control_record(r, "group");
-		control_field(r, "interface", "%s", d->joins[i].ifname);
-		control_field(r, "group", "%s",
-		    mcastd_ip_str(d->joins[i].group, g));
-		control_field(r, "mode", "%s", d->joins[i].has_source ?
-		    "INCLUDE" : "EXCLUDE");
-		control_field(r, "sources", "%s", d->joins[i].has_source ?
-		    mcastd_ip_str(d->joins[i].source, s) : "-");
-		control_field(r, "compat", "static");
-		control_field(r, "expires", "-");
-	}
+	router_foreach_static_group(c->d->router, show_static_group, c);
 }
 
+/* ---- static routes ---- */
+
 static int
-show_static(void *arg, const struct mroute_static_view *v)
+show_route(void *arg, const struct router_route_view *v)
 {
 	struct show_ctx *c = arg;
-	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], oifs[SHOW_VIF_LIST_MAX];
+	struct control_reply *r = c->r;
+	const struct router_route *rt = v->route;
+	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	unsigned i;
 
-	show_vif_list(c->d, NULL, v->oifs, oifs, sizeof(oifs));
-	control_record(c->r, "route");
-	control_field(c->r, "source", "%s", v->source.s_addr ?
-	    mcastd_ip_str(v->source, s) : "*");
-	control_field(c->r, "group", "%s", mcastd_ip_str(v->group, g));
-	control_field(c->r, "from", "%s", v->iif < KMR_MAXVIFS &&
-	    c->d->vifs[v->iif].used ? c->d->vifs[v->iif].name : "?");
-	control_field(c->r, "to", "%s", oifs[0] ? oifs : "-");
+	control_record(r, "route");
+	control_field(r, "source", "%s", rt->has_source ?
+	    mcastd_ip_str(rt->source, s) : "*");
+	control_field(r, "group", "%s", mcastd_ip_str(rt->group, g));
+	control_field(r, "from", "%s", rt->iif);
+	control_list_begin(r, "to");
+	for (i = 0; i < rt->noifs; i++)
+		control_list_add(r, "%s", rt->oifs[i]);
+	control_list_end(r);
+	control_field(r, "origin", "%s", v->runtime ? "mcastctl" : "file");
+	control_field(r, "state", "%s", v->shadowed ? "shadowed" :
+	    v->applied ? "applied" : "waiting");
+	/* The interfaces it names that are not VIFs now. */
+	control_list_begin(r, "missing");
+	if (!v->shadowed && router_vif_by_name(c->d->router, rt->iif) < 0)
+		control_list_add(r, "%s", rt->iif);
+	for (i = 0; !v->shadowed && i < rt->noifs; i++)
+		if (router_vif_by_name(c->d->router, rt->oifs[i]) < 0)
+			control_list_add(r, "%s", rt->oifs[i]);
+	control_list_end(r);
 	return 0;
 }
 
+/* ---- forwarding entries ---- */
+
 static int
-show_mfc_entry(void *arg, const struct mroute_entry_view *v)
+show_mfc_entry(void *arg, const struct mfc_entry_view *v)
 {
 	struct show_ctx *c = arg;
-	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], oifs[SHOW_VIF_LIST_MAX];
+	struct control_reply *r = c->r;
+	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	unsigned vif;
 
-	show_vif_list(c->d, v->ttls, 0, oifs, sizeof(oifs));
-	control_record(c->r, "mfc");
-	control_field(c->r, "source", "%s", mcastd_ip_str(v->source, s));
-	control_field(c->r, "group", "%s", mcastd_ip_str(v->group, g));
-	control_field(c->r, "iif", "%s", v->iif < KMR_MAXVIFS &&
-	    c->d->vifs[v->iif].used ? c->d->vifs[v->iif].name : "?");
-	control_field(c->r, "oifs", "%s", oifs[0] ? oifs : "-");
-	control_field(c->r, "origin", "%s", mroute_origin_name(v->origin));
-	control_field(c->r, "packets", "%llu", (unsigned long long)v->packets);
-	control_field(c->r, "age", "%.0f", (double)(c->now - v->installed_at) /
+	control_record(r, "mfc");
+	control_field(r, "source", "%s", mcastd_ip_str(v->source, s));
+	control_field(r, "group", "%s", mcastd_ip_str(v->group, g));
+	control_field(r, "iif", "%s", show_vif_name(c->d, v->iif));
+	control_field(r, "origin", "%s", mfc_iif_origin_name(v->iif_origin));
+	control_num(r, "packets", "%llu", (unsigned long long)v->packets);
+	control_num(r, "bytes", "%llu", (unsigned long long)v->bytes);
+	control_num(r, "wrong_if", "%llu", (unsigned long long)v->wrong_if);
+	control_num(r, "age", "%.0f", (double)(c->now - v->installed_at) /
 	    1000);
-	show_secs(c->r, "expires", v->expires, c->now);
+	show_secs(r, "expires", v->expires, c->now);
 	/* Forwarded nowhere although it has oifs: mcastd.8, DIAGNOSTICS. */
-	control_field(c->r, "note", "%s", v->ttl_starved ? "ttl-too-low" :
-	    "-");
+	control_field(r, "note", "%s", v->ttl_starved ? "ttl-too-low" : "");
+	/* Each oif with its TTL threshold and who asked for it. */
+	control_items(r, "oifs");
+	control_items(r, "cut");
+	for (vif = 0; vif < MFC_MAXVIFS; vif++) {
+		if (!(v->oifs & (1u << vif)))
+			continue;
+		control_item(r, "oifs");
+		control_field(r, "interface", "%s", show_vif_name(c->d, vif));
+		control_num(r, "ttl", "%u", v->ttls[vif]);
+		show_why(r, "why", v->why[vif]);
+	}
+	/* Each interface asked for but left out, and why. */
+	for (vif = 0; vif < MFC_MAXVIFS; vif++) {
+		if (v->cut[vif] == MFC_CUT_NONE || v->cut[vif] == MFC_CUT_IIF)
+			continue;
+		control_item(r, "cut");
+		control_field(r, "interface", "%s", show_vif_name(c->d, vif));
+		control_field(r, "reason", "%s", mfc_cut_name(v->cut[vif]));
+		show_why(r, "why", v->why[vif]);
+	}
 	return 0;
 }
+
+/* ---- counters ---- */
 
 static void
 show_stat(struct control_reply *r, const char *name, uint64_t value)
 {
 	control_record(r, "stat");
 	control_field(r, "name", "%s", name);
-	control_field(r, "value", "%llu", (unsigned long long)value);
+	control_num(r, "value", "%llu", (unsigned long long)value);
+}
+
+/* "igmp.rx.v2_report": a name with spaces as underscores. */
+static void
+show_stat_named(struct control_reply *r, const char *prefix,
+    const char *name, uint64_t value)
+{
+	char full[96];
+	size_t k;
+
+	snprintf(full, sizeof(full), "%s%s", prefix, name);
+	for (k = 0; full[k]; k++)
+		if (full[k] == ' ')
+			full[k] = '_';
+	show_stat(r, full, value);
 }
 
 static void
-show_stats(struct mcastd *d, struct control_reply *r)
+show_stats_igmp(struct mcastd *d, struct control_reply *r)
 {
-	const struct mroute_stats *ms = mroute_stats(d->mr);
-	const struct control_stats *cs = control_stats(d->ctl);
+	const struct router_stats *rs = router_stats(d->router);
 	struct igmp_router_stats sum;
-	char name[64];
-	unsigned v, k;
+	struct router_vif_view v;
+	const struct igmp_router_stats *s;
+	unsigned vif, k;
 	size_t bytes = 0;
-	int e;
 
-	show_stat(r, "igmp.rx", d->stats.igmp_rx);
-	for (e = 1; e < IGMP_E_COUNT; e++) {
-		if (d->stats.igmp_rx_bad[e] == 0)
-			continue;
-		snprintf(name, sizeof(name), "igmp.rx_dropped.%s",
-		    igmp_error_name(-e));
-		for (k = 0; name[k]; k++)
-			if (name[k] == ' ')
-				name[k] = '_';
-		show_stat(r, name, d->stats.igmp_rx_bad[e]);
-	}
-	show_stat(r, "igmp.rx_not_on_a_vif", d->stats.igmp_rx_no_vif);
-	show_stat(r, "igmp.rx_ttl_not_1", d->stats.igmp_rx_ttl_not_1);
-	show_stat(r, "igmp.tx", d->stats.igmp_tx);
-	show_stat(r, "igmp.tx_errors", d->stats.igmp_tx_errors);
 	memset(&sum, 0, sizeof(sum));
-	for (v = 0; v < KMR_MAXVIFS; v++) {
-		const struct igmp_router_stats *s;
-
-		if (!d->vifs[v].used)
+	for (vif = 0; vif < ROUTER_MAXVIFS; vif++) {
+		if (router_vif(d->router, vif, &v) != 0)
 			continue;
-		s = igmp_router_stats(d->vifs[v].igmp);
+		s = igmp_router_stats(v.igmp);
 		for (k = 0; k <= IGMP_KIND_UNKNOWN; k++)
 			sum.rx[k] += s->rx[k];
-		bytes += igmp_router_memory(d->vifs[v].igmp);
+		bytes += igmp_router_memory(v.igmp);
 		sum.rx_ignored_no_router_alert += s->rx_ignored_no_router_alert;
 		sum.rx_ignored_off_subnet += s->rx_ignored_off_subnet;
 		sum.rx_ignored_ssm += s->rx_ignored_ssm;
+		sum.rx_ignored_leave_v1_host += s->rx_ignored_leave_v1_host;
 		sum.rx_ignored_bad_destination += s->rx_ignored_bad_destination;
 		sum.limit_groups += s->limit_groups;
 		sum.limit_sources += s->limit_sources;
@@ -264,18 +338,16 @@ show_stats(struct mcastd *d, struct control_reply *r)
 		sum.unexpected_events += s->unexpected_events;
 	}
 	/* What the engines were given, by kind: "igmp.rx.v2_report". */
-	for (k = 0; k <= IGMP_KIND_UNKNOWN; k++) {
-		snprintf(name, sizeof(name), "igmp.rx.%s",
-		    igmp_kind_name((enum igmp_kind)k));
-		for (e = 0; name[e]; e++)
-			if (name[e] == ' ')
-				name[e] = '_';
-		show_stat(r, name, sum.rx[k]);
-	}
+	for (k = 0; k < IGMP_KIND_DVMRP; k++)
+		show_stat_named(r, "igmp.rx.", igmp_kind_name(k), sum.rx[k]);
+	/* Unknown types stop at the demultiplexer. */
+	show_stat(r, "igmp.rx.unknown", rs->rx_unknown);
 	show_stat(r, "igmp.ignored_no_router_alert",
 	    sum.rx_ignored_no_router_alert);
 	show_stat(r, "igmp.ignored_off_subnet", sum.rx_ignored_off_subnet);
 	show_stat(r, "igmp.ignored_ssm_rules", sum.rx_ignored_ssm);
+	show_stat(r, "igmp.ignored_leave_v1_host",
+	    sum.rx_ignored_leave_v1_host);
 	show_stat(r, "igmp.ignored_bad_destination",
 	    sum.rx_ignored_bad_destination);
 	show_stat(r, "igmp.limit_groups_hit", sum.limit_groups);
@@ -287,9 +359,51 @@ show_stats(struct mcastd *d, struct control_reply *r)
 	show_stat(r, "igmp.groups", sum.groups);
 	show_stat(r, "igmp.engine_bytes", bytes);
 	show_stat(r, "igmp.unexpected_events", sum.unexpected_events);
+}
+
+/* The routing socket's demultiplexer: everything that came, by kind. */
+static void
+show_stats_rx(struct mcastd *d, struct control_reply *r)
+{
+	const struct router_stats *rs = router_stats(d->router);
+	int e;
+
+	show_stat(r, "igmp.rx", rs->rx);
+	for (e = 1; e < IGMP_E_COUNT; e++)
+		if (rs->rx_dropped[e] != 0)
+			show_stat_named(r, "igmp.rx_dropped.",
+			    igmp_error_name(-e), rs->rx_dropped[e]);
+	show_stat(r, "igmp.rx_not_on_a_vif", rs->rx_not_vif);
+	show_stat(r, "igmp.rx_own", rs->rx_own);
+	show_stat(r, "igmp.rx_in_transit", rs->rx_in_transit);
+	show_stat(r, "igmp.rx_membership", rs->rx_membership);
+	show_stat(r, "igmp.rx_ttl_not_1", rs->rx_ttl_not_1);
+	for (e = 1; e < 16; e++)
+		if (dvmrp_code_name((uint8_t)e)[0] != '?' ||
+		    rs->rx_dvmrp[e] != 0)
+			show_stat_named(r, "dvmrp.rx.",
+			    dvmrp_code_name((uint8_t)e), rs->rx_dvmrp[e]);
+	show_stat(r, "dvmrp.rx.other_code", rs->rx_dvmrp[0]);
+	show_stat(r, "mtrace.rx.query", rs->rx_mtrace_query);
+	show_stat(r, "mtrace.rx.response", rs->rx_mtrace_response);
+	show_stat(r, "pim_v1.rx", rs->rx_pim_v1);
+	show_stat(r, "igmp.tx", d->stats.tx);
+	show_stat(r, "igmp.tx_errors", d->stats.tx_errors);
+	show_stat(r, "rx.read_errors", d->stats.rx_errors);
+}
+
+static void
+show_stats(struct mcastd *d, struct control_reply *r)
+{
+	const struct mfc_stats *ms = mfc_stats(router_mfc(d->router));
+	const struct router_stats *rs = router_stats(d->router);
+	const struct control_stats *cs = control_stats(d->ctl);
+
+	show_stats_rx(d, r);
+	show_stats_igmp(d, r);
 	show_stat(r, "upcalls", d->stats.upcalls);
-	show_stat(r, "upcalls.nocache", ms->upcalls[MROUTE_UPCALL_NOCACHE]);
-	show_stat(r, "upcalls.wrongvif", ms->upcalls[MROUTE_UPCALL_WRONGVIF]);
+	show_stat(r, "upcalls.nocache", ms->upcalls[MFC_UPCALL_NOCACHE]);
+	show_stat(r, "upcalls.wrongvif", ms->upcalls[MFC_UPCALL_WRONGVIF]);
 	show_stat(r, "upcalls.unknown", d->stats.upcalls_unknown);
 	show_stat(r, "mfc.entries", ms->entries);
 	show_stat(r, "mfc.installs", ms->installs);
@@ -298,10 +412,19 @@ show_stats(struct mcastd *d, struct control_reply *r)
 	show_stat(r, "mfc.expiries", ms->expiries);
 	show_stat(r, "mfc.limit_hit", ms->limit_entries);
 	show_stat(r, "mfc.ttl_too_low", ms->ttl_starved);
+	show_stat(r, "mfc.became_empty", ms->empty);
+	show_stat(r, "mfc.became_nonempty", ms->nonempty);
 	show_stat(r, "ttl_check.samples", d->tap.samples);
 	show_stat(r, "mfc.boundary_drops", ms->boundary_drops);
 	show_stat(r, "mfc.kernel_errors", d->stats.mfc_errors);
+	show_stat(r, "mfc.counter_reads", d->stats.counter_reads);
+	show_stat(r, "mfc.counter_errors", d->stats.counter_errors);
 	show_stat(r, "vif.errors", d->stats.vif_errors);
+	show_stat(r, "vif.refused", rs->vif_refused);
+	show_stat(r, "vif.no_free_vif", rs->no_free_vif);
+	show_stat(r, "vif.join_errors", d->stats.join_errors);
+	show_stat(r, "router.unexpected_events", rs->unexpected_events +
+	    ms->unexpected_events);
 	show_stat(r, "netlink.resyncs", d->stats.netlink_resyncs);
 	show_stat(r, "control.requests", cs->requests);
 	show_stat(r, "control.bad_requests", cs->bad_requests);
@@ -313,56 +436,138 @@ show_stats(struct mcastd *d, struct control_reply *r)
 static void
 show_status(struct mcastd *d, struct control_reply *r)
 {
-	unsigned v, nvifs = 0, queriers = 0;
+	struct router_vif_view v;
+	unsigned vif, nvifs = 0, queriers = 0;
 
-	for (v = 0; v < KMR_MAXVIFS; v++)
-		if (d->vifs[v].used) {
+	for (vif = 0; vif < ROUTER_MAXVIFS; vif++)
+		if (router_vif(d->router, vif, &v) == 0) {
 			nvifs++;
-			queriers += igmp_router_is_querier(d->vifs[v].igmp);
+			queriers += igmp_router_is_querier(v.igmp);
 		}
 	control_record(r, "daemon");
 	control_field(r, "version", "%s", MCAST_VERSION);
-	control_field(r, "pid", "%d", (int)getpid());
-	control_field(r, "uptime", "%.0f", (double)(mcastd_now() -
+	control_num(r, "pid", "%d", (int)getpid());
+	control_num(r, "uptime", "%.0f", (double)(mcastd_now() -
 	    d->started) / 1000);
 	control_field(r, "config", "%s", d->conf_path);
-	control_field(r, "vifs", "%u", nvifs);
-	control_field(r, "querier_on", "%u", queriers);
-	control_field(r, "mfc_entries", "%llu",
-	    (unsigned long long)mroute_stats(d->mr)->entries);
+	control_num(r, "vifs", "%u", nvifs);
+	control_num(r, "querier_on", "%u", queriers);
+	control_num(r, "mfc_entries", "%llu", (unsigned long long)
+	    mfc_stats(router_mfc(d->router))->entries);
 	control_field(r, "log", "%s", log_level_name(log_get_level()));
+}
+
+/* ---- requests that change the router ---- */
+
+static void
+show_route_change(struct mcastd *d, bool add, int argc, char **argv,
+    struct control_reply *r)
+{
+	struct router_route rt;
+	struct conf_mroute m;
+	char msg[512];
+	unsigned i;
+	int rc;
+
+	if (request_parse_route(argc, argv, add, &m, msg, sizeof(msg)) < 0) {
+		control_end(r, 2, "%s", msg);
+		return;
+	}
+	memset(&rt, 0, sizeof(rt));
+	snprintf(rt.iif, sizeof(rt.iif), "%s", m.iif);
+	rt.has_source = m.has_source;
+	rt.source = m.source;
+	rt.group = m.group;
+	for (i = 0; i < m.noifs && i < ROUTER_MAX_OIFS; i++)
+		snprintf(rt.oifs[i], sizeof(rt.oifs[i]), "%s", m.oifs[i]);
+	rt.noifs = i;
+	if (add)
+		rc = router_route_add(d->router, mcastd_now(), &rt);
+	else
+		rc = router_route_del(d->router, mcastd_now(), rt.has_source,
+		    rt.source, rt.group);
+	outputs_apply(d);
+	if (rc == -ENOSPC)
+		control_end(r, 1, "already %d run-time routes: expected fewer",
+		    ROUTER_MAX_RUNTIME);
+	else if (rc == -ENOENT)
+		control_end(r, 1, "no such run-time route (routes from the "
+		    "configuration file change by reload)");
+	else if (rc < 0)
+		control_end(r, 1, "route refused: %s", strerror(-rc));
+	else if (!add)
+		control_end(r, 0, "route deleted");
+	else
+		control_end(r, 0, "%s", rc == 1 ? "route replaced" :
+		    "route added");
+}
+
+static void
+show_join_change(struct mcastd *d, bool join, int argc, char **argv,
+    struct control_reply *r)
+{
+	struct router_static_group j;
+	char msg[512];
+	int rc;
+
+	if (request_parse_join(argc, argv, &j, msg, sizeof(msg)) < 0) {
+		control_end(r, 2, "%s", msg);
+		return;
+	}
+	rc = join ? router_join(d->router, mcastd_now(), &j) :
+	    router_leave(d->router, mcastd_now(), &j);
+	outputs_apply(d);
+	if (rc == -ENOSPC)
+		control_end(r, 1, "already %d static joins: expected fewer",
+		    ROUTER_MAX_RUNTIME);
+	else if (rc == -ENOENT)
+		control_end(r, 1, "no such static join");
+	else if (rc == -EEXIST)
+		control_end(r, 0, "joined already");
+	else if (rc < 0)
+		control_end(r, 1, "refused: %s", strerror(-rc));
+	else
+		control_end(r, 0, "%s%s", join ? "joined" : "left",
+		    router_vif_by_name(d->router, j.ifname) >= 0 ? "" :
+		    " (the interface is not a VIF now: applied when it is)");
+}
+
+static void
+show_view(struct mcastd *d, const char *what, struct control_reply *r)
+{
+	struct show_ctx c = { .d = d, .r = r, .now = mcastd_now() };
+
+	if (strcmp(what, "interfaces") == 0)
+		router_foreach_iface(d->router, show_iface, &c);
+	else if (strcmp(what, "groups") == 0)
+		show_groups(&c);
+	else if (strcmp(what, "routes") == 0)
+		router_foreach_route(d->router, show_route, &c);
+	else if (strcmp(what, "mfc") == 0) {
+		/* The kernel's counters as they are now. */
+		mcastd_read_counters(d, c.now);
+		mfc_foreach_entry(router_mfc(d->router), show_mfc_entry, &c);
+	} else if (strcmp(what, "stats") == 0)
+		show_stats(d, r);
+	else if (strcmp(what, "status") == 0)
+		show_status(d, r);
+	else {
+		control_end(r, 2, "show '%s': expected interfaces, groups, "
+		    "routes, mfc, stats or status", what);
+		return;
+	}
+	control_end(r, 0, "ok");
 }
 
 void
 show_request(void *arg, int argc, char **argv, struct control_reply *r)
 {
 	struct mcastd *d = arg;
-	struct show_ctx c = { .d = d, .r = r, .now = mcastd_now() };
-	struct conf_mroute m;
-	struct static_join j;
 	char msg[512];
 	int level, rc;
-	bool add;
 
 	if (strcmp(argv[0], "show") == 0 && argc == 2) {
-		if (strcmp(argv[1], "interfaces") == 0)
-			show_interfaces(d, r);
-		else if (strcmp(argv[1], "groups") == 0)
-			show_groups(d, r);
-		else if (strcmp(argv[1], "routes") == 0)
-			mroute_foreach_static(d->mr, show_static, &c);
-		else if (strcmp(argv[1], "mfc") == 0)
-			mroute_foreach_entry(d->mr, show_mfc_entry, &c);
-		else if (strcmp(argv[1], "stats") == 0)
-			show_stats(d, r);
-		else if (strcmp(argv[1], "status") == 0)
-			show_status(d, r);
-		else {
-			control_end(r, 2, "show '%s': expected interfaces, "
-			    "groups, routes, mfc, stats or status", argv[1]);
-			return;
-		}
-		control_end(r, 0, "ok");
+		show_view(d, argv[1], r);
 	} else if (strcmp(argv[0], "reload") == 0 && argc == 1) {
 		rc = mcastd_reload(d, msg, sizeof(msg));
 		control_end(r, rc < 0 ? 1 : 0, "%s", msg);
@@ -378,24 +583,10 @@ show_request(void *arg, int argc, char **argv, struct control_reply *r)
 	} else if ((strcmp(argv[0], "add") == 0 ||
 	    strcmp(argv[0], "del") == 0) && argc >= 2 &&
 	    strcmp(argv[1], "mroute") == 0) {
-		add = argv[0][0] == 'a';
-		if (request_parse_route(argc - 2, argv + 2, add, &m, msg,
-		    sizeof(msg)) < 0) {
-			control_end(r, 2, "%s", msg);
-			return;
-		}
-		rc = mcastd_route_change(d, add, &m, msg, sizeof(msg));
-		control_end(r, rc < 0 ? 1 : 0, "%s", msg);
+		show_route_change(d, argv[0][0] == 'a', argc - 2, argv + 2, r);
 	} else if (strcmp(argv[0], "join") == 0 ||
 	    strcmp(argv[0], "leave") == 0) {
-		if (request_parse_join(argc - 1, argv + 1, &j, msg,
-		    sizeof(msg)) < 0) {
-			control_end(r, 2, "%s", msg);
-			return;
-		}
-		rc = mcastd_join_change(d, argv[0][0] == 'j', &j, msg,
-		    sizeof(msg));
-		control_end(r, rc < 0 ? 1 : 0, "%s", msg);
+		show_join_change(d, argv[0][0] == 'j', argc - 1, argv + 1, r);
 	} else {
 		control_end(r, 2, "unknown request '%s': expected show, reload,"
 		    " log, add mroute, del mroute, join or leave", argv[0]);

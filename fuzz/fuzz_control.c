@@ -101,7 +101,7 @@ fuzz_control_parsers(int argc, char **argv, char *messages, int from)
 {
 	char *msg = messages;
 	struct conf_mroute m;
-	struct static_join j;
+	struct router_static_group j;
 
 	memset(msg, FUZZ_CONTROL_UNSET, FUZZ_CONTROL_MSG);
 	if (request_parse_route(argc - from, argv + from, true, &m, msg,

@@ -169,6 +169,7 @@ router_emit_igmp_event(struct router *r, unsigned vif,
 	o->igmp.from = io->from;
 	o->igmp.to = io->to;
 	o->igmp.group = io->group;
+	o->igmp.previous = io->previous;
 	o->igmp.type = io->type;
 	o->igmp.version = io->version;
 	o->igmp.count = io->count;

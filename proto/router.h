@@ -212,6 +212,7 @@ struct router_igmp_event {
 	struct in_addr		 from;
 	struct in_addr		 to;
 	struct in_addr		 group;
+	struct in_addr		 previous;	/* the querier before */
 	uint8_t			 type;
 	unsigned		 version;
 	uint32_t		 count;
@@ -239,6 +240,7 @@ struct router_output {
 	uint8_t			 prefix_len;
 	int			 error;		/* RX_DROPPED */
 	uint8_t			 type;		/* RX_UNKNOWN, RX_TTL */
+	enum igmp_kind		 msg_kind;	/* RX_TTL */
 	uint8_t			 ttl;		/* RX_TTL, TTL_STARVED */
 	uint32_t		 count;		/* MFC_LIMIT */
 	struct router_igmp_event igmp;		/* EV_IGMP */
@@ -301,6 +303,8 @@ int	router_vif(const struct router *r, unsigned vif,
 	    struct router_vif_view *v);
 /* The VIF on ifindex, or -1. */
 int	router_vif_of_ifindex(const struct router *r, unsigned ifindex);
+/* The VIF on the interface called name, or -1. */
+int	router_vif_by_name(const struct router *r, const char *name);
 
 /* Static memberships: the configuration's, then mcastctl's. */
 int	router_foreach_static_group(const struct router *r,

@@ -163,6 +163,15 @@ router_emit_membership(struct router *r, enum router_output_kind kind,
 	return o;
 }
 
+/* The VIF's engine traces a line: the interface's name before it. */
+static void
+router_vif_trace(void *arg, const char *line)
+{
+	const struct router_vif *v = arg;
+
+	trace(&v->router->trace, "%s: %s", v->name, line);
+}
+
 static void
 router_vif_create(struct router *r, mc_time_t now, struct router_iface *ifc)
 {
@@ -196,8 +205,9 @@ router_vif_create(struct router *r, mc_time_t now, struct router_iface *ifc)
 	v->prefix_len = ifc->prefix_len;
 	router_vif_settings(r, ifc->name, &v->threshold, v->boundaries,
 	    &v->nboundaries, &v->igmp_config);
+	v->router = r;
 	v->igmp = igmp_router_new(&v->igmp_config, v->addr, v->prefix_len,
-	    r->seed + vif, r->trace.fn, r->trace.arg);
+	    r->seed + vif, r->trace.fn != NULL ? router_vif_trace : NULL, v);
 	if (v->igmp == NULL) {
 		r->stats.unexpected_events++;
 		return;

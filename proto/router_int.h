@@ -27,6 +27,7 @@ struct router_iface {
 };
 
 struct router_vif {
+	struct router		*router;	/* for its engine's traces */
 	bool			 used;
 	unsigned		 ifindex;
 	char			 name[IF_NAMESIZE];
@@ -109,8 +110,6 @@ void		router_drain_mfc(struct router *r);
 struct router_iface *router_iface_find(struct router *r, unsigned ifindex);
 bool		router_is_own_address(const struct router *r,
 		    struct in_addr a);
-/* The VIF of an interface name, or -1. */
-int		router_vif_by_name(const struct router *r, const char *name);
 
 /* router_config.c */
 const struct router_phyint *router_phyint(const struct router *r,

@@ -53,6 +53,7 @@ router_rx_membership(struct router *r, mc_time_t now, unsigned vif,
 			o->addr = ip->src;
 			o->ttl = ip->ttl;
 			o->type = m->type;
+			o->msg_kind = m->kind;
 		}
 	}
 	igmp_router_input(r->vifs[vif].igmp, now, ip, m);

@@ -48,6 +48,8 @@ cleanup() {
 	for ns in "${NAMESPACES[@]}"; do
 		ip netns del "$ns" 2>/dev/null
 	done
+	# LAB_KEEP=DIR keeps the lab's files (logs, captures) for a look.
+	[ -n "${LAB_KEEP:-}" ] && mkdir -p "$LAB_KEEP" && cp -r "$TMP/." "$LAB_KEEP/"
 	rm -rf "$TMP"
 }
 trap cleanup EXIT

@@ -286,7 +286,7 @@ test_route_conf_rules(void **state)
 static void
 test_long_names(void **state)
 {
-	struct static_join j;
+	struct router_static_group j;
 	char msg[512], buf[128], *argv[4];
 
 	test_route_fails("from averyveryverylongname0 group 239.1.1.1", false,
@@ -306,7 +306,7 @@ test_long_names(void **state)
 static void
 test_join(void **state)
 {
-	struct static_join j;
+	struct router_static_group j;
 	char msg[512], buf[128], *argv[8];
 	int argc;
 
