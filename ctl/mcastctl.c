@@ -2,8 +2,9 @@
  * mcastctl: talk to mcastd over its control socket.  It knows the command
  * words (for unique prefixes: `mcastctl sh gr`), sends one request line and
  * renders the typed records that come back: aligned tables for people,
- * JSON with -j.  The table columns are the record's fields, so a new field
- * in the daemon shows up here without a change.
+ * JSON with -j (reply.c).  The table columns are the record's fields and
+ * the JSON types are the fields' own, so a new field in the daemon shows up
+ * here without a change.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -137,10 +138,15 @@ render(char *text, bool json)
 			    r.message ? r.message : "");
 	}
 	if (r.dropped_fields != 0)
-		fprintf(stderr, "mcastctl: %zu field%s not shown: a key given "
-		    "twice in a record, or more than %d in one\n",
+		fprintf(stderr, "mcastctl: %zu field%s not shown: malformed, a "
+		    "key given twice in a record, or more than %d in one\n",
 		    r.dropped_fields, r.dropped_fields == 1 ? "" : "s",
 		    REPLY_MAX_FIELDS);
+	if (r.dropped_items != 0)
+		fprintf(stderr, "mcastctl: %zu list item%s not shown: no "
+		    "record before %s that declared its list\n",
+		    r.dropped_items, r.dropped_items == 1 ? "" : "s",
+		    r.dropped_items == 1 ? "it" : "them");
 	status = r.status;
 	reply_free(&r);
 	return status;

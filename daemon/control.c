@@ -163,14 +163,22 @@ control_put_vformat(struct control_reply *r, bool item, const char *fmt,
 		free(value);
 }
 
+/* A string (mark "") or a number (mark "#"), formatted. */
+static void
+control_vfield(struct control_reply *r, const char *key, const char *mark,
+    const char *fmt, va_list ap)
+{
+	control_put_key(r, key, mark);
+	control_put_vformat(r, false, fmt, ap);
+}
+
 void
 control_field(struct control_reply *r, const char *key, const char *fmt, ...)
 {
 	va_list ap;
 
-	control_put_key(r, key, "");
 	va_start(ap, fmt);
-	control_put_vformat(r, false, fmt, ap);
+	control_vfield(r, key, "", fmt, ap);
 	va_end(ap);
 }
 
@@ -179,9 +187,8 @@ control_num(struct control_reply *r, const char *key, const char *fmt, ...)
 {
 	va_list ap;
 
-	control_put_key(r, key, "#");
 	va_start(ap, fmt);
-	control_put_vformat(r, false, fmt, ap);
+	control_vfield(r, key, "#", fmt, ap);
 	va_end(ap);
 }
 
@@ -249,9 +256,8 @@ control_end(struct control_reply *r, int status, const char *fmt, ...)
 		control_field(r, "message", "reply larger than %u bytes: "
 		    "truncated", CONTROL_MAX_REPLY);
 	} else {
-		control_put_key(r, "message", "");
 		va_start(ap, fmt);
-		control_put_vformat(r, false, fmt, ap);
+		control_vfield(r, "message", "", fmt, ap);
 		va_end(ap);
 	}
 	control_finish_record(r);

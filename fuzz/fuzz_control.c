@@ -5,8 +5,11 @@
  * CONTROL_MAX_REQUEST - 1 bytes), checked and split into words; the words
  * go through the argument parsers of add/del mroute and join/leave at
  * every offset; and the words, the line and each parser's message are
- * encoded as reply records and read back by mcastctl's parser (ctl/reply.c),
- * which must give back exactly what was sent, as valid JSON too.
+ * encoded as reply records of every kind of field (strings, numbers,
+ * booleans, lists of strings, lists of objects) and read back by mcastctl's
+ * parser (ctl/reply.c), which must give back exactly what was sent, as
+ * valid JSON too.  Any bytes given as a list's items must not break the
+ * protocol either.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -136,70 +139,160 @@ fuzz_control_parsers(int argc, char **argv, char *messages, int from)
 }
 
 /*
+ * A reply built: mcastctl's parser reads it into in (freed by the caller
+ * with reply_free, then out->buf), as valid JSON too.
+ */
+static void
+fuzz_control_read_back(struct control_reply *out, struct reply *in)
+{
+	char *json = NULL;
+	size_t json_len = 0;
+	FILE *f;
+
+	if (out->overflow || out->buf == NULL || memchr(out->buf, '\0',
+	    out->len) != NULL)
+		__builtin_trap();
+	out->buf[out->len] = '\0';	/* control_put keeps a byte spare */
+	if (reply_parse(out->buf, in) != 0)
+		__builtin_trap();
+	f = open_memstream(&json, &json_len);
+	if (f == NULL)
+		__builtin_trap();
+	reply_print_json(f, in);
+	if (fclose(f) != 0 || !json_check(json, json_len))
+		__builtin_trap();
+	free(json);
+}
+
+/*
  * The daemon's encoder and mcastctl's parser agree: a "request" record
- * with the line, a "word" record per word, a "verdict" record per parser
- * message and the END record come back field for field, and as valid JSON.
+ * with the line, the number of words, whether there are none, the words
+ * as a list and the parsers' messages as its items ("request.verdicts"),
+ * a "word" record per word and the END record come back field for field,
+ * with the kinds they were sent as.
  */
 static void
 fuzz_control_round_trip(const char *line, int argc, char **argv,
     const char *messages, int nmessages)
 {
 	struct control_reply out = { .buf = NULL };
-	const struct reply_record *rec;
+	const struct reply_record *rec, *items;
 	const char *status_message = argc > 0 ? argv[0] : "";
+	const struct reply_field *words;
 	struct reply in;
-	char *json = NULL;
-	size_t json_len = 0;
-	FILE *f;
+	size_t n, off;
 	int i;
 
 	control_record(&out, "request");
 	control_field(&out, "line", "%s", line);
-	control_field(&out, "words", "%d", argc);
+	control_num(&out, "words", "%d", argc);
+	control_bool(&out, "empty", argc == 0);
+	control_list_begin(&out, "text");
+	for (i = 0; i < argc; i++)
+		control_list_add(&out, "%s", argv[i]);
+	control_list_end(&out);
+	control_items(&out, "verdicts");
+	for (i = 0; i < nmessages; i++) {
+		control_item(&out, "verdicts");
+		control_num(&out, "parser", "%d", i);
+		control_field(&out, "message", "%s",
+		    messages + (size_t)i * FUZZ_CONTROL_MSG);
+	}
 	for (i = 0; i < argc; i++) {
 		control_record(&out, "word");
 		control_field(&out, "text", "%s", argv[i]);
 	}
-	for (i = 0; i < nmessages; i++) {
-		control_record(&out, "verdict");
-		control_field(&out, "message", "%s",
-		    messages + (size_t)i * FUZZ_CONTROL_MSG);
-	}
 	control_end(&out, argc > 0 ? 0 : 2, "%s", status_message);
-	if (out.overflow || out.buf == NULL || memchr(out.buf, '\0',
-	    out.len) != NULL)
-		__builtin_trap();
-	out.buf[out.len] = '\0';	/* control_put keeps a byte spare */
-	if (reply_parse(out.buf, &in) != 0)
-		__builtin_trap();
-	if (!in.ended || in.nrecords != 1 + (size_t)(argc + nmessages) ||
+	fuzz_control_read_back(&out, &in);
+	if (!in.ended || in.nrecords != 1 + (size_t)argc ||
+	    in.nitems != (size_t)nmessages ||
 	    in.status != (argc > 0 ? 0 : 2) || in.dropped_fields != 0 ||
-	    strcmp(in.message, status_message) != 0)
+	    in.dropped_items != 0 || strcmp(in.message, status_message) != 0)
 		__builtin_trap();
 	rec = &in.records[0];
-	if (strcmp(rec->type, "request") != 0 || rec->nfields != 2 ||
+	words = reply_find(rec, "text");
+	if (strcmp(rec->type, "request") != 0 || rec->nfields != 5 ||
 	    strcmp(reply_get(rec, "line"), line) != 0 ||
-	    atoi(reply_get(rec, "words")) != argc)
+	    reply_find(rec, "words")->kind != REPLY_NUMBER ||
+	    atoi(reply_get(rec, "words")) != argc ||
+	    reply_find(rec, "empty")->kind != REPLY_BOOL ||
+	    strcmp(reply_get(rec, "empty"), argc ? "false" : "true") != 0 ||
+	    words == NULL || words->kind != REPLY_LIST)
 		__builtin_trap();
+	/* The words, each ended by 0x1f but the last. */
+	for (i = 0, off = 0; i < argc; i++) {
+		n = strlen(argv[i]);
+		if (strncmp(words->value + off, argv[i], n) != 0 ||
+		    words->value[off + n] != (i + 1 < argc ? '\x1f' : '\0'))
+			__builtin_trap();
+		off += n + 1;
+	}
+	items = reply_items(&in, rec, "verdicts", &n);
+	if (n != (size_t)nmessages)
+		__builtin_trap();
+	for (i = 0; i < nmessages; i++)
+		if (strcmp(items[i].type, "request.verdicts") != 0 ||
+		    items[i].nfields != 2 ||
+		    atoi(reply_get(&items[i], "parser")) != i ||
+		    strcmp(reply_get(&items[i], "message"),
+		    messages + (size_t)i * FUZZ_CONTROL_MSG) != 0)
+			__builtin_trap();
 	for (i = 0; i < argc; i++) {
 		rec = &in.records[1 + i];
 		if (strcmp(rec->type, "word") != 0 || rec->nfields != 1 ||
 		    strcmp(reply_get(rec, "text"), argv[i]) != 0)
 			__builtin_trap();
 	}
-	for (i = 0; i < nmessages; i++) {
-		rec = &in.records[1 + argc + i];
-		if (strcmp(rec->type, "verdict") != 0 || strcmp(reply_get(rec,
-		    "message"), messages + (size_t)i * FUZZ_CONTROL_MSG) != 0)
+	reply_free(&in);
+	free(out.buf);
+}
+
+/*
+ * Any bytes as two items of a list: on the wire no control character but
+ * the tab and newline that frame it and the 0x1f between the items; read
+ * back, each item is the bytes (to the first NUL) with the control
+ * characters but tab and newline, 0x1f among them, turned to '?'.
+ */
+static void
+fuzz_control_list_items(const uint8_t *data, size_t size)
+{
+	struct control_reply out = { .buf = NULL };
+	char item[FUZZ_CONTROL_MSG], want[2 * FUZZ_CONTROL_MSG + 1];
+	const char *got;
+	struct reply in;
+	size_t len, i;
+
+	len = size < sizeof(item) - 1 ? size : sizeof(item) - 1;
+	memcpy(item, data, len);
+	item[len] = '\0';
+	len = strlen(item);
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)item[i];
+
+		want[i] = (ch < 0x20 && ch != '\t' && ch != '\n') ||
+		    ch == 0x7f ? '?' : item[i];
+	}
+	want[len] = '\x1f';
+	memcpy(want + len + 1, want, len);
+	want[2 * len + 1] = '\0';
+	control_record(&out, "raw");
+	control_list_begin(&out, "bytes");
+	control_list_add(&out, "%s", item);
+	control_list_add(&out, "%s", item);
+	control_list_end(&out);
+	control_end(&out, 0, "ok");
+	for (i = 0; i < out.len; i++) {
+		unsigned char ch = (unsigned char)out.buf[i];
+
+		if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != 0x1f) ||
+		    ch == 0x7f)
 			__builtin_trap();
 	}
-	f = open_memstream(&json, &json_len);
-	if (f == NULL)
+	fuzz_control_read_back(&out, &in);
+	got = in.nrecords == 1 ? reply_get(&in.records[0], "bytes") : NULL;
+	if (got == NULL || strcmp(got, want) != 0 ||
+	    in.records[0].nfields != 1 || in.dropped_fields != 0)
 		__builtin_trap();
-	reply_print_json(f, &in);
-	if (fclose(f) != 0 || !json_check(json, json_len))
-		__builtin_trap();
-	free(json);
 	reply_free(&in);
 	free(out.buf);
 }
@@ -214,6 +307,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ssize_t len;
 	int argc, from, i;
 
+	fuzz_control_list_items(data, size);
 	/* Framing: what the daemon holds after reading avail bytes. */
 	memcpy(req, data, avail);
 	len = control_request_length(req, avail);
