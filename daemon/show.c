@@ -378,11 +378,9 @@ show_stats_rx(struct mcastd *d, struct control_reply *r)
 	show_stat(r, "igmp.rx_in_transit", rs->rx_in_transit);
 	show_stat(r, "igmp.rx_membership", rs->rx_membership);
 	show_stat(r, "igmp.rx_ttl_not_1", rs->rx_ttl_not_1);
-	for (e = 1; e < 16; e++)
-		if (dvmrp_code_name((uint8_t)e)[0] != '?' ||
-		    rs->rx_dvmrp[e] != 0)
-			show_stat_named(r, "dvmrp.rx.",
-			    dvmrp_code_name((uint8_t)e), rs->rx_dvmrp[e]);
+	for (e = DVMRP_PROBE; e <= DVMRP_GRAFT_ACK; e++)
+		show_stat_named(r, "dvmrp.rx.", dvmrp_code_name((uint8_t)e),
+		    rs->rx_dvmrp[e]);
 	show_stat(r, "dvmrp.rx.other_code", rs->rx_dvmrp[0]);
 	show_stat(r, "mtrace.rx.query", rs->rx_mtrace_query);
 	show_stat(r, "mtrace.rx.response", rs->rx_mtrace_response);

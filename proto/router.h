@@ -334,7 +334,8 @@ struct router_stats {
 	uint64_t	rx_dropped[IGMP_E_COUNT];	/* by -igmp_error */
 	uint64_t	rx_membership;		/* to the IGMP engines */
 	uint64_t	rx_ttl_not_1;		/* of which TTL != 1 */
-	uint64_t	rx_dvmrp[16];		/* by code; [0]: other codes */
+	uint64_t	rx_dvmrp[DVMRP_GRAFT_ACK + 1];	/* by code; [0]:
+						   codes beyond those */
 	uint64_t	rx_mtrace_query;	/* 0x1f */
 	uint64_t	rx_mtrace_response;	/* 0x1e */
 	uint64_t	rx_pim_v1;		/* 0x14 */

@@ -109,7 +109,7 @@ router_igmp_packet(struct router *r, mc_time_t now, unsigned ifindex,
 		router_rx_membership(r, now, (unsigned)vif, &ip, &m);
 		return;
 	case IGMP_KIND_DVMRP:
-		r->stats.rx_dvmrp[m.code < 16 ? m.code : 0]++;
+		r->stats.rx_dvmrp[m.code <= DVMRP_GRAFT_ACK ? m.code : 0]++;
 		return;
 	case IGMP_KIND_MTRACE_QUERY:
 		r->stats.rx_mtrace_query++;

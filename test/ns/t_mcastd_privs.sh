@@ -123,7 +123,7 @@ expect_eq "show mfc marks the TTL 1 flow, not the TTL 8 one" \
 import json, sys
 for e in sorted(json.load(open(sys.argv[1]))["mfc"], key=lambda e: e["group"]):
     print(e["group"], e["note"])' "$TMP/mfc.json" | tr '\n' ' ')" \
-    "$G1 - $G2 ttl-too-low "
+    "$G1 None $G2 ttl-too-low "
 wait "$R2"
 expect_eq "the receiver got nothing of the TTL 1 flow" "$(packets_from "$TMP/r2.json" "$G2:5000")" 0
 check "and the TTL 8 flow" [ "$(packets_from "$TMP/r2.json" "$G1:5000")" -gt 3000 ]

@@ -129,12 +129,13 @@ lan_attach(struct sim_lan *lan, struct sim_router *r, unsigned ifindex,
 	lan->nports++;
 }
 
-static void router_drain(struct sim_router *sr);
-static void host_drain(struct sim_host *sh);
 
 /*
  * An IGMP-protocol packet on a LAN: every port but the sender's gets it;
- * a host takes what its engine would (queries, others' reports).
+ * a host takes what its engine would (queries, others' reports).  What
+ * they answer stays in their queues until sim_settle(): a router's output
+ * is valid only until its next router_output(), so nobody drains a router
+ * while one of its outputs is being delivered.
  */
 static void
 lan_deliver(struct sim_lan *lan, const struct sim_port *from,
@@ -155,7 +156,6 @@ lan_deliver(struct sim_lan *lan, const struct sim_port *from,
 			now = loop_now(p->router->sim->loop);
 			router_igmp_packet(p->router->r, now, p->ifindex, pkt,
 			    len);
-			router_drain(p->router);
 			continue;
 		}
 		assert_int_equal(igmp_ip_decode(pkt, len, &ip, &payload,
@@ -163,7 +163,6 @@ lan_deliver(struct sim_lan *lan, const struct sim_port *from,
 		assert_int_equal(igmp_decode(payload, plen, &m), IGMP_OK);
 		igmp_host_input(p->host->h, loop_now(p->host->sim->loop), &ip,
 		    &m);
-		host_drain(p->host);
 	}
 }
 
@@ -191,15 +190,17 @@ mfc_find(struct sim_router *sr, struct in_addr s, struct in_addr g)
 }
 
 /* Carry out a router's outputs as the kernel and the wire would. */
-static void
+static unsigned
 router_drain(struct sim_router *sr)
 {
+	unsigned n = 0;
 	const struct router_output *o;
 	struct sim_entry *e;
 	struct sim_iface *ifc;
 	struct sim_port from;
 
 	while ((o = router_output(sr->r)) != NULL) {
+		n++;
 		switch (o->kind) {
 		case ROUTER_OUT_VIF_ADD:
 			sr->vif_ifindex[o->vif] = (int)o->ifindex;
@@ -238,22 +239,41 @@ router_drain(struct sim_router *sr)
 			break;
 		}
 	}
+	return n;
 }
 
-static void
+static unsigned
 host_drain(struct sim_host *sh)
 {
 	struct igmp_host_output out;
 	struct sim_port from = { NULL, 0, sh };
 	uint8_t pkt[2048];
+	unsigned n = 0;
 	int len;
 
 	while (igmp_host_output(sh->h, &out)) {
+		n++;
 		len = igmp_ip_build(pkt, sizeof(pkt), sh->addr, out.dst,
 		    out.data, out.len);
 		assert_true(len > 0);
 		lan_deliver(sh->lan, &from, pkt, (size_t)len);
 	}
+	return n;
+}
+
+/* Everybody answers what they got, until the LANs are quiet. */
+static void
+sim_settle(struct sim *s)
+{
+	unsigned moved, i;
+
+	do {
+		moved = 0;
+		for (i = 0; i < NROUTERS; i++)
+			moved += router_drain(&s->routers[i]);
+		for (i = 0; i < NHOSTS; i++)
+			moved += host_drain(&s->hosts[i]);
+	} while (moved > 0);
 }
 
 static int
@@ -349,7 +369,7 @@ router_timer(void *arg, mc_time_t now)
 	struct sim_router *sr = arg;
 
 	router_timeout(sr->r, now);
-	router_drain(sr);
+	sim_settle(sr->sim);
 }
 
 static mc_time_t
@@ -364,7 +384,7 @@ host_timer(void *arg, mc_time_t now)
 	struct sim_host *sh = arg;
 
 	igmp_host_timeout(sh->h, now);
-	host_drain(sh);
+	sim_settle(sh->sim);
 }
 
 /* SIM_TRACE=1 in the environment: every router's trace on stderr. */
@@ -459,8 +479,7 @@ sim_new(void)
 	/* Everything is wired: the routers start, then hear each other. */
 	for (k = 0; k < NROUTERS; k++)
 		router_reconcile(s->routers[k].r, loop_now(s->loop));
-	for (k = 0; k < NROUTERS; k++)
-		router_drain(&s->routers[k]);
+	sim_settle(s);
 	return s;
 }
 
@@ -484,6 +503,7 @@ sim_send(struct sim *s, const char *g)
 	struct sim_port from = { NULL, 0, NULL };
 
 	lan_datagram(&s->lans[0], &from, A(SENDER), A(g), 8);
+	sim_settle(s);
 }
 
 /* Router r's entries as the fixture's lines, sorted. */
@@ -627,7 +647,7 @@ test_leave_prunes_one_branch(void **state)
 	assert_int_equal(s->hosts[0].got[0], 1);
 	assert_int_equal(igmp_host_set_filter(s->hosts[0].h, loop_now(s->loop),
 	    A(G1), IGMP_FILTER_INCLUDE, NULL, 0), 0);
-	host_drain(&s->hosts[0]);
+	sim_settle(s);
 	assert_int_equal(loop_run_until(s->loop, 13000), 0);
 	e = mfc_find(&s->routers[1], A(SENDER), A(G1));
 	assert_non_null(e);
