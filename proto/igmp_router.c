@@ -439,6 +439,9 @@ struct igmp_router_out {
 struct igmp_router {
 	struct igmp_router_config cfg;	/* as configured */
 	struct igmp_router_config cur;	/* in use: RV and QI adopted */
+	uint32_t	 gmi_ms;	/* of cur: GMI (RFC 3376 8.4), */
+	uint32_t	 lmqt_ms;	/* LMQT (8.10) */
+	uint32_t	 ohpi_ms;	/* and OHPI (8.13) */
 	unsigned	 adopted_rv;	/* 0: none */
 	uint32_t	 adopted_qi_ms;
 	struct in_addr	 addr;
@@ -816,7 +819,7 @@ static void
 igmp_router_group_queries(struct igmp_router *r, struct igmp_router_group *g,
     mc_time_t now)
 {
-	mc_time_t lmqt = now + igmp_last_member_query_time_ms(&r->cur);
+	mc_time_t lmqt = now + r->lmqt_ms;
 	bool sent_group = false, left = false, suppress;
 	uint32_t i;
 	uint16_t n;
@@ -1125,20 +1128,21 @@ igmp_router_limit_sources(struct igmp_router *r, struct igmp_router_group *g)
 }
 
 /*
- * Apply one record (type, sorted set b) to group g with one merge walk
- * over the group's sources and b; the row of the table says what happens
- * to each category of source, then to the group.
+ * Apply one record (type, sorted set b) to the group of transaction t
+ * (begun by the caller, ended here) with one merge walk over the group's
+ * sources and b; the row of the table says what happens to each category
+ * of source, then to the group.
  */
 static void
-igmp_router_apply(struct igmp_router *r, struct igmp_router_group *g,
+igmp_router_apply(struct igmp_router *r, struct igmp_router_txn *t,
     mc_time_t now, uint8_t type, const struct in_addr *b, size_t nb,
     const char *why)
 {
+	struct igmp_router_group *g = t->g;
 	const struct igmp_router_rule *rule = &igmp_router_rules[g->mode][type];
 	struct igmp_router_source_view *out;
-	struct igmp_router_txn t;
-	mc_time_t gmi = now + igmp_group_membership_interval_ms(&r->cur);
-	mc_time_t lmqt = now + igmp_last_member_query_time_ms(&r->cur);
+	mc_time_t gmi = now + r->gmi_ms;
+	mc_time_t lmqt = now + r->lmqt_ms;
 	unsigned lmqc = igmp_router_lmqc(&r->cur);
 	bool query_src = r->qstate == RT_QS_QUERIER && r->cfg.version >= 3;
 	bool query_grp = r->qstate == RT_QS_QUERIER && r->cfg.version >= 2;
@@ -1149,8 +1153,6 @@ igmp_router_apply(struct igmp_router *r, struct igmp_router_group *g,
 	uint8_t act, rexmit = 0;
 	enum igmp_router_srccat cat;
 	int c;
-
-	igmp_router_txn_begin(r, &t, g, now);
 
 	/* The limit: new sources fit in what the surviving ones leave. */
 	if (r->cfg.max_sources_per_group != 0 &&
@@ -1182,7 +1184,7 @@ igmp_router_apply(struct igmp_router *r, struct igmp_router_group *g,
 	    igmp_router_group_reserve(g, (size_t)g->nsources + fresh) != 0) {
 		/* Nothing changed; a group made for this input goes. */
 		r->stats.unexpected_events++;
-		igmp_router_txn_end(r, &t, now, why);
+		igmp_router_txn_end(r, t, now, why);
 		return;
 	}
 
@@ -1221,12 +1223,12 @@ igmp_router_apply(struct igmp_router *r, struct igmp_router_group *g,
 			continue;
 		case RT_SA_DEL:
 			if (old_in && rule->next == g->mode)
-				t.view_changed = true;
-			t.state_changed = true;
+				t->view_changed = true;
+			t->state_changed = true;
 			continue;
 		case RT_SA_GMI:
 			if (exists && cur.timer == 0)
-				t.state_changed = true;	/* Y -> X */
+				t->state_changed = true;	/* Y -> X */
 			cur.timer = gmi;
 			break;
 		case RT_SA_GT:
@@ -1244,7 +1246,7 @@ igmp_router_apply(struct igmp_router *r, struct igmp_router_group *g,
 				continue;
 			}
 			added++;
-			t.state_changed = true;
+			t->state_changed = true;
 		}
 		/* 6.6.3.2: only sources whose timers are above LMQT. */
 		if ((act & RT_SA_Q) && query_src && cur.timer > lmqt) {
@@ -1254,7 +1256,7 @@ igmp_router_apply(struct igmp_router *r, struct igmp_router_group *g,
 		}
 		new_in = rule->next == IGMP_FILTER_INCLUDE || cur.timer == 0;
 		if (old_in != new_in && rule->next == g->mode)
-			t.view_changed = true;
+			t->view_changed = true;
 		out[n] = cur;
 		r->tmp_rexmit[n++] = rexmit;
 	}
@@ -1278,7 +1280,7 @@ igmp_router_apply(struct igmp_router *r, struct igmp_router_group *g,
 		igmp_router_group_queries(r, g, now);
 	if (r->refused > 0)
 		igmp_router_limit_sources(r, g);
-	igmp_router_txn_end(r, &t, now, why);
+	igmp_router_txn_end(r, t, now, why);
 }
 
 /* Find the group, creating it when the record would create state. */
@@ -1344,9 +1346,9 @@ igmp_router_old_report(struct igmp_router *r, mc_time_t now,
     const struct igmp_ip *ip, const struct igmp_msg *msg)
 {
 	struct igmp_router_group *g;
-	char why[64], a[INET_ADDRSTRLEN];
+	struct igmp_router_txn t;
+	char why[64];
 	bool v1 = msg->kind == IGMP_KIND_V1_REPORT;
-	unsigned compat;
 
 	if (!igmp_router_trackable(r, msg->group) ||
 	    !igmp_router_destination_ok(r, ip, msg->group, 0))
@@ -1360,16 +1362,13 @@ igmp_router_old_report(struct igmp_router *r, mc_time_t now,
 		return;
 	igmp_router_why(r, why, sizeof(why), v1 ? "v1 report" : "v2 report",
 	    ip->src);
-	compat = igmp_router_compat(r, g, 0);
+	/* The transaction sees (and traces) the compatibility change. */
+	igmp_router_txn_begin(r, &t, g, now);
 	if (v1)
-		g->v1_host = now + igmp_older_host_present_interval_ms(&r->cur);
+		g->v1_host = now + r->ohpi_ms;
 	else
-		g->v2_host = now + igmp_older_host_present_interval_ms(&r->cur);
-	if (igmp_router_compat(r, g, 0) != compat)
-		trace(&r->trace, "%s: compatibility v%u -> v%u on %s",
-		    trace_addr(g->addr, a), compat,
-		    igmp_router_compat(r, g, 0), why);
-	igmp_router_apply(r, g, now, IGMP_MODE_IS_EXCLUDE, NULL, 0, why);
+		g->v2_host = now + r->ohpi_ms;
+	igmp_router_apply(r, &t, now, IGMP_MODE_IS_EXCLUDE, NULL, 0, why);
 }
 
 /* RFC 2236 3, RFC 3376 7.3.2: a v2 leave is TO_IN({}). */
@@ -1378,6 +1377,7 @@ igmp_router_leave(struct igmp_router *r, mc_time_t now,
     const struct igmp_ip *ip, const struct igmp_msg *msg)
 {
 	struct igmp_router_group *g;
+	struct igmp_router_txn t;
 	char why[64];
 
 	if (!igmp_router_trackable(r, msg->group) ||
@@ -1395,7 +1395,8 @@ igmp_router_leave(struct igmp_router *r, mc_time_t now,
 		igmp_router_ignore(r, IGMP_ROUTER_IGN_LEAVE_V1_HOST, msg->group);
 		return;
 	}
-	igmp_router_apply(r, g, now, IGMP_CHANGE_TO_INCLUDE, NULL, 0,
+	igmp_router_txn_begin(r, &t, g, now);
+	igmp_router_apply(r, &t, now, IGMP_CHANGE_TO_INCLUDE, NULL, 0,
 	    igmp_router_why(r, why, sizeof(why), "v2 leave", ip->src));
 }
 
@@ -1421,6 +1422,7 @@ igmp_router_v3_record(struct igmp_router *r, mc_time_t now,
     const struct igmp_ip *ip, const struct igmp_group_record *rec)
 {
 	struct igmp_router_group *g;
+	struct igmp_router_txn t;
 	uint8_t type = rec->type;
 	unsigned compat;
 	size_t nb, i;
@@ -1466,7 +1468,8 @@ igmp_router_v3_record(struct igmp_router *r, mc_time_t now,
 		g = igmp_router_group_get(r, rec->group, type, nb);
 	if (g == NULL)
 		return;
-	igmp_router_apply(r, g, now, type, r->rec, nb,
+	igmp_router_txn_begin(r, &t, g, now);
+	igmp_router_apply(r, &t, now, type, r->rec, nb,
 	    igmp_router_why(r, why, sizeof(why), igmp_record_type_name(type),
 	    ip->src));
 }
@@ -1486,12 +1489,30 @@ igmp_router_v3_report(struct igmp_router *r, mc_time_t now,
 /* ------------------------------------------------------------------ */
 /* Querier election and queries heard                                 */
 
+/*
+ * The values in use: the configuration with the querier's RV and QI
+ * adopted (RFC 3376 4.1.6, 4.1.7), and the intervals reports need,
+ * computed here when they change rather than at every report.
+ */
+static void
+igmp_router_use(struct igmp_router *r)
+{
+	r->cur = r->cfg;
+	if (r->adopted_rv)
+		r->cur.robustness = r->adopted_rv;
+	if (r->adopted_qi_ms)
+		r->cur.query_interval_ms = r->adopted_qi_ms;
+	r->gmi_ms = igmp_group_membership_interval_ms(&r->cur);
+	r->lmqt_ms = igmp_last_member_query_time_ms(&r->cur);
+	r->ohpi_ms = igmp_older_host_present_interval_ms(&r->cur);
+}
+
 static void
 igmp_router_use_configured(struct igmp_router *r)
 {
 	r->adopted_rv = 0;
 	r->adopted_qi_ms = 0;
-	r->cur = r->cfg;
+	igmp_router_use(r);
 }
 
 static void
@@ -1593,11 +1614,7 @@ igmp_router_adopt(struct igmp_router *r, const struct igmp_msg *msg,
 		return;
 	r->adopted_rv = rv;
 	r->adopted_qi_ms = qi;
-	r->cur = r->cfg;
-	if (rv)
-		r->cur.robustness = rv;
-	if (qi)
-		r->cur.query_interval_ms = qi;
+	igmp_router_use(r);
 	trace(&r->trace, "querier %s: robustness %u, query interval %u ms",
 	    trace_addr(from, a), r->cur.robustness,
 	    r->cur.query_interval_ms);
@@ -1907,11 +1924,7 @@ igmp_router_reconfigure(struct igmp_router *r,
 	if (error != 0)
 		return error;
 	r->cfg = *c;
-	r->cur = r->cfg;
-	if (r->adopted_rv)
-		r->cur.robustness = r->adopted_rv;
-	if (r->adopted_qi_ms)
-		r->cur.query_interval_ms = r->adopted_qi_ms;
+	igmp_router_use(r);
 	return 0;
 }
 
