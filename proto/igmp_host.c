@@ -33,16 +33,15 @@
  * whatever it hears; 2 speaks v2 but falls back to v1 when a v1 querier is
  * present; 3 behaves as 0 (v3, falling back to the oldest querier heard).
  */
-#include <sys/queue.h>
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "igmp_host.h"
+#include "outq.h"
 #include "srcset.h"
+#include "trace.h"
 
 #define IGMP_HOST_F_LAST_REPORTER	0x01	/* v2: we reported last */
 #define IGMP_HOST_F_MODE_CHANGE		0x02	/* v3: a TO_IN/TO_EX pending */
@@ -69,24 +68,24 @@ struct igmp_host_group {
 _Static_assert(sizeof(struct igmp_host_group) <= 32,
     "a group entry outgrew 32 bytes");
 
+/* A packet in the output queue. */
 struct igmp_host_pkt {
-	STAILQ_ENTRY(igmp_host_pkt) entry;
 	struct in_addr	 dst;
 	size_t		 len;
 	uint8_t		 data[];
 };
 
+/* Fields ordered without holes: the engine fits the heap block it had. */
 struct igmp_host {
 	struct igmp_host_config	 cfg;
-	struct in_addr		 addr;
 	struct mc_rng		 rng;
-	mc_trace_fn		 trace;
-	void			*trace_arg;
+	struct trace		 trace;
 
 	struct igmp_host_group	*groups;	/* sorted by address */
 	uint32_t		 ngroups;
 	uint32_t		 cap;
 
+	struct in_addr		 addr;
 	unsigned		 version;	/* compatibility mode, 1-3 */
 	unsigned		 robustness;	/* RV: configured, then QRV */
 	uint32_t		 query_interval_ms; /* QI: 125 s, then QQI */
@@ -96,7 +95,7 @@ struct igmp_host {
 	mc_time_t		 v2_until;	/* Present timers (7.2.1) */
 	mc_time_t		 deadline;	/* the earliest of all timers */
 
-	STAILQ_HEAD(, igmp_host_pkt) outq;
+	struct outq		 outq;		/* of igmp_host_pkt */
 	struct igmp_host_stats	 stats;
 };
 
@@ -221,55 +220,6 @@ static const char *
 igmp_host_mode_name(uint8_t mode)
 {
 	return mode == IGMP_FILTER_EXCLUDE ? "EXCLUDE" : "INCLUDE";
-}
-
-/* Tracing */
-
-static void igmp_host_trace_line(const struct igmp_host *h, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-igmp_host_trace_line(const struct igmp_host *h, const char *fmt, ...)
-{
-	char line[256];
-	va_list ap;
-
-	if (h->trace == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	h->trace(h->trace_arg, line);
-}
-
-/* Arguments are evaluated only when someone listens (a hot path). */
-#define igmp_host_trace(e, ...)							\
-	do {								\
-		if ((e)->trace != NULL)					\
-			igmp_host_trace_line((e), __VA_ARGS__);			\
-	} while (0)
-
-/* "{10.0.0.1,10.0.0.2,+3}": at most three sources, then the rest counted. */
-static const char *
-igmp_host_fmt_sources(char *buf, size_t size, const struct in_addr *src,
-    uint32_t n)
-{
-	char a[INET_ADDRSTRLEN];
-	size_t off;
-	uint32_t i;
-
-	off = (size_t)snprintf(buf, size, "{");
-	for (i = 0; i < n && i < 3 && off < size; i++) {
-		inet_ntop(AF_INET, &src[i], a, sizeof(a));
-		off += (size_t)snprintf(buf + off, size - off, "%s%s",
-		    i ? "," : "", a);
-	}
-	if (n > 3 && off < size)
-		off += (size_t)snprintf(buf + off, size - off, ",+%u",
-		    (unsigned)(n - 3));
-	if (off < size)
-		snprintf(buf + off, size - off, "}");
-	return buf;
 }
 
 /* Addresses and source sets */
@@ -543,7 +493,7 @@ igmp_host_enqueue(struct igmp_host *h, struct in_addr dst,
 		h->stats.unexpected_events++;
 		return;
 	}
-	p = malloc(sizeof(*p) + len);
+	p = outq_push(&h->outq, sizeof(*p) + len);
 	if (p == NULL) {
 		/* Lost like a dropped frame; retransmissions cover it. */
 		h->stats.unexpected_events++;
@@ -552,7 +502,6 @@ igmp_host_enqueue(struct igmp_host *h, struct in_addr dst,
 	p->dst = dst;
 	p->len = len;
 	memcpy(p->data, data, len);
-	STAILQ_INSERT_TAIL(&h->outq, p, entry);
 }
 
 /* RFC 2236 9: a report goes to its group, a leave to 224.0.0.2. */
@@ -716,7 +665,7 @@ igmp_host_expire(struct igmp_host *h, mc_time_t now)
 	v = igmp_host_compat_version(h);
 	if (v == h->version)
 		return false;
-	igmp_host_trace(h, "compatibility mode v%u -> v%u", h->version, v);
+	trace(&h->trace, "compatibility mode v%u -> v%u", h->version, v);
 	h->version = v;
 	igmp_host_cancel_all(h);
 	return true;
@@ -790,13 +739,11 @@ igmp_host_v12_event(struct igmp_host *h, mc_time_t now,
 	next = t->next;
 	if (next != IGMP_HOST_NON_MEMBER && g->report_at != MC_TIME_NEVER)
 		next = IGMP_HOST_DELAYING_MEMBER;
-	if (next != st && h->trace != NULL) {
-		inet_ntop(AF_INET, &g->group, gs, sizeof(gs));
-		igmp_host_trace(h, "%s: %s -> %s on %s (v%u)", gs,
-		    igmp_host_v12_state_name(st),
+	if (next != st)
+		trace(&h->trace, "%s: %s -> %s on %s (v%u)",
+		    trace_addr(g->group, gs), igmp_host_v12_state_name(st),
 		    igmp_host_v12_state_name(next),
 		    igmp_host_v12_event_name(ev), h->version);
-	}
 	return next;
 }
 
@@ -867,7 +814,7 @@ igmp_host_v3_change(struct igmp_host *h, mc_time_t now,
 	uint32_t i, n, na = 0, npa = 0, npb = 0, nadd, nrem;
 	uint32_t nallow = 0, nblock = 0;
 	uint8_t old_mode = IGMP_FILTER_INCLUDE, flags = 0;
-	char gs[INET_ADDRSTRLEN], ss[96];
+	char gs[INET_ADDRSTRLEN], ss[TRACE_LINE_MAX / 2];
 	bool found;
 
 	i = igmp_host_find(h, group, &found);
@@ -935,13 +882,9 @@ igmp_host_v3_change(struct igmp_host *h, mc_time_t now,
 	g->retrans = (uint8_t)h->robustness;
 	h->change_at = now;
 
-	if (h->trace == NULL)
-		return 0;
-	inet_ntop(AF_INET, &group, gs, sizeof(gs));
-	igmp_host_trace(h, "%s: %s -> %s %s", gs,
+	trace(&h->trace, "%s: %s -> %s %s", trace_addr(group, gs),
 	    found ? igmp_host_mode_name(old_mode) : "(none)",
-	    igmp_host_mode_name(mode),
-	    igmp_host_fmt_sources(ss, sizeof(ss), b, nb));
+	    igmp_host_mode_name(mode), trace_set(b, nb, ss, sizeof(ss)));
 	return 0;
 }
 
@@ -1250,8 +1193,8 @@ igmp_host_new(const struct igmp_host_config *c, struct in_addr addr,
 	h->cfg = *c;
 	h->addr = addr;
 	h->rng.state = rng_seed;
-	h->trace = trace;
-	h->trace_arg = trace_arg;
+	h->trace.fn = trace;
+	h->trace.arg = trace_arg;
 	h->robustness = c->robustness;
 	h->query_interval_ms = IGMP_HOST_DEFAULT_QI_MS;
 	h->general_at = MC_TIME_NEVER;
@@ -1260,22 +1203,18 @@ igmp_host_new(const struct igmp_host_config *c, struct in_addr addr,
 	h->v2_until = MC_TIME_NEVER;
 	h->deadline = MC_TIME_NEVER;
 	h->version = igmp_host_compat_version(h);
-	STAILQ_INIT(&h->outq);
+	outq_init(&h->outq);
 	return h;
 }
 
 void
 igmp_host_free(struct igmp_host *h)
 {
-	struct igmp_host_pkt *p;
 	uint32_t i;
 
 	if (h == NULL)
 		return;
-	while ((p = STAILQ_FIRST(&h->outq)) != NULL) {
-		STAILQ_REMOVE_HEAD(&h->outq, entry);
-		free(p);
-	}
+	outq_fini(&h->outq);
 	for (i = 0; i < h->ngroups; i++)
 		free(h->groups[i].src);
 	free(h->groups);
@@ -1389,15 +1328,13 @@ igmp_host_next_deadline(const struct igmp_host *h)
 bool
 igmp_host_output(struct igmp_host *h, struct igmp_host_output *out)
 {
-	struct igmp_host_pkt *p = STAILQ_FIRST(&h->outq);
+	const struct igmp_host_pkt *p = outq_take(&h->outq);
 
 	if (p == NULL)
 		return false;
-	STAILQ_REMOVE_HEAD(&h->outq, entry);
 	out->dst = p->dst;
 	out->len = p->len;
 	memcpy(out->data, p->data, p->len);
-	free(p);
 	return true;
 }
 
