@@ -258,10 +258,10 @@ igmp_host_update_deadline(struct igmp_host *h)
 	mc_time_t d;
 	uint32_t i;
 
-	d = igmp_host_min(h->general_at, h->change_at);
-	d = igmp_host_min(d, igmp_host_min(h->v1_until, h->v2_until));
+	d = mc_time_min(h->general_at, h->change_at);
+	d = mc_time_min(d, mc_time_min(h->v1_until, h->v2_until));
 	for (i = 0; i < h->ngroups; i++)
-		d = igmp_host_min(d, h->groups[i].report_at);
+		d = mc_time_min(d, h->groups[i].report_at);
 	h->deadline = d;
 }
 
@@ -590,7 +590,7 @@ igmp_host_group(const struct igmp_host *h, struct in_addr group,
 		return -ENOENT;
 	at = g->report_at;
 	if (g->retrans > 0 && h->version == 3)
-		at = igmp_host_min(at, h->change_at);
+		at = mc_time_min(at, h->change_at);
 	memset(view, 0, sizeof(*view));
 	view->group = g->group;
 	view->mode = (enum igmp_filter_mode)g->mode;

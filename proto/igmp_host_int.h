@@ -81,12 +81,6 @@ igmp_host_haddr(struct in_addr a)
 	return ntohl(a.s_addr);
 }
 
-static inline mc_time_t
-igmp_host_min(mc_time_t a, mc_time_t b)
-{
-	return a < b ? a : b;
-}
-
 /* Reception state: EXCLUDE, or INCLUDE with sources. */
 static inline bool
 igmp_host_member(const struct igmp_host_group *g)

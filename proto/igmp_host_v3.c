@@ -353,7 +353,7 @@ igmp_host_v3_query(struct igmp_host *h, mc_time_t now, struct in_addr group,
 		free(q);
 		return;
 	}
-	g->report_at = igmp_host_min(g->report_at, at);
+	g->report_at = mc_time_min(g->report_at, at);
 	/* 4: group-specific now, or before: the whole group. */
 	if (msg->nsources == 0 || g->nquery == 0) {
 		igmp_host_group_drop_query(g);

@@ -501,7 +501,7 @@ igmp_router_timeout(struct igmp_router *r, mc_time_t now)
 mc_time_t
 igmp_router_next_deadline(const struct igmp_router *r)
 {
-	return igmp_router_min(igmp_router_querier_deadline(r),
+	return mc_time_min(igmp_router_querier_deadline(r),
 	    heap_next(&r->timers));
 }
 

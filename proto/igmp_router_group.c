@@ -19,14 +19,14 @@ igmp_router_group_reschedule(struct igmp_router *r,
 	if (g->mode == IGMP_FILTER_EXCLUDE && g->timer != 0)
 		d = g->timer;
 	if (g->v1_host != 0)
-		d = igmp_router_min(d, g->v1_host);
+		d = mc_time_min(d, g->v1_host);
 	if (g->v2_host != 0)
-		d = igmp_router_min(d, g->v2_host);
+		d = mc_time_min(d, g->v2_host);
 	if (g->rexmit_at != 0)
-		d = igmp_router_min(d, g->rexmit_at);
+		d = mc_time_min(d, g->rexmit_at);
 	for (i = 0; i < g->nsources; i++)
 		if (g->src[i].timer != 0)
-			d = igmp_router_min(d, g->src[i].timer);
+			d = mc_time_min(d, g->src[i].timer);
 	heap_update(&r->timers, &g->hp, d);
 }
 

@@ -159,12 +159,6 @@ igmp_router_h(struct in_addr a)
 	return ntohl(a.s_addr);
 }
 
-static inline mc_time_t
-igmp_router_min(mc_time_t a, mc_time_t b)
-{
-	return a < b ? a : b;
-}
-
 static inline uint32_t
 igmp_router_sat32(uint64_t v)
 {

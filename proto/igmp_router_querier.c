@@ -362,7 +362,7 @@ igmp_router_querier_input(struct igmp_router *r, mc_time_t now,
 mc_time_t
 igmp_router_querier_deadline(const struct igmp_router *r)
 {
-	return igmp_router_min(r->gq_at, r->oqp_at);
+	return mc_time_min(r->gq_at, r->oqp_at);
 }
 
 /* The earliest of them, due: the Other Querier Present timer first. */

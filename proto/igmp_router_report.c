@@ -126,55 +126,55 @@ igmp_router_report_rules[2][IGMP_BLOCK_OLD_SOURCES + 1] = {
 	},
 };
 
+/*
+ * Room for n in a pair of source arrays (views and query counts) holding
+ * *cap: doubled, from `first`, or n when more; never above max.  0, or
+ * -ENOMEM with the arrays as they were (or larger).
+ */
 static int
-igmp_router_report_scratch(struct igmp_router *r, size_t n)
+igmp_router_report_grow(struct igmp_router_source_view **src,
+    uint8_t **rexmit, size_t *cap, size_t n, size_t first, size_t max)
 {
 	struct igmp_router_source_view *s;
 	uint8_t *x;
-	size_t cap;
+	size_t c;
 
-	if (n <= r->tmp_cap)
+	if (n <= *cap)
 		return 0;
-	cap = r->tmp_cap ? 2 * r->tmp_cap : 64;
-	if (cap < n)
-		cap = n;
-	s = realloc(r->tmp_src, cap * sizeof(*s));
+	c = *cap ? 2 * *cap : first;
+	if (c < n)
+		c = n;
+	if (c > max)
+		return -ENOMEM;
+	s = realloc(*src, c * sizeof(*s));
 	if (s == NULL)
 		return -ENOMEM;
-	r->tmp_src = s;
-	x = realloc(r->tmp_rexmit, cap);
+	*src = s;
+	x = realloc(*rexmit, c);
 	if (x == NULL)
 		return -ENOMEM;
-	r->tmp_rexmit = x;
-	r->tmp_cap = cap;
+	*rexmit = x;
+	*cap = c;
 	return 0;
 }
 
-/* Room for n sources in a group.  0 or -ENOMEM. */
+/* Room for a walk's result (the engine's scratch), and in the group. */
 static int
-igmp_router_report_reserve(struct igmp_router_group *g, size_t n)
+igmp_router_report_room(struct igmp_router *r, struct igmp_router_group *g,
+    size_t n)
 {
-	struct igmp_router_source_view *s;
-	uint8_t *x;
-	size_t cap;
+	size_t cap = g->cap;
+	int rc;
 
-	if (n <= g->cap)
-		return 0;
-	cap = g->cap ? 2 * (size_t)g->cap : 4;
-	if (cap < n)
-		cap = n;
-	if (cap > UINT32_MAX)
+	if (n <= r->tmp_cap && n <= cap)
+		return 0;	/* the usual case, inline */
+	if (igmp_router_report_grow(&r->tmp_src, &r->tmp_rexmit, &r->tmp_cap,
+	    n, 64, SIZE_MAX) != 0)
 		return -ENOMEM;
-	s = realloc(g->src, cap * sizeof(*s));
-	if (s == NULL)
-		return -ENOMEM;
-	g->src = s;
-	x = realloc(g->src_rexmit, cap);
-	if (x == NULL)
-		return -ENOMEM;
-	g->src_rexmit = x;
+	rc = igmp_router_report_grow(&g->src, &g->src_rexmit, &cap, n, 4,
+	    UINT32_MAX);
 	g->cap = (uint32_t)cap;
-	return 0;
+	return rc;
 }
 
 /* Whether a record for a group we do not have would create state. */
@@ -262,8 +262,7 @@ igmp_router_report_apply(struct igmp_router *r, struct igmp_router_txn *t,
 	 */
 	fresh = (rule->act[RT_SC_NEW] & RT_SA_MASK) == RT_SA_NONE ? 0 :
 	    nb < allowed ? nb : allowed;
-	if (igmp_router_report_scratch(r, (size_t)g->nsources + fresh) != 0 ||
-	    igmp_router_report_reserve(g, (size_t)g->nsources + fresh) != 0) {
+	if (igmp_router_report_room(r, g, (size_t)g->nsources + fresh) != 0) {
 		/* Nothing changed; a group made for this input goes. */
 		r->stats.unexpected_events++;
 		igmp_router_group_end(r, t, why);
