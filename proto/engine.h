@@ -13,6 +13,13 @@
 typedef int64_t mc_time_t;
 #define MC_TIME_NEVER	INT64_MAX
 
+/* The earlier of two times (deadlines: MC_TIME_NEVER is the latest). */
+static inline mc_time_t
+mc_time_min(mc_time_t a, mc_time_t b)
+{
+	return a < b ? a : b;
+}
+
 /* A small, fast, seedable generator (splitmix64); the caller seeds it. */
 struct mc_rng {
 	uint64_t	state;

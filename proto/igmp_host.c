@@ -1,5 +1,7 @@
+/* The IGMP host engine: groups, timers, queries heard, the API (see .h). */
 /*
- * The host side of IGMP v1/v2/v3 for one interface (see igmp_host.h).
+ * The host side of IGMP v1/v2/v3 for one interface (see igmp_host.h); its
+ * files are listed in igmp_host_int.h.
  *
  * Per interface: the groups with state, in an array sorted by address; the
  * interface timer answering General Queries (RFC 3376 5.2); one
@@ -33,252 +35,14 @@
  * whatever it hears; 2 speaks v2 but falls back to v1 when a v1 querier is
  * present; 3 behaves as 0 (v3, falling back to the oldest querier heard).
  */
-#include <sys/queue.h>
-#include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "igmp_host.h"
+#include "igmp_host_int.h"
 #include "srcset.h"
 
-#define IGMP_HOST_F_LAST_REPORTER	0x01	/* v2: we reported last */
-#define IGMP_HOST_F_MODE_CHANGE		0x02	/* v3: a TO_IN/TO_EX pending */
-
-#define IGMP_HOST_V1_MAX_RESP_MS	10000	/* RFC 1112 App. I: 10 s */
-#define IGMP_HOST_DEFAULT_QI_MS		125000	/* RFC 3376 8.2 */
-#define IGMP_HOST_MAX_SOURCES		UINT16_MAX
-
-struct igmp_host_group {
-	struct in_addr	 group;
-	uint8_t		 mode;		/* enum igmp_filter_mode */
-	uint8_t		 retrans;	/* reports still to send */
-	uint8_t		 flags;		/* IGMP_HOST_F_* */
-	uint8_t		 spare;
-	uint16_t	 nsrc;		/* the filter's sources */
-	uint16_t	 nquery;	/* queried sources (5.2 rules 3, 5) */
-	uint16_t	 nallow;	/* pending ALLOW_NEW_SOURCES */
-	uint16_t	 nblock;	/* pending BLOCK_OLD_SOURCES */
-	mc_time_t	 report_at;	/* group timer, MC_TIME_NEVER: off */
-	struct in_addr	*src;		/* src, query, allow, block; sorted */
-};
-
-/* What a membership costs (see the top of the file). */
-_Static_assert(sizeof(struct igmp_host_group) <= 32,
-    "a group entry outgrew 32 bytes");
-
-struct igmp_host_pkt {
-	STAILQ_ENTRY(igmp_host_pkt) entry;
-	struct in_addr	 dst;
-	size_t		 len;
-	uint8_t		 data[];
-};
-
-struct igmp_host {
-	struct igmp_host_config	 cfg;
-	struct in_addr		 addr;
-	struct mc_rng		 rng;
-	mc_trace_fn		 trace;
-	void			*trace_arg;
-
-	struct igmp_host_group	*groups;	/* sorted by address */
-	uint32_t		 ngroups;
-	uint32_t		 cap;
-
-	unsigned		 version;	/* compatibility mode, 1-3 */
-	unsigned		 robustness;	/* RV: configured, then QRV */
-	uint32_t		 query_interval_ms; /* QI: 125 s, then QQI */
-	mc_time_t		 general_at;	/* interface timer (5.2) */
-	mc_time_t		 change_at;	/* State-Change timer (5.1) */
-	mc_time_t		 v1_until;	/* Older Version Querier */
-	mc_time_t		 v2_until;	/* Present timers (7.2.1) */
-	mc_time_t		 deadline;	/* the earliest of all timers */
-
-	STAILQ_HEAD(, igmp_host_pkt) outq;
-	struct igmp_host_stats	 stats;
-};
-
-/*
- * The v1/v2 group state machine of RFC 2236 6 (RFC 1112 App. I is the
- * same without leaves).  The current state follows from the group: absent
- * or without reception state = Non-Member, group timer running = Delaying
- * Member, else Idle Member.
- */
-enum igmp_host_v12_state {
-	IGMP_HOST_NON_MEMBER,
-	IGMP_HOST_DELAYING_MEMBER,
-	IGMP_HOST_IDLE_MEMBER,
-	IGMP_HOST_V12_NSTATES
-};
-
-enum igmp_host_v12_event {
-	IGMP_HOST_EV_JOIN,
-	IGMP_HOST_EV_LEAVE,
-	IGMP_HOST_EV_QUERY,
-	IGMP_HOST_EV_REPORT,		/* another host's report heard */
-	IGMP_HOST_EV_TIMER,
-	IGMP_HOST_V12_NEVENTS
-};
-
-#define IGMP_HOST_A_SEND_REPORT		0x0001
-#define IGMP_HOST_A_SET_FLAG		0x0002
-#define IGMP_HOST_A_CLEAR_FLAG		0x0004
-#define IGMP_HOST_A_START_REPEATS	0x0008	/* unsolicited: RV - 1 more */
-#define IGMP_HOST_A_NEXT_REPEAT		0x0010
-#define IGMP_HOST_A_START_TIMER		0x0020	/* random in (0, Max Resp] */
-#define IGMP_HOST_A_RESET_IF_SOONER	0x0040
-#define IGMP_HOST_A_STOP_TIMER		0x0080
-#define IGMP_HOST_A_LEAVE_IF_FLAG	0x0100	/* v2 only */
-#define IGMP_HOST_A_SUPPRESSED		0x0200
-#define IGMP_HOST_A_UNEXPECTED		0x0400
-
-struct igmp_host_v12_transition {
-	uint16_t	actions;
-	uint8_t		next;	/* without repeats left; a running timer
-				   means Delaying Member */
-};
-
-static const struct igmp_host_v12_transition
-    igmp_host_v12_fsm[IGMP_HOST_V12_NSTATES][IGMP_HOST_V12_NEVENTS] = {
-	[IGMP_HOST_NON_MEMBER] = {
-		[IGMP_HOST_EV_JOIN] = { IGMP_HOST_A_SEND_REPORT |
-		    IGMP_HOST_A_SET_FLAG | IGMP_HOST_A_START_REPEATS,
-		    IGMP_HOST_IDLE_MEMBER },
-		[IGMP_HOST_EV_LEAVE] = { IGMP_HOST_A_UNEXPECTED,
-		    IGMP_HOST_NON_MEMBER },
-		[IGMP_HOST_EV_QUERY] = { IGMP_HOST_A_UNEXPECTED,
-		    IGMP_HOST_NON_MEMBER },
-		[IGMP_HOST_EV_REPORT] = { IGMP_HOST_A_UNEXPECTED,
-		    IGMP_HOST_NON_MEMBER },
-		[IGMP_HOST_EV_TIMER] = { IGMP_HOST_A_UNEXPECTED,
-		    IGMP_HOST_NON_MEMBER },
-	},
-	[IGMP_HOST_DELAYING_MEMBER] = {
-		[IGMP_HOST_EV_JOIN] = { 0, IGMP_HOST_DELAYING_MEMBER },
-		[IGMP_HOST_EV_LEAVE] = { IGMP_HOST_A_STOP_TIMER |
-		    IGMP_HOST_A_LEAVE_IF_FLAG, IGMP_HOST_NON_MEMBER },
-		[IGMP_HOST_EV_QUERY] = { IGMP_HOST_A_RESET_IF_SOONER,
-		    IGMP_HOST_DELAYING_MEMBER },
-		[IGMP_HOST_EV_REPORT] = { IGMP_HOST_A_STOP_TIMER |
-		    IGMP_HOST_A_CLEAR_FLAG | IGMP_HOST_A_SUPPRESSED,
-		    IGMP_HOST_IDLE_MEMBER },
-		[IGMP_HOST_EV_TIMER] = { IGMP_HOST_A_SEND_REPORT |
-		    IGMP_HOST_A_SET_FLAG | IGMP_HOST_A_NEXT_REPEAT,
-		    IGMP_HOST_IDLE_MEMBER },
-	},
-	[IGMP_HOST_IDLE_MEMBER] = {
-		[IGMP_HOST_EV_JOIN] = { 0, IGMP_HOST_IDLE_MEMBER },
-		[IGMP_HOST_EV_LEAVE] = { IGMP_HOST_A_LEAVE_IF_FLAG,
-		    IGMP_HOST_NON_MEMBER },
-		[IGMP_HOST_EV_QUERY] = { IGMP_HOST_A_START_TIMER,
-		    IGMP_HOST_DELAYING_MEMBER },
-		/* RFC 2236 6 has no such transition; Linux clears the flag
-		   too, as the last report now is someone else's. */
-		[IGMP_HOST_EV_REPORT] = { IGMP_HOST_A_CLEAR_FLAG,
-		    IGMP_HOST_IDLE_MEMBER },
-		[IGMP_HOST_EV_TIMER] = { IGMP_HOST_A_UNEXPECTED,
-		    IGMP_HOST_IDLE_MEMBER },
-	},
-};
-
-static const char *
-igmp_host_v12_state_name(enum igmp_host_v12_state s)
-{
-	switch (s) {
-	case IGMP_HOST_NON_MEMBER:
-		return "Non-Member";
-	case IGMP_HOST_DELAYING_MEMBER:
-		return "Delaying Member";
-	case IGMP_HOST_IDLE_MEMBER:
-		return "Idle Member";
-	default:
-		return "?";
-	}
-}
-
-static const char *
-igmp_host_v12_event_name(enum igmp_host_v12_event e)
-{
-	switch (e) {
-	case IGMP_HOST_EV_JOIN:
-		return "join";
-	case IGMP_HOST_EV_LEAVE:
-		return "leave";
-	case IGMP_HOST_EV_QUERY:
-		return "query";
-	case IGMP_HOST_EV_REPORT:
-		return "report heard";
-	case IGMP_HOST_EV_TIMER:
-		return "timer";
-	default:
-		return "?";
-	}
-}
-
-static const char *
-igmp_host_mode_name(uint8_t mode)
-{
-	return mode == IGMP_FILTER_EXCLUDE ? "EXCLUDE" : "INCLUDE";
-}
-
-/* Tracing */
-
-static void igmp_host_trace_line(const struct igmp_host *h, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-igmp_host_trace_line(const struct igmp_host *h, const char *fmt, ...)
-{
-	char line[256];
-	va_list ap;
-
-	if (h->trace == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	h->trace(h->trace_arg, line);
-}
-
-/* Arguments are evaluated only when someone listens (a hot path). */
-#define igmp_host_trace(e, ...)							\
-	do {								\
-		if ((e)->trace != NULL)					\
-			igmp_host_trace_line((e), __VA_ARGS__);			\
-	} while (0)
-
-/* "{10.0.0.1,10.0.0.2,+3}": at most three sources, then the rest counted. */
-static const char *
-igmp_host_fmt_sources(char *buf, size_t size, const struct in_addr *src,
-    uint32_t n)
-{
-	char a[INET_ADDRSTRLEN];
-	size_t off;
-	uint32_t i;
-
-	off = (size_t)snprintf(buf, size, "{");
-	for (i = 0; i < n && i < 3 && off < size; i++) {
-		inet_ntop(AF_INET, &src[i], a, sizeof(a));
-		off += (size_t)snprintf(buf + off, size - off, "%s%s",
-		    i ? "," : "", a);
-	}
-	if (n > 3 && off < size)
-		off += (size_t)snprintf(buf + off, size - off, ",+%u",
-		    (unsigned)(n - 3));
-	if (off < size)
-		snprintf(buf + off, size - off, "}");
-	return buf;
-}
-
-/* Addresses and source sets */
-
-static uint32_t
-igmp_host_haddr(struct in_addr a)
-{
-	return ntohl(a.s_addr);
-}
+/* Addresses */
 
 static bool
 igmp_host_is_multicast(struct in_addr a)
@@ -287,30 +51,6 @@ igmp_host_is_multicast(struct in_addr a)
 }
 
 /* Groups */
-
-static bool
-igmp_host_member(const struct igmp_host_group *g)
-{
-	return g->mode == IGMP_FILTER_EXCLUDE || g->nsrc > 0;
-}
-
-static struct in_addr *
-igmp_host_grp_query(const struct igmp_host_group *g)
-{
-	return g->src ? g->src + g->nsrc : NULL;
-}
-
-static struct in_addr *
-igmp_host_grp_allow(const struct igmp_host_group *g)
-{
-	return g->src ? g->src + g->nsrc + g->nquery : NULL;
-}
-
-static struct in_addr *
-igmp_host_grp_block(const struct igmp_host_group *g)
-{
-	return g->src ? g->src + g->nsrc + g->nquery + g->nallow : NULL;
-}
 
 static void
 igmp_host_copy(struct in_addr *dst, const struct in_addr *src, uint32_t n)
@@ -323,7 +63,7 @@ igmp_host_copy(struct in_addr *dst, const struct in_addr *src, uint32_t n)
  * Replace the group's four source lists (which may point into its current
  * block).  0, or -ENOMEM with the group unchanged.
  */
-static int
+int
 igmp_host_group_store(struct igmp_host_group *g,
     const struct in_addr *src, uint32_t nsrc,
     const struct in_addr *query, uint32_t nquery,
@@ -352,7 +92,7 @@ igmp_host_group_store(struct igmp_host_group *g,
 }
 
 /* Forget the pending ALLOW/BLOCK sources (the block keeps its size). */
-static void
+void
 igmp_host_group_drop_changes(struct igmp_host_group *g)
 {
 	g->nallow = g->nblock = 0;
@@ -360,7 +100,7 @@ igmp_host_group_drop_changes(struct igmp_host_group *g)
 }
 
 /* Forget the queried sources. */
-static void
+void
 igmp_host_group_drop_query(struct igmp_host_group *g)
 {
 	if (g->nquery == 0)
@@ -371,7 +111,7 @@ igmp_host_group_drop_query(struct igmp_host_group *g)
 }
 
 /* Binary search: the group's index, or where it would go. */
-static uint32_t
+uint32_t
 igmp_host_find(const struct igmp_host *h, struct in_addr group, bool *found)
 {
 	uint32_t key = igmp_host_haddr(group), lo = 0, hi = h->ngroups, mid;
@@ -387,7 +127,7 @@ igmp_host_find(const struct igmp_host *h, struct in_addr group, bool *found)
 	return lo;
 }
 
-static struct igmp_host_group *
+struct igmp_host_group *
 igmp_host_lookup(const struct igmp_host *h, struct in_addr group)
 {
 	bool found;
@@ -397,7 +137,7 @@ igmp_host_lookup(const struct igmp_host *h, struct in_addr group)
 }
 
 /* A new group INCLUDE {} at index i; NULL on ENOMEM. */
-static struct igmp_host_group *
+struct igmp_host_group *
 igmp_host_group_insert(struct igmp_host *h, uint32_t i, struct in_addr group)
 {
 	struct igmp_host_group *g;
@@ -421,7 +161,7 @@ igmp_host_group_insert(struct igmp_host *h, uint32_t i, struct in_addr group)
 	return g;
 }
 
-static void
+void
 igmp_host_group_remove(struct igmp_host *h, uint32_t i)
 {
 	struct igmp_host_group *g;
@@ -444,7 +184,7 @@ igmp_host_group_remove(struct igmp_host *h, uint32_t i)
 }
 
 /* Drop groups without reception state and nothing left to send. */
-static void
+void
 igmp_host_gc(struct igmp_host *h)
 {
 	uint32_t i = h->ngroups;
@@ -458,7 +198,7 @@ igmp_host_gc(struct igmp_host *h)
 /* Timers and the RFC formulas */
 
 /* RFC 3376 8.11 (v3: 1 s) and RFC 2236 8.10 (v1/v2: 10 s). */
-static uint32_t
+uint32_t
 igmp_host_unsolicited_report_interval_ms(const struct igmp_host *h)
 {
 	if (h->cfg.unsolicited_report_interval_ms != 0)
@@ -504,18 +244,12 @@ igmp_host_max_resp_ms(const struct igmp_host *h, const struct igmp_msg *msg)
 }
 
 /* Uniform in (0, max_ms] ms (RFC 2236 3, RFC 3376 5.1/5.2); 0 for 0. */
-static uint32_t
+uint32_t
 igmp_host_delay(struct igmp_host *h, uint32_t max_ms)
 {
 	if (max_ms == 0)
 		return 0;
 	return 1 + (uint32_t)mc_rng_below(&h->rng, max_ms);
-}
-
-static mc_time_t
-igmp_host_min(mc_time_t a, mc_time_t b)
-{
-	return a < b ? a : b;
 }
 
 static void
@@ -524,16 +258,16 @@ igmp_host_update_deadline(struct igmp_host *h)
 	mc_time_t d;
 	uint32_t i;
 
-	d = igmp_host_min(h->general_at, h->change_at);
-	d = igmp_host_min(d, igmp_host_min(h->v1_until, h->v2_until));
+	d = mc_time_min(h->general_at, h->change_at);
+	d = mc_time_min(d, mc_time_min(h->v1_until, h->v2_until));
 	for (i = 0; i < h->ngroups; i++)
-		d = igmp_host_min(d, h->groups[i].report_at);
+		d = mc_time_min(d, h->groups[i].report_at);
 	h->deadline = d;
 }
 
 /* Output queue */
 
-static void
+void
 igmp_host_enqueue(struct igmp_host *h, struct in_addr dst,
     const uint8_t *data, size_t len)
 {
@@ -543,7 +277,7 @@ igmp_host_enqueue(struct igmp_host *h, struct in_addr dst,
 		h->stats.unexpected_events++;
 		return;
 	}
-	p = malloc(sizeof(*p) + len);
+	p = outq_push(&h->outq, sizeof(*p) + len);
 	if (p == NULL) {
 		/* Lost like a dropped frame; retransmissions cover it. */
 		h->stats.unexpected_events++;
@@ -552,121 +286,6 @@ igmp_host_enqueue(struct igmp_host *h, struct in_addr dst,
 	p->dst = dst;
 	p->len = len;
 	memcpy(p->data, data, len);
-	STAILQ_INSERT_TAIL(&h->outq, p, entry);
-}
-
-/* RFC 2236 9: a report goes to its group, a leave to 224.0.0.2. */
-static void
-igmp_host_send_v12(struct igmp_host *h, struct in_addr group, bool leave)
-{
-	struct in_addr dst = group;
-	uint8_t buf[IGMP_MIN_LEN];
-	int n;
-
-	if (leave) {
-		dst.s_addr = htonl(IGMP_ALL_ROUTERS);
-		n = igmp_build_v2_leave(buf, sizeof(buf), group);
-	} else if (h->version == 1) {
-		n = igmp_build_v1_report(buf, sizeof(buf), group);
-	} else {
-		n = igmp_build_v2_report(buf, sizeof(buf), group);
-	}
-	if (n < 0) {
-		h->stats.unexpected_events++;
-		return;
-	}
-	igmp_host_enqueue(h, dst, buf, (size_t)n);
-	if (leave)
-		h->stats.leaves_sent++;
-	else
-		h->stats.reports_sent++;
-}
-
-/*
- * v3 reports in the making: records are packed until the next one would
- * pass IGMP_HOST_REPORT_MAX, then the report goes to 224.0.0.22 (RFC 3376
- * 4.2.14) and another begins (4.2.16).
- */
-struct igmp_host_batch {
-	struct igmp_host	*h;
-	struct igmp_v3_report	 r;
-	bool			 open;
-	uint8_t			 buf[IGMP_HOST_REPORT_MAX];
-};
-
-static void
-igmp_host_batch_init(struct igmp_host_batch *b, struct igmp_host *h)
-{
-	b->h = h;
-	b->open = false;
-}
-
-static void
-igmp_host_batch_flush(struct igmp_host_batch *b)
-{
-	struct in_addr dst = { .s_addr = htonl(IGMP_V3_ROUTERS) };
-	int n;
-
-	if (!b->open)
-		return;
-	b->open = false;
-	n = igmp_v3_report_finish(&b->r);
-	if (n < 0) {
-		b->h->stats.unexpected_events++;
-		return;
-	}
-	igmp_host_enqueue(b->h, dst, b->buf, (size_t)n);
-	b->h->stats.reports_sent++;
-}
-
-/*
- * One group record.  RFC 3376 4.2.16: a record too big for a report of its
- * own is split over several reports, except IS_EX and TO_EX, which carry as
- * many sources as fit and leave the rest unreported.
- */
-static void
-igmp_host_batch_add(struct igmp_host_batch *b, uint8_t type,
-    struct in_addr group, const struct in_addr *src, uint32_t n)
-{
-	const uint32_t room = (IGMP_HOST_REPORT_MAX - IGMP_V3_REPORT_MIN_LEN -
-	    IGMP_V3_RECORD_MIN_LEN) / 4;
-	uint32_t chunk;
-	size_t need;
-
-	if (n > room && (type == IGMP_MODE_IS_EXCLUDE ||
-	    type == IGMP_CHANGE_TO_EXCLUDE))
-		n = room;
-	for (;;) {
-		chunk = n > room ? room : n;
-		need = IGMP_V3_RECORD_MIN_LEN + 4 * (size_t)chunk;
-		if (b->open && (b->r.len + need > IGMP_HOST_REPORT_MAX ||
-		    b->r.nrecords == UINT16_MAX))
-			igmp_host_batch_flush(b);
-		if (!b->open) {
-			igmp_v3_report_begin(&b->r, b->buf, sizeof(b->buf));
-			b->open = true;
-		}
-		if (igmp_v3_report_add(&b->r, type, group, src,
-		    (uint16_t)chunk) < 0) {
-			b->h->stats.unexpected_events++;
-			return;
-		}
-		n -= chunk;
-		if (n == 0)
-			return;
-		src += chunk;
-		igmp_host_batch_flush(b);
-	}
-}
-
-/* RFC 3376 5.2: the Current-State Record of a group. */
-static void
-igmp_host_batch_current(struct igmp_host_batch *b,
-    const struct igmp_host_group *g)
-{
-	igmp_host_batch_add(b, g->mode == IGMP_FILTER_EXCLUDE ?
-	    IGMP_MODE_IS_EXCLUDE : IGMP_MODE_IS_INCLUDE, g->group, g->src,
-	    g->nsrc);
 }
 
 /* Compatibility mode (RFC 3376 7.2.1) */
@@ -716,430 +335,13 @@ igmp_host_expire(struct igmp_host *h, mc_time_t now)
 	v = igmp_host_compat_version(h);
 	if (v == h->version)
 		return false;
-	igmp_host_trace(h, "compatibility mode v%u -> v%u", h->version, v);
+	trace(&h->trace, "compatibility mode v%u -> v%u", h->version, v);
 	h->version = v;
 	igmp_host_cancel_all(h);
 	return true;
 }
 
-/* v1/v2 groups */
-
-static enum igmp_host_v12_state
-igmp_host_v12_state(const struct igmp_host_group *g)
-{
-	if (g == NULL || !igmp_host_member(g))
-		return IGMP_HOST_NON_MEMBER;
-	return g->report_at != MC_TIME_NEVER ? IGMP_HOST_DELAYING_MEMBER :
-	    IGMP_HOST_IDLE_MEMBER;
-}
-
-/*
- * Run one event of the RFC 2236 6 state machine on a group in state st;
- * returns the new state (Non-Member: the caller removes the group).
- */
-static enum igmp_host_v12_state
-igmp_host_v12_event(struct igmp_host *h, mc_time_t now,
-    struct igmp_host_group *g, enum igmp_host_v12_state st,
-    enum igmp_host_v12_event ev, uint32_t max_resp_ms)
-{
-	const struct igmp_host_v12_transition *t = &igmp_host_v12_fsm[st][ev];
-	enum igmp_host_v12_state next;
-	uint16_t a = t->actions;
-	char gs[INET_ADDRSTRLEN];
-
-	if (a & IGMP_HOST_A_UNEXPECTED) {
-		h->stats.unexpected_events++;
-		return st;
-	}
-	if (a & IGMP_HOST_A_STOP_TIMER) {
-		g->report_at = MC_TIME_NEVER;
-		g->retrans = 0;
-	}
-	if (a & IGMP_HOST_A_SEND_REPORT) {
-		g->report_at = MC_TIME_NEVER;
-		igmp_host_send_v12(h, g->group, false);
-	}
-	if (a & IGMP_HOST_A_SET_FLAG)
-		g->flags |= IGMP_HOST_F_LAST_REPORTER;
-	if (a & IGMP_HOST_A_CLEAR_FLAG)
-		g->flags &= ~IGMP_HOST_F_LAST_REPORTER;
-	if (a & IGMP_HOST_A_SUPPRESSED)
-		h->stats.reports_suppressed++;
-	/* RFC 2236 3: "repeat once or twice after short delays". */
-	if (a & IGMP_HOST_A_START_REPEATS) {
-		g->retrans = (uint8_t)(h->robustness - 1);
-		if (g->retrans > 0)
-			g->report_at = now + igmp_host_delay(h,
-			    igmp_host_unsolicited_report_interval_ms(h));
-	}
-	if ((a & IGMP_HOST_A_NEXT_REPEAT) && g->retrans > 0 &&
-	    --g->retrans > 0)
-		g->report_at = now + igmp_host_delay(h,
-		    igmp_host_unsolicited_report_interval_ms(h));
-	if (a & IGMP_HOST_A_START_TIMER)
-		g->report_at = now + igmp_host_delay(h, max_resp_ms);
-	/* RFC 2236 3: only if Max Resp Time is less than the time left. */
-	if ((a & IGMP_HOST_A_RESET_IF_SOONER) &&
-	    g->report_at - now > (mc_time_t)max_resp_ms)
-		g->report_at = now + igmp_host_delay(h, max_resp_ms);
-	/* RFC 2236 6: leave only if we sent the last report; v1 has none. */
-	if ((a & IGMP_HOST_A_LEAVE_IF_FLAG) && h->version == 2 &&
-	    (g->flags & IGMP_HOST_F_LAST_REPORTER))
-		igmp_host_send_v12(h, g->group, true);
-
-	next = t->next;
-	if (next != IGMP_HOST_NON_MEMBER && g->report_at != MC_TIME_NEVER)
-		next = IGMP_HOST_DELAYING_MEMBER;
-	if (next != st && h->trace != NULL) {
-		inet_ntop(AF_INET, &g->group, gs, sizeof(gs));
-		igmp_host_trace(h, "%s: %s -> %s on %s (v%u)", gs,
-		    igmp_host_v12_state_name(st),
-		    igmp_host_v12_state_name(next),
-		    igmp_host_v12_event_name(ev), h->version);
-	}
-	return next;
-}
-
-/* A filter change in v1/v2 mode: v1/v2 only know member or not. */
-static int
-igmp_host_v12_change(struct igmp_host *h, mc_time_t now,
-    struct in_addr group, uint8_t mode, const struct in_addr *src,
-    uint32_t nsrc)
-{
-	struct igmp_host_group *g;
-	enum igmp_host_v12_state st;
-	bool found;
-	uint32_t i;
-
-	i = igmp_host_find(h, group, &found);
-	if (!found && mode == IGMP_FILTER_INCLUDE && nsrc == 0)
-		return 0;
-	if (found) {
-		g = &h->groups[i];
-	} else if ((g = igmp_host_group_insert(h, i, group)) == NULL) {
-		return -ENOMEM;
-	}
-	st = igmp_host_v12_state(g);
-	if (igmp_host_group_store(g, src, nsrc, NULL, 0, NULL, 0, NULL,
-	    0) < 0) {
-		if (!found)
-			igmp_host_group_remove(h, i);
-		return -ENOMEM;
-	}
-	g->mode = mode;
-	if (st == IGMP_HOST_NON_MEMBER && igmp_host_member(g))
-		igmp_host_v12_event(h, now, g, st, IGMP_HOST_EV_JOIN, 0);
-	else if (st != IGMP_HOST_NON_MEMBER && !igmp_host_member(g))
-		igmp_host_v12_event(h, now, g, st, IGMP_HOST_EV_LEAVE, 0);
-	igmp_host_gc(h);
-	return 0;
-}
-
-/* v3 State-Change Reports (RFC 3376 5.1) */
-
-/*
- * A filter change in v3 mode.  RFC 3376 5.1, old state -> new state:
- *
- *   INCLUDE (A) -> INCLUDE (B)   ALLOW (B-A), BLOCK (A-B)
- *   EXCLUDE (A) -> EXCLUDE (B)   ALLOW (A-B), BLOCK (B-A)
- *   INCLUDE (A) -> EXCLUDE (B)   TO_EX (B)
- *   EXCLUDE (A) -> INCLUDE (B)   TO_IN (B)
- *
- * merged with what is still pending: a filter-mode change stays pending
- * (a TO_IN/TO_EX with the current sources goes out RV times after the
- * last change, whatever source changes follow); else ALLOW = (pending
- * ALLOW - new BLOCK) + new ALLOW and BLOCK = (pending BLOCK - new ALLOW) +
- * new BLOCK.  "The transmission of the merged State-Change Report ...
- * becomes the first of [Robustness Variable] transmissions": the group's
- * count goes back to RV (one count per group, not per source, so a source
- * may go out more than RV times, never fewer) and the State-Change timer
- * is due now.
- */
-static int
-igmp_host_v3_change(struct igmp_host *h, mc_time_t now,
-    struct in_addr group, uint8_t mode, const struct in_addr *b,
-    uint32_t nb)
-{
-	struct igmp_host_group *g = NULL;
-	const struct in_addr *a = NULL, *pa = NULL, *pb = NULL;
-	struct in_addr *tmp = NULL, *add, *rem, *t1, *t2;
-	struct in_addr *allow = NULL, *block = NULL;
-	uint32_t i, n, na = 0, npa = 0, npb = 0, nadd, nrem;
-	uint32_t nallow = 0, nblock = 0;
-	uint8_t old_mode = IGMP_FILTER_INCLUDE, flags = 0;
-	char gs[INET_ADDRSTRLEN], ss[96];
-	bool found;
-
-	i = igmp_host_find(h, group, &found);
-	if (found) {
-		g = &h->groups[i];
-		a = g->src;
-		na = g->nsrc;
-		old_mode = g->mode;
-		if (g->retrans > 0) {
-			flags = g->flags & IGMP_HOST_F_MODE_CHANGE;
-			pa = igmp_host_grp_allow(g);
-			npa = g->nallow;
-			pb = igmp_host_grp_block(g);
-			npb = g->nblock;
-		}
-	}
-	if (old_mode == mode && srcset_equal(a, na, b, nb))
-		return 0;
-	if (old_mode != mode)
-		flags = IGMP_HOST_F_MODE_CHANGE;
-	if (!(flags & IGMP_HOST_F_MODE_CHANGE)) {
-		/* add, rem: the new change; t1, t2: pending less opposite */
-		tmp = malloc((((size_t)na + nb) * 4 + ((size_t)npa + npb) * 2 +
-		    1) * sizeof(*tmp));
-		if (tmp == NULL)
-			return -ENOMEM;
-		add = tmp;
-		rem = add + na + nb;
-		t1 = rem + na + nb;
-		allow = t1 + npa;
-		t2 = allow + npa + na + nb;
-		block = t2 + npb;
-		if (mode == IGMP_FILTER_INCLUDE) {
-			nadd = srcset_diff(b, nb, a, na, add);
-			nrem = srcset_diff(a, na, b, nb, rem);
-		} else {
-			nadd = srcset_diff(a, na, b, nb, add);
-			nrem = srcset_diff(b, nb, a, na, rem);
-		}
-		n = srcset_diff(pa, npa, rem, nrem, t1);
-		nallow = srcset_union(t1, n, add, nadd, allow);
-		n = srcset_diff(pb, npb, add, nadd, t2);
-		nblock = srcset_union(t2, n, rem, nrem, block);
-		if (nallow > IGMP_HOST_MAX_SOURCES ||
-		    nblock > IGMP_HOST_MAX_SOURCES) {
-			/* Too much to list: state the whole filter. */
-			flags = IGMP_HOST_F_MODE_CHANGE;
-			nallow = nblock = 0;
-		}
-	}
-	if (!found && (g = igmp_host_group_insert(h, i, group)) == NULL) {
-		free(tmp);
-		return -ENOMEM;
-	}
-	if (igmp_host_group_store(g, b, nb, igmp_host_grp_query(g), g->nquery,
-	    allow, nallow, block, nblock) < 0) {
-		free(tmp);
-		if (!found)
-			igmp_host_group_remove(h, i);
-		return -ENOMEM;
-	}
-	free(tmp);
-	g->mode = mode;
-	g->flags = (uint8_t)((g->flags & ~IGMP_HOST_F_MODE_CHANGE) | flags);
-	g->retrans = (uint8_t)h->robustness;
-	h->change_at = now;
-
-	if (h->trace == NULL)
-		return 0;
-	inet_ntop(AF_INET, &group, gs, sizeof(gs));
-	igmp_host_trace(h, "%s: %s -> %s %s", gs,
-	    found ? igmp_host_mode_name(old_mode) : "(none)",
-	    igmp_host_mode_name(mode),
-	    igmp_host_fmt_sources(ss, sizeof(ss), b, nb));
-	return 0;
-}
-
-/*
- * The State-Change timer fired: one report with the pending records of
- * every group; RFC 3376 5.1: retransmitted at random intervals in
- * (0, [Unsolicited Report Interval]) until each group's count runs out.
- */
-static void
-igmp_host_v3_send_changes(struct igmp_host *h, mc_time_t now,
-    struct igmp_host_batch *b)
-{
-	struct igmp_host_group *g;
-	bool more = false;
-	uint32_t i;
-
-	for (i = 0; i < h->ngroups; i++) {
-		g = &h->groups[i];
-		if (g->retrans == 0)
-			continue;
-		if (g->flags & IGMP_HOST_F_MODE_CHANGE) {
-			igmp_host_batch_add(b, g->mode == IGMP_FILTER_EXCLUDE ?
-			    IGMP_CHANGE_TO_EXCLUDE : IGMP_CHANGE_TO_INCLUDE,
-			    g->group, g->src, g->nsrc);
-		} else {
-			if (g->nallow)
-				igmp_host_batch_add(b, IGMP_ALLOW_NEW_SOURCES,
-				    g->group, igmp_host_grp_allow(g),
-				    g->nallow);
-			if (g->nblock)
-				igmp_host_batch_add(b, IGMP_BLOCK_OLD_SOURCES,
-				    g->group, igmp_host_grp_block(g),
-				    g->nblock);
-		}
-		if (--g->retrans == 0)
-			igmp_host_group_drop_changes(g);
-		else
-			more = true;
-	}
-	h->change_at = more ? now + igmp_host_delay(h,
-	    igmp_host_unsolicited_report_interval_ms(h)) : MC_TIME_NEVER;
-}
-
-/*
- * RFC 3376 5.2: the group timer fired.  No queried sources: the group's
- * Current-State Record if it has reception state.  Queried sources B:
- * INCLUDE (A) answers IS_IN (A*B), EXCLUDE (A) answers IS_IN (B-A); an
- * empty set, nothing.
- */
-static void
-igmp_host_v3_answer_group(struct igmp_host *h, struct igmp_host_group *g,
-    struct igmp_host_batch *b)
-{
-	struct in_addr *r;
-	uint32_t n;
-
-	g->report_at = MC_TIME_NEVER;
-	if (!igmp_host_member(g)) {
-		igmp_host_group_drop_query(g);
-		return;
-	}
-	if (g->nquery == 0) {
-		igmp_host_batch_current(b, g);
-		return;
-	}
-	r = malloc((size_t)g->nquery * sizeof(*r));
-	if (r == NULL) {
-		/* Say more than asked rather than nothing. */
-		igmp_host_batch_current(b, g);
-	} else {
-		if (g->mode == IGMP_FILTER_INCLUDE)
-			n = srcset_intersect(igmp_host_grp_query(g), g->nquery,
-			    g->src, g->nsrc, r);
-		else
-			n = srcset_diff(igmp_host_grp_query(g), g->nquery,
-			    g->src, g->nsrc, r);
-		if (n > 0)
-			igmp_host_batch_add(b, IGMP_MODE_IS_INCLUDE, g->group,
-			    r, n);
-		free(r);
-	}
-	igmp_host_group_drop_query(g);
-}
-
-static void
-igmp_host_v3_timeout(struct igmp_host *h, mc_time_t now)
-{
-	struct igmp_host_batch batch, *b = &batch;
-	uint32_t i;
-
-	igmp_host_batch_init(b, h);
-	/* 5.2: the interface timer: one record per group with state. */
-	if (h->general_at <= now) {
-		h->general_at = MC_TIME_NEVER;
-		for (i = 0; i < h->ngroups; i++)
-			if (igmp_host_member(&h->groups[i]))
-				igmp_host_batch_current(b, &h->groups[i]);
-	}
-	for (i = 0; i < h->ngroups; i++)
-		if (h->groups[i].report_at <= now)
-			igmp_host_v3_answer_group(h, &h->groups[i], b);
-	if (h->change_at <= now)
-		igmp_host_v3_send_changes(h, now, b);
-	igmp_host_batch_flush(b);
-}
-
 /* Queries */
-
-/* RFC 3376 5.2 rules 1-5, in order, the first that matches. */
-static void
-igmp_host_v3_query(struct igmp_host *h, mc_time_t now, struct in_addr group,
-    const struct igmp_msg *msg, uint32_t max_resp_ms)
-{
-	struct igmp_host_group *g = NULL;
-	struct in_addr *q, *u;
-	mc_time_t at;
-	uint32_t i, n;
-	bool any = false;
-
-	if (group.s_addr == INADDR_ANY) {
-		for (i = 0; i < h->ngroups && !any; i++)
-			any = igmp_host_member(&h->groups[i]);
-		if (!any)
-			return;		/* no state to report */
-	} else {
-		g = igmp_host_lookup(h, group);
-		if (g == NULL || !igmp_host_member(g))
-			return;
-	}
-	at = now + igmp_host_delay(h, max_resp_ms);
-	/* 1: a General Query answer due sooner covers this one. */
-	if (h->general_at <= at)
-		return;
-	/* 2: General Query: the interface timer. */
-	if (g == NULL) {
-		h->general_at = at;
-		return;
-	}
-	/* 3: nothing pending for the group: the group timer, sources kept. */
-	if (g->report_at == MC_TIME_NEVER) {
-		g->report_at = at;
-		igmp_host_group_drop_query(g);
-		if (msg->nsources == 0)
-			return;
-		q = malloc((size_t)msg->nsources * sizeof(*q));
-		if (q == NULL)
-			return;		/* answer as group-specific */
-		for (i = 0; i < msg->nsources; i++)
-			q[i] = igmp_source_at(msg->sources, (uint16_t)i);
-		n = (uint32_t)srcset_normalize(q, msg->nsources);
-		(void)igmp_host_group_store(g, g->src, g->nsrc, q, n,
-		    igmp_host_grp_allow(g), g->nallow, igmp_host_grp_block(g),
-		    g->nblock);
-		free(q);
-		return;
-	}
-	g->report_at = igmp_host_min(g->report_at, at);
-	/* 4: group-specific now, or before: the whole group. */
-	if (msg->nsources == 0 || g->nquery == 0) {
-		igmp_host_group_drop_query(g);
-		return;
-	}
-	/* 5: both source-specific: the union of the queried sources. */
-	q = malloc(((size_t)msg->nsources * 2 + g->nquery) * sizeof(*q));
-	if (q == NULL) {
-		igmp_host_group_drop_query(g);
-		return;
-	}
-	for (i = 0; i < msg->nsources; i++)
-		q[i] = igmp_source_at(msg->sources, (uint16_t)i);
-	n = (uint32_t)srcset_normalize(q, msg->nsources);
-	u = q + msg->nsources;
-	n = srcset_union(igmp_host_grp_query(g), g->nquery, q, n, u);
-	if (n > IGMP_HOST_MAX_SOURCES || igmp_host_group_store(g, g->src,
-	    g->nsrc, u, n, igmp_host_grp_allow(g), g->nallow,
-	    igmp_host_grp_block(g), g->nblock) < 0)
-		igmp_host_group_drop_query(g);
-	free(q);
-}
-
-/* RFC 2236 3: each group the query applies to gets its own random timer. */
-static void
-igmp_host_v12_query(struct igmp_host *h, mc_time_t now, struct in_addr group,
-    uint32_t max_resp_ms)
-{
-	struct igmp_host_group *g;
-	uint32_t i;
-
-	for (i = 0; i < h->ngroups; i++) {
-		g = &h->groups[i];
-		if (group.s_addr != INADDR_ANY &&
-		    g->group.s_addr != group.s_addr)
-			continue;
-		if (igmp_host_member(g))
-			igmp_host_v12_event(h, now, g, igmp_host_v12_state(g),
-			    IGMP_HOST_EV_QUERY, max_resp_ms);
-	}
-}
 
 static void
 igmp_host_query(struct igmp_host *h, mc_time_t now, const struct igmp_ip *ip,
@@ -1196,27 +398,6 @@ igmp_host_query(struct igmp_host *h, mc_time_t now, const struct igmp_ip *ip,
 	}
 }
 
-/* Another host's v1/v2 report: suppression (RFC 1112 App. I, 2236 3). */
-static void
-igmp_host_heard_report(struct igmp_host *h, mc_time_t now,
-    const struct igmp_ip *ip, const struct igmp_msg *msg)
-{
-	struct igmp_host_group *g;
-
-	if (ip->src.s_addr == h->addr.s_addr) {
-		h->stats.rx_ignored++;	/* our own, looped back */
-		return;
-	}
-	h->stats.rx_reports_heard++;
-	if (h->version == 3)
-		return;		/* RFC 3376 5: v3 hosts do not suppress */
-	g = igmp_host_lookup(h, msg->group);
-	if (g == NULL || !igmp_host_member(g))
-		return;
-	igmp_host_v12_event(h, now, g, igmp_host_v12_state(g),
-	    IGMP_HOST_EV_REPORT, 0);
-}
-
 /* The API */
 
 void
@@ -1250,8 +431,8 @@ igmp_host_new(const struct igmp_host_config *c, struct in_addr addr,
 	h->cfg = *c;
 	h->addr = addr;
 	h->rng.state = rng_seed;
-	h->trace = trace;
-	h->trace_arg = trace_arg;
+	h->trace.fn = trace;
+	h->trace.arg = trace_arg;
 	h->robustness = c->robustness;
 	h->query_interval_ms = IGMP_HOST_DEFAULT_QI_MS;
 	h->general_at = MC_TIME_NEVER;
@@ -1260,22 +441,18 @@ igmp_host_new(const struct igmp_host_config *c, struct in_addr addr,
 	h->v2_until = MC_TIME_NEVER;
 	h->deadline = MC_TIME_NEVER;
 	h->version = igmp_host_compat_version(h);
-	STAILQ_INIT(&h->outq);
+	outq_init(&h->outq);
 	return h;
 }
 
 void
 igmp_host_free(struct igmp_host *h)
 {
-	struct igmp_host_pkt *p;
 	uint32_t i;
 
 	if (h == NULL)
 		return;
-	while ((p = STAILQ_FIRST(&h->outq)) != NULL) {
-		STAILQ_REMOVE_HEAD(&h->outq, entry);
-		free(p);
-	}
+	outq_fini(&h->outq);
 	for (i = 0; i < h->ngroups; i++)
 		free(h->groups[i].src);
 	free(h->groups);
@@ -1343,7 +520,7 @@ igmp_host_input(struct igmp_host *h, mc_time_t now, const struct igmp_ip *ip,
 		break;
 	case IGMP_KIND_V1_REPORT:
 	case IGMP_KIND_V2_REPORT:
-		igmp_host_heard_report(h, now, ip, msg);
+		igmp_host_v12_heard_report(h, now, ip, msg);
 		changed = true;
 		break;
 	default:
@@ -1361,21 +538,11 @@ igmp_host_input(struct igmp_host *h, mc_time_t now, const struct igmp_ip *ip,
 void
 igmp_host_timeout(struct igmp_host *h, mc_time_t now)
 {
-	struct igmp_host_group *g;
-	uint32_t i;
-
 	igmp_host_expire(h, now);
-	if (h->version == 3) {
+	if (h->version == 3)
 		igmp_host_v3_timeout(h, now);
-	} else {
-		for (i = 0; i < h->ngroups; i++) {
-			g = &h->groups[i];
-			if (g->report_at <= now)
-				igmp_host_v12_event(h, now, g,
-				    igmp_host_v12_state(g), IGMP_HOST_EV_TIMER,
-				    0);
-		}
-	}
+	else
+		igmp_host_v12_timeout(h, now);
 	igmp_host_gc(h);
 	igmp_host_update_deadline(h);
 }
@@ -1389,15 +556,13 @@ igmp_host_next_deadline(const struct igmp_host *h)
 bool
 igmp_host_output(struct igmp_host *h, struct igmp_host_output *out)
 {
-	struct igmp_host_pkt *p = STAILQ_FIRST(&h->outq);
+	const struct igmp_host_pkt *p = outq_take(&h->outq);
 
 	if (p == NULL)
 		return false;
-	STAILQ_REMOVE_HEAD(&h->outq, entry);
 	out->dst = p->dst;
 	out->len = p->len;
 	memcpy(out->data, p->data, p->len);
-	free(p);
 	return true;
 }
 
@@ -1425,7 +590,7 @@ igmp_host_group(const struct igmp_host *h, struct in_addr group,
 		return -ENOENT;
 	at = g->report_at;
 	if (g->retrans > 0 && h->version == 3)
-		at = igmp_host_min(at, h->change_at);
+		at = mc_time_min(at, h->change_at);
 	memset(view, 0, sizeof(*view));
 	view->group = g->group;
 	view->mode = (enum igmp_filter_mode)g->mode;

@@ -86,7 +86,7 @@ int		igmp_router_reconfigure(struct igmp_router *r,
 enum igmp_router_output_kind {
 	IGMP_ROUTER_OUT_PACKET,		/* an IGMP message to send */
 	IGMP_ROUTER_OUT_MEMBERSHIP,	/* a group's forwarding view changed */
-	IGMP_ROUTER_OUT_EVENT,		/* something an operator should hear of */
+	IGMP_ROUTER_OUT_EVENT,		/* what an operator should hear of */
 };
 
 /*
@@ -150,7 +150,7 @@ struct igmp_router_output {
 	uint8_t			 data[IGMP_ROUTER_MAX_PACKET];
 	size_t			 len;
 	/* MEMBERSHIP: the group's new view (see the top of this file) */
-	struct in_addr		 group;		/* and EVENT: the group, if any */
+	struct in_addr		 group;		/* and EVENT's, if any */
 	enum igmp_filter_mode	 mode;
 	const struct in_addr	*sources;	/* valid until the next call */
 	uint32_t		 nsources;

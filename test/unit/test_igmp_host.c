@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <cmocka.h>
 
 #include "igmp_host.h"
+#include "trace.h"
 
 #define HOST		"10.0.0.10"
 #define OTHER		"10.0.0.11"
@@ -1425,6 +1427,46 @@ test_trace(void **state)
 	igmp_host_free(h);
 }
 
+struct lines {
+	char	line[8][TRACE_LINE_MAX];
+	int	n;
+};
+
+static void
+keep_line(void *arg, const char *line)
+{
+	struct lines *l = arg;
+
+	assert_true(l->n < 8);
+	snprintf(l->line[l->n++], sizeof(l->line[0]), "%s", line);
+}
+
+/* The lines themselves: the shared formatters (trace.h) for sets. */
+static void
+test_trace_text(void **state)
+{
+	struct igmp_host *h;
+	struct lines l = { .n = 0 };
+
+	h = igmp_host_new(NULL, ip(HOST), 1, keep_line, &l);
+	assert_non_null(h);
+	assert_int_equal(set(h, 0, G, IGMP_FILTER_INCLUDE,
+	    SRC(S5, S1, S2, S3, S4)), 0);
+	assert_int_equal(join(h, 0, G1), 0);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.line[0], G ": (none) -> INCLUDE {" S1 ", " S2
+	    ", " S3 ", " S4 ", +1}");
+	assert_string_equal(l.line[1], G1 ": (none) -> EXCLUDE {}");
+	query_v1(h, 10);
+	assert_int_equal(l.n, 5);
+	assert_string_equal(l.line[2], "compatibility mode v3 -> v1");
+	assert_string_equal(l.line[3], G1 ": Idle Member -> Delaying Member "
+	    "on query (v1)");
+	assert_string_equal(l.line[4], G ": Idle Member -> Delaying Member "
+	    "on query (v1)");
+	igmp_host_free(h);
+}
+
 int
 main(void)
 {
@@ -1463,6 +1505,7 @@ main(void)
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_free_with_state),
 		cmocka_unit_test(test_trace),
+		cmocka_unit_test(test_trace_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -59,18 +59,10 @@ struct mem {
 	struct in_addr		src[16];
 };
 
-/* An EVENT output, as taken. */
+/* An EVENT output, as taken, and when. */
 struct evt {
-	mc_time_t		 at;
-	enum igmp_router_event	 event;
-	enum igmp_router_ignored ignored;
-	struct in_addr		 from;
-	struct in_addr		 to;
-	struct in_addr		 group;
-	struct in_addr		 previous;
-	uint8_t			 type;
-	unsigned		 version;
-	uint32_t		 count;
+	mc_time_t			 at;
+	struct igmp_router_output	 o;
 };
 
 struct fx {
@@ -136,15 +128,7 @@ collect(struct fx *f)
 			assert_true(f->ne < MAXE);
 			e = &f->e[f->ne++];
 			e->at = f->now;
-			e->event = o.event;
-			e->ignored = o.ignored;
-			e->from = o.from;
-			e->to = o.to;
-			e->group = o.group;
-			e->previous = o.previous;
-			e->type = o.type;
-			e->version = o.version;
-			e->count = o.count;
+			e->o = o;
 			continue;
 		}
 		other = true;
@@ -387,11 +371,11 @@ expect_ev(struct fx *f, size_t k, enum igmp_router_event event,
 
 	assert_true(k < f->ne);
 	e = &f->e[k];
-	assert_int_equal(e->event, event);
-	assert_int_equal(e->from.s_addr, from ? A(from).s_addr : 0);
-	assert_int_equal(e->to.s_addr, to ? A(to).s_addr : 0);
-	assert_int_equal(e->type, type);
-	assert_int_equal(e->group.s_addr, group ? A(group).s_addr : 0);
+	assert_int_equal(e->o.event, event);
+	assert_int_equal(e->o.from.s_addr, from ? A(from).s_addr : 0);
+	assert_int_equal(e->o.to.s_addr, to ? A(to).s_addr : 0);
+	assert_int_equal(e->o.type, type);
+	assert_int_equal(e->o.group.s_addr, group ? A(group).s_addr : 0);
 	return e;
 }
 
@@ -403,7 +387,7 @@ expect_ignored(struct fx *f, size_t k, enum igmp_router_ignored why,
 	const struct evt *e = expect_ev(f, k, IGMP_ROUTER_EV_IGNORED, from,
 	    to, type, group);
 
-	assert_int_equal(e->ignored, why);
+	assert_int_equal(e->o.ignored, why);
 }
 
 static bool
@@ -1468,7 +1452,7 @@ test_events_querier(void **state)
 	collect(f);
 	assert_int_equal(f->ne, 1);
 	e = expect_ev(f, 0, IGMP_ROUTER_EV_QUERIER, ME, NULL, 0, NULL);
-	assert_int_equal(e->previous.s_addr, 0);
+	assert_int_equal(e->o.previous.s_addr, 0);
 	assert_int_equal(e->at, T0);
 	assert_int_equal(f->np, 1);
 	/* Its queries, its address changing: still the querier, no event. */
@@ -1494,10 +1478,10 @@ test_events_querier(void **state)
 	assert_int_equal(f->ne, 2);
 	e = expect_ev(f, 0, IGMP_ROUTER_EV_OLDER_QUERIER, "10.0.0.3",
 	    "224.0.0.1", IGMP_TYPE_QUERY, NULL);
-	assert_int_equal(e->version, 2);
+	assert_int_equal(e->o.version, 2);
 	e = expect_ev(f, 1, IGMP_ROUTER_EV_OTHER_QUERIER, "10.0.0.3",
 	    "224.0.0.1", IGMP_TYPE_QUERY, NULL);
-	assert_int_equal(e->previous.s_addr, A(ME).s_addr);
+	assert_int_equal(e->o.previous.s_addr, A(ME).s_addr);
 	/* The same querier again, v2 again, group-specific: nothing. */
 	clear(f);
 	query_v2(f, "10.0.0.3", "0.0.0.0");
@@ -1508,7 +1492,7 @@ test_events_querier(void **state)
 	assert_int_equal(f->ne, 1);
 	e = expect_ev(f, 0, IGMP_ROUTER_EV_OTHER_QUERIER, "10.0.0.2",
 	    "224.0.0.1", IGMP_TYPE_QUERY, NULL);
-	assert_int_equal(e->previous.s_addr, A("10.0.0.3").s_addr);
+	assert_int_equal(e->o.previous.s_addr, A("10.0.0.3").s_addr);
 	/* It falls back to v1: older querier (v1), same querier. */
 	clear(f);
 	t = f->now = T0 + 200000;
@@ -1517,7 +1501,7 @@ test_events_querier(void **state)
 	assert_int_equal(f->ne, 1);
 	e = expect_ev(f, 0, IGMP_ROUTER_EV_OLDER_QUERIER, "10.0.0.2",
 	    "224.0.0.1", IGMP_TYPE_QUERY, NULL);
-	assert_int_equal(e->version, 1);
+	assert_int_equal(e->o.version, 1);
 	feed(f, "10.0.0.2", A("224.0.0.1"), false, b,
 	    igmp_build_v1_query(b, sizeof(b)));
 	assert_int_equal(f->ne, 1);
@@ -1526,7 +1510,7 @@ test_events_querier(void **state)
 	run(f, t + OQPI);
 	assert_int_equal(f->ne, 1);
 	e = expect_ev(f, 0, IGMP_ROUTER_EV_QUERIER, ME, NULL, 0, NULL);
-	assert_int_equal(e->previous.s_addr, A("10.0.0.2").s_addr);
+	assert_int_equal(e->o.previous.s_addr, A("10.0.0.2").s_addr);
 	assert_int_equal(e->at, t + OQPI);
 	assert_int_equal(f->np, 1);
 	run(f, t + OQPI + 3 * QI);
@@ -1540,7 +1524,7 @@ test_events_querier(void **state)
 	assert_int_equal(f->ne, 1);
 	e = expect_ev(f, 0, IGMP_ROUTER_EV_OTHER_QUERIER, "10.0.0.2",
 	    "224.0.0.1", IGMP_TYPE_QUERY, NULL);
-	assert_int_equal(e->previous.s_addr, 0);
+	assert_int_equal(e->o.previous.s_addr, 0);
 	/* Our new address wins: querier, as if by takeover. */
 	clear(f);
 	igmp_router_set_address(f->r, f->now, A("10.0.0.1"), 24);
@@ -1548,7 +1532,7 @@ test_events_querier(void **state)
 	assert_int_equal(f->ne, 1);
 	e = expect_ev(f, 0, IGMP_ROUTER_EV_QUERIER, "10.0.0.1", NULL, 0,
 	    NULL);
-	assert_int_equal(e->previous.s_addr, A("10.0.0.2").s_addr);
+	assert_int_equal(e->o.previous.s_addr, A("10.0.0.2").s_addr);
 	assert_int_equal(f->np, 1);
 	fx_free(f);
 }
@@ -1671,15 +1655,15 @@ test_events_limits(void **state)
 	assert_int_equal(f->ne, 4);
 	e = expect_ev(f, 0, IGMP_ROUTER_EV_LIMIT_SOURCES, HOST, "224.0.0.22",
 	    IGMP_TYPE_V3_REPORT, "239.0.0.1");
-	assert_int_equal(e->count, 2);
+	assert_int_equal(e->o.count, 2);
 	e = expect_ev(f, 1, IGMP_ROUTER_EV_LIMIT_SOURCES, HOST, "224.0.0.22",
 	    IGMP_TYPE_V3_REPORT, "239.0.0.2");
-	assert_int_equal(e->count, 1);
+	assert_int_equal(e->o.count, 1);
 	expect_ev(f, 2, IGMP_ROUTER_EV_LIMIT_GROUPS, HOST, "224.0.0.22",
 	    IGMP_TYPE_V3_REPORT, "239.0.0.3");
 	e = expect_ev(f, 3, IGMP_ROUTER_EV_LIMIT_SOURCES, HOST,
 	    "224.0.0.22", IGMP_TYPE_V3_REPORT, "239.0.0.1");
-	assert_int_equal(e->count, 1);
+	assert_int_equal(e->o.count, 1);
 	assert_int_equal(st(f)->limit_sources, 4);
 	assert_int_equal(st(f)->limit_groups, 1);
 	/* The memberships of the same input come after its events. */
