@@ -86,6 +86,26 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# tcpdump in the user namespace.  Debian's tcpdump started as uid 0 gives
+# up root for user tcpdump, which has no uid there; even with -Z root it
+# calls initgroups(), and setgroups(2) is refused in a namespace mapped by
+# an ordinary user.  There "tcpdump" is a wrapper first on PATH: the real
+# one with -Z root (it stays root of the namespace, as the real one stays
+# root with -Z root) and build/test/no_initgroups.so (make helpers)
+# preloaded, which makes initgroups() succeed without setgroups(2).
+if [ "${LAB_USERNS:-}" = 1 ] && lab_tcpdump=$(command -v tcpdump); then
+	mkdir "$TMP/bin"
+	lab_so=$(dirname "$MCAST")/test/no_initgroups.so
+	if [ -f "$lab_so" ]; then
+		printf '#!/bin/sh\nLD_PRELOAD=%q exec %q -Z root "$@"\n' "$lab_so" "$lab_tcpdump"
+	else
+		printf '#!/bin/sh\necho "tcpdump: in a user namespace it needs %s: run make helpers" >&2\nexit 1\n' "$lab_so"
+	fi >"$TMP/bin/tcpdump"
+	chmod +x "$TMP/bin/tcpdump"
+	PATH=$TMP/bin:$PATH
+	unset lab_so lab_tcpdump
+fi
+
 # require_netns: network namespaces can be made here (as root, or in the
 # user namespace above), or the lab is skipped saying why.
 require_netns() {
