@@ -110,10 +110,10 @@ LMQI_S=10 LMQC=2
 
 # ---------------------------------------------------------------- set-up
 
-[ "$(id -u)" = 0 ] || skip_all "not root: the router benchmark needs network namespaces"
-ip netns add "$P-probe" 2>/dev/null || skip_all "cannot create network namespaces"
-ip netns del "$P-probe"
+require_netns
 if ! command -v "$IGMPPROXY" >/dev/null 2>&1; then
+	[ -n "${LAB_USERNS:-}" ] &&
+	    skip_all "igmpproxy is not installed, and a user namespace cannot install it (scripts/deps.sh as root does)"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q igmpproxy >/dev/null 2>&1 ||
 	    { apt-get update -q >/dev/null 2>&1 &&
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q igmpproxy >/dev/null 2>&1; }

@@ -8,8 +8,41 @@
 #                  at exit
 #
 # Namespaces are named mc$$-<name> and removed by an EXIT trap.
+#
+# Run by a user other than root, a lab runs itself again (exec, before
+# anything else) as root of a user namespace of its own, with a mount
+# namespace and a network namespace owned by it (unshare --map-root-user
+# --mount --net): there it may create network namespaces, veths and
+# bridges, write their sysctls and open raw and multicast routing sockets.
+# `ip netns` keeps its names on a private tmpfs over /run/netns, so the
+# host's /run is never written.  The TAP lines and the exit status are the
+# lab's own.  LAB_USERNS is empty when run by root, "1" in such a user
+# namespace (where a lab leaves out, with a SKIP line saying so, what only
+# the real root may do), or else why there is none (require_netns skips
+# saying so).
 set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+if [ "$(id -u)" != 0 ] && [ -z "${LAB_USERNS:-}" ]; then
+	if LAB_USERNS=$(unshare --user --map-root-user --mount --net true 2>&1); then
+		export LAB_USERNS=new
+		case $- in *x*) set -- -x "$0" "$@" ;; *) set -- "$0" "$@" ;; esac
+		exec unshare --user --map-root-user --mount --net bash "$@"
+	fi
+	LAB_USERNS="not root, and no user namespace (unshare --user --map-root-user --mount --net: ${LAB_USERNS:-failed})"
+elif [ "${LAB_USERNS:-}" = new ]; then
+	# A tmpfs over each directory ip netns uses (/var/run/netns is
+	# /run/netns on most systems; over /run when it has none).  A lab
+	# started from this one (LAB_USERNS=1) shares them.
+	LAB_USERNS=1
+	for lab_d in $(readlink -f /run/netns /var/run/netns | sort -u); do
+		if [ -d "$lab_d" ]; then
+			lab_err=$(mount -t tmpfs -o mode=0755 mcast-netns "$lab_d" 2>&1)
+		else
+			lab_err=$(mount -t tmpfs -o mode=0755 mcast-run "${lab_d%/*}" 2>&1 && mkdir "$lab_d" 2>&1)
+		fi || LAB_USERNS="in a user namespace, but no tmpfs could be mounted on $lab_d: $lab_err"
+	done
+	unset lab_d lab_err
+fi
 MCAST=${MCAST:-build/mcast}
 case $MCAST in /*) ;; *) MCAST=$TOP/$MCAST ;; esac
 P=mc$$
@@ -55,10 +88,36 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-require_lab() {
-	[ "$(id -u)" = 0 ] || skip_all "not root: namespace labs need root"
+# tcpdump in the user namespace.  Debian's tcpdump started as uid 0 gives
+# up root for user tcpdump, which has no uid there; even with -Z root it
+# calls initgroups(), and setgroups(2) is refused in a namespace mapped by
+# an ordinary user.  There "tcpdump" is a wrapper first on PATH: the real
+# one with -Z root (it stays root of the namespace, as the real one stays
+# root with -Z root) and build/test/no_initgroups.so (make helpers)
+# preloaded, which makes initgroups() succeed without setgroups(2).
+if [ "${LAB_USERNS:-}" = 1 ] && lab_tcpdump=$(command -v tcpdump); then
+	mkdir "$TMP/bin"
+	lab_so=$(dirname "$MCAST")/test/no_initgroups.so
+	if [ -f "$lab_so" ]; then
+		printf '#!/bin/sh\nLD_PRELOAD=%q exec %q -Z root "$@"\n' "$lab_so" "$lab_tcpdump"
+	else
+		printf '#!/bin/sh\necho "tcpdump: in a user namespace it needs %s: run make helpers" >&2\nexit 1\n' "$lab_so"
+	fi >"$TMP/bin/tcpdump"
+	chmod +x "$TMP/bin/tcpdump"
+	PATH=$TMP/bin:$PATH
+	unset lab_so lab_tcpdump
+fi
+
+# require_netns: network namespaces can be made here (as root, or in the
+# user namespace above), or the lab is skipped saying why.
+require_netns() {
+	case ${LAB_USERNS:-} in "" | 1) ;; *) skip_all "$LAB_USERNS" ;; esac
 	ip netns add "$P-probe" 2>/dev/null || skip_all "cannot create network namespaces"
 	ip netns del "$P-probe"
+}
+
+require_lab() {
+	require_netns
 	[ -x "$MCAST" ] || { not_ok "no $MCAST: run make first"; exit 1; }
 }
 
