@@ -127,18 +127,27 @@ router_drain_mfc(struct router *r)
 	}
 }
 
-/* An IGMP message from VIF v's engine, in its IP header, to send. */
+/*
+ * An IGMP message from VIF v's engine, in its IP header, to send: the
+ * packet lives in the output's own record, after the structure.
+ */
 static void
 router_emit_igmp(struct router *r, const struct router_vif *v,
     const struct igmp_router_output *io)
 {
-	struct router_output *o = router_emit(r, ROUTER_OUT_SEND);
+	size_t room = io->len + 24;	/* the header with Router Alert */
+	struct router_output *o;
+	uint8_t *packet;
 	int len;
 
-	if (o == NULL)
+	o = outq_push(&r->outq, sizeof(*o) + room);
+	if (o == NULL) {
+		r->stats.unexpected_events++;
 		return;
-	len = igmp_ip_build(o->packet, sizeof(o->packet), v->addr, io->dst,
-	    io->data, io->len);
+	}
+	packet = (uint8_t *)(o + 1);
+	len = igmp_ip_build(packet, room, v->addr, io->dst, io->data,
+	    io->len);
 	if (len < 0) {
 		/* Cannot happen: the engine's packets fit; keep it visible. */
 		r->stats.unexpected_events++;
@@ -147,6 +156,8 @@ router_emit_igmp(struct router *r, const struct router_vif *v,
 		o->error = len;
 		return;
 	}
+	o->kind = ROUTER_OUT_SEND;
+	o->packet = packet;
 	o->vif = (unsigned)(v - r->vifs);
 	o->ifindex = v->ifindex;
 	memcpy(o->ifname, v->name, sizeof(o->ifname));

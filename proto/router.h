@@ -230,7 +230,8 @@ struct router_output {
 	uint8_t			 ttls[MFC_MAXVIFS];	/* MFC_ADD */
 	bool			 replace;	/* MFC_ADD: was installed */
 	struct in_addr		 dst;		/* SEND */
-	uint8_t			 packet[ROUTER_MAX_PACKET];	/* SEND */
+	const uint8_t		*packet;	/* SEND: len bytes, IPv4
+						   header included */
 	size_t			 len;
 	/* EVENT */
 	enum router_event	 event;
