@@ -38,6 +38,7 @@ struct fx {
 	struct router_route	 routes[4];
 	mc_time_t		 now;
 	struct router_output	*o;	/* MAXO */
+	uint8_t			(*packets)[ROUTER_MAX_PACKET];	/* theirs */
 	size_t			 no;
 };
 
@@ -61,7 +62,14 @@ collect(struct fx *f)
 
 	while ((o = router_output(f->r)) != NULL) {
 		assert_true(f->no < MAXO);
-		f->o[f->no++] = *o;
+		f->o[f->no] = *o;
+		/* A packet lives only as long as its output: keep a copy. */
+		if (o->kind == ROUTER_OUT_SEND) {
+			assert_true(o->len <= ROUTER_MAX_PACKET);
+			memcpy(f->packets[f->no], o->packet, o->len);
+			f->o[f->no].packet = f->packets[f->no];
+		}
+		f->no++;
 	}
 }
 
@@ -78,7 +86,9 @@ fx_new(void)
 
 	assert_non_null(f);
 	f->o = calloc(MAXO, sizeof(*f->o));
+	f->packets = calloc(MAXO, sizeof(*f->packets));
 	assert_non_null(f->o);
+	assert_non_null(f->packets);
 	router_config_defaults(&f->c);
 	f->c.igmp.version = 2;
 	f->c.phyints = f->phyints;
@@ -95,6 +105,7 @@ fx_free(struct fx *f)
 {
 	router_free(f->r);
 	free(f->o);
+	free(f->packets);
 	free(f);
 }
 
