@@ -249,6 +249,8 @@ show_mfc_entry(void *arg, const struct mfc_entry_view *v)
 	control_field(r, "source", "%s", mcastd_ip_str(v->source, s));
 	control_field(r, "group", "%s", mcastd_ip_str(v->group, g));
 	control_field(r, "iif", "%s", show_vif_name(c->d, v->iif));
+	/* Each oif with its TTL threshold and who asked for it (items). */
+	control_items(r, "oifs");
 	control_field(r, "origin", "%s", mfc_iif_origin_name(v->iif_origin));
 	control_num(r, "packets", "%llu", (unsigned long long)v->packets);
 	control_num(r, "bytes", "%llu", (unsigned long long)v->bytes);
@@ -258,8 +260,7 @@ show_mfc_entry(void *arg, const struct mfc_entry_view *v)
 	show_secs(r, "expires", v->expires, c->now);
 	/* Forwarded nowhere although it has oifs: mcastd.8, DIAGNOSTICS. */
 	control_field(r, "note", "%s", v->ttl_starved ? "ttl-too-low" : "");
-	/* Each oif with its TTL threshold and who asked for it. */
-	control_items(r, "oifs");
+	/* Each interface asked for but left out, and why (items). */
 	control_items(r, "cut");
 	for (vif = 0; vif < MFC_MAXVIFS; vif++) {
 		if (!(v->oifs & (1u << vif)))
@@ -269,7 +270,6 @@ show_mfc_entry(void *arg, const struct mfc_entry_view *v)
 		control_num(r, "ttl", "%u", v->ttls[vif]);
 		show_why(r, "why", v->why[vif]);
 	}
-	/* Each interface asked for but left out, and why. */
 	for (vif = 0; vif < MFC_MAXVIFS; vif++) {
 		if (v->cut[vif] == MFC_CUT_NONE || v->cut[vif] == MFC_CUT_IIF)
 			continue;
