@@ -29,6 +29,8 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include "floor.h"
+
 #define READER_BATCH	64
 #define READER_BUFSIZE	2048	/* the benchmark sends at most 1316 bytes */
 
@@ -41,49 +43,12 @@ reader_on_signal(int sig)
 	reader_stop = 1;
 }
 
-static int64_t
-reader_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static void
 reader_usage(void)
 {
 	fprintf(stderr, "usage: recvmmsg_floor [-i IF] [-d SECONDS] "
 	    "[-R RCVBUF] [--json] GROUP:PORT\n");
 	exit(2);
-}
-
-static void
-reader_parse_target(const char *text, struct sockaddr_in *sin)
-{
-	char host[64];
-	const char *colon = strrchr(text, ':');
-	char *end;
-	long port;
-
-	if (colon == NULL || (size_t)(colon - text) >= sizeof(host)) {
-		fprintf(stderr, "recvmmsg_floor: '%s': expected GROUP:PORT\n",
-		    text);
-		exit(2);
-	}
-	memcpy(host, text, (size_t)(colon - text));
-	host[colon - text] = '\0';
-	port = strtol(colon + 1, &end, 10);
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	if (inet_pton(AF_INET, host, &sin->sin_addr) != 1 ||
-	    !IN_MULTICAST(ntohl(sin->sin_addr.s_addr)) || *end != '\0' ||
-	    port < 1 || port > 65535) {
-		fprintf(stderr, "recvmmsg_floor: '%s': expected an IPv4 group "
-		    "(224.0.0.0/4) and a port 1-65535\n", text);
-		exit(2);
-	}
-	sin->sin_port = htons((uint16_t)port);
 }
 
 int
@@ -130,7 +95,7 @@ main(int argc, char **argv)
 	if (argc - optind != 1 || duration_s <= 0 || rcvbuf < 0 ||
 	    rcvbuf > 1 << 30)
 		reader_usage();
-	reader_parse_target(argv[optind], &group);
+	floor_parse_target("recvmmsg_floor", argv[optind], &group);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = reader_on_signal;
@@ -181,12 +146,12 @@ main(int argc, char **argv)
 		msgs[i].msg_hdr.msg_iov = &iov[i];
 		msgs[i].msg_hdr.msg_iovlen = 1;
 	}
-	start = reader_now_ns();
+	start = floor_now_ns();
 	end = start + (int64_t)(duration_s * 1e9);
 	now = start;
 	while (now < end && !reader_stop) {
 		n = recvmmsg(fd, msgs, READER_BATCH, MSG_WAITFORONE, NULL);
-		now = reader_now_ns();
+		now = floor_now_ns();
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK ||
 			    errno == EINTR)

@@ -27,17 +27,10 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "floor.h"
+
 #define FLOOR_MAX_BATCH	1024
 #define FLOOR_MAX_SIZE	65507
-
-static int64_t
-floor_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static void
 floor_usage(void)
@@ -45,34 +38,6 @@ floor_usage(void)
 	fprintf(stderr, "usage: sendmmsg_floor [-i IF] [-s SIZE] [-d SECONDS] "
 	    "[-B BATCH] [-S SNDBUF] [--json] GROUP:PORT\n");
 	exit(2);
-}
-
-static void
-floor_parse_target(const char *text, struct sockaddr_in *sin)
-{
-	char host[64];
-	const char *colon = strrchr(text, ':');
-	char *end;
-	long port;
-
-	if (colon == NULL || (size_t)(colon - text) >= sizeof(host)) {
-		fprintf(stderr, "sendmmsg_floor: '%s': expected GROUP:PORT\n",
-		    text);
-		exit(2);
-	}
-	memcpy(host, text, (size_t)(colon - text));
-	host[colon - text] = '\0';
-	port = strtol(colon + 1, &end, 10);
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	if (inet_pton(AF_INET, host, &sin->sin_addr) != 1 ||
-	    !IN_MULTICAST(ntohl(sin->sin_addr.s_addr)) || *end != '\0' ||
-	    port < 1 || port > 65535) {
-		fprintf(stderr, "sendmmsg_floor: '%s': expected an IPv4 group "
-		    "(224.0.0.0/4) and a port 1-65535\n", text);
-		exit(2);
-	}
-	sin->sin_port = htons((uint16_t)port);
 }
 
 int
@@ -124,7 +89,7 @@ main(int argc, char **argv)
 	if (argc - optind != 1 || size < 1 || size > FLOOR_MAX_SIZE ||
 	    batch < 1 || batch > FLOOR_MAX_BATCH || duration_s <= 0)
 		floor_usage();
-	floor_parse_target(argv[optind], &group);
+	floor_parse_target("sendmmsg_floor", argv[optind], &group);
 
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
 	if (fd < 0) {
