@@ -82,7 +82,7 @@ int	loop_fd_del(struct loop *l, int fd);
  * A deadline source: deadline() is asked before every wait and again
  * before timer() would be called; timer() is called when it has come, and
  * must move the deadline past now (or the loop does not wait).  A handle
- * > 0 (never reused), or -ENOMEM.
+ * > 0 (never reused), or -EINVAL (a NULL function), -ENOMEM.
  */
 int	loop_source_add(struct loop *l, loop_deadline_fn deadline,
 	    loop_timer_fn timer, void *arg);

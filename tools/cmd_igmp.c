@@ -7,11 +7,11 @@
  * Packets leave through a raw IPv4 socket (we write the IP header, so every
  * host has its own source address); queries and other hosts' reports come
  * in through a packet socket on the interface.  Reports of our own hosts
- * are handed to the others in memory, as a shared LAN would.
+ * are handed to the others in memory, as a shared LAN would.  The packet
+ * socket and the hosts' deadlines share one event loop (lib/loop.h).
  */
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,11 +25,14 @@
 
 #include "igmp_host.h"
 #include "igmp_wire.h"
+#include "loop.h"
 #include "tool.h"
 
 #define EMU_MAX_HOSTS	65536
 #define EMU_MAX_GROUPS	65536
 #define EMU_LEAVE_GRACE_MS	3000
+/* Packets read per turn: a burst of our own reports comes back at once. */
+#define EMU_RX_BUDGET	4096
 
 struct emu_opts {
 	struct mc_iface	iface;
@@ -57,6 +60,10 @@ struct emu {
 	uint64_t		  heard[IGMP_KIND_UNKNOWN + 1];
 	uint64_t		  send_errors;
 	uint64_t		  rx_invalid;
+	struct loop		 *loop;
+	mc_time_t		  end;		/* -d; MC_TIME_NEVER: none */
+	mc_time_t		  leave_at;	/* MC_TIME_NEVER: never */
+	bool			  left;
 };
 
 static void
@@ -324,9 +331,12 @@ emu_flush(struct emu *e, mc_time_t now, uint32_t i)
 	}
 }
 
+/* Queries and other hosts' reports: up to budget packets. */
 static void
-emu_receive(struct emu *e, mc_time_t now)
+emu_readable(void *arg, int fd, uint32_t events, unsigned budget)
 {
+	struct emu *e = arg;
+	mc_time_t now = loop_now(e->loop);
 	uint8_t buf[65536];
 	struct sockaddr_ll from;
 	socklen_t fromlen;
@@ -334,11 +344,12 @@ emu_receive(struct emu *e, mc_time_t now)
 	size_t igmp_len;
 	struct igmp_ip ip;
 	struct igmp_msg m;
+	unsigned i;
 	ssize_t n;
 
-	for (;;) {
+	for (i = 0; i < budget; i++) {
 		fromlen = sizeof(from);
-		n = recvfrom(e->pkt_fd, buf, sizeof(buf), MSG_DONTWAIT,
+		n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
 		    (struct sockaddr *)&from, &fromlen);
 		if (n < 0)
 			return;
@@ -380,10 +391,56 @@ emu_set_all(struct emu *e, mc_time_t now, bool join)
 	}
 }
 
+/*
+ * The earliest of: the end (-d), leaving (--leave-after) or the end of the
+ * grace after it, and every host's next timer.
+ */
 static mc_time_t
-emu_now(void)
+emu_deadline(void *arg)
 {
-	return now_monotonic_ns() / 1000000;
+	const struct emu *e = arg;
+	mc_time_t next = e->end, t;
+	uint32_t i;
+
+	if (e->leave_at != MC_TIME_NEVER) {
+		t = e->left ? e->leave_at + EMU_LEAVE_GRACE_MS : e->leave_at;
+		if (t < next)
+			next = t;
+	}
+	for (i = 0; i < e->o->nhosts; i++)
+		if ((t = igmp_host_next_deadline(e->hosts[i])) < next)
+			next = t;
+	return next;
+}
+
+static void
+emu_timer(void *arg, mc_time_t now)
+{
+	struct emu *e = arg;
+	uint32_t i;
+
+	if (now >= e->end) {
+		loop_stop(e->loop);
+		return;
+	}
+	if (!e->left && now >= e->leave_at) {
+		emu_set_all(e, now, false);
+		e->left = true;
+	}
+	/*
+	 * After leaving, stay long enough for the leaves and their
+	 * retransmissions (Robustness x the v3 Unsolicited Report
+	 * Interval), then exit.
+	 */
+	if (e->left && now - e->leave_at >= EMU_LEAVE_GRACE_MS) {
+		loop_stop(e->loop);
+		return;
+	}
+	for (i = 0; i < e->o->nhosts; i++) {
+		if (igmp_host_next_deadline(e->hosts[i]) <= now)
+			igmp_host_timeout(e->hosts[i], now);
+		emu_flush(e, now, i);
+	}
 }
 
 static void
@@ -433,10 +490,9 @@ emu_run(int argc, char **argv)
 	struct emu_opts o;
 	struct emu e;
 	struct igmp_host_config cfg;
-	struct pollfd pfd;
-	mc_time_t now, start, deadline, leave_at, next, t;
+	mc_time_t start;
 	uint32_t i;
-	bool left = false;
+	int rc;
 
 	emu_parse(argc, argv, &o);
 	memset(&e, 0, sizeof(e));
@@ -453,46 +509,21 @@ emu_run(int argc, char **argv)
 		if (e.hosts[i] == NULL)
 			usage_error("out of memory for %u hosts", o.nhosts);
 	}
-	install_stop_signals();
-	start = now = emu_now();
-	deadline = o.duration_s > 0 ? start + (mc_time_t)(o.duration_s *
-	    1000) : MC_TIME_NEVER;
-	leave_at = o.leave_after_s > 0 ? start + (mc_time_t)(o.leave_after_s *
-	    1000) : MC_TIME_NEVER;
-	emu_set_all(&e, now, true);
-	pfd.fd = e.pkt_fd;
-	pfd.events = POLLIN;
-	while (!stop_requested && now < deadline) {
-		if (!left && now >= leave_at) {
-			emu_set_all(&e, now, false);
-			left = true;
-		}
-		/*
-		 * After leaving, stay long enough for the leaves and their
-		 * retransmissions (Robustness x the v3 Unsolicited Report
-		 * Interval), then exit.
-		 */
-		if (left && now >= leave_at + EMU_LEAVE_GRACE_MS)
-			break;
-		next = left ? leave_at + EMU_LEAVE_GRACE_MS : leave_at;
-		if (deadline < next)
-			next = deadline;
-		for (i = 0; i < o.nhosts; i++) {
-			t = igmp_host_next_deadline(e.hosts[i]);
-			if (t < next)
-				next = t;
-		}
-		if (next > now)
-			poll(&pfd, 1, next - now > 1000 ? 1000 :
-			    (int)(next - now));
-		now = emu_now();
-		emu_receive(&e, now);
-		for (i = 0; i < o.nhosts; i++) {
-			if (igmp_host_next_deadline(e.hosts[i]) <= now)
-				igmp_host_timeout(e.hosts[i], now);
-			emu_flush(&e, now, i);
-		}
+	e.loop = tool_loop_new();
+	start = loop_now(e.loop);
+	e.end = o.duration_s > 0 ? start + (mc_time_t)(o.duration_s * 1000) :
+	    MC_TIME_NEVER;
+	e.leave_at = o.leave_after_s > 0 ? start +
+	    (mc_time_t)(o.leave_after_s * 1000) : MC_TIME_NEVER;
+	if ((rc = loop_fd_add(e.loop, e.pkt_fd, LOOP_IN, EMU_RX_BUDGET,
+	    emu_readable, &e)) < 0 || (rc = loop_source_add(e.loop,
+	    emu_deadline, emu_timer, &e)) < 0) {
+		fprintf(stderr, "mcast: event loop: %s\n", strerror(-rc));
+		exit(1);
 	}
+	emu_set_all(&e, start, true);
+	tool_loop_run(e.loop);
+	loop_free(e.loop);
 	emu_report(&e);
 	for (i = 0; i < o.nhosts; i++)
 		igmp_host_free(e.hosts[i]);

@@ -3,11 +3,11 @@
  * unicast to its sender; ping sends probes to the group and lists each
  * responder with its RTT, like ping and omping.  ping --icmp sends ICMP echo
  * requests to a group (224.0.0.1, ff02::1), as the HOWTO's section 2.4.1
- * suggests, and lists who answered.
+ * suggests, and lists who answered.  Both wait in the event loop
+ * (lib/loop.h).
  */
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "igmp_wire.h"
+#include "loop.h"
 #include "tool.h"
 
 #define PING_MAX_PROBES		100000
@@ -52,6 +53,20 @@ struct ping_state {
 	int64_t			*sent_ns;	/* monotonic send time by seq */
 	uint64_t		sent;
 	uint32_t		id;
+};
+
+typedef void (*ping_handle_fn)(const struct ping_opts *, struct ping_state *,
+    const uint8_t *, size_t, const struct sockaddr_storage *);
+
+/* What ping's callbacks in the loop share. */
+struct ping_run {
+	const struct ping_opts	*o;
+	struct ping_state	*s;
+	struct loop		*loop;
+	int			 fd;
+	ping_handle_fn		 handle;	/* a reply */
+	uint64_t		 seq;		/* the next probe */
+	int64_t			 next_ns;	/* it, or the end of the wait */
 };
 
 static void
@@ -262,28 +277,25 @@ ping_setup_tx(int fd, const struct ping_opts *o)
 	}
 }
 
-/* Wait until deadline for replies, handing each to handle(). */
+/* Replies: up to budget datagrams, each to run->handle(). */
 static void
-ping_wait(int fd, int64_t deadline, const struct ping_opts *o,
-    struct ping_state *s,
-    void (*handle)(const struct ping_opts *, struct ping_state *,
-    const uint8_t *, size_t, const struct sockaddr_storage *))
+ping_readable(void *arg, int fd, uint32_t events, unsigned budget)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct ping_run *r = arg;
 	struct sockaddr_storage from;
 	socklen_t fromlen;
 	uint8_t buf[2048];
 	ssize_t n;
-	int64_t now;
+	unsigned i;
 
-	while (!stop_requested && (now = now_monotonic_ns()) < deadline) {
-		if (poll(&pfd, 1, (int)((deadline - now) / 1000000) + 1) <= 0)
-			continue;
+	for (i = 0; i < budget; i++) {
 		fromlen = sizeof(from);
 		n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
 		    (struct sockaddr *)&from, &fromlen);
+		if (n < 0)
+			return;
 		if (n > 0)
-			handle(o, s, buf, (size_t)n, &from);
+			r->handle(r->o, r->s, buf, (size_t)n, &from);
 	}
 }
 
@@ -395,6 +407,58 @@ ping_send_probe(int fd, const struct ping_opts *o, struct ping_state *s,
 	ping_send_to_group(fd, o, s, seq, pkt, sizeof(pkt));
 }
 
+static mc_time_t
+ping_deadline(void *arg)
+{
+	const struct ping_run *r = arg;
+
+	return tool_loop_ms(r->next_ns);
+}
+
+/*
+ * Send the next probe every interval; after the last one, wait for late
+ * replies, then stop.
+ */
+static void
+ping_timer(void *arg, mc_time_t now)
+{
+	struct ping_run *r = arg;
+	const struct ping_opts *o = r->o;
+
+	if (r->seq == o->count) {
+		loop_stop(r->loop);
+		return;
+	}
+	if (o->icmp)
+		ping_send_icmp(r->fd, o, r->s, r->seq);
+	else
+		ping_send_probe(r->fd, o, r->s, r->seq);
+	r->next_ns += (int64_t)(o->interval_s * 1e9);
+	if (++r->seq == o->count)
+		r->next_ns = now_monotonic_ns() + (int64_t)(o->wait_s * 1e9);
+}
+
+static void
+ping_loop(int fd, const struct ping_opts *o, struct ping_state *s)
+{
+	struct ping_run r = {
+		.o = o, .s = s, .fd = fd,
+		.handle = o->icmp ? ping_handle_icmp : ping_handle_pong,
+	};
+	int rc;
+
+	r.loop = tool_loop_new();
+	r.next_ns = now_monotonic_ns();
+	if ((rc = loop_fd_add(r.loop, fd, LOOP_IN, 0, ping_readable,
+	    &r)) < 0 || (rc = loop_source_add(r.loop, ping_deadline,
+	    ping_timer, &r)) < 0) {
+		fprintf(stderr, "mcast: event loop: %s\n", strerror(-rc));
+		exit(1);
+	}
+	tool_loop_run(r.loop);
+	loop_free(r.loop);
+}
+
 /* Why nobody answered an ICMP echo to a group, when we can tell. */
 static void
 ping_explain_silence(const struct ping_opts *o)
@@ -424,8 +488,6 @@ cmd_ping(int argc, char **argv)
 	struct ping_opts o;
 	struct ping_state *s;
 	int fd, status;
-	uint64_t seq;
-	int64_t next;
 
 	ping_parse(argc, argv, &o);
 	s = calloc(1, sizeof(*s));
@@ -454,19 +516,7 @@ cmd_ping(int argc, char **argv)
 	}
 	ping_setup_tx(fd, &o);
 	warn_group_scope(&o.group.ip, o.ttl);
-	install_stop_signals();
-	next = now_monotonic_ns();
-	for (seq = 0; seq < o.count && !stop_requested; seq++) {
-		if (o.icmp)
-			ping_send_icmp(fd, &o, s, seq);
-		else
-			ping_send_probe(fd, &o, s, seq);
-		next += (int64_t)(o.interval_s * 1e9);
-		if (seq + 1 == o.count)
-			next = now_monotonic_ns() + (int64_t)(o.wait_s * 1e9);
-		ping_wait(fd, next, &o, s, o.icmp ? ping_handle_icmp :
-		    ping_handle_pong);
-	}
+	ping_loop(fd, &o, s);
 	close(fd);
 	ping_summary(&o, s);
 	if (s->nresp == 0 && o.icmp)
@@ -492,6 +542,76 @@ pong_usage(FILE *f)
 	    "  -q           do not print each probe answered\n");
 }
 
+/* What pong's callbacks in the loop share. */
+struct pong_run {
+	struct loop	*loop;
+	uint64_t	 count;		/* 0: no limit */
+	uint64_t	 answered;
+	int64_t		 end_ns;	/* -d (monotonic); 0: none */
+	bool		 quiet;
+	char		 host[PONG_NAME_MAX];
+	size_t		 hlen;
+};
+
+/* Probes: up to budget datagrams, each answered by unicast. */
+static void
+pong_readable(void *arg, int fd, uint32_t events, unsigned budget)
+{
+	struct pong_run *r = arg;
+	uint8_t buf[2048], reply[MC_DGRAM_HEADER_LEN + PONG_NAME_MAX];
+	struct sockaddr_storage from;
+	struct mc_dgram_header h;
+	socklen_t fromlen;
+	char who[64];
+	unsigned i;
+	ssize_t n;
+
+	for (i = 0; i < budget; i++) {
+		fromlen = sizeof(from);
+		n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
+		    (struct sockaddr *)&from, &fromlen);
+		if (n < 0)
+			return;
+		if (n == 0 || mc_dgram_decode(buf, (size_t)n, &h) < 0 ||
+		    !(h.flags & MC_DGRAM_PROBE))
+			continue;
+		h.flags = MC_DGRAM_REPLY;
+		mc_dgram_encode(&h, reply, sizeof(reply));
+		memcpy(reply + MC_DGRAM_HEADER_LEN, r->host, r->hlen);
+		/* The reply goes by unicast, from our own unicast address. */
+		if (sendto(fd, reply, MC_DGRAM_HEADER_LEN + r->hlen, 0,
+		    (struct sockaddr *)&from, fromlen) < 0)
+			continue;
+		r->answered++;
+		if (!r->quiet) {
+			printf("answered %s seq=%llu\n", sockaddr_str(
+			    (struct sockaddr *)&from, who, sizeof(who)),
+			    (unsigned long long)h.sequence);
+			fflush(stdout);
+		}
+		if (r->count != 0 && r->answered >= r->count) {
+			loop_stop(r->loop);
+			return;
+		}
+	}
+}
+
+static mc_time_t
+pong_deadline(void *arg)
+{
+	const struct pong_run *r = arg;
+
+	return r->end_ns ? tool_loop_ms(r->end_ns) : MC_TIME_NEVER;
+}
+
+static void
+pong_timer(void *arg, mc_time_t now)
+{
+	struct pong_run *r = arg;
+
+	loop_stop(r->loop);
+}
+
 int
 cmd_pong(int argc, char **argv)
 {
@@ -501,19 +621,12 @@ cmd_pong(int argc, char **argv)
 	};
 	struct mc_endpoint group;
 	struct mc_iface iface;
-	bool has_iface = false, quiet = false;
-	uint64_t count = 0, answered = 0;
+	struct pong_run r;
+	bool has_iface = false;
 	double duration = 0;
-	int64_t deadline;
 	int c, fd, rc;
-	uint8_t buf[2048], reply[MC_DGRAM_HEADER_LEN + PONG_NAME_MAX];
-	struct sockaddr_storage from;
-	socklen_t fromlen;
-	struct mc_dgram_header h;
-	struct pollfd pfd;
-	char host[PONG_NAME_MAX], who[64];
-	size_t hlen;
-	ssize_t n;
+
+	memset(&r, 0, sizeof(r));
 
 	while ((c = getopt_long(argc, argv, ":i:c:d:qh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -522,13 +635,13 @@ cmd_pong(int argc, char **argv)
 			has_iface = true;
 			break;
 		case 'c':
-			count = parse_count(optarg, "count");
+			r.count = parse_count(optarg, "count");
 			break;
 		case 'd':
 			duration = parse_duration(optarg, "duration");
 			break;
 		case 'q':
-			quiet = true;
+			r.quiet = true;
 			break;
 		case 'h':
 			pong_usage(stdout);
@@ -549,44 +662,25 @@ cmd_pong(int argc, char **argv)
 		    mc_strerror(fd < 0 ? fd : rc));
 		return 1;
 	}
-	if (gethostname(host, sizeof(host)) < 0)
-		host[0] = '\0';
-	host[sizeof(host) - 1] = '\0';
-	hlen = strlen(host);
-	install_stop_signals();
-	deadline = duration > 0 ? now_monotonic_ns() + (int64_t)(duration *
-	    1e9) : 0;
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	if (!quiet) {
+	if (gethostname(r.host, sizeof(r.host)) < 0)
+		r.host[0] = '\0';
+	r.host[sizeof(r.host) - 1] = '\0';
+	r.hlen = strlen(r.host);
+	r.loop = tool_loop_new();
+	if (duration > 0)
+		r.end_ns = now_monotonic_ns() + (int64_t)(duration * 1e9);
+	if ((rc = loop_fd_add(r.loop, fd, LOOP_IN, 0, pong_readable,
+	    &r)) < 0 || (rc = loop_source_add(r.loop, pong_deadline,
+	    pong_timer, &r)) < 0) {
+		fprintf(stderr, "mcast: event loop: %s\n", strerror(-rc));
+		return 1;
+	}
+	if (!r.quiet) {
 		printf("answering probes to %s\n", argv[optind]);
 		fflush(stdout);
 	}
-	while (!stop_requested && (count == 0 || answered < count) &&
-	    (!deadline || now_monotonic_ns() < deadline)) {
-		if (poll(&pfd, 1, 100) <= 0)
-			continue;
-		fromlen = sizeof(from);
-		n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
-		    (struct sockaddr *)&from, &fromlen);
-		if (n <= 0 || mc_dgram_decode(buf, (size_t)n, &h) < 0 ||
-		    !(h.flags & MC_DGRAM_PROBE))
-			continue;
-		h.flags = MC_DGRAM_REPLY;
-		mc_dgram_encode(&h, reply, sizeof(reply));
-		memcpy(reply + MC_DGRAM_HEADER_LEN, host, hlen);
-		/* The reply goes by unicast, from our own unicast address. */
-		if (sendto(fd, reply, MC_DGRAM_HEADER_LEN + hlen, 0,
-		    (struct sockaddr *)&from, fromlen) < 0)
-			continue;
-		answered++;
-		if (!quiet) {
-			printf("answered %s seq=%llu\n", sockaddr_str(
-			    (struct sockaddr *)&from, who, sizeof(who)),
-			    (unsigned long long)h.sequence);
-			fflush(stdout);
-		}
-	}
+	tool_loop_run(r.loop);
+	loop_free(r.loop);
 	close(fd);
 	return 0;
 }

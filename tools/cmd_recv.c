@@ -1,11 +1,11 @@
 /*
  * mcast recv: join groups and measure what arrives, per sender and group:
  * packets, loss, duplicates, reordering, time to first packet, one-way
- * delay and RFC 3550 jitter.  Batches with recvmmsg(); kernel timestamps.
+ * delay and RFC 3550 jitter.  Batches with recvmmsg(); kernel timestamps;
+ * the sockets and the report and end times in one event loop (lib/loop.h).
  */
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,15 +13,17 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
+#include "loop.h"
 #include "tool.h"
 
 #define RECV_MAX_GROUPS		64
 #define RECV_MAX_SOURCES	16
 #define RECV_BATCH		64
 #define RECV_BUFSIZE		65536
+/* Datagrams one socket may give per turn of the loop: 16 batches. */
+#define RECV_BUDGET		(16 * RECV_BATCH)
 #define RECV_RCVBUF		(32 << 20)	/* ~0.2 s of 64-byte datagrams
 						   at 200,000/s */
-#define RECV_BLOCK_MS		50	/* one socket: block this long */
 
 struct recv_group {
 	struct mc_endpoint	ep;
@@ -64,6 +66,24 @@ struct recv_state {
 	int64_t			 join_realtime_ns;
 	int64_t			 start_mono_ns;
 	FILE			*report;	/* stdout, or stderr with --raw */
+};
+
+struct recv_run;
+
+/* A socket's callback argument: which group it receives. */
+struct recv_sock {
+	struct recv_run		*run;
+	int			 group;
+};
+
+/* What the callbacks of the loop share. */
+struct recv_run {
+	const struct recv_opts	*o;
+	struct recv_state	*s;
+	struct loop		*loop;
+	struct recv_sock	 socks[RECV_MAX_GROUPS];
+	int64_t			 end_ns;	/* -d (monotonic); 0: none */
+	int64_t			 next_report_ns;	/* 0: no interval */
 };
 
 static void
@@ -304,19 +324,21 @@ recv_datagram(const struct recv_opts *o, struct recv_state *s, int group,
 }
 
 /*
- * Read everything queued on one socket.  first_flags MSG_WAITFORONE blocks
- * (up to the socket's SO_RCVTIMEO) for the first datagram: with one socket,
- * one system call per batch instead of poll + read + EAGAIN per datagram.
+ * Read what is queued on one socket, RECV_BATCH datagrams per recvmmsg(),
+ * while batches come full and budget is not used up: one system call per
+ * batch, plus the loop's epoll_wait() per turn.  What is left is reported
+ * again next turn, after the other sockets and the timers had theirs.
  */
 static void
 recv_drain(const struct recv_opts *o, struct recv_state *s, int group,
-    int first_flags)
+    unsigned budget)
 {
 	static uint8_t bufs[RECV_BATCH][RECV_BUFSIZE];
 	static char ctrl[RECV_BATCH][CMSG_SPACE(sizeof(struct timespec)) + 64];
 	struct sockaddr_storage from[RECV_BATCH];
 	struct mmsghdr msgs[RECV_BATCH];
 	struct iovec iov[RECV_BATCH];
+	unsigned done = 0;
 	int i, n;
 
 	do {
@@ -332,14 +354,14 @@ recv_drain(const struct recv_opts *o, struct recv_state *s, int group,
 			msgs[i].msg_hdr.msg_controllen = sizeof(ctrl[i]);
 		}
 		n = recvmmsg(o->groups[group].fd, msgs, RECV_BATCH,
-		    first_flags, NULL);
-		first_flags = MSG_DONTWAIT;
+		    MSG_DONTWAIT, NULL);
 		for (i = 0; i < n; i++)
 			recv_datagram(o, s, group, bufs[i], msgs[i].msg_len,
 			    &from[i], recv_timestamp(&msgs[i].msg_hdr));
 		if (o->count != 0 && s->received >= o->count)
 			return;
-	} while (n == RECV_BATCH);
+		done += RECV_BATCH;
+	} while (n == RECV_BATCH && done < budget);
 }
 
 /*
@@ -536,60 +558,85 @@ recv_exit_status(const struct recv_opts *o, const struct recv_state *s)
 }
 
 static void
-recv_loop(const struct recv_opts *o, struct recv_state *s)
+recv_readable(void *arg, int fd, uint32_t events, unsigned budget)
 {
-	struct pollfd pfd[RECV_MAX_GROUPS];
-	int64_t now, deadline = 0, next_report = 0, wait_ns;
-	int i, n;
+	struct recv_sock *sock = arg;
+	struct recv_run *r = sock->run;
 
+	recv_drain(r->o, r->s, sock->group, budget);
+	if (r->o->count != 0 && r->s->received >= r->o->count)
+		loop_stop(r->loop);
+}
+
+/* The end (-d) or the next interval report, whichever comes first. */
+static mc_time_t
+recv_deadline(void *arg)
+{
+	const struct recv_run *r = arg;
+	int64_t next = r->end_ns;
+
+	if (r->next_report_ns && (next == 0 || r->next_report_ns < next))
+		next = r->next_report_ns;
+	return next ? tool_loop_ms(next) : MC_TIME_NEVER;
+}
+
+static void
+recv_timer(void *arg, mc_time_t now_ms)
+{
+	struct recv_run *r = arg;
+	const struct recv_opts *o = r->o;
+	int64_t now = now_monotonic_ns();
+
+	/* Past the end, no interval report: the summary follows. */
+	if (r->end_ns && now >= r->end_ns) {
+		loop_stop(r->loop);
+		return;
+	}
+	if (r->next_report_ns && now >= r->next_report_ns) {
+		if (o->json)
+			recv_report_json(o, r->s, false, o->interval_s, 0);
+		else if (!o->quiet)
+			recv_report_interval_text(o, r->s, o->interval_s);
+		recv_interval_reset(r->s);
+		r->next_report_ns += (int64_t)(o->interval_s * 1e9);
+	}
+}
+
+static void
+recv_loop(const struct recv_opts *o, struct recv_state *s, struct loop *l)
+{
+	struct recv_run r;
+	int i, rc, source;
+
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	r.s = s;
+	r.loop = l;
 	for (i = 0; i < o->ngroups; i++) {
-		pfd[i].fd = o->groups[i].fd;
-		pfd[i].events = POLLIN;
-	}
-	if (o->ngroups == 1) {
-		struct timeval tv = { 0, RECV_BLOCK_MS * 1000 };
-
-		setsockopt(pfd[0].fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
-		    sizeof(tv));
-	}
-	now = s->start_mono_ns;
-	if (o->duration_s > 0)
-		deadline = now + (int64_t)(o->duration_s * 1e9);
-	if (o->interval_s > 0)
-		next_report = now + (int64_t)(o->interval_s * 1e9);
-	while (!stop_requested) {
-		if (o->count != 0 && s->received >= o->count)
-			break;
-		now = now_monotonic_ns();
-		if (deadline && now >= deadline)
-			break;
-		if (next_report && now >= next_report) {
-			if (o->json)
-				recv_report_json(o, s, false, o->interval_s, 0);
-			else if (!o->quiet)
-				recv_report_interval_text(o, s, o->interval_s);
-			recv_interval_reset(s);
-			next_report += (int64_t)(o->interval_s * 1e9);
-			continue;
-		}
-		wait_ns = 1000000000;
-		if (deadline && deadline - now < wait_ns)
-			wait_ns = deadline - now;
-		if (next_report && next_report - now < wait_ns)
-			wait_ns = next_report - now;
-		if (o->ngroups == 1) {
-			recv_drain(o, s, 0, MSG_WAITFORONE);
-			continue;
-		}
-		n = poll(pfd, (nfds_t)o->ngroups, (int)(wait_ns / 1000000) + 1);
-		if (n < 0 && errno != EINTR) {
-			fprintf(stderr, "mcast: poll: %s\n", strerror(errno));
+		r.socks[i].run = &r;
+		r.socks[i].group = i;
+		rc = loop_fd_add(l, o->groups[i].fd, LOOP_IN, RECV_BUDGET,
+		    recv_readable, &r.socks[i]);
+		if (rc < 0) {
+			fprintf(stderr, "mcast: cannot watch %s: %s\n",
+			    o->groups[i].label, strerror(-rc));
 			exit(1);
 		}
-		for (i = 0; n > 0 && i < o->ngroups; i++)
-			if (pfd[i].revents & POLLIN)
-				recv_drain(o, s, i, MSG_DONTWAIT);
 	}
+	if (o->duration_s > 0)
+		r.end_ns = s->start_mono_ns + (int64_t)(o->duration_s * 1e9);
+	if (o->interval_s > 0)
+		r.next_report_ns = s->start_mono_ns +
+		    (int64_t)(o->interval_s * 1e9);
+	if ((source = loop_source_add(l, recv_deadline, recv_timer, &r)) < 0) {
+		fprintf(stderr, "mcast: event loop: %s\n", strerror(-source));
+		exit(1);
+	}
+	tool_loop_run(l);
+	/* r goes out of scope: nothing of it may stay in the loop. */
+	for (i = 0; i < o->ngroups; i++)
+		loop_fd_del(l, o->groups[i].fd);
+	loop_source_del(l, source);
 }
 
 int
@@ -597,16 +644,18 @@ cmd_recv(int argc, char **argv)
 {
 	struct recv_opts o;
 	struct recv_state s;
+	struct loop *l;
 	int i, status;
 
 	recv_parse(argc, argv, &o);
 	recv_open(&o);
-	install_stop_signals();
+	l = tool_loop_new();
 	memset(&s, 0, sizeof(s));
 	s.report = o.raw ? stderr : stdout;
 	s.join_realtime_ns = now_realtime_ns();
 	s.start_mono_ns = now_monotonic_ns();
-	recv_loop(&o, &s);
+	recv_loop(&o, &s, l);
+	loop_free(l);
 	if (o.raw)
 		fflush(stdout);
 	status = recv_exit_status(&o, &s);

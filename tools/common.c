@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <sys/random.h>
 
+#include "loop.h"
 #include "tool.h"
 
 volatile sig_atomic_t stop_requested;
@@ -314,6 +315,54 @@ install_stop_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+static void
+tool_loop_signal(void *arg, int signo)
+{
+	stop_requested = 1;
+	loop_stop(arg);
+}
+
+struct loop *
+tool_loop_new(void)
+{
+	struct loop *l;
+	int rc;
+
+	install_stop_signals();
+	if ((l = loop_new()) == NULL) {
+		fprintf(stderr, "mcast: cannot start the event loop: %s\n",
+		    strerror(errno));
+		exit(1);
+	}
+	if ((rc = loop_signal_add(l, SIGINT, tool_loop_signal, l)) < 0 ||
+	    (rc = loop_signal_add(l, SIGTERM, tool_loop_signal, l)) < 0) {
+		fprintf(stderr, "mcast: cannot watch SIGINT and SIGTERM: %s\n",
+		    strerror(-rc));
+		exit(1);
+	}
+	return l;
+}
+
+void
+tool_loop_run(struct loop *l)
+{
+	int rc;
+
+	/* A signal before loop_signal_add() went to the handler. */
+	if (stop_requested)
+		return;
+	if ((rc = loop_run(l)) < 0) {
+		fprintf(stderr, "mcast: event loop: %s\n", strerror(-rc));
+		exit(1);
+	}
+}
+
+mc_time_t
+tool_loop_ms(int64_t mono_ns)
+{
+	return (mono_ns + 999999) / 1000000;
 }
 
 /* The value of a /proc/sys integer, or -1 when it cannot be read. */

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <mcast/mcast.h>
 
+#include "engine.h"
+
 #define EXIT_USAGE	2	/* bad command line */
 #define EXIT_LOSS	1	/* loss, timeout, nobody answered */
 
@@ -75,5 +77,17 @@ int64_t	now_realtime_ns(void);
 /* Set by SIGINT/SIGTERM handlers installed with install_stop_signals(). */
 extern volatile sig_atomic_t stop_requested;
 void	install_stop_signals(void);
+
+/*
+ * The event loop (lib/loop.h) of a subcommand that waits on sockets:
+ * SIGINT and SIGTERM stop it and set stop_requested (the handlers are
+ * installed too, for the time outside the loop).  Exits 1 on failure.
+ */
+struct loop;
+struct loop *tool_loop_new(void);
+/* loop_run() unless a stop was requested already; exits 1 on failure. */
+void	tool_loop_run(struct loop *l);
+/* Monotonic ns to the loop's ms, rounded up: due then means due. */
+mc_time_t tool_loop_ms(int64_t mono_ns);
 
 #endif

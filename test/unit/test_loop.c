@@ -609,6 +609,9 @@ test_errors(void **state)
 	    -EEXIST);
 	assert_int_equal(loop_fd_del(l, 12345), -ENOENT);
 	assert_int_equal(loop_source_del(l, 1), -ENOENT);
+	assert_int_equal(loop_source_add(l, NULL, timer_fire, NULL), -EINVAL);
+	assert_int_equal(loop_source_add(l, timer_deadline, NULL, NULL),
+	    -EINVAL);
 	assert_int_equal(loop_signal_del(l, SIGUSR2), -ENOENT);
 	assert_int_equal(loop_signal_add(l, SIGKILL, NULL, NULL), -EINVAL);
 	/* A turn from inside a turn. */
