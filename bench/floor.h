@@ -26,8 +26,7 @@ floor_now_ns(void)
 
 /* GROUP:PORT into sin, or a message naming prog and exit 2. */
 static inline void
-floor_parse_target(const char *prog, const char *text,
-    struct sockaddr_in *sin)
+floor_parse_target(const char *prog, const char *text, struct sockaddr_in *sin)
 {
 	char host[64];
 	const char *colon = strrchr(text, ':');
@@ -46,8 +45,10 @@ floor_parse_target(const char *prog, const char *text,
 	if (inet_pton(AF_INET, host, &sin->sin_addr) != 1 ||
 	    !IN_MULTICAST(ntohl(sin->sin_addr.s_addr)) || *end != '\0' ||
 	    port < 1 || port > 65535) {
-		fprintf(stderr, "%s: '%s': expected an IPv4 group "
-		    "(224.0.0.0/4) and a port 1-65535\n", prog, text);
+		fprintf(stderr,
+		    "%s: '%s': expected an IPv4 group "
+		    "(224.0.0.0/4) and a port 1-65535\n",
+		    prog, text);
 		exit(2);
 	}
 	sin->sin_port = htons((uint16_t)port);

@@ -19,12 +19,12 @@
 #include "igmp_router.h"
 #include "igmp_wire.h"
 
-#define BENCH_BASE_GROUP	0xe8000000u	/* 232.0.0.0 and up */
-#define BENCH_SUBNET		0xc6120000u	/* 198.18.0.0/16 */
+#define BENCH_BASE_GROUP 0xe8000000u /* 232.0.0.0 and up */
+#define BENCH_SUBNET	 0xc6120000u /* 198.18.0.0/16 */
 
 struct bench_report {
-	uint8_t		bytes[64];
-	struct igmp_msg	msg;
+	uint8_t bytes[64];
+	struct igmp_msg msg;
 };
 
 static void
@@ -52,14 +52,16 @@ bench_reports(uint32_t groups, bool v3)
 		if (v3) {
 			igmp_v3_report_begin(&b, rep[i].bytes,
 			    sizeof(rep[i].bytes));
-			igmp_v3_report_add(&b, IGMP_ALLOW_NEW_SOURCES, g, &s, 1);
+			igmp_v3_report_add(&b, IGMP_ALLOW_NEW_SOURCES, g, &s,
+			    1);
 			len = igmp_v3_report_finish(&b);
 		} else {
 			len = igmp_build_v2_report(rep[i].bytes,
 			    sizeof(rep[i].bytes), g);
 		}
-		if (len < 0 || igmp_decode(rep[i].bytes, (size_t)len,
-		    &rep[i].msg) != IGMP_OK) {
+		if (len < 0 ||
+		    igmp_decode(rep[i].bytes, (size_t)len, &rep[i].msg) !=
+			IGMP_OK) {
 			fprintf(stderr, "cannot build report %u\n", i);
 			exit(1);
 		}
@@ -82,7 +84,7 @@ bench_router_feed(struct igmp_router *r, const struct bench_report *rep,
 		ip.src.s_addr = htonl(BENCH_SUBNET + 2 + h);
 		for (g = 0; g < groups; g++) {
 			ip.dst.s_addr = v3 ? htonl(IGMP_V3_ROUTERS) :
-			    rep[g].msg.group.s_addr;
+					     rep[g].msg.group.s_addr;
 			igmp_router_input(r, now, &ip, &rep[g].msg);
 			if (++n % 1000 == 0) {
 				now++;
@@ -105,7 +107,7 @@ bench_router(uint32_t groups, uint32_t hosts, bool v3)
 	uint64_t n;
 
 	igmp_router_config_defaults(&c);
-	c.ssm_prefix_len = 0;	/* our groups are 232/8: no SSM rules */
+	c.ssm_prefix_len = 0; /* our groups are 232/8: no SSM rules */
 	r = igmp_router_new(&c, me, 16, 42, NULL, NULL);
 	rep = bench_reports(groups, v3);
 	if (r == NULL || rep == NULL)
@@ -119,7 +121,8 @@ bench_router(uint32_t groups, uint32_t hosts, bool v3)
 	    (unsigned long long)n,
 	    (unsigned long long)igmp_router_stats(r)->groups,
 	    ((double)(t1.tv_sec - t0.tv_sec) * 1e9 +
-	    (double)(t1.tv_nsec - t0.tv_nsec)) / (double)n);
+		(double)(t1.tv_nsec - t0.tv_nsec)) /
+		(double)n);
 	igmp_router_free(r);
 	free(rep);
 	return 0;
@@ -144,8 +147,7 @@ bench_host(uint32_t groups)
 	}
 	after = mallinfo2();
 	/* Heap in use, small blocks and mmap'd ones alike. */
-	used = after.uordblks + after.hblkhd - before.uordblks -
-	    before.hblkhd;
+	used = after.uordblks + after.hblkhd - before.uordblks - before.hblkhd;
 	printf("host_bytes=%zu memberships=%u bytes_per_membership=%.1f\n",
 	    used, groups, (double)used / groups);
 	igmp_host_free(h);
@@ -160,7 +162,8 @@ main(int argc, char **argv)
 		    (uint32_t)atoi(argv[3]), strcmp(argv[4], "v3") == 0);
 	if (argc == 3 && strcmp(argv[1], "host") == 0)
 		return bench_host((uint32_t)atoi(argv[2]));
-	fprintf(stderr, "usage: igmp_engine router GROUPS HOSTS v2|v3 | "
+	fprintf(stderr,
+	    "usage: igmp_engine router GROUPS HOSTS v2|v3 | "
 	    "host GROUPS\n");
 	return 2;
 }

@@ -31,8 +31,8 @@
 
 #include "floor.h"
 
-#define READER_BATCH	64
-#define READER_BUFSIZE	2048	/* the benchmark sends at most 1316 bytes */
+#define READER_BATCH   64
+#define READER_BUFSIZE 2048 /* the benchmark sends at most 1316 bytes */
 
 static volatile sig_atomic_t reader_stop;
 
@@ -46,7 +46,8 @@ reader_on_signal(int sig)
 static void
 reader_usage(void)
 {
-	fprintf(stderr, "usage: recvmmsg_floor [-i IF] [-d SECONDS] "
+	fprintf(stderr,
+	    "usage: recvmmsg_floor [-i IF] [-d SECONDS] "
 	    "[-R RCVBUF] [--json] GROUP:PORT\n");
 	exit(2);
 }
@@ -55,13 +56,12 @@ int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ NULL, 0, NULL, 0 }
+		{ "json", no_argument, NULL, 'J' }, { NULL, 0, NULL, 0 }
 	};
 	static uint8_t bufs[READER_BATCH][READER_BUFSIZE];
 	static struct mmsghdr msgs[READER_BATCH];
 	static struct iovec iov[READER_BATCH];
-	struct timeval tv = { 0, 100000 };	/* the deadline is checked */
+	struct timeval tv = { 0, 100000 }; /* the deadline is checked */
 	struct sigaction sa;
 	struct sockaddr_in group;
 	struct ip_mreqn mreq;
@@ -73,8 +73,7 @@ main(int argc, char **argv)
 	int fd, c, i, n, one = 1, off = 0;
 	bool json = false;
 
-	while ((c = getopt_long(argc, argv, "i:d:R:", longopts,
-	    NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:d:R:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			ifname = optarg;
@@ -109,10 +108,11 @@ main(int argc, char **argv)
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	setsockopt(fd, IPPROTO_IP, IP_MULTICAST_ALL, &off, sizeof(off));
-	if (rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE,
-	    &(int){ (int)rcvbuf }, sizeof(int)) < 0 &&
+	if (rcvbuf > 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &(int){ (int)rcvbuf },
+		sizeof(int)) < 0 &&
 	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &(int){ (int)rcvbuf },
-	    sizeof(int)) < 0) {
+		sizeof(int)) < 0) {
 		perror("recvmmsg_floor: SO_RCVBUF");
 		return 1;
 	}
@@ -134,8 +134,8 @@ main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq,
-	    sizeof(mreq)) < 0) {
+	if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof(mreq)) <
+	    0) {
 		perror("recvmmsg_floor: IP_ADD_MEMBERSHIP");
 		return 1;
 	}
@@ -177,8 +177,8 @@ main(int argc, char **argv)
 
 	if (json)
 		printf("{\"type\":\"reader_summary\",\"packets\":%llu,"
-		    "\"bytes\":%llu,\"first_packet_ms\":%.3f,"
-		    "\"seconds\":%.6f,\"pps\":%.1f}\n",
+		       "\"bytes\":%llu,\"first_packet_ms\":%.3f,"
+		       "\"seconds\":%.6f,\"pps\":%.1f}\n",
 		    (unsigned long long)packets, (unsigned long long)bytes,
 		    packets ? (double)(first - start) / 1e6 : 0.0, secs, pps);
 	else

@@ -29,13 +29,14 @@
 
 #include "floor.h"
 
-#define FLOOR_MAX_BATCH	1024
+#define FLOOR_MAX_BATCH 1024
 #define FLOOR_MAX_SIZE	65507
 
 static void
 floor_usage(void)
 {
-	fprintf(stderr, "usage: sendmmsg_floor [-i IF] [-s SIZE] [-d SECONDS] "
+	fprintf(stderr,
+	    "usage: sendmmsg_floor [-i IF] [-s SIZE] [-d SECONDS] "
 	    "[-B BATCH] [-S SNDBUF] [--json] GROUP:PORT\n");
 	exit(2);
 }
@@ -44,8 +45,7 @@ int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ NULL, 0, NULL, 0 }
+		{ "json", no_argument, NULL, 'J' }, { NULL, 0, NULL, 0 }
 	};
 	static struct mmsghdr msgs[FLOOR_MAX_BATCH];
 	static struct iovec iov;
@@ -61,8 +61,8 @@ main(int argc, char **argv)
 	bool json = false;
 	double secs;
 
-	while ((c = getopt_long(argc, argv, "i:s:d:B:S:", longopts,
-	    NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:s:d:B:S:", longopts, NULL)) !=
+	    -1) {
 		switch (c) {
 		case 'i':
 			ifname = optarg;
@@ -96,23 +96,25 @@ main(int argc, char **argv)
 		perror("sendmmsg_floor: socket");
 		return 1;
 	}
-	if (sndbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE,
-	    &(int){ (int)sndbuf }, sizeof(int)) < 0 &&
+	if (sndbuf > 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &(int){ (int)sndbuf },
+		sizeof(int)) < 0 &&
 	    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &(int){ (int)sndbuf },
-	    sizeof(int)) < 0) {
+		sizeof(int)) < 0) {
 		perror("sendmmsg_floor: SO_SNDBUF");
 		return 1;
 	}
-	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl,
-	    sizeof(ttl)) < 0) {
+	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) <
+	    0) {
 		perror("sendmmsg_floor: IP_MULTICAST_TTL");
 		return 1;
 	}
 	if (ifname != NULL) {
 		memset(&mreq, 0, sizeof(mreq));
 		mreq.imr_ifindex = (int)if_nametoindex(ifname);
-		if (mreq.imr_ifindex == 0 || setsockopt(fd, IPPROTO_IP,
-		    IP_MULTICAST_IF, &mreq, sizeof(mreq)) < 0) {
+		if (mreq.imr_ifindex == 0 ||
+		    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq,
+			sizeof(mreq)) < 0) {
 			fprintf(stderr, "sendmmsg_floor: interface %s: %s\n",
 			    ifname, strerror(errno));
 			return 1;
@@ -149,12 +151,12 @@ main(int argc, char **argv)
 
 	if (json)
 		printf("{\"type\":\"floor_summary\",\"packets\":%llu,"
-		    "\"bytes\":%llu,\"errors\":%llu,\"seconds\":%.6f,"
-		    "\"pps\":%.1f,\"batch\":%ld}\n",
+		       "\"bytes\":%llu,\"errors\":%llu,\"seconds\":%.6f,"
+		       "\"pps\":%.1f,\"batch\":%ld}\n",
 		    (unsigned long long)packets,
 		    (unsigned long long)packets * (unsigned long long)size,
-		    (unsigned long long)errors, secs,
-		    (double)packets / secs, batch);
+		    (unsigned long long)errors, secs, (double)packets / secs,
+		    batch);
 	else
 		printf("sent %llu datagrams of %ld bytes in %.3f s: %.0f pps\n",
 		    (unsigned long long)packets, size, secs,

@@ -18,20 +18,18 @@
 
 #include "reply.h"
 
-#define MCASTCTL_DEFAULT_SOCKET	"/run/mcastd.sock"
+#define MCASTCTL_DEFAULT_SOCKET "/run/mcastd.sock"
 
 struct words {
-	const char	*word;
-	const char	*const *next;	/* the words that may follow */
+	const char *word;
+	const char *const *next; /* the words that may follow */
 };
 
-static const char *const show_words[] = {
-	"interfaces", "groups", "routes", "mfc", "stats", "status", NULL
-};
+static const char *const show_words[] = { "interfaces", "groups", "routes",
+	"mfc", "stats", "status", NULL };
 static const char *const mroute_words[] = { "mroute", NULL };
-static const char *const top_words[] = {
-	"show", "reload", "log", "add", "del", "join", "leave", NULL
-};
+static const char *const top_words[] = { "show", "reload", "log", "add", "del",
+	"join", "leave", NULL };
 
 static void
 usage(FILE *f)
@@ -47,7 +45,8 @@ usage(FILE *f)
 	    "  leave IF GROUP [source S]\n"
 	    "Unique prefixes are accepted: mcastctl sh gr\n"
 	    "  -u SOCKET   the daemon's socket (default %s)\n"
-	    "  -j          JSON instead of tables\n", MCASTCTL_DEFAULT_SOCKET);
+	    "  -j          JSON instead of tables\n",
+	    MCASTCTL_DEFAULT_SOCKET);
 }
 
 /* The one word of list that text is a unique prefix of, or exit 2. */
@@ -62,8 +61,10 @@ expand(const char *text, const char *const *list, const char *what)
 			return list[i];
 		if (strncmp(list[i], text, n) == 0) {
 			if (found != NULL) {
-				fprintf(stderr, "mcastctl: '%s' is ambiguous: "
-				    "%s or %s?\n", text, found, list[i]);
+				fprintf(stderr,
+				    "mcastctl: '%s' is ambiguous: "
+				    "%s or %s?\n",
+				    text, found, list[i]);
 				exit(2);
 			}
 			found = list[i];
@@ -94,18 +95,21 @@ build_request(int argc, char **argv, char *out, size_t cap)
 
 		if (i == 1 && strcmp(cmd, "show") == 0)
 			w = expand(w, show_words, "show item");
-		else if (i == 1 && (strcmp(cmd, "add") == 0 ||
-		    strcmp(cmd, "del") == 0))
+		else if (i == 1 &&
+		    (strcmp(cmd, "add") == 0 || strcmp(cmd, "del") == 0))
 			w = expand(w, mroute_words, "object");
 		if (strchr(w, '\n') != NULL) {
-			fprintf(stderr, "mcastctl: a newline in '%s': expected "
-			    "plain words\n", w);
+			fprintf(stderr,
+			    "mcastctl: a newline in '%s': expected "
+			    "plain words\n",
+			    w);
 			exit(2);
 		}
 		len += (size_t)snprintf(out + len, cap - len, " %s", w);
 	}
 	if (strcmp(cmd, "show") == 0 && argc < 2) {
-		fprintf(stderr, "mcastctl: show what? expected interfaces, "
+		fprintf(stderr,
+		    "mcastctl: show what? expected interfaces, "
 		    "groups, routes, mfc, stats or status\n");
 		exit(2);
 	}
@@ -138,12 +142,14 @@ render(char *text, bool json)
 			    r.message ? r.message : "");
 	}
 	if (r.dropped_fields != 0)
-		fprintf(stderr, "mcastctl: %zu field%s not shown: malformed, a "
+		fprintf(stderr,
+		    "mcastctl: %zu field%s not shown: malformed, a "
 		    "key given twice in a record, or more than %d in one\n",
 		    r.dropped_fields, r.dropped_fields == 1 ? "" : "s",
 		    REPLY_MAX_FIELDS);
 	if (r.dropped_items != 0)
-		fprintf(stderr, "mcastctl: %zu list item%s not shown: no "
+		fprintf(stderr,
+		    "mcastctl: %zu list item%s not shown: no "
 		    "record before %s that declared its list\n",
 		    r.dropped_items, r.dropped_items == 1 ? "" : "s",
 		    r.dropped_items == 1 ? "it" : "them");
@@ -192,9 +198,11 @@ main(int argc, char **argv)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
 		fprintf(stderr, "mcastctl: cannot reach mcastd at %s: %s%s\n",
-		    path, strerror(errno), errno == ENOENT ||
-		    errno == ECONNREFUSED ? " (is mcastd running? -u names "
-		    "another socket)" : "");
+		    path, strerror(errno),
+		    errno == ENOENT || errno == ECONNREFUSED ?
+			" (is mcastd running? -u names "
+			"another socket)" :
+			"");
 		return 1;
 	}
 	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req)) {

@@ -6,7 +6,7 @@
 
 #include "reply.h"
 
-#define REPLY_US	"\x1f"	/* between the items of a list */
+#define REPLY_US "\x1f" /* between the items of a list */
 
 /* \t, \n and \\ back to what they stand for; any other \X is X. */
 static char *
@@ -67,7 +67,7 @@ reply_is_key(const char *k)
 		return false;
 	for (; *k; k++)
 		if (!((*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9') ||
-		    *k == '_'))
+			*k == '_'))
 			return false;
 	return true;
 }
@@ -119,9 +119,9 @@ reply_status(const char *s)
 }
 
 struct reply_rank {
-	const char	*type;
-	size_t		 first;		/* where the type first came */
-	size_t		 index;
+	const char *type;
+	size_t first; /* where the type first came */
+	size_t index;
 };
 
 static int
@@ -193,9 +193,9 @@ reply_attach(struct reply *r, const struct reply_rank *rank,
 }
 
 struct reply_item_rank {
-	size_t	parent;
-	int	list;
-	size_t	index;
+	size_t parent;
+	int list;
+	size_t index;
 };
 
 static int
@@ -314,7 +314,7 @@ reply_parse(char *text, struct reply *r)
 	memset(r, 0, sizeof(*r));
 	r->status = 1;
 	for (line = strtok_r(text, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
+	     line = strtok_r(NULL, "\n", &save)) {
 		reply_parse_record(line, &rec, &r->dropped_fields);
 		if (rec.type == NULL)
 			continue;
@@ -325,7 +325,7 @@ reply_parse(char *text, struct reply *r)
 			break;
 		}
 		if (strchr(rec.type, '.') != NULL) {
-			rec.parent = r->nrecords;	/* attached later */
+			rec.parent = r->nrecords; /* attached later */
 			rc = reply_append(&r->items, &r->nitems, &items_cap,
 			    &rec);
 		} else {
@@ -489,8 +489,8 @@ reply_put_item(FILE *f, const struct reply_record *item)
 
 /* The cell of key in rec: a value, or the items of a list joined. */
 static size_t
-reply_put_cell(FILE *f, const struct reply *r,
-    const struct reply_record *rec, const char *key)
+reply_put_cell(FILE *f, const struct reply *r, const struct reply_record *rec,
+    const char *key)
 {
 	const struct reply_field *field = reply_find(rec, key);
 	const struct reply_record *items;
@@ -517,7 +517,9 @@ reply_put_head(FILE *f, const char *key)
 	snprintf(head, sizeof(head), "%s", key);
 	for (k = 0; head[k]; k++)
 		head[k] = (char)(head[k] >= 'a' && head[k] <= 'z' ?
-		    head[k] - 32 : head[k] == '_' ? ' ' : head[k]);
+			head[k] - 32 :
+			head[k] == '_' ? ' ' :
+					 head[k]);
 	return reply_put_word(f, head);
 }
 
@@ -530,8 +532,7 @@ reply_pad(FILE *f, size_t n)
 
 /* The records order[0..n-1], all of one type, as a table. */
 static void
-reply_print_table(FILE *f, const struct reply *r, const size_t *order,
-    size_t n)
+reply_print_table(FILE *f, const struct reply *r, const size_t *order, size_t n)
 {
 	const struct reply_record *first = &r->records[order[0]];
 	size_t widths[REPLY_MAX_FIELDS], w, i;
@@ -613,13 +614,13 @@ reply_utf8_length(const unsigned char *p)
 	else
 		return 0;
 	if (p[0] == 0xe0)
-		lo = 0xa0;		/* no overlong forms */
+		lo = 0xa0; /* no overlong forms */
 	else if (p[0] == 0xed)
-		hi = 0x9f;		/* no surrogates */
+		hi = 0x9f; /* no surrogates */
 	else if (p[0] == 0xf0)
 		lo = 0x90;
 	else if (p[0] == 0xf4)
-		hi = 0x8f;		/* nothing above U+10FFFF */
+		hi = 0x8f; /* nothing above U+10FFFF */
 	if (p[1] < lo || p[1] > hi)
 		return 0;
 	for (i = 2; i < n; i++)
@@ -710,7 +711,7 @@ reply_json_list(FILE *f, const char *v)
 			break;
 		fputc(',', f);
 		v += n + 1;
-		if (*v == '\0')	/* "a<US>" is ["a",""] */
+		if (*v == '\0') /* "a<US>" is ["a",""] */
 			reply_json_string(f, "");
 	}
 	fputc(']', f);
@@ -727,8 +728,8 @@ reply_json_value(FILE *f, const struct reply_field *field)
 	else if (v[0] == '\0')
 		fputs("null", f);
 	else if ((field->kind == REPLY_NUMBER && reply_is_json_number(v)) ||
-	    (field->kind == REPLY_BOOL && (strcmp(v, "true") == 0 ||
-	    strcmp(v, "false") == 0)))
+	    (field->kind == REPLY_BOOL &&
+		(strcmp(v, "true") == 0 || strcmp(v, "false") == 0)))
 		fputs(v, f);
 	else
 		reply_json_string(f, v);

@@ -16,73 +16,73 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define REPLY_MAX_FIELDS	32	/* per record; more are counted */
+#define REPLY_MAX_FIELDS 32 /* per record; more are counted */
 
 enum reply_kind {
-	REPLY_STRING,		/* KEY=VALUE */
-	REPLY_NUMBER,		/* KEY#=VALUE */
-	REPLY_BOOL,		/* KEY?=VALUE */
-	REPLY_LIST,		/* KEY[]=VALUE, no item record came */
-	REPLY_ITEMS,		/* KEY[]= and its item records: reply_items() */
+	REPLY_STRING, /* KEY=VALUE */
+	REPLY_NUMBER, /* KEY#=VALUE */
+	REPLY_BOOL,   /* KEY?=VALUE */
+	REPLY_LIST,   /* KEY[]=VALUE, no item record came */
+	REPLY_ITEMS,  /* KEY[]= and its item records: reply_items() */
 };
 
 struct reply_field {
-	const char	*key;		/* without its mark (#, ?, []) */
+	const char *key; /* without its mark (#, ?, []) */
 	/*
 	 * Unescaped.  A list's items, each but the last ended by 0x1f; ""
 	 * for no item.  Of a string, number or boolean, "" is absent.
 	 */
-	const char	*value;
-	enum reply_kind	 kind;
+	const char *value;
+	enum reply_kind kind;
 };
 
 struct reply_record {
-	const char		*type;
-	struct reply_field	 fields[REPLY_MAX_FIELDS];
-	int			 nfields;
+	const char *type;
+	struct reply_field fields[REPLY_MAX_FIELDS];
+	int nfields;
 	/* An item: it is in records[parent]'s list fields[list]. */
-	size_t			 parent;
-	int			 list;
+	size_t parent;
+	int list;
 };
 
 struct reply {
-	struct reply_record	*records;	/* before END, items apart */
-	size_t			 nrecords;
+	struct reply_record *records; /* before END, items apart */
+	size_t nrecords;
 	/*
 	 * The records grouped by type: each type once, in the order it first
 	 * came, its records in the order they came.  Indexes into records.
 	 */
-	size_t			*order;
+	size_t *order;
 	/* The items kept: by parent, then by list, then in arrival order. */
-	struct reply_record	*items;
-	size_t			 nitems;
-	bool			 ended;		/* an END record came */
-	int			 status;	/* END's, 0-255; 1 without */
+	struct reply_record *items;
+	size_t nitems;
+	bool ended; /* an END record came */
+	int status; /* END's, 0-255; 1 without */
 	/* END's (NULL if it had none), or "no END record from mcastd" */
-	const char		*message;
+	const char *message;
 	/*
 	 * Fields not kept: no '=', a key not [a-z0-9_]+, a key given twice
 	 * in a record, or one too many.
 	 */
-	size_t			 dropped_fields;
+	size_t dropped_fields;
 	/*
 	 * Item records not kept: no record of type PARENT before them, or
 	 * the nearest one did not declare KEY[]= empty.
 	 */
-	size_t			 dropped_items;
+	size_t dropped_items;
 };
 
 /* 0, or -1 when out of memory.  r points into text: keep it meanwhile. */
-int	reply_parse(char *text, struct reply *r);
-void	reply_free(struct reply *r);
+int reply_parse(char *text, struct reply *r);
+void reply_free(struct reply *r);
 /* The field key of a record, or NULL. */
 const struct reply_field *reply_find(const struct reply_record *rec,
-	    const char *key);
+    const char *key);
 /* The value of key in a record (as reply_field's value), or NULL. */
 const char *reply_get(const struct reply_record *rec, const char *key);
 /* The items of rec's list key (a record of r->records): *n of them. */
 const struct reply_record *reply_items(const struct reply *r,
-	    const struct reply_record *rec, const char *key, size_t *n);
+    const struct reply_record *rec, const char *key, size_t *n);
 
 /*
  * One table per record type, a blank line between them: the columns are
@@ -94,7 +94,7 @@ const struct reply_record *reply_items(const struct reply *r,
  * eth2(16:route+join).  Control characters in values are shown as \t, \n
  * or \xHH, so a value cannot break the table or drive the terminal.
  */
-void	reply_print_tables(FILE *f, const struct reply *r);
+void reply_print_tables(FILE *f, const struct reply *r);
 /*
  * One JSON object and a newline: each record type is a key whose value is
  * an array of objects (one per record), then "status" (a number) and
@@ -108,6 +108,6 @@ void	reply_print_tables(FILE *f, const struct reply *r);
  * (U+DC80-U+DCFF, Python's "surrogateescape"): distinct bytes stay
  * distinct, so two keys never become one.
  */
-void	reply_print_json(FILE *f, const struct reply *r);
+void reply_print_json(FILE *f, const struct reply *r);
 
 #endif

@@ -19,8 +19,8 @@
 
 #include "conf_int.h"
 
-#define CONF_V2_MAX_MS		25500	/* RFC 2236 2.2: 8 bits of tenths */
-#define CONF_DEFAULT_FILE	"-"
+#define CONF_V2_MAX_MS	  25500 /* RFC 2236 2.2: 8 bits of tenths */
+#define CONF_DEFAULT_FILE "-"
 
 _Static_assert(sizeof(unsigned) == sizeof(uint32_t),
     "conf_keys reaches unsigned and uint32_t fields alike");
@@ -33,9 +33,9 @@ const char *const conf_block_names[CONF_BLOCK_COUNT] = {
 	[CONF_BLOCK_MFC] = "mfc",
 };
 
-#define CONF_IGMP(f)	offsetof(struct conf, igmp.f)
-#define CONF_QQIC	"the QQIC field carries whole seconds"
-#define CONF_MRC	"the Max Resp Code carries tenths of a second"
+#define CONF_IGMP(f) offsetof(struct conf, igmp.f)
+#define CONF_QQIC    "the QQIC field carries whole seconds"
+#define CONF_MRC     "the Max Resp Code carries tenths of a second"
 
 /*
  * Every setting of every block, in the order conf_print writes them.  The
@@ -44,27 +44,25 @@ const char *const conf_block_names[CONF_BLOCK_COUNT] = {
  */
 const struct conf_key conf_keys[CONF_NKEYS] = {
 	/* The query version: 1 RFC 1112, 2 RFC 2236, 3 RFC 3376. */
-	[CONF_KEY_VERSION] = { CONF_BLOCK_IGMP, "version",
-	    CONF_KIND_NUMBER, CONF_IGMP(version), 1, 3, 0, NULL },
+	[CONF_KEY_VERSION] = { CONF_BLOCK_IGMP, "version", CONF_KIND_NUMBER,
+	    CONF_IGMP(version), 1, 3, 0, NULL },
 	/* 8.1 Robustness Variable: the QRV field has 3 bits. */
-	[CONF_KEY_RV] = { CONF_BLOCK_IGMP, "robustness",
-	    CONF_KIND_NUMBER, CONF_IGMP(robustness), 1, 7, 0, NULL },
+	[CONF_KEY_RV] = { CONF_BLOCK_IGMP, "robustness", CONF_KIND_NUMBER,
+	    CONF_IGMP(robustness), 1, 7, 0, NULL },
 	/* 8.2 Query Interval: at most what QQIC codes (RFC 3376 4.1.7). */
-	[CONF_KEY_QI] = { CONF_BLOCK_IGMP, "query-interval",
-	    CONF_KIND_MS, CONF_IGMP(query_interval_ms), 1000, 31744000,
-	    1000, CONF_QQIC },
+	[CONF_KEY_QI] = { CONF_BLOCK_IGMP, "query-interval", CONF_KIND_MS,
+	    CONF_IGMP(query_interval_ms), 1000, 31744000, 1000, CONF_QQIC },
 	/* 8.3 Query Response Interval: the Max Resp Code (4.1.1). */
 	[CONF_KEY_QRI] = { CONF_BLOCK_IGMP, "query-response-interval",
-	    CONF_KIND_MS, CONF_IGMP(query_response_interval_ms), 100,
-	    3174400, 100, CONF_MRC },
+	    CONF_KIND_MS, CONF_IGMP(query_response_interval_ms), 100, 3174400,
+	    100, CONF_MRC },
 	/* 8.6 Startup Query Interval (0: QI / 4). */
 	[CONF_KEY_SQI] = { CONF_BLOCK_IGMP, "startup-query-interval",
-	    CONF_KIND_MS, CONF_IGMP(startup_query_interval_ms), 100,
-	    31744000, 1, NULL },
+	    CONF_KIND_MS, CONF_IGMP(startup_query_interval_ms), 100, 31744000,
+	    1, NULL },
 	/* 8.7 Startup Query Count (0: RV). */
 	[CONF_KEY_SQC] = { CONF_BLOCK_IGMP, "startup-query-count",
-	    CONF_KIND_NUMBER, CONF_IGMP(startup_query_count), 1, 255, 0,
-	    NULL },
+	    CONF_KIND_NUMBER, CONF_IGMP(startup_query_count), 1, 255, 0, NULL },
 	/* 8.8 Last Member Query Interval: a Max Resp Code too. */
 	[CONF_KEY_LMQI] = { CONF_BLOCK_IGMP, "last-member-query-interval",
 	    CONF_KIND_MS, CONF_IGMP(last_member_query_interval_ms), 100,
@@ -77,8 +75,8 @@ const struct conf_key conf_keys[CONF_NKEYS] = {
 	[CONF_KEY_RA] = { CONF_BLOCK_IGMP, "require-router-alert",
 	    CONF_KIND_BOOL, CONF_IGMP(require_router_alert), 0, 0, 0, NULL },
 	/* RFC 4604: the range where only (S,G) joins count. */
-	[CONF_KEY_SSM] = { CONF_BLOCK_IGMP, "ssm-range",
-	    CONF_KIND_SSM, CONF_IGMP(ssm_prefix), 0, 0, 0, NULL },
+	[CONF_KEY_SSM] = { CONF_BLOCK_IGMP, "ssm-range", CONF_KIND_SSM,
+	    CONF_IGMP(ssm_prefix), 0, 0, 0, NULL },
 	[CONF_KEY_GROUPS] = { CONF_BLOCK_LIMITS, "groups", CONF_KIND_LIMIT,
 	    offsetof(struct conf, max_groups_per_iface), 1, UINT32_MAX, 0,
 	    NULL },
@@ -107,9 +105,8 @@ conf_key_cptr(const struct conf *c, const struct conf_key *k)
 
 /* --- checks of the whole file -------------------------------------- */
 
-static int
-conf_fail_at_key(struct conf_parser *p, size_t key, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static int conf_fail_at_key(struct conf_parser *p, size_t key, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
 
 static int
 conf_fail_at_key(struct conf_parser *p, size_t key, const char *fmt, ...)
@@ -120,8 +117,8 @@ conf_fail_at_key(struct conf_parser *p, size_t key, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return conf_fail(p, p->key_pos[key].line, p->key_pos[key].column,
-	    "%s", msg);
+	return conf_fail(p, p->key_pos[key].line, p->key_pos[key].column, "%s",
+	    msg);
 }
 
 /*
@@ -148,9 +145,11 @@ conf_check_v2(struct conf_parser *p, const struct conf_pos *at,
 			return conf_fail(p, at->line, at->column,
 			    "phyint %s: igmpv2 cannot carry %s %s (line %u): "
 			    "expected at most 25500ms for IGMPv2 (RFC 2236 "
-			    "2.2)", ifname, conf_keys[keys[i]].name, buf,
+			    "2.2)",
+			    ifname, conf_keys[keys[i]].name, buf,
 			    p->key_pos[keys[i]].line);
-		return conf_fail_at_key(p, keys[i], "%s: %s is too long for "
+		return conf_fail_at_key(p, keys[i],
+		    "%s: %s is too long for "
 		    "IGMPv2: expected at most 25500ms (RFC 2236 2.2)",
 		    conf_keys[keys[i]].name, buf);
 	}
@@ -166,8 +165,7 @@ conf_check_igmp(struct conf_parser *p)
 	size_t i;
 
 	conf_duration_str(c->igmp.query_interval_ms, qi, sizeof(qi));
-	conf_duration_str(c->igmp.query_response_interval_ms, qri,
-	    sizeof(qri));
+	conf_duration_str(c->igmp.query_response_interval_ms, qri, sizeof(qri));
 	/* RFC 3376 8.3: the Query Response Interval is less than QI. */
 	if (c->igmp.query_response_interval_ms >= c->igmp.query_interval_ms) {
 		if (p->key_pos[CONF_KEY_QRI].line != 0)
@@ -175,24 +173,29 @@ conf_check_igmp(struct conf_parser *p)
 			    "query-response-interval: %s is not shorter than "
 			    "query-interval %s: expected less (RFC 3376 8.3)",
 			    qri, qi);
-		return conf_fail_at_key(p, CONF_KEY_QI, "query-interval: %s "
+		return conf_fail_at_key(p, CONF_KEY_QI,
+		    "query-interval: %s "
 		    "is not longer than query-response-interval %s (the "
-		    "default): expected more (RFC 3376 8.3)", qi, qri);
+		    "default): expected more (RFC 3376 8.3)",
+		    qi, qri);
 	}
 	if (c->igmp.version == 2 && conf_check_v2(p, NULL, NULL) != 0)
 		return -1;
 	for (i = 0; i < c->nphyints; i++)
 		if (c->phyints[i].igmp_version == 2 &&
-		    conf_check_v2(p, &p->version_pos[i],
-		    c->phyints[i].name) != 0)
+		    conf_check_v2(p, &p->version_pos[i], c->phyints[i].name) !=
+			0)
 			return -1;
 	/* The engine's own check, for every version in use. */
 	for (i = 0; i <= c->nphyints; i++) {
 		conf_phyint_igmp(c, i < c->nphyints ? &c->phyints[i] : NULL,
 		    &g);
 		if (igmp_router_config_check(&g) != 0)
-			return conf_fail(p, p->block_line[CONF_BLOCK_IGMP] ?
-			    p->block_line[CONF_BLOCK_IGMP] : 1, 1,
+			return conf_fail(p,
+			    p->block_line[CONF_BLOCK_IGMP] ?
+				p->block_line[CONF_BLOCK_IGMP] :
+				1,
+			    1,
 			    "igmp: the IGMP engine refuses these settings "
 			    "(version %u): expected RFC 3376 section 8 values",
 			    g.version);
@@ -303,15 +306,19 @@ conf_load(const char *path, struct conf *c, struct conf_error *err)
 	conf_init(c);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return conf_fail(&p, 0, 0, "cannot open: %s: expected a "
-		    "readable configuration file", strerror(errno));
+		return conf_fail(&p, 0, 0,
+		    "cannot open: %s: expected a "
+		    "readable configuration file",
+		    strerror(errno));
 	/* Whoever may change the file may change the router. */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (st.st_mode & S_IWOTH)) {
 		close(fd);
-		return conf_fail(&p, 0, 0, "writable by every user (mode "
+		return conf_fail(&p, 0, 0,
+		    "writable by every user (mode "
 		    "%04o): expected a file that only its owner can change "
-		    "(chmod o-w)", (unsigned)(st.st_mode & 07777));
+		    "(chmod o-w)",
+		    (unsigned)(st.st_mode & 07777));
 	}
 	buf = malloc(CONF_MAX_FILE_SIZE + 1);
 	if (buf == NULL) {
@@ -332,12 +339,15 @@ conf_load(const char *path, struct conf *c, struct conf_error *err)
 	close(fd);
 	if (n < 0) {
 		free(buf);
-		return conf_fail(&p, 0, 0, "cannot read: %s: expected a "
-		    "readable configuration file", strerror(saved));
+		return conf_fail(&p, 0, 0,
+		    "cannot read: %s: expected a "
+		    "readable configuration file",
+		    strerror(saved));
 	}
 	if (len > CONF_MAX_FILE_SIZE) {
 		free(buf);
-		return conf_fail(&p, 0, 0, "larger than 1 MiB: expected a "
+		return conf_fail(&p, 0, 0,
+		    "larger than 1 MiB: expected a "
 		    "configuration file of at most %d bytes",
 		    CONF_MAX_FILE_SIZE);
 	}
@@ -372,6 +382,6 @@ conf_error_format(const struct conf_error *e, char *buf, size_t len)
 	if (e->line == 0)
 		snprintf(buf, len, "%s: %s", e->file, e->message);
 	else
-		snprintf(buf, len, "%s:%u:%u: %s", e->file, e->line,
-		    e->column, e->message);
+		snprintf(buf, len, "%s:%u:%u: %s", e->file, e->line, e->column,
+		    e->message);
 }

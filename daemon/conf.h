@@ -15,103 +15,103 @@
 
 #include "igmp_router.h"
 
-#define CONF_MAX_BOUNDARIES	32
-#define CONF_MAX_STATIC		64
-#define CONF_MAX_OIFS		32
-#define CONF_MAX_PHYINTS	256
-#define CONF_MAX_MROUTES	4096
-#define CONF_MAX_FILE_SIZE	(1024 * 1024)	/* conf_load refuses more */
+#define CONF_MAX_BOUNDARIES 32
+#define CONF_MAX_STATIC	    64
+#define CONF_MAX_OIFS	    32
+#define CONF_MAX_PHYINTS    256
+#define CONF_MAX_MROUTES    4096
+#define CONF_MAX_FILE_SIZE  (1024 * 1024) /* conf_load refuses more */
 /*
  * limits { } when the file says nothing: a router must not grow without
  * bound on a LAN of hostile hosts (mcastd.conf(5), THE LIMITS BLOCK).
  */
-#define CONF_DEFAULT_MAX_GROUPS		16384	/* per interface */
-#define CONF_DEFAULT_MAX_SOURCES	256	/* per group */
-#define CONF_DEFAULT_MAX_UPCALLS	8192	/* forwarding entries */
+#define CONF_DEFAULT_MAX_GROUPS	 16384 /* per interface */
+#define CONF_DEFAULT_MAX_SOURCES 256   /* per group */
+#define CONF_DEFAULT_MAX_UPCALLS 8192  /* forwarding entries */
 
 struct conf_prefix {
-	struct in_addr	addr;		/* network order, host bits zero */
-	uint8_t		len;
+	struct in_addr addr; /* network order, host bits zero */
+	uint8_t len;
 };
 
 struct conf_static_group {
-	struct in_addr	group;
-	bool		has_source;
-	struct in_addr	source;
+	struct in_addr group;
+	bool has_source;
+	struct in_addr source;
 };
 
 /* phyint IF [disable] [threshold N] [igmpv1|igmpv2|igmpv3]
  *        [boundary PREFIX]... [static-group G [source S]]... */
 struct conf_phyint {
-	char			 name[IF_NAMESIZE];
-	bool			 disable;
-	uint8_t			 threshold;	/* 1 by default */
-	unsigned		 igmp_version;	/* 0 = the igmp block's */
-	struct conf_prefix	 boundaries[CONF_MAX_BOUNDARIES];
-	unsigned		 nboundaries;
+	char name[IF_NAMESIZE];
+	bool disable;
+	uint8_t threshold;     /* 1 by default */
+	unsigned igmp_version; /* 0 = the igmp block's */
+	struct conf_prefix boundaries[CONF_MAX_BOUNDARIES];
+	unsigned nboundaries;
 	struct conf_static_group statics[CONF_MAX_STATIC];
-	unsigned		 nstatics;
-	unsigned		 line;		/* where it was declared */
+	unsigned nstatics;
+	unsigned line; /* where it was declared */
 };
 
 /* mroute from IF [source S] group G to IF... */
 struct conf_mroute {
-	char		iif[IF_NAMESIZE];
-	bool		has_source;	/* false: (*,G) */
-	struct in_addr	source;
-	struct in_addr	group;
-	char		oifs[CONF_MAX_OIFS][IF_NAMESIZE];
-	unsigned	noifs;
-	unsigned	line;
+	char iif[IF_NAMESIZE];
+	bool has_source; /* false: (*,G) */
+	struct in_addr source;
+	struct in_addr group;
+	char oifs[CONF_MAX_OIFS][IF_NAMESIZE];
+	unsigned noifs;
+	unsigned line;
 };
 
 struct conf {
 	/* the igmp { ... } block: defaults for every phyint */
 	struct igmp_router_config igmp;
 	/* limits { groups N  sources N  upcalls N } */
-	uint32_t		max_groups_per_iface;	/* 0 = none (given) */
-	uint32_t		max_sources_per_group;
-	uint32_t		max_pending_upcalls;
+	uint32_t max_groups_per_iface; /* 0 = none (given) */
+	uint32_t max_sources_per_group;
+	uint32_t max_pending_upcalls;
 	/* mfc { idle-timeout SECONDS } */
-	uint32_t		mfc_idle_timeout_s;	/* 210 by default */
+	uint32_t mfc_idle_timeout_s; /* 210 by default */
 	/* options outside blocks: default-phyint enable|disable */
-	bool			default_disable;	/* phyints not named */
-	struct conf_phyint	*phyints;
-	size_t			 nphyints;
-	struct conf_mroute	*mroutes;
-	size_t			 nmroutes;
+	bool default_disable; /* phyints not named */
+	struct conf_phyint *phyints;
+	size_t nphyints;
+	struct conf_mroute *mroutes;
+	size_t nmroutes;
 };
 
 struct conf_error {
-	char		file[256];
-	unsigned	line;
-	unsigned	column;
-	char		message[256];	/* "expected a TTL threshold 1-255,
+	char file[256];
+	unsigned line;
+	unsigned column;
+	char message[256]; /* "expected a TTL threshold 1-255,
 					   got '300'" */
 };
 
-void	conf_init(struct conf *c);	/* the defaults */
+void conf_init(struct conf *c); /* the defaults */
 /*
  * 0, or -1 with *err filled.  c is set up by conf_parse itself (whatever
  * it held is overwritten, not freed); on failure it is left as conf_init
  * leaves it, so conf_free is optional then.  file (NULL: "-") is only
  * used in messages.  text need not end in a NUL.
  */
-int	conf_parse(const char *text, size_t len, const char *file,
-	    struct conf *c, struct conf_error *err);
+int conf_parse(const char *text, size_t len, const char *file, struct conf *c,
+    struct conf_error *err);
 /* conf_parse of a file of at most CONF_MAX_FILE_SIZE bytes. */
-int	conf_load(const char *path, struct conf *c, struct conf_error *err);
+int conf_load(const char *path, struct conf *c, struct conf_error *err);
 /* The normalised text (parses again to the same conf). */
-void	conf_print(FILE *f, const struct conf *c);
-void	conf_free(struct conf *c);
+void conf_print(FILE *f, const struct conf *c);
+void conf_free(struct conf *c);
 /* Same settings (the line fields, where a thing was written, ignored). */
-bool	conf_equal(const struct conf *a, const struct conf *b);
+bool conf_equal(const struct conf *a, const struct conf *b);
 const struct conf_phyint *conf_phyint(const struct conf *c, const char *name);
 /* The IGMP settings for an interface: the igmp block, with the phyint's
  * igmpvN (if any) as the version; pi NULL: the block's. */
-void	conf_phyint_igmp(const struct conf *c, const struct conf_phyint *pi,
-	    struct igmp_router_config *out);
+void conf_phyint_igmp(const struct conf *c, const struct conf_phyint *pi,
+    struct igmp_router_config *out);
 /* "FILE:LINE:COLUMN: MESSAGE" ("FILE: MESSAGE" when line is 0) */
-void	conf_error_format(const struct conf_error *e, char *buf, size_t len);
+void conf_error_format(const struct conf_error *e, char *buf, size_t len);
 
 #endif

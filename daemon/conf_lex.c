@@ -176,11 +176,12 @@ conf_advance(struct conf_parser *p)
 		} else if (ch < 0x20 || ch == 0x7f) {
 			return conf_fail(p, t->line, t->column,
 			    "control character 0x%02x: expected text, a tab "
-			    "or a newline", ch);
+			    "or a newline",
+			    ch);
 		} else {
 			t->kind = CONF_TOK_WORD;
-			while (p->off < p->len && !conf_is_delimiter(
-			    (unsigned char)p->text[p->off]))
+			while (p->off < p->len &&
+			    !conf_is_delimiter((unsigned char)p->text[p->off]))
 				conf_lex_skip(p, 1);
 			t->len = (size_t)(p->text + p->off - t->s);
 			return 0;
@@ -216,10 +217,13 @@ int
 conf_duration(const struct conf_tok *t, uint64_t *ms)
 {
 	static const struct {
-		const char	*unit;
-		uint64_t	 ms;
+		const char *unit;
+		uint64_t ms;
 	} units[] = {
-		{ "", 1000 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
+		{ "", 1000 },
+		{ "ms", 1 },
+		{ "s", 1000 },
+		{ "m", 60000 },
 		{ "h", 3600000 },
 	};
 	struct conf_tok digits = *t;
@@ -321,20 +325,21 @@ conf_mcast_prefix(struct conf_parser *p, const struct conf_tok *t,
 		struct in_addr net = { htonl(a & conf_mask(out->len)) };
 
 		return conf_fail(p, t->line, t->column,
-		    "%.*s has host bits set: expected %s/%u", (int)t->len,
-		    t->s, conf_addr_str(net, buf), out->len);
+		    "%.*s has host bits set: expected %s/%u", (int)t->len, t->s,
+		    conf_addr_str(net, buf), out->len);
 	}
 	if (out->len < 4 || (a >> 28) != 0xe)
 		return conf_fail(p, t->line, t->column,
 		    "%s %.*s is not a multicast prefix: expected a prefix "
-		    "within 224.0.0.0/4", what, (int)t->len, t->s);
+		    "within 224.0.0.0/4",
+		    what, (int)t->len, t->s);
 	return 0;
 }
 
 /* A group mcastd may route: multicast, not link-local (224.0.0.0/24). */
 int
-conf_group(struct conf_parser *p, const struct conf_tok *t,
-    const char *what, struct in_addr *out)
+conf_group(struct conf_parser *p, const struct conf_tok *t, const char *what,
+    struct in_addr *out)
 {
 	uint32_t a;
 
@@ -345,12 +350,13 @@ conf_group(struct conf_parser *p, const struct conf_tok *t,
 	if ((a >> 28) != 0xe)
 		return conf_fail(p, t->line, t->column,
 		    "%.*s is not a multicast group: expected an address "
-		    "within 224.0.0.0/4", (int)t->len, t->s);
+		    "within 224.0.0.0/4",
+		    (int)t->len, t->s);
 	if ((a >> 8) == 0xe00000)
 		return conf_fail(p, t->line, t->column,
 		    "%.*s is in 224.0.0.0/24, which is never forwarded "
-		    "(RFC 5771): expected a group outside it", (int)t->len,
-		    t->s);
+		    "(RFC 5771): expected a group outside it",
+		    (int)t->len, t->s);
 	return 0;
 }
 
@@ -383,8 +389,8 @@ conf_source(struct conf_parser *p, const struct conf_tok *t,
 
 /* An interface name as Linux allows it (dev_valid_name). */
 int
-conf_ifname(struct conf_parser *p, const struct conf_tok *t,
-    const char *what, char name[IF_NAMESIZE])
+conf_ifname(struct conf_parser *p, const struct conf_tok *t, const char *what,
+    char name[IF_NAMESIZE])
 {
 	char tok[CONF_TOKBUF];
 	size_t i;
@@ -394,14 +400,15 @@ conf_ifname(struct conf_parser *p, const struct conf_tok *t,
 	if (t->len >= IF_NAMESIZE)
 		return conf_fail(p, t->line, t->column,
 		    "%s: interface name %s is %zu characters long: expected "
-		    "at most %d", what, conf_tok_str(t, tok, sizeof(tok)),
-		    t->len, IF_NAMESIZE - 1);
+		    "at most %d",
+		    what, conf_tok_str(t, tok, sizeof(tok)), t->len,
+		    IF_NAMESIZE - 1);
 	for (i = 0; i < t->len; i++)
 		if (t->s[i] == '/' || t->s[i] == ':')
 			return conf_fail(p, t->line, t->column,
 			    "%s: interface name %s contains '%c': expected a "
-			    "name without '/' or ':'", what,
-			    conf_tok_str(t, tok, sizeof(tok)), t->s[i]);
+			    "name without '/' or ':'",
+			    what, conf_tok_str(t, tok, sizeof(tok)), t->s[i]);
 	if (conf_tok_is(t, ".") || conf_tok_is(t, ".."))
 		return conf_fail_expected(p, t, what, "an interface name");
 	memcpy(name, t->s, t->len);

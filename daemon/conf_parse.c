@@ -22,9 +22,9 @@ conf_end_of_statement(struct conf_parser *p, const char *what, bool in_block)
 	if (k == CONF_TOK_END || k == CONF_TOK_EOF ||
 	    (in_block && k == CONF_TOK_RBRACE))
 		return 0;
-	return conf_fail_expected(p, &p->cur, what, in_block ?
-	    "the end of the setting (a newline, ';' or '}')" :
-	    "the end of the statement (a newline or ';')");
+	return conf_fail_expected(p, &p->cur, what,
+	    in_block ? "the end of the setting (a newline, ';' or '}')" :
+		       "the end of the statement (a newline or ';')");
 }
 
 static bool
@@ -62,7 +62,8 @@ conf_parse_default_phyint(struct conf_parser *p)
 	if (p->default_phyint_line != 0)
 		return conf_fail(p, kw.line, kw.column,
 		    "default-phyint already given at line %u: expected it "
-		    "once", p->default_phyint_line);
+		    "once",
+		    p->default_phyint_line);
 	p->default_phyint_line = kw.line;
 	if (conf_advance(p) != 0)
 		return -1;
@@ -115,13 +116,13 @@ conf_phyint_boundary(struct conf_parser *p, struct conf_phyint *pi)
 		    pi->boundaries[i].len == b.len)
 			return conf_fail(p, p->cur.line, p->cur.column,
 			    "phyint %s: boundary %.*s given twice: expected "
-			    "each prefix once", pi->name, (int)p->cur.len,
-			    p->cur.s);
+			    "each prefix once",
+			    pi->name, (int)p->cur.len, p->cur.s);
 	if (pi->nboundaries == CONF_MAX_BOUNDARIES)
 		return conf_fail(p, p->cur.line, p->cur.column,
 		    "phyint %s: boundary %.*s is one too many: expected at "
-		    "most %d", pi->name, (int)p->cur.len, p->cur.s,
-		    CONF_MAX_BOUNDARIES);
+		    "most %d",
+		    pi->name, (int)p->cur.len, p->cur.s, CONF_MAX_BOUNDARIES);
 	pi->boundaries[pi->nboundaries++] = b;
 	return conf_advance(p);
 }
@@ -155,19 +156,19 @@ conf_phyint_static(struct conf_parser *p, struct conf_phyint *pi)
 			continue;
 		return conf_fail(p, gt.line, gt.column,
 		    "phyint %s: static-group %s%s%s given twice: expected "
-		    "each group once", pi->name,
-		    conf_addr_str(sg.group, gbuf), sg.has_source ?
-		    " source " : "", sg.has_source ?
-		    conf_addr_str(sg.source, sbuf) : "");
+		    "each group once",
+		    pi->name, conf_addr_str(sg.group, gbuf),
+		    sg.has_source ? " source " : "",
+		    sg.has_source ? conf_addr_str(sg.source, sbuf) : "");
 	}
 	if (pi->nstatics == CONF_MAX_STATIC)
 		return conf_fail(p, gt.line, gt.column,
 		    "phyint %s: static-group %s is one too many: expected "
-		    "at most %d", pi->name, conf_addr_str(sg.group, gbuf),
-		    CONF_MAX_STATIC);
+		    "at most %d",
+		    pi->name, conf_addr_str(sg.group, gbuf), CONF_MAX_STATIC);
 	if (!sg.has_source) {
 		if (!conf_grow((void **)&p->asm_statics, &p->asm_statics_cap,
-		    p->nasm_statics, sizeof(*p->asm_statics)))
+			p->nasm_statics, sizeof(*p->asm_statics)))
 			return conf_no_memory(p);
 		p->asm_statics[p->nasm_statics].group = sg.group;
 		p->asm_statics[p->nasm_statics].pos.line = gt.line;
@@ -187,7 +188,7 @@ conf_parse_phyint(struct conf_parser *p)
 {
 	struct conf *c = p->c;
 	struct conf_tok kw = p->cur, state = { .len = 0 },
-	    version = { .len = 0 }, threshold = { .len = 0 };
+			version = { .len = 0 }, threshold = { .len = 0 };
 	struct conf_phyint *pi;
 	char name[IF_NAMESIZE];
 	uint64_t v;
@@ -200,13 +201,14 @@ conf_parse_phyint(struct conf_parser *p)
 		if (strcmp(c->phyints[i].name, name) == 0)
 			return conf_fail(p, p->cur.line, p->cur.column,
 			    "phyint %s already declared at line %u: expected "
-			    "each interface once", name, c->phyints[i].line);
+			    "each interface once",
+			    name, c->phyints[i].line);
 	if (c->nphyints == CONF_MAX_PHYINTS)
 		return conf_fail(p, kw.line, kw.column,
 		    "phyint %s is one too many: expected at most %d", name,
 		    CONF_MAX_PHYINTS);
 	if (!conf_grow((void **)&c->phyints, &p->phyint_cap, c->nphyints,
-	    sizeof(*c->phyints)))
+		sizeof(*c->phyints)))
 		return conf_no_memory(p);
 	/* version_pos grows in step: its capacity is p->phyint_cap. */
 	{
@@ -232,15 +234,15 @@ conf_parse_phyint(struct conf_parser *p)
 
 		if (conf_tok_is(t, "disable") || conf_tok_is(t, "enable")) {
 			if (conf_phyint_once(p, pi, &state,
-			    "of enable or disable") != 0)
+				"of enable or disable") != 0)
 				return -1;
 			pi->disable = conf_tok_is(t, "disable");
 			if (conf_advance(p) != 0)
 				return -1;
 		} else if (conf_tok_is(t, "igmpv1") ||
 		    conf_tok_is(t, "igmpv2") || conf_tok_is(t, "igmpv3")) {
-			if (conf_phyint_once(p, pi, &version,
-			    "IGMP version") != 0)
+			if (conf_phyint_once(p, pi, &version, "IGMP version") !=
+			    0)
 				return -1;
 			pi->igmp_version = (unsigned)(t->s[5] - '0');
 			p->version_pos[c->nphyints - 1].line = t->line;
@@ -251,7 +253,8 @@ conf_parse_phyint(struct conf_parser *p)
 			if (threshold.len != 0)
 				return conf_fail(p, t->line, t->column,
 				    "phyint %s: 'threshold' given twice: "
-				    "expected it once", pi->name);
+				    "expected it once",
+				    pi->name);
 			threshold = *t;
 			if (conf_advance(p) != 0)
 				return -1;
@@ -295,7 +298,7 @@ conf_parse_mroute(struct conf_parser *p)
 		    "mroute is one too many: expected at most %d",
 		    CONF_MAX_MROUTES);
 	if (!conf_grow((void **)&c->mroutes, &p->mroute_cap, c->nmroutes,
-	    sizeof(*c->mroutes)))
+		sizeof(*c->mroutes)))
 		return conf_no_memory(p);
 	mr = &c->mroutes[c->nmroutes];
 	memset(mr, 0, sizeof(*mr));
@@ -337,8 +340,8 @@ conf_parse_mroute(struct conf_parser *p)
 			continue;
 		return conf_fail(p, gt.line, gt.column,
 		    "mroute for (%s, %s) already given at line %u: expected "
-		    "one route per source and group", mr->has_source ?
-		    conf_addr_str(mr->source, sbuf) : "*",
+		    "one route per source and group",
+		    mr->has_source ? conf_addr_str(mr->source, sbuf) : "*",
 		    conf_addr_str(mr->group, gbuf), o->line);
 	}
 	if (!conf_tok_is(&p->cur, "to"))
@@ -354,17 +357,19 @@ conf_parse_mroute(struct conf_parser *p)
 		if (strcmp(name, mr->iif) == 0)
 			return conf_fail(p, p->cur.line, p->cur.column,
 			    "to: %s is the incoming interface: expected "
-			    "outgoing interfaces other than 'from %s'", name,
-			    mr->iif);
+			    "outgoing interfaces other than 'from %s'",
+			    name, mr->iif);
 		for (j = 0; j < mr->noifs; j++)
 			if (strcmp(mr->oifs[j], name) == 0)
-				return conf_fail(p, p->cur.line,
-				    p->cur.column, "to: %s given twice: "
-				    "expected each interface once", name);
+				return conf_fail(p, p->cur.line, p->cur.column,
+				    "to: %s given twice: "
+				    "expected each interface once",
+				    name);
 		if (mr->noifs == CONF_MAX_OIFS)
 			return conf_fail(p, p->cur.line, p->cur.column,
 			    "to: %s is one too many: expected at most %d "
-			    "outgoing interfaces", name, CONF_MAX_OIFS);
+			    "outgoing interfaces",
+			    name, CONF_MAX_OIFS);
 		conf_strlcpy(mr->oifs[mr->noifs++], name, IF_NAMESIZE);
 		if (conf_advance(p) != 0)
 			return -1;
@@ -391,8 +396,9 @@ conf_parse_key_value(struct conf_parser *p, const struct conf_key *k)
 			return 0;
 		}
 		if (conf_number(t, k->max, &v) != 0 || v < k->min) {
-			snprintf(range, sizeof(range), "a number %" PRIu32
-			    "-%" PRIu32 "%s", k->min, k->max,
+			snprintf(range, sizeof(range),
+			    "a number %" PRIu32 "-%" PRIu32 "%s", k->min,
+			    k->max,
 			    k->kind == CONF_KIND_LIMIT ? " or none" : "");
 			return conf_fail_expected(p, t, k->name, range);
 		}
@@ -408,26 +414,28 @@ conf_parse_key_value(struct conf_parser *p, const struct conf_key *k)
 		}
 		rc = conf_duration(t, &v);
 		if (rc == -1)
-			return conf_fail_expected(p, t, k->name, "a duration "
+			return conf_fail_expected(p, t, k->name,
+			    "a duration "
 			    "such as 125, 125s, 500ms or 2m");
 		if (rc != 0 || v < min_ms || v > max_ms) {
-			snprintf(range, sizeof(range), "a duration from %s "
-			    "to %s", conf_duration_str(min_ms, lo, sizeof(lo)),
+			snprintf(range, sizeof(range),
+			    "a duration from %s "
+			    "to %s",
+			    conf_duration_str(min_ms, lo, sizeof(lo)),
 			    conf_duration_str(max_ms, hi, sizeof(hi)));
 			return conf_fail_expected(p, t, k->name, range);
 		}
 		if (v % k->step_ms != 0)
 			return conf_fail(p, t->line, t->column,
 			    "%s: expected a multiple of %s (%s), got %s",
-			    k->name, conf_duration_str(k->step_ms, lo,
-			    sizeof(lo)), k->step_why,
-			    conf_tok_str(t, tok, sizeof(tok)));
+			    k->name,
+			    conf_duration_str(k->step_ms, lo, sizeof(lo)),
+			    k->step_why, conf_tok_str(t, tok, sizeof(tok)));
 		*u = (uint32_t)(k->kind == CONF_KIND_SECONDS ? v / 1000 : v);
 		return 0;
 	case CONF_KIND_BOOL:
 		if (!conf_tok_is(t, "yes") && !conf_tok_is(t, "no"))
-			return conf_fail_expected(p, t, k->name,
-			    "yes or no");
+			return conf_fail_expected(p, t, k->name, "yes or no");
 		*(bool *)conf_key_ptr(p->c, k) = conf_tok_is(t, "yes");
 		return 0;
 	case CONF_KIND_SSM:
@@ -460,7 +468,8 @@ conf_parse_block(struct conf_parser *p, enum conf_block b)
 	if (p->block_line[b] != 0)
 		return conf_fail(p, kw.line, kw.column,
 		    "%s block already given at line %u: expected one %s "
-		    "block", bname, p->block_line[b], bname);
+		    "block",
+		    bname, p->block_line[b], bname);
 	p->block_line[b] = kw.line;
 	if (conf_advance(p) != 0)
 		return -1;
@@ -483,7 +492,8 @@ conf_parse_block(struct conf_parser *p, enum conf_block b)
 		case CONF_TOK_EOF:
 			return conf_fail(p, p->cur.line, p->cur.column,
 			    "%s block opened at line %u is not closed: "
-			    "expected '}', got end of file", bname, kw.line);
+			    "expected '}', got end of file",
+			    bname, kw.line);
 		case CONF_TOK_LBRACE:
 		case CONF_TOK_WORD:
 			break;
@@ -504,17 +514,19 @@ conf_parse_block(struct conf_parser *p, enum conf_block b)
 					continue;
 				n--;
 				snprintf(expected + strlen(expected),
-				    sizeof(expected) - strlen(expected),
-				    "%s%s", conf_keys[i].name, n == 0 ? "" :
-				    n == 1 ? " or " : ", ");
+				    sizeof(expected) - strlen(expected), "%s%s",
+				    conf_keys[i].name,
+				    n == 0     ? "" :
+					n == 1 ? " or " :
+						 ", ");
 			}
 			return conf_fail_expected(p, &p->cur, bname, expected);
 		}
 		if (p->key_pos[i].line != 0)
 			return conf_fail(p, p->cur.line, p->cur.column,
 			    "%s: %s already given at line %u: expected each "
-			    "setting once", bname, k->name,
-			    p->key_pos[i].line);
+			    "setting once",
+			    bname, k->name, p->key_pos[i].line);
 		if (conf_advance(p) != 0)
 			return -1;
 		p->key_pos[i].line = p->cur.line;
@@ -531,7 +543,7 @@ int
 conf_parse_text(struct conf_parser *p)
 {
 	static const char *const statements = "default-phyint, phyint, "
-	    "mroute, igmp, limits or mfc";
+					      "mroute, igmp, limits or mfc";
 	int rc;
 
 	if (conf_advance(p) != 0)
@@ -546,8 +558,10 @@ conf_parse_text(struct conf_parser *p)
 			rc = conf_advance(p);
 			break;
 		case CONF_TOK_RBRACE:
-			return conf_fail(p, t->line, t->column, "'}' closes "
-			    "no block: expected a statement (%s)", statements);
+			return conf_fail(p, t->line, t->column,
+			    "'}' closes "
+			    "no block: expected a statement (%s)",
+			    statements);
 		case CONF_TOK_LBRACE:
 			return conf_fail_expected(p, t, NULL, statements);
 		case CONF_TOK_WORD:

@@ -43,7 +43,7 @@ conf_phyint_equal(const struct conf_phyint *a, const struct conf_phyint *b)
 		return false;
 	for (i = 0; i < a->nboundaries; i++)
 		if (a->boundaries[i].addr.s_addr !=
-		    b->boundaries[i].addr.s_addr ||
+			b->boundaries[i].addr.s_addr ||
 		    a->boundaries[i].len != b->boundaries[i].len)
 			return false;
 	for (i = 0; i < a->nstatics; i++) {
@@ -120,7 +120,10 @@ conf_print_value(FILE *f, const struct conf *c, const struct conf_key *k)
 		char d[24];
 
 		fputs(conf_duration_str(k->kind == CONF_KIND_SECONDS ?
-		    (uint64_t)u * 1000 : u, d, sizeof(d)), f);
+			      (uint64_t)u * 1000 :
+			      u,
+			  d, sizeof(d)),
+		    f);
 		break;
 	}
 	case CONF_KIND_BOOL:
@@ -130,8 +133,9 @@ conf_print_value(FILE *f, const struct conf *c, const struct conf_key *k)
 		if (c->igmp.ssm_prefix_len == 0)
 			fputs("none", f);
 		else
-			fprintf(f, "%s/%u", conf_addr_str(c->igmp.ssm_prefix,
-			    buf), c->igmp.ssm_prefix_len);
+			fprintf(f, "%s/%u",
+			    conf_addr_str(c->igmp.ssm_prefix, buf),
+			    c->igmp.ssm_prefix_len);
 		break;
 	}
 }
@@ -199,9 +203,8 @@ conf_print_mroute(FILE *f, const struct conf_mroute *mr)
 	int n;
 
 	if (mr->has_source)
-		n = fprintf(f, "mroute from %s source %s group %s to",
-		    mr->iif, conf_addr_str(mr->source, s),
-		    conf_addr_str(mr->group, g));
+		n = fprintf(f, "mroute from %s source %s group %s to", mr->iif,
+		    conf_addr_str(mr->source, s), conf_addr_str(mr->group, g));
 	else
 		n = fprintf(f, "mroute from %s group %s to", mr->iif,
 		    conf_addr_str(mr->group, g));

@@ -13,28 +13,28 @@
 
 #include "control.h"
 
-#define CONTROL_IDLE_MS		5000	/* a client must finish by then */
-#define CONTROL_ACCEPT_BATCH	(CONTROL_MAX_CLIENTS / 8)
+#define CONTROL_IDLE_MS	     5000 /* a client must finish by then */
+#define CONTROL_ACCEPT_BATCH (CONTROL_MAX_CLIENTS / 8)
 
 struct control_client {
-	int			fd;
-	char			req[CONTROL_MAX_REQUEST];
-	size_t			req_len;
-	struct control_reply	reply;
-	size_t			sent;
-	bool			answered;
-	int64_t			since_ms;
+	int fd;
+	char req[CONTROL_MAX_REQUEST];
+	size_t req_len;
+	struct control_reply reply;
+	size_t sent;
+	bool answered;
+	int64_t since_ms;
 };
 
 struct control {
-	void			(*close_hook)(void *arg, int fd);
-	void			*close_arg;
-	int			listen_fd;
-	char			path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	control_handler		handler;
-	void			*arg;
-	struct control_client	clients[CONTROL_MAX_CLIENTS];
-	struct control_stats	stats;
+	void (*close_hook)(void *arg, int fd);
+	void *close_arg;
+	int listen_fd;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	control_handler handler;
+	void *arg;
+	struct control_client clients[CONTROL_MAX_CLIENTS];
+	struct control_stats stats;
 };
 
 static void
@@ -97,8 +97,7 @@ control_finish_record(struct control_reply *r)
 
 /* A record line begins: its type, then "." and key for an item. */
 static void
-control_begin_line(struct control_reply *r, const char *type,
-    const char *key)
+control_begin_line(struct control_reply *r, const char *type, const char *key)
 {
 	control_finish_record(r);
 	control_put(r, type, strlen(type));
@@ -253,8 +252,10 @@ control_end(struct control_reply *r, int status, const char *fmt, ...)
 	control_record(r, "end");
 	control_field(r, "status", "%d", overflow ? 1 : status);
 	if (overflow) {
-		control_field(r, "message", "reply larger than %u bytes: "
-		    "truncated", CONTROL_MAX_REPLY);
+		control_field(r, "message",
+		    "reply larger than %u bytes: "
+		    "truncated",
+		    CONTROL_MAX_REPLY);
 	} else {
 		va_start(ap, fmt);
 		control_vfield(r, "message", "", fmt, ap);
@@ -306,8 +307,8 @@ control_open(const char *path, gid_t group, control_handler h, void *arg,
 	strcpy(c->path, path);
 	/* A socket that still answers belongs to a running daemon. */
 	probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (probe >= 0 && connect(probe, (struct sockaddr *)&sun,
-	    sizeof(sun)) == 0) {
+	if (probe >= 0 &&
+	    connect(probe, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
 		close(probe);
 		*err = EADDRINUSE;
 		free(c);
@@ -316,10 +317,11 @@ control_open(const char *path, gid_t group, control_handler h, void *arg,
 	if (probe >= 0)
 		close(probe);
 	unlink(path);
-	c->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC |
-	    SOCK_NONBLOCK, 0);
-	if (c->listen_fd < 0 || bind(c->listen_fd, (struct sockaddr *)&sun,
-	    sizeof(sun)) < 0 || chmod(path, 0660) < 0 ||
+	c->listen_fd = socket(AF_UNIX,
+	    SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (c->listen_fd < 0 ||
+	    bind(c->listen_fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
+	    chmod(path, 0660) < 0 ||
 	    (group != (gid_t)-1 && chown(path, (uid_t)-1, group) < 0) ||
 	    listen(c->listen_fd, 16) < 0) {
 		*err = errno;
@@ -397,8 +399,9 @@ control_accept(struct control *c, int64_t now_ms)
 	 * accepted now is read before 64 others can come after it and push
 	 * it out as the oldest.
 	 */
-	while (batch++ < CONTROL_ACCEPT_BATCH && (fd = accept4(c->listen_fd,
-	    NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+	while (batch++ < CONTROL_ACCEPT_BATCH &&
+	    (fd = accept4(c->listen_fd, NULL, NULL,
+		 SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
 		for (i = 0, oldest = 0; i < CONTROL_MAX_CLIENTS; i++) {
 			if (c->clients[i].fd < 0)
 				break;
@@ -431,7 +434,7 @@ control_request_length(const char *buf, size_t len)
 	if (nl != NULL)
 		return nl - buf;
 	return len >= CONTROL_MAX_REQUEST - 1 ? CONTROL_TOO_LONG :
-	    CONTROL_INCOMPLETE;
+						CONTROL_INCOMPLETE;
 }
 
 int
@@ -463,17 +466,21 @@ control_answer(struct control *c, struct control_client *cl, size_t linelen)
 	if (argc < 0) {
 		c->stats.bad_requests++;
 		if (argc == CONTROL_NOT_TEXT)
-			control_end(&cl->reply, 2, "request is not text: "
+			control_end(&cl->reply, 2,
+			    "request is not text: "
 			    "expected one line such as 'show groups'");
 		else
-			control_end(&cl->reply, 2, "request of more than %d "
-			    "words: expected fewer", CONTROL_MAX_ARGS);
+			control_end(&cl->reply, 2,
+			    "request of more than %d "
+			    "words: expected fewer",
+			    CONTROL_MAX_ARGS);
 		cl->answered = true;
 		return;
 	}
 	c->stats.requests++;
 	if (argc == 0)
-		control_end(&cl->reply, 2, "empty request: expected a command "
+		control_end(&cl->reply, 2,
+		    "empty request: expected a command "
 		    "such as 'show status'");
 	else
 		c->handler(c->arg, argc, argv, &cl->reply);
@@ -500,8 +507,9 @@ control_bound_replies(struct control *c, const struct control_client *keep)
 			if (cl->fd < 0)
 				continue;
 			held += cl->reply.cap;
-			if (cl != keep && cl->answered && (oldest < 0 ||
-			    cl->since_ms < c->clients[oldest].since_ms))
+			if (cl != keep && cl->answered &&
+			    (oldest < 0 ||
+				cl->since_ms < c->clients[oldest].since_ms))
 				oldest = i;
 		}
 		if (held <= CONTROL_MAX_HELD || oldest < 0)
@@ -516,8 +524,8 @@ control_read(struct control *c, struct control_client *cl)
 {
 	ssize_t n, line_len;
 
-	n = read(cl->fd, cl->req + cl->req_len, sizeof(cl->req) - 1 -
-	    cl->req_len);
+	n = read(cl->fd, cl->req + cl->req_len,
+	    sizeof(cl->req) - 1 - cl->req_len);
 	if (n <= 0) {
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
@@ -533,8 +541,10 @@ control_read(struct control *c, struct control_client *cl)
 	}
 	if (line_len == CONTROL_TOO_LONG) {
 		c->stats.bad_requests++;
-		control_end(&cl->reply, 2, "request longer than %d bytes: "
-		    "expected one short line", CONTROL_MAX_REQUEST - 1);
+		control_end(&cl->reply, 2,
+		    "request longer than %d bytes: "
+		    "expected one short line",
+		    CONTROL_MAX_REQUEST - 1);
 		cl->answered = true;
 	}
 }
@@ -545,8 +555,8 @@ control_write(struct control *c, struct control_client *cl)
 	ssize_t n;
 
 	while (cl->sent < cl->reply.len) {
-		n = send(cl->fd, cl->reply.buf + cl->sent, cl->reply.len -
-		    cl->sent, MSG_NOSIGNAL);
+		n = send(cl->fd, cl->reply.buf + cl->sent,
+		    cl->reply.len - cl->sent, MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				return;

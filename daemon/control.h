@@ -40,31 +40,31 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define CONTROL_MAX_REQUEST	4096
-#define CONTROL_MAX_REPLY	(8u << 20)
-#define CONTROL_MAX_CLIENTS	64
+#define CONTROL_MAX_REQUEST 4096
+#define CONTROL_MAX_REPLY   (8u << 20)
+#define CONTROL_MAX_CLIENTS 64
 /* Replies held for clients that do not read, all together. */
-#define CONTROL_MAX_HELD	(4 * CONTROL_MAX_REPLY)
+#define CONTROL_MAX_HELD (4 * CONTROL_MAX_REPLY)
 /* Words of a request: add mroute with a source and CONF_MAX_OIFS oifs
  * takes 40. */
-#define CONTROL_MAX_ARGS	48
+#define CONTROL_MAX_ARGS 48
 
 /*
  * The longest type of a record with items, plus one: control_item() names
  * the item from a copy of its parent's type, and a longer one is cut.
  */
-#define CONTROL_MAX_TYPE	32
+#define CONTROL_MAX_TYPE 32
 
 /* A reply being built (zeroed to start). */
 struct control_reply {
-	char	*buf;
-	size_t	 len;
-	size_t	 cap;
-	bool	 overflow;	/* over CONTROL_MAX_REPLY: truncated */
-	bool	 in_record;
-	bool	 in_list;	/* a list begun and not ended */
-	bool	 list_empty;	/* no item added to it yet */
-	char	 type[CONTROL_MAX_TYPE];	/* the last control_record's */
+	char *buf;
+	size_t len;
+	size_t cap;
+	bool overflow; /* over CONTROL_MAX_REPLY: truncated */
+	bool in_record;
+	bool in_list;		     /* a list begun and not ended */
+	bool list_empty;	     /* no item added to it yet */
+	char type[CONTROL_MAX_TYPE]; /* the last control_record's */
 };
 
 /*
@@ -86,59 +86,57 @@ struct control_reply {
  * fields go to the item, and no way leads back to the parent.
  * control_end() ends the reply with the END record.
  */
-void	control_record(struct control_reply *r, const char *type);
-void	control_field(struct control_reply *r, const char *key,
-	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-void	control_num(struct control_reply *r, const char *key,
-	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-void	control_bool(struct control_reply *r, const char *key, bool value);
-void	control_null(struct control_reply *r, const char *key);
-void	control_list_begin(struct control_reply *r, const char *key);
-void	control_list_add(struct control_reply *r, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
-void	control_list_end(struct control_reply *r);
-void	control_items(struct control_reply *r, const char *key);
-void	control_item(struct control_reply *r, const char *key);
-void	control_end(struct control_reply *r, int status, const char *fmt, ...)
-	    __attribute__((format(printf, 3, 4)));
+void control_record(struct control_reply *r, const char *type);
+void control_field(struct control_reply *r, const char *key, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
+void control_num(struct control_reply *r, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void control_bool(struct control_reply *r, const char *key, bool value);
+void control_null(struct control_reply *r, const char *key);
+void control_list_begin(struct control_reply *r, const char *key);
+void control_list_add(struct control_reply *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void control_list_end(struct control_reply *r);
+void control_items(struct control_reply *r, const char *key);
+void control_item(struct control_reply *r, const char *key);
+void control_end(struct control_reply *r, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* The daemon's handler: answers one request line (argv-split). */
 typedef void (*control_handler)(void *arg, int argc, char **argv,
     struct control_reply *reply);
 
 struct control_stats {
-	uint64_t	requests;
-	uint64_t	bad_requests;	/* too long, not text */
-	uint64_t	clients_dropped;	/* limit, stall, overflow */
+	uint64_t requests;
+	uint64_t bad_requests;	  /* too long, not text */
+	uint64_t clients_dropped; /* limit, stall, overflow */
 };
 
 struct control;
 
 /* Create the socket at path (an old one left by a crash is replaced). */
-struct control	*control_open(const char *path, gid_t group,
-		    control_handler h, void *arg, int *err);
-void		 control_close(struct control *c);
+struct control *control_open(const char *path, gid_t group, control_handler h,
+    void *arg, int *err);
+void control_close(struct control *c);
 /*
  * Called from the event loop: fds to watch (listen + clients) and their
  * events; control_service() handles whichever is ready.
  */
-int		 control_fds(const struct control *c, int *fds, short *events,
-		    int max);
-void		 control_service(struct control *c, int fd, short revents,
-		    int64_t now_ms);
+int control_fds(const struct control *c, int *fds, short *events, int max);
+void control_service(struct control *c, int fd, short revents, int64_t now_ms);
 /*
  * Called with each client descriptor just before the socket closes it
  * (an event loop must forget it first); NULL: nothing.
  */
-void		 control_set_close_hook(struct control *c,
-		    void (*fn)(void *arg, int fd), void *arg);
+void control_set_close_hook(struct control *c, void (*fn)(void *arg, int fd),
+    void *arg);
 /* Drop clients idle longer than the timeout; the next deadline (ms). */
-int64_t		 control_expire(struct control *c, int64_t now_ms);
+int64_t control_expire(struct control *c, int64_t now_ms);
 const struct control_stats *control_stats(const struct control *c);
 
 /* Split a request line into words (in place): argc, or -1 when it has
  * more than max words. */
-int		 control_split(char *line, char **argv, int max);
+int control_split(char *line, char **argv, int max);
 
 /*
  * The request, without I/O.  control_request_length(): where the line in
@@ -149,12 +147,11 @@ int		 control_split(char *line, char **argv, int max);
  * at most max words: argc (0 for a blank line), CONTROL_NOT_TEXT (a
  * control character other than tab or CR) or CONTROL_TOO_MANY_WORDS.
  */
-#define CONTROL_INCOMPLETE	(-1)
-#define CONTROL_TOO_LONG	(-2)
-#define CONTROL_NOT_TEXT	(-1)
-#define CONTROL_TOO_MANY_WORDS	(-2)
-ssize_t		 control_request_length(const char *buf, size_t len);
-int		 control_parse_request(char *line, size_t len, char **argv,
-		    int max);
+#define CONTROL_INCOMPLETE     (-1)
+#define CONTROL_TOO_LONG       (-2)
+#define CONTROL_NOT_TEXT       (-1)
+#define CONTROL_TOO_MANY_WORDS (-2)
+ssize_t control_request_length(const char *buf, size_t len);
+int control_parse_request(char *line, size_t len, char **argv, int max);
 
 #endif

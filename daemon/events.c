@@ -29,7 +29,8 @@ events_rp_filter(const char *ifname)
 		fclose(f);
 	}
 	if (v || all)
-		log_warn("%s: rp_filter is on (conf.%s=%d, conf.all=%d): "
+		log_warn(
+		    "%s: rp_filter is on (conf.%s=%d, conf.all=%d): "
 		    "multicast from sources not routed back through %s is "
 		    "dropped before mcastd sees it; sysctl -w "
 		    "net.ipv4.conf.%s.rp_filter=0 net.ipv4.conf.all.rp_filter=0",
@@ -55,32 +56,39 @@ events_ignored(struct mcastd *d, const struct router_output *o, mc_time_t now)
 	mcastd_ip_str(o->igmp.from, a);
 	switch (o->igmp.ignored) {
 	case IGMP_ROUTER_IGN_UNKNOWN_TYPE:
-		log_limited(n, now, 1, LOG_NOTICE, "%s: IGMP type 0x%02x from "
-		    "%s ignored: unknown type (RFC 3376 4)", o->ifname,
-		    o->igmp.type, a);
+		log_limited(n, now, 1, LOG_NOTICE,
+		    "%s: IGMP type 0x%02x from "
+		    "%s ignored: unknown type (RFC 3376 4)",
+		    o->ifname, o->igmp.type, a);
 		break;
 	case IGMP_ROUTER_IGN_OFF_SUBNET:
-		log_limited(n, now, 1, LOG_NOTICE, "%s: IGMP from %s ignored: "
-		    "not on %s's subnet (RFC 3376 9.2)", o->ifname, a,
-		    o->ifname);
+		log_limited(n, now, 1, LOG_NOTICE,
+		    "%s: IGMP from %s ignored: "
+		    "not on %s's subnet (RFC 3376 9.2)",
+		    o->ifname, a, o->ifname);
 		break;
 	case IGMP_ROUTER_IGN_NO_ROUTER_ALERT:
-		log_limited(n, now, 1, LOG_NOTICE, "%s: IGMP report from %s "
+		log_limited(n, now, 1, LOG_NOTICE,
+		    "%s: IGMP report from %s "
 		    "ignored: no Router Alert (require-router-alert)",
 		    o->ifname, a);
 		break;
 	case IGMP_ROUTER_IGN_BAD_DESTINATION:
-		log_limited(n, now, 1, LOG_NOTICE, "%s: IGMP report from %s "
+		log_limited(n, now, 1, LOG_NOTICE,
+		    "%s: IGMP report from %s "
 		    "ignored: sent to %s, not to its group or the routers' "
-		    "address", o->ifname, a, mcastd_ip_str(o->igmp.to, b));
+		    "address",
+		    o->ifname, a, mcastd_ip_str(o->igmp.to, b));
 		break;
 	case IGMP_ROUTER_IGN_SSM:
-		log_limited(n, now, 1, LOG_NOTICE, "%s: IGMP from %s ignored: "
+		log_limited(n, now, 1, LOG_NOTICE,
+		    "%s: IGMP from %s ignored: "
 		    "an any-source join or leave in the SSM range (RFC 4604)",
 		    o->ifname, a);
 		break;
 	case IGMP_ROUTER_IGN_LEAVE_V1_HOST:
-		log_limited(n, now, 1, LOG_INFO, "%s: IGMP leave from %s for "
+		log_limited(n, now, 1, LOG_INFO,
+		    "%s: IGMP leave from %s for "
 		    "%s ignored: an IGMPv1 host is a member (RFC 3376 7.3.2)",
 		    o->ifname, a, mcastd_ip_str(o->igmp.group, g));
 		break;
@@ -102,34 +110,36 @@ events_igmp(struct mcastd *d, const struct router_output *o, mc_time_t now)
 		if (e->previous.s_addr == INADDR_ANY ||
 		    e->previous.s_addr == e->from.s_addr)
 			break;
-		log_limited(&d->notes[MCASTD_NOTE_TAKEOVER], now, 1,
-		    LOG_NOTICE, "%s: querier again: no query from %s for the "
-		    "Other Querier Present Interval", o->ifname,
-		    mcastd_ip_str(e->previous, q));
+		log_limited(&d->notes[MCASTD_NOTE_TAKEOVER], now, 1, LOG_NOTICE,
+		    "%s: querier again: no query from %s for the "
+		    "Other Querier Present Interval",
+		    o->ifname, mcastd_ip_str(e->previous, q));
 		break;
 	case IGMP_ROUTER_EV_OTHER_QUERIER:
 		log_limited(&d->notes[MCASTD_NOTE_QUERIER], now, 1, LOG_NOTICE,
 		    "%s: %s is the querier now (a query from a lower address, "
-		    "RFC 3376 6.6.2): mcastd stops querying there", o->ifname,
-		    a);
+		    "RFC 3376 6.6.2): mcastd stops querying there",
+		    o->ifname, a);
 		break;
 	case IGMP_ROUTER_EV_OLDER_QUERIER:
 		log_warn("%s: the querier %s speaks IGMPv%u: configure "
-		    "igmpv%u for %s (RFC 3376 7.3.1)", o->ifname, a,
-		    e->version, e->version, o->ifname);
+			 "igmpv%u for %s (RFC 3376 7.3.1)",
+		    o->ifname, a, e->version, e->version, o->ifname);
 		break;
 	case IGMP_ROUTER_EV_IGNORED:
 		events_ignored(d, o, now);
 		break;
 	case IGMP_ROUTER_EV_LIMIT_GROUPS:
 		log_limited(&d->notes[MCASTD_NOTE_LIMIT_GROUPS], now, 1,
-		    LOG_WARNING, "%s: limit of %u groups reached: a join from "
-		    "%s refused (limits { groups })", o->ifname,
-		    events_igmp_config(d, o->vif)->max_groups, a);
+		    LOG_WARNING,
+		    "%s: limit of %u groups reached: a join from "
+		    "%s refused (limits { groups })",
+		    o->ifname, events_igmp_config(d, o->vif)->max_groups, a);
 		break;
 	case IGMP_ROUTER_EV_LIMIT_SOURCES:
-		log_limited(&d->notes[MCASTD_NOTE_LIMIT_SOURCES], now,
-		    e->count, LOG_WARNING, "%s: limit of %u sources per group "
+		log_limited(&d->notes[MCASTD_NOTE_LIMIT_SOURCES], now, e->count,
+		    LOG_WARNING,
+		    "%s: limit of %u sources per group "
 		    "reached: %u sources from %s refused (limits { sources })",
 		    o->ifname,
 		    events_igmp_config(d, o->vif)->max_sources_per_group,
@@ -155,13 +165,16 @@ events_ttl_starved(struct mcastd *d, const struct router_output *o)
 	for (vif = 0; vif < MFC_MAXVIFS; vif++) {
 		if (!o->ttls[vif] || router_vif(d->router, vif, &v) != 0)
 			continue;
-		n = snprintf(oifs + len, sizeof(oifs) - len, "%s%s (threshold "
-		    "%u)", len ? ", " : "", v.name, o->ttls[vif]);
+		n = snprintf(oifs + len, sizeof(oifs) - len,
+		    "%s%s (threshold "
+		    "%u)",
+		    len ? ", " : "", v.name, o->ttls[vif]);
 		if (n < 0 || (size_t)n >= sizeof(oifs) - len)
 			break;
 		len += (size_t)n;
 	}
-	log_warn("(%s, %s) arrives on %s with TTL %u and is forwarded to none "
+	log_warn(
+	    "(%s, %s) arrives on %s with TTL %u and is forwarded to none "
 	    "of its receivers on %s: a datagram leaves by an interface only "
 	    "with a TTL above its threshold (TTL 1 never leaves the sender's "
 	    "LAN); have the sender use a higher TTL, e.g. `mcast send -t 16`",
@@ -182,7 +195,8 @@ events_log(struct mcastd *d, const struct router_output *o, mc_time_t now)
 		events_rp_filter(o->ifname);
 		break;
 	case ROUTER_EV_VIF_DOWN:
-		log_notice("%s: VIF %u removed (%s)", o->ifname, o->vif, o->why);
+		log_notice("%s: VIF %u removed (%s)", o->ifname, o->vif,
+		    o->why);
 		break;
 	case ROUTER_EV_VIF_ADDRESS:
 		log_notice("%s: address now %s/%u", o->ifname,
@@ -190,7 +204,8 @@ events_log(struct mcastd *d, const struct router_output *o, mc_time_t now)
 		break;
 	case ROUTER_EV_NO_FREE_VIF:
 		log_warn("%s: no free VIF (the kernel has %d): not routing on "
-		    "it", o->ifname, ROUTER_MAXVIFS);
+			 "it",
+		    o->ifname, ROUTER_MAXVIFS);
 		break;
 	case ROUTER_EV_IGMP:
 		events_igmp(d, o, now);
@@ -205,29 +220,35 @@ events_log(struct mcastd *d, const struct router_output *o, mc_time_t now)
 	case ROUTER_EV_RX_TTL:
 		log_limited(&d->notes[MCASTD_NOTE_TTL], now, 1, LOG_NOTICE,
 		    "%s: IGMP %s from %s with TTL %u (expected 1): accepted as "
-		    "the kernel does", o->ifname, igmp_kind_name(o->msg_kind),
+		    "the kernel does",
+		    o->ifname, igmp_kind_name(o->msg_kind),
 		    mcastd_ip_str(o->addr, a), o->ttl);
 		break;
 	case ROUTER_EV_RX_UNKNOWN:
 		log_limited(&d->notes[MCASTD_NOTE_UNKNOWN_TYPE], now, 1,
-		    LOG_NOTICE, "%s: IGMP type 0x%02x from %s ignored: unknown "
-		    "type (RFC 3376 4)", o->ifname, o->type,
-		    mcastd_ip_str(o->addr, a));
+		    LOG_NOTICE,
+		    "%s: IGMP type 0x%02x from %s ignored: unknown "
+		    "type (RFC 3376 4)",
+		    o->ifname, o->type, mcastd_ip_str(o->addr, a));
 		break;
 	case ROUTER_EV_TTL_STARVED:
 		events_ttl_starved(d, o);
 		break;
 	case ROUTER_EV_MFC_LIMIT:
 		log_limited(&d->notes[MCASTD_NOTE_LIMIT_MFC], now, 1,
-		    LOG_WARNING, "limit of %u forwarding entries reached: (%s, "
-		    "%s) not installed (limits { upcalls })", o->count,
-		    mcastd_ip_str(o->source, a), mcastd_ip_str(o->group, b));
+		    LOG_WARNING,
+		    "limit of %u forwarding entries reached: (%s, "
+		    "%s) not installed (limits { upcalls })",
+		    o->count, mcastd_ip_str(o->source, a),
+		    mcastd_ip_str(o->group, b));
 		break;
 	case ROUTER_EV_MFC_EMPTY:
 	case ROUTER_EV_MFC_NONEMPTY:
 		log_debug("(%s, %s): %s", mcastd_ip_str(o->source, a),
-		    mcastd_ip_str(o->group, b), o->event == ROUTER_EV_MFC_EMPTY ?
-		    "no outgoing interface now" : "outgoing interfaces again");
+		    mcastd_ip_str(o->group, b),
+		    o->event == ROUTER_EV_MFC_EMPTY ?
+			"no outgoing interface now" :
+			"outgoing interfaces again");
 		break;
 	}
 }
@@ -246,13 +267,14 @@ events_flush(struct mcastd *d, mc_time_t now, bool force)
 	log_limited(&d->notes[MCASTD_NOTE_CONTROL_BAD], now,
 	    cs->bad_requests - d->control_seen.bad_requests, LOG_NOTICE,
 	    "control socket: a request refused: not one line of text or "
-	    "longer than %d bytes", CONTROL_MAX_REQUEST - 1);
+	    "longer than %d bytes",
+	    CONTROL_MAX_REQUEST - 1);
 	log_limited(&d->notes[MCASTD_NOTE_CONTROL_DROPPED], now,
 	    cs->clients_dropped - d->control_seen.clients_dropped, LOG_NOTICE,
 	    "control socket: a client dropped: the oldest of %d when another "
 	    "came, silent or not reading for 5 s, or the oldest not reading "
-	    "when replies held passed %u MB", CONTROL_MAX_CLIENTS,
-	    CONTROL_MAX_HELD >> 20);
+	    "when replies held passed %u MB",
+	    CONTROL_MAX_CLIENTS, CONTROL_MAX_HELD >> 20);
 	d->control_seen = *cs;
 	for (k = 0; k < MCASTD_NOTE_COUNT; k++)
 		if ((t = log_limit_flush(&d->notes[k], now, force)) < next)

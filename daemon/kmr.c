@@ -116,8 +116,7 @@ kmr_sg_count(struct kmr *k, struct in_addr source, struct in_addr group,
 }
 
 static int
-kmr_membership(struct kmr *k, unsigned ifindex, struct in_addr group,
-    int name)
+kmr_membership(struct kmr *k, unsigned ifindex, struct in_addr group, int name)
 {
 	struct ip_mreqn mreq;
 
@@ -145,8 +144,10 @@ kmr_read(struct kmr *k, uint8_t *buf, size_t cap, struct kmr_event *ev)
 	char ctrl[CMSG_SPACE(sizeof(struct in_pktinfo))];
 	struct iovec iov = { buf, cap };
 	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = ctrl, .msg_controllen = sizeof(ctrl),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = ctrl,
+		.msg_controllen = sizeof(ctrl),
 	};
 	struct cmsghdr *cm;
 	const struct igmpmsg *im;
@@ -173,8 +174,9 @@ kmr_read(struct kmr *k, uint8_t *buf, size_t cap, struct kmr_event *ev)
 	ev->len = (size_t)n;
 	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
 		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO)
-			ev->ifindex = (unsigned)((struct in_pktinfo *)
-			    CMSG_DATA(cm))->ipi_ifindex;
+			ev->ifindex =
+			    (unsigned)((struct in_pktinfo *)CMSG_DATA(cm))
+				->ipi_ifindex;
 	return 0;
 }
 
@@ -186,9 +188,12 @@ kmr_send(struct kmr *k, unsigned ifindex, struct in_addr dst,
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr = dst };
 	struct iovec iov = { (void *)packet, len };
 	struct msghdr mh = {
-		.msg_name = &to, .msg_namelen = sizeof(to),
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = ctrl, .msg_controllen = sizeof(ctrl),
+		.msg_name = &to,
+		.msg_namelen = sizeof(to),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = ctrl,
+		.msg_controllen = sizeof(ctrl),
 	};
 	struct cmsghdr *cm;
 	struct in_pktinfo pi;
@@ -208,7 +213,7 @@ kmr_send(struct kmr *k, unsigned ifindex, struct in_addr dst,
 		memset(&mreq, 0, sizeof(mreq));
 		mreq.imr_ifindex = (int)ifindex;
 		if (setsockopt(k->fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq,
-		    sizeof(mreq)) < 0)
+			sizeof(mreq)) < 0)
 			return -errno;
 	}
 	return sendmsg(k->fd, &mh, 0) < 0 ? -errno : 0;

@@ -29,9 +29,9 @@
 
 #include "mcastd.h"
 
-#define MCASTD_DEFAULT_CONF	"/etc/mcastd.conf"
-#define MCASTD_DEFAULT_SOCKET	"/run/mcastd.sock"
-#define MCASTD_DEFAULT_PIDFILE	"/run/mcastd.pid"
+#define MCASTD_DEFAULT_CONF    "/etc/mcastd.conf"
+#define MCASTD_DEFAULT_SOCKET  "/run/mcastd.sock"
+#define MCASTD_DEFAULT_PIDFILE "/run/mcastd.pid"
 
 mc_time_t
 mcastd_now(void)
@@ -357,26 +357,27 @@ drop_privileges(const struct passwd *pw)
 	    CAP_NET_ADMIN, CAP_NET_RAW, -1);
 	if (pw != NULL) {
 		if (capng_change_id((int)pw->pw_uid, (int)pw->pw_gid,
-		    CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING) < 0)
+			CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING) < 0)
 			fatal("cannot become user %s (uid %u, gid %u) keeping "
-			    "CAP_NET_ADMIN and CAP_NET_RAW: expected to be "
-			    "started as root", pw->pw_name,
-			    (unsigned)pw->pw_uid, (unsigned)pw->pw_gid);
+			      "CAP_NET_ADMIN and CAP_NET_RAW: expected to be "
+			      "started as root",
+			    pw->pw_name, (unsigned)pw->pw_uid,
+			    (unsigned)pw->pw_gid);
 		return;
 	}
 	if (capng_apply(CAPNG_SELECT_BOTH) < 0)
 		log_warn("cannot drop privileges to CAP_NET_ADMIN and "
-		    "CAP_NET_RAW; running with all of them");
+			 "CAP_NET_RAW; running with all of them");
 }
 
 struct options {
-	const char	*sock_path;
-	const char	*pidfile;
-	bool		 foreground;
-	bool		 check;
-	int		 level;
-	gid_t		 gid;
-	struct passwd	*pw;
+	const char *sock_path;
+	const char *pidfile;
+	bool foreground;
+	bool check;
+	int level;
+	gid_t gid;
+	struct passwd *pw;
 };
 
 static void
@@ -407,15 +408,18 @@ parse_options(int argc, char **argv, struct mcastd *d, struct options *o)
 			break;
 		case 'l':
 			if ((o->level = log_level_parse(optarg)) < 0) {
-				fprintf(stderr, "mcastd: log level '%s': "
+				fprintf(stderr,
+				    "mcastd: log level '%s': "
 				    "expected debug, info, notice, warning or "
-				    "error\n", optarg);
+				    "error\n",
+				    optarg);
 				exit(2);
 			}
 			break;
 		case 'g':
 			if ((gr = getgrnam(optarg)) == NULL) {
-				fprintf(stderr, "mcastd: no group '%s': "
+				fprintf(stderr,
+				    "mcastd: no group '%s': "
 				    "expected a group from /etc/group\n",
 				    optarg);
 				exit(2);
@@ -424,7 +428,8 @@ parse_options(int argc, char **argv, struct mcastd *d, struct options *o)
 			break;
 		case 'U':
 			if ((o->pw = getpwnam(optarg)) == NULL) {
-				fprintf(stderr, "mcastd: no user '%s': "
+				fprintf(stderr,
+				    "mcastd: no user '%s': "
 				    "expected a user from /etc/passwd\n",
 				    optarg);
 				exit(2);
@@ -445,8 +450,10 @@ parse_options(int argc, char **argv, struct mcastd *d, struct options *o)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "mcastd: unexpected argument '%s': expected "
-		    "options only\n", argv[optind]);
+		fprintf(stderr,
+		    "mcastd: unexpected argument '%s': expected "
+		    "options only\n",
+		    argv[optind]);
 		exit(2);
 	}
 }
@@ -460,14 +467,18 @@ open_routing_socket(struct mcastd *d)
 	if (rc == 0)
 		return;
 	if (rc == -EADDRINUSE)
-		fatal("another multicast routing daemon (mrouted, pimd, "
+		fatal(
+		    "another multicast routing daemon (mrouted, pimd, "
 		    "smcroute, igmpproxy or mcastd) already owns the kernel's "
 		    "multicast routing in this network namespace: stop it "
 		    "first");
 	fatal("cannot take the kernel's multicast routing (MRT_INIT): %s%s",
-	    strerror(-rc), rc == -EPERM || rc == -EACCES ? " (needs root or "
-	    "CAP_NET_ADMIN + CAP_NET_RAW)" : rc == -ENOPROTOOPT ? " (kernel "
-	    "without CONFIG_IP_MROUTE)" : "");
+	    strerror(-rc),
+	    rc == -EPERM || rc == -EACCES ? " (needs root or "
+					    "CAP_NET_ADMIN + CAP_NET_RAW)" :
+		rc == -ENOPROTOOPT	  ? " (kernel "
+					    "without CONFIG_IP_MROUTE)" :
+					    "");
 }
 
 /* A start that fails leaves nothing behind: no socket, no pid file. */
@@ -492,16 +503,16 @@ start_loop(struct mcastd *d, const char *pidfile)
 		start_failed(d, pidfile, "cannot start: %s: %s", "event loop",
 		    errno);
 	if ((rc = loop_fd_add(d->loop, d->kmr.fd, LOOP_IN, MCASTD_RX_BUDGET,
-	    routing_socket_in, d)) < 0 ||
+		 routing_socket_in, d)) < 0 ||
 	    (rc = loop_fd_add(d->loop, netlink_fd(d->nl), LOOP_IN, 0,
-	    netlink_in, d)) < 0 ||
-	    (rc = loop_source_add(d->loop, router_deadline, router_timer,
-	    d)) < 0 ||
+		 netlink_in, d)) < 0 ||
+	    (rc = loop_source_add(d->loop, router_deadline, router_timer, d)) <
+		0 ||
 	    (rc = loop_source_add(d->loop, control_deadline, control_timer,
-	    d)) < 0 ||
+		 d)) < 0 ||
 	    (rc = loop_source_add(d->loop, tap_deadline, tap_timer, d)) < 0 ||
-	    (rc = loop_source_add(d->loop, notes_deadline, notes_timer,
-	    d)) < 0 ||
+	    (rc = loop_source_add(d->loop, notes_deadline, notes_timer, d)) <
+		0 ||
 	    (rc = loop_signal_add(d->loop, SIGHUP, signal_in, d)) < 0 ||
 	    (rc = loop_signal_add(d->loop, SIGTERM, signal_in, d)) < 0 ||
 	    (rc = loop_signal_add(d->loop, SIGINT, signal_in, d)) < 0)
@@ -523,7 +534,7 @@ start_router(struct mcastd *d)
 	reload_router_config_free(&rc);
 	if (d->router == NULL)
 		fatal("cannot start: the router refused the configuration "
-		    "(or out of memory)");
+		      "(or out of memory)");
 }
 
 static void
@@ -581,8 +592,8 @@ main(int argc, char **argv)
 	d.nl = netlink_open(true);
 	d.nl_dump = netlink_open(false);
 	if (d.nl == NULL || d.nl_dump == NULL)
-		start_failed(&d, NULL, "cannot start: %s: %s",
-		    "netlink socket", errno);
+		start_failed(&d, NULL, "cannot start: %s: %s", "netlink socket",
+		    errno);
 	if ((rc = ttltap_open(&d.tap)) < 0)
 		log_warn("no check of senders' TTL: packet socket: %s",
 		    strerror(-rc));

@@ -26,25 +26,25 @@
 #include "ttltap.h"
 
 /* How often the kernel's counters are read for idle expiry. */
-#define MCASTD_COUNTER_POLL_MS	5000
+#define MCASTD_COUNTER_POLL_MS 5000
 /* Reads of the routing socket per turn of the loop. */
-#define MCASTD_RX_BUDGET	256
+#define MCASTD_RX_BUDGET 256
 
 /* What the daemon itself counts: I/O, not decisions. */
 struct mcastd_stats {
-	uint64_t	rx_errors;		/* reads of the routing socket */
-	uint64_t	upcalls;
-	uint64_t	upcalls_unknown;
-	uint64_t	tx;			/* packets sent */
-	uint64_t	tx_errors;
-	uint64_t	mfc_errors;		/* MRT_ADD/DEL_MFC refused */
-	uint64_t	vif_errors;		/* MRT_ADD/DEL_VIF refused */
-	uint64_t	join_errors;		/* 224.0.0.2/22 memberships */
-	uint64_t	counter_reads;		/* MFC dumps */
-	uint64_t	counter_errors;
-	uint64_t	netlink_resyncs;
-	uint64_t	reloads;
-	uint64_t	reload_errors;
+	uint64_t rx_errors; /* reads of the routing socket */
+	uint64_t upcalls;
+	uint64_t upcalls_unknown;
+	uint64_t tx; /* packets sent */
+	uint64_t tx_errors;
+	uint64_t mfc_errors;	/* MRT_ADD/DEL_MFC refused */
+	uint64_t vif_errors;	/* MRT_ADD/DEL_VIF refused */
+	uint64_t join_errors;	/* 224.0.0.2/22 memberships */
+	uint64_t counter_reads; /* MFC dumps */
+	uint64_t counter_errors;
+	uint64_t netlink_resyncs;
+	uint64_t reloads;
+	uint64_t reload_errors;
 };
 
 /*
@@ -60,71 +60,69 @@ enum mcastd_note {
 	MCASTD_NOTE_LIMIT_GROUPS,
 	MCASTD_NOTE_LIMIT_SOURCES,
 	MCASTD_NOTE_LIMIT_MFC,
-	MCASTD_NOTE_QUERIER,		/* another became the querier */
-	MCASTD_NOTE_TAKEOVER,		/* querier again */
+	MCASTD_NOTE_QUERIER,  /* another became the querier */
+	MCASTD_NOTE_TAKEOVER, /* querier again */
 	MCASTD_NOTE_CONTROL_BAD,
 	MCASTD_NOTE_CONTROL_DROPPED,
 	MCASTD_NOTE_COUNT
 };
 
-#define MCASTD_MAX_CONTROL_FDS	(CONTROL_MAX_CLIENTS + 1)
+#define MCASTD_MAX_CONTROL_FDS (CONTROL_MAX_CLIENTS + 1)
 
 struct mcastd {
-	const char		*conf_path;
-	struct conf		 conf;
-	struct router		*router;
-	struct kmr		 kmr;
-	struct netlink		*nl;		/* link and address events */
-	struct netlink		*nl_dump;	/* dumps: addresses, MFC */
-	struct control		*ctl;
-	int			 ctl_fds[MCASTD_MAX_CONTROL_FDS];
-	int			 nctl_fds;
-	struct ttltap		 tap;		/* fd -1: no TTL check */
-	bool			 tap_watched;
-	struct loop		*loop;
-	int			 signal_fd;
-	mc_time_t		 started;
-	mc_time_t		 next_counter_poll;
-	bool			 addresses_lost;	/* dump them again */
-	struct mcastd_stats	 stats;
-	struct log_limit	 notes[MCASTD_NOTE_COUNT];
-	struct control_stats	 control_seen;	/* as last noted */
-	uint64_t		 seed;
+	const char *conf_path;
+	struct conf conf;
+	struct router *router;
+	struct kmr kmr;
+	struct netlink *nl;	 /* link and address events */
+	struct netlink *nl_dump; /* dumps: addresses, MFC */
+	struct control *ctl;
+	int ctl_fds[MCASTD_MAX_CONTROL_FDS];
+	int nctl_fds;
+	struct ttltap tap; /* fd -1: no TTL check */
+	bool tap_watched;
+	struct loop *loop;
+	int signal_fd;
+	mc_time_t started;
+	mc_time_t next_counter_poll;
+	bool addresses_lost; /* dump them again */
+	struct mcastd_stats stats;
+	struct log_limit notes[MCASTD_NOTE_COUNT];
+	struct control_stats control_seen; /* as last noted */
+	uint64_t seed;
 };
 
-mc_time_t	mcastd_now(void);
+mc_time_t mcastd_now(void);
 /* A dotted quad in buf, for logs and replies. */
-const char	*mcastd_ip_str(struct in_addr a, char buf[INET_ADDRSTRLEN]);
+const char *mcastd_ip_str(struct in_addr a, char buf[INET_ADDRSTRLEN]);
 
 /* daemon/outputs.c: carry out everything the router output. */
-void		outputs_apply(struct mcastd *d);
+void outputs_apply(struct mcastd *d);
 /* Set the TTL tap's filter to the highest threshold (VIFs changed). */
-void		outputs_tap_update(struct mcastd *d);
+void outputs_tap_update(struct mcastd *d);
 
 /* daemon/events.c: one router event told to the operator. */
-void		events_log(struct mcastd *d, const struct router_output *o,
-		    mc_time_t now);
+void events_log(struct mcastd *d, const struct router_output *o, mc_time_t now);
 /* Lines held back by the notes; when to flush again (force: now). */
-mc_time_t	events_flush(struct mcastd *d, mc_time_t now, bool force);
+mc_time_t events_flush(struct mcastd *d, mc_time_t now, bool force);
 
 /* daemon/reload.c */
 /* The router's configuration from the file's (arrays allocated). */
-int		reload_router_config(const struct conf *c,
-		    struct router_config *rc);
-void		reload_router_config_free(struct router_config *rc);
+int reload_router_config(const struct conf *c, struct router_config *rc);
+void reload_router_config_free(struct router_config *rc);
 /* Re-read the configuration; 0, or -1 with a message in msg. */
-int		mcastd_reload(struct mcastd *d, char *msg, size_t len);
+int mcastd_reload(struct mcastd *d, char *msg, size_t len);
 /* Warn about phyints naming no interface. */
-void		reload_warn_missing(struct mcastd *d);
+void reload_warn_missing(struct mcastd *d);
 
 /* daemon/rx.c: read what the routing socket has, up to budget. */
-void		rx_read(struct mcastd *d, unsigned budget);
+void rx_read(struct mcastd *d, unsigned budget);
 
 /* daemon/main.c: fresh kernel counters of every entry, for views. */
-void		mcastd_read_counters(struct mcastd *d, mc_time_t now);
+void mcastd_read_counters(struct mcastd *d, mc_time_t now);
 
 /* daemon/show.c */
-void		show_request(void *arg, int argc, char **argv,
-		    struct control_reply *reply);
+void show_request(void *arg, int argc, char **argv,
+    struct control_reply *reply);
 
 #endif

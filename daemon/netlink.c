@@ -13,12 +13,12 @@
 #include "netlink.h"
 
 struct netlink {
-	struct mnl_socket	*nl;
-	unsigned		 portid;
-	uint32_t		 seq;
-	netlink_cb		 cb;
-	netlink_mfc_cb		 mfc_cb;
-	void			*arg;
+	struct mnl_socket *nl;
+	unsigned portid;
+	uint32_t seq;
+	netlink_cb cb;
+	netlink_mfc_cb mfc_cb;
+	void *arg;
 };
 
 struct netlink *
@@ -31,8 +31,9 @@ netlink_open(bool events)
 		return NULL;
 	n->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (n->nl == NULL ||
-	    mnl_socket_bind(n->nl, events ? RTMGRP_LINK | RTMGRP_IPV4_IFADDR :
-	    0, MNL_SOCKET_AUTOPID) < 0) {
+	    mnl_socket_bind(n->nl,
+		events ? RTMGRP_LINK | RTMGRP_IPV4_IFADDR : 0,
+		MNL_SOCKET_AUTOPID) < 0) {
 		if (n->nl)
 			mnl_socket_close(n->nl);
 		free(n);
@@ -103,8 +104,9 @@ netlink_route_attr(const struct nlattr *a, void *data)
 		return MNL_CB_OK;
 	if (type == RTA_IIF && mnl_attr_validate(a, MNL_TYPE_U32) < 0)
 		return MNL_CB_OK;
-	if (type == RTA_MFC_STATS && mnl_attr_validate2(a, MNL_TYPE_BINARY,
-	    sizeof(struct rta_mfc_stats)) < 0)
+	if (type == RTA_MFC_STATS &&
+	    mnl_attr_validate2(a, MNL_TYPE_BINARY,
+		sizeof(struct rta_mfc_stats)) < 0)
 		return MNL_CB_OK;
 	tb[type] = a;
 	return MNL_CB_OK;
@@ -157,7 +159,7 @@ netlink_msg_cb(const struct nlmsghdr *nlh, void *data)
 
 		mnl_attr_parse(nlh, sizeof(*ifi), netlink_link_attr, tb);
 		m.kind = nlh->nlmsg_type == RTM_NEWLINK ? NETLINK_LINK_NEW :
-		    NETLINK_LINK_DEL;
+							  NETLINK_LINK_DEL;
 		m.ifindex = (unsigned)ifi->ifi_index;
 		m.flags = ifi->ifi_flags;
 		if (tb[IFLA_IFNAME])
@@ -176,7 +178,7 @@ netlink_msg_cb(const struct nlmsghdr *nlh, void *data)
 		if (a == NULL)
 			return MNL_CB_OK;
 		m.kind = nlh->nlmsg_type == RTM_NEWADDR ? NETLINK_ADDR_NEW :
-		    NETLINK_ADDR_DEL;
+							  NETLINK_ADDR_DEL;
 		m.ifindex = ifa->ifa_index;
 		m.prefix_len = ifa->ifa_prefixlen;
 		memcpy(&m.addr, mnl_attr_get_payload(a), 4);
@@ -205,8 +207,8 @@ netlink_run(struct netlink *n, uint32_t seq, bool until_done)
 			}
 			return -errno;
 		}
-		rc = mnl_cb_run(buf, (size_t)len, seq, until_done ? n->portid :
-		    0, netlink_msg_cb, n);
+		rc = mnl_cb_run(buf, (size_t)len, seq,
+		    until_done ? n->portid : 0, netlink_msg_cb, n);
 		if (rc == MNL_CB_STOP)
 			return 0;
 		if (rc < 0 && errno != ESRCH)

@@ -19,8 +19,10 @@ outputs_vif_add(struct mcastd *d, const struct router_output *o)
 		return;
 	d->stats.vif_errors++;
 	log_warn("%s: cannot add VIF %u: %s%s", o->ifname, o->vif,
-	    strerror(-rc), rc == -ENOBUFS ? " (the kernel's VIF table is "
-	    "full)" : "");
+	    strerror(-rc),
+	    rc == -ENOBUFS ? " (the kernel's VIF table is "
+			     "full)" :
+			     "");
 	router_vif_refused(d->router, mcastd_now(), o->vif, rc);
 }
 
@@ -83,8 +85,7 @@ outputs_mfc(struct mcastd *d, const struct router_output *o)
 	int rc;
 
 	if (add)
-		rc = kmr_mfc_add(&d->kmr, o->source, o->group, o->iif,
-		    o->ttls);
+		rc = kmr_mfc_add(&d->kmr, o->source, o->group, o->iif, o->ttls);
 	else
 		rc = kmr_mfc_del(&d->kmr, o->source, o->group);
 	if (rc < 0 && !(!add && rc == -ENOENT)) {

@@ -52,7 +52,7 @@ reload_router_config(const struct conf *c, struct router_config *rc)
 	size_t i, k, n = 0;
 
 	router_config_defaults(rc);
-	rc->mfc.max_entries = c->max_pending_upcalls;	/* 0: none */
+	rc->mfc.max_entries = c->max_pending_upcalls; /* 0: none */
 	if (c->mfc_idle_timeout_s)
 		rc->mfc.idle_timeout_ms = c->mfc_idle_timeout_s * 1000;
 	conf_phyint_igmp(c, NULL, &rc->igmp);
@@ -101,8 +101,8 @@ reload_router_config_free(struct router_config *rc)
 }
 
 struct reload_find {
-	const char	*name;
-	bool		 found;
+	const char *name;
+	bool found;
 };
 
 static int
@@ -135,8 +135,8 @@ reload_warn_missing(struct mcastd *d)
 		router_foreach_iface(d->router, reload_find_iface, &f);
 		if (!f.found)
 			log_warn("phyint %s (%s:%u): no such interface now; "
-			    "its settings apply when it appears", pi->name,
-			    d->conf_path, pi->line);
+				 "its settings apply when it appears",
+			    pi->name, d->conf_path, pi->line);
 	}
 }
 
@@ -151,8 +151,10 @@ mcastd_reload(struct mcastd *d, char *msg, size_t len)
 
 	if (conf_load(d->conf_path, &fresh, &err) < 0) {
 		conf_error_format(&err, buf, sizeof(buf));
-		snprintf(msg, len, "reload refused, the running configuration "
-		    "stays: %s", buf);
+		snprintf(msg, len,
+		    "reload refused, the running configuration "
+		    "stays: %s",
+		    buf);
 		log_err("%s", msg);
 		d->stats.reload_errors++;
 		return -1;
@@ -164,7 +166,8 @@ mcastd_reload(struct mcastd *d, char *msg, size_t len)
 	}
 	if (reload_router_config(&fresh, &rc) != 0) {
 		conf_free(&fresh);
-		snprintf(msg, len, "reload refused, the running configuration "
+		snprintf(msg, len,
+		    "reload refused, the running configuration "
 		    "stays: out of memory");
 		log_err("%s", msg);
 		d->stats.reload_errors++;
@@ -174,9 +177,12 @@ mcastd_reload(struct mcastd *d, char *msg, size_t len)
 	reload_router_config_free(&rc);
 	if (rc_err != 0) {
 		conf_free(&fresh);
-		snprintf(msg, len, "reload refused, the running configuration "
-		    "stays: %s", rc_err == -EINVAL ? "a setting the router "
-		    "refuses" : "out of memory");
+		snprintf(msg, len,
+		    "reload refused, the running configuration "
+		    "stays: %s",
+		    rc_err == -EINVAL ? "a setting the router "
+					"refuses" :
+					"out of memory");
 		log_err("%s", msg);
 		d->stats.reload_errors++;
 		return -1;

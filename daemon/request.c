@@ -7,18 +7,18 @@
 #include "request.h"
 
 /* What ends a word in mcastd.conf, beyond the blanks a request splits at. */
-#define REQUEST_CONF_DELIMITERS	"#;{}\\"
+#define REQUEST_CONF_DELIMITERS "#;{}\\"
 
 static int
-request_ifname(const char *word, char name[IF_NAMESIZE], char *msg,
-    size_t len)
+request_ifname(const char *word, char name[IF_NAMESIZE], char *msg, size_t len)
 {
 	size_t n = strlen(word);
 
 	if (n >= IF_NAMESIZE) {
-		snprintf(msg, len, "interface name '%.24s...' is %zu "
-		    "characters long: expected at most %d", word, n,
-		    IF_NAMESIZE - 1);
+		snprintf(msg, len,
+		    "interface name '%.24s...' is %zu "
+		    "characters long: expected at most %d",
+		    word, n, IF_NAMESIZE - 1);
 		return -1;
 	}
 	memcpy(name, word, n + 1);
@@ -26,13 +26,14 @@ request_ifname(const char *word, char name[IF_NAMESIZE], char *msg,
 }
 
 static int
-request_group(const char *word, struct in_addr *group, char *msg,
-    size_t len)
+request_group(const char *word, struct in_addr *group, char *msg, size_t len)
 {
 	if (inet_pton(AF_INET, word, group) != 1 ||
 	    !IN_MULTICAST(ntohl(group->s_addr))) {
-		snprintf(msg, len, "bad group '%s': expected an IPv4 multicast "
-		    "group", word);
+		snprintf(msg, len,
+		    "bad group '%s': expected an IPv4 multicast "
+		    "group",
+		    word);
 		return -1;
 	}
 	return 0;
@@ -58,15 +59,18 @@ request_route_conf_check(int argc, char **argv, struct conf_mroute *m,
 	off = (size_t)snprintf(text, sizeof(text), "mroute");
 	for (i = 0; i < argc; i++) {
 		if ((bad = strpbrk(argv[i], REQUEST_CONF_DELIMITERS)) != NULL) {
-			snprintf(msg, len, "'%s' contains '%c': expected words "
+			snprintf(msg, len,
+			    "'%s' contains '%c': expected words "
 			    "without # ; { } or \\, as in mcastd.conf",
 			    argv[i], *bad);
 			return -1;
 		}
 		n = strlen(argv[i]);
 		if (off + 1 + n >= sizeof(text)) {
-			snprintf(msg, len, "route longer than %zu bytes: "
-			    "expected a shorter one", sizeof(text) - 1);
+			snprintf(msg, len,
+			    "route longer than %zu bytes: "
+			    "expected a shorter one",
+			    sizeof(text) - 1);
 			return -1;
 		}
 		text[off++] = ' ';
@@ -101,10 +105,12 @@ request_parse_route(int argc, char **argv, bool add, struct conf_mroute *m,
 		return -1;
 	i = 2;
 	if (strcmp(argv[i], "source") == 0) {
-		if (i + 1 >= argc || inet_pton(AF_INET, argv[i + 1],
-		    &m->source) != 1) {
-			snprintf(msg, len, "bad source '%s': expected an IPv4 "
-			    "address", i + 1 < argc ? argv[i + 1] : "");
+		if (i + 1 >= argc ||
+		    inet_pton(AF_INET, argv[i + 1], &m->source) != 1) {
+			snprintf(msg, len,
+			    "bad source '%s': expected an IPv4 "
+			    "address",
+			    i + 1 < argc ? argv[i + 1] : "");
 			return -1;
 		}
 		m->has_source = true;
@@ -140,8 +146,8 @@ request_parse_join(int argc, char **argv, struct router_static_group *j,
 	    request_group(argv[1], &j->group, msg, len) != 0)
 		return -1;
 	if (argc == 4) {
-		if (strcmp(argv[2], "source") != 0 || inet_pton(AF_INET,
-		    argv[3], &j->source) != 1)
+		if (strcmp(argv[2], "source") != 0 ||
+		    inet_pton(AF_INET, argv[3], &j->source) != 1)
 			goto usage;
 		j->has_source = true;
 	}

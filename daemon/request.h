@@ -17,10 +17,10 @@ struct router_static_group;
  * "from IF [source S] group G", with "to IF..." after it to add (add is
  * true): 0 and *m, or -1 with a message in msg.
  */
-int	request_parse_route(int argc, char **argv, bool add,
-	    struct conf_mroute *m, char *msg, size_t len);
+int request_parse_route(int argc, char **argv, bool add, struct conf_mroute *m,
+    char *msg, size_t len);
 /* "IF GROUP [source S]": 0 and *j, or -1 with a message in msg. */
-int	request_parse_join(int argc, char **argv, struct router_static_group *j,
-	    char *msg, size_t len);
+int request_parse_join(int argc, char **argv, struct router_static_group *j,
+    char *msg, size_t len);
 
 #endif

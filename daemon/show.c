@@ -18,10 +18,10 @@
 #include "request.h"
 
 struct show_ctx {
-	struct mcastd		*d;
-	struct control_reply	*r;
-	const char		*vif_name;
-	mc_time_t		 now;
+	struct mcastd *d;
+	struct control_reply *r;
+	const char *vif_name;
+	mc_time_t now;
 };
 
 /* Seconds until an expiry time; absent for none. */
@@ -32,8 +32,8 @@ show_secs(struct control_reply *r, const char *key, mc_time_t when,
 	if (when == 0 || when == MC_TIME_NEVER)
 		control_null(r, key);
 	else
-		control_num(r, key, "%.1f", when > now ?
-		    (double)(when - now) / 1000 : 0.0);
+		control_num(r, key, "%.1f",
+		    when > now ? (double)(when - now) / 1000 : 0.0);
 }
 
 /* A VIF's interface name, or "?" when it is gone. */
@@ -70,8 +70,8 @@ show_iface(void *arg, const struct router_iface_view *ifc)
 	char a[INET_ADDRSTRLEN], q[INET_ADDRSTRLEN];
 	bool vif = ifc->vif >= 0 &&
 	    router_vif(c->d->router, (unsigned)ifc->vif, &v) == 0;
-	bool counted = vif && kmr_vif_count(&c->d->kmr, (unsigned)ifc->vif,
-	    &kc) == 0;
+	bool counted = vif &&
+	    kmr_vif_count(&c->d->kmr, (unsigned)ifc->vif, &kc) == 0;
 	unsigned k;
 
 	if (ifc->state == ROUTER_IFACE_LOOPBACK)
@@ -83,8 +83,8 @@ show_iface(void *arg, const struct router_iface_view *ifc)
 	else
 		control_null(r, "vif");
 	control_num(r, "ifindex", "%u", ifc->ifindex);
-	control_field(r, "address", "%s", ifc->has_addr ?
-	    mcastd_ip_str(ifc->addr, a) : "");
+	control_field(r, "address", "%s",
+	    ifc->has_addr ? mcastd_ip_str(ifc->addr, a) : "");
 	control_field(r, "state", "%s", router_iface_state_name(ifc->state));
 	if (!vif) {
 		control_null(r, "threshold");
@@ -101,10 +101,12 @@ show_iface(void *arg, const struct router_iface_view *ifc)
 	}
 	control_num(r, "threshold", "%u", v.threshold);
 	control_field(r, "igmp", "v%u", v.igmp_config->version);
-	control_field(r, "querier", "%s", igmp_router_is_querier(v.igmp) ?
-	    "self" : mcastd_ip_str(igmp_router_querier(v.igmp), q));
-	control_num(r, "groups", "%llu", (unsigned long long)
-	    igmp_router_stats(v.igmp)->groups);
+	control_field(r, "querier", "%s",
+	    igmp_router_is_querier(v.igmp) ?
+		"self" :
+		mcastd_ip_str(igmp_router_querier(v.igmp), q));
+	control_num(r, "groups", "%llu",
+	    (unsigned long long)igmp_router_stats(v.igmp)->groups);
 	/* The kernel's own counters of the VIF (SIOCGETVIFCNT). */
 	if (counted) {
 		control_num(r, "packets_in", "%llu",
@@ -123,8 +125,9 @@ show_iface(void *arg, const struct router_iface_view *ifc)
 	}
 	control_list_begin(r, "boundaries");
 	for (k = 0; k < v.nboundaries; k++)
-		control_list_add(r, "%s/%u", mcastd_ip_str(
-		    v.boundaries[k].addr, a), v.boundaries[k].len);
+		control_list_add(r, "%s/%u",
+		    mcastd_ip_str(v.boundaries[k].addr, a),
+		    v.boundaries[k].len);
 	control_list_end(r);
 	return 0;
 }
@@ -163,8 +166,7 @@ show_group(void *arg, const struct igmp_router_group_view *v)
 }
 
 static int
-show_static_group(void *arg, const struct router_static_group *j,
-    bool runtime)
+show_static_group(void *arg, const struct router_static_group *j, bool runtime)
 {
 	struct show_ctx *c = arg;
 	struct control_reply *r = c->r;
@@ -173,8 +175,7 @@ show_static_group(void *arg, const struct router_static_group *j,
 	control_record(r, "group");
 	control_field(r, "interface", "%s", j->ifname);
 	control_field(r, "group", "%s", mcastd_ip_str(j->group, g));
-	control_field(r, "mode", "%s", j->has_source ? "INCLUDE" :
-	    "EXCLUDE");
+	control_field(r, "mode", "%s", j->has_source ? "INCLUDE" : "EXCLUDE");
 	control_list_begin(r, "sources");
 	if (j->has_source)
 		control_list_add(r, "%s", mcastd_ip_str(j->source, s));
@@ -213,8 +214,8 @@ show_route(void *arg, const struct router_route_view *v)
 	unsigned i;
 
 	control_record(r, "route");
-	control_field(r, "source", "%s", rt->has_source ?
-	    mcastd_ip_str(rt->source, s) : "*");
+	control_field(r, "source", "%s",
+	    rt->has_source ? mcastd_ip_str(rt->source, s) : "*");
 	control_field(r, "group", "%s", mcastd_ip_str(rt->group, g));
 	control_field(r, "from", "%s", rt->iif);
 	control_list_begin(r, "to");
@@ -222,8 +223,10 @@ show_route(void *arg, const struct router_route_view *v)
 		control_list_add(r, "%s", rt->oifs[i]);
 	control_list_end(r);
 	control_field(r, "origin", "%s", v->runtime ? "mcastctl" : "file");
-	control_field(r, "state", "%s", v->shadowed ? "shadowed" :
-	    v->applied ? "applied" : "waiting");
+	control_field(r, "state", "%s",
+	    v->shadowed	   ? "shadowed" :
+		v->applied ? "applied" :
+			     "waiting");
 	/* The interfaces it names that are not VIFs now. */
 	control_list_begin(r, "missing");
 	if (!v->shadowed && router_vif_by_name(c->d->router, rt->iif) < 0)
@@ -255,8 +258,8 @@ show_mfc_entry(void *arg, const struct mfc_entry_view *v)
 	control_num(r, "packets", "%llu", (unsigned long long)v->packets);
 	control_num(r, "bytes", "%llu", (unsigned long long)v->bytes);
 	control_num(r, "wrong_if", "%llu", (unsigned long long)v->wrong_if);
-	control_num(r, "age", "%.0f", (double)(c->now - v->installed_at) /
-	    1000);
+	control_num(r, "age", "%.0f",
+	    (double)(c->now - v->installed_at) / 1000);
 	show_secs(r, "expires", v->expires, c->now);
 	/* Forwarded nowhere although it has oifs: mcastd.8, DIAGNOSTICS. */
 	control_field(r, "note", "%s", v->ttl_starved ? "ttl-too-low" : "");
@@ -293,8 +296,8 @@ show_stat(struct control_reply *r, const char *name, uint64_t value)
 
 /* "igmp.rx.v2_report": a name with spaces as underscores. */
 static void
-show_stat_named(struct control_reply *r, const char *prefix,
-    const char *name, uint64_t value)
+show_stat_named(struct control_reply *r, const char *prefix, const char *name,
+    uint64_t value)
 {
 	char full[96];
 	size_t k;
@@ -421,8 +424,8 @@ show_stats(struct mcastd *d, struct control_reply *r)
 	show_stat(r, "vif.refused", rs->vif_refused);
 	show_stat(r, "vif.no_free_vif", rs->no_free_vif);
 	show_stat(r, "vif.join_errors", d->stats.join_errors);
-	show_stat(r, "router.unexpected_events", rs->unexpected_events +
-	    ms->unexpected_events);
+	show_stat(r, "router.unexpected_events",
+	    rs->unexpected_events + ms->unexpected_events);
 	show_stat(r, "netlink.resyncs", d->stats.netlink_resyncs);
 	show_stat(r, "control.requests", cs->requests);
 	show_stat(r, "control.bad_requests", cs->bad_requests);
@@ -445,13 +448,13 @@ show_status(struct mcastd *d, struct control_reply *r)
 	control_record(r, "daemon");
 	control_field(r, "version", "%s", MCAST_VERSION);
 	control_num(r, "pid", "%d", (int)getpid());
-	control_num(r, "uptime", "%.0f", (double)(mcastd_now() -
-	    d->started) / 1000);
+	control_num(r, "uptime", "%.0f",
+	    (double)(mcastd_now() - d->started) / 1000);
 	control_field(r, "config", "%s", d->conf_path);
 	control_num(r, "vifs", "%u", nvifs);
 	control_num(r, "querier_on", "%u", queriers);
-	control_num(r, "mfc_entries", "%llu", (unsigned long long)
-	    mfc_stats(router_mfc(d->router))->entries);
+	control_num(r, "mfc_entries", "%llu",
+	    (unsigned long long)mfc_stats(router_mfc(d->router))->entries);
 	control_field(r, "log", "%s", log_level_name(log_get_level()));
 }
 
@@ -489,15 +492,16 @@ show_route_change(struct mcastd *d, bool add, int argc, char **argv,
 		control_end(r, 1, "already %d run-time routes: expected fewer",
 		    ROUTER_MAX_RUNTIME);
 	else if (rc == -ENOENT)
-		control_end(r, 1, "no such run-time route (routes from the "
+		control_end(r, 1,
+		    "no such run-time route (routes from the "
 		    "configuration file change by reload)");
 	else if (rc < 0)
 		control_end(r, 1, "route refused: %s", strerror(-rc));
 	else if (!add)
 		control_end(r, 0, "route deleted");
 	else
-		control_end(r, 0, "%s", rc == 1 ? "route replaced" :
-		    "route added");
+		control_end(r, 0, "%s",
+		    rc == 1 ? "route replaced" : "route added");
 }
 
 static void
@@ -513,7 +517,7 @@ show_join_change(struct mcastd *d, bool join, int argc, char **argv,
 		return;
 	}
 	rc = join ? router_join(d->router, mcastd_now(), &j) :
-	    router_leave(d->router, mcastd_now(), &j);
+		    router_leave(d->router, mcastd_now(), &j);
 	outputs_apply(d);
 	if (rc == -ENOSPC)
 		control_end(r, 1, "already %d static joins: expected fewer",
@@ -526,8 +530,9 @@ show_join_change(struct mcastd *d, bool join, int argc, char **argv,
 		control_end(r, 1, "refused: %s", strerror(-rc));
 	else
 		control_end(r, 0, "%s%s", join ? "joined" : "left",
-		    router_vif_by_name(d->router, j.ifname) >= 0 ? "" :
-		    " (the interface is not a VIF now: applied when it is)");
+		    router_vif_by_name(d->router, j.ifname) >= 0 ?
+			"" :
+			" (the interface is not a VIF now: applied when it is)");
 }
 
 static void
@@ -550,8 +555,10 @@ show_view(struct mcastd *d, const char *what, struct control_reply *r)
 	else if (strcmp(what, "status") == 0)
 		show_status(d, r);
 	else {
-		control_end(r, 2, "show '%s': expected interfaces, groups, "
-		    "routes, mfc, stats or status", what);
+		control_end(r, 2,
+		    "show '%s': expected interfaces, groups, "
+		    "routes, mfc, stats or status",
+		    what);
 		return;
 	}
 	control_end(r, 0, "ok");
@@ -571,22 +578,26 @@ show_request(void *arg, int argc, char **argv, struct control_reply *r)
 		control_end(r, rc < 0 ? 1 : 0, "%s", msg);
 	} else if (strcmp(argv[0], "log") == 0 && argc == 2) {
 		if ((level = log_level_parse(argv[1])) < 0) {
-			control_end(r, 2, "log level '%s': expected debug, "
-			    "info, notice, warning or error", argv[1]);
+			control_end(r, 2,
+			    "log level '%s': expected debug, "
+			    "info, notice, warning or error",
+			    argv[1]);
 			return;
 		}
 		log_set_level(level);
 		log_notice("log level now %s", log_level_name(level));
 		control_end(r, 0, "log level %s", log_level_name(level));
 	} else if ((strcmp(argv[0], "add") == 0 ||
-	    strcmp(argv[0], "del") == 0) && argc >= 2 &&
-	    strcmp(argv[1], "mroute") == 0) {
+		       strcmp(argv[0], "del") == 0) &&
+	    argc >= 2 && strcmp(argv[1], "mroute") == 0) {
 		show_route_change(d, argv[0][0] == 'a', argc - 2, argv + 2, r);
 	} else if (strcmp(argv[0], "join") == 0 ||
 	    strcmp(argv[0], "leave") == 0) {
 		show_join_change(d, argv[0][0] == 'j', argc - 1, argv + 1, r);
 	} else {
-		control_end(r, 2, "unknown request '%s': expected show, reload,"
-		    " log, add mroute, del mroute, join or leave", argv[0]);
+		control_end(r, 2,
+		    "unknown request '%s': expected show, reload,"
+		    " log, add mroute, del mroute, join or leave",
+		    argv[0]);
 	}
 }

@@ -10,8 +10,8 @@
 
 #include "ttltap.h"
 
-#define TTLTAP_RCVBUF		(64 * 1024)
-#define TTLTAP_SNAPLEN		20	/* the IPv4 header without options */
+#define TTLTAP_RCVBUF  (64 * 1024)
+#define TTLTAP_SNAPLEN 20 /* the IPv4 header without options */
 
 int
 ttltap_open(struct ttltap *t)
@@ -52,9 +52,9 @@ ttltap_filter(struct ttltap *t, uint8_t max_ttl)
 {
 	/* Offsets from the IPv4 header (a SOCK_DGRAM packet socket). */
 	struct sock_filter code[] = {
-		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 8),		/* TTL */
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 8), /* TTL */
 		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, max_ttl, 6, 0),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 16),		/* daddr */
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 16), /* daddr */
 		BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xf0000000),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0xe0000000, 0, 3),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 16),
@@ -63,14 +63,14 @@ ttltap_filter(struct ttltap *t, uint8_t max_ttl)
 		BPF_STMT(BPF_RET | BPF_K, 0),
 	};
 	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]),
-	    .filter = code };
+		.filter = code };
 
 	if (t->fd < 0)
 		return -EBADF;
 	if (t->max_ttl == max_ttl)
 		return 0;
 	if (setsockopt(t->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
-	    sizeof(prog)) < 0)
+		sizeof(prog)) < 0)
 		return -errno;
 	t->max_ttl = max_ttl;
 	return 0;

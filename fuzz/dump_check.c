@@ -33,8 +33,9 @@ dump_check_frame(int linktype, const uint8_t *frame, size_t caplen,
 
 	if (!dump_decode_frame(linktype, frame, caplen, &p))
 		return;
-	if (p.rc == IGMP_OK && (p.msg.length != p.igmp_len ||
-	    p.igmp_len > caplen || p.ip.total_len > caplen))
+	if (p.rc == IGMP_OK &&
+	    (p.msg.length != p.igmp_len || p.igmp_len > caplen ||
+		p.ip.total_len > caplen))
 		__builtin_trap();
 	out = dump_check_print(&p, ts, (uint32_t)caplen, false, &len);
 	if (len == 0 || out[len - 1] != '\n')

@@ -15,7 +15,7 @@
  * other control character, the JSON one valid object and a newline, and
  * a message that decoded lies within the frame.  Traps otherwise.
  */
-void	dump_check_frame(int linktype, const uint8_t *frame, size_t caplen,
-	    const struct timeval *ts);
+void dump_check_frame(int linktype, const uint8_t *frame, size_t caplen,
+    const struct timeval *ts);
 
 #endif

@@ -26,8 +26,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_CONTROL_MSG	512
-#define FUZZ_CONTROL_UNSET	0x01	/* fills msg before each parser */
+#define FUZZ_CONTROL_MSG   512
+#define FUZZ_CONTROL_UNSET 0x01 /* fills msg before each parser */
 
 static void
 fuzz_control_check_name(const char *name)
@@ -69,8 +69,9 @@ fuzz_control_check_added(const struct conf_mroute *m)
 	if (!fuzz_control_is_group(m->group) || (g >> 8) == 0xe00000 ||
 	    m->noifs < 1 || m->noifs > CONF_MAX_OIFS)
 		__builtin_trap();
-	if (m->has_source && (IN_MULTICAST(ntohl(m->source.s_addr)) ||
-	    (ntohl(m->source.s_addr) >> 24) == 127))
+	if (m->has_source &&
+	    (IN_MULTICAST(ntohl(m->source.s_addr)) ||
+		(ntohl(m->source.s_addr) >> 24) == 127))
 		__builtin_trap();
 	for (i = 0; i < m->noifs; i++) {
 		fuzz_control_check_name(m->oifs[i]);
@@ -93,8 +94,9 @@ fuzz_control_check_added(const struct conf_mroute *m)
 	snprintf(argv[argc++], sizeof(words[0]), "to");
 	for (i = 0; i < m->noifs; i++)
 		snprintf(argv[argc++], sizeof(words[0]), "%s", m->oifs[i]);
-	if (request_parse_route(argc, argv, true, &again, msg,
-	    sizeof(msg)) != 0 || memcmp(&again, m, sizeof(again)) != 0)
+	if (request_parse_route(argc, argv, true, &again, msg, sizeof(msg)) !=
+		0 ||
+	    memcmp(&again, m, sizeof(again)) != 0)
 		__builtin_trap();
 }
 
@@ -108,7 +110,7 @@ fuzz_control_parsers(int argc, char **argv, char *messages, int from)
 
 	memset(msg, FUZZ_CONTROL_UNSET, FUZZ_CONTROL_MSG);
 	if (request_parse_route(argc - from, argv + from, true, &m, msg,
-	    FUZZ_CONTROL_MSG) == 0) {
+		FUZZ_CONTROL_MSG) == 0) {
 		fuzz_control_check_added(&m);
 		snprintf(msg, FUZZ_CONTROL_MSG, "route added");
 	} else {
@@ -117,7 +119,7 @@ fuzz_control_parsers(int argc, char **argv, char *messages, int from)
 	msg += FUZZ_CONTROL_MSG;
 	memset(msg, FUZZ_CONTROL_UNSET, FUZZ_CONTROL_MSG);
 	if (request_parse_route(argc - from, argv + from, false, &m, msg,
-	    FUZZ_CONTROL_MSG) == 0) {
+		FUZZ_CONTROL_MSG) == 0) {
 		fuzz_control_check_name(m.iif);
 		if (!fuzz_control_is_group(m.group) || m.noifs != 0)
 			__builtin_trap();
@@ -128,7 +130,7 @@ fuzz_control_parsers(int argc, char **argv, char *messages, int from)
 	msg += FUZZ_CONTROL_MSG;
 	memset(msg, FUZZ_CONTROL_UNSET, FUZZ_CONTROL_MSG);
 	if (request_parse_join(argc - from, argv + from, &j, msg,
-	    FUZZ_CONTROL_MSG) == 0) {
+		FUZZ_CONTROL_MSG) == 0) {
 		fuzz_control_check_name(j.ifname);
 		if (!fuzz_control_is_group(j.group))
 			__builtin_trap();
@@ -149,10 +151,10 @@ fuzz_control_read_back(struct control_reply *out, struct reply *in)
 	size_t json_len = 0;
 	FILE *f;
 
-	if (out->overflow || out->buf == NULL || memchr(out->buf, '\0',
-	    out->len) != NULL)
+	if (out->overflow || out->buf == NULL ||
+	    memchr(out->buf, '\0', out->len) != NULL)
 		__builtin_trap();
-	out->buf[out->len] = '\0';	/* control_put keeps a byte spare */
+	out->buf[out->len] = '\0'; /* control_put keeps a byte spare */
 	if (reply_parse(out->buf, in) != 0)
 		__builtin_trap();
 	f = open_memstream(&json, &json_len);
@@ -205,9 +207,9 @@ fuzz_control_round_trip(const char *line, int argc, char **argv,
 	control_end(&out, argc > 0 ? 0 : 2, "%s", status_message);
 	fuzz_control_read_back(&out, &in);
 	if (!in.ended || in.nrecords != 1 + (size_t)argc ||
-	    in.nitems != (size_t)nmessages ||
-	    in.status != (argc > 0 ? 0 : 2) || in.dropped_fields != 0 ||
-	    in.dropped_items != 0 || strcmp(in.message, status_message) != 0)
+	    in.nitems != (size_t)nmessages || in.status != (argc > 0 ? 0 : 2) ||
+	    in.dropped_fields != 0 || in.dropped_items != 0 ||
+	    strcmp(in.message, status_message) != 0)
 		__builtin_trap();
 	rec = &in.records[0];
 	words = reply_find(rec, "text");
@@ -235,7 +237,7 @@ fuzz_control_round_trip(const char *line, int argc, char **argv,
 		    items[i].nfields != 2 ||
 		    atoi(reply_get(&items[i], "parser")) != i ||
 		    strcmp(reply_get(&items[i], "message"),
-		    messages + (size_t)i * FUZZ_CONTROL_MSG) != 0)
+			messages + (size_t)i * FUZZ_CONTROL_MSG) != 0)
 			__builtin_trap();
 	for (i = 0; i < argc; i++) {
 		rec = &in.records[1 + i];
@@ -270,7 +272,9 @@ fuzz_control_list_items(const uint8_t *data, size_t size)
 		unsigned char ch = (unsigned char)item[i];
 
 		want[i] = (ch < 0x20 && ch != '\t' && ch != '\n') ||
-		    ch == 0x7f ? '?' : item[i];
+			ch == 0x7f ?
+		    '?' :
+		    item[i];
 	}
 	want[len] = '\x1f';
 	memcpy(want + len + 1, want, len);
@@ -322,8 +326,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	memcpy(line, req, (size_t)len);
 	line[len] = '\0';
-	argc = control_parse_request(req, (size_t)len, argv,
-	    CONTROL_MAX_ARGS);
+	argc = control_parse_request(req, (size_t)len, argv, CONTROL_MAX_ARGS);
 	if (argc == CONTROL_NOT_TEXT || argc == CONTROL_TOO_MANY_WORDS)
 		return 0;
 	if (argc < 0 || argc > CONTROL_MAX_ARGS)
@@ -335,12 +338,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* As add/del mroute and join/leave pass them, and more. */
 	for (from = 0; from < 3; from++) {
 		if (from <= argc)
-			fuzz_control_parsers(argc, argv, messages +
-			    (size_t)from * 3 * FUZZ_CONTROL_MSG, from);
+			fuzz_control_parsers(argc, argv,
+			    messages + (size_t)from * 3 * FUZZ_CONTROL_MSG,
+			    from);
 		else
 			for (i = 0; i < 3; i++)
-				snprintf(messages + (size_t)(from * 3 + i) *
-				    FUZZ_CONTROL_MSG, FUZZ_CONTROL_MSG, "-");
+				snprintf(messages +
+					(size_t)(from * 3 + i) *
+					    FUZZ_CONTROL_MSG,
+				    FUZZ_CONTROL_MSG, "-");
 	}
 	fuzz_control_round_trip(line, argc, argv, messages, 9);
 	return 0;

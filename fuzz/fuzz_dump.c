@@ -18,7 +18,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_DUMP_HEADER	13
+#define FUZZ_DUMP_HEADER 13
 
 static uint64_t
 fuzz_dump_be(const uint8_t *p, int n)
@@ -90,7 +90,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* What dump knows, and one link type it does not (loopback). */
 	static const int linktypes[] = {
-		DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW, DLT_IPV4,
+		DLT_EN10MB,
+		DLT_LINUX_SLL,
+		DLT_LINUX_SLL2,
+		DLT_RAW,
+		DLT_IPV4,
 		DLT_NULL,
 	};
 	struct timeval ts;
@@ -100,8 +104,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < FUZZ_DUMP_HEADER)
 		return 0;
-	linktype = linktypes[(data[0] & 0x7f) % (sizeof(linktypes) /
-	    sizeof(linktypes[0]))];
+	linktype = linktypes[(data[0] & 0x7f) %
+	    (sizeof(linktypes) / sizeof(linktypes[0]))];
 	ts.tv_sec = (time_t)fuzz_dump_be(data + 1, 8);
 	ts.tv_usec = (suseconds_t)(int32_t)fuzz_dump_be(data + 9, 4);
 	len = size - FUZZ_DUMP_HEADER;

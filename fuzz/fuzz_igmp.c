@@ -55,7 +55,7 @@ fuzz_igmp_msg(const uint8_t *buf, size_t len)
 	if (m.kind == IGMP_KIND_DVMRP)
 		fuzz_igmp_sink += dvmrp_code_name(m.code)[0];
 	if ((m.kind == IGMP_KIND_MTRACE_QUERY ||
-	    m.kind == IGMP_KIND_MTRACE_RESPONSE) &&
+		m.kind == IGMP_KIND_MTRACE_RESPONSE) &&
 	    24 + 32 * (size_t)m.mtrace_nblocks > len)
 		__builtin_trap();
 }

@@ -15,7 +15,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_PCAP_MAX_FRAMES	4096
+#define FUZZ_PCAP_MAX_FRAMES 4096
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -32,14 +32,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f = fmemopen((void *)(uintptr_t)data, size, "rb");
 	if (f == NULL)
 		return 0;
-	p = pcap_fopen_offline(f, errbuf);	/* owns f from here on */
+	p = pcap_fopen_offline(f, errbuf); /* owns f from here on */
 	if (p == NULL) {
 		fclose(f);
 		return 0;
 	}
 	linktype = pcap_datalink(p);
-	while (n++ < FUZZ_PCAP_MAX_FRAMES &&
-	    pcap_next_ex(p, &ph, &frame) == 1)
+	while (n++ < FUZZ_PCAP_MAX_FRAMES && pcap_next_ex(p, &ph, &frame) == 1)
 		dump_check_frame(linktype, frame, ph->caplen, &ph->ts);
 	pcap_close(p);
 	return 0;

@@ -12,8 +12,10 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	int (*const parsers[])(const char *, struct mc_procnet_table *) = {
-		mc_procnet_parse_igmp, mc_procnet_parse_igmp6,
-		mc_procnet_parse_mcfilter, mc_procnet_parse_mcfilter6,
+		mc_procnet_parse_igmp,
+		mc_procnet_parse_igmp6,
+		mc_procnet_parse_mcfilter,
+		mc_procnet_parse_mcfilter6,
 	};
 	struct mc_procnet_table t;
 	char *text;

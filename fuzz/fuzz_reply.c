@@ -30,13 +30,15 @@ fuzz_reply_check_fields(const struct reply_record *rec)
 		__builtin_trap();
 	for (j = 0; j < rec->nfields; j++) {
 		k = rec->fields[j].key;
-		if (k[0] == '\0' || k[strspn(k, "abcdefghijklmnopqrstuvwxyz"
-		    "0123456789_")] != '\0' ||
+		if (k[0] == '\0' ||
+		    k[strspn(k,
+			"abcdefghijklmnopqrstuvwxyz"
+			"0123456789_")] != '\0' ||
 		    (rec->fields[j].kind != REPLY_STRING &&
-		    rec->fields[j].kind != REPLY_NUMBER &&
-		    rec->fields[j].kind != REPLY_BOOL &&
-		    rec->fields[j].kind != REPLY_LIST &&
-		    rec->fields[j].kind != REPLY_ITEMS))
+			rec->fields[j].kind != REPLY_NUMBER &&
+			rec->fields[j].kind != REPLY_BOOL &&
+			rec->fields[j].kind != REPLY_LIST &&
+			rec->fields[j].kind != REPLY_ITEMS))
 			__builtin_trap();
 		for (l = 0; l < j; l++)
 			if (strcmp(k, rec->fields[l].key) == 0)
@@ -75,8 +77,9 @@ fuzz_reply_check_items(const struct reply *r)
 		for (j = 0; j < it->nfields; j++)
 			if (it->fields[j].kind == REPLY_ITEMS)
 				__builtin_trap();
-		if (prev != NULL && (prev->parent > it->parent ||
-		    (prev->parent == it->parent && prev->list > it->list)))
+		if (prev != NULL &&
+		    (prev->parent > it->parent ||
+			(prev->parent == it->parent && prev->list > it->list)))
 			__builtin_trap();
 	}
 	for (i = 0; i < r->nrecords; i++)
@@ -122,8 +125,8 @@ fuzz_reply_check_records(const struct reply *r)
 		}
 		/* A new type: never seen before this point of the order. */
 		for (k = 0; k < i; k++)
-			if (strcmp(r->records[r->order[k]].type,
-			    rec->type) == 0)
+			if (strcmp(r->records[r->order[k]].type, rec->type) ==
+			    0)
 				__builtin_trap();
 	}
 	free(seen);

@@ -5,12 +5,12 @@
 
 #include "json_check.h"
 
-#define JSON_CHECK_MAX_DEPTH	64
+#define JSON_CHECK_MAX_DEPTH 64
 
 struct json_reader {
-	const unsigned char	*p;
-	const unsigned char	*end;
-	int			 depth;
+	const unsigned char *p;
+	const unsigned char *end;
+	int depth;
 };
 
 static bool json_check_value(struct json_reader *r);
@@ -18,8 +18,8 @@ static bool json_check_value(struct json_reader *r);
 static void
 json_check_blanks(struct json_reader *r)
 {
-	while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' ||
-	    *r->p == '\n' || *r->p == '\r'))
+	while (r->p < r->end &&
+	    (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
 		r->p++;
 }
 
@@ -43,8 +43,8 @@ json_check_hex4(struct json_reader *r)
 		return false;
 	for (i = 0; i < 4; i++)
 		if (!((r->p[i] >= '0' && r->p[i] <= '9') ||
-		    (r->p[i] >= 'a' && r->p[i] <= 'f') ||
-		    (r->p[i] >= 'A' && r->p[i] <= 'F')))
+			(r->p[i] >= 'a' && r->p[i] <= 'f') ||
+			(r->p[i] >= 'A' && r->p[i] <= 'F')))
 			return false;
 	r->p += 4;
 	return true;
@@ -154,8 +154,8 @@ json_check_number(struct json_reader *r)
 }
 
 struct json_key {
-	const unsigned char	*s;
-	size_t			 len;
+	const unsigned char *s;
+	size_t len;
 };
 
 static bool
@@ -180,7 +180,7 @@ json_check_object(struct json_reader *r)
 		for (i = 0; i < nkeys; i++)
 			if (keys[i].len == (size_t)(r->p - key) &&
 			    memcmp(keys[i].s, key, keys[i].len) == 0)
-				goto out;	/* a key twice */
+				goto out; /* a key twice */
 		if (nkeys == cap) {
 			cap = cap ? cap * 2 : 16;
 			grown = realloc(keys, cap * sizeof(*keys));

@@ -11,8 +11,8 @@
 #include <stddef.h>
 
 /* text[0..len) is exactly one JSON value, blanks around it allowed. */
-bool	json_check(const char *text, size_t len);
+bool json_check(const char *text, size_t len);
 /* Every line of text (each ended by '\n') is one JSON value. */
-bool	json_check_lines(const char *text, size_t len);
+bool json_check_lines(const char *text, size_t len);
 
 #endif

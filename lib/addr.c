@@ -9,63 +9,62 @@
 #include <mcast/mcast.h>
 
 /* Host-order IPv4 address from its four octets. */
-#define ADDR_V4(a, b, c, d)                                              \
-	(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) |                 \
+#define ADDR_V4(a, b, c, d)                              \
+	(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | \
 	    ((uint32_t)(c) << 8) | (uint32_t)(d))
 
 /* RFC 5771 3: the IPv4 multicast address blocks, first to last. */
 struct addr_v4_block {
-	uint32_t	 first;		/* host order */
-	uint32_t	 last;
-	enum mc_block	 block;
-	const char	*name;
-	const char	*prefix;
-	const char	*rfc;
-	enum mc_scope	 scope;
-	bool		 forwardable;
+	uint32_t first; /* host order */
+	uint32_t last;
+	enum mc_block block;
+	const char *name;
+	const char *prefix;
+	const char *rfc;
+	enum mc_scope scope;
+	bool forwardable;
 };
 
 static const struct addr_v4_block addr_v4_blocks[] = {
 	{ ADDR_V4(224, 0, 0, 0), ADDR_V4(224, 0, 0, 255),
-	  MC_BLOCK_LOCAL_NETWORK_CONTROL, "Local Network Control Block",
-	  "224.0.0.0/24", "RFC 5771", MC_SCOPE_LINK_LOCAL, false },
+	    MC_BLOCK_LOCAL_NETWORK_CONTROL, "Local Network Control Block",
+	    "224.0.0.0/24", "RFC 5771", MC_SCOPE_LINK_LOCAL, false },
 	{ ADDR_V4(224, 0, 1, 0), ADDR_V4(224, 0, 1, 255),
-	  MC_BLOCK_INTERNETWORK_CONTROL, "Internetwork Control Block",
-	  "224.0.1.0/24", "RFC 5771", MC_SCOPE_GLOBAL, true },
-	{ ADDR_V4(224, 0, 2, 0), ADDR_V4(224, 0, 255, 255),
-	  MC_BLOCK_ADHOC_I, "AD-HOC Block I",
-	  "224.0.2.0-224.0.255.255", "RFC 5771", MC_SCOPE_GLOBAL, true },
-	{ ADDR_V4(224, 1, 0, 0), ADDR_V4(224, 1, 255, 255),
-	  MC_BLOCK_RESERVED, "Reserved",
-	  "224.1.0.0/16", "RFC 5771", MC_SCOPE_GLOBAL, true },
-	{ ADDR_V4(224, 2, 0, 0), ADDR_V4(224, 2, 255, 255),
-	  MC_BLOCK_SDP_SAP, "SDP/SAP Block",
-	  "224.2.0.0/16", "RFC 5771", MC_SCOPE_GLOBAL, true },
-	{ ADDR_V4(224, 3, 0, 0), ADDR_V4(224, 4, 255, 255),
-	  MC_BLOCK_ADHOC_II, "AD-HOC Block II",
-	  "224.3.0.0-224.4.255.255", "RFC 5771", MC_SCOPE_GLOBAL, true },
-	{ ADDR_V4(224, 5, 0, 0), ADDR_V4(231, 255, 255, 255),
-	  MC_BLOCK_RESERVED, "Reserved",
-	  "224.5.0.0-231.255.255.255", "RFC 5771", MC_SCOPE_GLOBAL, true },
-	{ ADDR_V4(232, 0, 0, 0), ADDR_V4(232, 255, 255, 255),
-	  MC_BLOCK_SSM, "Source-Specific Multicast Block",
-	  "232.0.0.0/8", "RFC 4607", MC_SCOPE_GLOBAL, true },
-	{ ADDR_V4(233, 0, 0, 0), ADDR_V4(233, 251, 255, 255),
-	  MC_BLOCK_GLOP, "GLOP Block",
-	  "233.0.0.0-233.251.255.255", "RFC 3180", MC_SCOPE_GLOBAL, true },
+	    MC_BLOCK_INTERNETWORK_CONTROL, "Internetwork Control Block",
+	    "224.0.1.0/24", "RFC 5771", MC_SCOPE_GLOBAL, true },
+	{ ADDR_V4(224, 0, 2, 0), ADDR_V4(224, 0, 255, 255), MC_BLOCK_ADHOC_I,
+	    "AD-HOC Block I", "224.0.2.0-224.0.255.255", "RFC 5771",
+	    MC_SCOPE_GLOBAL, true },
+	{ ADDR_V4(224, 1, 0, 0), ADDR_V4(224, 1, 255, 255), MC_BLOCK_RESERVED,
+	    "Reserved", "224.1.0.0/16", "RFC 5771", MC_SCOPE_GLOBAL, true },
+	{ ADDR_V4(224, 2, 0, 0), ADDR_V4(224, 2, 255, 255), MC_BLOCK_SDP_SAP,
+	    "SDP/SAP Block", "224.2.0.0/16", "RFC 5771", MC_SCOPE_GLOBAL,
+	    true },
+	{ ADDR_V4(224, 3, 0, 0), ADDR_V4(224, 4, 255, 255), MC_BLOCK_ADHOC_II,
+	    "AD-HOC Block II", "224.3.0.0-224.4.255.255", "RFC 5771",
+	    MC_SCOPE_GLOBAL, true },
+	{ ADDR_V4(224, 5, 0, 0), ADDR_V4(231, 255, 255, 255), MC_BLOCK_RESERVED,
+	    "Reserved", "224.5.0.0-231.255.255.255", "RFC 5771",
+	    MC_SCOPE_GLOBAL, true },
+	{ ADDR_V4(232, 0, 0, 0), ADDR_V4(232, 255, 255, 255), MC_BLOCK_SSM,
+	    "Source-Specific Multicast Block", "232.0.0.0/8", "RFC 4607",
+	    MC_SCOPE_GLOBAL, true },
+	{ ADDR_V4(233, 0, 0, 0), ADDR_V4(233, 251, 255, 255), MC_BLOCK_GLOP,
+	    "GLOP Block", "233.0.0.0-233.251.255.255", "RFC 3180",
+	    MC_SCOPE_GLOBAL, true },
 	{ ADDR_V4(233, 252, 0, 0), ADDR_V4(233, 255, 255, 255),
-	  MC_BLOCK_ADHOC_III, "AD-HOC Block III",
-	  "233.252.0.0/14", "RFC 5771", MC_SCOPE_GLOBAL, true },
+	    MC_BLOCK_ADHOC_III, "AD-HOC Block III", "233.252.0.0/14",
+	    "RFC 5771", MC_SCOPE_GLOBAL, true },
 	{ ADDR_V4(234, 0, 0, 0), ADDR_V4(234, 255, 255, 255),
-	  MC_BLOCK_UNICAST_PREFIX, "Unicast-Prefix-based Block",
-	  "234.0.0.0/8", "RFC 6034", MC_SCOPE_GLOBAL, true },
-	{ ADDR_V4(235, 0, 0, 0), ADDR_V4(238, 255, 255, 255),
-	  MC_BLOCK_RESERVED, "Reserved",
-	  "235.0.0.0-238.255.255.255", "RFC 5771", MC_SCOPE_GLOBAL, true },
+	    MC_BLOCK_UNICAST_PREFIX, "Unicast-Prefix-based Block",
+	    "234.0.0.0/8", "RFC 6034", MC_SCOPE_GLOBAL, true },
+	{ ADDR_V4(235, 0, 0, 0), ADDR_V4(238, 255, 255, 255), MC_BLOCK_RESERVED,
+	    "Reserved", "235.0.0.0-238.255.255.255", "RFC 5771",
+	    MC_SCOPE_GLOBAL, true },
 	/* The scope of this block comes from addr_v4_admin_scopes. */
 	{ ADDR_V4(239, 0, 0, 0), ADDR_V4(239, 255, 255, 255),
-	  MC_BLOCK_ADMIN_SCOPE, "Administratively Scoped Block",
-	  "239.0.0.0/8", "RFC 2365", MC_SCOPE_NONE, true },
+	    MC_BLOCK_ADMIN_SCOPE, "Administratively Scoped Block",
+	    "239.0.0.0/8", "RFC 2365", MC_SCOPE_NONE, true },
 };
 
 /*
@@ -73,46 +72,44 @@ static const struct addr_v4_block addr_v4_blocks[] = {
  * assigns is reserved; it is some administrative scope, so admin-local.
  */
 struct addr_v4_admin_scope {
-	uint32_t	 first;
-	uint32_t	 last;
-	enum mc_scope	 scope;
-	const char	*name;
+	uint32_t first;
+	uint32_t last;
+	enum mc_scope scope;
+	const char *name;
 };
 
 static const struct addr_v4_admin_scope addr_v4_admin_scopes[] = {
 	{ ADDR_V4(239, 255, 0, 0), ADDR_V4(239, 255, 255, 255),
-	  MC_SCOPE_SITE_LOCAL, "IPv4 Local Scope 239.255.0.0/16" },
+	    MC_SCOPE_SITE_LOCAL, "IPv4 Local Scope 239.255.0.0/16" },
 	{ ADDR_V4(239, 254, 0, 0), ADDR_V4(239, 254, 255, 255),
-	  MC_SCOPE_SITE_LOCAL,
-	  "IPv4 Local Scope expansion 239.254.0.0/16" },
+	    MC_SCOPE_SITE_LOCAL, "IPv4 Local Scope expansion 239.254.0.0/16" },
 	{ ADDR_V4(239, 253, 0, 0), ADDR_V4(239, 253, 255, 255),
-	  MC_SCOPE_SITE_LOCAL,
-	  "IPv4 Local Scope expansion 239.253.0.0/16" },
+	    MC_SCOPE_SITE_LOCAL, "IPv4 Local Scope expansion 239.253.0.0/16" },
 	{ ADDR_V4(239, 192, 0, 0), ADDR_V4(239, 195, 255, 255),
-	  MC_SCOPE_ORGANIZATION_LOCAL,
-	  "IPv4 Organization Local Scope 239.192.0.0/14" },
+	    MC_SCOPE_ORGANIZATION_LOCAL,
+	    "IPv4 Organization Local Scope 239.192.0.0/14" },
 	{ ADDR_V4(239, 0, 0, 0), ADDR_V4(239, 63, 255, 255),
-	  MC_SCOPE_ORGANIZATION_LOCAL,
-	  "IPv4 Organization Local Scope expansion 239.0.0.0/10" },
+	    MC_SCOPE_ORGANIZATION_LOCAL,
+	    "IPv4 Organization Local Scope expansion 239.0.0.0/10" },
 	{ ADDR_V4(239, 64, 0, 0), ADDR_V4(239, 127, 255, 255),
-	  MC_SCOPE_ORGANIZATION_LOCAL,
-	  "IPv4 Organization Local Scope expansion 239.64.0.0/10" },
+	    MC_SCOPE_ORGANIZATION_LOCAL,
+	    "IPv4 Organization Local Scope expansion 239.64.0.0/10" },
 	{ ADDR_V4(239, 128, 0, 0), ADDR_V4(239, 191, 255, 255),
-	  MC_SCOPE_ORGANIZATION_LOCAL,
-	  "IPv4 Organization Local Scope expansion 239.128.0.0/10" },
+	    MC_SCOPE_ORGANIZATION_LOCAL,
+	    "IPv4 Organization Local Scope expansion 239.128.0.0/10" },
 	{ ADDR_V4(239, 196, 0, 0), ADDR_V4(239, 252, 255, 255),
-	  MC_SCOPE_ADMIN_LOCAL,
-	  "reserved administrative scope 239.196.0.0-239.252.255.255" },
+	    MC_SCOPE_ADMIN_LOCAL,
+	    "reserved administrative scope 239.196.0.0-239.252.255.255" },
 };
 
 /* Well-known IPv4 groups and named ranges (IANA registry, RFC 6676). */
 struct addr_v4_name {
-	uint32_t	 first;
-	uint32_t	 last;
-	const char	*name;
+	uint32_t first;
+	uint32_t last;
+	const char *name;
 };
 
-#define ADDR_V4_ONE(a, b, c, d)	ADDR_V4(a, b, c, d), ADDR_V4(a, b, c, d)
+#define ADDR_V4_ONE(a, b, c, d) ADDR_V4(a, b, c, d), ADDR_V4(a, b, c, d)
 
 static const struct addr_v4_name addr_v4_names[] = {
 	{ ADDR_V4_ONE(224, 0, 0, 0), "Base Address (reserved)" },
@@ -137,7 +134,7 @@ static const struct addr_v4_name addr_v4_names[] = {
 	{ ADDR_V4_ONE(224, 0, 1, 129), "PTP primary" },
 	{ ADDR_V4_ONE(224, 2, 127, 254), "SAPv1 Announcements" },
 	{ ADDR_V4(233, 252, 0, 0), ADDR_V4(233, 252, 0, 255),
-	  "MCAST-TEST-NET" },
+	    "MCAST-TEST-NET" },
 	{ ADDR_V4_ONE(239, 255, 255, 250), "SSDP" },
 	{ ADDR_V4_ONE(239, 255, 255, 253), "SLPv2" },
 };
@@ -148,38 +145,33 @@ static const struct addr_v4_name addr_v4_names[] = {
  * never cover the scope nibble.
  */
 struct addr_v6_block {
-	const char	*value;
-	const char	*mask;
-	enum mc_block	 block;
-	const char	*name;
-	const char	*prefix;
-	const char	*rfc;
+	const char *value;
+	const char *mask;
+	enum mc_block block;
+	const char *name;
+	const char *prefix;
+	const char *rfc;
 };
 
 static const struct addr_v6_block addr_v6_blocks[] = {
 	{ "ff02::1:ff00:0", "ffff:ffff:ffff:ffff:ffff:ffff:ff00:0",
-	  MC_BLOCK_V6_SOLICITED_NODE, "Solicited-Node Block",
-	  "ff02::1:ff00:0/104", "RFC 4291" },
-	{ "ff30::", "fff0:ffff::",
-	  MC_BLOCK_SSM, "Source-Specific Multicast Block",
-	  "ff3x::/32", "RFC 4607" },
-	{ "ff70::", "fff0::",
-	  MC_BLOCK_V6_EMBEDDED_RP, "Embedded-RP Block",
-	  "ff7x::/12", "RFC 3956" },
-	{ "ff30::", "fff0::",
-	  MC_BLOCK_UNICAST_PREFIX, "Unicast-Prefix-based Block",
-	  "ff3x::/12", "RFC 3306" },
-	{ "ff10::", "ff10::",
-	  MC_BLOCK_V6_TRANSIENT, "Transient Block",
-	  "ff1x::/12", "RFC 4291" },
-	{ "ff00::", "ff00::",
-	  MC_BLOCK_V6_PERMANENT, "Permanent (well-known) Block",
-	  "ff0x::/12", "RFC 4291" },
+	    MC_BLOCK_V6_SOLICITED_NODE, "Solicited-Node Block",
+	    "ff02::1:ff00:0/104", "RFC 4291" },
+	{ "ff30::", "fff0:ffff::", MC_BLOCK_SSM,
+	    "Source-Specific Multicast Block", "ff3x::/32", "RFC 4607" },
+	{ "ff70::", "fff0::", MC_BLOCK_V6_EMBEDDED_RP, "Embedded-RP Block",
+	    "ff7x::/12", "RFC 3956" },
+	{ "ff30::", "fff0::", MC_BLOCK_UNICAST_PREFIX,
+	    "Unicast-Prefix-based Block", "ff3x::/12", "RFC 3306" },
+	{ "ff10::", "ff10::", MC_BLOCK_V6_TRANSIENT, "Transient Block",
+	    "ff1x::/12", "RFC 4291" },
+	{ "ff00::", "ff00::", MC_BLOCK_V6_PERMANENT,
+	    "Permanent (well-known) Block", "ff0x::/12", "RFC 4291" },
 };
 
 /* A set of scope values, for the groups whose name depends on the scope. */
-#define ADDR_SCOPES(s)		(1u << (s))
-#define ADDR_SCOPES_ALL		0x7ffeu	/* 1 to e: all but the reserved */
+#define ADDR_SCOPES(s)	(1u << (s))
+#define ADDR_SCOPES_ALL 0x7ffeu /* 1 to e: all but the reserved */
 
 /*
  * RFC 4291 2.7.1 and the IANA registry: permanent (T=0) IPv6 groups, by
@@ -187,15 +179,15 @@ static const struct addr_v6_block addr_v6_blocks[] = {
  * are zero) and the scopes in which the name holds.
  */
 struct addr_v6_name {
-	uint32_t	 group_id;
-	unsigned	 scopes;
-	const char	*name;
+	uint32_t group_id;
+	unsigned scopes;
+	const char *name;
 };
 
 static const struct addr_v6_name addr_v6_names[] = {
 	{ 0x1, ADDR_SCOPES(1) | ADDR_SCOPES(2), "All Nodes" },
 	{ 0x2, ADDR_SCOPES(1) | ADDR_SCOPES(2) | ADDR_SCOPES(5),
-	  "All Routers" },
+	    "All Routers" },
 	{ 0x5, ADDR_SCOPES(2), "OSPFv3 All Routers" },
 	{ 0x6, ADDR_SCOPES(2), "OSPFv3 Designated Routers" },
 	{ 0x9, ADDR_SCOPES(2), "RIPng Routers" },
@@ -230,8 +222,8 @@ static const char *const addr_scope_names[16] = {
 
 /* The HOWTO 2.3.1: TTL thresholds and what they restrict a datagram to. */
 struct addr_ttl_scope {
-	unsigned	 max_ttl;
-	const char	*name;
+	unsigned max_ttl;
+	const char *name;
 };
 
 static const struct addr_ttl_scope addr_ttl_scopes[] = {
@@ -243,12 +235,12 @@ static const struct addr_ttl_scope addr_ttl_scopes[] = {
 	{ 255, "global" },
 };
 
-#define ADDR_NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define ADDR_NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The IPv6 multicast flags (RFC 4291 2.7, RFC 3306 4, RFC 3956 3). */
-#define ADDR_V6_FLAG_T	0x1
-#define ADDR_V6_FLAG_P	0x2
-#define ADDR_V6_FLAG_R	0x4
+#define ADDR_V6_FLAG_T 0x1
+#define ADDR_V6_FLAG_P 0x2
+#define ADDR_V6_FLAG_R 0x4
 
 static int
 addr_v4_parse(const char *text, struct mc_ip *out)
@@ -364,7 +356,7 @@ mc_endpoint_parse(const char *text, struct mc_endpoint *out)
 		colon = strrchr(text, ':');
 		if (colon == NULL)
 			return addr_v4_parse(text, &ip) == 0 ? MC_E_BAD_PORT :
-			    MC_E_BAD_ADDRESS;
+							       MC_E_BAD_ADDRESS;
 		len = (size_t)(colon - text);
 		if (len == 0 || len >= MC_IP_STRLEN)
 			return MC_E_BAD_ADDRESS;
@@ -608,7 +600,7 @@ addr_v6_block_lookup(const struct in6_addr *a)
 
 	for (i = 0; i < ADDR_NELEM(addr_v6_blocks); i++)
 		if (addr_v6_match(a, addr_v6_blocks[i].value,
-		    addr_v6_blocks[i].mask))
+			addr_v6_blocks[i].mask))
 			return &addr_v6_blocks[i];
 	return NULL;
 }
@@ -674,7 +666,7 @@ addr_v6_unicast_prefix(const struct in6_addr *a, struct mc_ip *prefix,
 	prefix->family = AF_INET6;
 	memcpy(prefix->u.v6.s6_addr, &a->s6_addr[4], 8);
 	for (i = plen; i < 64; i++)
-		prefix->u.v6.s6_addr[i / 8] &= (uint8_t)~(0x80u >> (i % 8));
+		prefix->u.v6.s6_addr[i / 8] &= (uint8_t) ~(0x80u >> (i % 8));
 	*len = (uint8_t)plen;
 	return true;
 }

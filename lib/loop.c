@@ -13,58 +13,59 @@
 #include "loop.h"
 
 _Static_assert(LOOP_IN == EPOLLIN && LOOP_OUT == EPOLLOUT &&
-    LOOP_ERR == EPOLLERR && LOOP_HUP == EPOLLHUP, "LOOP_* are epoll's bits");
+	LOOP_ERR == EPOLLERR && LOOP_HUP == EPOLLHUP,
+    "LOOP_* are epoll's bits");
 
 #define LOOP_REPORTED	(LOOP_IN | LOOP_OUT | LOOP_ERR | LOOP_HUP)
-#define LOOP_MIN_EVENTS	8
-#define LOOP_MAX_EVENTS	1024	/* per epoll_wait; the rest next turn */
+#define LOOP_MIN_EVENTS 8
+#define LOOP_MAX_EVENTS 1024 /* per epoll_wait; the rest next turn */
 
 struct loop_fd {
-	SLIST_ENTRY(loop_fd)	 dead_link;
-	int			 fd;
-	uint32_t		 events;
-	unsigned		 budget;
-	loop_fd_fn		 fn;
-	void			*arg;
-	bool			 dead;	/* deleted during this turn */
-	bool			 internal;	/* the signalfd: not counted */
+	SLIST_ENTRY(loop_fd) dead_link;
+	int fd;
+	uint32_t events;
+	unsigned budget;
+	loop_fd_fn fn;
+	void *arg;
+	bool dead;     /* deleted during this turn */
+	bool internal; /* the signalfd: not counted */
 };
 
 struct loop_source {
 	TAILQ_ENTRY(loop_source) link;
-	int			 handle;
-	loop_deadline_fn	 deadline;
-	loop_timer_fn		 timer;
-	void			*arg;
-	bool			 dead;	/* deleted during this turn */
+	int handle;
+	loop_deadline_fn deadline;
+	loop_timer_fn timer;
+	void *arg;
+	bool dead; /* deleted during this turn */
 };
 
 struct loop_signal {
-	loop_signal_fn		 fn;
-	void			*arg;
+	loop_signal_fn fn;
+	void *arg;
 };
 
 struct loop {
-	bool			 virtual;
-	mc_time_t		 vnow;		/* virtual time */
-	int			 epfd;
-	struct loop_fd		**fdtab;	/* by descriptor number */
-	int			 fdtab_len;
-	int			 nfds;		/* live entries in fdtab */
-	struct epoll_event	*evs;
-	int			 evcap;
-	SLIST_HEAD(, loop_fd)	 dead_fds;	/* freed after the turn */
+	bool virtual;
+	mc_time_t vnow; /* virtual time */
+	int epfd;
+	struct loop_fd **fdtab; /* by descriptor number */
+	int fdtab_len;
+	int nfds; /* live entries in fdtab */
+	struct epoll_event *evs;
+	int evcap;
+	SLIST_HEAD(, loop_fd) dead_fds; /* freed after the turn */
 	TAILQ_HEAD(loop_source_head, loop_source) sources;
-	bool			 dead_sources;	/* to reap after the turn */
-	int			 next_handle;
-	int			 sigfd;		/* -1 until a signal is added */
-	sigset_t		 sigwatch;	/* signals given to sigfd */
-	sigset_t		 sigblocked;	/* those we blocked ourselves */
-	struct loop_signal	 sig[_NSIG];
-	int			 calls;		/* callbacks in this turn */
-	bool			 idle;		/* virtual: nothing came due */
-	bool			 in_turn;
-	bool			 stopped;
+	bool dead_sources; /* to reap after the turn */
+	int next_handle;
+	int sigfd;	     /* -1 until a signal is added */
+	sigset_t sigwatch;   /* signals given to sigfd */
+	sigset_t sigblocked; /* those we blocked ourselves */
+	struct loop_signal sig[_NSIG];
+	int calls; /* callbacks in this turn */
+	bool idle; /* virtual: nothing came due */
+	bool in_turn;
+	bool stopped;
 };
 
 static mc_time_t
@@ -196,8 +197,7 @@ loop_fdtab_grow(struct loop *l, int fd)
 	n = realloc(l->fdtab, (size_t)len * sizeof(*n));
 	if (n == NULL)
 		return -ENOMEM;
-	memset(n + l->fdtab_len, 0, (size_t)(len - l->fdtab_len) *
-	    sizeof(*n));
+	memset(n + l->fdtab_len, 0, (size_t)(len - l->fdtab_len) * sizeof(*n));
 	l->fdtab = n;
 	l->fdtab_len = len;
 	return 0;
@@ -282,8 +282,8 @@ loop_fd_del(struct loop *l, int fd)
 /* ---- deadline sources ---- */
 
 int
-loop_source_add(struct loop *l, loop_deadline_fn deadline,
-    loop_timer_fn timer, void *arg)
+loop_source_add(struct loop *l, loop_deadline_fn deadline, loop_timer_fn timer,
+    void *arg)
 {
 	struct loop_source *s;
 
@@ -610,8 +610,8 @@ loop_run_until(struct loop *l, mc_time_t until)
 		return 0;
 	}
 	while (!l->stopped && (now = loop_clock()) < until) {
-		rc = loop_turn(l, until - now > INT_MAX ? INT_MAX :
-		    (int)(until - now), 0);
+		rc = loop_turn(l,
+		    until - now > INT_MAX ? INT_MAX : (int)(until - now), 0);
 		if (rc < 0)
 			return rc;
 	}

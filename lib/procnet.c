@@ -50,16 +50,16 @@
 #include <mcast/mcast.h>
 
 /* include/net/if_inet6.h */
-#define PROCNET_MAF_TIMER_RUNNING	0x01
-#define PROCNET_MAF_LAST_REPORTER	0x02
+#define PROCNET_MAF_TIMER_RUNNING 0x01
+#define PROCNET_MAF_LAST_REPORTER 0x02
 
 /* mcfilter and mcfilter6 print the device name with %6.6s. */
-#define PROCNET_MCF_NAME_LEN		6
+#define PROCNET_MCF_NAME_LEN 6
 
 /* A range of the text: [p, end). */
 struct procnet_span {
-	const char	*p;
-	const char	*end;
+	const char *p;
+	const char *end;
 };
 
 /*
@@ -69,7 +69,7 @@ struct procnet_span {
 static bool
 procnet_next_line(struct procnet_span *text, struct procnet_span *line)
 {
-	const char	*nl;
+	const char *nl;
 
 	if (text->p >= text->end)
 		return false;
@@ -131,11 +131,10 @@ procnet_hex_digit(char c)
 
 /* Decimal digits only, at most max. */
 static bool
-procnet_dec(const struct procnet_span *w, unsigned long max,
-    unsigned long *out)
+procnet_dec(const struct procnet_span *w, unsigned long max, unsigned long *out)
 {
-	const char	*p;
-	unsigned long	 v = 0, d;
+	const char *p;
+	unsigned long v = 0, d;
 
 	if (w->p == w->end)
 		return false;
@@ -154,7 +153,7 @@ procnet_dec(const struct procnet_span *w, unsigned long max,
 static bool
 procnet_dec_uint(const struct procnet_span *w, unsigned *out)
 {
-	unsigned long	v;
+	unsigned long v;
 
 	if (!procnet_dec(w, UINT_MAX, &v))
 		return false;
@@ -167,10 +166,10 @@ static bool
 procnet_hex(const struct procnet_span *w, size_t min, size_t max,
     unsigned long *out)
 {
-	const char	*p;
-	unsigned long	 v = 0;
-	size_t		 n = (size_t)(w->end - w->p);
-	int		 d;
+	const char *p;
+	unsigned long v = 0;
+	size_t n = (size_t)(w->end - w->p);
+	int d;
 
 	if (n < min || n > max || n > sizeof(v) * 2)
 		return false;
@@ -187,7 +186,7 @@ procnet_hex(const struct procnet_span *w, size_t min, size_t max,
 static bool
 procnet_hex32(struct procnet_span w, bool prefix, uint32_t *out)
 {
-	unsigned long	v;
+	unsigned long v;
 
 	if (prefix) {
 		if (w.end - w.p < 2 || w.p[0] != '0' || w.p[1] != 'x')
@@ -204,8 +203,8 @@ procnet_hex32(struct procnet_span w, bool prefix, uint32_t *out)
 static bool
 procnet_in6(const struct procnet_span *w, struct mc_ip *out)
 {
-	int	hi, lo;
-	size_t	i;
+	int hi, lo;
+	size_t i;
 
 	if (w->end - w->p != 32)
 		return false;
@@ -224,7 +223,7 @@ procnet_in6(const struct procnet_span *w, struct mc_ip *out)
 static bool
 procnet_ifname(const struct procnet_span *w, char name[IF_NAMESIZE])
 {
-	size_t	n = (size_t)(w->end - w->p);
+	size_t n = (size_t)(w->end - w->p);
 
 	if (n == 0 || n >= IF_NAMESIZE)
 		return false;
@@ -237,7 +236,7 @@ procnet_ifname(const struct procnet_span *w, char name[IF_NAMESIZE])
 static bool
 procnet_starts_with(const struct procnet_span *line, const char *prefix)
 {
-	size_t	n = strlen(prefix);
+	size_t n = strlen(prefix);
 
 	return (size_t)(line->end - line->p) >= n &&
 	    memcmp(line->p, prefix, n) == 0;
@@ -251,9 +250,9 @@ procnet_starts_with(const struct procnet_span *line, const char *prefix)
 static void *
 procnet_append(void **array, size_t n, size_t size)
 {
-	size_t	 cap;
-	void	*p;
-	char	*elem;
+	size_t cap;
+	void *p;
+	char *elem;
 
 	if (n == 0 || (n >= 8 && (n & (n - 1)) == 0)) {
 		cap = n == 0 ? 8 : n * 2;
@@ -271,7 +270,7 @@ procnet_append(void **array, size_t n, size_t size)
 static struct mc_membership *
 procnet_add_group(struct mc_procnet_table *t)
 {
-	struct mc_membership	*m;
+	struct mc_membership *m;
 
 	m = procnet_append((void **)&t->groups, t->ngroups, sizeof(*m));
 	if (m != NULL)
@@ -282,7 +281,7 @@ procnet_add_group(struct mc_procnet_table *t)
 static struct mc_source_filter *
 procnet_add_source(struct mc_procnet_table *t)
 {
-	struct mc_source_filter	*sf;
+	struct mc_source_filter *sf;
 
 	sf = procnet_append((void **)&t->sources, t->nsources, sizeof(*sf));
 	if (sf != NULL)
@@ -300,15 +299,15 @@ static void
 procnet_mcf_ifname(const struct mc_procnet_table *t, unsigned ifindex,
     char name[IF_NAMESIZE])
 {
-	char	full[IF_NAMESIZE];
-	size_t	i;
+	char full[IF_NAMESIZE];
+	size_t i;
 
 	if (strlen(name) < PROCNET_MCF_NAME_LEN)
 		return;
 	for (i = 0; i < t->ngroups; i++) {
 		if (t->groups[i].ifindex == ifindex &&
-		    strncmp(t->groups[i].ifname, name,
-		    PROCNET_MCF_NAME_LEN) == 0) {
+		    strncmp(t->groups[i].ifname, name, PROCNET_MCF_NAME_LEN) ==
+			0) {
 			memcpy(name, t->groups[i].ifname, IF_NAMESIZE);
 			return;
 		}
@@ -322,10 +321,10 @@ procnet_mcf_ifname(const struct mc_procnet_table *t, unsigned ifindex,
 static bool
 procnet_igmp_iface(struct procnet_span line, struct mc_membership *cur)
 {
-	struct procnet_span	w;
+	struct procnet_span w;
 
-	if (!procnet_word(&line, ':', &w) || !procnet_dec_uint(&w,
-	    &cur->ifindex))
+	if (!procnet_word(&line, ':', &w) ||
+	    !procnet_dec_uint(&w, &cur->ifindex))
 		return false;
 	if (!procnet_word(&line, ':', &w) || !procnet_ifname(&w, cur->ifname))
 		return false;
@@ -338,8 +337,7 @@ procnet_igmp_iface(struct procnet_span line, struct mc_membership *cur)
 		return false;
 	if (!procnet_word(&line, '\0', &w))
 		return false;
-	if (w.end - w.p == 2 && w.p[0] == 'V' && w.p[1] >= '1' &&
-	    w.p[1] <= '3')
+	if (w.end - w.p == 2 && w.p[0] == 'V' && w.p[1] >= '1' && w.p[1] <= '3')
 		cur->querier_version = (unsigned)(w.p[1] - '0');
 	else if (w.end - w.p == 4 && memcmp(w.p, "NONE", 4) == 0)
 		cur->querier_version = 0;
@@ -352,9 +350,9 @@ procnet_igmp_iface(struct procnet_span line, struct mc_membership *cur)
 static bool
 procnet_igmp_group(struct procnet_span line, struct mc_membership *m)
 {
-	struct procnet_span	w, running;
-	unsigned long		v;
-	uint32_t		addr;
+	struct procnet_span w, running;
+	unsigned long v;
+	uint32_t addr;
 
 	if (!procnet_word(&line, '\0', &w) || !procnet_hex32(w, false, &addr))
 		return false;
@@ -363,8 +361,8 @@ procnet_igmp_group(struct procnet_span line, struct mc_membership *m)
 	m->group.u.v4.s_addr = addr;
 	if (!procnet_word(&line, '\0', &w) || !procnet_dec_uint(&w, &m->users))
 		return false;
-	if (!procnet_word(&line, ':', &running) || !procnet_dec(&running, 1,
-	    &v))
+	if (!procnet_word(&line, ':', &running) ||
+	    !procnet_dec(&running, 1, &v))
 		return false;
 	m->timer_running = v != 0;
 	if (line.p == line.end || *line.p != ':')
@@ -384,11 +382,11 @@ procnet_igmp_group(struct procnet_span line, struct mc_membership *m)
 int
 mc_procnet_parse_igmp(const char *text, struct mc_procnet_table *t)
 {
-	struct procnet_span	 all, line;
-	struct mc_membership	 cur, *m;
-	size_t			 n0 = t->ngroups;
-	bool			 have_iface = false;
-	int			 rc = MC_E_PARSE;
+	struct procnet_span all, line;
+	struct mc_membership cur, *m;
+	size_t n0 = t->ngroups;
+	bool have_iface = false;
+	int rc = MC_E_PARSE;
 
 	all.p = text;
 	all.end = text + strlen(text);
@@ -425,12 +423,12 @@ fail:
 static bool
 procnet_igmp6_line(struct procnet_span line, struct mc_membership *m)
 {
-	struct procnet_span	w;
-	unsigned long		flags, ticks;
-	bool			negative = false;
+	struct procnet_span w;
+	unsigned long flags, ticks;
+	bool negative = false;
 
-	if (!procnet_word(&line, '\0', &w) || !procnet_dec_uint(&w,
-	    &m->ifindex))
+	if (!procnet_word(&line, '\0', &w) ||
+	    !procnet_dec_uint(&w, &m->ifindex))
 		return false;
 	if (!procnet_word(&line, '\0', &w) || !procnet_ifname(&w, m->ifname))
 		return false;
@@ -458,10 +456,10 @@ procnet_igmp6_line(struct procnet_span line, struct mc_membership *m)
 int
 mc_procnet_parse_igmp6(const char *text, struct mc_procnet_table *t)
 {
-	struct procnet_span	 all, line;
-	struct mc_membership	*m;
-	size_t			 n0 = t->ngroups;
-	int			 rc = MC_E_PARSE;
+	struct procnet_span all, line;
+	struct mc_membership *m;
+	size_t n0 = t->ngroups;
+	int rc = MC_E_PARSE;
 
 	all.p = text;
 	all.end = text + strlen(text);
@@ -484,39 +482,39 @@ static bool
 procnet_mcf_line(struct procnet_span line, bool v6,
     const struct mc_procnet_table *t, struct mc_source_filter *sf)
 {
-	struct procnet_span	w;
-	uint32_t		addr;
+	struct procnet_span w;
+	uint32_t addr;
 
-	if (!procnet_word(&line, '\0', &w) || !procnet_dec_uint(&w,
-	    &sf->ifindex))
+	if (!procnet_word(&line, '\0', &w) ||
+	    !procnet_dec_uint(&w, &sf->ifindex))
 		return false;
 	if (!procnet_word(&line, '\0', &w) || !procnet_ifname(&w, sf->ifname) ||
 	    w.end - w.p > PROCNET_MCF_NAME_LEN)
 		return false;
 	if (v6) {
-		if (!procnet_word(&line, '\0', &w) || !procnet_in6(&w,
-		    &sf->group))
+		if (!procnet_word(&line, '\0', &w) ||
+		    !procnet_in6(&w, &sf->group))
 			return false;
-		if (!procnet_word(&line, '\0', &w) || !procnet_in6(&w,
-		    &sf->source))
+		if (!procnet_word(&line, '\0', &w) ||
+		    !procnet_in6(&w, &sf->source))
 			return false;
 	} else {
-		if (!procnet_word(&line, '\0', &w) || !procnet_hex32(w, true,
-		    &addr))
+		if (!procnet_word(&line, '\0', &w) ||
+		    !procnet_hex32(w, true, &addr))
 			return false;
 		sf->group.family = AF_INET;
 		sf->group.u.v4.s_addr = htonl(addr);
-		if (!procnet_word(&line, '\0', &w) || !procnet_hex32(w, true,
-		    &addr))
+		if (!procnet_word(&line, '\0', &w) ||
+		    !procnet_hex32(w, true, &addr))
 			return false;
 		sf->source.family = AF_INET;
 		sf->source.u.v4.s_addr = htonl(addr);
 	}
-	if (!procnet_word(&line, '\0', &w) || !procnet_dec(&w, ULONG_MAX,
-	    &sf->include_count))
+	if (!procnet_word(&line, '\0', &w) ||
+	    !procnet_dec(&w, ULONG_MAX, &sf->include_count))
 		return false;
-	if (!procnet_word(&line, '\0', &w) || !procnet_dec(&w, ULONG_MAX,
-	    &sf->exclude_count))
+	if (!procnet_word(&line, '\0', &w) ||
+	    !procnet_dec(&w, ULONG_MAX, &sf->exclude_count))
 		return false;
 	if (!procnet_at_end(&line))
 		return false;
@@ -527,10 +525,10 @@ procnet_mcf_line(struct procnet_span line, bool v6,
 static int
 procnet_parse_mcf(const char *text, struct mc_procnet_table *t, bool v6)
 {
-	struct procnet_span	 all, line;
-	struct mc_source_filter	*sf;
-	size_t			 n0 = t->nsources;
-	int			 rc = MC_E_PARSE;
+	struct procnet_span all, line;
+	struct mc_source_filter *sf;
+	size_t n0 = t->nsources;
+	int rc = MC_E_PARSE;
 
 	all.p = text;
 	all.end = text + strlen(text);
@@ -568,10 +566,10 @@ mc_procnet_parse_mcfilter6(const char *text, struct mc_procnet_table *t)
 int
 mc_procnet_read_file(const char *path, char **text)
 {
-	char	*buf = NULL, *p;
-	size_t	 cap = 0, len = 0;
-	ssize_t	 n;
-	int	 fd, rc;
+	char *buf = NULL, *p;
+	size_t cap = 0, len = 0;
+	ssize_t n;
+	int fd, rc;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -errno;
@@ -614,18 +612,17 @@ mc_procnet_read_all(struct mc_procnet_table *t)
 {
 	/* igmp and igmp6 first: mcfilter names are completed from them. */
 	static const struct {
-		const char	*path;
-		int		(*parse)(const char *,
-				    struct mc_procnet_table *);
+		const char *path;
+		int (*parse)(const char *, struct mc_procnet_table *);
 	} files[] = {
 		{ "/proc/net/igmp", mc_procnet_parse_igmp },
 		{ "/proc/net/igmp6", mc_procnet_parse_igmp6 },
 		{ "/proc/net/mcfilter", mc_procnet_parse_mcfilter },
 		{ "/proc/net/mcfilter6", mc_procnet_parse_mcfilter6 },
 	};
-	char	*text;
-	size_t	 i;
-	int	 rc;
+	char *text;
+	size_t i;
+	int rc;
 
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		rc = mc_procnet_read_file(files[i].path, &text);

@@ -8,7 +8,7 @@
 
 #include <mcast/mcast.h>
 
-#define WORD_BITS	64
+#define WORD_BITS 64
 
 static bool
 rxstats_test(const struct mc_rxstats *s, uint64_t seq)
@@ -86,8 +86,8 @@ rxstats_timing(struct mc_rxstats *s, int64_t send_ns, int64_t arrival_ns)
 }
 
 void
-mc_rxstats_add(struct mc_rxstats *s, uint64_t seq, uint32_t total,
-    size_t bytes, int64_t send_ns, int64_t arrival_ns)
+mc_rxstats_add(struct mc_rxstats *s, uint64_t seq, uint32_t total, size_t bytes,
+    int64_t send_ns, int64_t arrival_ns)
 {
 	s->packets++;
 	s->bytes += bytes;
@@ -128,6 +128,6 @@ mc_rxstats_lost(const struct mc_rxstats *s, bool stream_over)
 	if (stream_over && s->total != 0 && s->total - 1 > last)
 		last = s->total - 1;
 	expected = last - s->first_seq + 1;
-	return expected > s->unique + s->late ? expected - s->unique - s->late
-	    : 0;
+	return expected > s->unique + s->late ? expected - s->unique - s->late :
+						0;
 }

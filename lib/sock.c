@@ -17,10 +17,10 @@
 #include <mcast/mcast.h>
 
 #ifndef IP_MULTICAST_ALL
-#define IP_MULTICAST_ALL	49
+#define IP_MULTICAST_ALL 49
 #endif
 #ifndef IPV6_MULTICAST_ALL
-#define IPV6_MULTICAST_ALL	29
+#define IPV6_MULTICAST_ALL 29
 #endif
 
 static int
@@ -70,8 +70,9 @@ sock_iface_by_address(const struct mc_ip *ip, char name[IF_NAMESIZE])
 	if (getifaddrs(&ifa) < 0)
 		return -errno;
 	for (p = ifa; p != NULL; p = p->ifa_next) {
-		if (p->ifa_addr == NULL || (p->ifa_addr->sa_family != AF_INET &&
-		    p->ifa_addr->sa_family != AF_INET6))
+		if (p->ifa_addr == NULL ||
+		    (p->ifa_addr->sa_family != AF_INET &&
+			p->ifa_addr->sa_family != AF_INET6))
 			continue;
 		mc_ip_from_sockaddr(p->ifa_addr, &have);
 		if (mc_ip_equal(&have, ip)) {
@@ -170,7 +171,7 @@ mc_socket_rx(const struct mc_endpoint *group, unsigned ifindex, int rcvbuf)
 			sin6->sin6_addr = in6addr_any;
 	}
 	if ((rc = sock_setopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
-	    sizeof(one))) < 0)
+		 sizeof(one))) < 0)
 		goto fail;
 	if (group->ip.family == AF_INET)
 		rc = sock_setopt(fd, IPPROTO_IP, IP_MULTICAST_ALL, &off,
@@ -181,7 +182,7 @@ mc_socket_rx(const struct mc_endpoint *group, unsigned ifindex, int rcvbuf)
 	if (rc < 0)
 		goto fail;
 	if ((rc = sock_setopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one,
-	    sizeof(one))) < 0)
+		 sizeof(one))) < 0)
 		goto fail;
 	if (rcvbuf > 0 && (rc = mc_set_bufsize(fd, SO_RCVBUF, rcvbuf)) < 0)
 		goto fail;

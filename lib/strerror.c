@@ -6,8 +6,8 @@
 #include <mcast/mcast.h>
 
 struct strerror_entry {
-	int		 code;
-	const char	*text;
+	int code;
+	const char *text;
 };
 
 static const struct strerror_entry strerror_table[] = {
@@ -28,8 +28,7 @@ mc_strerror(int code)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(strerror_table) / sizeof(strerror_table[0]);
-	    i++)
+	for (i = 0; i < sizeof(strerror_table) / sizeof(strerror_table[0]); i++)
 		if (strerror_table[i].code == code)
 			return strerror_table[i].text;
 	return strerror(-code);

@@ -11,7 +11,7 @@
 
 /* Monotonic milliseconds. */
 typedef int64_t mc_time_t;
-#define MC_TIME_NEVER	INT64_MAX
+#define MC_TIME_NEVER INT64_MAX
 
 /* The earlier of two times (deadlines: MC_TIME_NEVER is the latest). */
 static inline mc_time_t
@@ -22,7 +22,7 @@ mc_time_min(mc_time_t a, mc_time_t b)
 
 /* A small, fast, seedable generator (splitmix64); the caller seeds it. */
 struct mc_rng {
-	uint64_t	state;
+	uint64_t state;
 };
 
 static inline uint64_t

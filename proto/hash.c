@@ -4,7 +4,7 @@
 
 #include "hash.h"
 
-#define HASH_MAX_BITS	30
+#define HASH_MAX_BITS 30
 
 /*
  * splitmix64's finaliser over key * golden ratio + seed: keys that differ
@@ -79,7 +79,7 @@ hash_find(const struct hash *h, uint64_t key)
 	struct hash_node *n;
 
 	for (n = h->buckets[hash_bucket(h, h->bits, key)]; n != NULL;
-	    n = n->next)
+	     n = n->next)
 		if (n->key == key)
 			return n;
 	return NULL;

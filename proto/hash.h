@@ -17,23 +17,23 @@
 
 struct hash_node {
 	struct hash_node *next;
-	uint64_t	  key;
+	uint64_t key;
 };
 
-#define HASH_SHRINK	0x1u	/* halve when sparse */
+#define HASH_SHRINK 0x1u /* halve when sparse */
 
 struct hash {
 	struct hash_node **buckets;
-	unsigned	   bits;
-	unsigned	   min_bits;
-	unsigned	   flags;
-	size_t		   count;
-	uint64_t	   seed;
+	unsigned bits;
+	unsigned min_bits;
+	unsigned flags;
+	size_t count;
+	uint64_t seed;
 };
 
 /* The structure holding node: container_of for hash nodes. */
-#define hash_entry(node, type, member)					\
-	((type *)(void *)((char *)(node) - offsetof(type, member)))
+#define hash_entry(node, type, member) \
+	((type *)(void *)((char *)(node)-offsetof(type, member)))
 
 /* The key of an (S,G) pair, and of a single address. */
 static inline uint64_t
@@ -49,18 +49,17 @@ hash_key_addr(struct in_addr a)
 }
 
 /* 2^min_bits buckets to start with.  0 or -ENOMEM. */
-int	hash_init(struct hash *h, uint64_t seed, unsigned min_bits,
-	    unsigned flags);
+int hash_init(struct hash *h, uint64_t seed, unsigned min_bits, unsigned flags);
 /* Frees the buckets; the nodes are the caller's. */
-void	hash_fini(struct hash *h);
+void hash_fini(struct hash *h);
 struct hash_node *hash_find(const struct hash *h, uint64_t key);
 /*
  * Insert node with key (no check for another with the same key).  Never
  * fails: when growing is impossible the chains get longer.
  */
-void	hash_insert(struct hash *h, struct hash_node *node, uint64_t key);
+void hash_insert(struct hash *h, struct hash_node *node, uint64_t key);
 /* Take node out (it must be in h). */
-void	hash_remove(struct hash *h, struct hash_node *node);
+void hash_remove(struct hash *h, struct hash_node *node);
 
 static inline size_t
 hash_count(const struct hash *h)
@@ -75,12 +74,13 @@ hash_count(const struct hash *h)
  */
 struct hash_node *hash_first(const struct hash *h, size_t *bucket);
 struct hash_node *hash_next(const struct hash *h, size_t *bucket,
-		    struct hash_node *node);
+    struct hash_node *node);
 
 /* Walk that tolerates removing the current node. */
-#define HASH_FOREACH_SAFE(h, n, nx, b)					\
-	for ((n) = hash_first((h), &(b)),				\
-	    (nx) = (n) ? hash_next((h), &(b), (n)) : NULL; (n) != NULL;	\
-	    (n) = (nx), (nx) = (n) ? hash_next((h), &(b), (n)) : NULL)
+#define HASH_FOREACH_SAFE(h, n, nx, b)                     \
+	for ((n) = hash_first((h), &(b)),                  \
+	    (nx) = (n) ? hash_next((h), &(b), (n)) : NULL; \
+	     (n) != NULL;                                  \
+	     (n) = (nx), (nx) = (n) ? hash_next((h), &(b), (n)) : NULL)
 
 #endif

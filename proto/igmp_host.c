@@ -64,11 +64,10 @@ igmp_host_copy(struct in_addr *dst, const struct in_addr *src, uint32_t n)
  * block).  0, or -ENOMEM with the group unchanged.
  */
 int
-igmp_host_group_store(struct igmp_host_group *g,
-    const struct in_addr *src, uint32_t nsrc,
-    const struct in_addr *query, uint32_t nquery,
-    const struct in_addr *allow, uint32_t nallow,
-    const struct in_addr *block, uint32_t nblock)
+igmp_host_group_store(struct igmp_host_group *g, const struct in_addr *src,
+    uint32_t nsrc, const struct in_addr *query, uint32_t nquery,
+    const struct in_addr *allow, uint32_t nallow, const struct in_addr *block,
+    uint32_t nblock)
 {
 	size_t total = (size_t)nsrc + nquery + nallow + nblock;
 	struct in_addr *p = NULL;
@@ -212,8 +211,7 @@ igmp_host_unsolicited_report_interval_ms(const struct igmp_host *h)
  * else the defaults) plus the Query Response Interval of the query heard.
  */
 static mc_time_t
-igmp_host_older_querier_present_ms(const struct igmp_host *h,
-    uint32_t qri_ms)
+igmp_host_older_querier_present_ms(const struct igmp_host *h, uint32_t qri_ms)
 {
 	return (mc_time_t)h->robustness * h->query_interval_ms + qri_ms;
 }
@@ -268,8 +266,8 @@ igmp_host_update_deadline(struct igmp_host *h)
 /* Output queue */
 
 void
-igmp_host_enqueue(struct igmp_host *h, struct in_addr dst,
-    const uint8_t *data, size_t len)
+igmp_host_enqueue(struct igmp_host *h, struct in_addr dst, const uint8_t *data,
+    size_t len)
 {
 	struct igmp_host_pkt *p;
 
@@ -317,7 +315,7 @@ igmp_host_cancel_all(struct igmp_host *h)
 		g->report_at = MC_TIME_NEVER;
 		g->retrans = 0;
 		igmp_host_group_drop_changes(g);
-		g->nquery = 0;	/* allow and block are gone already */
+		g->nquery = 0; /* allow and block are gone already */
 	}
 	igmp_host_gc(h);
 }
@@ -366,7 +364,7 @@ igmp_host_query(struct igmp_host *h, mc_time_t now, const struct igmp_ip *ip,
 	}
 	if (msg->kind == IGMP_KIND_V3_QUERY && group.s_addr == INADDR_ANY &&
 	    msg->nsources > 0) {
-		h->stats.rx_ignored++;	/* Linux drops it too */
+		h->stats.rx_ignored++; /* Linux drops it too */
 		return;
 	}
 
@@ -375,8 +373,9 @@ igmp_host_query(struct igmp_host *h, mc_time_t now, const struct igmp_ip *ip,
 		h->v1_until = now + igmp_host_v1_router_present_ms(h);
 		break;
 	case IGMP_KIND_V2_QUERY:
-		h->v2_until = now + igmp_host_older_querier_present_ms(h,
-		    msg->max_resp_tenths * 100);
+		h->v2_until = now +
+		    igmp_host_older_querier_present_ms(h,
+			msg->max_resp_tenths * 100);
 		break;
 	default:
 		/* RFC 3376 4.1.6, 4.1.7: adopt the querier's RV and QI. */
@@ -466,9 +465,9 @@ igmp_host_free(struct igmp_host *h)
  * RFC 2236 6).
  */
 int
-igmp_host_set_filter(struct igmp_host *h, mc_time_t now,
-    struct in_addr group, enum igmp_filter_mode mode,
-    const struct in_addr *sources, uint32_t nsources)
+igmp_host_set_filter(struct igmp_host *h, mc_time_t now, struct in_addr group,
+    enum igmp_filter_mode mode, const struct in_addr *sources,
+    uint32_t nsources)
 {
 	struct in_addr *b = NULL;
 	uint32_t nb = 0;

@@ -20,26 +20,26 @@ enum igmp_host_v12_event {
 	IGMP_HOST_EV_JOIN,
 	IGMP_HOST_EV_LEAVE,
 	IGMP_HOST_EV_QUERY,
-	IGMP_HOST_EV_REPORT,		/* another host's report heard */
+	IGMP_HOST_EV_REPORT, /* another host's report heard */
 	IGMP_HOST_EV_TIMER,
 	IGMP_HOST_V12_NEVENTS
 };
 
-#define IGMP_HOST_A_SEND_REPORT		0x0001
-#define IGMP_HOST_A_SET_FLAG		0x0002
-#define IGMP_HOST_A_CLEAR_FLAG		0x0004
-#define IGMP_HOST_A_START_REPEATS	0x0008	/* unsolicited: RV - 1 more */
-#define IGMP_HOST_A_NEXT_REPEAT		0x0010
-#define IGMP_HOST_A_START_TIMER		0x0020	/* random in (0, Max Resp] */
-#define IGMP_HOST_A_RESET_IF_SOONER	0x0040
-#define IGMP_HOST_A_STOP_TIMER		0x0080
-#define IGMP_HOST_A_LEAVE_IF_FLAG	0x0100	/* v2 only */
-#define IGMP_HOST_A_SUPPRESSED		0x0200
-#define IGMP_HOST_A_UNEXPECTED		0x0400
+#define IGMP_HOST_A_SEND_REPORT	    0x0001
+#define IGMP_HOST_A_SET_FLAG	    0x0002
+#define IGMP_HOST_A_CLEAR_FLAG	    0x0004
+#define IGMP_HOST_A_START_REPEATS   0x0008 /* unsolicited: RV - 1 more */
+#define IGMP_HOST_A_NEXT_REPEAT	    0x0010
+#define IGMP_HOST_A_START_TIMER	    0x0020 /* random in (0, Max Resp] */
+#define IGMP_HOST_A_RESET_IF_SOONER 0x0040
+#define IGMP_HOST_A_STOP_TIMER	    0x0080
+#define IGMP_HOST_A_LEAVE_IF_FLAG   0x0100 /* v2 only */
+#define IGMP_HOST_A_SUPPRESSED	    0x0200
+#define IGMP_HOST_A_UNEXPECTED	    0x0400
 
 struct igmp_host_v12_transition {
-	uint16_t	actions;
-	uint8_t		next;	/* without repeats left; a running timer
+	uint16_t actions;
+	uint8_t next; /* without repeats left; a running timer
 				   means Delaying Member */
 };
 
@@ -155,7 +155,7 @@ igmp_host_v12_state(const struct igmp_host_group *g)
 	if (g == NULL || !igmp_host_member(g))
 		return IGMP_HOST_NON_MEMBER;
 	return g->report_at != MC_TIME_NEVER ? IGMP_HOST_DELAYING_MEMBER :
-	    IGMP_HOST_IDLE_MEMBER;
+					       IGMP_HOST_IDLE_MEMBER;
 }
 
 /*
@@ -194,13 +194,14 @@ igmp_host_v12_event(struct igmp_host *h, mc_time_t now,
 	if (a & IGMP_HOST_A_START_REPEATS) {
 		g->retrans = (uint8_t)(h->robustness - 1);
 		if (g->retrans > 0)
-			g->report_at = now + igmp_host_delay(h,
-			    igmp_host_unsolicited_report_interval_ms(h));
+			g->report_at = now +
+			    igmp_host_delay(h,
+				igmp_host_unsolicited_report_interval_ms(h));
 	}
-	if ((a & IGMP_HOST_A_NEXT_REPEAT) && g->retrans > 0 &&
-	    --g->retrans > 0)
-		g->report_at = now + igmp_host_delay(h,
-		    igmp_host_unsolicited_report_interval_ms(h));
+	if ((a & IGMP_HOST_A_NEXT_REPEAT) && g->retrans > 0 && --g->retrans > 0)
+		g->report_at = now +
+		    igmp_host_delay(h,
+			igmp_host_unsolicited_report_interval_ms(h));
 	if (a & IGMP_HOST_A_START_TIMER)
 		g->report_at = now + igmp_host_delay(h, max_resp_ms);
 	/* RFC 2236 3: only if Max Resp Time is less than the time left. */
@@ -225,9 +226,8 @@ igmp_host_v12_event(struct igmp_host *h, mc_time_t now,
 
 /* A filter change in v1/v2 mode: v1/v2 only know member or not. */
 int
-igmp_host_v12_change(struct igmp_host *h, mc_time_t now,
-    struct in_addr group, uint8_t mode, const struct in_addr *src,
-    uint32_t nsrc)
+igmp_host_v12_change(struct igmp_host *h, mc_time_t now, struct in_addr group,
+    uint8_t mode, const struct in_addr *src, uint32_t nsrc)
 {
 	struct igmp_host_group *g;
 	enum igmp_host_v12_state st;
@@ -243,8 +243,8 @@ igmp_host_v12_change(struct igmp_host *h, mc_time_t now,
 		return -ENOMEM;
 	}
 	st = igmp_host_v12_state(g);
-	if (igmp_host_group_store(g, src, nsrc, NULL, 0, NULL, 0, NULL,
-	    0) < 0) {
+	if (igmp_host_group_store(g, src, nsrc, NULL, 0, NULL, 0, NULL, 0) <
+	    0) {
 		if (!found)
 			igmp_host_group_remove(h, i);
 		return -ENOMEM;
@@ -285,12 +285,12 @@ igmp_host_v12_heard_report(struct igmp_host *h, mc_time_t now,
 	struct igmp_host_group *g;
 
 	if (ip->src.s_addr == h->addr.s_addr) {
-		h->stats.rx_ignored++;	/* our own, looped back */
+		h->stats.rx_ignored++; /* our own, looped back */
 		return;
 	}
 	h->stats.rx_reports_heard++;
 	if (h->version == 3)
-		return;		/* RFC 3376 5: v3 hosts do not suppress */
+		return; /* RFC 3376 5: v3 hosts do not suppress */
 	g = igmp_host_lookup(h, msg->group);
 	if (g == NULL || !igmp_host_member(g))
 		return;

@@ -11,10 +11,10 @@
  * 4.2.14) and another begins (4.2.16).
  */
 struct igmp_host_v3_batch {
-	struct igmp_host	*h;
-	struct igmp_v3_report	 r;
-	bool			 open;
-	uint8_t			 buf[IGMP_HOST_REPORT_MAX];
+	struct igmp_host *h;
+	struct igmp_v3_report r;
+	bool open;
+	uint8_t buf[IGMP_HOST_REPORT_MAX];
 };
 
 static void
@@ -52,25 +52,27 @@ igmp_host_v3_batch_add(struct igmp_host_v3_batch *b, uint8_t type,
     struct in_addr group, const struct in_addr *src, uint32_t n)
 {
 	const uint32_t room = (IGMP_HOST_REPORT_MAX - IGMP_V3_REPORT_MIN_LEN -
-	    IGMP_V3_RECORD_MIN_LEN) / 4;
+				  IGMP_V3_RECORD_MIN_LEN) /
+	    4;
 	uint32_t chunk;
 	size_t need;
 
-	if (n > room && (type == IGMP_MODE_IS_EXCLUDE ||
-	    type == IGMP_CHANGE_TO_EXCLUDE))
+	if (n > room &&
+	    (type == IGMP_MODE_IS_EXCLUDE || type == IGMP_CHANGE_TO_EXCLUDE))
 		n = room;
 	for (;;) {
 		chunk = n > room ? room : n;
 		need = IGMP_V3_RECORD_MIN_LEN + 4 * (size_t)chunk;
-		if (b->open && (b->r.len + need > IGMP_HOST_REPORT_MAX ||
-		    b->r.nrecords == UINT16_MAX))
+		if (b->open &&
+		    (b->r.len + need > IGMP_HOST_REPORT_MAX ||
+			b->r.nrecords == UINT16_MAX))
 			igmp_host_v3_batch_flush(b);
 		if (!b->open) {
 			igmp_v3_report_begin(&b->r, b->buf, sizeof(b->buf));
 			b->open = true;
 		}
 		if (igmp_v3_report_add(&b->r, type, group, src,
-		    (uint16_t)chunk) < 0) {
+			(uint16_t)chunk) < 0) {
 			b->h->stats.unexpected_events++;
 			return;
 		}
@@ -87,9 +89,10 @@ static void
 igmp_host_v3_batch_current(struct igmp_host_v3_batch *b,
     const struct igmp_host_group *g)
 {
-	igmp_host_v3_batch_add(b, g->mode == IGMP_FILTER_EXCLUDE ?
-	    IGMP_MODE_IS_EXCLUDE : IGMP_MODE_IS_INCLUDE, g->group, g->src,
-	    g->nsrc);
+	igmp_host_v3_batch_add(b,
+	    g->mode == IGMP_FILTER_EXCLUDE ? IGMP_MODE_IS_EXCLUDE :
+					     IGMP_MODE_IS_INCLUDE,
+	    g->group, g->src, g->nsrc);
 }
 
 /* v3 State-Change Reports (RFC 3376 5.1) */
@@ -113,9 +116,8 @@ igmp_host_v3_batch_current(struct igmp_host_v3_batch *b,
  * is due now.
  */
 int
-igmp_host_v3_change(struct igmp_host *h, mc_time_t now,
-    struct in_addr group, uint8_t mode, const struct in_addr *b,
-    uint32_t nb)
+igmp_host_v3_change(struct igmp_host *h, mc_time_t now, struct in_addr group,
+    uint8_t mode, const struct in_addr *b, uint32_t nb)
 {
 	struct igmp_host_group *g = NULL;
 	const struct in_addr *a = NULL, *pa = NULL, *pb = NULL;
@@ -148,7 +150,8 @@ igmp_host_v3_change(struct igmp_host *h, mc_time_t now,
 	if (!(flags & IGMP_HOST_F_MODE_CHANGE)) {
 		/* add, rem: the new change; t1, t2: pending less opposite */
 		tmp = malloc((((size_t)na + nb) * 4 + ((size_t)npa + npb) * 2 +
-		    1) * sizeof(*tmp));
+				 1) *
+		    sizeof(*tmp));
 		if (tmp == NULL)
 			return -ENOMEM;
 		add = tmp;
@@ -180,7 +183,7 @@ igmp_host_v3_change(struct igmp_host *h, mc_time_t now,
 		return -ENOMEM;
 	}
 	if (igmp_host_group_store(g, b, nb, igmp_host_grp_query(g), g->nquery,
-	    allow, nallow, block, nblock) < 0) {
+		allow, nallow, block, nblock) < 0) {
 		free(tmp);
 		if (!found)
 			igmp_host_group_remove(h, i);
@@ -194,7 +197,8 @@ igmp_host_v3_change(struct igmp_host *h, mc_time_t now,
 
 	trace(&h->trace, "%s: %s -> %s %s", trace_addr(group, gs),
 	    found ? igmp_filter_mode_name((enum igmp_filter_mode)old_mode) :
-	    "(none)", igmp_filter_mode_name((enum igmp_filter_mode)mode),
+		    "(none)",
+	    igmp_filter_mode_name((enum igmp_filter_mode)mode),
 	    trace_set(b, nb, ss, sizeof(ss)));
 	return 0;
 }
@@ -219,7 +223,8 @@ igmp_host_v3_send_changes(struct igmp_host *h, mc_time_t now,
 		if (g->flags & IGMP_HOST_F_MODE_CHANGE) {
 			igmp_host_v3_batch_add(b,
 			    g->mode == IGMP_FILTER_EXCLUDE ?
-			    IGMP_CHANGE_TO_EXCLUDE : IGMP_CHANGE_TO_INCLUDE,
+				IGMP_CHANGE_TO_EXCLUDE :
+				IGMP_CHANGE_TO_INCLUDE,
 			    g->group, g->src, g->nsrc);
 		} else {
 			if (g->nallow)
@@ -236,8 +241,10 @@ igmp_host_v3_send_changes(struct igmp_host *h, mc_time_t now,
 		else
 			more = true;
 	}
-	h->change_at = more ? now + igmp_host_delay(h,
-	    igmp_host_unsolicited_report_interval_ms(h)) : MC_TIME_NEVER;
+	h->change_at = more ? now +
+		igmp_host_delay(h,
+		    igmp_host_unsolicited_report_interval_ms(h)) :
+			      MC_TIME_NEVER;
 }
 
 /*
@@ -320,7 +327,7 @@ igmp_host_v3_query(struct igmp_host *h, mc_time_t now, struct in_addr group,
 		for (i = 0; i < h->ngroups && !any; i++)
 			any = igmp_host_member(&h->groups[i]);
 		if (!any)
-			return;		/* no state to report */
+			return; /* no state to report */
 	} else {
 		g = igmp_host_lookup(h, group);
 		if (g == NULL || !igmp_host_member(g))
@@ -343,7 +350,7 @@ igmp_host_v3_query(struct igmp_host *h, mc_time_t now, struct in_addr group,
 			return;
 		q = malloc((size_t)msg->nsources * sizeof(*q));
 		if (q == NULL)
-			return;		/* answer as group-specific */
+			return; /* answer as group-specific */
 		for (i = 0; i < msg->nsources; i++)
 			q[i] = igmp_source_at(msg->sources, (uint16_t)i);
 		n = (uint32_t)srcset_normalize(q, msg->nsources);
@@ -370,9 +377,10 @@ igmp_host_v3_query(struct igmp_host *h, mc_time_t now, struct in_addr group,
 	n = (uint32_t)srcset_normalize(q, msg->nsources);
 	u = q + msg->nsources;
 	n = srcset_union(igmp_host_grp_query(g), g->nquery, q, n, u);
-	if (n > IGMP_HOST_MAX_SOURCES || igmp_host_group_store(g, g->src,
-	    g->nsrc, u, n, igmp_host_grp_allow(g), g->nallow,
-	    igmp_host_grp_block(g), g->nblock) < 0)
+	if (n > IGMP_HOST_MAX_SOURCES ||
+	    igmp_host_group_store(g, g->src, g->nsrc, u, n,
+		igmp_host_grp_allow(g), g->nallow, igmp_host_grp_block(g),
+		g->nblock) < 0)
 		igmp_host_group_drop_query(g);
 	free(q);
 }

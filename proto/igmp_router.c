@@ -38,9 +38,9 @@
 
 #include "igmp_router_int.h"
 
-#define RT_V2_MAX_TENTHS	255		/* RFC 2236 2.2: 8 bits */
-#define RT_V3_MAX_CODE		31744		/* RFC 3376 4.1.1 */
-#define RT_HASH_MIN_BITS	6
+#define RT_V2_MAX_TENTHS 255   /* RFC 2236 2.2: 8 bits */
+#define RT_V3_MAX_CODE	 31744 /* RFC 3376 4.1.1 */
+#define RT_HASH_MIN_BITS 6
 
 /* ------------------------------------------------------------------ */
 /* Configuration and the RFC formulas                                 */
@@ -50,29 +50,27 @@ igmp_router_config_defaults(struct igmp_router_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->version = 3;
-	c->robustness = 2;			/* RFC 3376 8.1 */
-	c->query_interval_ms = 125000;		/* 8.2 */
-	c->query_response_interval_ms = 10000;	/* 8.3 */
-	c->last_member_query_interval_ms = 1000;	/* 8.8 */
-	c->ssm_prefix.s_addr = htonl(0xe8000000u);	/* RFC 4607 232/8 */
+	c->robustness = 2;			   /* RFC 3376 8.1 */
+	c->query_interval_ms = 125000;		   /* 8.2 */
+	c->query_response_interval_ms = 10000;	   /* 8.3 */
+	c->last_member_query_interval_ms = 1000;   /* 8.8 */
+	c->ssm_prefix.s_addr = htonl(0xe8000000u); /* RFC 4607 232/8 */
 	c->ssm_prefix_len = 8;
 }
-
 
 /* RFC 3376 8.9 (RFC 2236 8.9) Last Member Query Count: default RV. */
 unsigned
 igmp_router_lmqc(const struct igmp_router_config *c)
 {
 	return c->last_member_query_count ? c->last_member_query_count :
-	    c->robustness;
+					    c->robustness;
 }
 
 /* RFC 3376 8.7 (RFC 2236 8.7) Startup Query Count: default RV. */
 unsigned
 igmp_router_startup_query_count(const struct igmp_router_config *c)
 {
-	return c->startup_query_count ? c->startup_query_count :
-	    c->robustness;
+	return c->startup_query_count ? c->startup_query_count : c->robustness;
 }
 
 /* RFC 3376 8.4 (RFC 2236 8.4) Group Membership Interval: RV * QI + QRI. */
@@ -80,7 +78,8 @@ uint32_t
 igmp_group_membership_interval_ms(const struct igmp_router_config *c)
 {
 	return igmp_router_sat32((uint64_t)c->robustness *
-	    c->query_interval_ms + c->query_response_interval_ms);
+		c->query_interval_ms +
+	    c->query_response_interval_ms);
 }
 
 /* RFC 3376 8.5 (RFC 2236 8.5) Other Querier Present: RV * QI + QRI / 2. */
@@ -88,7 +87,8 @@ uint32_t
 igmp_other_querier_present_interval_ms(const struct igmp_router_config *c)
 {
 	return igmp_router_sat32((uint64_t)c->robustness *
-	    c->query_interval_ms + c->query_response_interval_ms / 2);
+		c->query_interval_ms +
+	    c->query_response_interval_ms / 2);
 }
 
 /* RFC 3376 8.6 (RFC 2236 8.6) Startup Query Interval: QI / 4. */
@@ -96,7 +96,7 @@ uint32_t
 igmp_startup_query_interval_ms(const struct igmp_router_config *c)
 {
 	return c->startup_query_interval_ms ? c->startup_query_interval_ms :
-	    c->query_interval_ms / 4;
+					      c->query_interval_ms / 4;
 }
 
 /* RFC 3376 8.10 Last Member Query Time: LMQI * LMQC. */
@@ -112,7 +112,8 @@ uint32_t
 igmp_older_host_present_interval_ms(const struct igmp_router_config *c)
 {
 	return igmp_router_sat32((uint64_t)c->robustness *
-	    c->query_interval_ms + c->query_response_interval_ms);
+		c->query_interval_ms +
+	    c->query_response_interval_ms);
 }
 
 int
@@ -133,7 +134,7 @@ igmp_router_config_check(const struct igmp_router_config *c)
 	/* What the Max Resp Code and QQIC can carry (RFC 2236 2.2, 4.1.1). */
 	if (c->version >= 2) {
 		max_tenths = c->version == 2 ? RT_V2_MAX_TENTHS :
-		    RT_V3_MAX_CODE;
+					       RT_V3_MAX_CODE;
 		if (c->query_response_interval_ms < 100 ||
 		    c->query_response_interval_ms / 100 > max_tenths ||
 		    c->last_member_query_interval_ms < 100 ||
@@ -143,9 +144,10 @@ igmp_router_config_check(const struct igmp_router_config *c)
 	if (c->version == 3 && c->query_interval_ms / 1000 > RT_V3_MAX_CODE)
 		return -EINVAL;
 	if ((uint64_t)c->robustness * c->query_interval_ms +
-	    c->query_response_interval_ms > UINT32_MAX ||
-	    (uint64_t)c->last_member_query_interval_ms *
-	    igmp_router_lmqc(c) > UINT32_MAX)
+		    c->query_response_interval_ms >
+		UINT32_MAX ||
+	    (uint64_t)c->last_member_query_interval_ms * igmp_router_lmqc(c) >
+		UINT32_MAX)
 		return -EINVAL;
 	if (c->ssm_prefix_len > 32 ||
 	    (c->ssm_prefix_len > 0 && c->ssm_prefix_len < 4))
@@ -206,7 +208,7 @@ igmp_router_ignore(struct igmp_router *r, enum igmp_router_ignored why,
 
 	switch (why) {
 	case IGMP_ROUTER_IGN_UNKNOWN_TYPE:
-		break;		/* counted in rx[IGMP_KIND_UNKNOWN] */
+		break; /* counted in rx[IGMP_KIND_UNKNOWN] */
 	case IGMP_ROUTER_IGN_OFF_SUBNET:
 		r->stats.rx_ignored_off_subnet++;
 		break;
@@ -300,8 +302,8 @@ igmp_router_emit_view(struct igmp_router *r, struct in_addr group,
 	struct igmp_router_out *o;
 	uint32_t i, n = 0;
 
-	o = igmp_router_out_new(r, g ? sizeof(struct in_addr) * g->nsources :
-	    0);
+	o = igmp_router_out_new(r,
+	    g ? sizeof(struct in_addr) * g->nsources : 0);
 	if (o == NULL)
 		return;
 	o->kind = IGMP_ROUTER_OUT_MEMBERSHIP;
@@ -356,8 +358,7 @@ igmp_router_output(struct igmp_router *r, struct igmp_router_output *out)
 
 struct igmp_router *
 igmp_router_new(const struct igmp_router_config *c, struct in_addr addr,
-    uint8_t prefix_len, uint64_t rng_seed, mc_trace_fn trace,
-    void *trace_arg)
+    uint8_t prefix_len, uint64_t rng_seed, mc_trace_fn trace, void *trace_arg)
 {
 	struct igmp_router *r;
 	struct mc_rng rng = { rng_seed };
@@ -369,7 +370,7 @@ igmp_router_new(const struct igmp_router_config *c, struct in_addr addr,
 		return NULL;
 	/* The caller's seed keys the hash: hosts cannot aim at a bucket. */
 	if (hash_init(&r->groups, mc_rng_next(&rng), RT_HASH_MIN_BITS,
-	    HASH_SHRINK) != 0) {
+		HASH_SHRINK) != 0) {
 		free(r);
 		return NULL;
 	}
@@ -431,7 +432,7 @@ igmp_router_dispatch(struct igmp_router *r, mc_time_t now,
 	case IGMP_KIND_MTRACE_QUERY:
 	case IGMP_KIND_MTRACE_RESPONSE:
 	case IGMP_KIND_PIM_V1:
-		return;		/* not ours */
+		return; /* not ours */
 	default:
 		igmp_router_ignore(r, IGMP_ROUTER_IGN_UNKNOWN_TYPE, msg->group);
 		return;
@@ -470,7 +471,7 @@ igmp_router_input(struct igmp_router *r, mc_time_t now,
 		return;
 	}
 	r->stats.rx[msg->kind <= IGMP_KIND_UNKNOWN ? msg->kind :
-	    IGMP_KIND_UNKNOWN]++;
+						     IGMP_KIND_UNKNOWN]++;
 	r->in_ip = ip;
 	r->in_msg = msg;
 	igmp_router_dispatch(r, now, ip, msg);
@@ -490,8 +491,9 @@ igmp_router_timeout(struct igmp_router *r, mc_time_t now)
 		if (q <= now && q <= g)
 			igmp_router_querier_timeout(r, now);
 		else if (g <= now)
-			igmp_router_group_timeout(r, heap_entry(
-			    heap_top(&r->timers), struct igmp_router_group, hp),
+			igmp_router_group_timeout(r,
+			    heap_entry(heap_top(&r->timers),
+				struct igmp_router_group, hp),
 			    now);
 		else
 			break;
@@ -535,8 +537,8 @@ igmp_filter_mode_name(enum igmp_filter_mode mode)
 }
 
 static void
-igmp_router_view(const struct igmp_router *r,
-    const struct igmp_router_group *g, struct igmp_router_group_view *v)
+igmp_router_view(const struct igmp_router *r, const struct igmp_router_group *g,
+    struct igmp_router_group_view *v)
 {
 	v->group = g->addr;
 	v->mode = g->mode;
@@ -570,8 +572,10 @@ igmp_router_foreach_group(const struct igmp_router *r,
 	int rc;
 
 	for (i = 0; i < heap_len(&r->timers); i++) {
-		igmp_router_view(r, heap_entry(heap_at(&r->timers, i),
-		    struct igmp_router_group, hp), &v);
+		igmp_router_view(r,
+		    heap_entry(heap_at(&r->timers, i), struct igmp_router_group,
+			hp),
+		    &v);
 		rc = fn(arg, &v);
 		if (rc != 0)
 			return rc;
@@ -592,8 +596,8 @@ igmp_router_memory(const struct igmp_router *r)
 	for (i = 0; i < heap_len(&r->timers); i++) {
 		g = heap_entry(heap_at(&r->timers, i), struct igmp_router_group,
 		    hp);
-		bytes += sizeof(*g) + (size_t)g->cap * (sizeof(*g->src) +
-		    sizeof(*g->src_rexmit));
+		bytes += sizeof(*g) +
+		    (size_t)g->cap * (sizeof(*g->src) + sizeof(*g->src_rexmit));
 	}
 	return bytes;
 }

@@ -10,8 +10,7 @@
 
 /* Recompute a group's deadline and move it in the heap. */
 static void
-igmp_router_group_reschedule(struct igmp_router *r,
-    struct igmp_router_group *g)
+igmp_router_group_reschedule(struct igmp_router *r, struct igmp_router_group *g)
 {
 	mc_time_t d = MC_TIME_NEVER;
 	uint32_t i;
@@ -99,7 +98,8 @@ igmp_router_group_describe(const struct igmp_router_group *g, char *buf,
 		if (len < size)
 			len += (size_t)snprintf(buf + len, size - len, " %s{",
 			    g->mode == IGMP_FILTER_INCLUDE ? "" :
-			    set == 0 ? "X " : "Y ");
+				set == 0		   ? "X " :
+							     "Y ");
 		shown = total = 0;
 		for (i = 0; i < g->nsources; i++) {
 			if (g->mode == IGMP_FILTER_EXCLUDE &&
@@ -109,13 +109,12 @@ igmp_router_group_describe(const struct igmp_router_group *g, char *buf,
 			if (shown == TRACE_SET_MAX || len >= size)
 				continue;
 			len += (size_t)snprintf(buf + len, size - len, "%s%s",
-			    shown ? "," : "",
-			    trace_addr(g->src[i].source, a));
+			    shown ? "," : "", trace_addr(g->src[i].source, a));
 			shown++;
 		}
 		if (total > shown && len < size)
-			len += (size_t)snprintf(buf + len, size - len,
-			    ",+%u", total - shown);
+			len += (size_t)snprintf(buf + len, size - len, ",+%u",
+			    total - shown);
 		if (len < size)
 			len += (size_t)snprintf(buf + len, size - len, "}");
 	}
@@ -166,8 +165,7 @@ igmp_router_group_end(struct igmp_router *r, struct igmp_router_txn *t,
 	}
 	if (t->state_changed && r->trace.fn != NULL) {
 		igmp_router_group_describe(g, after, sizeof(after));
-		trace(&r->trace, "%s: %s -> %s on %s",
-		    trace_addr(addr, a),
+		trace(&r->trace, "%s: %s -> %s on %s", trace_addr(addr, a),
 		    t->before[0] ? t->before : "new", after, why);
 	}
 	if (t->view_changed)
@@ -251,8 +249,8 @@ igmp_router_group_lower_timers(struct igmp_router *r, mc_time_t now,
 	g = igmp_router_group_find(r, msg->group);
 	if (g == NULL)
 		return;
-	lmqt = now + (mc_time_t)msg->max_resp_tenths * 100 *
-	    igmp_router_lmqc(&r->cur);
+	lmqt = now +
+	    (mc_time_t)msg->max_resp_tenths * 100 * igmp_router_lmqc(&r->cur);
 	if (msg->kind != IGMP_KIND_V3_QUERY || msg->nsources == 0) {
 		if (g->mode == IGMP_FILTER_EXCLUDE && g->timer > lmqt)
 			g->timer = lmqt;

@@ -52,7 +52,7 @@
 
 /* The querier election (RFC 2236 3 and 7, RFC 3376 6.6.2) as a table. */
 enum igmp_router_qstate {
-	RT_QS_IDLE,		/* not started, no querier heard */
+	RT_QS_IDLE, /* not started, no querier heard */
 	RT_QS_QUERIER,
 	RT_QS_NON_QUERIER,
 	RT_QS_COUNT
@@ -65,80 +65,80 @@ enum igmp_router_qstate {
  * timers are absolute; 0 = not running.
  */
 struct igmp_router_group {
-	struct hash_node hnode;		/* in the groups, by address */
-	struct heap_node hp;		/* at: the earliest of all timers */
-	struct in_addr	 addr;
+	struct hash_node hnode; /* in the groups, by address */
+	struct heap_node hp;	/* at: the earliest of all timers */
+	struct in_addr addr;
 	enum igmp_filter_mode mode;
-	mc_time_t	 timer;
-	mc_time_t	 v1_host;
-	mc_time_t	 v2_host;
-	mc_time_t	 rexmit_at;	/* next specific query */
-	unsigned	 rexmit_group;	/* Q(G) still to send */
-	uint32_t	 nsources;
-	uint32_t	 cap;
+	mc_time_t timer;
+	mc_time_t v1_host;
+	mc_time_t v2_host;
+	mc_time_t rexmit_at;   /* next specific query */
+	unsigned rexmit_group; /* Q(G) still to send */
+	uint32_t nsources;
+	uint32_t cap;
 	struct igmp_router_source_view *src;
-	uint8_t		*src_rexmit;	/* Q(G,S) still to send */
+	uint8_t *src_rexmit; /* Q(G,S) still to send */
 };
 
 /* An event (igmp_router.h says what each field means for each). */
 struct igmp_router_ev {
-	enum igmp_router_event	 event;
+	enum igmp_router_event event;
 	enum igmp_router_ignored ignored;
-	struct in_addr		 from;
-	struct in_addr		 to;
-	struct in_addr		 group;
-	struct in_addr		 previous;
-	uint8_t			 type;
-	unsigned		 version;
-	uint32_t		 count;
+	struct in_addr from;
+	struct in_addr to;
+	struct in_addr group;
+	struct in_addr previous;
+	uint8_t type;
+	unsigned version;
+	uint32_t count;
 };
 
 /* A packet (data = bytes) or a membership change (data = sources). */
 struct igmp_router_out {
 	enum igmp_router_output_kind kind;
-	struct in_addr	 dst;
-	struct in_addr	 group;
+	struct in_addr dst;
+	struct in_addr group;
 	enum igmp_filter_mode mode;
-	uint32_t	 nsources;
-	size_t		 len;
-	struct in_addr	 data[];
+	uint32_t nsources;
+	size_t len;
+	struct in_addr data[];
 };
 
 struct igmp_router {
-	struct igmp_router_config cfg;	/* as configured */
-	struct igmp_router_config cur;	/* in use: RV and QI adopted */
-	uint32_t	 gmi_ms;	/* of cur: GMI (RFC 3376 8.4), */
-	uint32_t	 lmqt_ms;	/* LMQT (8.10) */
-	uint32_t	 ohpi_ms;	/* and OHPI (8.13) */
-	unsigned	 adopted_rv;	/* 0: none */
-	uint32_t	 adopted_qi_ms;
-	struct in_addr	 addr;
-	uint8_t		 prefix_len;
-	struct trace	 trace;
+	struct igmp_router_config cfg; /* as configured */
+	struct igmp_router_config cur; /* in use: RV and QI adopted */
+	uint32_t gmi_ms;	       /* of cur: GMI (RFC 3376 8.4), */
+	uint32_t lmqt_ms;	       /* LMQT (8.10) */
+	uint32_t ohpi_ms;	       /* and OHPI (8.13) */
+	unsigned adopted_rv;	       /* 0: none */
+	uint32_t adopted_qi_ms;
+	struct in_addr addr;
+	uint8_t prefix_len;
+	struct trace trace;
 
 	enum igmp_router_qstate qstate;
-	struct in_addr	 querier;
-	mc_time_t	 gq_at;		/* MC_TIME_NEVER: off */
-	mc_time_t	 oqp_at;
-	unsigned	 startup_left;
-	unsigned	 older_querier_warned;	/* 1 << version */
+	struct in_addr querier;
+	mc_time_t gq_at; /* MC_TIME_NEVER: off */
+	mc_time_t oqp_at;
+	unsigned startup_left;
+	unsigned older_querier_warned; /* 1 << version */
 
-	struct hash	 groups;	/* of igmp_router_group, by address */
-	struct heap	 timers;	/* of igmp_router_group, by deadline */
-	struct outq	 events;	/* of igmp_router_ev */
-	struct outq	 outq;		/* of igmp_router_out */
-	uint32_t	 refused;	/* sources, by the record in hand */
+	struct hash groups; /* of igmp_router_group, by address */
+	struct heap timers; /* of igmp_router_group, by deadline */
+	struct outq events; /* of igmp_router_ev */
+	struct outq outq;   /* of igmp_router_out */
+	uint32_t refused;   /* sources, by the record in hand */
 	/* The input in hand (NULL out of igmp_router_input()), for events. */
 	const struct igmp_ip *in_ip;
 	const struct igmp_msg *in_msg;
 
 	/* Scratch, reused across calls. */
-	struct in_addr	*rec;		/* a record's sources */
-	size_t		 rec_cap;
-	struct igmp_router_source_view *tmp_src;	/* a walk's result */
-	uint8_t		*tmp_rexmit;
-	size_t		 tmp_cap;
-	struct in_addr	 qsrc[RT_QUERY_MAX_SOURCES];
+	struct in_addr *rec; /* a record's sources */
+	size_t rec_cap;
+	struct igmp_router_source_view *tmp_src; /* a walk's result */
+	uint8_t *tmp_rexmit;
+	size_t tmp_cap;
+	struct in_addr qsrc[RT_QUERY_MAX_SOURCES];
 
 	struct igmp_router_stats stats;
 };
@@ -147,10 +147,10 @@ struct igmp_router {
 struct igmp_router_txn {
 	struct igmp_router_group *g;
 	enum igmp_filter_mode mode;
-	bool		 view_changed;	/* the forwarding view */
-	bool		 state_changed;	/* mode, X or Y */
-	unsigned	 compat;
-	char		 before[TRACE_LINE_MAX / 2];
+	bool view_changed;  /* the forwarding view */
+	bool state_changed; /* mode, X or Y */
+	unsigned compat;
+	char before[TRACE_LINE_MAX / 2];
 };
 
 static inline uint32_t
@@ -173,7 +173,7 @@ igmp_router_on_subnet(const struct igmp_router *r, struct in_addr a)
 	if (r->prefix_len == 0)
 		return true;
 	mask = r->prefix_len >= 32 ? 0xffffffffu :
-	    0xffffffffu << (32 - r->prefix_len);
+				     0xffffffffu << (32 - r->prefix_len);
 	return (igmp_router_h(a) & mask) == (igmp_router_h(r->addr) & mask);
 }
 
@@ -205,48 +205,46 @@ igmp_router_group_compat(const struct igmp_router *r,
 }
 
 /* igmp_router.c */
-unsigned	igmp_router_lmqc(const struct igmp_router_config *c);
-unsigned	igmp_router_startup_query_count(
-		    const struct igmp_router_config *c);
+unsigned igmp_router_lmqc(const struct igmp_router_config *c);
+unsigned igmp_router_startup_query_count(const struct igmp_router_config *c);
 struct igmp_router_ev *igmp_router_event(struct igmp_router *r,
-		    enum igmp_router_event e, struct in_addr group);
-void		igmp_router_ignore(struct igmp_router *r,
-		    enum igmp_router_ignored why, struct in_addr group);
-void		igmp_router_emit_packet(struct igmp_router *r,
-		    struct in_addr dst, const uint8_t *buf, int len);
-void		igmp_router_emit_view(struct igmp_router *r,
-		    struct in_addr group, const struct igmp_router_group *g);
+    enum igmp_router_event e, struct in_addr group);
+void igmp_router_ignore(struct igmp_router *r, enum igmp_router_ignored why,
+    struct in_addr group);
+void igmp_router_emit_packet(struct igmp_router *r, struct in_addr dst,
+    const uint8_t *buf, int len);
+void igmp_router_emit_view(struct igmp_router *r, struct in_addr group,
+    const struct igmp_router_group *g);
 
 /* igmp_router_querier.c */
-void		igmp_router_querier_use(struct igmp_router *r);
-void		igmp_router_querier_use_configured(struct igmp_router *r);
-void		igmp_router_querier_input(struct igmp_router *r, mc_time_t now,
-		    const struct igmp_ip *ip, const struct igmp_msg *msg);
-void		igmp_router_querier_specific(struct igmp_router *r,
-		    struct igmp_router_group *g, mc_time_t now);
-mc_time_t	igmp_router_querier_deadline(const struct igmp_router *r);
-void		igmp_router_querier_timeout(struct igmp_router *r,
-		    mc_time_t now);
+void igmp_router_querier_use(struct igmp_router *r);
+void igmp_router_querier_use_configured(struct igmp_router *r);
+void igmp_router_querier_input(struct igmp_router *r, mc_time_t now,
+    const struct igmp_ip *ip, const struct igmp_msg *msg);
+void igmp_router_querier_specific(struct igmp_router *r,
+    struct igmp_router_group *g, mc_time_t now);
+mc_time_t igmp_router_querier_deadline(const struct igmp_router *r);
+void igmp_router_querier_timeout(struct igmp_router *r, mc_time_t now);
 
 /* igmp_router_group.c */
 struct igmp_router_group *igmp_router_group_create(struct igmp_router *r,
-		    struct in_addr a);
-void		igmp_router_group_free(struct igmp_router_group *g);
-void		igmp_router_group_begin(struct igmp_router *r,
-		    struct igmp_router_txn *t, struct igmp_router_group *g);
-void		igmp_router_group_end(struct igmp_router *r,
-		    struct igmp_router_txn *t, const char *why);
-void		igmp_router_group_timeout(struct igmp_router *r,
-		    struct igmp_router_group *g, mc_time_t now);
-void		igmp_router_group_lower_timers(struct igmp_router *r,
-		    mc_time_t now, const struct igmp_msg *msg);
+    struct in_addr a);
+void igmp_router_group_free(struct igmp_router_group *g);
+void igmp_router_group_begin(struct igmp_router *r, struct igmp_router_txn *t,
+    struct igmp_router_group *g);
+void igmp_router_group_end(struct igmp_router *r, struct igmp_router_txn *t,
+    const char *why);
+void igmp_router_group_timeout(struct igmp_router *r,
+    struct igmp_router_group *g, mc_time_t now);
+void igmp_router_group_lower_timers(struct igmp_router *r, mc_time_t now,
+    const struct igmp_msg *msg);
 
 /* igmp_router_report.c */
-void		igmp_router_report_v12(struct igmp_router *r, mc_time_t now,
-		    const struct igmp_ip *ip, const struct igmp_msg *msg);
-void		igmp_router_report_leave(struct igmp_router *r, mc_time_t now,
-		    const struct igmp_ip *ip, const struct igmp_msg *msg);
-void		igmp_router_report_v3(struct igmp_router *r, mc_time_t now,
-		    const struct igmp_ip *ip, const struct igmp_msg *msg);
+void igmp_router_report_v12(struct igmp_router *r, mc_time_t now,
+    const struct igmp_ip *ip, const struct igmp_msg *msg);
+void igmp_router_report_leave(struct igmp_router *r, mc_time_t now,
+    const struct igmp_ip *ip, const struct igmp_msg *msg);
+void igmp_router_report_v3(struct igmp_router *r, mc_time_t now,
+    const struct igmp_ip *ip, const struct igmp_msg *msg);
 
 #endif

@@ -3,29 +3,29 @@
 
 #include "igmp_router_int.h"
 
-#define RT_QRV_MAX		7		/* RFC 3376 4.1.6 */
+#define RT_QRV_MAX 7 /* RFC 3376 4.1.6 */
 
 /* ------------------------------------------------------------------ */
 /* The election (RFC 2236 3 and 7, RFC 3376 6.6.2)                    */
 
 enum igmp_router_qevent {
-	RT_QE_START,		/* igmp_router_start() */
-	RT_QE_LOWER_QUERY,	/* a query from a lower address */
-	RT_QE_OQP_EXPIRED,	/* Other Querier Present timer */
-	RT_QE_ADDRESS_WINS,	/* our new address is below the querier's */
+	RT_QE_START,	    /* igmp_router_start() */
+	RT_QE_LOWER_QUERY,  /* a query from a lower address */
+	RT_QE_OQP_EXPIRED,  /* Other Querier Present timer */
+	RT_QE_ADDRESS_WINS, /* our new address is below the querier's */
 	RT_QE_COUNT
 };
 
 enum igmp_router_qaction {
-	RT_QA_UNEXPECTED,	/* counted and ignored */
-	RT_QA_STARTUP,		/* Startup Query Count general queries */
-	RT_QA_YIELD,		/* stop querying, start the OQP timer */
-	RT_QA_TAKEOVER,		/* query at once, then every QI */
+	RT_QA_UNEXPECTED, /* counted and ignored */
+	RT_QA_STARTUP,	  /* Startup Query Count general queries */
+	RT_QA_YIELD,	  /* stop querying, start the OQP timer */
+	RT_QA_TAKEOVER,	  /* query at once, then every QI */
 };
 
 static const struct igmp_router_qtransition {
-	enum igmp_router_qaction	action;
-	enum igmp_router_qstate		next;
+	enum igmp_router_qaction action;
+	enum igmp_router_qstate next;
 } igmp_router_querier_fsm[RT_QS_COUNT][RT_QE_COUNT] = {
 	[RT_QS_IDLE] = {
 		[RT_QE_START] = { RT_QA_STARTUP, RT_QS_QUERIER },
@@ -127,7 +127,7 @@ igmp_router_querier_send(struct igmp_router *r, struct in_addr group,
 	int len;
 
 	if (group.s_addr == INADDR_ANY)
-		dst.s_addr = htonl(IGMP_ALL_SYSTEMS);	/* 4.1.12 */
+		dst.s_addr = htonl(IGMP_ALL_SYSTEMS); /* 4.1.12 */
 	switch (r->cfg.version) {
 	case 1:
 		len = igmp_build_v1_query(buf, sizeof(buf));
@@ -174,8 +174,8 @@ igmp_router_querier_send_sources(struct igmp_router *r,
  * one is left out when a Q(G) went in the same round, as 6.6.3.2 allows).
  */
 void
-igmp_router_querier_specific(struct igmp_router *r,
-    struct igmp_router_group *g, mc_time_t now)
+igmp_router_querier_specific(struct igmp_router *r, struct igmp_router_group *g,
+    mc_time_t now)
 {
 	mc_time_t lmqt = now + r->lmqt_ms;
 	bool sent_group = false, left = false, suppress;
@@ -210,8 +210,8 @@ igmp_router_querier_specific(struct igmp_router *r,
 				continue;
 			r->qsrc[n++] = g->src[i].source;
 			if (n == RT_QUERY_MAX_SOURCES) {
-				igmp_router_querier_send_sources(r, g,
-				    suppress, n);
+				igmp_router_querier_send_sources(r, g, suppress,
+				    n);
 				n = 0;
 			}
 		}
@@ -254,17 +254,18 @@ igmp_router_querier_event(struct igmp_router *r, mc_time_t now,
 		r->oqp_at = MC_TIME_NEVER;
 		r->startup_left = igmp_router_startup_query_count(&r->cfg) - 1;
 		igmp_router_querier_send_general(r);
-		r->gq_at = now + (r->startup_left > 0 ?
-		    igmp_startup_query_interval_ms(&r->cfg) :
-		    r->cfg.query_interval_ms);
+		r->gq_at = now +
+		    (r->startup_left > 0 ?
+			    igmp_startup_query_interval_ms(&r->cfg) :
+			    r->cfg.query_interval_ms);
 		break;
 	case RT_QA_YIELD:
 		/* RFC 3376 6.6.2: OQP timer = OQPI, stop querying. */
 		if (old == RT_QS_QUERIER)
 			r->stats.querier_elections_lost++;
 		r->querier = from;
-		r->oqp_at = now + igmp_other_querier_present_interval_ms(
-		    &r->cur);
+		r->oqp_at = now +
+		    igmp_other_querier_present_interval_ms(&r->cur);
 		r->gq_at = MC_TIME_NEVER;
 		r->startup_left = 0;
 		break;
@@ -287,12 +288,14 @@ igmp_router_querier_event(struct igmp_router *r, mc_time_t now,
 	    igmp_router_querier_state_name(old),
 	    igmp_router_querier_state_name(r->qstate),
 	    trace_addr(r->querier, a), igmp_router_querier_event_name(e));
-	ev = igmp_router_event(r, r->qstate == RT_QS_QUERIER ?
-	    IGMP_ROUTER_EV_QUERIER : IGMP_ROUTER_EV_OTHER_QUERIER, none);
+	ev = igmp_router_event(r,
+	    r->qstate == RT_QS_QUERIER ? IGMP_ROUTER_EV_QUERIER :
+					 IGMP_ROUTER_EV_OTHER_QUERIER,
+	    none);
 	if (ev == NULL)
 		return;
-	ev->from = r->querier;		/* this router's address, or not */
-	ev->previous = old_querier;	/* 0.0.0.0 when IDLE */
+	ev->from = r->querier;	    /* this router's address, or not */
+	ev->previous = old_querier; /* 0.0.0.0 when IDLE */
 }
 
 /*
@@ -305,15 +308,18 @@ igmp_router_querier_older(struct igmp_router *r, const struct igmp_ip *ip,
     const struct igmp_msg *msg)
 {
 	unsigned v = msg->kind == IGMP_KIND_V1_QUERY ? 1 :
-	    msg->kind == IGMP_KIND_V2_QUERY ? 2 : 3;
+	    msg->kind == IGMP_KIND_V2_QUERY	     ? 2 :
+						       3;
 	struct igmp_router_ev *ev;
 	char a[INET_ADDRSTRLEN];
 
 	if (v >= r->cfg.version || (r->older_querier_warned & (1u << v)))
 		return;
 	r->older_querier_warned |= 1u << v;
-	trace(&r->trace, "querier %s speaks IGMPv%u: configure version %u "
-	    "(RFC 3376 7.3.1)", trace_addr(ip->src, a), v, v);
+	trace(&r->trace,
+	    "querier %s speaks IGMPv%u: configure version %u "
+	    "(RFC 3376 7.3.1)",
+	    trace_addr(ip->src, a), v, v);
 	ev = igmp_router_event(r, IGMP_ROUTER_EV_OLDER_QUERIER, msg->group);
 	if (ev != NULL)
 		ev->version = v;
@@ -334,8 +340,7 @@ igmp_router_querier_adopt(struct igmp_router *r, const struct igmp_msg *msg,
 	r->adopted_qi_ms = qi;
 	igmp_router_querier_use(r);
 	trace(&r->trace, "querier %s: robustness %u, query interval %u ms",
-	    trace_addr(from, a), r->cur.robustness,
-	    r->cur.query_interval_ms);
+	    trace_addr(from, a), r->cur.robustness, r->cur.query_interval_ms);
 }
 
 /* A query heard: the election (6.6.2), and the timers it lowers (6.6.1). */
@@ -380,9 +385,9 @@ igmp_router_querier_timeout(struct igmp_router *r, mc_time_t now)
 	igmp_router_querier_send_general(r);
 	if (r->startup_left > 0)
 		r->startup_left--;
-	r->gq_at = now + (r->startup_left > 0 ?
-	    igmp_startup_query_interval_ms(&r->cfg) :
-	    r->cfg.query_interval_ms);
+	r->gq_at = now +
+	    (r->startup_left > 0 ? igmp_startup_query_interval_ms(&r->cfg) :
+				   r->cfg.query_interval_ms);
 }
 
 void

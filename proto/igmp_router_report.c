@@ -7,8 +7,8 @@
 #include "igmp_router_int.h"
 #include "srcset.h"
 
-#define RT_LOCAL_NET		0xe0000000u	/* 224.0.0.0/24 */
-#define RT_LOCAL_MASK		0xffffff00u
+#define RT_LOCAL_NET  0xe0000000u /* 224.0.0.0/24 */
+#define RT_LOCAL_MASK 0xffffff00u
 
 /* ------------------------------------------------------------------ */
 /* Records: RFC 3376 6.4.1 and 6.4.2                                  */
@@ -29,27 +29,27 @@ enum igmp_router_srccat {
 };
 
 enum igmp_router_srcact {
-	RT_SA_KEEP,		/* unchanged */
-	RT_SA_GMI,		/* (S) = GMI */
-	RT_SA_GT,		/* (S) = Group Timer */
-	RT_SA_Y,		/* (S) = 0: excluded */
-	RT_SA_DEL,		/* Delete (S) */
-	RT_SA_NONE,		/* a new source this row does not add */
+	RT_SA_KEEP, /* unchanged */
+	RT_SA_GMI,  /* (S) = GMI */
+	RT_SA_GT,   /* (S) = Group Timer */
+	RT_SA_Y,    /* (S) = 0: excluded */
+	RT_SA_DEL,  /* Delete (S) */
+	RT_SA_NONE, /* a new source this row does not add */
 };
-#define RT_SA_MASK	0x0f
-#define RT_SA_Q		0x10	/* and Send Q(G,S) */
+#define RT_SA_MASK 0x0f
+#define RT_SA_Q	   0x10 /* and Send Q(G,S) */
 
-#define RT_RF_GT_GMI	0x01	/* Group Timer = GMI */
-#define RT_RF_QG	0x02	/* Send Q(G) */
+#define RT_RF_GT_GMI 0x01 /* Group Timer = GMI */
+#define RT_RF_QG     0x02 /* Send Q(G) */
 
 struct igmp_router_rule {
-	enum igmp_filter_mode	next;
-	uint8_t			act[RT_SC_COUNT];
-	uint8_t			flags;
+	enum igmp_filter_mode next;
+	uint8_t act[RT_SC_COUNT];
+	uint8_t flags;
 };
 
-#define RT_INC	IGMP_FILTER_INCLUDE
-#define RT_EXC	IGMP_FILTER_EXCLUDE
+#define RT_INC IGMP_FILTER_INCLUDE
+#define RT_EXC IGMP_FILTER_EXCLUDE
 
 static const struct igmp_router_rule
 igmp_router_report_rules[2][IGMP_BLOCK_OLD_SOURCES + 1] = {
@@ -132,8 +132,8 @@ igmp_router_report_rules[2][IGMP_BLOCK_OLD_SOURCES + 1] = {
  * -ENOMEM with the arrays as they were (or larger).
  */
 static int
-igmp_router_report_grow(struct igmp_router_source_view **src,
-    uint8_t **rexmit, size_t *cap, size_t n, size_t first, size_t max)
+igmp_router_report_grow(struct igmp_router_source_view **src, uint8_t **rexmit,
+    size_t *cap, size_t n, size_t first, size_t max)
 {
 	struct igmp_router_source_view *s;
 	uint8_t *x;
@@ -167,9 +167,9 @@ igmp_router_report_room(struct igmp_router *r, struct igmp_router_group *g,
 	int rc;
 
 	if (n <= r->tmp_cap && n <= cap)
-		return 0;	/* the usual case, inline */
-	if (igmp_router_report_grow(&r->tmp_src, &r->tmp_rexmit, &r->tmp_cap,
-	    n, 64, SIZE_MAX) != 0)
+		return 0; /* the usual case, inline */
+	if (igmp_router_report_grow(&r->tmp_src, &r->tmp_rexmit, &r->tmp_cap, n,
+		64, SIZE_MAX) != 0)
 		return -ENOMEM;
 	rc = igmp_router_report_grow(&g->src, &g->src_rexmit, &cap, n, 4,
 	    UINT32_MAX);
@@ -244,16 +244,17 @@ igmp_router_report_apply(struct igmp_router *r, struct igmp_router_txn *t,
 				j++;
 			exists = j < nb &&
 			    b[j].s_addr == g->src[i].source.s_addr;
-			cat = exists ? (g->src[i].timer ? RT_SC_IN_X :
-			    RT_SC_IN_Y) : (g->src[i].timer ? RT_SC_OUT_X :
-			    RT_SC_OUT_Y);
+			cat = exists ?
+			    (g->src[i].timer ? RT_SC_IN_X : RT_SC_IN_Y) :
+			    (g->src[i].timer ? RT_SC_OUT_X : RT_SC_OUT_Y);
 			if (g->mode == IGMP_FILTER_INCLUDE)
 				cat = exists ? RT_SC_IN_X : RT_SC_OUT_X;
 			if ((rule->act[cat] & RT_SA_MASK) != RT_SA_DEL)
 				survivors++;
 		}
 		allowed = r->cfg.max_sources_per_group > survivors ?
-		    r->cfg.max_sources_per_group - survivors : 0;
+		    r->cfg.max_sources_per_group - survivors :
+		    0;
 	}
 	/*
 	 * Room for what the walk can keep, not for the whole record: a
@@ -261,7 +262,8 @@ igmp_router_report_apply(struct igmp_router *r, struct igmp_router_txn *t,
 	 * (nor one whose row adds no new source, BLOCK in INCLUDE).
 	 */
 	fresh = (rule->act[RT_SC_NEW] & RT_SA_MASK) == RT_SA_NONE ? 0 :
-	    nb < allowed ? nb : allowed;
+	    nb < allowed					  ? nb :
+								    allowed;
 	if (igmp_router_report_room(r, g, (size_t)g->nsources + fresh) != 0) {
 		/* Nothing changed; a group made for this input goes. */
 		r->stats.unexpected_events++;
@@ -282,7 +284,8 @@ igmp_router_report_apply(struct igmp_router *r, struct igmp_router_txn *t,
 			cur = g->src[i];
 			rexmit = g->src_rexmit[i++];
 			cat = cur.timer || g->mode == IGMP_FILTER_INCLUDE ?
-			    RT_SC_OUT_X : RT_SC_OUT_Y;
+			    RT_SC_OUT_X :
+			    RT_SC_OUT_Y;
 		} else if (c > 0) {
 			cur.source = b[j++];
 			cur.timer = 0;
@@ -293,12 +296,13 @@ igmp_router_report_apply(struct igmp_router *r, struct igmp_router_txn *t,
 			rexmit = g->src_rexmit[i++];
 			j++;
 			cat = cur.timer || g->mode == IGMP_FILTER_INCLUDE ?
-			    RT_SC_IN_X : RT_SC_IN_Y;
+			    RT_SC_IN_X :
+			    RT_SC_IN_Y;
 		}
 		act = rule->act[cat];
 		exists = cat != RT_SC_NEW;
-		old_in = exists && (g->mode == IGMP_FILTER_INCLUDE ||
-		    cur.timer == 0);
+		old_in = exists &&
+		    (g->mode == IGMP_FILTER_INCLUDE || cur.timer == 0);
 		switch (act & RT_SA_MASK) {
 		case RT_SA_NONE:
 			continue;
@@ -309,7 +313,7 @@ igmp_router_report_apply(struct igmp_router *r, struct igmp_router_txn *t,
 			continue;
 		case RT_SA_GMI:
 			if (exists && cur.timer == 0)
-				t->state_changed = true;	/* Y -> X */
+				t->state_changed = true; /* Y -> X */
 			cur.timer = gmi;
 			break;
 		case RT_SA_GT:
@@ -450,7 +454,7 @@ igmp_router_report_v12(struct igmp_router *r, mc_time_t now,
 	if (!igmp_router_report_trackable(r, msg->group) ||
 	    !igmp_router_report_destination_ok(r, ip, msg->group, 0))
 		return;
-	if (igmp_router_report_is_ssm(r, msg->group)) {	/* RFC 4604 2.2.1 */
+	if (igmp_router_report_is_ssm(r, msg->group)) { /* RFC 4604 2.2.1 */
 		igmp_router_ignore(r, IGMP_ROUTER_IGN_SSM, msg->group);
 		return;
 	}
@@ -480,7 +484,7 @@ igmp_router_report_leave(struct igmp_router *r, mc_time_t now,
 
 	if (!igmp_router_report_trackable(r, msg->group) ||
 	    !igmp_router_report_destination_ok(r, ip, msg->group,
-	    IGMP_ALL_ROUTERS))
+		IGMP_ALL_ROUTERS))
 		return;
 	if (igmp_router_report_is_ssm(r, msg->group)) {
 		igmp_router_ignore(r, IGMP_ROUTER_IGN_SSM, msg->group);
@@ -529,12 +533,12 @@ igmp_router_report_record(struct igmp_router *r, mc_time_t now,
 	char why[64];
 
 	if (type < IGMP_MODE_IS_INCLUDE || type > IGMP_BLOCK_OLD_SOURCES) {
-		r->stats.unexpected_events++;	/* 4.2.12: ignore */
+		r->stats.unexpected_events++; /* 4.2.12: ignore */
 		return;
 	}
 	if (!igmp_router_report_trackable(r, rec->group) ||
 	    !igmp_router_report_destination_ok(r, ip, rec->group,
-	    IGMP_V3_ROUTERS))
+		IGMP_V3_ROUTERS))
 		return;
 	if ((type == IGMP_MODE_IS_EXCLUDE || type == IGMP_CHANGE_TO_EXCLUDE) &&
 	    igmp_router_report_is_ssm(r, rec->group)) {
@@ -573,8 +577,9 @@ igmp_router_report_record(struct igmp_router *r, mc_time_t now,
 	igmp_router_group_begin(r, &t, g);
 	/* The record type's name only when someone listens (a hot path). */
 	igmp_router_report_apply(r, &t, now, type, r->rec, nb,
-	    igmp_router_report_why(r, why, sizeof(why), r->trace.fn != NULL ?
-	    igmp_record_type_name(type) : NULL, ip->src));
+	    igmp_router_report_why(r, why, sizeof(why),
+		r->trace.fn != NULL ? igmp_record_type_name(type) : NULL,
+		ip->src));
 }
 
 void

@@ -24,22 +24,22 @@
 
 #include "igmp_wire.h"
 
-#define IGMP_WIRE_IP_MIN_HLEN	20
-#define IGMP_WIRE_IP_RA_HLEN	24	/* 20 + Router Alert option */
-#define IGMP_WIRE_IP_DF		0x4000
-#define IGMP_WIRE_IP_MF		0x2000
-#define IGMP_WIRE_IP_OFFMASK	0x1fff
-#define IGMP_WIRE_IPPROTO_IGMP	2
-#define IGMP_WIRE_IPOPT_EOL	0
-#define IGMP_WIRE_IPOPT_NOP	1
-#define IGMP_WIRE_IPOPT_RA	0x94	/* RFC 2113: copied, class 0, 20 */
-#define IGMP_WIRE_IPOPT_RA_LEN	4
+#define IGMP_WIRE_IP_MIN_HLEN		   20
+#define IGMP_WIRE_IP_RA_HLEN		   24 /* 20 + Router Alert option */
+#define IGMP_WIRE_IP_DF			   0x4000
+#define IGMP_WIRE_IP_MF			   0x2000
+#define IGMP_WIRE_IP_OFFMASK		   0x1fff
+#define IGMP_WIRE_IPPROTO_IGMP		   2
+#define IGMP_WIRE_IPOPT_EOL		   0
+#define IGMP_WIRE_IPOPT_NOP		   1
+#define IGMP_WIRE_IPOPT_RA		   0x94 /* RFC 2113: copied, class 0, 20 */
+#define IGMP_WIRE_IPOPT_RA_LEN		   4
 #define IGMP_WIRE_TOS_INTERNETWORK_CONTROL 0xc0
-#define IGMP_WIRE_MTRACE_HDR_LEN	24
-#define IGMP_WIRE_MTRACE_BLOCK_LEN	32
-#define IGMP_WIRE_V1_MAX_RESP_TENTHS	100	/* RFC 1112: fixed 10 s */
-#define IGMP_WIRE_FLOAT_MAX	31744	/* (0xf | 0x10) << (7 + 3) */
-#define IGMP_WIRE_QRV_MAX	7
+#define IGMP_WIRE_MTRACE_HDR_LEN	   24
+#define IGMP_WIRE_MTRACE_BLOCK_LEN	   32
+#define IGMP_WIRE_V1_MAX_RESP_TENTHS	   100	 /* RFC 1112: fixed 10 s */
+#define IGMP_WIRE_FLOAT_MAX		   31744 /* (0xf | 0x10) << (7 + 3) */
+#define IGMP_WIRE_QRV_MAX		   7
 
 static uint16_t
 igmp_wire_get16(const uint8_t *p)
@@ -245,15 +245,15 @@ igmp_wire_decode_mtrace(const uint8_t *buf, size_t len, struct igmp_msg *m)
 	if (len < IGMP_WIRE_MTRACE_HDR_LEN)
 		return IGMP_E_MTRACE_SHORT;
 	m->kind = m->type == IGMP_TYPE_MTRACE ? IGMP_KIND_MTRACE_QUERY :
-	    IGMP_KIND_MTRACE_RESPONSE;
+						IGMP_KIND_MTRACE_RESPONSE;
 	m->mtrace_hops = buf[1];
 	m->group = igmp_wire_get_addr(buf + 4);
 	m->mtrace_source = igmp_wire_get_addr(buf + 8);
 	m->mtrace_dest = igmp_wire_get_addr(buf + 12);
 	m->mtrace_response_addr = igmp_wire_get_addr(buf + 16);
 	m->mtrace_response_ttl = buf[20];
-	m->mtrace_query_id = (uint32_t)buf[21] << 16 |
-	    (uint32_t)buf[22] << 8 | buf[23];
+	m->mtrace_query_id = (uint32_t)buf[21] << 16 | (uint32_t)buf[22] << 8 |
+	    buf[23];
 	n = (len - IGMP_WIRE_MTRACE_HDR_LEN) / IGMP_WIRE_MTRACE_BLOCK_LEN;
 	m->mtrace_nblocks = n > UINT16_MAX ? UINT16_MAX : (uint16_t)n;
 	return IGMP_OK;
@@ -465,8 +465,7 @@ igmp_build_v2_query(uint8_t *buf, size_t cap, struct in_addr group,
 int
 igmp_build_v3_query(uint8_t *buf, size_t cap, struct in_addr group,
     uint32_t max_resp_tenths, bool suppress, uint8_t robustness,
-    uint32_t query_interval_s, const struct in_addr *sources,
-    uint16_t nsources)
+    uint32_t query_interval_s, const struct in_addr *sources, uint16_t nsources)
 {
 	size_t len = IGMP_V3_QUERY_MIN_LEN + 4 * (size_t)nsources;
 	uint16_t i;
@@ -523,8 +522,8 @@ igmp_v3_report_begin(struct igmp_v3_report *r, uint8_t *buf, size_t cap)
 }
 
 int
-igmp_v3_report_add(struct igmp_v3_report *r, uint8_t type,
-    struct in_addr group, const struct in_addr *sources, uint16_t nsources)
+igmp_v3_report_add(struct igmp_v3_report *r, uint8_t type, struct in_addr group,
+    const struct in_addr *sources, uint16_t nsources)
 {
 	size_t need = IGMP_V3_RECORD_MIN_LEN + 4 * (size_t)nsources;
 	uint8_t *p;
@@ -535,7 +534,7 @@ igmp_v3_report_add(struct igmp_v3_report *r, uint8_t type,
 		return IGMP_E_NO_ROOM;
 	p = r->buf + r->len;
 	p[0] = type;
-	p[1] = 0;		/* no aux data (RFC 3376 4.2.6) */
+	p[1] = 0; /* no aux data (RFC 3376 4.2.6) */
 	igmp_wire_put16(p + 2, nsources);
 	igmp_wire_put_addr(p + 4, group);
 	for (i = 0; i < nsources; i++)
@@ -562,11 +561,14 @@ igmp_v3_report_finish(struct igmp_v3_report *r)
  * already sit at pkt + 24.
  */
 int
-igmp_ip_build(uint8_t *pkt, size_t cap, struct in_addr src,
-    struct in_addr dst, const uint8_t *igmp, size_t igmp_len)
+igmp_ip_build(uint8_t *pkt, size_t cap, struct in_addr src, struct in_addr dst,
+    const uint8_t *igmp, size_t igmp_len)
 {
 	struct igmp_ip_out o = {
-		.src = src, .dst = dst, .ttl = 1, .router_alert = true,
+		.src = src,
+		.dst = dst,
+		.ttl = 1,
+		.router_alert = true,
 	};
 
 	return igmp_ip_build_out(pkt, cap, &o, igmp, igmp_len);
@@ -577,7 +579,7 @@ igmp_ip_build_out(uint8_t *pkt, size_t cap, const struct igmp_ip_out *o,
     const uint8_t *igmp, size_t igmp_len)
 {
 	size_t hlen = o->router_alert ? IGMP_WIRE_IP_RA_HLEN :
-	    IGMP_WIRE_IP_MIN_HLEN;
+					IGMP_WIRE_IP_MIN_HLEN;
 	size_t total;
 
 	if (igmp_len > UINT16_MAX - hlen)

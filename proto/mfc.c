@@ -76,7 +76,7 @@ void
 mfc_config_defaults(struct mfc_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->idle_timeout_ms = 210000;	/* RFC 7761 4.11 Keepalive_Period */
+	c->idle_timeout_ms = 210000; /* RFC 7761 4.11 Keepalive_Period */
 	c->max_entries = 8192;
 }
 
@@ -295,13 +295,13 @@ mfc_new(const struct mfc_config *c, uint64_t rng_seed, mc_trace_fn trace_fn,
 	if (m == NULL)
 		return NULL;
 	/* The caller's seed keys the hashes: senders cannot aim at one. */
-	if (hash_init(&m->entries, mc_rng_next(&rng), MFC_HASH_MIN_BITS,
-	    0) != 0) {
+	if (hash_init(&m->entries, mc_rng_next(&rng), MFC_HASH_MIN_BITS, 0) !=
+	    0) {
 		free(m);
 		return NULL;
 	}
-	if (hash_init(&m->groups, mc_rng_next(&rng), MFC_HASH_MIN_BITS,
-	    0) != 0) {
+	if (hash_init(&m->groups, mc_rng_next(&rng), MFC_HASH_MIN_BITS, 0) !=
+	    0) {
 		hash_fini(&m->entries);
 		free(m);
 		return NULL;
@@ -372,7 +372,7 @@ mfc_vif_config_check(const struct mfc_vif_config *c)
 	for (i = 0; i < c->nboundaries; i++)
 		if (c->boundaries[i].len > 32 ||
 		    (mfc_h(c->boundaries[i].addr) &
-		    ~mfc_prefix_mask(c->boundaries[i].len)) != 0)
+			~mfc_prefix_mask(c->boundaries[i].len)) != 0)
 			return -EINVAL;
 	return 0;
 }
@@ -388,9 +388,10 @@ mfc_vif_set(struct mfc *m, mc_time_t now, unsigned vif,
 		return -EINVAL;
 	v = &m->vifs[vif];
 	changed = !v->present || v->threshold != c->threshold ||
-	    v->nbounds != c->nboundaries || (c->nboundaries > 0 &&
-	    memcmp(v->bounds, c->boundaries,
-	    c->nboundaries * sizeof(*c->boundaries)) != 0);
+	    v->nbounds != c->nboundaries ||
+	    (c->nboundaries > 0 &&
+		memcmp(v->bounds, c->boundaries,
+		    c->nboundaries * sizeof(*c->boundaries)) != 0);
 	trace(&m->trace, "vif %u %s: ifindex %u, threshold %u, %u boundaries",
 	    vif, v->present ? "updated" : "added", c->ifindex, c->threshold,
 	    c->nboundaries);
@@ -417,8 +418,8 @@ mfc_vif_del(struct mfc *m, mc_time_t now, unsigned vif)
 
 	if (!mfc_vif_ok(m, vif))
 		return -ENOENT;
-	trace(&m->trace, "vif %u deleted: %u groups with members dropped",
-	    vif, m->vifs[vif].groups);
+	trace(&m->trace, "vif %u deleted: %u groups with members dropped", vif,
+	    m->vifs[vif].groups);
 	HASH_FOREACH_SAFE(&m->groups, n, nx, b) {
 		grp = hash_entry(n, struct mfc_group, hnode);
 		if (grp->member_vifs & MFC_BIT(vif))
@@ -427,8 +428,9 @@ mfc_vif_del(struct mfc *m, mc_time_t now, unsigned vif)
 	memset(&m->vifs[vif], 0, sizeof(m->vifs[vif]));
 	HASH_FOREACH_SAFE(&m->entries, n, nx, b) {
 		e = hash_entry(n, struct mfc_entry, hnode);
-		if (e->iif == vif && (e->iif_origin == MFC_IIF_ARRIVAL ||
-		    e->iif_origin == MFC_IIF_RPF)) {
+		if (e->iif == vif &&
+		    (e->iif_origin == MFC_IIF_ARRIVAL ||
+			e->iif_origin == MFC_IIF_RPF)) {
 			grp = e->grp;
 			mfc_entry_delete(m, e, "its iif was deleted");
 			mfc_group_gc(m, grp);
@@ -511,7 +513,7 @@ mfc_foreach_entry(const struct mfc *m,
 	int rc;
 
 	for (n = hash_first(&m->entries, &b); n != NULL;
-	    n = hash_next(&m->entries, &b, n)) {
+	     n = hash_next(&m->entries, &b, n)) {
 		mfc_entry_view(m, hash_entry(n, struct mfc_entry, hnode), &v);
 		if ((rc = fn(arg, &v)) != 0)
 			return rc;

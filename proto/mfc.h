@@ -47,42 +47,42 @@
 #include "engine.h"
 #include "igmp_router.h"
 
-#define MFC_MAXVIFS		32	/* the kernel's MAXVIFS */
-#define MFC_MAX_BOUNDARIES	32	/* per VIF */
+#define MFC_MAXVIFS	   32 /* the kernel's MAXVIFS */
+#define MFC_MAX_BOUNDARIES 32 /* per VIF */
 
 /* Who gives an input.  The order is the order they are shown in. */
 enum mfc_origin {
-	MFC_ORIGIN_ROUTE,	/* a static route (mroute, mcastctl add) */
-	MFC_ORIGIN_STATIC,	/* a static group (phyint static-group) */
-	MFC_ORIGIN_JOIN,	/* mcastctl join */
-	MFC_ORIGIN_IGMP,	/* IGMP membership of hosts */
-	MFC_ORIGIN_COUNT	/* later: MLD, DVMRP, PIM */
+	MFC_ORIGIN_ROUTE,  /* a static route (mroute, mcastctl add) */
+	MFC_ORIGIN_STATIC, /* a static group (phyint static-group) */
+	MFC_ORIGIN_JOIN,   /* mcastctl join */
+	MFC_ORIGIN_IGMP,   /* IGMP membership of hosts */
+	MFC_ORIGIN_COUNT   /* later: MLD, DVMRP, PIM */
 };
-#define MFC_WHY(origin)	(1u << (origin))
+#define MFC_WHY(origin) (1u << (origin))
 
-const char	*mfc_origin_name(enum mfc_origin o);	/* "igmp" ... */
+const char *mfc_origin_name(enum mfc_origin o); /* "igmp" ... */
 
 /* How an entry's iif was chosen (the precedence of mfc.h's rules). */
 enum mfc_iif_origin {
-	MFC_IIF_ARRIVAL,	/* the VIF the first packet arrived on */
-	MFC_IIF_RPF,		/* the routing protocol's reverse path */
-	MFC_IIF_STAR_G,		/* a (*,G) static route */
-	MFC_IIF_STATIC,		/* an (S,G) static route: its own entry */
+	MFC_IIF_ARRIVAL, /* the VIF the first packet arrived on */
+	MFC_IIF_RPF,	 /* the routing protocol's reverse path */
+	MFC_IIF_STAR_G,	 /* a (*,G) static route */
+	MFC_IIF_STATIC,	 /* an (S,G) static route: its own entry */
 };
 
-const char	*mfc_iif_origin_name(enum mfc_iif_origin o);
+const char *mfc_iif_origin_name(enum mfc_iif_origin o);
 
 /* Why an interface asked for is not an oif. */
 enum mfc_cut {
 	MFC_CUT_NONE,
-	MFC_CUT_IIF,		/* it is the incoming interface */
-	MFC_CUT_BOUNDARY,	/* a boundary of it covers the group */
-	MFC_CUT_BOUNDARY_IIF,	/* a boundary of the iif covers the group */
-	MFC_CUT_LINK_LOCAL,	/* 224.0.0.0/24 is never forwarded */
-	MFC_CUT_NO_VIF,		/* it is not a VIF now */
+	MFC_CUT_IIF,	      /* it is the incoming interface */
+	MFC_CUT_BOUNDARY,     /* a boundary of it covers the group */
+	MFC_CUT_BOUNDARY_IIF, /* a boundary of the iif covers the group */
+	MFC_CUT_LINK_LOCAL,   /* 224.0.0.0/24 is never forwarded */
+	MFC_CUT_NO_VIF,	      /* it is not a VIF now */
 };
 
-const char	*mfc_cut_name(enum mfc_cut c);	/* "boundary" ... */
+const char *mfc_cut_name(enum mfc_cut c); /* "boundary" ... */
 
 struct mfc_config {
 	/*
@@ -90,26 +90,26 @@ struct mfc_config {
 	 * not moved for this long is deleted.  Default 210 s, the
 	 * Keepalive_Period of RFC 7761 4.11 (mrouted used 300 s).
 	 */
-	uint32_t	idle_timeout_ms;
+	uint32_t idle_timeout_ms;
 	/* Entries made by upcalls at once; 0 = no limit.  Default 8192. */
-	uint32_t	max_entries;
+	uint32_t max_entries;
 };
 
-void	mfc_config_defaults(struct mfc_config *c);
+void mfc_config_defaults(struct mfc_config *c);
 /* 0, or -EINVAL (idle timeout 0). */
-int	mfc_config_check(const struct mfc_config *c);
+int mfc_config_check(const struct mfc_config *c);
 
 /* A group range: network byte order, host bits zero. */
 struct mfc_prefix {
-	struct in_addr	addr;
-	uint8_t		len;
+	struct in_addr addr;
+	uint8_t len;
 };
 
 struct mfc_vif_config {
-	unsigned	ifindex;	/* shown, not used in decisions */
-	uint8_t		threshold;	/* TTL threshold 1-255 */
-	const struct mfc_prefix *boundaries;	/* admin-scope ranges */
-	unsigned	nboundaries;	/* <= MFC_MAX_BOUNDARIES */
+	unsigned ifindex;		     /* shown, not used in decisions */
+	uint8_t threshold;		     /* TTL threshold 1-255 */
+	const struct mfc_prefix *boundaries; /* admin-scope ranges */
+	unsigned nboundaries;		     /* <= MFC_MAX_BOUNDARIES */
 };
 
 /*
@@ -120,28 +120,28 @@ typedef int (*mfc_rpf_fn)(void *arg, struct in_addr source);
 
 struct mfc;
 
-struct mfc	*mfc_new(const struct mfc_config *c, uint64_t rng_seed,
-		    mc_trace_fn trace, void *trace_arg);
-void		 mfc_free(struct mfc *m);
+struct mfc *mfc_new(const struct mfc_config *c, uint64_t rng_seed,
+    mc_trace_fn trace, void *trace_arg);
+void mfc_free(struct mfc *m);
 /*
  * New idle timeout and limit: every dynamic entry's expiry becomes its
  * last activity + the new timeout; a lower limit deletes nothing.
  */
-int		 mfc_reconfigure(struct mfc *m, const struct mfc_config *c);
+int mfc_reconfigure(struct mfc *m, const struct mfc_config *c);
 
 /*
  * Add VIF vif (0..MFC_MAXVIFS-1), or change its threshold or boundaries:
  * the entries it changes are replaced, nothing else (a threshold is only
  * in the entries' TTLs).  0, or -EINVAL.
  */
-int	mfc_vif_set(struct mfc *m, mc_time_t now, unsigned vif,
-	    const struct mfc_vif_config *c);
+int mfc_vif_set(struct mfc *m, mc_time_t now, unsigned vif,
+    const struct mfc_vif_config *c);
 /*
  * Delete VIF vif: its memberships are dropped, it leaves every entry's
  * oifs, and entries that came in by it are deleted unless a static route
  * names it.  0 or -ENOENT.
  */
-int	mfc_vif_del(struct mfc *m, mc_time_t now, unsigned vif);
+int mfc_vif_del(struct mfc *m, mc_time_t now, unsigned vif);
 
 /*
  * origin's view of group on vif (not MFC_ORIGIN_ROUTE): INCLUDE {}
@@ -150,9 +150,9 @@ int	mfc_vif_del(struct mfc *m, mc_time_t now, unsigned vif);
  * such VIF), -EINVAL (not a group, bad origin or mode), -ENOMEM.  A view
  * for 224.0.0.0/24 is counted and ignored.
  */
-int	mfc_membership(struct mfc *m, mc_time_t now, enum mfc_origin origin,
-	    unsigned vif, struct in_addr group, enum igmp_filter_mode mode,
-	    const struct in_addr *sources, uint32_t nsources);
+int mfc_membership(struct mfc *m, mc_time_t now, enum mfc_origin origin,
+    unsigned vif, struct in_addr group, enum igmp_filter_mode mode,
+    const struct in_addr *sources, uint32_t nsources);
 
 /*
  * A static route from iif to the VIFs of the oifs mask (bit v = VIF v;
@@ -162,26 +162,26 @@ int	mfc_membership(struct mfc *m, mc_time_t now, enum mfc_origin origin,
  * entries and adds its oifs to them.  0; -EINVAL (bad vif, group, source
  * or 224.0.0.0/24), -ENOMEM.
  */
-int	mfc_route_add(struct mfc *m, mc_time_t now, struct in_addr source,
-	    struct in_addr group, unsigned iif, uint32_t oifs);
+int mfc_route_add(struct mfc *m, mc_time_t now, struct in_addr source,
+    struct in_addr group, unsigned iif, uint32_t oifs);
 /* Deletes the route; the entries it made go.  0 or -ENOENT. */
-int	mfc_route_del(struct mfc *m, mc_time_t now, struct in_addr source,
-	    struct in_addr group);
+int mfc_route_del(struct mfc *m, mc_time_t now, struct in_addr source,
+    struct in_addr group);
 
 /*
  * The routing protocol's reverse path (NULL: none).  mfc_rpf_changed()
  * recomputes the iif of every entry that no static route decides.
  */
-void	mfc_set_rpf(struct mfc *m, mfc_rpf_fn fn, void *arg);
-void	mfc_rpf_changed(struct mfc *m, mc_time_t now);
+void mfc_set_rpf(struct mfc *m, mfc_rpf_fn fn, void *arg);
+void mfc_rpf_changed(struct mfc *m, mc_time_t now);
 
 enum mfc_upcall_kind {
-	MFC_UPCALL_NOCACHE = 1,		/* IGMPMSG_NOCACHE */
-	MFC_UPCALL_WRONGVIF = 2,	/* IGMPMSG_WRONGVIF */
+	MFC_UPCALL_NOCACHE = 1,	 /* IGMPMSG_NOCACHE */
+	MFC_UPCALL_WRONGVIF = 2, /* IGMPMSG_WRONGVIF */
 };
-#define MFC_UPCALL_KINDS	3
+#define MFC_UPCALL_KINDS 3
 
-const char	*mfc_upcall_kind_name(enum mfc_upcall_kind k);
+const char *mfc_upcall_kind_name(enum mfc_upcall_kind k);
 
 /*
  * A kernel upcall: a packet from source to group arrived on vif.  0 (an
@@ -189,8 +189,8 @@ const char	*mfc_upcall_kind_name(enum mfc_upcall_kind k);
  * kind or VIF, not a group, source 0.0.0.0 or multicast: counted),
  * -ENOSPC (the entry limit: counted, MFC_OUT_LIMIT), -ENOMEM.
  */
-int	mfc_upcall(struct mfc *m, mc_time_t now, enum mfc_upcall_kind kind,
-	    struct in_addr source, struct in_addr group, unsigned vif);
+int mfc_upcall(struct mfc *m, mc_time_t now, enum mfc_upcall_kind kind,
+    struct in_addr source, struct in_addr group, unsigned vif);
 
 /*
  * The kernel's counters of an installed entry (SIOCGETSGCNT, or the
@@ -198,9 +198,8 @@ int	mfc_upcall(struct mfc *m, mc_time_t now, enum mfc_upcall_kind kind,
  * interface.  Activity is packets - wrong_if moving; the caller reads them
  * more often than the idle timeout.  0 or -ENOENT.
  */
-int	mfc_counters(struct mfc *m, mc_time_t now, struct in_addr source,
-	    struct in_addr group, uint64_t packets, uint64_t bytes,
-	    uint64_t wrong_if);
+int mfc_counters(struct mfc *m, mc_time_t now, struct in_addr source,
+    struct in_addr group, uint64_t packets, uint64_t bytes, uint64_t wrong_if);
 
 /*
  * A packet seen on vif from source to group with this TTL (the caller
@@ -209,34 +208,34 @@ int	mfc_counters(struct mfc *m, mc_time_t now, struct in_addr source,
  * forwards none of the flow: reported once per entry (MFC_OUT_TTL_STARVED).
  * true when reported now.
  */
-bool	mfc_ttl_sample(struct mfc *m, unsigned vif, struct in_addr source,
-	    struct in_addr group, uint8_t ttl);
+bool mfc_ttl_sample(struct mfc *m, unsigned vif, struct in_addr source,
+    struct in_addr group, uint8_t ttl);
 
 /* Expire every entry idle at now. */
-void		mfc_timeout(struct mfc *m, mc_time_t now);
+void mfc_timeout(struct mfc *m, mc_time_t now);
 /* When mfc_timeout() must next be called (MC_TIME_NEVER: never). */
-mc_time_t	mfc_next_deadline(const struct mfc *m);
+mc_time_t mfc_next_deadline(const struct mfc *m);
 /* Queue an MFC add of every entry again (the kernel lost its table). */
-void		mfc_resync(struct mfc *m);
+void mfc_resync(struct mfc *m);
 
 enum mfc_output_kind {
-	MFC_OUT_ADD,		/* MRT_ADD_MFC: install or replace */
-	MFC_OUT_DEL,		/* MRT_DEL_MFC */
-	MFC_OUT_EMPTY,		/* the oifs became empty (or were at install) */
-	MFC_OUT_NONEMPTY,	/* the oifs are no longer empty */
-	MFC_OUT_TTL_STARVED,	/* nothing leaves by the oifs: TTL too low */
-	MFC_OUT_LIMIT,		/* an upcall refused: max_entries entries */
+	MFC_OUT_ADD,	     /* MRT_ADD_MFC: install or replace */
+	MFC_OUT_DEL,	     /* MRT_DEL_MFC */
+	MFC_OUT_EMPTY,	     /* the oifs became empty (or were at install) */
+	MFC_OUT_NONEMPTY,    /* the oifs are no longer empty */
+	MFC_OUT_TTL_STARVED, /* nothing leaves by the oifs: TTL too low */
+	MFC_OUT_LIMIT,	     /* an upcall refused: max_entries entries */
 };
 
 struct mfc_output {
 	enum mfc_output_kind kind;
-	struct in_addr	source;
-	struct in_addr	group;
-	unsigned	iif;			/* ADD, TTL_STARVED */
-	uint8_t		ttls[MFC_MAXVIFS];	/* ADD, TTL_STARVED: 0 no oif */
-	bool		replace;		/* ADD: the entry was installed */
-	uint8_t		ttl;			/* TTL_STARVED: the TTL seen */
-	uint32_t	limit;			/* LIMIT: max_entries */
+	struct in_addr source;
+	struct in_addr group;
+	unsigned iif;		   /* ADD, TTL_STARVED */
+	uint8_t ttls[MFC_MAXVIFS]; /* ADD, TTL_STARVED: 0 no oif */
+	bool replace;		   /* ADD: the entry was installed */
+	uint8_t ttl;		   /* TTL_STARVED: the TTL seen */
+	uint32_t limit;		   /* LIMIT: max_entries */
 };
 
 /*
@@ -249,78 +248,78 @@ const struct mfc_output *mfc_output(struct mfc *m);
 /* Views for mcastctl (show mfc, show routes) and tests. */
 
 struct mfc_entry_view {
-	struct in_addr	source;
-	struct in_addr	group;
+	struct in_addr source;
+	struct in_addr group;
 	enum mfc_iif_origin iif_origin;
-	unsigned	iif;
-	uint32_t	oifs;			/* bit v = VIF v */
-	uint8_t		ttls[MFC_MAXVIFS];	/* as installed */
-	uint8_t		why[MFC_MAXVIFS];	/* MFC_WHY() bits, asked for */
-	uint8_t		cut[MFC_MAXVIFS];	/* enum mfc_cut, if not oif */
-	mc_time_t	installed_at;
-	mc_time_t	active_at;	/* install or last counter move */
-	mc_time_t	counter_at;	/* last mfc_counters(), 0 = none */
-	uint64_t	packets;	/* as last read */
-	uint64_t	bytes;
-	uint64_t	wrong_if;
-	mc_time_t	expires;	/* MC_TIME_NEVER for MFC_IIF_STATIC */
-	bool		ttl_starved;	/* reported TTL_STARVED */
+	unsigned iif;
+	uint32_t oifs;		   /* bit v = VIF v */
+	uint8_t ttls[MFC_MAXVIFS]; /* as installed */
+	uint8_t why[MFC_MAXVIFS];  /* MFC_WHY() bits, asked for */
+	uint8_t cut[MFC_MAXVIFS];  /* enum mfc_cut, if not oif */
+	mc_time_t installed_at;
+	mc_time_t active_at;  /* install or last counter move */
+	mc_time_t counter_at; /* last mfc_counters(), 0 = none */
+	uint64_t packets;     /* as last read */
+	uint64_t bytes;
+	uint64_t wrong_if;
+	mc_time_t expires; /* MC_TIME_NEVER for MFC_IIF_STATIC */
+	bool ttl_starved;  /* reported TTL_STARVED */
 };
 
 /* 0 and *v filled, or -ENOENT. */
-int	mfc_entry(const struct mfc *m, struct in_addr source,
-	    struct in_addr group, struct mfc_entry_view *v);
+int mfc_entry(const struct mfc *m, struct in_addr source, struct in_addr group,
+    struct mfc_entry_view *v);
 /*
  * Call fn for every entry (order unspecified; fn must not change m);
  * stops when fn returns != 0 and returns that.
  */
-int	mfc_foreach_entry(const struct mfc *m,
-	    int (*fn)(void *arg, const struct mfc_entry_view *v), void *arg);
+int mfc_foreach_entry(const struct mfc *m,
+    int (*fn)(void *arg, const struct mfc_entry_view *v), void *arg);
 
 struct mfc_route_view {
-	struct in_addr	source;		/* INADDR_ANY: (*,G) */
-	struct in_addr	group;
-	unsigned	iif;
-	uint32_t	oifs;		/* as given */
+	struct in_addr source; /* INADDR_ANY: (*,G) */
+	struct in_addr group;
+	unsigned iif;
+	uint32_t oifs; /* as given */
 };
 
-int	mfc_foreach_route(const struct mfc *m,
-	    int (*fn)(void *arg, const struct mfc_route_view *v), void *arg);
+int mfc_foreach_route(const struct mfc *m,
+    int (*fn)(void *arg, const struct mfc_route_view *v), void *arg);
 
 struct mfc_vif_view {
-	unsigned	vif;
-	unsigned	ifindex;
-	uint8_t		threshold;
-	unsigned	nboundaries;
-	const struct mfc_prefix *boundaries;	/* until the VIF changes */
-	uint32_t	groups;		/* groups with a membership on it */
+	unsigned vif;
+	unsigned ifindex;
+	uint8_t threshold;
+	unsigned nboundaries;
+	const struct mfc_prefix *boundaries; /* until the VIF changes */
+	uint32_t groups; /* groups with a membership on it */
 };
 
 /* 0 and *v filled, or -ENOENT. */
-int	mfc_vif(const struct mfc *m, unsigned vif, struct mfc_vif_view *v);
+int mfc_vif(const struct mfc *m, unsigned vif, struct mfc_vif_view *v);
 
 struct mfc_stats {
-	uint64_t	upcalls[MFC_UPCALL_KINDS];	/* by kind */
-	uint64_t	upcalls_bad;		/* unknown VIF/kind, no group */
-	uint64_t	upcalls_existing;	/* NOCACHE for an entry we hold:
+	uint64_t upcalls[MFC_UPCALL_KINDS]; /* by kind */
+	uint64_t upcalls_bad;		    /* unknown VIF/kind, no group */
+	uint64_t upcalls_existing;	    /* NOCACHE for an entry we hold:
 						   installed again */
-	uint64_t	wrongvif_kept;		/* WRONGVIF: the iif kept */
-	uint64_t	installs;		/* MFC adds of new entries */
-	uint64_t	replaces;		/* MFC adds changing an entry */
-	uint64_t	deletes;		/* MFC deletes (all reasons) */
-	uint64_t	expiries;		/* of which idle */
-	uint64_t	boundary_drops;		/* memberships refused */
-	uint64_t	boundary_iif;		/* entries with no oifs: their
+	uint64_t wrongvif_kept;		    /* WRONGVIF: the iif kept */
+	uint64_t installs;		    /* MFC adds of new entries */
+	uint64_t replaces;		    /* MFC adds changing an entry */
+	uint64_t deletes;		    /* MFC deletes (all reasons) */
+	uint64_t expiries;		    /* of which idle */
+	uint64_t boundary_drops;	    /* memberships refused */
+	uint64_t boundary_iif;		    /* entries with no oifs: their
 						   group is bounded at the iif */
-	uint64_t	memberships_ignored;	/* unknown VIF, 224.0.0.x */
-	uint64_t	limit_entries;		/* upcalls refused: the limit */
-	uint64_t	ttl_starved;		/* TTL_STARVED reports */
-	uint64_t	empty;			/* EMPTY events */
-	uint64_t	nonempty;		/* NONEMPTY events */
-	uint64_t	entries;		/* now: all */
-	uint64_t	dynamic_entries;	/* now: the limit counts them */
-	uint64_t	groups;			/* now: with state */
-	uint64_t	unexpected_events;	/* allocation failures */
+	uint64_t memberships_ignored;	    /* unknown VIF, 224.0.0.x */
+	uint64_t limit_entries;		    /* upcalls refused: the limit */
+	uint64_t ttl_starved;		    /* TTL_STARVED reports */
+	uint64_t empty;			    /* EMPTY events */
+	uint64_t nonempty;		    /* NONEMPTY events */
+	uint64_t entries;		    /* now: all */
+	uint64_t dynamic_entries;	    /* now: the limit counts them */
+	uint64_t groups;		    /* now: with state */
+	uint64_t unexpected_events;	    /* allocation failures */
 };
 
 const struct mfc_stats *mfc_stats(const struct mfc *m);

@@ -69,8 +69,8 @@ mfc_member_slot(struct mfc_group *grp, unsigned vif, enum mfc_origin origin)
 {
 	struct mfc_member **pp = &grp->members;
 
-	while (*pp != NULL && ((*pp)->vif < vif || ((*pp)->vif == vif &&
-	    (*pp)->origin < origin)))
+	while (*pp != NULL &&
+	    ((*pp)->vif < vif || ((*pp)->vif == vif && (*pp)->origin < origin)))
 		pp = &(*pp)->next;
 	return pp;
 }
@@ -281,8 +281,8 @@ mfc_entry_set_static(struct mfc *m, struct mfc_entry *e, bool is_static)
  * memory.  Entries that can expire enter the heap.
  */
 struct mfc_entry *
-mfc_entry_new(struct mfc *m, mc_time_t now, struct in_addr s,
-    struct in_addr g, enum mfc_iif_origin origin, unsigned iif)
+mfc_entry_new(struct mfc *m, mc_time_t now, struct in_addr s, struct in_addr g,
+    enum mfc_iif_origin origin, unsigned iif)
 {
 	struct mfc_group *grp;
 	struct mfc_entry *e;
@@ -426,7 +426,8 @@ mfc_upcall(struct mfc *m, mc_time_t now, enum mfc_upcall_kind kind,
 	    m->stats.dynamic_entries >= m->cfg.max_entries) {
 		m->stats.limit_entries++;
 		if (!m->limit_told) {
-			trace(&m->trace, "%s from vif %u not installed: %u "
+			trace(&m->trace,
+			    "%s from vif %u not installed: %u "
 			    "entries, the limit",
 			    trace_sg(source, group, sg, sizeof(sg)), vif,
 			    m->cfg.max_entries);
@@ -439,8 +440,7 @@ mfc_upcall(struct mfc *m, mc_time_t now, enum mfc_upcall_kind kind,
 		m->limit_told = true;
 		return -ENOSPC;
 	}
-	origin = mfc_iif_choose(m, mfc_group_find(m, group), source, vif,
-	    &iif);
+	origin = mfc_iif_choose(m, mfc_group_find(m, group), source, vif, &iif);
 	e = mfc_entry_new(m, now, source, group, origin, iif);
 	if (e == NULL)
 		return -ENOMEM;
@@ -482,8 +482,7 @@ mfc_ttl_sample(struct mfc *m, unsigned vif, struct in_addr source,
 
 int
 mfc_counters(struct mfc *m, mc_time_t now, struct in_addr source,
-    struct in_addr group, uint64_t packets, uint64_t bytes,
-    uint64_t wrong_if)
+    struct in_addr group, uint64_t packets, uint64_t bytes, uint64_t wrong_if)
 {
 	struct mfc_entry *e;
 	uint64_t used;
@@ -536,7 +535,7 @@ mfc_resync(struct mfc *m)
 	trace(&m->trace, "resync: %llu entries installed again",
 	    (unsigned long long)m->stats.entries);
 	for (n = hash_first(&m->entries, &b); n != NULL;
-	    n = hash_next(&m->entries, &b, n)) {
+	     n = hash_next(&m->entries, &b, n)) {
 		e = hash_entry(n, struct mfc_entry, hnode);
 		/* Fresh kernel entries count from 0. */
 		e->used = e->packets = e->bytes = e->wrong_if = 0;

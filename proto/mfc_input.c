@@ -16,9 +16,9 @@
 
 /* origin's view of grp on vif replaced by mode {sources}; NULL: no memory. */
 static const struct mfc_member *
-mfc_member_store(struct mfc *m, struct mfc_group *grp,
-    enum mfc_origin origin, unsigned vif, enum igmp_filter_mode mode,
-    const struct in_addr *sources, uint32_t nsources)
+mfc_member_store(struct mfc *m, struct mfc_group *grp, enum mfc_origin origin,
+    unsigned vif, enum igmp_filter_mode mode, const struct in_addr *sources,
+    uint32_t nsources)
 {
 	struct mfc_member **pp, *mb;
 
@@ -95,15 +95,15 @@ mfc_membership(struct mfc *m, mc_time_t now, enum mfc_origin origin,
 		trace_set(mb->src, mb->n, set, sizeof(set));
 		if (mfc_bounded(m, vif, group)) {
 			m->stats.boundary_drops++;
-			trace(&m->trace, "%s on vif %u: %s %s %s refused at a "
-			    "boundary", trace_addr(group, gb), vif,
-			    mfc_origin_name(origin), igmp_filter_mode_name(mode),
-			    set);
+			trace(&m->trace,
+			    "%s on vif %u: %s %s %s refused at a "
+			    "boundary",
+			    trace_addr(group, gb), vif, mfc_origin_name(origin),
+			    igmp_filter_mode_name(mode), set);
 		} else {
 			trace(&m->trace, "%s on vif %u: %s %s %s",
-			    trace_addr(group, gb), vif,
-			    mfc_origin_name(origin), igmp_filter_mode_name(mode),
-			    set);
+			    trace_addr(group, gb), vif, mfc_origin_name(origin),
+			    igmp_filter_mode_name(mode), set);
 		}
 	}
 	LIST_FOREACH(e, &grp->entries, glink)
@@ -124,8 +124,8 @@ mfc_route_add(struct mfc *m, mc_time_t now, struct in_addr source,
 	struct mfc_entry *e;
 	bool moved;
 
-	if (iif >= MFC_MAXVIFS || !mfc_is_group(group) ||
-	    mfc_is_local(group) || mfc_is_group(source))
+	if (iif >= MFC_MAXVIFS || !mfc_is_group(group) || mfc_is_local(group) ||
+	    mfc_is_group(source))
 		return -EINVAL;
 	oifs &= ~MFC_BIT(iif);
 	trace(&m->trace, "static %s from vif %u to vifs %s",
@@ -211,7 +211,7 @@ mfc_foreach_route(const struct mfc *m,
 	int rc;
 
 	for (n = hash_first(&m->groups, &b); n != NULL;
-	    n = hash_next(&m->groups, &b, n)) {
+	     n = hash_next(&m->groups, &b, n)) {
 		grp = hash_entry(n, struct mfc_group, hnode);
 		if (grp->has_star) {
 			memset(&v, 0, sizeof(v));

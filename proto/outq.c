@@ -6,7 +6,7 @@
 #include "outq.h"
 
 struct outq_item {
-	STAILQ_ENTRY(outq_item)	link;
+	STAILQ_ENTRY(outq_item) link;
 	alignas(max_align_t) unsigned char data[];
 };
 

@@ -15,23 +15,23 @@ struct outq_item;
 STAILQ_HEAD(outq_list, outq_item);
 
 struct outq {
-	struct outq_list	 items;
-	struct outq_item	*taken;
-	size_t			 len;
+	struct outq_list items;
+	struct outq_item *taken;
+	size_t len;
 };
 
-void	outq_init(struct outq *q);
+void outq_init(struct outq *q);
 /* Frees every record, the last one taken too. */
-void	outq_fini(struct outq *q);
+void outq_fini(struct outq *q);
 /*
  * A zeroed record of size bytes at the tail (aligned for any type), or
  * NULL when out of memory.
  */
-void	*outq_push(struct outq *q, size_t size);
+void *outq_push(struct outq *q, size_t size);
 /* The head record, valid until the next take; NULL when empty. */
-void	*outq_take(struct outq *q);
+void *outq_take(struct outq *q);
 /* The head record without taking it, or NULL. */
-void	*outq_peek(const struct outq *q);
+void *outq_peek(const struct outq *q);
 
 static inline bool
 outq_empty(const struct outq *q)

@@ -27,8 +27,9 @@ static const char *const router_event_names[] = {
 const char *
 router_event_name(enum router_event e)
 {
-	if ((unsigned)e >= sizeof(router_event_names) /
-	    sizeof(router_event_names[0]) || router_event_names[e] == NULL)
+	if ((unsigned)e >=
+		sizeof(router_event_names) / sizeof(router_event_names[0]) ||
+	    router_event_names[e] == NULL)
 		return "?";
 	return router_event_names[e];
 }
@@ -135,7 +136,7 @@ static void
 router_emit_igmp(struct router *r, const struct router_vif *v,
     const struct igmp_router_output *io)
 {
-	size_t room = io->len + 24;	/* the header with Router Alert */
+	size_t room = io->len + 24; /* the header with Router Alert */
 	struct router_output *o;
 	uint8_t *packet;
 	int len;
@@ -146,8 +147,7 @@ router_emit_igmp(struct router *r, const struct router_vif *v,
 		return;
 	}
 	packet = (uint8_t *)(o + 1);
-	len = igmp_ip_build(packet, room, v->addr, io->dst, io->data,
-	    io->len);
+	len = igmp_ip_build(packet, room, v->addr, io->dst, io->data, io->len);
 	if (len < 0) {
 		/* Cannot happen: the engine's packets fit; keep it visible. */
 		r->stats.unexpected_events++;

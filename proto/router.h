@@ -27,64 +27,64 @@
 #include "igmp_wire.h"
 #include "mfc.h"
 
-#define ROUTER_MAXVIFS		MFC_MAXVIFS
-#define ROUTER_MAX_IFACES	1024
-#define ROUTER_MAX_OIFS		32
-#define ROUTER_MAX_RUNTIME	256	/* run-time routes, and joins */
-#define ROUTER_MAX_PACKET	(24 + IGMP_ROUTER_MAX_PACKET)
+#define ROUTER_MAXVIFS	   MFC_MAXVIFS
+#define ROUTER_MAX_IFACES  1024
+#define ROUTER_MAX_OIFS	   32
+#define ROUTER_MAX_RUNTIME 256 /* run-time routes, and joins */
+#define ROUTER_MAX_PACKET  (24 + IGMP_ROUTER_MAX_PACKET)
 
 /* ---- configuration ---- */
 
 /* What the configuration says of one interface (a phyint statement). */
 struct router_phyint {
-	char			 name[IF_NAMESIZE];
-	bool			 disable;
-	uint8_t			 threshold;	/* 1-255 */
-	struct igmp_router_config igmp;		/* complete, checked */
-	struct mfc_prefix	 boundaries[MFC_MAX_BOUNDARIES];
-	unsigned		 nboundaries;
+	char name[IF_NAMESIZE];
+	bool disable;
+	uint8_t threshold;		/* 1-255 */
+	struct igmp_router_config igmp; /* complete, checked */
+	struct mfc_prefix boundaries[MFC_MAX_BOUNDARIES];
+	unsigned nboundaries;
 };
 
 /* A static membership: phyint static-group, or mcastctl join. */
 struct router_static_group {
-	char		ifname[IF_NAMESIZE];
-	struct in_addr	group;
-	bool		has_source;
-	struct in_addr	source;
+	char ifname[IF_NAMESIZE];
+	struct in_addr group;
+	bool has_source;
+	struct in_addr source;
 };
 
 /* A static route: mroute in the file, or mcastctl add mroute. */
 struct router_route {
-	char		iif[IF_NAMESIZE];
-	bool		has_source;	/* false: (*,G) */
-	struct in_addr	source;
-	struct in_addr	group;
-	char		oifs[ROUTER_MAX_OIFS][IF_NAMESIZE];
-	unsigned	noifs;
+	char iif[IF_NAMESIZE];
+	bool has_source; /* false: (*,G) */
+	struct in_addr source;
+	struct in_addr group;
+	char oifs[ROUTER_MAX_OIFS][IF_NAMESIZE];
+	unsigned noifs;
 };
 
 struct router_config {
-	struct mfc_config	 mfc;
+	struct mfc_config mfc;
 	/* For interfaces no phyint names. */
 	struct igmp_router_config igmp;
-	bool			 default_disable;
+	bool default_disable;
 	const struct router_phyint *phyints;
-	size_t			 nphyints;
+	size_t nphyints;
 	const struct router_static_group *statics;
-	size_t			 nstatics;
+	size_t nstatics;
 	const struct router_route *routes;
-	size_t			 nroutes;
+	size_t nroutes;
 };
 
 /* Defaults: IGMP's RFC defaults, mfc's, nothing named, all enabled. */
-void	router_config_defaults(struct router_config *c);
+void router_config_defaults(struct router_config *c);
 
 struct router;
 
 /* NULL when out of memory or the configuration is refused. */
-struct router	*router_new(const struct router_config *c, uint64_t rng_seed,
-		    mc_trace_fn trace, void *trace_arg);
-void		 router_free(struct router *r);
+struct router *router_new(const struct router_config *c, uint64_t rng_seed,
+    mc_trace_fn trace, void *trace_arg);
+void router_free(struct router *r);
 
 /*
  * A new configuration (a reload): everything is copied.  Only what
@@ -95,8 +95,8 @@ void		 router_free(struct router *r);
  * enabled or disabled become or stop being VIFs.  0, or -EINVAL (a
  * setting the engines refuse; nothing changed), -ENOMEM.
  */
-int	router_configure(struct router *r, mc_time_t now,
-	    const struct router_config *c);
+int router_configure(struct router *r, mc_time_t now,
+    const struct router_config *c);
 
 /* ---- the operator's run-time routes and memberships ---- */
 
@@ -104,44 +104,43 @@ int	router_configure(struct router *r, mc_time_t now,
  * mcastctl add mroute: 0 added, 1 replaced one with the same source and
  * group, or -ENOSPC (ROUTER_MAX_RUNTIME), -EINVAL.
  */
-int	router_route_add(struct router *r, mc_time_t now,
-	    const struct router_route *rt);
+int router_route_add(struct router *r, mc_time_t now,
+    const struct router_route *rt);
 /* mcastctl del mroute: 0 or -ENOENT (none added at run time). */
-int	router_route_del(struct router *r, mc_time_t now, bool has_source,
-	    struct in_addr source, struct in_addr group);
+int router_route_del(struct router *r, mc_time_t now, bool has_source,
+    struct in_addr source, struct in_addr group);
 /*
  * mcastctl join / leave: 0, or -EEXIST (join: held already), -ENOENT
  * (leave: not held), -ENOSPC, -EINVAL.
  */
-int	router_join(struct router *r, mc_time_t now,
-	    const struct router_static_group *j);
-int	router_leave(struct router *r, mc_time_t now,
-	    const struct router_static_group *j);
+int router_join(struct router *r, mc_time_t now,
+    const struct router_static_group *j);
+int router_leave(struct router *r, mc_time_t now,
+    const struct router_static_group *j);
 
 /* ---- interfaces, as the kernel announces them ---- */
 
 /* A link appeared or changed (name, IFF_* flags). */
-void	router_link(struct router *r, unsigned ifindex, const char *name,
-	    unsigned flags);
-void	router_link_del(struct router *r, unsigned ifindex);
+void router_link(struct router *r, unsigned ifindex, const char *name,
+    unsigned flags);
+void router_link_del(struct router *r, unsigned ifindex);
 /* An IPv4 address: the first one an interface gets is the one used. */
-void	router_addr_add(struct router *r, unsigned ifindex,
-	    struct in_addr addr, uint8_t prefix_len);
+void router_addr_add(struct router *r, unsigned ifindex, struct in_addr addr,
+    uint8_t prefix_len);
 /*
  * An address went.  true when it was the one in use: the interface has no
  * address now, and the caller should list the addresses again (another
  * may remain that nothing will announce).
  */
-bool	router_addr_del(struct router *r, unsigned ifindex,
-	    struct in_addr addr);
+bool router_addr_del(struct router *r, unsigned ifindex, struct in_addr addr);
 /*
  * Make the VIFs follow the interfaces and the configuration: after a
  * batch of link and address changes.
  */
-void	router_reconcile(struct router *r, mc_time_t now);
+void router_reconcile(struct router *r, mc_time_t now);
 /* The kernel refused ROUTER_OUT_VIF_ADD: the VIF goes (-errno kept). */
-void	router_vif_refused(struct router *r, mc_time_t now, unsigned vif,
-	    int error);
+void router_vif_refused(struct router *r, mc_time_t now, unsigned vif,
+    int error);
 
 /* ---- the kernel's multicast routing ---- */
 
@@ -150,39 +149,37 @@ void	router_vif_refused(struct router *r, mc_time_t now, unsigned vif,
  * arrived on ifindex: decoded, told apart by type and code, counted, and
  * handed to the engine it is for.
  */
-void	router_igmp_packet(struct router *r, mc_time_t now, unsigned ifindex,
-	    const uint8_t *pkt, size_t len);
+void router_igmp_packet(struct router *r, mc_time_t now, unsigned ifindex,
+    const uint8_t *pkt, size_t len);
 /* An upcall: a packet from source to group arrived on vif. */
-void	router_upcall(struct router *r, mc_time_t now,
-	    enum mfc_upcall_kind kind, unsigned vif, struct in_addr source,
-	    struct in_addr group);
+void router_upcall(struct router *r, mc_time_t now, enum mfc_upcall_kind kind,
+    unsigned vif, struct in_addr source, struct in_addr group);
 /* The kernel's counters of an entry (see mfc_counters). */
-void	router_mfc_counters(struct router *r, mc_time_t now,
-	    struct in_addr source, struct in_addr group, uint64_t packets,
-	    uint64_t bytes, uint64_t wrong_if);
+void router_mfc_counters(struct router *r, mc_time_t now, struct in_addr source,
+    struct in_addr group, uint64_t packets, uint64_t bytes, uint64_t wrong_if);
 /* A sampled packet with a low TTL (see mfc_ttl_sample). */
-void	router_ttl_sample(struct router *r, unsigned ifindex,
-	    struct in_addr source, struct in_addr group, uint8_t ttl);
+void router_ttl_sample(struct router *r, unsigned ifindex,
+    struct in_addr source, struct in_addr group, uint8_t ttl);
 /* The kernel lost its table (the MRT socket was opened again). */
-void	router_resync(struct router *r);
+void router_resync(struct router *r);
 
 /* Run every timer due at now; the next deadline (MC_TIME_NEVER: none). */
-void		router_timeout(struct router *r, mc_time_t now);
-mc_time_t	router_next_deadline(const struct router *r);
+void router_timeout(struct router *r, mc_time_t now);
+mc_time_t router_next_deadline(const struct router *r);
 
 /* ---- outputs ---- */
 
 enum router_output_kind {
-	ROUTER_OUT_VIF_ADD,	/* MRT_ADD_VIF vif on ifindex */
-	ROUTER_OUT_VIF_DEL,	/* MRT_DEL_VIF (the interface may be gone) */
-	ROUTER_OUT_JOIN,	/* the router's own membership of group on
+	ROUTER_OUT_VIF_ADD, /* MRT_ADD_VIF vif on ifindex */
+	ROUTER_OUT_VIF_DEL, /* MRT_DEL_VIF (the interface may be gone) */
+	ROUTER_OUT_JOIN,    /* the router's own membership of group on
 				   ifindex: 224.0.0.2, 224.0.0.22 */
 	ROUTER_OUT_LEAVE,
-	ROUTER_OUT_SEND,	/* packet (IPv4 header included) out of
+	ROUTER_OUT_SEND,    /* packet (IPv4 header included) out of
 				   ifindex to dst */
-	ROUTER_OUT_MFC_ADD,	/* MRT_ADD_MFC (source, group, iif, ttls) */
-	ROUTER_OUT_MFC_DEL,	/* MRT_DEL_MFC (source, group) */
-	ROUTER_OUT_EVENT,	/* for the operator: see enum router_event */
+	ROUTER_OUT_MFC_ADD, /* MRT_ADD_MFC (source, group, iif, ttls) */
+	ROUTER_OUT_MFC_DEL, /* MRT_DEL_MFC (source, group) */
+	ROUTER_OUT_EVENT,   /* for the operator: see enum router_event */
 };
 
 enum router_event {
@@ -200,51 +197,51 @@ enum router_event {
 	ROUTER_EV_MFC_LIMIT,	/* (source, group) from vif not installed:
 				   count = the limit */
 	ROUTER_EV_MFC_EMPTY,	/* (source, group) has no oifs now */
-	ROUTER_EV_MFC_NONEMPTY,	/* (source, group) has oifs again */
+	ROUTER_EV_MFC_NONEMPTY, /* (source, group) has oifs again */
 };
 
-const char	*router_event_name(enum router_event e);
+const char *router_event_name(enum router_event e);
 
 /* The part of an IGMP engine's event the router passes on. */
 struct router_igmp_event {
-	enum igmp_router_event	 event;
+	enum igmp_router_event event;
 	enum igmp_router_ignored ignored;
-	struct in_addr		 from;
-	struct in_addr		 to;
-	struct in_addr		 group;
-	struct in_addr		 previous;	/* the querier before */
-	uint8_t			 type;
-	unsigned		 version;
-	uint32_t		 count;
+	struct in_addr from;
+	struct in_addr to;
+	struct in_addr group;
+	struct in_addr previous; /* the querier before */
+	uint8_t type;
+	unsigned version;
+	uint32_t count;
 };
 
 struct router_output {
-	enum router_output_kind	 kind;
-	unsigned		 vif;		/* VIF_*, EVENT about a VIF */
-	unsigned		 ifindex;	/* VIF_*, JOIN, LEAVE, SEND */
-	char			 ifname[IF_NAMESIZE];
-	uint8_t			 threshold;	/* VIF_ADD: informational */
-	struct in_addr		 group;		/* JOIN, LEAVE, MFC_*, EVENT */
-	struct in_addr		 source;	/* MFC_*, EVENT */
-	unsigned		 iif;		/* MFC_ADD */
-	uint8_t			 ttls[MFC_MAXVIFS];	/* MFC_ADD */
-	bool			 replace;	/* MFC_ADD: was installed */
-	struct in_addr		 dst;		/* SEND */
-	const uint8_t		*packet;	/* SEND: len bytes, IPv4
+	enum router_output_kind kind;
+	unsigned vif;	  /* VIF_*, EVENT about a VIF */
+	unsigned ifindex; /* VIF_*, JOIN, LEAVE, SEND */
+	char ifname[IF_NAMESIZE];
+	uint8_t threshold;	   /* VIF_ADD: informational */
+	struct in_addr group;	   /* JOIN, LEAVE, MFC_*, EVENT */
+	struct in_addr source;	   /* MFC_*, EVENT */
+	unsigned iif;		   /* MFC_ADD */
+	uint8_t ttls[MFC_MAXVIFS]; /* MFC_ADD */
+	bool replace;		   /* MFC_ADD: was installed */
+	struct in_addr dst;	   /* SEND */
+	const uint8_t *packet;	   /* SEND: len bytes, IPv4
 						   header included */
-	size_t			 len;
+	size_t len;
 	/* EVENT */
-	enum router_event	 event;
-	const char		*why;		/* VIF_DOWN: a constant */
-	unsigned		 igmp_version;	/* VIF_UP */
-	struct in_addr		 addr;		/* VIF_ADDRESS, RX_* source */
-	uint8_t			 prefix_len;
-	int			 error;		/* RX_DROPPED */
-	uint8_t			 type;		/* RX_UNKNOWN, RX_TTL */
-	enum igmp_kind		 msg_kind;	/* RX_TTL */
-	uint8_t			 ttl;		/* RX_TTL, TTL_STARVED */
-	uint32_t		 count;		/* MFC_LIMIT */
-	struct router_igmp_event igmp;		/* EV_IGMP */
+	enum router_event event;
+	const char *why;       /* VIF_DOWN: a constant */
+	unsigned igmp_version; /* VIF_UP */
+	struct in_addr addr;   /* VIF_ADDRESS, RX_* source */
+	uint8_t prefix_len;
+	int error;		       /* RX_DROPPED */
+	uint8_t type;		       /* RX_UNKNOWN, RX_TTL */
+	enum igmp_kind msg_kind;       /* RX_TTL */
+	uint8_t ttl;		       /* RX_TTL, TTL_STARVED */
+	uint32_t count;		       /* MFC_LIMIT */
+	struct router_igmp_event igmp; /* EV_IGMP */
 };
 
 /*
@@ -257,97 +254,96 @@ const struct router_output *router_output(struct router *r);
 /* ---- views for mcastctl and tests ---- */
 
 enum router_iface_state {
-	ROUTER_IFACE_ROUTING,		/* a VIF */
+	ROUTER_IFACE_ROUTING, /* a VIF */
 	ROUTER_IFACE_DOWN,
 	ROUTER_IFACE_NO_MULTICAST,
 	ROUTER_IFACE_NO_ADDRESS,
-	ROUTER_IFACE_DISABLED,		/* by the configuration */
+	ROUTER_IFACE_DISABLED, /* by the configuration */
 	ROUTER_IFACE_LOOPBACK,
 	ROUTER_IFACE_NO_FREE_VIF,
-	ROUTER_IFACE_REFUSED,		/* the kernel refused its VIF */
+	ROUTER_IFACE_REFUSED, /* the kernel refused its VIF */
 };
 
-const char	*router_iface_state_name(enum router_iface_state s);
+const char *router_iface_state_name(enum router_iface_state s);
 
 struct router_iface_view {
-	unsigned		 ifindex;
-	const char		*name;
-	unsigned		 flags;
-	bool			 has_addr;
-	struct in_addr		 addr;
-	uint8_t			 prefix_len;
-	int			 vif;		/* -1: not a VIF */
-	enum router_iface_state	 state;
+	unsigned ifindex;
+	const char *name;
+	unsigned flags;
+	bool has_addr;
+	struct in_addr addr;
+	uint8_t prefix_len;
+	int vif; /* -1: not a VIF */
+	enum router_iface_state state;
 };
 
 /* Every interface, in the order the kernel announced them. */
-int	router_foreach_iface(const struct router *r,
-	    int (*fn)(void *arg, const struct router_iface_view *v), void *arg);
+int router_foreach_iface(const struct router *r,
+    int (*fn)(void *arg, const struct router_iface_view *v), void *arg);
 
 struct router_vif_view {
-	unsigned			 vif;
-	unsigned			 ifindex;
-	const char			*name;
-	struct in_addr			 addr;
-	uint8_t				 prefix_len;
-	uint8_t				 threshold;
-	unsigned			 nboundaries;
-	const struct mfc_prefix		*boundaries;
-	const struct igmp_router	*igmp;		/* its engine */
-	const struct igmp_router_config	*igmp_config;
-	mc_time_t			 created;
-	uint64_t			 rx;		/* IGMP-protocol packets */
+	unsigned vif;
+	unsigned ifindex;
+	const char *name;
+	struct in_addr addr;
+	uint8_t prefix_len;
+	uint8_t threshold;
+	unsigned nboundaries;
+	const struct mfc_prefix *boundaries;
+	const struct igmp_router *igmp; /* its engine */
+	const struct igmp_router_config *igmp_config;
+	mc_time_t created;
+	uint64_t rx; /* IGMP-protocol packets */
 };
 
 /* 0 and *v, or -ENOENT. */
-int	router_vif(const struct router *r, unsigned vif,
-	    struct router_vif_view *v);
+int router_vif(const struct router *r, unsigned vif, struct router_vif_view *v);
 /* The VIF on ifindex, or -1. */
-int	router_vif_of_ifindex(const struct router *r, unsigned ifindex);
+int router_vif_of_ifindex(const struct router *r, unsigned ifindex);
 /* The VIF on the interface called name, or -1. */
-int	router_vif_by_name(const struct router *r, const char *name);
+int router_vif_by_name(const struct router *r, const char *name);
 
 /* Static memberships: the configuration's, then mcastctl's. */
-int	router_foreach_static_group(const struct router *r,
-	    int (*fn)(void *arg, const struct router_static_group *g,
-	    bool runtime), void *arg);
+int router_foreach_static_group(const struct router *r,
+    int (*fn)(void *arg, const struct router_static_group *g, bool runtime),
+    void *arg);
 
 struct router_route_view {
 	const struct router_route *route;
-	bool			 runtime;	/* from mcastctl */
-	bool			 applied;	/* its iif is a VIF */
-	bool			 shadowed;	/* the file has the same one */
-	unsigned		 iif;		/* applied: the VIF */
-	uint32_t		 oifs;		/* applied: the VIFs that are */
+	bool runtime;  /* from mcastctl */
+	bool applied;  /* its iif is a VIF */
+	bool shadowed; /* the file has the same one */
+	unsigned iif;  /* applied: the VIF */
+	uint32_t oifs; /* applied: the VIFs that are */
 };
 
 /* Static routes: the configuration's, then mcastctl's. */
-int	router_foreach_route(const struct router *r,
-	    int (*fn)(void *arg, const struct router_route_view *v), void *arg);
+int router_foreach_route(const struct router *r,
+    int (*fn)(void *arg, const struct router_route_view *v), void *arg);
 
 /* The forwarding composer, for its views (mfc_foreach_entry ...). */
-const struct mfc	*router_mfc(const struct router *r);
+const struct mfc *router_mfc(const struct router *r);
 
 struct router_stats {
-	uint64_t	rx;			/* router_igmp_packet() calls */
-	uint64_t	rx_not_vif;		/* on an interface not a VIF */
-	uint64_t	rx_own;			/* our own, looped back */
-	uint64_t	rx_dropped[IGMP_E_COUNT];	/* by -igmp_error */
-	uint64_t	rx_membership;		/* to the IGMP engines */
-	uint64_t	rx_ttl_not_1;		/* of which TTL != 1 */
-	uint64_t	rx_dvmrp[DVMRP_GRAFT_ACK + 1];	/* by code; [0]:
+	uint64_t rx;				/* router_igmp_packet() calls */
+	uint64_t rx_not_vif;			/* on an interface not a VIF */
+	uint64_t rx_own;			/* our own, looped back */
+	uint64_t rx_dropped[IGMP_E_COUNT];	/* by -igmp_error */
+	uint64_t rx_membership;			/* to the IGMP engines */
+	uint64_t rx_ttl_not_1;			/* of which TTL != 1 */
+	uint64_t rx_dvmrp[DVMRP_GRAFT_ACK + 1]; /* by code; [0]:
 						   codes beyond those */
-	uint64_t	rx_mtrace_query;	/* 0x1f */
-	uint64_t	rx_mtrace_response;	/* 0x1e */
-	uint64_t	rx_pim_v1;		/* 0x14 */
-	uint64_t	rx_unknown;		/* any other type */
-	uint64_t	rx_in_transit;		/* unicast, not to us: passing
+	uint64_t rx_mtrace_query;		/* 0x1f */
+	uint64_t rx_mtrace_response;		/* 0x1e */
+	uint64_t rx_pim_v1;			/* 0x14 */
+	uint64_t rx_unknown;			/* any other type */
+	uint64_t rx_in_transit;			/* unicast, not to us: passing
 						   through (Linux hands them
 						   to the MRT socket) */
-	uint64_t	tx;			/* ROUTER_OUT_SEND */
-	uint64_t	vif_refused;		/* VIF_ADD the kernel refused */
-	uint64_t	no_free_vif;
-	uint64_t	unexpected_events;	/* allocation failures */
+	uint64_t tx;				/* ROUTER_OUT_SEND */
+	uint64_t vif_refused;			/* VIF_ADD the kernel refused */
+	uint64_t no_free_vif;
+	uint64_t unexpected_events; /* allocation failures */
 };
 
 const struct router_stats *router_stats(const struct router *r);

@@ -116,12 +116,13 @@ router_routes_sync(struct router *r, mc_time_t now)
 	}
 	for (i = 0; i < n; i++)
 		if (router_route_resolve(r, router_route_at(r, i, &runtime),
-		    &want[k]) && !router_applied_find(want, k,
-		    want[k].source, want[k].group))
+			&want[k]) &&
+		    !router_applied_find(want, k, want[k].source,
+			want[k].group))
 			k++;
 	for (i = 0; i < r->napplied; i++)
 		if (!router_applied_find(want, k, r->applied[i].source,
-		    r->applied[i].group))
+			r->applied[i].group))
 			mfc_route_del(r->mfc, now, r->applied[i].source,
 			    r->applied[i].group);
 	for (i = 0; i < k; i++) {
@@ -152,15 +153,15 @@ router_route_check(const struct router_route *rt)
 {
 	if (!router_is_group(rt->group) || rt->iif[0] == '\0' ||
 	    rt->noifs > ROUTER_MAX_OIFS ||
-	    (rt->has_source && (router_is_group(rt->source) ||
-	    rt->source.s_addr == INADDR_ANY)))
+	    (rt->has_source &&
+		(router_is_group(rt->source) ||
+		    rt->source.s_addr == INADDR_ANY)))
 		return -EINVAL;
 	return 0;
 }
 
 int
-router_route_add(struct router *r, mc_time_t now,
-    const struct router_route *rt)
+router_route_add(struct router *r, mc_time_t now, const struct router_route *rt)
 {
 	size_t i;
 	int rc = 0;
@@ -247,7 +248,8 @@ router_static_view(const struct router *r, enum mfc_origin origin,
     uint32_t *n)
 {
 	const struct router_static_group *list = origin == MFC_ORIGIN_JOIN ?
-	    r->joins : r->statics;
+	    r->joins :
+	    r->statics;
 	size_t count = origin == MFC_ORIGIN_JOIN ? r->njoins : r->nstatics;
 	bool any = false;
 	size_t i;
@@ -342,12 +344,12 @@ router_static_push(struct router *r, mc_time_t now, unsigned vif,
 	struct router_pushed *p;
 	uint32_t n;
 
-	mode = router_static_view(r, origin, r->vifs[vif].name, group,
-	    sources, &n);
+	mode = router_static_view(r, origin, r->vifs[vif].name, group, sources,
+	    &n);
 	n = (uint32_t)srcset_normalize(sources, n);
 	p = router_pushed_find(r, r->npushed, vif, origin, group);
-	if (p == NULL && (p = router_pushed_add(r, vif, origin,
-	    group)) == NULL) {
+	if (p == NULL &&
+	    (p = router_pushed_add(r, vif, origin, group)) == NULL) {
 		r->stats.unexpected_events++;
 		return;
 	}
@@ -389,7 +391,7 @@ router_statics_sync(struct router *r, mc_time_t now)
 	for (i = 0; i < total; i++) {
 		origin = i < r->nstatics ? MFC_ORIGIN_STATIC : MFC_ORIGIN_JOIN;
 		g = i < r->nstatics ? &r->statics[i] :
-		    &r->joins[i - r->nstatics];
+				      &r->joins[i - r->nstatics];
 		if ((vif = router_vif_by_name(r, g->ifname)) >= 0)
 			router_static_push(r, now, (unsigned)vif, origin,
 			    g->group, before, sources, seen);
@@ -439,8 +441,8 @@ static int
 router_static_check(const struct router_static_group *g)
 {
 	if (g->ifname[0] == '\0' || !router_is_group(g->group) ||
-	    (g->has_source && (router_is_group(g->source) ||
-	    g->source.s_addr == INADDR_ANY)))
+	    (g->has_source &&
+		(router_is_group(g->source) || g->source.s_addr == INADDR_ANY)))
 		return -EINVAL;
 	return 0;
 }
@@ -509,7 +511,8 @@ router_config_check(const struct router_config *c)
 		return -EINVAL;
 	for (i = 0; i < c->nphyints; i++) {
 		pi = &c->phyints[i];
-		if (pi->threshold == 0 || pi->nboundaries > MFC_MAX_BOUNDARIES ||
+		if (pi->threshold == 0 ||
+		    pi->nboundaries > MFC_MAX_BOUNDARIES ||
 		    igmp_router_config_check(&pi->igmp) != 0)
 			return -EINVAL;
 		for (k = 0; k < pi->nboundaries; k++)
@@ -589,8 +592,7 @@ router_vifs_follow_config(struct router *r, mc_time_t now)
 }
 
 int
-router_configure(struct router *r, mc_time_t now,
-    const struct router_config *c)
+router_configure(struct router *r, mc_time_t now, const struct router_config *c)
 {
 	struct router_phyint *phyints;
 	struct router_static_group *statics;
@@ -599,15 +601,15 @@ router_configure(struct router *r, mc_time_t now,
 	if (router_config_check(c) != 0)
 		return -EINVAL;
 	if (!router_dup((void **)&phyints, c->phyints, c->nphyints,
-	    sizeof(*phyints)))
+		sizeof(*phyints)))
 		return -ENOMEM;
 	if (!router_dup((void **)&statics, c->statics, c->nstatics,
-	    sizeof(*statics))) {
+		sizeof(*statics))) {
 		free(phyints);
 		return -ENOMEM;
 	}
 	if (!router_dup((void **)&routes, c->routes, c->nroutes,
-	    sizeof(*routes))) {
+		sizeof(*routes))) {
 		free(phyints);
 		free(statics);
 		return -ENOMEM;

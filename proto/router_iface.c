@@ -224,8 +224,7 @@ router_vif_create(struct router *r, mc_time_t now, struct router_iface *ifc)
 	ifc->vif = (int)vif;
 	router_emit_membership(r, ROUTER_OUT_JOIN, v->ifindex,
 	    IGMP_ALL_ROUTERS);
-	router_emit_membership(r, ROUTER_OUT_JOIN, v->ifindex,
-	    IGMP_V3_ROUTERS);
+	router_emit_membership(r, ROUTER_OUT_JOIN, v->ifindex, IGMP_V3_ROUTERS);
 	memset(&mc, 0, sizeof(mc));
 	mc.ifindex = v->ifindex;
 	mc.threshold = v->threshold;
@@ -326,11 +325,15 @@ router_reconcile(struct router *r, mc_time_t now)
 		else if (!router_iface_wanted(r, ifc))
 			router_vif_destroy(r, now, vif,
 			    router_iface_state(r, ifc) == ROUTER_IFACE_DOWN ?
-			    "interface down" : router_iface_state(r, ifc) ==
-			    ROUTER_IFACE_DISABLED ? "disabled" :
-			    router_iface_state(r, ifc) ==
-			    ROUTER_IFACE_NO_MULTICAST ? "no multicast" :
-			    "no IPv4 address", true);
+				"interface down" :
+				router_iface_state(r, ifc) ==
+				    ROUTER_IFACE_DISABLED ?
+				"disabled" :
+				router_iface_state(r, ifc) ==
+				    ROUTER_IFACE_NO_MULTICAST ?
+				"no multicast" :
+				"no IPv4 address",
+			    true);
 		else
 			router_vif_follow(r, now, vif, ifc);
 	}
@@ -357,8 +360,9 @@ router_vif_refused(struct router *r, mc_time_t now, unsigned vif, int error)
 		return;
 	r->stats.vif_refused++;
 	ifc = router_iface_find(r, r->vifs[vif].ifindex);
-	router_vif_destroy(r, now, vif, error == -ENOBUFS ?
-	    "the kernel refused it (no room)" : "the kernel refused it",
+	router_vif_destroy(r, now, vif,
+	    error == -ENOBUFS ? "the kernel refused it (no room)" :
+				"the kernel refused it",
 	    false);
 	/* Not again until the interface changes: it would be refused. */
 	if (ifc != NULL)
@@ -428,7 +432,7 @@ router_foreach_iface(const struct router *r,
 		v.prefix_len = list[i]->prefix_len;
 		v.vif = list[i]->vif;
 		v.state = list[i]->vif >= 0 ? ROUTER_IFACE_ROUTING :
-		    router_iface_state(r, list[i]);
+					      router_iface_state(r, list[i]);
 		if ((rc = fn(arg, &v)) != 0)
 			return rc;
 	}

@@ -12,117 +12,116 @@
 #include "trace.h"
 
 struct router_iface {
-	bool		 used;
-	unsigned	 ifindex;
-	char		 name[IF_NAMESIZE];
-	unsigned	 flags;
-	bool		 has_addr;
-	struct in_addr	 addr;
-	uint8_t		 prefix_len;
-	int		 vif;		/* -1: not a VIF */
-	bool		 no_free_vif;	/* wanted, but none was free */
-	bool		 refused;	/* the kernel refused its VIF: not
+	bool used;
+	unsigned ifindex;
+	char name[IF_NAMESIZE];
+	unsigned flags;
+	bool has_addr;
+	struct in_addr addr;
+	uint8_t prefix_len;
+	int vif;	  /* -1: not a VIF */
+	bool no_free_vif; /* wanted, but none was free */
+	bool refused;	  /* the kernel refused its VIF: not
 					   again until the interface changes */
-	uint64_t	 seq;		/* when it was announced first */
+	uint64_t seq;	  /* when it was announced first */
 };
 
 struct router_vif {
-	struct router		*router;	/* for its engine's traces */
-	bool			 used;
-	unsigned		 ifindex;
-	char			 name[IF_NAMESIZE];
-	struct in_addr		 addr;
-	uint8_t			 prefix_len;
-	uint8_t			 threshold;
-	unsigned		 nboundaries;
-	struct mfc_prefix	 boundaries[MFC_MAX_BOUNDARIES];
-	struct igmp_router	*igmp;
+	struct router *router; /* for its engine's traces */
+	bool used;
+	unsigned ifindex;
+	char name[IF_NAMESIZE];
+	struct in_addr addr;
+	uint8_t prefix_len;
+	uint8_t threshold;
+	unsigned nboundaries;
+	struct mfc_prefix boundaries[MFC_MAX_BOUNDARIES];
+	struct igmp_router *igmp;
 	struct igmp_router_config igmp_config;
-	mc_time_t		 created;
-	uint64_t		 rx;
+	mc_time_t created;
+	uint64_t rx;
 };
 
 /* A static route as given to the composer. */
 struct router_applied {
-	struct in_addr	source;		/* INADDR_ANY: (*,G) */
-	struct in_addr	group;
-	unsigned	iif;
-	uint32_t	oifs;
+	struct in_addr source; /* INADDR_ANY: (*,G) */
+	struct in_addr group;
+	unsigned iif;
+	uint32_t oifs;
 };
 
 /* A static membership view given to the composer. */
 struct router_pushed {
-	uint8_t		 vif;
-	uint8_t		 origin;	/* MFC_ORIGIN_STATIC or _JOIN */
-	uint8_t		 mode;		/* enum igmp_filter_mode */
-	struct in_addr	 group;
-	uint32_t	 n;
-	struct in_addr	*src;		/* sorted */
+	uint8_t vif;
+	uint8_t origin; /* MFC_ORIGIN_STATIC or _JOIN */
+	uint8_t mode;	/* enum igmp_filter_mode */
+	struct in_addr group;
+	uint32_t n;
+	struct in_addr *src; /* sorted */
 };
 
 struct router {
-	struct trace		 trace;
-	uint64_t		 seed;
+	struct trace trace;
+	uint64_t seed;
 
 	/* The configuration, copied. */
-	struct mfc_config	 mfc_config;
+	struct mfc_config mfc_config;
 	struct igmp_router_config igmp_default;
-	bool			 default_disable;
-	struct router_phyint	*phyints;
-	size_t			 nphyints;
+	bool default_disable;
+	struct router_phyint *phyints;
+	size_t nphyints;
 	struct router_static_group *statics;
-	size_t			 nstatics;
-	struct router_route	*routes;
-	size_t			 nroutes;
+	size_t nstatics;
+	struct router_route *routes;
+	size_t nroutes;
 
 	/* The operator's, from mcastctl. */
 	struct router_static_group joins[ROUTER_MAX_RUNTIME];
-	size_t			 njoins;
-	struct router_route	*rt_routes;	/* ROUTER_MAX_RUNTIME */
-	size_t			 nrt_routes;
+	size_t njoins;
+	struct router_route *rt_routes; /* ROUTER_MAX_RUNTIME */
+	size_t nrt_routes;
 
 	/* What the composer was given of them. */
-	struct router_applied	*applied;
-	size_t			 napplied;
-	struct router_pushed	*pushed;
-	size_t			 npushed;
-	size_t			 pushed_cap;
+	struct router_applied *applied;
+	size_t napplied;
+	struct router_pushed *pushed;
+	size_t npushed;
+	size_t pushed_cap;
 
-	struct router_iface	 ifaces[ROUTER_MAX_IFACES];
-	uint64_t		 iface_seq;
-	struct router_vif	 vifs[ROUTER_MAXVIFS];
-	struct mfc		*mfc;
-	struct outq		 outq;
-	struct igmp_router_output igmp_out;	/* scratch: an engine's */
-	struct router_stats	 stats;
+	struct router_iface ifaces[ROUTER_MAX_IFACES];
+	uint64_t iface_seq;
+	struct router_vif vifs[ROUTER_MAXVIFS];
+	struct mfc *mfc;
+	struct outq outq;
+	struct igmp_router_output igmp_out; /* scratch: an engine's */
+	struct router_stats stats;
 };
 
 /* router.c */
 struct router_output *router_emit(struct router *r,
-			    enum router_output_kind kind);
+    enum router_output_kind kind);
 struct router_output *router_emit_event(struct router *r,
-			    enum router_event event, int vif);
+    enum router_event event, int vif);
 /* Move what the engines output into the router's queue. */
-void		router_pump(struct router *r, mc_time_t now);
-void		router_drain_mfc(struct router *r);
+void router_pump(struct router *r, mc_time_t now);
+void router_drain_mfc(struct router *r);
 
 /* router_iface.c */
 struct router_iface *router_iface_find(struct router *r, unsigned ifindex);
-bool		router_is_own_address(const struct router *r,
-		    struct in_addr a);
+bool router_is_own_address(const struct router *r, struct in_addr a);
 
 /* router_config.c */
 const struct router_phyint *router_phyint(const struct router *r,
-			    const char *name);
+    const char *name);
 /* The settings the configuration gives an interface. */
-void		router_vif_settings(const struct router *r, const char *name,
-		    uint8_t *threshold, struct mfc_prefix *b, unsigned *nb,
-		    struct igmp_router_config *igmp);
+void router_vif_settings(const struct router *r, const char *name,
+    uint8_t *threshold, struct mfc_prefix *b, unsigned *nb,
+    struct igmp_router_config *igmp);
 /* Give the composer the static routes and memberships there should be. */
-void		router_routes_sync(struct router *r, mc_time_t now);
-void		router_statics_sync(struct router *r, mc_time_t now);
+void router_routes_sync(struct router *r, mc_time_t now);
+void router_statics_sync(struct router *r, mc_time_t now);
 /* VIF vif went, and the composer dropped its memberships with it. */
-void		router_pushed_forget_vif(struct router *r, unsigned vif);
-void		router_config_free(struct router *r);
+void router_pushed_forget_vif(struct router *r, unsigned vif);
+void router_config_free(struct router *r);
 
 #endif

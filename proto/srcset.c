@@ -96,8 +96,8 @@ srcset_union(const struct in_addr *a, size_t na, const struct in_addr *b,
 }
 
 size_t
-srcset_intersect(const struct in_addr *a, size_t na,
-    const struct in_addr *b, size_t nb, struct in_addr *out)
+srcset_intersect(const struct in_addr *a, size_t na, const struct in_addr *b,
+    size_t nb, struct in_addr *out)
 {
 	size_t i = 0, j = 0, n = 0;
 	int c;

@@ -53,8 +53,7 @@ trace_set(const struct in_addr *src, uint32_t n, char *buf, size_t len)
 		off += w > 0 ? (size_t)w : 0;
 	}
 	if (n > TRACE_SET_MAX && off < len) {
-		w = snprintf(buf + off, len - off, ", +%u",
-		    n - TRACE_SET_MAX);
+		w = snprintf(buf + off, len - off, ", +%u", n - TRACE_SET_MAX);
 		off += w > 0 ? (size_t)w : 0;
 	}
 	if (off < len)

@@ -9,7 +9,8 @@
 
 #include "tool.h"
 
-#define ADDR_USAGE	"usage: mcast addr [--json] GROUP... | mcast addr --ttl-table"
+#define ADDR_USAGE \
+	"usage: mcast addr [--json] GROUP... | mcast addr --ttl-table"
 
 /* What a bad argument was, to report once all are done. */
 enum addr_verdict {
@@ -27,8 +28,8 @@ addr_ttl_table(void)
 
 	printf("%-9s %s\n", "TTL", "scope (Multicast HOWTO 2.3.1)");
 	for (ttl = 1; ttl <= 256; ttl++) {
-		if (ttl < 256 && strcmp(mc_ttl_scope(ttl),
-		    mc_ttl_scope(first)) == 0)
+		if (ttl < 256 &&
+		    strcmp(mc_ttl_scope(ttl), mc_ttl_scope(first)) == 0)
 			continue;
 		if (first == ttl - 1)
 			snprintf(range, sizeof(range), "%u", first);
@@ -56,8 +57,8 @@ addr_usage(FILE *f)
 static void
 addr_mac_str(const uint8_t mac[6], char buf[18])
 {
-	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
-	    mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
+	    mac[2], mac[3], mac[4], mac[5]);
 }
 
 /* The groups other than ip that share its MAC (RFC 1112 6.4): 31 of them. */
@@ -79,7 +80,7 @@ addr_forwarding(const struct mc_ip *ip, const struct mc_addr_info *info)
 {
 	if (info->block == MC_BLOCK_LOCAL_NETWORK_CONTROL)
 		return "224.0.0.x: never forwarded by a router, "
-		    "whatever the TTL";
+		       "whatever the TTL";
 	if (!info->forwardable) {
 		switch (info->scope) {
 		case MC_SCOPE_INTERFACE_LOCAL:
@@ -133,7 +134,8 @@ addr_print_text(const struct mc_ip *ip, const struct mc_addr_info *info)
 		    mc_ip_str(&info->unicast_prefix, buf),
 		    (unsigned)info->unicast_prefix_len,
 		    rp ? "the RP's network prefix" :
-		    "its owner's unicast prefix", info->rfc);
+			 "its owner's unicast prefix",
+		    info->rfc);
 	if (info->has_unicast_prefix && rp) {
 		addr_embedded_rp(ip, info, &o);
 		printf("  %-12s %s (embedded rendezvous point)\n", "rp",
@@ -247,7 +249,8 @@ addr_one(const char *text, bool json, bool *first)
 
 	if (mc_ip_parse(text, &ip) != 0) {
 		fflush(stdout);
-		fprintf(stderr, "mcast: '%s' is not an IP address: expected an "
+		fprintf(stderr,
+		    "mcast: '%s' is not an IP address: expected an "
 		    "IPv4 or IPv6 group such as 239.1.2.3 or ff05::1:3\n",
 		    text);
 		return ADDR_UNPARSABLE;
@@ -265,8 +268,10 @@ addr_one(const char *text, bool json, bool *first)
 		*first = false;
 	if (!info.is_multicast) {
 		fflush(stdout);
-		fprintf(stderr, "mcast: %s is not a multicast group: expected "
-		    "224.0.0.0/4 or ff00::/8\n", text);
+		fprintf(stderr,
+		    "mcast: %s is not a multicast group: expected "
+		    "224.0.0.0/4 or ff00::/8\n",
+		    text);
 		return ADDR_NOT_MULTICAST;
 	}
 	return ADDR_OK;
@@ -284,7 +289,7 @@ cmd_addr(int argc, char **argv)
 	bool json = false, first = true;
 	int c, i, status = 0;
 
-	optind = 0;	/* glibc: start afresh, argv[0] is "addr" */
+	optind = 0; /* glibc: start afresh, argv[0] is "addr" */
 	while ((c = getopt_long(argc, argv, ":jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':

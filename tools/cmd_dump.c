@@ -15,22 +15,22 @@
 #include "tool.h"
 
 struct dump_opts {
-	const char	*iface;		/* -i */
-	const char	*read_file;	/* -r */
-	const char	*write_file;	/* -w */
-	uint64_t	 count;		/* -c, 0 = no limit */
-	bool		 json;
+	const char *iface;	/* -i */
+	const char *read_file;	/* -r */
+	const char *write_file; /* -w */
+	uint64_t count;		/* -c, 0 = no limit */
+	bool json;
 };
 
 struct dump_state {
-	const struct dump_opts	*o;
-	int			 linktype;
-	pcap_dumper_t		*dumper;
-	uint64_t		 seen;
-	uint64_t		 invalid;
+	const struct dump_opts *o;
+	int linktype;
+	pcap_dumper_t *dumper;
+	uint64_t seen;
+	uint64_t invalid;
 };
 
-static pcap_t *dump_pcap;	/* for the signal handler's pcap_breakloop */
+static pcap_t *dump_pcap; /* for the signal handler's pcap_breakloop */
 
 static void
 dump_usage(FILE *f)
@@ -50,16 +50,14 @@ dump_usage(FILE *f)
 static void
 dump_parse(int argc, char **argv, struct dump_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const struct option longopts[] = { { "json", no_argument, NULL,
+						      'J' },
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt_long(argc, argv, ":i:r:w:c:h", longopts,
-	    NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:r:w:c:h", longopts, NULL)) !=
+	    -1) {
 		switch (c) {
 		case 'i':
 			o->iface = optarg;
@@ -85,10 +83,12 @@ dump_parse(int argc, char **argv, struct dump_opts *o)
 	}
 	if (optind < argc)
 		usage_error("dump takes no operands, got '%s': expected "
-		    "options only (-i IF or -r FILE)", argv[optind]);
+			    "options only (-i IF or -r FILE)",
+		    argv[optind]);
 	if (o->iface != NULL && o->read_file != NULL)
 		usage_error("-i %s and -r %s both given: expected a live "
-		    "interface or a file, not both", o->iface, o->read_file);
+			    "interface or a file, not both",
+		    o->iface, o->read_file);
 	if (o->iface != NULL) {
 		struct mc_iface ifc;
 
@@ -148,8 +148,8 @@ dump_open(const struct dump_opts *o)
 		    o->iface ? o->iface : "any", p ? pcap_geterr(p) : errbuf);
 		exit(1);
 	}
-	if (pcap_compile(p, &prog, "ip proto 2", 1,
-	    PCAP_NETMASK_UNKNOWN) == 0) {
+	if (pcap_compile(p, &prog, "ip proto 2", 1, PCAP_NETMASK_UNKNOWN) ==
+	    0) {
 		pcap_setfilter(p, &prog);
 		pcap_freecode(&prog);
 	}

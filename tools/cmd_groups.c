@@ -12,13 +12,13 @@
 #include "tool.h"
 
 /* Widths of the fixed columns of the table. */
-#define GROUPS_MIN_IF_WIDTH	9	/* "INTERFACE" */
-#define GROUPS_MIN_GROUP_WIDTH	15	/* "255.255.255.255" */
+#define GROUPS_MIN_IF_WIDTH    9  /* "INTERFACE" */
+#define GROUPS_MIN_GROUP_WIDTH 15 /* "255.255.255.255" */
 
 struct groups_opts {
-	struct mc_iface	iface;
-	bool		has_iface;
-	bool		json;
+	struct mc_iface iface;
+	bool has_iface;
+	bool json;
 };
 
 static void
@@ -37,10 +37,9 @@ groups_parse(int argc, char **argv, struct groups_opts *o)
 	static const struct option longopts[] = {
 		{ "interface", required_argument, NULL, 'i' },
 		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
 	};
-	int	c;
+	int c;
 
 	memset(o, 0, sizeof(*o));
 	while ((c = getopt_long(argc, argv, ":i:jh", longopts, NULL)) != -1) {
@@ -67,7 +66,8 @@ groups_parse(int argc, char **argv, struct groups_opts *o)
 	if (optind < argc) {
 		groups_usage(stderr);
 		usage_error("groups takes no operands, got '%s': expected "
-		    "only options", argv[optind]);
+			    "only options",
+		    argv[optind]);
 	}
 }
 
@@ -80,7 +80,7 @@ groups_parse(int argc, char **argv, struct groups_opts *o)
 static unsigned long long
 groups_timer_ms(const struct mc_membership *m, long clk_tck)
 {
-	unsigned long long	ticks = m->timer_ticks;
+	unsigned long long ticks = m->timer_ticks;
 
 	if (!m->timer_running)
 		return 0;
@@ -110,10 +110,10 @@ groups_print_sources(FILE *f, const struct mc_procnet_table *t,
 {
 	static const char *const mode[2] = { "INCLUDE", "EXCLUDE" };
 	const struct mc_source_filter *sf;
-	char		 buf[MC_IP_STRLEN];
-	unsigned long	 count;
-	size_t		 i;
-	int		 k, n, total = 0;
+	char buf[MC_IP_STRLEN];
+	unsigned long count;
+	size_t i;
+	int k, n, total = 0;
 
 	for (k = 0; k < 2; k++) {
 		n = 0;
@@ -137,12 +137,12 @@ static bool
 groups_has_sources(const struct mc_procnet_table *t,
     const struct mc_membership *m)
 {
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < t->nsources; i++)
 		if (groups_same(&t->sources[i], m) &&
 		    (t->sources[i].include_count > 0 ||
-		    t->sources[i].exclude_count > 0))
+			t->sources[i].exclude_count > 0))
 			return true;
 	return false;
 }
@@ -150,7 +150,7 @@ groups_has_sources(const struct mc_procnet_table *t,
 static int
 groups_cmp_index(const void *a, const void *b)
 {
-	unsigned	x = *(const unsigned *)a, y = *(const unsigned *)b;
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
 
 	return x < y ? -1 : x > y;
 }
@@ -159,8 +159,8 @@ groups_cmp_index(const void *a, const void *b)
 static unsigned *
 groups_ifaces(const struct mc_procnet_table *t, unsigned filter, size_t *n)
 {
-	unsigned	*idx;
-	size_t		 i, j, k = 0;
+	unsigned *idx;
+	size_t i, j, k = 0;
 
 	if ((idx = calloc(t->ngroups + 1, sizeof(*idx))) == NULL)
 		err(1, "cannot list interfaces");
@@ -182,7 +182,7 @@ groups_ifaces(const struct mc_procnet_table *t, unsigned filter, size_t *n)
 static unsigned
 groups_querier(const struct mc_procnet_table *t, unsigned ifindex)
 {
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < t->ngroups; i++)
 		if (t->groups[i].ifindex == ifindex &&
@@ -194,7 +194,7 @@ groups_querier(const struct mc_procnet_table *t, unsigned ifindex)
 static const char *
 groups_ifname(const struct mc_procnet_table *t, unsigned ifindex)
 {
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < t->ngroups; i++)
 		if (t->groups[i].ifindex == ifindex)
@@ -207,23 +207,23 @@ groups_print_table(const struct mc_procnet_table *t, const unsigned *idx,
     size_t nidx, long clk_tck)
 {
 	const struct mc_membership *m;
-	char		 buf[MC_IP_STRLEN], querier[16], timer[32];
-	size_t		 i, j, len;
-	int		 ifw = GROUPS_MIN_IF_WIDTH, gw = GROUPS_MIN_GROUP_WIDTH;
-	unsigned	 q;
+	char buf[MC_IP_STRLEN], querier[16], timer[32];
+	size_t i, j, len;
+	int ifw = GROUPS_MIN_IF_WIDTH, gw = GROUPS_MIN_GROUP_WIDTH;
+	unsigned q;
 
 	for (i = 0; i < t->ngroups; i++) {
 		m = &t->groups[i];
 		if (bsearch(&m->ifindex, idx, nidx, sizeof(*idx),
-		    groups_cmp_index) == NULL)
+			groups_cmp_index) == NULL)
 			continue;
 		if ((len = strlen(m->ifname)) > (size_t)ifw)
 			ifw = (int)len;
 		if ((len = strlen(mc_ip_str(&m->group, buf))) > (size_t)gw)
 			gw = (int)len;
 	}
-	printf("%-*s  %-*s  %5s  %-7s  %-8s  %-8s  %s\n", ifw, "INTERFACE",
-	    gw, "GROUP", "USERS", "QUERIER", "REPORTER", "TIMER", "SOURCES");
+	printf("%-*s  %-*s  %5s  %-7s  %-8s  %-8s  %s\n", ifw, "INTERFACE", gw,
+	    "GROUP", "USERS", "QUERIER", "REPORTER", "TIMER", "SOURCES");
 	for (j = 0; j < nidx; j++) {
 		q = groups_querier(t, idx[j]);
 		for (i = 0; i < t->ngroups; i++) {
@@ -238,7 +238,7 @@ groups_print_table(const struct mc_procnet_table *t, const unsigned *idx,
 			if (m->timer_running)
 				snprintf(timer, sizeof(timer), "%.1fs",
 				    (double)groups_timer_ms(m, clk_tck) /
-				    1000.0);
+					1000.0);
 			else
 				strcpy(timer, "-");
 			printf("%-*s  %-*s  %5u  %-7s  %-8s  ", ifw, m->ifname,
@@ -260,9 +260,9 @@ groups_print_json_sources(const struct mc_procnet_table *t,
     const struct mc_membership *m)
 {
 	const struct mc_source_filter *sf;
-	char	buf[MC_IP_STRLEN];
-	size_t	i;
-	int	n = 0;
+	char buf[MC_IP_STRLEN];
+	size_t i;
+	int n = 0;
 
 	putchar('[');
 	for (i = 0; i < t->nsources; i++) {
@@ -282,10 +282,10 @@ groups_print_json(const struct mc_procnet_table *t, const unsigned *idx,
     size_t nidx, long clk_tck)
 {
 	const struct mc_membership *m;
-	char		 buf[MC_IP_STRLEN];
-	size_t		 i, j;
-	unsigned	 q;
-	int		 n;
+	char buf[MC_IP_STRLEN];
+	size_t i, j;
+	unsigned q;
+	int n;
 
 	printf("{\"interfaces\":[");
 	for (j = 0; j < nidx; j++) {
@@ -305,9 +305,9 @@ groups_print_json(const struct mc_procnet_table *t, const unsigned *idx,
 			printf("%s{\"group\":", n++ > 0 ? "," : "");
 			json_string(stdout, mc_ip_str(&m->group, buf));
 			printf(",\"users\":%u,\"reporter\":%s,"
-			    "\"timer_running\":%s,\"timer_ms\":%llu,"
-			    "\"sources\":", m->users,
-			    m->reporter ? "true" : "false",
+			       "\"timer_running\":%s,\"timer_ms\":%llu,"
+			       "\"sources\":",
+			    m->users, m->reporter ? "true" : "false",
 			    m->timer_running ? "true" : "false",
 			    groups_timer_ms(m, clk_tck));
 			groups_print_json_sources(t, m);
@@ -321,16 +321,17 @@ groups_print_json(const struct mc_procnet_table *t, const unsigned *idx,
 int
 cmd_groups(int argc, char **argv)
 {
-	struct groups_opts	 o;
-	struct mc_procnet_table	 t = { 0 };
-	unsigned		*idx;
-	size_t			 nidx;
-	long			 clk_tck;
-	int			 rc;
+	struct groups_opts o;
+	struct mc_procnet_table t = { 0 };
+	unsigned *idx;
+	size_t nidx;
+	long clk_tck;
+	int rc;
 
 	groups_parse(argc, argv, &o);
 	if ((rc = mc_procnet_read_all(&t)) < 0)
-		errx(1, "cannot read the kernel's membership tables "
+		errx(1,
+		    "cannot read the kernel's membership tables "
 		    "(/proc/net/igmp, igmp6, mcfilter, mcfilter6): %s",
 		    mc_strerror(rc));
 	if ((clk_tck = sysconf(_SC_CLK_TCK)) <= 0)

@@ -28,42 +28,42 @@
 #include "loop.h"
 #include "tool.h"
 
-#define EMU_MAX_HOSTS	65536
-#define EMU_MAX_GROUPS	65536
-#define EMU_LEAVE_GRACE_MS	3000
+#define EMU_MAX_HOSTS	   65536
+#define EMU_MAX_GROUPS	   65536
+#define EMU_LEAVE_GRACE_MS 3000
 /* Packets read per turn: a burst of our own reports comes back at once. */
-#define EMU_RX_BUDGET	4096
+#define EMU_RX_BUDGET 4096
 
 struct emu_opts {
-	struct mc_iface	iface;
-	uint32_t	nhosts;
-	struct in_addr	first_group;
-	uint32_t	ngroups;
-	unsigned	version;	/* 0: v3 unless a query says older */
-	bool		has_source;
-	struct in_addr	source;
-	bool		has_first_host;
-	struct in_addr	first_host;
-	double		leave_after_s;	/* 0: never */
-	double		duration_s;	/* 0: until interrupted (or left) */
-	uint64_t	seed;
-	bool		json;
-	bool		verbose;
+	struct mc_iface iface;
+	uint32_t nhosts;
+	struct in_addr first_group;
+	uint32_t ngroups;
+	unsigned version; /* 0: v3 unless a query says older */
+	bool has_source;
+	struct in_addr source;
+	bool has_first_host;
+	struct in_addr first_host;
+	double leave_after_s; /* 0: never */
+	double duration_s;    /* 0: until interrupted (or left) */
+	uint64_t seed;
+	bool json;
+	bool verbose;
 };
 
 struct emu {
-	const struct emu_opts	 *o;
-	struct igmp_host	**hosts;
-	int			  raw_fd;	/* sends */
-	int			  pkt_fd;	/* receives */
-	uint64_t		  sent[IGMP_KIND_UNKNOWN + 1];
-	uint64_t		  heard[IGMP_KIND_UNKNOWN + 1];
-	uint64_t		  send_errors;
-	uint64_t		  rx_invalid;
-	struct loop		 *loop;
-	mc_time_t		  end;		/* -d; MC_TIME_NEVER: none */
-	mc_time_t		  leave_at;	/* MC_TIME_NEVER: never */
-	bool			  left;
+	const struct emu_opts *o;
+	struct igmp_host **hosts;
+	int raw_fd; /* sends */
+	int pkt_fd; /* receives */
+	uint64_t sent[IGMP_KIND_UNKNOWN + 1];
+	uint64_t heard[IGMP_KIND_UNKNOWN + 1];
+	uint64_t send_errors;
+	uint64_t rx_invalid;
+	struct loop *loop;
+	mc_time_t end;	    /* -d; MC_TIME_NEVER: none */
+	mc_time_t leave_at; /* MC_TIME_NEVER: never */
+	bool left;
 };
 
 static void
@@ -108,19 +108,28 @@ emu_parse_groups(const char *text, struct emu_opts *o)
 		usage_error("IGMP is IPv4: '%s' is not an IPv4 group", buf);
 	last = (uint64_t)ntohl(g.u.v4.s_addr) + o->ngroups - 1;
 	if (o->ngroups > EMU_MAX_GROUPS || last > 0xefffffffu)
-		usage_error("%s/%u runs past 239.255.255.255 or over %d groups: "
-		    "expected a smaller COUNT", buf, o->ngroups,
-		    EMU_MAX_GROUPS);
+		usage_error(
+		    "%s/%u runs past 239.255.255.255 or over %d groups: "
+		    "expected a smaller COUNT",
+		    buf, o->ngroups, EMU_MAX_GROUPS);
 	o->first_group = g.u.v4;
 }
 
 static void
 emu_parse(int argc, char **argv, struct emu_opts *o)
 {
-	enum { OPT_HOSTS = 1000, OPT_GROUPS, OPT_VERSION, OPT_SOURCE,
-	    OPT_LEAVE, OPT_FIRST, OPT_SEED, OPT_JSON };
-	static const struct option longopts[] = {
-		{ "hosts", required_argument, NULL, OPT_HOSTS },
+	enum {
+		OPT_HOSTS = 1000,
+		OPT_GROUPS,
+		OPT_VERSION,
+		OPT_SOURCE,
+		OPT_LEAVE,
+		OPT_FIRST,
+		OPT_SEED,
+		OPT_JSON
+	};
+	static const struct option longopts[] = { { "hosts", required_argument,
+						      NULL, OPT_HOSTS },
 		{ "groups", required_argument, NULL, OPT_GROUPS },
 		{ "version", required_argument, NULL, OPT_VERSION },
 		{ "source", required_argument, NULL, OPT_SOURCE },
@@ -128,9 +137,7 @@ emu_parse(int argc, char **argv, struct emu_opts *o)
 		{ "first-host", required_argument, NULL, OPT_FIRST },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	bool has_iface = false, has_groups = false;
 	struct mc_ip ip;
 	int c;
@@ -148,7 +155,8 @@ emu_parse(int argc, char **argv, struct emu_opts *o)
 			o->nhosts = (uint32_t)parse_count(optarg, "hosts");
 			if (o->nhosts > EMU_MAX_HOSTS)
 				usage_error("--hosts %s is too many: expected "
-				    "at most %d", optarg, EMU_MAX_HOSTS);
+					    "at most %d",
+				    optarg, EMU_MAX_HOSTS);
 			break;
 		case OPT_GROUPS:
 			emu_parse_groups(optarg, o);
@@ -157,7 +165,8 @@ emu_parse(int argc, char **argv, struct emu_opts *o)
 		case OPT_VERSION:
 			if (strcmp(optarg, "1") && strcmp(optarg, "2") &&
 			    strcmp(optarg, "3"))
-				usage_error("--version '%s': expected 1, 2 or 3",
+				usage_error(
+				    "--version '%s': expected 1, 2 or 3",
 				    optarg);
 			o->version = (unsigned)(optarg[0] - '0');
 			break;
@@ -165,7 +174,8 @@ emu_parse(int argc, char **argv, struct emu_opts *o)
 			parse_source(optarg, NULL, &ip);
 			if (ip.family != AF_INET)
 				usage_error("--source %s: expected an IPv4 "
-				    "source (IGMP is IPv4)", optarg);
+					    "source (IGMP is IPv4)",
+				    optarg);
 			o->source = ip.u.v4;
 			o->has_source = true;
 			break;
@@ -177,7 +187,8 @@ emu_parse(int argc, char **argv, struct emu_opts *o)
 			parse_source(optarg, NULL, &ip);
 			if (ip.family != AF_INET)
 				usage_error("--first-host %s: expected an IPv4 "
-				    "address", optarg);
+					    "address",
+				    optarg);
 			o->first_host = ip.u.v4;
 			o->has_first_host = true;
 			break;
@@ -207,11 +218,13 @@ emu_parse(int argc, char **argv, struct emu_opts *o)
 		usage_error("igmp emulate needs -i IF and --groups G[/COUNT]");
 	if (o->has_source && (o->version == 1 || o->version == 2))
 		usage_error("--source needs IGMPv3: IGMPv%u cannot carry "
-		    "sources", o->version);
+			    "sources",
+		    o->version);
 	if (!o->has_first_host) {
 		if (!o->iface.has_v4)
 			usage_error("%s has no IPv4 address: give "
-			    "--first-host", o->iface.name);
+				    "--first-host",
+			    o->iface.name);
 		o->first_host.s_addr = htonl(ntohl(o->iface.v4.s_addr) + 1);
 	}
 }
@@ -243,15 +256,17 @@ emu_open(struct emu *e)
 	e->pkt_fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC,
 	    htons(ETH_P_IP));
 	if (e->raw_fd < 0 || e->pkt_fd < 0) {
-		fprintf(stderr, "mcast: cannot open raw sockets: %s (needs "
-		    "root or CAP_NET_RAW)\n", strerror(errno));
+		fprintf(stderr,
+		    "mcast: cannot open raw sockets: %s (needs "
+		    "root or CAP_NET_RAW)\n",
+		    strerror(errno));
 		exit(1);
 	}
 	if (setsockopt(e->raw_fd, SOL_SOCKET, SO_BINDTODEVICE, o->iface.name,
-	    (socklen_t)strlen(o->iface.name)) < 0 ||
+		(socklen_t)strlen(o->iface.name)) < 0 ||
 	    mc_set_out_iface(e->raw_fd, AF_INET, o->iface.index) < 0 ||
-	    setsockopt(e->raw_fd, IPPROTO_IP, IP_HDRINCL, &one,
-	    sizeof(one)) < 0) {
+	    setsockopt(e->raw_fd, IPPROTO_IP, IP_HDRINCL, &one, sizeof(one)) <
+		0) {
 		fprintf(stderr, "mcast: cannot bind the raw socket to %s: %s\n",
 		    o->iface.name, strerror(errno));
 		exit(1);
@@ -261,7 +276,7 @@ emu_open(struct emu *e)
 	sll.sll_protocol = htons(ETH_P_IP);
 	sll.sll_ifindex = (int)o->iface.index;
 	if (setsockopt(e->pkt_fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
-	    sizeof(prog)) < 0 ||
+		sizeof(prog)) < 0 ||
 	    bind(e->pkt_fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
 		fprintf(stderr, "mcast: cannot listen on %s: %s\n",
 		    o->iface.name, strerror(errno));
@@ -279,9 +294,9 @@ emu_log(const struct emu *e, const char *dir, struct in_addr host,
 
 	if (!e->o->verbose)
 		return;
-	fprintf(stderr, "%s %s %s %s\n", dir, inet_ntop(AF_INET, &host, a,
-	    sizeof(a)), igmp_kind_name(m->kind), inet_ntop(AF_INET,
-	    &m->group, g, sizeof(g)));
+	fprintf(stderr, "%s %s %s %s\n", dir,
+	    inet_ntop(AF_INET, &host, a, sizeof(a)), igmp_kind_name(m->kind),
+	    inet_ntop(AF_INET, &m->group, g, sizeof(g)));
 }
 
 /* Deliver one IGMP message (decoded from ip/msg) to every host but skip. */
@@ -315,7 +330,7 @@ emu_flush(struct emu *e, mc_time_t now, uint32_t i)
 			continue;
 		dst.sin_addr = out.dst;
 		if (sendto(e->raw_fd, pkt, (size_t)len, 0,
-		    (struct sockaddr *)&dst, sizeof(dst)) < 0)
+			(struct sockaddr *)&dst, sizeof(dst)) < 0)
 			e->send_errors++;
 		if (igmp_decode(out.data, out.len, &m) != IGMP_OK)
 			continue;
@@ -357,7 +372,8 @@ emu_readable(void *arg, int fd, uint32_t events, unsigned budget)
 		if (from.sll_pkttype == PACKET_OUTGOING)
 			continue;
 		if (igmp_ip_decode(buf, (size_t)n, &ip, &igmp, &igmp_len) !=
-		    IGMP_OK || igmp_decode(igmp, igmp_len, &m) != IGMP_OK) {
+			IGMP_OK ||
+		    igmp_decode(igmp, igmp_len, &m) != IGMP_OK) {
 			e->rx_invalid++;
 			continue;
 		}
@@ -447,11 +463,15 @@ static void
 emu_report(const struct emu *e)
 {
 	static const enum igmp_kind kinds[] = {
-		IGMP_KIND_V1_REPORT, IGMP_KIND_V2_REPORT, IGMP_KIND_V2_LEAVE,
+		IGMP_KIND_V1_REPORT,
+		IGMP_KIND_V2_REPORT,
+		IGMP_KIND_V2_LEAVE,
 		IGMP_KIND_V3_REPORT,
 	};
 	static const enum igmp_kind queries[] = {
-		IGMP_KIND_V1_QUERY, IGMP_KIND_V2_QUERY, IGMP_KIND_V3_QUERY,
+		IGMP_KIND_V1_QUERY,
+		IGMP_KIND_V2_QUERY,
+		IGMP_KIND_V3_QUERY,
 	};
 	size_t i;
 
@@ -512,12 +532,13 @@ emu_run(int argc, char **argv)
 	e.loop = tool_loop_new();
 	start = loop_now(e.loop);
 	e.end = o.duration_s > 0 ? start + (mc_time_t)(o.duration_s * 1000) :
+				   MC_TIME_NEVER;
+	e.leave_at = o.leave_after_s > 0 ?
+	    start + (mc_time_t)(o.leave_after_s * 1000) :
 	    MC_TIME_NEVER;
-	e.leave_at = o.leave_after_s > 0 ? start +
-	    (mc_time_t)(o.leave_after_s * 1000) : MC_TIME_NEVER;
 	if ((rc = loop_fd_add(e.loop, e.pkt_fd, LOOP_IN, EMU_RX_BUDGET,
-	    emu_readable, &e)) < 0 || (rc = loop_source_add(e.loop,
-	    emu_deadline, emu_timer, &e)) < 0) {
+		 emu_readable, &e)) < 0 ||
+	    (rc = loop_source_add(e.loop, emu_deadline, emu_timer, &e)) < 0) {
 		fprintf(stderr, "mcast: event loop: %s\n", strerror(-rc));
 		exit(1);
 	}

@@ -17,16 +17,16 @@
  * The kernel caps memberships per socket (net.ipv4.igmp_max_memberships,
  * 20 by default): open a socket per this many groups.
  */
-#define JOIN_GROUPS_PER_SOCKET	16
-#define JOIN_MAX_SOURCES	16
+#define JOIN_GROUPS_PER_SOCKET 16
+#define JOIN_MAX_SOURCES       16
 
 struct join_opts {
-	struct mc_iface	iface;
-	bool		has_iface;
-	const char	*source_text[JOIN_MAX_SOURCES];
-	int		nsources;
-	double		duration_s;
-	bool		quiet;
+	struct mc_iface iface;
+	bool has_iface;
+	const char *source_text[JOIN_MAX_SOURCES];
+	int nsources;
+	double duration_s;
+	bool quiet;
 };
 
 static void
@@ -44,13 +44,13 @@ static void
 join_parse(int argc, char **argv, struct join_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
 	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt_long(argc, argv, ":i:S:d:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:S:d:qh", longopts, NULL)) !=
+	    -1) {
 		switch (c) {
 		case 'i':
 			parse_iface(optarg, &o->iface);
@@ -59,8 +59,8 @@ join_parse(int argc, char **argv, struct join_opts *o)
 		case 'S':
 			if (o->nsources == JOIN_MAX_SOURCES)
 				usage_error("more than %d sources (-S %s): "
-				    "expected at most %d", JOIN_MAX_SOURCES,
-				    optarg, JOIN_MAX_SOURCES);
+					    "expected at most %d",
+				    JOIN_MAX_SOURCES, optarg, JOIN_MAX_SOURCES);
 			o->source_text[o->nsources++] = optarg;
 			break;
 		case 'd':
@@ -101,7 +101,8 @@ cmd_join(int argc, char **argv)
 	for (i = 0; i < ngroups; i++) {
 		parse_group(argv[optind + i], &groups[i]);
 		if (groups[i].family != groups[0].family && o.nsources)
-			usage_error("-S with both IPv4 and IPv6 groups: expected "
+			usage_error(
+			    "-S with both IPv4 and IPv6 groups: expected "
 			    "groups of one family with source-specific joins");
 	}
 	for (j = 0; j < o.nsources; j++)
@@ -127,8 +128,10 @@ cmd_join(int argc, char **argv)
 			rc = mc_join(fd, &groups[i], ifindex,
 			    o.nsources ? &sources[j] : NULL);
 			if (rc < 0) {
-				fprintf(stderr, "mcast: cannot join %s%s%s: "
-				    "%s\n", mc_ip_str(&groups[i], buf),
+				fprintf(stderr,
+				    "mcast: cannot join %s%s%s: "
+				    "%s\n",
+				    mc_ip_str(&groups[i], buf),
 				    o.has_iface ? " on " : "",
 				    o.has_iface ? o.iface.name : "",
 				    mc_strerror(rc));
@@ -147,8 +150,9 @@ cmd_join(int argc, char **argv)
 	}
 	fflush(stdout);
 	install_stop_signals();
-	deadline = o.duration_s > 0 ? now_monotonic_ns() +
-	    (int64_t)(o.duration_s * 1e9) : 0;
+	deadline = o.duration_s > 0 ?
+	    now_monotonic_ns() + (int64_t)(o.duration_s * 1e9) :
+	    0;
 	while (!stop_requested && (!deadline || now_monotonic_ns() < deadline))
 		usleep(20000);
 	/* Closing the sockets leaves every group. */

@@ -21,38 +21,38 @@
 #include "loop.h"
 #include "tool.h"
 
-#define PING_MAX_PROBES		100000
-#define PING_MAX_RESPONDERS	256
-#define PING_PAYLOAD		64
-#define PONG_NAME_MAX		64
+#define PING_MAX_PROBES	    100000
+#define PING_MAX_RESPONDERS 256
+#define PING_PAYLOAD	    64
+#define PONG_NAME_MAX	    64
 
 struct ping_opts {
-	struct mc_endpoint	group;
-	struct mc_iface		iface;
-	bool			has_iface;
-	int			ttl;
-	uint64_t		count;		/* 0: until interrupted */
-	double			interval_s;
-	double			wait_s;		/* after the last probe */
-	bool			icmp;
-	bool			json;
-	bool			quiet;
+	struct mc_endpoint group;
+	struct mc_iface iface;
+	bool has_iface;
+	int ttl;
+	uint64_t count; /* 0: until interrupted */
+	double interval_s;
+	double wait_s; /* after the last probe */
+	bool icmp;
+	bool json;
+	bool quiet;
 };
 
 struct responder {
-	struct mc_ip	addr;
-	char		name[PONG_NAME_MAX];	/* what pong said it is */
-	uint64_t	replies;
-	uint64_t	first_seq;
-	double		rtt_min, rtt_max, rtt_sum;	/* ms */
+	struct mc_ip addr;
+	char name[PONG_NAME_MAX]; /* what pong said it is */
+	uint64_t replies;
+	uint64_t first_seq;
+	double rtt_min, rtt_max, rtt_sum; /* ms */
 };
 
 struct ping_state {
-	struct responder	resp[PING_MAX_RESPONDERS];
-	int			nresp;
-	int64_t			*sent_ns;	/* monotonic send time by seq */
-	uint64_t		sent;
-	uint32_t		id;
+	struct responder resp[PING_MAX_RESPONDERS];
+	int nresp;
+	int64_t *sent_ns; /* monotonic send time by seq */
+	uint64_t sent;
+	uint32_t id;
 };
 
 typedef void (*ping_handle_fn)(const struct ping_opts *, struct ping_state *,
@@ -60,13 +60,13 @@ typedef void (*ping_handle_fn)(const struct ping_opts *, struct ping_state *,
 
 /* What ping's callbacks in the loop share. */
 struct ping_run {
-	const struct ping_opts	*o;
-	struct ping_state	*s;
-	struct loop		*loop;
-	int			 fd;
-	ping_handle_fn		 handle;	/* a reply */
-	uint64_t		 seq;		/* the next probe */
-	int64_t			 next_ns;	/* it, or the end of the wait */
+	const struct ping_opts *o;
+	struct ping_state *s;
+	struct loop *loop;
+	int fd;
+	ping_handle_fn handle; /* a reply */
+	uint64_t seq;	       /* the next probe */
+	int64_t next_ns;       /* it, or the end of the wait */
 };
 
 static void
@@ -92,20 +92,18 @@ ping_usage(FILE *f)
 static void
 ping_parse(int argc, char **argv, struct ping_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "icmp", no_argument, NULL, 'C' },
+	static const struct option longopts[] = { { "icmp", no_argument, NULL,
+						      'C' },
 		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->ttl = 1;
 	o->interval_s = 1;
 	o->wait_s = 1;
-	while ((c = getopt_long(argc, argv, ":i:t:c:I:w:qh", longopts,
-	    NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:t:c:I:w:qh", longopts, NULL)) !=
+	    -1) {
 		switch (c) {
 		case 'i':
 			parse_iface(optarg, &o->iface);
@@ -118,8 +116,8 @@ ping_parse(int argc, char **argv, struct ping_opts *o)
 			o->count = parse_count(optarg, "count");
 			if (o->count > PING_MAX_PROBES)
 				usage_error("count '%s' is too large: expected "
-				    "at most %d probes", optarg,
-				    PING_MAX_PROBES);
+					    "at most %d probes",
+				    optarg, PING_MAX_PROBES);
 			break;
 		case 'I':
 			o->interval_s = parse_duration(optarg, "interval");
@@ -155,7 +153,7 @@ ping_parse(int argc, char **argv, struct ping_opts *o)
 		/* ICMP echo sequence numbers are 16 bits. */
 		if (o->count > 65535)
 			usage_error("count %llu is too large for --icmp: "
-			    "expected at most 65535 probes",
+				    "expected at most 65535 probes",
 			    (unsigned long long)o->count);
 	} else {
 		parse_group_endpoint(argv[optind], &o->group);
@@ -223,8 +221,8 @@ ping_summary(const struct ping_opts *o, const struct ping_state *s)
 	mc_ip_str(&o->group.ip, group);
 	if (o->json) {
 		printf("{\"type\":\"ping_summary\",\"group\":\"%s\","
-		    "\"probes\":%llu,\"responders\":[", group,
-		    (unsigned long long)s->sent);
+		       "\"probes\":%llu,\"responders\":[",
+		    group, (unsigned long long)s->sent);
 	} else {
 		printf("--- %s ping: %llu probes, %d responder%s ---\n", group,
 		    (unsigned long long)s->sent, s->nresp,
@@ -234,9 +232,11 @@ ping_summary(const struct ping_opts *o, const struct ping_state *s)
 		const struct responder *r = &s->resp[i];
 		/* A responder is expected to answer from its first reply on. */
 		uint64_t expected = s->sent - r->first_seq;
-		double loss = expected ? 100.0 * (double)(expected -
-		    (r->replies < expected ? r->replies : expected)) /
-		    (double)expected : 0;
+		double loss = expected ? 100.0 *
+			(double)(expected -
+			    (r->replies < expected ? r->replies : expected)) /
+			(double)expected :
+					 0;
 
 		mc_ip_str(&r->addr, buf);
 		if (o->json) {
@@ -244,15 +244,15 @@ ping_summary(const struct ping_opts *o, const struct ping_state *s)
 			    buf);
 			json_string(stdout, r->name[0] ? r->name : NULL);
 			printf(",\"replies\":%llu,\"expected\":%llu,"
-			    "\"loss_percent\":%.1f,\"rtt_ms\":{\"min\":%.3f,"
-			    "\"avg\":%.3f,\"max\":%.3f}}",
+			       "\"loss_percent\":%.1f,\"rtt_ms\":{\"min\":%.3f,"
+			       "\"avg\":%.3f,\"max\":%.3f}}",
 			    (unsigned long long)r->replies,
 			    (unsigned long long)expected, loss, r->rtt_min,
 			    r->rtt_sum / (double)r->replies, r->rtt_max);
 		} else {
 			printf("%s%s%s%s: %llu/%llu replies, %.1f%% loss, "
-			    "rtt min/avg/max = %.3f/%.3f/%.3f ms\n", buf,
-			    r->name[0] ? " (" : "", r->name,
+			       "rtt min/avg/max = %.3f/%.3f/%.3f ms\n",
+			    buf, r->name[0] ? " (" : "", r->name,
 			    r->name[0] ? ")" : "",
 			    (unsigned long long)r->replies,
 			    (unsigned long long)expected, loss, r->rtt_min,
@@ -269,8 +269,9 @@ ping_setup_tx(int fd, const struct ping_opts *o)
 	int rc;
 
 	if ((rc = mc_set_ttl(fd, o->group.ip.family, o->ttl)) < 0 ||
-	    (o->has_iface && (rc = mc_set_out_iface(fd, o->group.ip.family,
-	    o->iface.index)) < 0)) {
+	    (o->has_iface &&
+		(rc = mc_set_out_iface(fd, o->group.ip.family,
+		     o->iface.index)) < 0)) {
 		fprintf(stderr, "mcast: cannot set up the socket: %s\n",
 		    mc_strerror(rc));
 		exit(1);
@@ -386,10 +387,10 @@ ping_send_icmp(int fd, const struct ping_opts *o, struct ping_state *s,
 	pkt[7] = (uint8_t)seq;
 	memcpy(pkt + 8, "mcast ping --icmp", 17);
 	if (o->group.ip.family == AF_INET) {
-		ck = igmp_checksum(pkt, sizeof(pkt));	/* RFC 1071, as IGMP's */
+		ck = igmp_checksum(pkt, sizeof(pkt)); /* RFC 1071, as IGMP's */
 		pkt[2] = (uint8_t)(ck >> 8);
 		pkt[3] = (uint8_t)ck;
-	}	/* ICMPv6: the kernel fills the checksum of raw ICMPv6. */
+	} /* ICMPv6: the kernel fills the checksum of raw ICMPv6. */
 	ping_send_to_group(fd, o, s, seq, pkt, sizeof(pkt));
 }
 
@@ -399,8 +400,10 @@ ping_send_probe(int fd, const struct ping_opts *o, struct ping_state *s,
 {
 	uint8_t pkt[MC_DGRAM_HEADER_LEN];
 	struct mc_dgram_header h = {
-		.flags = MC_DGRAM_PROBE, .sender_id = s->id,
-		.total = (uint32_t)o->count, .sequence = seq,
+		.flags = MC_DGRAM_PROBE,
+		.sender_id = s->id,
+		.total = (uint32_t)o->count,
+		.sequence = seq,
 		.send_time_ns = (uint64_t)now_realtime_ns(),
 	};
 	mc_dgram_encode(&h, pkt, sizeof(pkt));
@@ -442,16 +445,17 @@ static void
 ping_loop(int fd, const struct ping_opts *o, struct ping_state *s)
 {
 	struct ping_run r = {
-		.o = o, .s = s, .fd = fd,
+		.o = o,
+		.s = s,
+		.fd = fd,
 		.handle = o->icmp ? ping_handle_icmp : ping_handle_pong,
 	};
 	int rc;
 
 	r.loop = tool_loop_new();
 	r.next_ns = now_monotonic_ns();
-	if ((rc = loop_fd_add(r.loop, fd, LOOP_IN, 0, ping_readable,
-	    &r)) < 0 || (rc = loop_source_add(r.loop, ping_deadline,
-	    ping_timer, &r)) < 0) {
+	if ((rc = loop_fd_add(r.loop, fd, LOOP_IN, 0, ping_readable, &r)) < 0 ||
+	    (rc = loop_source_add(r.loop, ping_deadline, ping_timer, &r)) < 0) {
 		fprintf(stderr, "mcast: event loop: %s\n", strerror(-rc));
 		exit(1);
 	}
@@ -474,12 +478,15 @@ ping_explain_silence(const struct ping_opts *o)
 			v = -1;
 		fclose(f);
 	}
-	fprintf(stderr, "mcast: nobody answered.  Linux hosts ignore ICMP echo "
+	fprintf(stderr,
+	    "mcast: nobody answered.  Linux hosts ignore ICMP echo "
 	    "requests sent to multicast and broadcast addresses unless "
 	    "net.ipv4.icmp_echo_ignore_broadcasts=0 (this host has %s); on "
 	    "each host: sysctl -w net.ipv4.icmp_echo_ignore_broadcasts=0.  "
 	    "`mcast pong` answers without that.\n",
-	    v < 0 ? "it unreadable" : v ? "1, the default" : "0");
+	    v < 0 ? "it unreadable" :
+		v ? "1, the default" :
+		    "0");
 }
 
 int
@@ -500,7 +507,7 @@ cmd_ping(int argc, char **argv)
 	if (o.icmp) {
 		fd = socket(o.group.ip.family, SOCK_RAW | SOCK_CLOEXEC,
 		    o.group.ip.family == AF_INET ? IPPROTO_ICMP :
-		    IPPROTO_ICMPV6);
+						   IPPROTO_ICMPV6);
 		s->id &= 0xffff;
 	} else {
 		fd = mc_socket_tx(o.group.ip.family, 0, 0);
@@ -511,7 +518,8 @@ cmd_ping(int argc, char **argv)
 		fprintf(stderr, "mcast: cannot open a%s socket: %s%s\n",
 		    o.icmp ? " raw ICMP" : " UDP", strerror(errno),
 		    o.icmp && errno == EPERM ? " (--icmp needs root or "
-		    "CAP_NET_RAW)" : "");
+					       "CAP_NET_RAW)" :
+					       "");
 		return 1;
 	}
 	ping_setup_tx(fd, &o);
@@ -544,13 +552,13 @@ pong_usage(FILE *f)
 
 /* What pong's callbacks in the loop share. */
 struct pong_run {
-	struct loop	*loop;
-	uint64_t	 count;		/* 0: no limit */
-	uint64_t	 answered;
-	int64_t		 end_ns;	/* -d (monotonic); 0: none */
-	bool		 quiet;
-	char		 host[PONG_NAME_MAX];
-	size_t		 hlen;
+	struct loop *loop;
+	uint64_t count; /* 0: no limit */
+	uint64_t answered;
+	int64_t end_ns; /* -d (monotonic); 0: none */
+	bool quiet;
+	char host[PONG_NAME_MAX];
+	size_t hlen;
 };
 
 /* Probes: up to budget datagrams, each answered by unicast. */
@@ -580,12 +588,13 @@ pong_readable(void *arg, int fd, uint32_t events, unsigned budget)
 		memcpy(reply + MC_DGRAM_HEADER_LEN, r->host, r->hlen);
 		/* The reply goes by unicast, from our own unicast address. */
 		if (sendto(fd, reply, MC_DGRAM_HEADER_LEN + r->hlen, 0,
-		    (struct sockaddr *)&from, fromlen) < 0)
+			(struct sockaddr *)&from, fromlen) < 0)
 			continue;
 		r->answered++;
 		if (!r->quiet) {
-			printf("answered %s seq=%llu\n", sockaddr_str(
-			    (struct sockaddr *)&from, who, sizeof(who)),
+			printf("answered %s seq=%llu\n",
+			    sockaddr_str((struct sockaddr *)&from, who,
+				sizeof(who)),
 			    (unsigned long long)h.sequence);
 			fflush(stdout);
 		}
@@ -616,8 +625,7 @@ int
 cmd_pong(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
 	};
 	struct mc_endpoint group;
 	struct mc_iface iface;
@@ -628,7 +636,8 @@ cmd_pong(int argc, char **argv)
 
 	memset(&r, 0, sizeof(r));
 
-	while ((c = getopt_long(argc, argv, ":i:c:d:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:c:d:qh", longopts, NULL)) !=
+	    -1) {
 		switch (c) {
 		case 'i':
 			parse_iface(optarg, &iface);
@@ -652,12 +661,14 @@ cmd_pong(int argc, char **argv)
 	}
 	if (argc - optind != 1) {
 		pong_usage(stderr);
-		usage_error("pong takes one GROUP:PORT, %d given", argc - optind);
+		usage_error("pong takes one GROUP:PORT, %d given",
+		    argc - optind);
 	}
 	parse_group_endpoint(argv[optind], &group);
 	fd = mc_socket_rx(&group, has_iface ? iface.index : 0, 0);
-	if (fd < 0 || (rc = mc_join(fd, &group.ip, has_iface ? iface.index : 0,
-	    NULL)) < 0) {
+	if (fd < 0 ||
+	    (rc = mc_join(fd, &group.ip, has_iface ? iface.index : 0, NULL)) <
+		0) {
 		fprintf(stderr, "mcast: cannot join %s: %s\n", argv[optind],
 		    mc_strerror(fd < 0 ? fd : rc));
 		return 1;
@@ -669,9 +680,8 @@ cmd_pong(int argc, char **argv)
 	r.loop = tool_loop_new();
 	if (duration > 0)
 		r.end_ns = now_monotonic_ns() + (int64_t)(duration * 1e9);
-	if ((rc = loop_fd_add(r.loop, fd, LOOP_IN, 0, pong_readable,
-	    &r)) < 0 || (rc = loop_source_add(r.loop, pong_deadline,
-	    pong_timer, &r)) < 0) {
+	if ((rc = loop_fd_add(r.loop, fd, LOOP_IN, 0, pong_readable, &r)) < 0 ||
+	    (rc = loop_source_add(r.loop, pong_deadline, pong_timer, &r)) < 0) {
 		fprintf(stderr, "mcast: event loop: %s\n", strerror(-rc));
 		return 1;
 	}

@@ -16,74 +16,75 @@
 #include "loop.h"
 #include "tool.h"
 
-#define RECV_MAX_GROUPS		64
-#define RECV_MAX_SOURCES	16
-#define RECV_BATCH		64
-#define RECV_BUFSIZE		65536
+#define RECV_MAX_GROUPS	 64
+#define RECV_MAX_SOURCES 16
+#define RECV_BATCH	 64
+#define RECV_BUFSIZE	 65536
 /* Datagrams one socket may give per turn of the loop: 16 batches. */
-#define RECV_BUDGET		(16 * RECV_BATCH)
-#define RECV_RCVBUF		(32 << 20)	/* ~0.2 s of 64-byte datagrams
+#define RECV_BUDGET (16 * RECV_BATCH)
+#define RECV_RCVBUF \
+	(32 << 20) /* ~0.2 s of 64-byte datagrams
 						   at 200,000/s */
 
 struct recv_group {
-	struct mc_endpoint	ep;
-	char			label[64];	/* "239.1.2.3:5000" */
-	int			fd;
+	struct mc_endpoint ep;
+	char label[64]; /* "239.1.2.3:5000" */
+	int fd;
 };
 
 /* One (group, sender) pair: an mcast stream or foreign datagrams. */
 struct recv_stream {
-	int			group;		/* index in groups[] */
-	struct sockaddr_storage	from;
-	char			from_label[64];
-	bool			foreign;	/* no mcast header */
-	uint32_t		sender_id;
-	struct mc_rxstats	st;
-	uint64_t		interval_packets;	/* since the last report */
-	uint64_t		interval_bytes;
+	int group; /* index in groups[] */
+	struct sockaddr_storage from;
+	char from_label[64];
+	bool foreign; /* no mcast header */
+	uint32_t sender_id;
+	struct mc_rxstats st;
+	uint64_t interval_packets; /* since the last report */
+	uint64_t interval_bytes;
 };
 
 struct recv_opts {
-	struct recv_group	groups[RECV_MAX_GROUPS];
-	int			ngroups;
-	struct mc_iface		iface;
-	bool			has_iface;
-	struct mc_ip		sources[RECV_MAX_SOURCES];
-	int			nsources;
-	uint64_t		count;		/* 0: no target */
-	double			duration_s;	/* 0: until interrupted */
-	double			interval_s;	/* 0: final report only */
-	bool			json;
-	bool			raw;
-	bool			quiet;
+	struct recv_group groups[RECV_MAX_GROUPS];
+	int ngroups;
+	struct mc_iface iface;
+	bool has_iface;
+	struct mc_ip sources[RECV_MAX_SOURCES];
+	int nsources;
+	uint64_t count;	   /* 0: no target */
+	double duration_s; /* 0: until interrupted */
+	double interval_s; /* 0: final report only */
+	bool json;
+	bool raw;
+	bool quiet;
 };
 
 struct recv_state {
-	struct recv_stream	*streams;
-	size_t			 nstreams;
-	size_t			 cap;
-	uint64_t		 received;	/* unique mcast + foreign */
-	int64_t			 join_realtime_ns;
-	int64_t			 start_mono_ns;
-	FILE			*report;	/* stdout, or stderr with --raw */
+	struct recv_stream *streams;
+	size_t nstreams;
+	size_t cap;
+	uint64_t received; /* unique mcast + foreign */
+	int64_t join_realtime_ns;
+	int64_t start_mono_ns;
+	FILE *report; /* stdout, or stderr with --raw */
 };
 
 struct recv_run;
 
 /* A socket's callback argument: which group it receives. */
 struct recv_sock {
-	struct recv_run		*run;
-	int			 group;
+	struct recv_run *run;
+	int group;
 };
 
 /* What the callbacks of the loop share. */
 struct recv_run {
-	const struct recv_opts	*o;
-	struct recv_state	*s;
-	struct loop		*loop;
-	struct recv_sock	 socks[RECV_MAX_GROUPS];
-	int64_t			 end_ns;	/* -d (monotonic); 0: none */
-	int64_t			 next_report_ns;	/* 0: no interval */
+	const struct recv_opts *o;
+	struct recv_state *s;
+	struct loop *loop;
+	struct recv_sock socks[RECV_MAX_GROUPS];
+	int64_t end_ns;		/* -d (monotonic); 0: none */
+	int64_t next_report_ns; /* 0: no interval */
 };
 
 static void
@@ -108,19 +109,17 @@ recv_usage(FILE *f)
 static void
 recv_parse(int argc, char **argv, struct recv_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
+	static const struct option longopts[] = { { "json", no_argument, NULL,
+						      'J' },
 		{ "raw", no_argument, NULL, 'R' },
 		{ "interval", required_argument, NULL, 'T' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	const char *source_text[RECV_MAX_SOURCES];
 	int c, i, j;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt_long(argc, argv, ":i:S:c:d:qh", longopts,
-	    NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:S:c:d:qh", longopts, NULL)) !=
+	    -1) {
 		switch (c) {
 		case 'i':
 			parse_iface(optarg, &o->iface);
@@ -129,8 +128,8 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 		case 'S':
 			if (o->nsources == RECV_MAX_SOURCES)
 				usage_error("more than %d sources (-S %s): "
-				    "expected at most %d", RECV_MAX_SOURCES,
-				    optarg, RECV_MAX_SOURCES);
+					    "expected at most %d",
+				    RECV_MAX_SOURCES, optarg, RECV_MAX_SOURCES);
 			source_text[o->nsources++] = optarg;
 			break;
 		case 'c':
@@ -172,7 +171,8 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 		snprintf(g->label, sizeof(g->label), "%s", argv[i]);
 		if (g->ep.ip.family != o->groups[0].ep.ip.family &&
 		    o->nsources > 0)
-			usage_error("-S with both IPv4 and IPv6 groups: expected "
+			usage_error(
+			    "-S with both IPv4 and IPv6 groups: expected "
 			    "groups of one family with source-specific joins");
 	}
 	for (j = 0; j < o->nsources; j++)
@@ -186,7 +186,8 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 
 		mc_addr_classify(&o->groups[i].ep.ip, &info);
 		if (info.ssm && o->nsources == 0)
-			warning("%s is in the SSM range %s: routers deliver "
+			warning(
+			    "%s is in the SSM range %s: routers deliver "
 			    "only source-specific joins there (give -S SOURCE)",
 			    o->groups[i].label, info.block_prefix);
 	}
@@ -213,12 +214,17 @@ recv_open(struct recv_opts *o)
 			rc = mc_join(g->fd, &g->ep.ip, ifindex,
 			    o->nsources ? &o->sources[j] : NULL);
 			if (rc < 0) {
-				fprintf(stderr, "mcast: cannot join %s%s%s: "
-				    "%s%s\n", g->label, o->has_iface ? " on " :
-				    "", o->has_iface ? o->iface.name : "",
-				    mc_strerror(rc), rc == -ENODEV ? ": give -i"
-				    " IF, or add a multicast route (ip route add"
-				    " 224.0.0.0/4 dev IF)" : "");
+				fprintf(stderr,
+				    "mcast: cannot join %s%s%s: "
+				    "%s%s\n",
+				    g->label, o->has_iface ? " on " : "",
+				    o->has_iface ? o->iface.name : "",
+				    mc_strerror(rc),
+				    rc == -ENODEV ?
+					": give -i"
+					" IF, or add a multicast route (ip route add"
+					" 224.0.0.0/4 dev IF)" :
+					"");
 				exit(1);
 			}
 		}
@@ -248,8 +254,8 @@ recv_stream_find(struct recv_state *s, int group,
 		struct recv_stream *n = realloc(s->streams, cap * sizeof(*n));
 
 		if (n == NULL) {
-			fprintf(stderr, "mcast: out of memory for %zu streams\n",
-			    cap);
+			fprintf(stderr,
+			    "mcast: out of memory for %zu streams\n", cap);
 			exit(1);
 		}
 		s->streams = n;
@@ -387,8 +393,8 @@ recv_lost(const struct recv_stream *st, bool final)
 {
 	if (st->foreign)
 		return 0;
-	return mc_rxstats_lost(&st->st, final &&
-	    recv_stream_over(&st->st, now_realtime_ns()));
+	return mc_rxstats_lost(&st->st,
+	    final && recv_stream_over(&st->st, now_realtime_ns()));
 }
 
 static double
@@ -398,9 +404,8 @@ ms(int64_t ns)
 }
 
 static void
-recv_json_stream(FILE *f, const struct recv_opts *o,
-    const struct recv_state *s, const struct recv_stream *st, bool final,
-    double interval_s)
+recv_json_stream(FILE *f, const struct recv_opts *o, const struct recv_state *s,
+    const struct recv_stream *st, bool final, double interval_s)
 {
 	const struct mc_rxstats *x = &st->st;
 	uint64_t lost = recv_lost(st, final);
@@ -414,7 +419,8 @@ recv_json_stream(FILE *f, const struct recv_opts *o,
 	    st->foreign ? "false" : "true", (unsigned long long)x->packets,
 	    (unsigned long long)x->bytes);
 	if (interval_s > 0)
-		fprintf(f, ",\"interval_packets\":%llu,\"interval_pps\":%.1f,"
+		fprintf(f,
+		    ",\"interval_packets\":%llu,\"interval_pps\":%.1f,"
 		    "\"interval_mbps\":%.3f",
 		    (unsigned long long)st->interval_packets,
 		    (double)st->interval_packets / interval_s,
@@ -422,13 +428,15 @@ recv_json_stream(FILE *f, const struct recv_opts *o,
 	fprintf(f, ",\"first_packet_ms\":%.3f",
 	    ms(x->first_arrival_ns - s->join_realtime_ns));
 	if (!st->foreign) {
-		fprintf(f, ",\"sender_id\":%u,\"unique\":%llu,\"lost\":%llu,"
+		fprintf(f,
+		    ",\"sender_id\":%u,\"unique\":%llu,\"lost\":%llu,"
 		    "\"loss_percent\":%.3f,\"duplicates\":%llu,"
 		    "\"reordered\":%llu,\"late\":%llu,\"first_seq\":%llu,"
 		    "\"max_seq\":%llu,\"sender_total\":%u,"
 		    "\"delay_ms\":{\"min\":%.3f,\"avg\":%.3f,\"max\":%.3f},"
-		    "\"jitter_ms\":%.4f", st->sender_id,
-		    (unsigned long long)x->unique, (unsigned long long)lost,
+		    "\"jitter_ms\":%.4f",
+		    st->sender_id, (unsigned long long)x->unique,
+		    (unsigned long long)lost,
 		    expected ? 100.0 * (double)lost / (double)expected : 0.0,
 		    (unsigned long long)x->duplicates,
 		    (unsigned long long)x->reordered,
@@ -443,8 +451,8 @@ recv_json_stream(FILE *f, const struct recv_opts *o,
 }
 
 static void
-recv_report_json(const struct recv_opts *o, struct recv_state *s,
-    bool final, double interval_s, int exit_status)
+recv_report_json(const struct recv_opts *o, struct recv_state *s, bool final,
+    double interval_s, int exit_status)
 {
 	FILE *f = s->report;
 	size_t i;
@@ -478,9 +486,11 @@ recv_report_interval_text(const struct recv_opts *o, struct recv_state *s,
 	for (i = 0; i < s->nstreams; i++) {
 		const struct recv_stream *st = &s->streams[i];
 
-		fprintf(s->report, "%8.1fs  %-22s %-24s %8.0f pps %9.3f "
-		    "Mbit/s  lost %llu\n", t, o->groups[st->group].label,
-		    st->from_label, (double)st->interval_packets / interval_s,
+		fprintf(s->report,
+		    "%8.1fs  %-22s %-24s %8.0f pps %9.3f "
+		    "Mbit/s  lost %llu\n",
+		    t, o->groups[st->group].label, st->from_label,
+		    (double)st->interval_packets / interval_s,
 		    (double)st->interval_bytes * 8 / interval_s / 1e6,
 		    (unsigned long long)recv_lost(st, false));
 	}
@@ -498,8 +508,8 @@ recv_report_final_text(const struct recv_opts *o, struct recv_state *s)
 		return;
 	}
 	fprintf(f, "%-22s %-24s %9s %7s %7s %5s %6s %9s %24s %9s\n", "GROUP",
-	    "SENDER", "PACKETS", "LOST", "LOSS%", "DUP", "REORD",
-	    "FIRST ms", "DELAY ms min/avg/max", "JITTER ms");
+	    "SENDER", "PACKETS", "LOST", "LOSS%", "DUP", "REORD", "FIRST ms",
+	    "DELAY ms min/avg/max", "JITTER ms");
 	for (i = 0; i < s->nstreams; i++) {
 		const struct recv_stream *st = &s->streams[i];
 		const struct mc_rxstats *x = &st->st;
@@ -508,22 +518,25 @@ recv_report_final_text(const struct recv_opts *o, struct recv_state *s)
 		char delay[48];
 
 		if (st->foreign) {
-			fprintf(f, "%-22s %-24s %9llu %7s %7s %5s %6s %9.3f "
-			    "%24s %9s\n", o->groups[st->group].label,
-			    st->from_label, (unsigned long long)x->packets,
-			    "-", "-", "-", "-",
+			fprintf(f,
+			    "%-22s %-24s %9llu %7s %7s %5s %6s %9.3f "
+			    "%24s %9s\n",
+			    o->groups[st->group].label, st->from_label,
+			    (unsigned long long)x->packets, "-", "-", "-", "-",
 			    ms(x->first_arrival_ns - s->join_realtime_ns),
 			    "(no mcast header)", "-");
 			continue;
 		}
 		snprintf(delay, sizeof(delay), "%.3f/%.3f/%.3f",
-		    ms(x->delay_min_ns), x->unique ? ms(x->delay_sum_ns) /
-		    (double)x->unique : 0, ms(x->delay_max_ns));
-		fprintf(f, "%-22s %-24s %9llu %7llu %7.2f %5llu %6llu %9.3f "
-		    "%24s %9.4f\n", o->groups[st->group].label,
-		    st->from_label, (unsigned long long)x->packets,
-		    (unsigned long long)lost, expected ? 100.0 *
-		    (double)lost / (double)expected : 0.0,
+		    ms(x->delay_min_ns),
+		    x->unique ? ms(x->delay_sum_ns) / (double)x->unique : 0,
+		    ms(x->delay_max_ns));
+		fprintf(f,
+		    "%-22s %-24s %9llu %7llu %7.2f %5llu %6llu %9.3f "
+		    "%24s %9.4f\n",
+		    o->groups[st->group].label, st->from_label,
+		    (unsigned long long)x->packets, (unsigned long long)lost,
+		    expected ? 100.0 * (double)lost / (double)expected : 0.0,
 		    (unsigned long long)x->duplicates,
 		    (unsigned long long)x->reordered,
 		    ms(x->first_arrival_ns - s->join_realtime_ns), delay,

@@ -18,38 +18,38 @@
 
 #include "tool.h"
 
-#define SEND_BATCH	64
-#define SEND_MAX_SIZE	65507	/* largest UDP payload over IPv4 */
-#define SEND_SNDBUF	(4 << 20)
-#define SEND_GSO_MAX_BYTES	65000	/* one UDP_SEGMENT train */
-#define SEND_MAX_GROUPS		65536	/* --groups */
+#define SEND_BATCH	   64
+#define SEND_MAX_SIZE	   65507 /* largest UDP payload over IPv4 */
+#define SEND_SNDBUF	   (4 << 20)
+#define SEND_GSO_MAX_BYTES 65000 /* one UDP_SEGMENT train */
+#define SEND_MAX_GROUPS	   65536 /* --groups */
 
 struct send_opts {
-	struct mc_endpoint	group;		/* the first with --groups */
-	uint32_t		ngroups;	/* --groups, default 1 */
-	struct mc_iface		iface;
-	bool			has_iface;
-	int			ttl;
-	int			loop;		/* -1: kernel default */
-	double			rate_pps;	/* 0: as fast as possible */
-	double			rate_bps;
-	size_t			size;
-	uint64_t		count;		/* 0: unlimited */
-	double			duration_s;	/* 0: unlimited */
-	bool			from_stdin;
-	bool			json;
-	bool			quiet;
-	bool			gso;		/* UDP_SEGMENT when possible */
+	struct mc_endpoint group; /* the first with --groups */
+	uint32_t ngroups;	  /* --groups, default 1 */
+	struct mc_iface iface;
+	bool has_iface;
+	int ttl;
+	int loop;	 /* -1: kernel default */
+	double rate_pps; /* 0: as fast as possible */
+	double rate_bps;
+	size_t size;
+	uint64_t count;	   /* 0: unlimited */
+	double duration_s; /* 0: unlimited */
+	bool from_stdin;
+	bool json;
+	bool quiet;
+	bool gso; /* UDP_SEGMENT when possible */
 };
 
 struct send_result {
-	uint64_t	attempted;	/* sequence numbers used */
-	uint64_t	packets;	/* datagrams the kernel took */
-	uint64_t	bytes;
-	uint64_t	errors;
-	int		last_errno;
-	int64_t		elapsed_ns;
-	bool		gso;		/* trains went out with UDP_SEGMENT */
+	uint64_t attempted; /* sequence numbers used */
+	uint64_t packets;   /* datagrams the kernel took */
+	uint64_t bytes;
+	uint64_t errors;
+	int last_errno;
+	int64_t elapsed_ns;
+	bool gso; /* trains went out with UDP_SEGMENT */
 };
 
 static void
@@ -119,23 +119,22 @@ send_check_group_range(const struct send_opts *o, const char *count_text)
 	if (o->ngroups <= room)
 		return;
 	usage_error("--groups %s from %s runs past %s: expected a count of at "
-	    "most %llu", count_text, mc_ip_str(&o->group.ip, from),
-	    mc_ip_str(&last, limit), (unsigned long long)room);
+		    "most %llu",
+	    count_text, mc_ip_str(&o->group.ip, from), mc_ip_str(&last, limit),
+	    (unsigned long long)room);
 }
 
 static void
 send_parse(int argc, char **argv, struct send_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "loop", no_argument, NULL, 'L' },
+	static const struct option longopts[] = { { "loop", no_argument, NULL,
+						      'L' },
 		{ "no-loop", no_argument, NULL, 'N' },
 		{ "stdin", no_argument, NULL, 'I' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "no-gso", no_argument, NULL, 'G' },
 		{ "groups", required_argument, NULL, 'M' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	const char *groups_text = NULL;
 	bool size_given = false;
 	int c;
@@ -148,7 +147,7 @@ send_parse(int argc, char **argv, struct send_opts *o)
 	o->size = 64;
 	o->gso = true;
 	while ((c = getopt_long(argc, argv, ":i:t:r:b:s:c:d:qh", longopts,
-	    NULL)) != -1) {
+		    NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			parse_iface(optarg, &o->iface);
@@ -172,9 +171,10 @@ send_parse(int argc, char **argv, struct send_opts *o)
 		case 's':
 			v = parse_count(optarg, "size");
 			if (v < MC_DGRAM_HEADER_LEN || v > SEND_MAX_SIZE)
-				usage_error("size '%s' is out of range: expected "
-				    "%d to %d bytes", optarg,
-				    MC_DGRAM_HEADER_LEN, SEND_MAX_SIZE);
+				usage_error(
+				    "size '%s' is out of range: expected "
+				    "%d to %d bytes",
+				    optarg, MC_DGRAM_HEADER_LEN, SEND_MAX_SIZE);
 			o->size = v;
 			size_given = true;
 			break;
@@ -200,8 +200,8 @@ send_parse(int argc, char **argv, struct send_opts *o)
 			v = parse_count(optarg, "--groups");
 			if (v > SEND_MAX_GROUPS)
 				usage_error("--groups '%s' is out of range: "
-				    "expected 1 to %d groups", optarg,
-				    SEND_MAX_GROUPS);
+					    "expected 1 to %d groups",
+				    optarg, SEND_MAX_GROUPS);
 			o->ngroups = (uint32_t)v;
 			groups_text = optarg;
 			break;
@@ -240,10 +240,11 @@ send_open(const struct send_opts *o)
 	if (fd < 0)
 		usage_error("cannot open a UDP socket: %s", mc_strerror(fd));
 	if ((rc = mc_set_ttl(fd, o->group.ip.family, o->ttl)) < 0 ||
-	    (o->loop >= 0 && (rc = mc_set_loop(fd, o->group.ip.family,
-	    o->loop)) < 0) ||
-	    (o->has_iface && (rc = mc_set_out_iface(fd, o->group.ip.family,
-	    o->iface.index)) < 0)) {
+	    (o->loop >= 0 &&
+		(rc = mc_set_loop(fd, o->group.ip.family, o->loop)) < 0) ||
+	    (o->has_iface &&
+		(rc = mc_set_out_iface(fd, o->group.ip.family,
+		     o->iface.index)) < 0)) {
 		fprintf(stderr, "mcast: cannot set up the socket: %s\n",
 		    mc_strerror(rc));
 		exit(1);
@@ -255,8 +256,11 @@ send_open(const struct send_opts *o)
 		rc = errno;
 		fprintf(stderr, "mcast: cannot send to %s: %s%s\n",
 		    sockaddr_str((struct sockaddr *)&ss, buf, sizeof(buf)),
-		    strerror(rc), rc == ENETUNREACH ? ": give -i IF, or add "
-		    "a multicast route (ip route add 224.0.0.0/4 dev IF)" : "");
+		    strerror(rc),
+		    rc == ENETUNREACH ?
+			": give -i IF, or add "
+			"a multicast route (ip route add 224.0.0.0/4 dev IF)" :
+			"");
 		exit(1);
 	}
 	return fd;
@@ -271,7 +275,8 @@ send_sleep_until(int64_t deadline_ns)
 	};
 
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
-	    EINTR && !stop_requested)
+		EINTR &&
+	    !stop_requested)
 		;
 }
 
@@ -330,9 +335,11 @@ send_gso_setup(int fd, const struct send_opts *o)
 
 	if (!o->gso || o->rate_pps > 0 || o->ngroups > 1)
 		return false;
-	if (getsockopt(fd, o->group.ip.family == AF_INET ? IPPROTO_IP :
-	    IPPROTO_IPV6, o->group.ip.family == AF_INET ? IP_MTU : IPV6_MTU,
-	    &mtu, &len) < 0 || o->size + overhead > (size_t)mtu)
+	if (getsockopt(fd,
+		o->group.ip.family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
+		o->group.ip.family == AF_INET ? IP_MTU : IPV6_MTU, &mtu,
+		&len) < 0 ||
+	    o->size + overhead > (size_t)mtu)
 		return false;
 	return setsockopt(fd, SOL_UDP, UDP_SEGMENT, &seg, sizeof(seg)) == 0;
 }
@@ -530,18 +537,20 @@ send_report(const struct send_opts *o, const struct send_result *r)
 	else
 		snprintf(dest, sizeof(dest), "%s", group);
 	if (o->json) {
-		printf("{\"type\":\"send_summary\",\"group\":\"%s\",\"port\":%u,"
+		printf(
+		    "{\"type\":\"send_summary\",\"group\":\"%s\",\"port\":%u,"
 		    "\"groups\":%u,\"last_group\":\"%s\",\"packets\":%llu,"
 		    "\"bytes\":%llu,\"errors\":%llu,"
 		    "\"seconds\":%.6f,\"pps\":%.1f,\"mbps\":%.3f,\"ttl\":%d,"
 		    "\"ttl_scope\":\"%s\",\"gso\":%s}\n",
 		    group, o->group.port, o->ngroups, last,
 		    (unsigned long long)r->packets,
-		    (unsigned long long)r->bytes,
-		    (unsigned long long)r->errors, secs, pps, mbps, o->ttl,
-		    mc_ttl_scope((unsigned)o->ttl), r->gso ? "true" : "false");
+		    (unsigned long long)r->bytes, (unsigned long long)r->errors,
+		    secs, pps, mbps, o->ttl, mc_ttl_scope((unsigned)o->ttl),
+		    r->gso ? "true" : "false");
 	} else if (!o->quiet) {
-		fprintf(stderr, "sent %llu datagrams (%llu bytes) to %s port %u "
+		fprintf(stderr,
+		    "sent %llu datagrams (%llu bytes) to %s port %u "
 		    "in %.3f s: %.0f pps, %.3f Mbit/s, TTL %d (%s)\n",
 		    (unsigned long long)r->packets,
 		    (unsigned long long)r->bytes, dest, o->group.port, secs,

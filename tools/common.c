@@ -58,7 +58,8 @@ option_error(const char *cmd, int c, char **argv)
 		snprintf(opt, sizeof(opt), "%s", arg);
 	if (c == ':')
 		usage_error("option '%s' of %s needs a value: see `mcast %s "
-		    "--help`", opt, cmd, cmd);
+			    "--help`",
+		    opt, cmd, cmd);
 	usage_error("unknown option '%s' for %s: see `mcast %s --help`", opt,
 	    cmd, cmd);
 }
@@ -68,9 +69,10 @@ parse_ip_or_die(const char *text, struct mc_ip *out, const char *role)
 {
 	if (mc_ip_parse(text, out) < 0)
 		usage_error("'%s' is not an IP address: expected an IPv4 or "
-		    "IPv6 %s such as %s", text, role,
+			    "IPv6 %s such as %s",
+		    text, role,
 		    strcmp(role, "group") == 0 ? "239.1.2.3 or ff05::1:3" :
-		    "198.18.1.2 or 2001:db8::2");
+						 "198.18.1.2 or 2001:db8::2");
 }
 
 static void
@@ -78,7 +80,8 @@ require_multicast(const char *text, const struct mc_ip *ip)
 {
 	if (!mc_ip_is_multicast(ip))
 		usage_error("%s is not a multicast group: expected 224.0.0.0/4 "
-		    "or ff00::/8", text);
+			    "or ff00::/8",
+		    text);
 }
 
 void
@@ -100,12 +103,14 @@ parse_group_endpoint(const char *text, struct mc_endpoint *out)
 		break;
 	case MC_E_BAD_PORT:
 		colon = strrchr(text, ':');
-		if (colon == NULL || (text[0] != '[' && strchr(text, ':') !=
-		    colon))
+		if (colon == NULL ||
+		    (text[0] != '[' && strchr(text, ':') != colon))
 			usage_error("'%s' has no port: expected GROUP:PORT, "
-			    "e.g. 239.1.2.3:5000 or [ff05::1:3]:5000", text);
+				    "e.g. 239.1.2.3:5000 or [ff05::1:3]:5000",
+			    text);
 		usage_error("bad port '%s' in '%s': expected a number from 1 "
-		    "to 65535", colon + 1, text);
+			    "to 65535",
+		    colon + 1, text);
 	default:
 		colon = strrchr(text, ':');
 		n = colon ? (size_t)(colon - text) : strlen(text);
@@ -113,9 +118,11 @@ parse_group_endpoint(const char *text, struct mc_endpoint *out)
 			n = sizeof(addr) - 1;
 		memcpy(addr, text, n);
 		addr[n] = '\0';
-		usage_error("'%s' is not an IP address: expected GROUP:PORT "
+		usage_error(
+		    "'%s' is not an IP address: expected GROUP:PORT "
 		    "with an IPv4 or IPv6 group, e.g. 239.1.2.3:5000 or "
-		    "[ff05::1:3]:5000", addr);
+		    "[ff05::1:3]:5000",
+		    addr);
 	}
 	if (!mc_ip_is_multicast(&out->ip)) {
 		char buf[MC_IP_STRLEN];
@@ -130,11 +137,12 @@ parse_source(const char *text, const struct mc_ip *group, struct mc_ip *out)
 	parse_ip_or_die(text, out, "source");
 	if (mc_ip_is_multicast(out))
 		usage_error("source %s is a multicast address: expected the "
-		    "unicast address of a sender", text);
+			    "unicast address of a sender",
+		    text);
 	if (group != NULL && group->family != out->family)
 		usage_error("source %s is %s but the group is %s: expected "
-		    "a source of the group's family", text,
-		    out->family == AF_INET ? "IPv4" : "IPv6",
+			    "a source of the group's family",
+		    text, out->family == AF_INET ? "IPv4" : "IPv6",
 		    group->family == AF_INET ? "IPv4" : "IPv6");
 }
 
@@ -145,7 +153,8 @@ parse_any_iface(const char *text, struct mc_iface *out)
 
 	if (rc == MC_E_NO_SUCH_IFACE)
 		usage_error("no interface '%s': expected a name from `ip link`,"
-		    " an index or an address", text);
+			    " an index or an address",
+		    text);
 	if (rc < 0)
 		usage_error("interface '%s': %s", text, mc_strerror(rc));
 }
@@ -155,7 +164,8 @@ parse_iface(const char *text, struct mc_iface *out)
 {
 	parse_any_iface(text, out);
 	if (mc_iface_check_multicast(out) < 0)
-		usage_error("%s has no MULTICAST flag: expected a "
+		usage_error(
+		    "%s has no MULTICAST flag: expected a "
 		    "multicast-capable interface (ip link set %s multicast on)",
 		    out->name, out->name);
 }
@@ -169,7 +179,8 @@ parse_ttl(const char *text)
 	errno = 0;
 	v = strtol(text, &end, 10);
 	if (errno != 0 || end == text || *end != '\0' || v < 0 || v > 255)
-		usage_error("TTL '%s' is out of range: expected 0 to 255", text);
+		usage_error("TTL '%s' is out of range: expected 0 to 255",
+		    text);
 	return (int)v;
 }
 
@@ -195,7 +206,8 @@ parse_duration(const char *text, const char *what)
 	}
 	if (errno != 0 || end == text || unit < 0 || !(v > 0) || isinf(v))
 		usage_error("%s '%s' is not a duration: expected a positive "
-		    "number of seconds, e.g. 10, 2.5, 500ms, 2m", what, text);
+			    "number of seconds, e.g. 10, 2.5, 500ms, 2m",
+		    what, text);
 	return v * unit;
 }
 
@@ -219,7 +231,8 @@ parse_count(const char *text, const char *what)
 	if (errno != 0 || end == text || *end != '\0' || !(v >= 1) ||
 	    v > 1e15 || v != floor(v))
 		usage_error("%s '%s' is not a count: expected a whole number "
-		    "of at least 1, e.g. 100, 10k, 2M", what, text);
+			    "of at least 1, e.g. 100, 10k, 2M",
+		    what, text);
 	return (uint64_t)v;
 }
 
@@ -233,14 +246,17 @@ warn_group_scope(const struct mc_ip *group, int ttl)
 	mc_ip_str(group, buf);
 	if (!info.forwardable && group->family == AF_INET && ttl > 1)
 		warning("%s is in the %s (%s): no router will ever forward "
-		    "it, whatever the TTL", buf, info.block_name,
-		    info.block_prefix);
-	if (ttl == 1 && info.forwardable && (info.block == MC_BLOCK_SSM ||
-	    info.block == MC_BLOCK_GLOP || info.block == MC_BLOCK_UNICAST_PREFIX
-	    || info.block == MC_BLOCK_INTERNETWORK_CONTROL))
-		warning("TTL 1 keeps datagrams to %s on this subnet, but the %s "
+			"it, whatever the TTL",
+		    buf, info.block_name, info.block_prefix);
+	if (ttl == 1 && info.forwardable &&
+	    (info.block == MC_BLOCK_SSM || info.block == MC_BLOCK_GLOP ||
+		info.block == MC_BLOCK_UNICAST_PREFIX ||
+		info.block == MC_BLOCK_INTERNETWORK_CONTROL))
+		warning(
+		    "TTL 1 keeps datagrams to %s on this subnet, but the %s "
 		    "is meant to be routed: give -t with a TTL above the "
-		    "routers' thresholds", buf, info.block_name);
+		    "routers' thresholds",
+		    buf, info.block_name);
 }
 
 void
@@ -386,21 +402,24 @@ require_ssm_capable(const struct mc_iface *iface, sa_family_t family)
 	char path[128];
 	const char *conf = iface ? iface->name : "all";
 	const char *knob = family == AF_INET ? "force_igmp_version" :
-	    "force_mld_version";
+					       "force_mld_version";
 	int v;
 
 	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s",
 	    family == AF_INET ? "ipv4" : "ipv6", conf, knob);
 	v = read_sysctl_int(path);
 	if (family == AF_INET && (v == 1 || v == 2))
-		usage_error("-S needs IGMPv3, but %s is pinned to IGMPv%d "
+		usage_error(
+		    "-S needs IGMPv3, but %s is pinned to IGMPv%d "
 		    "(net.ipv4.conf.%s.%s=%d), which cannot carry sources: "
-		    "expected force_igmp_version 0 or 3", conf, v, conf, knob,
-		    v);
+		    "expected force_igmp_version 0 or 3",
+		    conf, v, conf, knob, v);
 	if (family == AF_INET6 && v == 1)
-		usage_error("-S needs MLDv2, but %s is pinned to MLDv1 "
+		usage_error(
+		    "-S needs MLDv2, but %s is pinned to MLDv1 "
 		    "(net.ipv6.conf.%s.%s=1), which cannot carry sources: "
-		    "expected force_mld_version 0 or 2", conf, conf, knob);
+		    "expected force_mld_version 0 or 2",
+		    conf, conf, knob);
 }
 
 uint32_t

@@ -9,8 +9,7 @@
 
 /* The IPv4 packet inside a captured frame, or NULL. */
 static const uint8_t *
-dump_ip_payload(int linktype, const uint8_t *frame, size_t caplen,
-    size_t *len)
+dump_ip_payload(int linktype, const uint8_t *frame, size_t caplen, size_t *len)
 {
 	size_t off, ethertype_off;
 	uint16_t ethertype;
@@ -40,8 +39,8 @@ dump_ip_payload(int linktype, const uint8_t *frame, size_t caplen,
 	if (linktype == DLT_LINUX_SLL2)
 		off = 20;
 	/* 802.1Q / 802.1ad tags in Ethernet frames. */
-	while (linktype == DLT_EN10MB && (ethertype == 0x8100 ||
-	    ethertype == 0x88a8) && caplen >= off + 4) {
+	while (linktype == DLT_EN10MB &&
+	    (ethertype == 0x8100 || ethertype == 0x88a8) && caplen >= off + 4) {
 		ethertype = (uint16_t)(frame[off + 2] << 8 | frame[off + 3]);
 		off += 4;
 	}
@@ -87,7 +86,7 @@ dump_time(FILE *f, const struct timeval *tv, bool json)
 	else if (localtime_r(&t, &tm) != NULL &&
 	    strftime(buf, sizeof(buf), "%H:%M:%S", &tm) != 0)
 		fprintf(f, "%s.%06ld", buf, usec);
-	else	/* no calendar time: the seconds */
+	else /* no calendar time: the seconds */
 		fprintf(f, "%lld.%06ld", sec, usec);
 }
 
@@ -118,8 +117,9 @@ dump_sources(FILE *f, const uint8_t *sources, uint16_t n, bool json)
 
 	fputc(json ? '[' : '{', f);
 	for (i = 0; i < n; i++)
-		fprintf(f, json ? "%s\"%s\"" : "%s%s", i ? (json ? "," : ", ")
-		    : "", dump_addr(igmp_source_at(sources, i), buf));
+		fprintf(f, json ? "%s\"%s\"" : "%s%s",
+		    i ? (json ? "," : ", ") : "",
+		    dump_addr(igmp_source_at(sources, i), buf));
 	fputc(json ? ']' : '}', f);
 }
 
@@ -139,21 +139,21 @@ dump_text(FILE *f, const struct igmp_msg *m)
 			fprintf(f, " [gaddr %s]", dump_addr(m->group, g));
 		break;
 	case IGMP_KIND_V2_QUERY:
-		fprintf(f, "igmp v2 query %s, max resp ", general ?
-		    "general" : dump_addr(m->group, g));
+		fprintf(f, "igmp v2 query %s, max resp ",
+		    general ? "general" : dump_addr(m->group, g));
 		dump_tenths(f, m->max_resp_tenths);
 		break;
 	case IGMP_KIND_V3_QUERY:
-		fprintf(f, "igmp v3 query %s", general ? "general" :
-		    dump_addr(m->group, g));
+		fprintf(f, "igmp v3 query %s",
+		    general ? "general" : dump_addr(m->group, g));
 		if (m->nsources) {
 			fprintf(f, " sources ");
 			dump_sources(f, m->sources, m->nsources, false);
 		}
 		fprintf(f, ", max resp ");
 		dump_tenths(f, m->max_resp_tenths);
-		fprintf(f, ", S %d, QRV %u, QQIC %u (%us)", m->suppress,
-		    m->qrv, m->qqic, m->qqi_s);
+		fprintf(f, ", S %d, QRV %u, QQIC %u (%us)", m->suppress, m->qrv,
+		    m->qqic, m->qqi_s);
 		break;
 	case IGMP_KIND_V1_REPORT:
 	case IGMP_KIND_V2_REPORT:
@@ -181,13 +181,14 @@ dump_text(FILE *f, const struct igmp_msg *m)
 		break;
 	case IGMP_KIND_MTRACE_QUERY:
 	case IGMP_KIND_MTRACE_RESPONSE:
-		fprintf(f, "%s %u: %s to %s group %s reply-to %s, hops %u, "
+		fprintf(f,
+		    "%s %u: %s to %s group %s reply-to %s, hops %u, "
 		    "resp ttl %u, %u block%s",
 		    m->kind == IGMP_KIND_MTRACE_QUERY ? "mtrace" : "mresp",
 		    m->mtrace_query_id, dump_addr(m->mtrace_source, a),
 		    dump_addr(m->mtrace_dest, b), dump_addr(m->group, g),
-		    dump_addr(m->mtrace_response_addr, r),
-		    m->mtrace_hops, m->mtrace_response_ttl, m->mtrace_nblocks,
+		    dump_addr(m->mtrace_response_addr, r), m->mtrace_hops,
+		    m->mtrace_response_ttl, m->mtrace_nblocks,
 		    m->mtrace_nblocks == 1 ? "" : "s");
 		break;
 	case IGMP_KIND_PIM_V1:
@@ -216,9 +217,10 @@ dump_json_msg(FILE *f, const struct igmp_msg *m)
 		    dump_addr(m->group, g), m->max_resp_tenths);
 		if (m->kind != IGMP_KIND_V3_QUERY)
 			break;
-		fprintf(f, ",\"suppress\":%s,\"qrv\":%u,\"qqic\":%u,"
-		    "\"qqi_s\":%u,\"sources\":", m->suppress ? "true" : "false",
-		    m->qrv, m->qqic, m->qqi_s);
+		fprintf(f,
+		    ",\"suppress\":%s,\"qrv\":%u,\"qqic\":%u,"
+		    "\"qqi_s\":%u,\"sources\":",
+		    m->suppress ? "true" : "false", m->qrv, m->qqic, m->qqi_s);
 		dump_sources(f, m->sources, m->nsources, true);
 		break;
 	case IGMP_KIND_V1_REPORT:
@@ -230,7 +232,8 @@ dump_json_msg(FILE *f, const struct igmp_msg *m)
 		fprintf(f, ",\"records\":[");
 		igmp_records_begin(m, &it);
 		while (igmp_records_next(&it, &rec)) {
-			fprintf(f, "%s{\"type\":\"%s\",\"type_code\":%u,"
+			fprintf(f,
+			    "%s{\"type\":\"%s\",\"type_code\":%u,"
 			    "\"group\":\"%s\",\"aux_words\":%u,\"sources\":",
 			    it.index == 1 ? "" : ",",
 			    igmp_record_type_name(rec.type), rec.type,
@@ -241,16 +244,19 @@ dump_json_msg(FILE *f, const struct igmp_msg *m)
 		fputc(']', f);
 		break;
 	case IGMP_KIND_DVMRP:
-		fprintf(f, ",\"dvmrp\":{\"code\":\"%s\",\"major\":%u,"
-		    "\"minor\":%u,\"caps\":%u}", dvmrp_code_name(m->code),
-		    m->dvmrp_major, m->dvmrp_minor, m->dvmrp_caps);
+		fprintf(f,
+		    ",\"dvmrp\":{\"code\":\"%s\",\"major\":%u,"
+		    "\"minor\":%u,\"caps\":%u}",
+		    dvmrp_code_name(m->code), m->dvmrp_major, m->dvmrp_minor,
+		    m->dvmrp_caps);
 		break;
 	case IGMP_KIND_MTRACE_QUERY:
 	case IGMP_KIND_MTRACE_RESPONSE:
 		fprintf(f, ",\"group\":\"%s\"", dump_addr(m->group, g));
 		fprintf(f, ",\"mtrace\":{\"query_id\":%u,\"hops\":%u,",
 		    m->mtrace_query_id, m->mtrace_hops);
-		fprintf(f, "\"source\":\"%s\",", dump_addr(m->mtrace_source, g));
+		fprintf(f, "\"source\":\"%s\",",
+		    dump_addr(m->mtrace_source, g));
 		fprintf(f, "\"dest\":\"%s\",", dump_addr(m->mtrace_dest, g));
 		fprintf(f, "\"response_addr\":\"%s\",",
 		    dump_addr(m->mtrace_response_addr, g));
@@ -301,10 +307,11 @@ dump_print_json(FILE *f, const struct timeval *ts, uint32_t caplen,
 		    igmp_error_name(p->rc), caplen);
 		return;
 	}
-	fprintf(f, ",\"src\":\"%s\",\"dst\":\"%s\",\"ttl\":%u,\"tos\":%u,"
-	    "\"router_alert\":%s,", dump_addr(p->ip.src, src),
-	    dump_addr(p->ip.dst, dst), p->ip.ttl, p->ip.tos,
-	    p->ip.router_alert ? "true" : "false");
+	fprintf(f,
+	    ",\"src\":\"%s\",\"dst\":\"%s\",\"ttl\":%u,\"tos\":%u,"
+	    "\"router_alert\":%s,",
+	    dump_addr(p->ip.src, src), dump_addr(p->ip.dst, dst), p->ip.ttl,
+	    p->ip.tos, p->ip.router_alert ? "true" : "false");
 	if (p->rc != IGMP_OK) {
 		fprintf(f, "\"error\":\"%s\",\"length\":%zu}\n",
 		    igmp_error_name(p->rc), p->igmp_len);
@@ -334,7 +341,7 @@ dump_print_packet(FILE *f, const struct timeval *ts, uint32_t caplen,
 	fprintf(f, " IP %s > %s ttl %u%s", dump_addr(p->ip.src, src),
 	    dump_addr(p->ip.dst, dst), p->ip.ttl,
 	    p->ip.router_alert ? " RA" : "");
-	if (p->ip.tos != 0xc0)	/* RFC 3376 4: Internetwork Control */
+	if (p->ip.tos != 0xc0) /* RFC 3376 4: Internetwork Control */
 		fprintf(f, " tos 0x%02x", p->ip.tos);
 	fprintf(f, ": ");
 	if (p->rc != IGMP_OK)

@@ -17,10 +17,10 @@
 #include "igmp_wire.h"
 
 struct dump_packet {
-	int		rc;	/* IGMP_OK, or why the packet is invalid */
-	struct igmp_ip	ip;	/* unless rc is an IPv4 header error */
-	struct igmp_msg	msg;	/* when rc is IGMP_OK */
-	size_t		igmp_len;
+	int rc;		     /* IGMP_OK, or why the packet is invalid */
+	struct igmp_ip ip;   /* unless rc is an IPv4 header error */
+	struct igmp_msg msg; /* when rc is IGMP_OK */
+	size_t igmp_len;
 };
 
 /*
@@ -28,10 +28,10 @@ struct dump_packet {
  * carries no IGMP (not IPv4, another protocol, a link type not known),
  * which mcast dump skips.
  */
-bool	dump_decode_frame(int linktype, const uint8_t *frame, size_t caplen,
-	    struct dump_packet *p);
+bool dump_decode_frame(int linktype, const uint8_t *frame, size_t caplen,
+    struct dump_packet *p);
 /* The packet as one line: text in tcpdump's spirit, or a JSON object. */
-void	dump_print_packet(FILE *f, const struct timeval *ts, uint32_t caplen,
-	    const struct dump_packet *p, bool json);
+void dump_print_packet(FILE *f, const struct timeval *ts, uint32_t caplen,
+    const struct dump_packet *p, bool json);
 
 #endif

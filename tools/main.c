@@ -9,21 +9,29 @@
 #include "tool.h"
 
 struct subcommand {
-	const char	*name;
-	int		(*run)(int argc, char **argv);
-	const char	*synopsis;
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *synopsis;
 };
 
 static const struct subcommand subcommands[] = {
-	{ "addr", cmd_addr, "addr [--json] GROUP...            explain addresses" },
-	{ "send", cmd_send, "send [options] GROUP:PORT          send a stream" },
-	{ "recv", cmd_recv, "recv [options] GROUP:PORT...       receive and measure" },
-	{ "join", cmd_join, "join [options] GROUP...            join and hold" },
-	{ "groups", cmd_groups, "groups [-i IF] [--json]            kernel memberships" },
-	{ "ping", cmd_ping, "ping [options] GROUP:PORT          who answers, RTT" },
+	{ "addr", cmd_addr,
+	    "addr [--json] GROUP...            explain addresses" },
+	{ "send", cmd_send,
+	    "send [options] GROUP:PORT          send a stream" },
+	{ "recv", cmd_recv,
+	    "recv [options] GROUP:PORT...       receive and measure" },
+	{ "join", cmd_join,
+	    "join [options] GROUP...            join and hold" },
+	{ "groups", cmd_groups,
+	    "groups [-i IF] [--json]            kernel memberships" },
+	{ "ping", cmd_ping,
+	    "ping [options] GROUP:PORT          who answers, RTT" },
 	{ "pong", cmd_pong, "pong [options] GROUP:PORT          answer pings" },
-	{ "dump", cmd_dump, "dump [-i IF | -r FILE] [--json]    decode IGMP/DVMRP/mtrace" },
-	{ "igmp", cmd_igmp, "igmp emulate -i IF --hosts N ...  emulate IGMP hosts" },
+	{ "dump", cmd_dump,
+	    "dump [-i IF | -r FILE] [--json]    decode IGMP/DVMRP/mtrace" },
+	{ "igmp", cmd_igmp,
+	    "igmp emulate -i IF --hosts N ...  emulate IGMP hosts" },
 };
 
 #define NSUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
@@ -36,7 +44,8 @@ print_usage(FILE *f)
 	fprintf(f, "usage: mcast COMMAND [options]\n\ncommands:\n");
 	for (i = 0; i < NSUBCOMMANDS; i++)
 		fprintf(f, "  %s\n", subcommands[i].synopsis);
-	fprintf(f, "\n`mcast COMMAND --help` for a command's options; "
+	fprintf(f,
+	    "\n`mcast COMMAND --help` for a command's options; "
 	    "man mcast for all of them.\n");
 }
 
@@ -45,7 +54,7 @@ main(int argc, char **argv)
 {
 	size_t i;
 
-	opterr = 0;	/* option_error() says what was wrong, in one line */
+	opterr = 0; /* option_error() says what was wrong, in one line */
 	if (argc < 2) {
 		print_usage(stderr);
 		return EXIT_USAGE;
@@ -62,7 +71,9 @@ main(int argc, char **argv)
 	for (i = 0; i < NSUBCOMMANDS; i++)
 		if (strcmp(argv[1], subcommands[i].name) == 0)
 			return subcommands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "mcast: unknown command '%s': expected one of "
-	    "addr, send, recv, join, groups, ping, pong, dump, igmp\n", argv[1]);
+	fprintf(stderr,
+	    "mcast: unknown command '%s': expected one of "
+	    "addr, send, recv, join, groups, ping, pong, dump, igmp\n",
+	    argv[1]);
 	return EXIT_USAGE;
 }

@@ -13,70 +13,70 @@
 
 #include "engine.h"
 
-#define EXIT_USAGE	2	/* bad command line */
-#define EXIT_LOSS	1	/* loss, timeout, nobody answered */
+#define EXIT_USAGE 2 /* bad command line */
+#define EXIT_LOSS  1 /* loss, timeout, nobody answered */
 
 /* Subcommands: argc/argv start at the subcommand name. */
-int	cmd_addr(int argc, char **argv);
-int	cmd_groups(int argc, char **argv);
-int	cmd_send(int argc, char **argv);
-int	cmd_recv(int argc, char **argv);
-int	cmd_join(int argc, char **argv);
-int	cmd_ping(int argc, char **argv);
-int	cmd_pong(int argc, char **argv);
-int	cmd_dump(int argc, char **argv);
-int	cmd_igmp(int argc, char **argv);
+int cmd_addr(int argc, char **argv);
+int cmd_groups(int argc, char **argv);
+int cmd_send(int argc, char **argv);
+int cmd_recv(int argc, char **argv);
+int cmd_join(int argc, char **argv);
+int cmd_ping(int argc, char **argv);
+int cmd_pong(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
+int cmd_igmp(int argc, char **argv);
 
 /* Print "mcast: <message>" and exit(EXIT_USAGE). */
-void	usage_error(const char *fmt, ...)
-	    __attribute__((format(printf, 1, 2), noreturn));
+void usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
 /*
  * getopt_long returned c (':' missing value, '?' unknown): one line naming
  * the option, exit 2.  Option strings start with ':' so the two differ.
  */
-void	option_error(const char *cmd, int c, char **argv)
-	    __attribute__((noreturn));
+void option_error(const char *cmd, int c, char **argv)
+    __attribute__((noreturn));
 /* Print "mcast: warning: <message>". */
-void	warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Parsers: on bad input they print what was given and what was expected,
  * then exit with EXIT_USAGE. */
-void	parse_group(const char *text, struct mc_ip *out);
-void	parse_group_endpoint(const char *text, struct mc_endpoint *out);
-void	parse_source(const char *text, const struct mc_ip *group,
-	    struct mc_ip *out);
+void parse_group(const char *text, struct mc_ip *out);
+void parse_group_endpoint(const char *text, struct mc_endpoint *out);
+void parse_source(const char *text, const struct mc_ip *group,
+    struct mc_ip *out);
 /* parse_iface() also refuses an interface without the MULTICAST flag. */
-void	parse_iface(const char *text, struct mc_iface *out);
-void	parse_any_iface(const char *text, struct mc_iface *out);
-int	parse_ttl(const char *text);
+void parse_iface(const char *text, struct mc_iface *out);
+void parse_any_iface(const char *text, struct mc_iface *out);
+int parse_ttl(const char *text);
 /* "10", "1.5", "500ms", "2m": seconds as a double (> 0). */
-double	parse_duration(const char *text, const char *what);
+double parse_duration(const char *text, const char *what);
 /* "100", "10k", "2M": a positive count. */
 uint64_t parse_count(const char *text, const char *what);
 
 /* Warnings a sender or receiver deserves before it starts. */
-void	warn_group_scope(const struct mc_ip *group, int ttl);
+void warn_group_scope(const struct mc_ip *group, int ttl);
 /*
  * Exit 2 when a source-specific join cannot work because the interface (or,
  * with iface NULL, the host) is pinned to IGMPv1/v2 or MLDv1, which cannot
  * carry sources.
  */
-void	require_ssm_capable(const struct mc_iface *iface, sa_family_t family);
+void require_ssm_capable(const struct mc_iface *iface, sa_family_t family);
 /* The random 32-bit id a sender or pinger puts in its datagrams. */
 uint32_t random_u32(void);
 /* "239.1.2.3:5000" or "[ff05::1]:5000" of a sockaddr (buf >= 64). */
 const char *sockaddr_str(const struct sockaddr *sa, char *buf, size_t len);
 
 /* JSON: a string with escapes, quoted. */
-void	json_string(FILE *f, const char *s);
+void json_string(FILE *f, const char *s);
 
 /* Clocks. */
-int64_t	now_monotonic_ns(void);
-int64_t	now_realtime_ns(void);
+int64_t now_monotonic_ns(void);
+int64_t now_realtime_ns(void);
 
 /* Set by SIGINT/SIGTERM handlers installed with install_stop_signals(). */
 extern volatile sig_atomic_t stop_requested;
-void	install_stop_signals(void);
+void install_stop_signals(void);
 
 /*
  * The event loop (lib/loop.h) of a subcommand that waits on sockets:
@@ -86,7 +86,7 @@ void	install_stop_signals(void);
 struct loop;
 struct loop *tool_loop_new(void);
 /* loop_run() unless a stop was requested already; exits 1 on failure. */
-void	tool_loop_run(struct loop *l);
+void tool_loop_run(struct loop *l);
 /* Monotonic ns to the loop's ms, rounded up: due then means due. */
 mc_time_t tool_loop_ms(int64_t mono_ns);
 

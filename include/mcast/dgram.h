@@ -18,26 +18,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MC_DGRAM_MAGIC		0x4d435354u
-#define MC_DGRAM_VERSION	1
-#define MC_DGRAM_HEADER_LEN	32
+#define MC_DGRAM_MAGIC	    0x4d435354u
+#define MC_DGRAM_VERSION    1
+#define MC_DGRAM_HEADER_LEN 32
 
-#define MC_DGRAM_PROBE		0x01	/* mcast ping: please answer */
-#define MC_DGRAM_REPLY		0x02	/* mcast pong: an answer */
+#define MC_DGRAM_PROBE 0x01 /* mcast ping: please answer */
+#define MC_DGRAM_REPLY 0x02 /* mcast pong: an answer */
 
 struct mc_dgram_header {
-	uint8_t		flags;
-	uint32_t	sender_id;
-	uint32_t	total;
-	uint64_t	sequence;
-	uint64_t	send_time_ns;
+	uint8_t flags;
+	uint32_t sender_id;
+	uint32_t total;
+	uint64_t sequence;
+	uint64_t send_time_ns;
 };
 
 /* Write the 32-byte header at buf (len >= MC_DGRAM_HEADER_LEN). */
-int	mc_dgram_encode(const struct mc_dgram_header *h, uint8_t *buf,
-	    size_t len);
+int mc_dgram_encode(const struct mc_dgram_header *h, uint8_t *buf, size_t len);
 /* 0, MC_E_TRUNCATED, MC_E_BAD_MAGIC or MC_E_BAD_VERSION; never reads past len. */
-int	mc_dgram_decode(const uint8_t *buf, size_t len,
-	    struct mc_dgram_header *h);
+int mc_dgram_decode(const uint8_t *buf, size_t len, struct mc_dgram_header *h);
 
 #endif

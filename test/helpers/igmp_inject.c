@@ -29,40 +29,40 @@
 #include "mcast/sock.h"
 #include "igmp_wire.h"
 
-#define INJ_MTU			1500
-#define INJ_IP_MAX		65535
-#define INJ_RA_HLEN		24	/* IPv4 header + Router Alert */
-#define INJ_MAX_SOURCES		16373	/* one v3 record in 64 KiB */
+#define INJ_MTU		1500
+#define INJ_IP_MAX	65535
+#define INJ_RA_HLEN	24    /* IPv4 header + Router Alert */
+#define INJ_MAX_SOURCES 16373 /* one v3 record in 64 KiB */
 
 struct inj_opts {
-	struct mc_iface	iface;
-	struct in_addr	src;		/* 0: the interface's address */
-	struct in_addr	dst;		/* 0: the attack's usual one */
-	unsigned	ttl;
-	bool		no_ra;
-	bool		fragment;	/* one IP packet, cut in fragments */
-	unsigned long	count;		/* rounds of the packet list */
-	double		rate;		/* packets/s, 0: as fast as possible */
-	unsigned	version;	/* reports and queries: 1, 2, 3 */
-	unsigned	per_packet;	/* flood -V 3: records per report */
-	unsigned	flood_sources;	/* flood -V 3: sources per record */
-	uint8_t		record;		/* v3-sources: record type */
-	struct in_addr	source_base;
-	uint32_t	mrc_tenths;
-	unsigned	qrv;
-	uint32_t	qqi_s;
-	struct in_addr	query_group;
-	bool		suppress;
+	struct mc_iface iface;
+	struct in_addr src; /* 0: the interface's address */
+	struct in_addr dst; /* 0: the attack's usual one */
+	unsigned ttl;
+	bool no_ra;
+	bool fragment;		/* one IP packet, cut in fragments */
+	unsigned long count;	/* rounds of the packet list */
+	double rate;		/* packets/s, 0: as fast as possible */
+	unsigned version;	/* reports and queries: 1, 2, 3 */
+	unsigned per_packet;	/* flood -V 3: records per report */
+	unsigned flood_sources; /* flood -V 3: sources per record */
+	uint8_t record;		/* v3-sources: record type */
+	struct in_addr source_base;
+	uint32_t mrc_tenths;
+	unsigned qrv;
+	uint32_t qqi_s;
+	struct in_addr query_group;
+	bool suppress;
 };
 
 /* The packets of one round, back to back in one buffer. */
 struct inj_list {
-	uint8_t		*buf;
-	size_t		 len, cap;
-	size_t		*off;		/* packet i: buf + off[i] */
-	struct in_addr	*dst;
-	size_t		 n, ncap;
-	size_t		 bytes;
+	uint8_t *buf;
+	size_t len, cap;
+	size_t *off; /* packet i: buf + off[i] */
+	struct in_addr *dst;
+	size_t n, ncap;
+	size_t bytes;
 };
 
 static const char *prog = "igmp_inject";
@@ -125,8 +125,7 @@ die(const char *fmt, ...)
 }
 
 static unsigned long
-parse_num(const char *s, unsigned long min, unsigned long max,
-    const char *what)
+parse_num(const char *s, unsigned long min, unsigned long max, const char *what)
 {
 	char *end;
 	unsigned long v;
@@ -170,7 +169,13 @@ static uint8_t
 record_type(const char *s)
 {
 	static const char *const names[] = {
-		"", "is-in", "is-ex", "to-in", "to-ex", "allow", "block",
+		"",
+		"is-in",
+		"is-ex",
+		"to-in",
+		"to-ex",
+		"allow",
+		"block",
 	};
 	unsigned i;
 
@@ -178,7 +183,8 @@ record_type(const char *s)
 		if (strcmp(s, names[i]) == 0)
 			return (uint8_t)i;
 	die("record type '%s': expected is-in, is-ex, to-in, to-ex, allow "
-	    "or block", s);
+	    "or block",
+	    s);
 }
 
 /* ---- the packet list ---- */
@@ -258,7 +264,8 @@ add_packet(struct inj_list *l, const struct inj_opts *o, struct in_addr dst,
 	len = igmp_ip_build(pkt, INJ_IP_MAX, o->src, dst, igmp, igmp_len);
 	if (len < 0)
 		die("an IGMP message of %zu bytes does not fit in one IP packet "
-		    "(at most %d)", igmp_len, INJ_IP_MAX - INJ_RA_HLEN);
+		    "(at most %d)",
+		    igmp_len, INJ_IP_MAX - INJ_RA_HLEN);
 	total = (size_t)len;
 	if (o->no_ra) {
 		memmove(pkt + 20, pkt + INJ_RA_HLEN, igmp_len);
@@ -277,7 +284,8 @@ add_packet(struct inj_list *l, const struct inj_opts *o, struct in_addr dst,
 	}
 	if (!o->fragment)
 		die("a packet of %zu bytes is over the %d-byte MTU: use fewer "
-		    "sources or -F", total, INJ_MTU);
+		    "sources or -F",
+		    total, INJ_MTU);
 	/* RFC 791: 8-byte units; Router Alert is copied into each (type
 	 * 148 has the copy bit). */
 	ip_id++;
@@ -296,7 +304,7 @@ add_packet(struct inj_list *l, const struct inj_opts *o, struct in_addr dst,
 		f[5] = (uint8_t)ip_id;
 		flags = (uint16_t)(off / 8);
 		if (off + chunk < total - hlen)
-			flags |= 0x2000;	/* MF */
+			flags |= 0x2000; /* MF */
 		f[6] = (uint8_t)(flags >> 8);
 		f[7] = (uint8_t)flags;
 		ip_seal(f);
@@ -320,7 +328,7 @@ static int
 build_report(uint8_t *buf, unsigned version, struct in_addr group)
 {
 	return version == 1 ? igmp_build_v1_report(buf, 64, group) :
-	    igmp_build_v2_report(buf, 64, group);
+			      igmp_build_v2_report(buf, 64, group);
 }
 
 /* v3 reports of one record each for group with k sources from base. */
@@ -328,7 +336,8 @@ static void
 add_v3_sources(struct inj_list *l, const struct inj_opts *o,
     struct in_addr group, uint32_t k)
 {
-	size_t per = o->fragment ? INJ_MAX_SOURCES :
+	size_t per = o->fragment ?
+	    INJ_MAX_SOURCES :
 	    (INJ_MTU - (o->no_ra ? 20 : INJ_RA_HLEN) - 16) / 4;
 	struct in_addr *src = calloc(k ? k : 1, sizeof(*src));
 	uint8_t *buf = malloc(INJ_IP_MAX);
@@ -347,8 +356,8 @@ add_v3_sources(struct inj_list *l, const struct inj_opts *o,
 		n = k - i < per ? k - i : (uint32_t)per;
 		igmp_v3_report_begin(&r, buf, INJ_IP_MAX - INJ_RA_HLEN);
 		if (igmp_v3_report_add(&r, o->record, group, src + i,
-		    (uint16_t)n) != IGMP_OK || (len =
-		    igmp_v3_report_finish(&r)) < 0)
+			(uint16_t)n) != IGMP_OK ||
+		    (len = igmp_v3_report_finish(&r)) < 0)
 			die("cannot build a report of %u sources", n);
 		add_packet(l, o, dst_or(o, IGMP_V3_ROUTERS), buf, (size_t)len);
 		if (k == 0)
@@ -383,10 +392,11 @@ add_flood(struct inj_list *l, const struct inj_opts *o, uint32_t n,
 		igmp_v3_report_begin(&r, buf, sizeof(buf) - INJ_RA_HLEN);
 		/* IS_EX {}, or IS_IN {K sources}; as many as fit. */
 		for (k = 0; k < o->per_packet && i + k < n; k++)
-			if (igmp_v3_report_add(&r, o->flood_sources ?
-			    IGMP_MODE_IS_INCLUDE : IGMP_MODE_IS_EXCLUDE,
-			    addr_plus(first, i + k), src,
-			    (uint16_t)o->flood_sources) != IGMP_OK)
+			if (igmp_v3_report_add(&r,
+				o->flood_sources ? IGMP_MODE_IS_INCLUDE :
+						   IGMP_MODE_IS_EXCLUDE,
+				addr_plus(first, i + k), src,
+				(uint16_t)o->flood_sources) != IGMP_OK)
 				break;
 		if (k == 0 || (len = igmp_v3_report_finish(&r)) < 0)
 			die("a record of %u sources does not fit in one report",
@@ -447,7 +457,7 @@ build(struct inj_list *l, struct inj_opts *o, int argc, char **argv)
 	unsigned long v;
 	int len;
 
-	group.s_addr = htonl(0xef010101);	/* 239.1.1.1 */
+	group.s_addr = htonl(0xef010101); /* 239.1.1.1 */
 	if (strcmp(a, "report") == 0 || strcmp(a, "bad-checksum") == 0) {
 		if (argc > 2)
 			goto extra;
@@ -455,7 +465,7 @@ build(struct inj_list *l, struct inj_opts *o, int argc, char **argv)
 			group = parse_group(argv[1]);
 		len = build_report(buf, a[0] == 'b' ? 2 : o->version, group);
 		if (a[0] == 'b')
-			buf[3] ^= 0x5a;		/* the sum no longer holds */
+			buf[3] ^= 0x5a; /* the sum no longer holds */
 		add_packet(l, o, dst_or(o, ntohl(group.s_addr)), buf,
 		    (size_t)len);
 	} else if (strcmp(a, "leave") == 0) {
@@ -507,7 +517,7 @@ build(struct inj_list *l, struct inj_opts *o, int argc, char **argv)
 		if (argc < 2 || argc > 3)
 			goto args;
 		v = parse_num(argv[1], 1, 1u << 24, "groups");
-		group.s_addr = htonl(0xefc00000);	/* 239.192.0.0 */
+		group.s_addr = htonl(0xefc00000); /* 239.192.0.0 */
 		if (argc == 3)
 			group = parse_group(argv[2]);
 		add_flood(l, o, (uint32_t)v, group);
@@ -518,12 +528,14 @@ build(struct inj_list *l, struct inj_opts *o, int argc, char **argv)
 	} else {
 		die("unknown attack '%s': expected report, leave, truncated, "
 		    "bad-checksum, short-query, unknown, v3-sources, flood or "
-		    "query (-h lists them)", a);
+		    "query (-h lists them)",
+		    a);
 	}
 	return a;
 extra:
 	die("%s: unexpected argument '%s': expected %s (options go before "
-	    "or after it)", a, argv[argc - 1], synopsis(a));
+	    "or after it)",
+	    a, argv[argc - 1], synopsis(a));
 args:
 	die("%s: wrong arguments: expected %s", a, synopsis(a));
 }
@@ -549,7 +561,7 @@ open_raw(const struct inj_opts *o)
 		die("cannot open a raw socket: %s (needs root or CAP_NET_RAW)",
 		    strerror(errno));
 	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, o->iface.name,
-	    (socklen_t)strlen(o->iface.name)) < 0 ||
+		(socklen_t)strlen(o->iface.name)) < 0 ||
 	    mc_set_out_iface(fd, AF_INET, o->iface.index) < 0 ||
 	    setsockopt(fd, IPPROTO_IP, IP_HDRINCL, &one, sizeof(one)) < 0)
 		die("cannot bind the raw socket to %s: %s", o->iface.name,
@@ -595,17 +607,19 @@ main(int argc, char **argv)
 	o.version = 0;
 	o.per_packet = 1;
 	o.record = IGMP_ALLOW_NEW_SOURCES;
-	o.source_base.s_addr = htonl(0xc6130001);	/* 198.19.0.1 */
+	o.source_base.s_addr = htonl(0xc6130001); /* 198.19.0.1 */
 	o.mrc_tenths = 100;
 	o.qrv = 2;
 	o.qqi_s = 125;
-	while ((c = getopt_long(argc, argv, "i:s:d:t:nc:r:V:m:k:T:S:Fg:M:Q:I:xh",
-	    longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv,
+		    "i:s:d:t:nc:r:V:m:k:T:S:Fg:M:Q:I:xh", longopts, NULL)) !=
+	    -1) {
 		switch (c) {
 		case 'i':
 			if (mc_iface_resolve(optarg, &o.iface) < 0)
 				die("no interface '%s': expected a name, index "
-				    "or address of one", optarg);
+				    "or address of one",
+				    optarg);
 			break;
 		case 's':
 			o.src = parse_addr(optarg, "source");
@@ -626,7 +640,8 @@ main(int argc, char **argv)
 			o.rate = (double)parse_num(optarg, 1, 10000000, "rate");
 			break;
 		case 'V':
-			o.version = (unsigned)parse_num(optarg, 1, 3, "version");
+			o.version = (unsigned)parse_num(optarg, 1, 3,
+			    "version");
 			break;
 		case 'm':
 			o.per_packet = (unsigned)parse_num(optarg, 1, 183,
@@ -700,15 +715,16 @@ main(int argc, char **argv)
 				rc = (int)sendto(fd, l.buf + l.off[k], len, 0,
 				    (struct sockaddr *)&to, sizeof(to));
 				/* A full queue: wait for it, do not drop. */
-				if (rc >= 0 || (errno != ENOBUFS &&
-				    errno != EAGAIN))
+				if (rc >= 0 ||
+				    (errno != ENOBUFS && errno != EAGAIN))
 					break;
 				usleep(200);
 			}
 			if (rc < 0) {
 				if (errors++ == 0)
-					fprintf(stderr, "%s: sending on %s: %s\n",
-					    prog, o.iface.name, strerror(errno));
+					fprintf(stderr,
+					    "%s: sending on %s: %s\n", prog,
+					    o.iface.name, strerror(errno));
 				continue;
 			}
 			sent++;

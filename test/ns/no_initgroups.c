@@ -8,7 +8,8 @@
 #include <grp.h>
 #include <sys/types.h>
 
-int initgroups(const char *user, gid_t group)
+int
+initgroups(const char *user, gid_t group)
 {
 	(void)user;
 	(void)group;

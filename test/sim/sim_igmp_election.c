@@ -20,32 +20,31 @@
 #include "igmp_router.h"
 #include "igmp_wire.h"
 
-#define NR	3
-#define OQPI	255000
+#define NR   3
+#define OQPI 255000
 
 struct lan;
 
 struct node {
-	struct lan		*lan;
-	struct igmp_router	*r;
-	struct in_addr		 addr;
-	bool			 silent;	/* its packets are lost */
-	bool			 strip_ra;	/* deliver without RA */
-	mc_time_t		 became_querier;	/* last time: event */
-	mc_time_t		 traced_querier;	/* and trace line */
-	struct in_addr		 other_querier;	/* last OTHER_QUERIER */
-	mc_time_t		 last_heard;	/* last query others got */
-	unsigned		 sent;		/* queries put on the wire */
+	struct lan *lan;
+	struct igmp_router *r;
+	struct in_addr addr;
+	bool silent;		      /* its packets are lost */
+	bool strip_ra;		      /* deliver without RA */
+	mc_time_t became_querier;     /* last time: event */
+	mc_time_t traced_querier;     /* and trace line */
+	struct in_addr other_querier; /* last OTHER_QUERIER */
+	mc_time_t last_heard;	      /* last query others got */
+	unsigned sent;		      /* queries put on the wire */
 };
 
 struct lan {
-	struct node	n[NR];
-	mc_time_t	now;
+	struct node n[NR];
+	mc_time_t now;
 };
 
 static struct in_addr
-A(const char *s)
-{
+A(const char *s) {
 	struct in_addr a;
 
 	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
@@ -76,8 +75,8 @@ lan_init(struct lan *l, const struct igmp_router_config *c[NR])
 		l->n[i].became_querier = -1;
 		l->n[i].traced_querier = -1;
 		l->n[i].last_heard = -1;
-		l->n[i].r = igmp_router_new(c && c[i] ? c[i] : &d,
-		    l->n[i].addr, 24, (uint64_t)i + 1, on_trace, &l->n[i]);
+		l->n[i].r = igmp_router_new(c && c[i] ? c[i] : &d, l->n[i].addr,
+		    24, (uint64_t)i + 1, on_trace, &l->n[i]);
 		assert_non_null(l->n[i].r);
 	}
 }
@@ -108,8 +107,8 @@ lan_deliver(struct lan *l, int i, const struct igmp_router_output *o)
 	l->n[i].sent++;
 	if (l->n[i].silent)
 		return;
-	assert_int_equal(igmp_ip_decode(pkt, (size_t)len, &ip, &payload,
-	    &plen), IGMP_OK);
+	assert_int_equal(igmp_ip_decode(pkt, (size_t)len, &ip, &payload, &plen),
+	    IGMP_OK);
 	assert_int_equal(ip.ttl, 1);
 	assert_true(ip.router_alert);
 	assert_int_equal(igmp_decode(payload, plen, &msg), IGMP_OK);
@@ -214,7 +213,7 @@ expect_querier(struct lan *l, int q)
 
 	for (i = 0; i < NR; i++) {
 		if (l->n[i].silent)
-			continue;	/* cut off: still thinks it queries */
+			continue; /* cut off: still thinks it queries */
 		assert_int_equal(igmp_router_is_querier(l->n[i].r), i == q);
 		assert_int_equal(igmp_router_querier(l->n[i].r).s_addr,
 		    l->n[q].addr.s_addr);
@@ -314,7 +313,7 @@ test_v2_without_router_alert(void **state)
 
 	igmp_router_config_defaults(&c);
 	c.version = 2;
-	c.require_router_alert = true;	/* applies to reports only */
+	c.require_router_alert = true; /* applies to reports only */
 	lan_init(&l, cs);
 	for (i = 0; i < NR; i++)
 		l.n[i].strip_ra = true;

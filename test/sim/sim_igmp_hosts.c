@@ -31,21 +31,21 @@
 
 #include "igmp_host.h"
 
-#define NHOSTS		1000
-#define NGROUPS		50
-#define SEED		0x1b0b5eedULL
-#define GROUP_BASE	0xef0a0001u	/* 239.10.0.1 */
-#define HOST_BASE	0x0a000001u	/* 10.0.0.1 */
-#define ROUTER_ADDR	0x0a00fffeu	/* 10.0.255.254 */
+#define NHOSTS	    1000
+#define NGROUPS	    50
+#define SEED	    0x1b0b5eedULL
+#define GROUP_BASE  0xef0a0001u /* 239.10.0.1 */
+#define HOST_BASE   0x0a000001u /* 10.0.0.1 */
+#define ROUTER_ADDR 0x0a00fffeu /* 10.0.255.254 */
 
 struct bus {
-	struct igmp_host	*h[NHOSTS];
-	mc_time_t		 now;
-	uint64_t		 by_type[256];	/* packets sent, by IGMP type */
-	uint64_t		 per_group[NGROUPS];	/* v1/v2 reports */
-	uint64_t		 per_host[NHOSTS];	/* v3 reports */
-	uint64_t		 records;	/* in v3 reports */
-	mc_time_t		 first, last;	/* of the reports counted */
+	struct igmp_host *h[NHOSTS];
+	mc_time_t now;
+	uint64_t by_type[256];	     /* packets sent, by IGMP type */
+	uint64_t per_group[NGROUPS]; /* v1/v2 reports */
+	uint64_t per_host[NHOSTS];   /* v3 reports */
+	uint64_t records;	     /* in v3 reports */
+	mc_time_t first, last;	     /* of the reports counted */
 };
 
 static struct in_addr
@@ -62,7 +62,8 @@ group_index(struct in_addr g)
 	uint32_t v = ntohl(g.s_addr);
 
 	return v >= GROUP_BASE && v < GROUP_BASE + NGROUPS ?
-	    (int)(v - GROUP_BASE) : -1;
+	    (int)(v - GROUP_BASE) :
+	    -1;
 }
 
 static void
@@ -123,8 +124,8 @@ bus_send_from(struct bus *b, int i)
 	struct igmp_host_output out;
 
 	while (igmp_host_output(b->h[i], &out))
-		bus_deliver(b, i, igmp_host_address(b->h[i]), out.dst,
-		    out.data, out.len);
+		bus_deliver(b, i, igmp_host_address(b->h[i]), out.dst, out.data,
+		    out.len);
 }
 
 /*
@@ -175,8 +176,9 @@ bus_new(void)
 		assert_non_null(b->h[i]);
 		for (g = 0; g < NGROUPS; g++)
 			assert_int_equal(igmp_host_set_filter(b->h[i], 0,
-			    addr(GROUP_BASE + (uint32_t)g),
-			    IGMP_FILTER_EXCLUDE, NULL, 0), 0);
+					     addr(GROUP_BASE + (uint32_t)g),
+					     IGMP_FILTER_EXCLUDE, NULL, 0),
+			    0);
 	}
 	bus_count_reset(b);
 	bus_run(b, 10000);
@@ -219,7 +221,9 @@ bus_ties(const struct bus *b)
 		at_min = 0;
 		for (i = 0; i < NHOSTS; i++) {
 			assert_int_equal(igmp_host_group(b->h[i],
-			    addr(GROUP_BASE + (uint32_t)g), &v), 0);
+					     addr(GROUP_BASE + (uint32_t)g),
+					     &v),
+			    0);
 			assert_true(v.report_pending);
 			if (v.report_at < min) {
 				min = v.report_at;
@@ -256,7 +260,8 @@ assert_one_report_per_group(struct bus *b, mc_time_t t, uint8_t type,
 		assert_int_equal(igmp_host_version(b->h[i]), version);
 	ties = bus_ties(b);
 	print_message("# %d of %d groups have two or more hosts due in the "
-	    "first ms\n", ties, NGROUPS);
+		      "first ms\n",
+	    ties, NGROUPS);
 	/* With this seed the sequential delivery is put to work. */
 	assert_true(ties > 0);
 	bus_run(b, t + 20000);
@@ -304,8 +309,9 @@ sim_v3_query_every_host_reports(void **state)
 	int i;
 
 	b->now = t;
-	bus_query(b, q, igmp_build_v3_query(q, sizeof(q), addr(0), 100,
-	    false, 2, 125, NULL, 0));
+	bus_query(b, q,
+	    igmp_build_v3_query(q, sizeof(q), addr(0), 100, false, 2, 125, NULL,
+		0));
 	bus_run(b, t + 20000);
 	/* 50 IS_EX records, 8 + 50 x 8 = 408 bytes: one report each. */
 	assert_int_equal(b->by_type[IGMP_TYPE_V3_REPORT], NHOSTS);
@@ -313,7 +319,8 @@ sim_v3_query_every_host_reports(void **state)
 	for (i = 0; i < NHOSTS; i++)
 		assert_int_equal(b->per_host[i], 1);
 	assert_int_equal(b->by_type[IGMP_TYPE_V1_REPORT] +
-	    b->by_type[IGMP_TYPE_V2_REPORT], 0);
+		b->by_type[IGMP_TYPE_V2_REPORT],
+	    0);
 	assert_true(b->first >= t + 1 && b->last <= t + 10000);
 	assert_int_equal(bus_suppressed(b), 0);
 	for (i = 0; i < NHOSTS; i++)

@@ -29,16 +29,16 @@
 #include "loop.h"
 #include "router.h"
 
-#define FIXTURE		"test/fixtures/three_routers.mfc"
-#define NROUTERS	3
-#define NLANS		4
-#define NHOSTS		2
-#define MAX_ATTACH	4
-#define MAX_ENTRIES	32
-#define G1		"239.1.6.1"
-#define G2		"239.1.6.2"
-#define SENDER		"198.18.61.10"
-#define IFF_OK		(IFF_UP | IFF_MULTICAST | IFF_RUNNING)
+#define FIXTURE	    "test/fixtures/three_routers.mfc"
+#define NROUTERS    3
+#define NLANS	    4
+#define NHOSTS	    2
+#define MAX_ATTACH  4
+#define MAX_ENTRIES 32
+#define G1	    "239.1.6.1"
+#define G2	    "239.1.6.2"
+#define SENDER	    "198.18.61.10"
+#define IFF_OK	    (IFF_UP | IFF_MULTICAST | IFF_RUNNING)
 
 struct sim;
 struct sim_router;
@@ -46,63 +46,62 @@ struct sim_host;
 
 /* Something on a LAN: a router's interface or a host. */
 struct sim_port {
-	struct sim_router	*router;	/* or NULL */
-	unsigned		 ifindex;
-	struct sim_host		*host;		/* or NULL */
+	struct sim_router *router; /* or NULL */
+	unsigned ifindex;
+	struct sim_host *host; /* or NULL */
 };
 
 struct sim_lan {
-	unsigned		 n;		/* 198.18.n.0/24 */
-	struct sim_port		 ports[MAX_ATTACH];
-	size_t			 nports;
+	unsigned n; /* 198.18.n.0/24 */
+	struct sim_port ports[MAX_ATTACH];
+	size_t nports;
 };
 
 /* The kernel's forwarding cache as the router's outputs made it. */
 struct sim_entry {
-	struct in_addr	source;
-	struct in_addr	group;
-	unsigned	iif;
-	uint8_t		ttls[MFC_MAXVIFS];
+	struct in_addr source;
+	struct in_addr group;
+	unsigned iif;
+	uint8_t ttls[MFC_MAXVIFS];
 };
 
 struct sim_iface {
-	unsigned	 ifindex;
-	const char	*name;
-	struct sim_lan	*lan;
-	struct in_addr	 addr;
+	unsigned ifindex;
+	const char *name;
+	struct sim_lan *lan;
+	struct in_addr addr;
 };
 
 struct sim_router {
-	struct sim		*sim;
-	const char		*name;
-	struct router		*r;
-	struct sim_iface	 ifaces[2];
-	int			 vif_ifindex[MFC_MAXVIFS];	/* 0: none */
-	struct sim_entry	 mfc[MAX_ENTRIES];
-	size_t			 nmfc;
-	uint64_t		 sent;		/* IGMP packets */
-	uint64_t		 forwarded;	/* datagrams */
-	uint64_t		 wrongvif;
+	struct sim *sim;
+	const char *name;
+	struct router *r;
+	struct sim_iface ifaces[2];
+	int vif_ifindex[MFC_MAXVIFS]; /* 0: none */
+	struct sim_entry mfc[MAX_ENTRIES];
+	size_t nmfc;
+	uint64_t sent;	    /* IGMP packets */
+	uint64_t forwarded; /* datagrams */
+	uint64_t wrongvif;
 };
 
 struct sim_host {
-	struct sim		*sim;
-	struct igmp_host	*h;
-	struct sim_lan		*lan;
-	struct in_addr		 addr;
-	unsigned		 got[2];	/* datagrams of G1, G2 */
+	struct sim *sim;
+	struct igmp_host *h;
+	struct sim_lan *lan;
+	struct in_addr addr;
+	unsigned got[2]; /* datagrams of G1, G2 */
 };
 
 struct sim {
-	struct loop		*loop;
-	struct sim_lan		 lans[NLANS];
-	struct sim_router	 routers[NROUTERS];
-	struct sim_host		 hosts[NHOSTS];
+	struct loop *loop;
+	struct sim_lan lans[NLANS];
+	struct sim_router routers[NROUTERS];
+	struct sim_host hosts[NHOSTS];
 };
 
 static struct in_addr
-A(const char *s)
-{
+A(const char *s) {
 	struct in_addr a;
 
 	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
@@ -128,7 +127,6 @@ lan_attach(struct sim_lan *lan, struct sim_router *r, unsigned ifindex,
 	lan->ports[lan->nports].host = h;
 	lan->nports++;
 }
-
 
 /*
  * An IGMP-protocol packet on a LAN: every port but the sender's gets it;
@@ -158,8 +156,8 @@ lan_deliver(struct sim_lan *lan, const struct sim_port *from,
 			    len);
 			continue;
 		}
-		assert_int_equal(igmp_ip_decode(pkt, len, &ip, &payload,
-		    &plen), IGMP_OK);
+		assert_int_equal(igmp_ip_decode(pkt, len, &ip, &payload, &plen),
+		    IGMP_OK);
 		assert_int_equal(igmp_decode(payload, plen, &m), IGMP_OK);
 		igmp_host_input(p->host->h, loop_now(p->host->sim->loop), &ip,
 		    &m);
@@ -318,8 +316,8 @@ router_forward(struct sim_router *sr, unsigned ifindex, struct in_addr s,
 	}
 	if (e->iif != (unsigned)vif) {
 		sr->wrongvif++;
-		router_upcall(sr->r, now, MFC_UPCALL_WRONGVIF, (unsigned)vif,
-		    s, g);
+		router_upcall(sr->r, now, MFC_UPCALL_WRONGVIF, (unsigned)vif, s,
+		    g);
 		router_drain(sr);
 		return;
 	}
@@ -339,8 +337,8 @@ router_forward(struct sim_router *sr, unsigned ifindex, struct in_addr s,
 
 /* A datagram on a LAN: routers forward it, member hosts count it. */
 static void
-lan_datagram(struct sim_lan *lan, const struct sim_port *from,
-    struct in_addr s, struct in_addr g, uint8_t ttl)
+lan_datagram(struct sim_lan *lan, const struct sim_port *from, struct in_addr s,
+    struct in_addr g, uint8_t ttl)
 {
 	struct igmp_host_group_view hv;
 	struct sim_port *p;
@@ -396,9 +394,8 @@ sim_trace(void *arg, const char *line)
 
 /* Router i on LANs a (eth1, address .host_a) and b (eth2, .host_b). */
 static void
-router_init(struct sim *s, int i, const char *name, unsigned a,
-    unsigned host_a, unsigned b, unsigned host_b,
-    const struct router_config *rc)
+router_init(struct sim *s, int i, const char *name, unsigned a, unsigned host_a,
+    unsigned b, unsigned host_b, const struct router_config *rc)
 {
 	struct sim_router *sr = &s->routers[i];
 	static const char *const names[2] = { "eth1", "eth2" };
@@ -406,8 +403,8 @@ router_init(struct sim *s, int i, const char *name, unsigned a,
 
 	sr->sim = s;
 	sr->name = name;
-	sr->r = router_new(rc, 100 + (uint64_t)i, getenv("SIM_TRACE") ?
-	    sim_trace : NULL, (void *)name);
+	sr->r = router_new(rc, 100 + (uint64_t)i,
+	    getenv("SIM_TRACE") ? sim_trace : NULL, (void *)name);
 	assert_non_null(sr->r);
 	for (k = 0; k < 2; k++) {
 		sr->ifaces[k].ifindex = 2 + k;
@@ -419,7 +416,7 @@ router_init(struct sim *s, int i, const char *name, unsigned a,
 		router_addr_add(sr->r, 2 + k, sr->ifaces[k].addr, 24);
 	}
 	assert_true(loop_source_add(s->loop, router_deadline, router_timer,
-	    sr) > 0);
+			sr) > 0);
 }
 
 static void
@@ -435,12 +432,13 @@ host_init(struct sim *s, int i, unsigned lan, const char *const *groups,
 	sh->h = igmp_host_new(NULL, sh->addr, 200 + (uint64_t)i, NULL, NULL);
 	assert_non_null(sh->h);
 	lan_attach(sh->lan, NULL, 0, sh);
-	assert_true(loop_source_add(s->loop, host_deadline, host_timer,
-	    sh) > 0);
+	assert_true(loop_source_add(s->loop, host_deadline, host_timer, sh) >
+	    0);
 	for (k = 0; k < ngroups; k++)
-		assert_int_equal(igmp_host_set_filter(sh->h,
-		    loop_now(s->loop), A(groups[k]), IGMP_FILTER_EXCLUDE, NULL,
-		    0), 0);
+		assert_int_equal(igmp_host_set_filter(sh->h, loop_now(s->loop),
+				     A(groups[k]), IGMP_FILTER_EXCLUDE, NULL,
+				     0),
+		    0);
 }
 
 static struct sim *
@@ -541,10 +539,13 @@ sim_lines(struct sim *s, char **lines, size_t max)
 			    (unsigned)sr->vif_ifindex[sr->mfc[i].iif]);
 			assert_true(n < max);
 			assert_true(asprintf(&lines[n++], "%s %s %s %s %s",
-			    sr->name, inet_ntop(AF_INET, &sr->mfc[i].source,
-			    src, sizeof(src)), inet_ntop(AF_INET,
-			    &sr->mfc[i].group, grp, sizeof(grp)),
-			    ifc ? ifc->name : "?", off ? oifs : "-") > 0);
+					sr->name,
+					inet_ntop(AF_INET, &sr->mfc[i].source,
+					    src, sizeof(src)),
+					inet_ntop(AF_INET, &sr->mfc[i].group,
+					    grp, sizeof(grp)),
+					ifc ? ifc->name : "?",
+					off ? oifs : "-") > 0);
 		}
 	}
 	qsort(lines, n, sizeof(*lines), line_cmp);
@@ -646,7 +647,8 @@ test_leave_prunes_one_branch(void **state)
 	sim_send(s, G1);
 	assert_int_equal(s->hosts[0].got[0], 1);
 	assert_int_equal(igmp_host_set_filter(s->hosts[0].h, loop_now(s->loop),
-	    A(G1), IGMP_FILTER_INCLUDE, NULL, 0), 0);
+			     A(G1), IGMP_FILTER_INCLUDE, NULL, 0),
+	    0);
 	sim_settle(s);
 	assert_int_equal(loop_run_until(s->loop, 13000), 0);
 	e = mfc_find(&s->routers[1], A(SENDER), A(G1));

@@ -69,10 +69,22 @@ static void
 test_ip_parse_bad(void **state)
 {
 	static const char *const bad[] = {
-		"", "foo", "239.1.2", "239.1.2.3.4", "256.1.1.1", "239.1.2.3 ",
-		" 239.1.2.3", "[239.1.2.3]", "[ff02::1", "ff02::1]",
-		"[ff02::1]x", "[]", "ff02:::1", "239.1.2.3:5000",
-		"localhost", "fe80::1%lo",
+		"",
+		"foo",
+		"239.1.2",
+		"239.1.2.3.4",
+		"256.1.1.1",
+		"239.1.2.3 ",
+		" 239.1.2.3",
+		"[239.1.2.3]",
+		"[ff02::1",
+		"ff02::1]",
+		"[ff02::1]x",
+		"[]",
+		"ff02:::1",
+		"239.1.2.3:5000",
+		"localhost",
+		"fe80::1%lo",
 	};
 	struct mc_ip a;
 	size_t i;
@@ -118,27 +130,24 @@ test_endpoint_parse_bad(void **state)
 {
 	struct mc_endpoint ep;
 
-	assert_int_equal(mc_endpoint_parse("239.1.1.1:0", &ep),
-	    MC_E_BAD_PORT);
+	assert_int_equal(mc_endpoint_parse("239.1.1.1:0", &ep), MC_E_BAD_PORT);
 	assert_int_equal(mc_endpoint_parse("239.1.1.1:65536", &ep),
 	    MC_E_BAD_PORT);
 	assert_int_equal(mc_endpoint_parse("239.1.1.1:70000", &ep),
 	    MC_E_BAD_PORT);
-	assert_int_equal(mc_endpoint_parse("239.1.1.1:", &ep),
-	    MC_E_BAD_PORT);
-	assert_int_equal(mc_endpoint_parse("239.1.1.1:-1", &ep),
-	    MC_E_BAD_PORT);
+	assert_int_equal(mc_endpoint_parse("239.1.1.1:", &ep), MC_E_BAD_PORT);
+	assert_int_equal(mc_endpoint_parse("239.1.1.1:-1", &ep), MC_E_BAD_PORT);
 	assert_int_equal(mc_endpoint_parse("239.1.1.1:+80", &ep),
 	    MC_E_BAD_PORT);
 	assert_int_equal(mc_endpoint_parse("239.1.1.1:0x50", &ep),
 	    MC_E_BAD_PORT);
 	assert_int_equal(mc_endpoint_parse("239.1.1.1:99999999999999999999",
-	    &ep), MC_E_BAD_PORT);
+			     &ep),
+	    MC_E_BAD_PORT);
 	assert_int_equal(mc_endpoint_parse("239.1.1.1", &ep), MC_E_BAD_PORT);
 	assert_int_equal(mc_endpoint_parse(":70000", &ep), MC_E_BAD_ADDRESS);
 	assert_int_equal(mc_endpoint_parse(":5000", &ep), MC_E_BAD_ADDRESS);
-	assert_int_equal(mc_endpoint_parse("foo:5000", &ep),
-	    MC_E_BAD_ADDRESS);
+	assert_int_equal(mc_endpoint_parse("foo:5000", &ep), MC_E_BAD_ADDRESS);
 	assert_int_equal(mc_endpoint_parse("foo", &ep), MC_E_BAD_ADDRESS);
 	assert_int_equal(mc_endpoint_parse("239.1.1:5000", &ep),
 	    MC_E_BAD_ADDRESS);
@@ -147,14 +156,12 @@ test_endpoint_parse_bad(void **state)
 	assert_int_equal(mc_endpoint_parse("[ff02::1:5000", &ep),
 	    MC_E_BAD_ADDRESS);
 	/* IPv6 with a port needs brackets: these are addresses, no port. */
-	assert_int_equal(mc_endpoint_parse("ff02::1:5000", &ep),
-	    MC_E_BAD_PORT);
+	assert_int_equal(mc_endpoint_parse("ff02::1:5000", &ep), MC_E_BAD_PORT);
 	assert_int_equal(mc_endpoint_parse("ff05::1:3", &ep), MC_E_BAD_PORT);
 	assert_int_equal(mc_endpoint_parse("[ff02::1]", &ep), MC_E_BAD_PORT);
 	assert_int_equal(mc_endpoint_parse("[ff02::1]5000", &ep),
 	    MC_E_BAD_PORT);
-	assert_int_equal(mc_endpoint_parse("[ff02::1]:0", &ep),
-	    MC_E_BAD_PORT);
+	assert_int_equal(mc_endpoint_parse("[ff02::1]:0", &ep), MC_E_BAD_PORT);
 }
 
 static void
@@ -393,8 +400,7 @@ test_v4_admin_scope(void **state)
 	assert_string_equal(info.block_prefix, "239.0.0.0/8");
 	assert_string_equal(info.rfc, "RFC 2365");
 	assert_int_equal(info.scope, MC_SCOPE_SITE_LOCAL);
-	assert_string_equal(info.scope_name,
-	    "IPv4 Local Scope 239.255.0.0/16");
+	assert_string_equal(info.scope_name, "IPv4 Local Scope 239.255.0.0/16");
 	assert_true(info.forwardable);
 	assert_null(info.name);
 
@@ -494,8 +500,7 @@ test_v6_unicast_prefix_and_rp(void **state)
 	assert_false(info.ssm);
 	assert_true(info.has_unicast_prefix);
 	assert_int_equal(info.unicast_prefix_len, 64);
-	assert_string_equal(str(&info.unicast_prefix),
-	    "2001:db8:ffff:ffff::");
+	assert_string_equal(str(&info.unicast_prefix), "2001:db8:ffff:ffff::");
 
 	info = classify("ff35:30:2001:db8:ffff::1");
 	assert_int_equal(info.unicast_prefix_len, 48);
@@ -507,8 +512,7 @@ test_v6_unicast_prefix_and_rp(void **state)
 	assert_string_equal(info.rfc, "RFC 3956");
 	assert_true(info.has_unicast_prefix);
 	assert_int_equal(info.unicast_prefix_len, 64);
-	assert_string_equal(str(&info.unicast_prefix),
-	    "2001:db8:beef:feed::");
+	assert_string_equal(str(&info.unicast_prefix), "2001:db8:beef:feed::");
 }
 
 static void
@@ -566,10 +570,8 @@ test_scope_names(void **state)
 	assert_string_equal(mc_scope_name(MC_SCOPE_INTERFACE_LOCAL),
 	    "interface-local");
 	assert_string_equal(mc_scope_name(MC_SCOPE_LINK_LOCAL), "link-local");
-	assert_string_equal(mc_scope_name(MC_SCOPE_REALM_LOCAL),
-	    "realm-local");
-	assert_string_equal(mc_scope_name(MC_SCOPE_ADMIN_LOCAL),
-	    "admin-local");
+	assert_string_equal(mc_scope_name(MC_SCOPE_REALM_LOCAL), "realm-local");
+	assert_string_equal(mc_scope_name(MC_SCOPE_ADMIN_LOCAL), "admin-local");
 	assert_string_equal(mc_scope_name(MC_SCOPE_SITE_LOCAL), "site-local");
 	assert_string_equal(mc_scope_name(MC_SCOPE_ORGANIZATION_LOCAL),
 	    "organization-local");

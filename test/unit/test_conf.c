@@ -95,7 +95,8 @@ test_defaults(void **state)
 	}
 	/* Blocks that say the defaults print as nothing too. */
 	test_conf_parse_ok("igmp { version 3; robustness 2 }\n"
-	    "limits {\n}\nmfc { idle-timeout 210 }\n", &d);
+			   "limits {\n}\nmfc { idle-timeout 210 }\n",
+	    &d);
 	assert_true(conf_equal(&c, &d));
 	{
 		char *out = test_conf_print(&d);
@@ -305,7 +306,8 @@ test_normalised_round_trip(void **state)
 	test_conf_round_trip(full_normalised, full_normalised);
 	test_conf_round_trip("", "");
 	/* Spellings fold to one: enable is the default, units shrink. */
-	test_conf_round_trip("phyint eth0 enable threshold 1\n"
+	test_conf_round_trip(
+	    "phyint eth0 enable threshold 1\n"
 	    "igmp{query-interval 7200;last-member-query-interval 2000ms}\n"
 	    "default-phyint enable\n"
 	    "limits { groups none; upcalls 4294967295 }\n",
@@ -315,11 +317,12 @@ test_normalised_round_trip(void **state)
 	    "phyint eth0\n");
 	/* The default limits print as nothing, none as none. */
 	test_conf_round_trip("limits { groups 16384; sources 256; "
-	    "upcalls 8192 }\n", "");
+			     "upcalls 8192 }\n",
+	    "");
 	test_conf_round_trip("limits { sources none }\n",
 	    "limits {\n\tsources none\n}\n");
 	test_conf_round_trip("igmp { ssm-range none; version 1 }\n"
-	    "mfc { idle-timeout 1 }\n",
+			     "mfc { idle-timeout 1 }\n",
 	    "igmp {\n\tversion 1\n\tssm-range none\n}\n\n"
 	    "mfc {\n\tidle-timeout 1s\n}\n");
 	/* The largest of everything wraps its lines with '\'. */
@@ -334,8 +337,8 @@ test_normalised_round_trip(void **state)
 	n += (size_t)snprintf(big + n, sizeof(big) - n,
 	    "\nmroute from verylonginterfa group 239.9.9.9 to");
 	for (i = 0; i < CONF_MAX_OIFS; i++)
-		n += (size_t)snprintf(big + n, sizeof(big) - n,
-		    " interface%d", i);
+		n += (size_t)snprintf(big + n, sizeof(big) - n, " interface%d",
+		    i);
 	snprintf(big + n, sizeof(big) - n, "\n");
 	test_conf_round_trip(big, NULL);
 	{
@@ -347,7 +350,7 @@ test_normalised_round_trip(void **state)
 		/* No line of the normalised form is wider than 80 columns
 		 * (a leading tab is 8). */
 		for (line = strtok(out, "\n"); line != NULL;
-		    line = strtok(NULL, "\n"))
+		     line = strtok(NULL, "\n"))
 			assert_true(strlen(line) + (line[0] == '\t' ? 7 : 0) <=
 			    80);
 		free(out);
@@ -367,7 +370,7 @@ test_comments_blank_lines_continuation(void **state)
 	    "phyint eth0 threshold 2# comment right after a word\r\n"
 	    "phyint eth1; phyint eth2 # two statements on a line\n"
 	    "phyint eth3 \\\n"
-	    "\n"		/* a blank line ends the continued statement */
+	    "\n" /* a blank line ends the continued statement */
 	    "phyint eth4 \\\r\n"
 	    "  igmpv2 \\\n"
 	    "  # a comment line inside a continuation ends it too\n"
@@ -377,7 +380,8 @@ test_comments_blank_lines_continuation(void **state)
 	    "mroute \\\n from eth0 \\\n group 239.1.1.1 \\\n to eth1\n"
 	    "igmp\t{\n\n\t# inside a block\n\tversion 2 ;; robustness 4\n\n}\n"
 	    "limits { ; groups 5 ; }\n"
-	    "mfc {\n}", &c);
+	    "mfc {\n}",
+	    &c);
 	assert_int_equal(c.nphyints, 6);
 	assert_int_equal(c.phyints[0].threshold, 2);
 	assert_string_equal(c.phyints[2].name, "eth2");
@@ -402,7 +406,8 @@ test_comments_blank_lines_continuation(void **state)
 		struct conf_error e;
 
 		assert_int_equal(conf_parse(text, strlen(text) - 3, "t.conf",
-		    &c, &e), 0);
+				     &c, &e),
+		    0);
 		assert_int_equal(c.phyints[0].threshold, 12);
 		conf_free(&c);
 	}
@@ -412,11 +417,15 @@ static void
 test_durations(void **state)
 {
 	static const struct {
-		const char	*text;
-		uint32_t	 qi_ms;
+		const char *text;
+		uint32_t qi_ms;
 	} cases[] = {
-		{ "125", 125000 }, { "125s", 125000 }, { "125000ms", 125000 },
-		{ "2m", 120000 }, { "1h", 3600000 }, { "0031744", 31744000 },
+		{ "125", 125000 },
+		{ "125s", 125000 },
+		{ "125000ms", 125000 },
+		{ "2m", 120000 },
+		{ "1h", 3600000 },
+		{ "0031744", 31744000 },
 		{ "1s", 1000 },
 	};
 	struct conf c;
@@ -424,8 +433,10 @@ test_durations(void **state)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		snprintf(text, sizeof(text), "igmp { query-interval %s; "
-		    "query-response-interval 500ms }\n", cases[i].text);
+		snprintf(text, sizeof(text),
+		    "igmp { query-interval %s; "
+		    "query-response-interval 500ms }\n",
+		    cases[i].text);
 		test_conf_parse_ok(text, &c);
 		assert_int_equal(c.igmp.query_interval_ms, cases[i].qi_ms);
 		assert_int_equal(c.igmp.query_response_interval_ms, 500);
@@ -434,278 +445,280 @@ test_durations(void **state)
 	/* Robustness 1 is a SHOULD NOT (RFC 3376 8.1), not a MUST NOT. */
 	test_conf_parse_ok("igmp { robustness 1 }", &c);
 	assert_int_equal(c.igmp.robustness, 1);
-	test_conf_parse_ok("igmp { robustness 7; version 1;"
-	    "query-response-interval 3174400ms; query-interval 31744 }", &c);
+	test_conf_parse_ok(
+	    "igmp { robustness 7; version 1;"
+	    "query-response-interval 3174400ms; query-interval 31744 }",
+	    &c);
 	assert_int_equal(c.igmp.query_response_interval_ms, 3174400);
 	conf_free(&c);
 	/* The most IGMPv2 can carry (RFC 2236 2.2). */
 	test_conf_parse_ok("igmp { version 2; query-response-interval 25500ms;"
-	    "last-member-query-interval 25500ms }", &c);
+			   "last-member-query-interval 25500ms }",
+	    &c);
 	assert_int_equal(c.igmp.last_member_query_interval_ms, 25500);
 	conf_free(&c);
 }
 
 struct test_conf_error_case {
-	const char	*text;
-	const char	*error;
+	const char *text;
+	const char *error;
 };
 
 static const struct test_conf_error_case error_cases[] = {
 	{ "foo bar\n",
-	  "t.conf:1:1: expected default-phyint, phyint, mroute, igmp, "
-	  "limits or mfc, got 'foo'" },
+	    "t.conf:1:1: expected default-phyint, phyint, mroute, igmp, "
+	    "limits or mfc, got 'foo'" },
 	{ "phyint\n",
-	  "t.conf:1:7: phyint: expected an interface name, got end of line" },
+	    "t.conf:1:7: phyint: expected an interface name, got end of line" },
 	{ "phyint abcdefghijklmnop\n",
-	  "t.conf:1:8: phyint: interface name 'abcdefghijklmnop' is 16 "
-	  "characters long: expected at most 15" },
+	    "t.conf:1:8: phyint: interface name 'abcdefghijklmnop' is 16 "
+	    "characters long: expected at most 15" },
 	{ "phyint a/b\n",
-	  "t.conf:1:8: phyint: interface name 'a/b' contains '/': expected "
-	  "a name without '/' or ':'" },
+	    "t.conf:1:8: phyint: interface name 'a/b' contains '/': expected "
+	    "a name without '/' or ':'" },
 	{ "phyint eth0:1\n",
-	  "t.conf:1:8: phyint: interface name 'eth0:1' contains ':': "
-	  "expected a name without '/' or ':'" },
+	    "t.conf:1:8: phyint: interface name 'eth0:1' contains ':': "
+	    "expected a name without '/' or ':'" },
 	{ "phyint eth0 threshold 0\n",
-	  "t.conf:1:23: threshold: expected a TTL threshold 1-255, got '0'" },
+	    "t.conf:1:23: threshold: expected a TTL threshold 1-255, got '0'" },
 	{ "phyint eth0 threshold 256\n",
-	  "t.conf:1:23: threshold: expected a TTL threshold 1-255, "
-	  "got '256'" },
+	    "t.conf:1:23: threshold: expected a TTL threshold 1-255, "
+	    "got '256'" },
 	{ "phyint eth0 threshold 99999999999999999999999\n",
-	  "t.conf:1:23: threshold: expected a TTL threshold 1-255, "
-	  "got '99999999999999999999999'" },
+	    "t.conf:1:23: threshold: expected a TTL threshold 1-255, "
+	    "got '99999999999999999999999'" },
 	{ "phyint eth0 threshold\n",
-	  "t.conf:1:22: threshold: expected a TTL threshold 1-255, "
-	  "got end of line" },
+	    "t.conf:1:22: threshold: expected a TTL threshold 1-255, "
+	    "got end of line" },
 	{ "phyint eth0 threshold 2 threshold 3\n",
-	  "t.conf:1:25: phyint eth0: 'threshold' given twice: expected it "
-	  "once" },
+	    "t.conf:1:25: phyint eth0: 'threshold' given twice: expected it "
+	    "once" },
 	{ "phyint eth0 frob\n",
-	  "t.conf:1:13: phyint eth0: expected disable, enable, threshold, "
-	  "igmpv1, igmpv2, igmpv3, boundary or static-group, got 'frob'" },
+	    "t.conf:1:13: phyint eth0: expected disable, enable, threshold, "
+	    "igmpv1, igmpv2, igmpv3, boundary or static-group, got 'frob'" },
 	{ "phyint eth0\n\n  phyint eth0 disable\n",
-	  "t.conf:3:10: phyint eth0 already declared at line 1: expected "
-	  "each interface once" },
+	    "t.conf:3:10: phyint eth0 already declared at line 1: expected "
+	    "each interface once" },
 	{ "phyint eth0 disable enable\n",
-	  "t.conf:1:21: phyint eth0: 'enable' contradicts 'disable': "
-	  "expected one of enable or disable" },
+	    "t.conf:1:21: phyint eth0: 'enable' contradicts 'disable': "
+	    "expected one of enable or disable" },
 	{ "phyint eth0 igmpv2 igmpv2\n",
-	  "t.conf:1:20: phyint eth0: 'igmpv2' given twice: expected it "
-	  "once" },
+	    "t.conf:1:20: phyint eth0: 'igmpv2' given twice: expected it "
+	    "once" },
 	{ "phyint eth0 igmpv2 igmpv3\n",
-	  "t.conf:1:20: phyint eth0: 'igmpv3' contradicts 'igmpv2': "
-	  "expected one IGMP version" },
+	    "t.conf:1:20: phyint eth0: 'igmpv3' contradicts 'igmpv2': "
+	    "expected one IGMP version" },
 	{ "phyint eth0 boundary 198.18.1.1/24\n",
-	  "t.conf:1:22: 198.18.1.1/24 has host bits set: expected "
-	  "198.18.1.0/24" },
+	    "t.conf:1:22: 198.18.1.1/24 has host bits set: expected "
+	    "198.18.1.0/24" },
 	{ "phyint eth0 boundary 10.0.0.0/8\n",
-	  "t.conf:1:22: boundary 10.0.0.0/8 is not a multicast prefix: "
-	  "expected a prefix within 224.0.0.0/4" },
+	    "t.conf:1:22: boundary 10.0.0.0/8 is not a multicast prefix: "
+	    "expected a prefix within 224.0.0.0/4" },
 	{ "phyint eth0 boundary 224.0.0.0/3\n",
-	  "t.conf:1:22: boundary 224.0.0.0/3 is not a multicast prefix: "
-	  "expected a prefix within 224.0.0.0/4" },
+	    "t.conf:1:22: boundary 224.0.0.0/3 is not a multicast prefix: "
+	    "expected a prefix within 224.0.0.0/4" },
 	{ "phyint eth0 boundary 239.0.0.0/33\n",
-	  "t.conf:1:22: boundary: expected a multicast prefix such as "
-	  "239.0.0.0/8, got '239.0.0.0/33'" },
+	    "t.conf:1:22: boundary: expected a multicast prefix such as "
+	    "239.0.0.0/8, got '239.0.0.0/33'" },
 	{ "phyint eth0 boundary 239.1.2.3\n",
-	  "t.conf:1:22: boundary: expected a multicast prefix such as "
-	  "239.0.0.0/8, got '239.1.2.3'" },
+	    "t.conf:1:22: boundary: expected a multicast prefix such as "
+	    "239.0.0.0/8, got '239.1.2.3'" },
 	{ "phyint eth0 boundary 239.0.0.0/8 boundary 239.0.0.0/8\n",
-	  "t.conf:1:43: phyint eth0: boundary 239.0.0.0/8 given twice: "
-	  "expected each prefix once" },
+	    "t.conf:1:43: phyint eth0: boundary 239.0.0.0/8 given twice: "
+	    "expected each prefix once" },
 	{ "phyint eth0 static-group 10.1.2.3\n",
-	  "t.conf:1:26: 10.1.2.3 is not a multicast group: expected an "
-	  "address within 224.0.0.0/4" },
+	    "t.conf:1:26: 10.1.2.3 is not a multicast group: expected an "
+	    "address within 224.0.0.0/4" },
 	{ "phyint eth0 static-group 224.0.0.5\n",
-	  "t.conf:1:26: 224.0.0.5 is in 224.0.0.0/24, which is never "
-	  "forwarded (RFC 5771): expected a group outside it" },
+	    "t.conf:1:26: 224.0.0.5 is in 224.0.0.0/24, which is never "
+	    "forwarded (RFC 5771): expected a group outside it" },
 	{ "phyint eth0 static-group 239.1.1.256\n",
-	  "t.conf:1:26: static-group: expected an IPv4 multicast group such "
-	  "as 239.1.2.3, got '239.1.1.256'" },
+	    "t.conf:1:26: static-group: expected an IPv4 multicast group such "
+	    "as 239.1.2.3, got '239.1.1.256'" },
 	{ "phyint eth0 static-group 239.1.1.1 source 239.2.2.2\n",
-	  "t.conf:1:43: source 239.2.2.2 is a multicast address: expected a "
-	  "unicast address" },
+	    "t.conf:1:43: source 239.2.2.2 is a multicast address: expected a "
+	    "unicast address" },
 	{ "phyint eth0 static-group 239.1.1.1 source\n",
-	  "t.conf:1:42: source: expected an IPv4 unicast address such as "
-	  "198.18.0.1, got end of line" },
+	    "t.conf:1:42: source: expected an IPv4 unicast address such as "
+	    "198.18.0.1, got end of line" },
 	{ "phyint eth0 static-group 239.1.1.1 static-group 239.1.1.1\n",
-	  "t.conf:1:49: phyint eth0: static-group 239.1.1.1 given twice: "
-	  "expected each group once" },
+	    "t.conf:1:49: phyint eth0: static-group 239.1.1.1 given twice: "
+	    "expected each group once" },
 	{ "phyint eth0 static-group 232.1.1.1\n",
-	  "t.conf:1:26: static-group 232.1.1.1 is in the SSM range "
-	  "232.0.0.0/8 (RFC 4604): expected 'source S' after it, or another "
-	  "ssm-range" },
+	    "t.conf:1:26: static-group 232.1.1.1 is in the SSM range "
+	    "232.0.0.0/8 (RFC 4604): expected 'source S' after it, or another "
+	    "ssm-range" },
 	/* The SSM range is checked whatever the order of the file. */
 	{ "phyint eth0 static-group 239.1.1.1\nigmp { ssm-range 239.0.0.0/8 }",
-	  "t.conf:1:26: static-group 239.1.1.1 is in the SSM range "
-	  "239.0.0.0/8 (RFC 4604): expected 'source S' after it, or another "
-	  "ssm-range" },
+	    "t.conf:1:26: static-group 239.1.1.1 is in the SSM range "
+	    "239.0.0.0/8 (RFC 4604): expected 'source S' after it, or another "
+	    "ssm-range" },
 	{ "mroute from eth0 source 0.0.0.0 group 239.1.1.1 to eth1\n",
-	  "t.conf:1:25: source 0.0.0.0 is in 0.0.0.0/8 (this network): "
-	  "expected a unicast address" },
+	    "t.conf:1:25: source 0.0.0.0 is in 0.0.0.0/8 (this network): "
+	    "expected a unicast address" },
 	{ "mroute from eth0 source 127.0.0.1 group 239.1.1.1 to eth1\n",
-	  "t.conf:1:25: source 127.0.0.1 is a loopback address: expected a "
-	  "unicast address" },
+	    "t.conf:1:25: source 127.0.0.1 is a loopback address: expected a "
+	    "unicast address" },
 	{ "mroute from eth0 source 255.255.255.255 group 239.1.1.1 to eth1\n",
-	  "t.conf:1:25: source 255.255.255.255 is in the reserved "
-	  "240.0.0.0/4: expected a unicast address" },
+	    "t.conf:1:25: source 255.255.255.255 is in the reserved "
+	    "240.0.0.0/4: expected a unicast address" },
 	{ "mroute from eth0 group 239.1.1.1 to eth1 eth0\n",
-	  "t.conf:1:42: to: eth0 is the incoming interface: expected "
-	  "outgoing interfaces other than 'from eth0'" },
+	    "t.conf:1:42: to: eth0 is the incoming interface: expected "
+	    "outgoing interfaces other than 'from eth0'" },
 	{ "mroute from eth0 group 239.1.1.1 to eth1 eth2 eth1\n",
-	  "t.conf:1:47: to: eth1 given twice: expected each interface once" },
+	    "t.conf:1:47: to: eth1 given twice: expected each interface once" },
 	{ "mroute from eth0 group 239.1.1.1\n",
-	  "t.conf:1:33: mroute: expected 'to', got end of line" },
+	    "t.conf:1:33: mroute: expected 'to', got end of line" },
 	{ "mroute from eth0 239.1.1.1 to eth1\n",
-	  "t.conf:1:18: mroute: expected 'source' or 'group', got "
-	  "'239.1.1.1'" },
-	{ "mroute to eth1\n",
-	  "t.conf:1:8: mroute: expected 'from', got 'to'" },
+	    "t.conf:1:18: mroute: expected 'source' or 'group', got "
+	    "'239.1.1.1'" },
+	{ "mroute to eth1\n", "t.conf:1:8: mroute: expected 'from', got 'to'" },
 	{ "mroute from eth0 source 198.18.0.1 to eth1\n",
-	  "t.conf:1:36: mroute: expected 'group', got 'to'" },
+	    "t.conf:1:36: mroute: expected 'group', got 'to'" },
 	{ "mroute from eth0 group 239.1.1.1 to\n",
-	  "t.conf:1:36: to: expected an outgoing interface, got end of line" },
+	    "t.conf:1:36: to: expected an outgoing interface, got end of line" },
 	{ "mroute from eth0 group 224.0.0.251 to eth1\n",
-	  "t.conf:1:24: 224.0.0.251 is in 224.0.0.0/24, which is never "
-	  "forwarded (RFC 5771): expected a group outside it" },
+	    "t.conf:1:24: 224.0.0.251 is in 224.0.0.0/24, which is never "
+	    "forwarded (RFC 5771): expected a group outside it" },
 	{ "mroute from eth0 source 198.18.0.1 group 239.1.1.1 to eth1\n"
 	  "mroute from eth2 source 198.18.0.1 group 239.1.1.1 to eth3\n",
-	  "t.conf:2:42: mroute for (198.18.0.1, 239.1.1.1) already given at "
-	  "line 1: expected one route per source and group" },
+	    "t.conf:2:42: mroute for (198.18.0.1, 239.1.1.1) already given at "
+	    "line 1: expected one route per source and group" },
 	{ "mroute from eth0 group 239.1.1.1 to eth1\n"
 	  "mroute from eth2 group 239.1.1.1 to eth3\n",
-	  "t.conf:2:24: mroute for (*, 239.1.1.1) already given at line 1: "
-	  "expected one route per source and group" },
+	    "t.conf:2:24: mroute for (*, 239.1.1.1) already given at line 1: "
+	    "expected one route per source and group" },
 	{ "igmp {\n\trobustness 0\n}\n",
-	  "t.conf:2:13: robustness: expected a number 1-7, got '0'" },
+	    "t.conf:2:13: robustness: expected a number 1-7, got '0'" },
 	{ "igmp {\n\trobustness 8\n}\n",
-	  "t.conf:2:13: robustness: expected a number 1-7, got '8'" },
+	    "t.conf:2:13: robustness: expected a number 1-7, got '8'" },
 	{ "igmp { version 4 }\n",
-	  "t.conf:1:16: version: expected a number 1-3, got '4'" },
+	    "t.conf:1:16: version: expected a number 1-3, got '4'" },
 	{ "igmp {\n\tquery-interval 10\n\tquery-response-interval 10s\n}\n",
-	  "t.conf:3:26: query-response-interval: 10s is not shorter than "
-	  "query-interval 10s: expected less (RFC 3376 8.3)" },
+	    "t.conf:3:26: query-response-interval: 10s is not shorter than "
+	    "query-interval 10s: expected less (RFC 3376 8.3)" },
 	{ "igmp { query-interval 5s }\n",
-	  "t.conf:1:23: query-interval: 5s is not longer than "
-	  "query-response-interval 10s (the default): expected more "
-	  "(RFC 3376 8.3)" },
+	    "t.conf:1:23: query-interval: 5s is not longer than "
+	    "query-response-interval 10s (the default): expected more "
+	    "(RFC 3376 8.3)" },
 	{ "igmp {\n\tquery-interval 5x\n}\n",
-	  "t.conf:2:17: query-interval: expected a duration such as 125, "
-	  "125s, 500ms or 2m, got '5x'" },
+	    "t.conf:2:17: query-interval: expected a duration such as 125, "
+	    "125s, 500ms or 2m, got '5x'" },
 	{ "igmp { query-interval 1.5s }\n",
-	  "t.conf:1:23: query-interval: expected a duration such as 125, "
-	  "125s, 500ms or 2m, got '1.5s'" },
+	    "t.conf:1:23: query-interval: expected a duration such as 125, "
+	    "125s, 500ms or 2m, got '1.5s'" },
 	{ "igmp { query-interval 31745 }\n",
-	  "t.conf:1:23: query-interval: expected a duration from 1s to "
-	  "31744s, got '31745'" },
+	    "t.conf:1:23: query-interval: expected a duration from 1s to "
+	    "31744s, got '31745'" },
 	{ "igmp { query-interval 99999999999999999999h }\n",
-	  "t.conf:1:23: query-interval: expected a duration from 1s to "
-	  "31744s, got '99999999999999999999h'" },
+	    "t.conf:1:23: query-interval: expected a duration from 1s to "
+	    "31744s, got '99999999999999999999h'" },
 	{ "igmp { query-interval 1500ms }\n",
-	  "t.conf:1:23: query-interval: expected a multiple of 1s (the QQIC "
-	  "field carries whole seconds), got '1500ms'" },
+	    "t.conf:1:23: query-interval: expected a multiple of 1s (the QQIC "
+	    "field carries whole seconds), got '1500ms'" },
 	{ "igmp { query-response-interval 150ms }\n",
-	  "t.conf:1:32: query-response-interval: expected a multiple of "
-	  "100ms (the Max Resp Code carries tenths of a second), got "
-	  "'150ms'" },
+	    "t.conf:1:32: query-response-interval: expected a multiple of "
+	    "100ms (the Max Resp Code carries tenths of a second), got "
+	    "'150ms'" },
 	{ "igmp { last-member-query-count 256 }\n",
-	  "t.conf:1:32: last-member-query-count: expected a number 1-255, "
-	  "got '256'" },
+	    "t.conf:1:32: last-member-query-count: expected a number 1-255, "
+	    "got '256'" },
 	{ "igmp { startup-query-count -1 }\n",
-	  "t.conf:1:28: startup-query-count: expected a number 1-255, "
-	  "got '-1'" },
+	    "t.conf:1:28: startup-query-count: expected a number 1-255, "
+	    "got '-1'" },
 	{ "igmp {\n\tfrobnicate 1\n}\n",
-	  "t.conf:2:2: igmp: expected version, robustness, query-interval, "
-	  "query-response-interval, startup-query-interval, "
-	  "startup-query-count, last-member-query-interval, "
-	  "last-member-query-count, require-router-alert or ssm-range, got "
-	  "'frobnicate'" },
+	    "t.conf:2:2: igmp: expected version, robustness, query-interval, "
+	    "query-response-interval, startup-query-interval, "
+	    "startup-query-count, last-member-query-interval, "
+	    "last-member-query-count, require-router-alert or ssm-range, got "
+	    "'frobnicate'" },
 	{ "igmp {\n\tversion 2\n",
-	  "t.conf:3:1: igmp block opened at line 1 is not closed: expected "
-	  "'}', got end of file" },
+	    "t.conf:3:1: igmp block opened at line 1 is not closed: expected "
+	    "'}', got end of file" },
 	{ "igmp { version 2 }\nigmp { version 3 }\n",
-	  "t.conf:2:1: igmp block already given at line 1: expected one "
-	  "igmp block" },
+	    "t.conf:2:1: igmp block already given at line 1: expected one "
+	    "igmp block" },
 	{ "igmp {\n version 2; version 3 }\n",
-	  "t.conf:2:13: igmp: version already given at line 2: expected "
-	  "each setting once" },
+	    "t.conf:2:13: igmp: version already given at line 2: expected "
+	    "each setting once" },
 	{ "igmp { version 2 version 3 }\n",
-	  "t.conf:1:18: version: expected the end of the setting (a newline, "
-	  "';' or '}'), got 'version'" },
+	    "t.conf:1:18: version: expected the end of the setting (a newline, "
+	    "';' or '}'), got 'version'" },
 	{ "igmp { version }\n",
-	  "t.conf:1:16: version: expected a number 1-3, got '}'" },
+	    "t.conf:1:16: version: expected a number 1-3, got '}'" },
 	{ "igmp { require-router-alert maybe }\n",
-	  "t.conf:1:29: require-router-alert: expected yes or no, "
-	  "got 'maybe'" },
+	    "t.conf:1:29: require-router-alert: expected yes or no, "
+	    "got 'maybe'" },
 	{ "igmp { ssm-range 10.0.0.0/8 }\n",
-	  "t.conf:1:18: ssm-range 10.0.0.0/8 is not a multicast prefix: "
-	  "expected a prefix within 224.0.0.0/4" },
+	    "t.conf:1:18: ssm-range 10.0.0.0/8 is not a multicast prefix: "
+	    "expected a prefix within 224.0.0.0/4" },
 	{ "igmp { ssm-range 232.0.0.0 }\n",
-	  "t.conf:1:18: ssm-range: expected a multicast prefix such as "
-	  "232.0.0.0/8, or none, got '232.0.0.0'" },
+	    "t.conf:1:18: ssm-range: expected a multicast prefix such as "
+	    "232.0.0.0/8, or none, got '232.0.0.0'" },
 	{ "igmp { ssm-range }\n",
-	  "t.conf:1:18: ssm-range: expected a multicast prefix such as "
-	  "232.0.0.0/8, or none, got '}'" },
+	    "t.conf:1:18: ssm-range: expected a multicast prefix such as "
+	    "232.0.0.0/8, or none, got '}'" },
 	{ "igmp { version 2; query-response-interval 30s }\n",
-	  "t.conf:1:43: query-response-interval: 30s is too long for IGMPv2: "
-	  "expected at most 25500ms (RFC 2236 2.2)" },
+	    "t.conf:1:43: query-response-interval: 30s is too long for IGMPv2: "
+	    "expected at most 25500ms (RFC 2236 2.2)" },
 	{ "igmp { last-member-query-interval 26s\n version 2 }\n",
-	  "t.conf:1:35: last-member-query-interval: 26s is too long for "
-	  "IGMPv2: expected at most 25500ms (RFC 2236 2.2)" },
+	    "t.conf:1:35: last-member-query-interval: 26s is too long for "
+	    "IGMPv2: expected at most 25500ms (RFC 2236 2.2)" },
 	{ "igmp { query-response-interval 30s }\nphyint eth0 igmpv2\n",
-	  "t.conf:2:13: phyint eth0: igmpv2 cannot carry "
-	  "query-response-interval 30s (line 1): expected at most 25500ms "
-	  "for IGMPv2 (RFC 2236 2.2)" },
+	    "t.conf:2:13: phyint eth0: igmpv2 cannot carry "
+	    "query-response-interval 30s (line 1): expected at most 25500ms "
+	    "for IGMPv2 (RFC 2236 2.2)" },
 	{ "igmp { version 2 } phyint eth0\n",
-	  "t.conf:1:20: igmp: expected the end of the statement (a newline "
-	  "or ';'), got 'phyint'" },
+	    "t.conf:1:20: igmp: expected the end of the statement (a newline "
+	    "or ';'), got 'phyint'" },
 	{ "limits groups 5\n",
-	  "t.conf:1:8: limits: expected '{', got 'groups'" },
+	    "t.conf:1:8: limits: expected '{', got 'groups'" },
 	{ "limits\n{ groups 5 }\n",
-	  "t.conf:1:7: limits: expected '{', got end of line" },
+	    "t.conf:1:7: limits: expected '{', got end of line" },
 	{ "limits { groups 0 }\n",
-	  "t.conf:1:17: groups: expected a number 1-4294967295 or none, "
-	  "got '0'" },
+	    "t.conf:1:17: groups: expected a number 1-4294967295 or none, "
+	    "got '0'" },
 	{ "limits { sources 4294967296 }\n",
-	  "t.conf:1:18: sources: expected a number 1-4294967295 or none, "
-	  "got '4294967296'" },
+	    "t.conf:1:18: sources: expected a number 1-4294967295 or none, "
+	    "got '4294967296'" },
 	{ "limits { groups 5 } }\n",
-	  "t.conf:1:21: limits: expected the end of the statement (a newline "
-	  "or ';'), got '}'" },
+	    "t.conf:1:21: limits: expected the end of the statement (a newline "
+	    "or ';'), got '}'" },
 	{ "mfc { idle-timeout 500ms }\n",
-	  "t.conf:1:20: idle-timeout: expected a duration from 1s to 24h, "
-	  "got '500ms'" },
+	    "t.conf:1:20: idle-timeout: expected a duration from 1s to 24h, "
+	    "got '500ms'" },
 	{ "mfc { idle-timeout 1500ms }\n",
-	  "t.conf:1:20: idle-timeout: expected a multiple of 1s (the timeout "
-	  "is kept in seconds), got '1500ms'" },
+	    "t.conf:1:20: idle-timeout: expected a multiple of 1s (the timeout "
+	    "is kept in seconds), got '1500ms'" },
 	{ "mfc { idle-timeout 2d }\n",
-	  "t.conf:1:20: idle-timeout: expected a duration such as 125, 125s, "
-	  "500ms or 2m, got '2d'" },
+	    "t.conf:1:20: idle-timeout: expected a duration such as 125, 125s, "
+	    "500ms or 2m, got '2d'" },
 	{ "default-phyint maybe\n",
-	  "t.conf:1:16: default-phyint: expected enable or disable, "
-	  "got 'maybe'" },
+	    "t.conf:1:16: default-phyint: expected enable or disable, "
+	    "got 'maybe'" },
 	{ "default-phyint enable\ndefault-phyint disable\n",
-	  "t.conf:2:1: default-phyint already given at line 1: expected it "
-	  "once" },
+	    "t.conf:2:1: default-phyint already given at line 1: expected it "
+	    "once" },
 	{ "}\n",
-	  "t.conf:1:1: '}' closes no block: expected a statement "
-	  "(default-phyint, phyint, mroute, igmp, limits or mfc)" },
+	    "t.conf:1:1: '}' closes no block: expected a statement "
+	    "(default-phyint, phyint, mroute, igmp, limits or mfc)" },
 	{ "{\n",
-	  "t.conf:1:1: expected default-phyint, phyint, mroute, igmp, limits "
-	  "or mfc, got '{'" },
+	    "t.conf:1:1: expected default-phyint, phyint, mroute, igmp, limits "
+	    "or mfc, got '{'" },
 	{ "phyint eth0 \\ threshold 2\n",
-	  "t.conf:1:13: stray '\\': expected it only at the end of a line, "
-	  "to continue the statement on the next" },
+	    "t.conf:1:13: stray '\\': expected it only at the end of a line, "
+	    "to continue the statement on the next" },
 	{ "phyint eth0\t\001\n",
-	  "t.conf:1:13: control character 0x01: expected text, a tab or a "
-	  "newline" },
+	    "t.conf:1:13: control character 0x01: expected text, a tab or a "
+	    "newline" },
 	{ "phyint eth0 threshold 2 {\n",
-	  "t.conf:1:25: phyint: expected the end of the statement (a newline "
-	  "or ';'), got '{'" },
+	    "t.conf:1:25: phyint: expected the end of the statement (a newline "
+	    "or ';'), got '{'" },
 	{ "# a long word is cut short in messages\n"
 	  "phyint eth0 abcdefghijklmnopqrstuvwxyz0123456789\n",
-	  "t.conf:2:13: phyint eth0: expected disable, enable, threshold, "
-	  "igmpv1, igmpv2, igmpv3, boundary or static-group, got "
-	  "'abcdefghijklmnopqrstuvwx...'" },
+	    "t.conf:2:13: phyint eth0: expected disable, enable, threshold, "
+	    "igmpv1, igmpv2, igmpv3, boundary or static-group, got "
+	    "'abcdefghijklmnopqrstuvwx...'" },
 };
 
 static void
@@ -720,8 +733,7 @@ test_errors(void **state)
 	for (i = 0; i < sizeof(error_cases) / sizeof(error_cases[0]); i++) {
 		const struct test_conf_error_case *t = &error_cases[i];
 
-		if (conf_parse(t->text, strlen(t->text), "t.conf", &c, &e) ==
-		    0)
+		if (conf_parse(t->text, strlen(t->text), "t.conf", &c, &e) == 0)
 			fail_msg("case %zu parsed: %s", i, t->text);
 		conf_error_format(&e, buf, sizeof(buf));
 		if (strcmp(buf, t->error) != 0)
@@ -735,7 +747,8 @@ test_errors(void **state)
 	/* No file name: "-". */
 	assert_int_equal(conf_parse("x", 1, NULL, &c, &e), -1);
 	conf_error_format(&e, buf, sizeof(buf));
-	assert_string_equal(buf, "-:1:1: expected default-phyint, phyint, "
+	assert_string_equal(buf,
+	    "-:1:1: expected default-phyint, phyint, "
 	    "mroute, igmp, limits or mfc, got 'x'");
 	assert_string_equal(e.file, "-");
 	assert_int_equal(e.line, 1);
@@ -759,7 +772,8 @@ test_limits_of_the_structures(void **state)
 		    " \\\n boundary 239.%d.0.0/16", i);
 	assert_int_equal(conf_parse(text, n, "t.conf", &c, &e), -1);
 	conf_error_format(&e, buf, sizeof(buf));
-	assert_string_equal(buf, "t.conf:34:11: phyint eth0: boundary "
+	assert_string_equal(buf,
+	    "t.conf:34:11: phyint eth0: boundary "
 	    "239.32.0.0/16 is one too many: expected at most 32");
 
 	n = (size_t)snprintf(text, size, "phyint eth0");
@@ -768,7 +782,8 @@ test_limits_of_the_structures(void **state)
 		    " static-group 239.1.%d.1", i);
 	assert_int_equal(conf_parse(text, n, "t.conf", &c, &e), -1);
 	conf_error_format(&e, buf, sizeof(buf));
-	assert_string_equal(buf, "t.conf:1:1552: phyint eth0: static-group "
+	assert_string_equal(buf,
+	    "t.conf:1:1552: phyint eth0: static-group "
 	    "239.1.64.1 is one too many: expected at most 64");
 
 	n = (size_t)snprintf(text, size, "mroute from a group 239.1.1.1 to");
@@ -776,7 +791,8 @@ test_limits_of_the_structures(void **state)
 		n += (size_t)snprintf(text + n, size - n, " o%d", i);
 	assert_int_equal(conf_parse(text, n, "t.conf", &c, &e), -1);
 	conf_error_format(&e, buf, sizeof(buf));
-	assert_string_equal(buf, "t.conf:1:152: to: o32 is one too many: "
+	assert_string_equal(buf,
+	    "t.conf:1:152: to: o32 is one too many: "
 	    "expected at most 32 outgoing interfaces");
 
 	n = 0;
@@ -784,11 +800,13 @@ test_limits_of_the_structures(void **state)
 		n += (size_t)snprintf(text + n, size - n, "phyint p%d\n", i);
 	assert_int_equal(conf_parse(text, n, "t.conf", &c, &e), -1);
 	conf_error_format(&e, buf, sizeof(buf));
-	assert_string_equal(buf, "t.conf:257:1: phyint p256 is one too many: "
+	assert_string_equal(buf,
+	    "t.conf:257:1: phyint p256 is one too many: "
 	    "expected at most 256");
 	/* Exactly the maximum is fine. */
-	assert_int_equal(conf_parse(text, n - strlen("phyint p256\n"),
-	    "t.conf", &c, &e), 0);
+	assert_int_equal(conf_parse(text, n - strlen("phyint p256\n"), "t.conf",
+			     &c, &e),
+	    0);
 	assert_int_equal(c.nphyints, CONF_MAX_PHYINTS);
 	assert_string_equal(c.phyints[255].name, "p255");
 	conf_free(&c);
@@ -865,8 +883,10 @@ test_load(void **state)
 	assert_int_equal(fclose(f), 0);
 	assert_int_equal(conf_load(path, &c, &e), -1);
 	conf_error_format(&e, buf, sizeof(buf));
-	snprintf(expected, sizeof(expected), "%s: larger than 1 MiB: "
-	    "expected a configuration file of at most 1048576 bytes", path);
+	snprintf(expected, sizeof(expected),
+	    "%s: larger than 1 MiB: "
+	    "expected a configuration file of at most 1048576 bytes",
+	    path);
 	assert_string_equal(buf, expected);
 	assert_int_equal(e.line, 0);
 
@@ -877,21 +897,26 @@ test_load(void **state)
 	assert_int_equal(fclose(f), 0);
 	assert_int_equal(conf_load(path, &c, &e), -1);
 	conf_error_format(&e, buf, sizeof(buf));
-	snprintf(expected, sizeof(expected), "%s:2:23: threshold: expected "
-	    "a TTL threshold 1-255, got '300'", path);
+	snprintf(expected, sizeof(expected),
+	    "%s:2:23: threshold: expected "
+	    "a TTL threshold 1-255, got '300'",
+	    path);
 	assert_string_equal(buf, expected);
 	assert_null(c.phyints);
 
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(conf_load(path, &c, &e), -1);
 	conf_error_format(&e, buf, sizeof(buf));
-	snprintf(expected, sizeof(expected), "%s: cannot open: No such file "
-	    "or directory: expected a readable configuration file", path);
+	snprintf(expected, sizeof(expected),
+	    "%s: cannot open: No such file "
+	    "or directory: expected a readable configuration file",
+	    path);
 	assert_string_equal(buf, expected);
 
 	assert_int_equal(conf_load("/", &c, &e), -1);
 	conf_error_format(&e, buf, sizeof(buf));
-	assert_string_equal(buf, "/: cannot read: Is a directory: expected "
+	assert_string_equal(buf,
+	    "/: cannot read: Is a directory: expected "
 	    "a readable configuration file");
 }
 

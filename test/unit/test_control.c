@@ -20,7 +20,7 @@
 #include "mcastd.h"
 #include "request.h"
 
-#define TEST_MSG_UNSET	'\x01'
+#define TEST_MSG_UNSET '\x01'
 
 static void
 test_framing(void **state)
@@ -96,8 +96,10 @@ test_long_value_whole(void **state)
 	control_record(&r, "group");
 	control_field(&r, "sources", "%s", value);
 	control_end(&r, 0, "ok");
-	snprintf(want, sizeof(want), "group\tsources=%s\nend\tstatus=0\t"
-	    "message=ok\n", value);
+	snprintf(want, sizeof(want),
+	    "group\tsources=%s\nend\tstatus=0\t"
+	    "message=ok\n",
+	    value);
 	test_wire(&r, want);
 }
 
@@ -106,7 +108,7 @@ test_escapes(void **state)
 {
 	struct control_reply r = { .buf = NULL };
 	const char want[] = "x\tv=a\\tb\\nc\\\\d\nend\tstatus=2\t"
-	    "message=bad\\tword\n";
+			    "message=bad\\tword\n";
 
 	control_record(&r, "x");
 	control_field(&r, "v", "%s", "a\tb\nc\\d");
@@ -128,7 +130,8 @@ test_typed_fields(void **state)
 	control_null(&r, "note");
 	control_field(&r, "from", "%s", "");
 	control_end(&r, 0, "ok");
-	test_wire(&r, "stat\tname=igmp.rx\tvalue#=18446744073709551615\t"
+	test_wire(&r,
+	    "stat\tname=igmp.rx\tvalue#=18446744073709551615\t"
 	    "expires#=206.0\tquerier?=true\tstatic?=false\tnote=\tfrom=\n"
 	    "end\tstatus=0\tmessage=ok\n");
 }
@@ -154,8 +157,10 @@ test_string_lists(void **state)
 	control_num(&r, "n", "%d", 4);
 	control_list_add(&r, "lost");
 	control_end(&r, 0, "ok");
-	test_wire(&r, "group\tnone[]=\tone[]=198.18.1.2\tseveral[]=a\\tb\x1f"
-	    "c\\nd\\\\e\x1f" "f?g?h?i?j\x1f\tn#=4\nend\tstatus=0\t"
+	test_wire(&r,
+	    "group\tnone[]=\tone[]=198.18.1.2\tseveral[]=a\\tb\x1f"
+	    "c\\nd\\\\e\x1f"
+	    "f?g?h?i?j\x1f\tn#=4\nend\tstatus=0\t"
 	    "message=ok\n");
 }
 
@@ -187,7 +192,8 @@ test_items(void **state)
 	control_item(&r, "cut");
 	control_bool(&r, "boundary", true);
 	control_end(&r, 0, "ok");
-	test_wire(&r, "mfc\tgroup=239.1.2.3\toifs[]=\n"
+	test_wire(&r,
+	    "mfc\tgroup=239.1.2.3\toifs[]=\n"
 	    "mfc.oifs\tinterface=eth1\tttl#=1\twhy[]=igmp\n"
 	    "mfc.oifs\tinterface=eth2\tttl#=16\twhy[]=route\x1fjoin\n"
 	    "mfc\tgroup=239.5.5.5\toifs[]=\tcut[]=\n"
@@ -226,7 +232,9 @@ test_route_good(void **state)
 	char msg[512];
 
 	assert_int_equal(test_route("from eth0 source 198.18.1.2 group "
-	    "239.1.1.1 to eth1 eth2", true, &m, msg, sizeof(msg)), 0);
+				    "239.1.1.1 to eth1 eth2",
+			     true, &m, msg, sizeof(msg)),
+	    0);
 	assert_string_equal(m.iif, "eth0");
 	assert_true(m.has_source);
 	assert_int_equal(ntohl(m.source.s_addr), 0xc6120102);
@@ -235,8 +243,9 @@ test_route_good(void **state)
 	assert_string_equal(m.oifs[0], "eth1");
 	assert_string_equal(m.oifs[1], "eth2");
 	assert_int_equal(m.line, 0);
-	assert_int_equal(test_route("from eth0 group 239.1.1.1", false, &m,
-	    msg, sizeof(msg)), 0);
+	assert_int_equal(test_route("from eth0 group 239.1.1.1", false, &m, msg,
+			     sizeof(msg)),
+	    0);
 	assert_false(m.has_source);
 	assert_int_equal(m.noifs, 0);
 }
@@ -247,8 +256,8 @@ test_route_trailing_words(void **state)
 {
 	test_route_fails("from eth0 group 239.1.1.1 to eth1", false,
 	    "expected: from IF [source S] group G");
-	test_route_fails("from eth0 source 198.18.1.2 group 239.1.1.1 x",
-	    false, "expected: from IF [source S] group G");
+	test_route_fails("from eth0 source 198.18.1.2 group 239.1.1.1 x", false,
+	    "expected: from IF [source S] group G");
 }
 
 /* was: add mroute took what mcastd.conf refuses; now the same rules. */
@@ -268,7 +277,8 @@ test_route_conf_rules(void **state)
 	test_route_fails("from eth0 group 239.1.1.1 to eth1 eth1", true,
 	    "to: eth1 given twice: expected each interface once");
 	test_route_fails("from eth0 source 239.2.2.2 group 239.1.1.1 to eth1",
-	    true, "source 239.2.2.2 is a multicast address: expected a "
+	    true,
+	    "source 239.2.2.2 is a multicast address: expected a "
 	    "unicast address");
 	test_route_fails("from eth0 group 239.1.1.1 to eth1;phyint", true,
 	    "'eth1;phyint' contains ';': expected words without # ; { } or "
@@ -276,9 +286,10 @@ test_route_conf_rules(void **state)
 	off = (size_t)snprintf(line, sizeof(line),
 	    "from eth0 group 239.1.1.1 to");
 	for (i = 0; i <= CONF_MAX_OIFS; i++)
-		off += (size_t)snprintf(line + off, sizeof(line) - off,
-		    " e%d", i);
-	test_route_fails(line, true, "to: e32 is one too many: expected at "
+		off += (size_t)snprintf(line + off, sizeof(line) - off, " e%d",
+		    i);
+	test_route_fails(line, true,
+	    "to: e32 is one too many: expected at "
 	    "most 32 outgoing interfaces");
 }
 
@@ -293,13 +304,14 @@ test_long_names(void **state)
 	    "interface name 'averyveryverylongname0...' is 22 characters "
 	    "long: expected at most 15");
 	test_route_fails("from eth0 group 239.1.1.1 to averyveryverylongname0",
-	    true, "to: interface name 'averyveryverylongname0' is 22 "
+	    true,
+	    "to: interface name 'averyveryverylongname0' is 22 "
 	    "characters long: expected at most 15");
 	snprintf(buf, sizeof(buf), "averyveryverylongname0 239.1.2.3");
 	assert_int_equal(control_parse_request(buf, strlen(buf), argv, 4), 2);
-	assert_int_equal(request_parse_join(2, argv, &j, msg, sizeof(msg)),
-	    -1);
-	assert_string_equal(msg, "interface name 'averyveryverylongname0...' "
+	assert_int_equal(request_parse_join(2, argv, &j, msg, sizeof(msg)), -1);
+	assert_string_equal(msg,
+	    "interface name 'averyveryverylongname0...' "
 	    "is 22 characters long: expected at most 15");
 }
 
@@ -321,7 +333,8 @@ test_join(void **state)
 	argc = control_parse_request(buf, strlen(buf), argv, 8);
 	assert_int_equal(request_parse_join(argc, argv, &j, msg, sizeof(msg)),
 	    -1);
-	assert_string_equal(msg, "bad group '10.1.2.3': expected an IPv4 "
+	assert_string_equal(msg,
+	    "bad group '10.1.2.3': expected an IPv4 "
 	    "multicast group");
 	snprintf(buf, sizeof(buf), "eth1 239.1.1.1 from 198.18.1.2");
 	argc = control_parse_request(buf, strlen(buf), argv, 8);
@@ -370,7 +383,8 @@ test_replies_held_bounded(void **state)
 		cfd[i] = socket(AF_UNIX, SOCK_STREAM, 0);
 		assert_true(cfd[i] >= 0);
 		assert_int_equal(connect(cfd[i], (struct sockaddr *)&sun,
-		    sizeof(sun)), 0);
+				     sizeof(sun)),
+		    0);
 		assert_int_equal(write(cfd[i], "show big\n", 9), 9);
 		/* Accept it, then read and answer it (it never reads). */
 		nfd = control_fds(c, fds, ev, CONTROL_MAX_CLIENTS);

@@ -56,19 +56,17 @@ test_print(const struct dump_packet *p, const struct timeval *ts, bool json)
 static void
 test_link_layers(void **state)
 {
-	static const uint8_t ethernet[14] = {
-		0x01, 0x00, 0x5e, 0x01, 0x02, 0x03, 2, 0, 0, 0, 0, 1,
-		0x08, 0x00 };
-	static const uint8_t qinq[22] = {
-		0x01, 0x00, 0x5e, 0x01, 0x02, 0x03, 2, 0, 0, 0, 0, 1,
-		0x88, 0xa8, 0, 10, 0x81, 0x00, 0, 20, 0x08, 0x00 };
-	static const uint8_t sll[16] = {
-		0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x08, 0x00 };
-	static const uint8_t sll2[20] = {
-		0x08, 0x00, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1,
-		0, 0 };
-	static const uint8_t ipv6[14] = {
-		0x33, 0x33, 0, 0, 0, 1, 2, 0, 0, 0, 0, 1, 0x86, 0xdd };
+	static const uint8_t ethernet[14] = { 0x01, 0x00, 0x5e, 0x01, 0x02,
+		0x03, 2, 0, 0, 0, 0, 1, 0x08, 0x00 };
+	static const uint8_t qinq[22] = { 0x01, 0x00, 0x5e, 0x01, 0x02, 0x03, 2,
+		0, 0, 0, 0, 1, 0x88, 0xa8, 0, 10, 0x81, 0x00, 0, 20, 0x08,
+		0x00 };
+	static const uint8_t sll[16] = { 0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0,
+		0, 0x08, 0x00 };
+	static const uint8_t sll2[20] = { 0x08, 0x00, 0, 0, 0, 0, 0, 2, 0, 1, 0,
+		6, 2, 0, 0, 0, 0, 1, 0, 0 };
+	static const uint8_t ipv6[14] = { 0x33, 0x33, 0, 0, 0, 1, 2, 0, 0, 0, 0,
+		1, 0x86, 0xdd };
 	struct dump_packet p;
 	uint8_t frame[300];
 	size_t n;
@@ -118,18 +116,21 @@ test_lines(void **state)
 	tzset();
 	assert_true(dump_decode_frame(DLT_RAW, frame, n, &p));
 	out = test_print(&p, &ts, false);
-	assert_string_equal(out, "22:13:20.000005 IP 198.18.1.2 > 239.1.2.3 "
+	assert_string_equal(out,
+	    "22:13:20.000005 IP 198.18.1.2 > 239.1.2.3 "
 	    "ttl 1 RA: igmp v2 report 239.1.2.3\n");
 	free(out);
 	out = test_print(&p, &ts, true);
-	assert_string_equal(out, "{\"time\":1700000000.000005,\"src\":"
+	assert_string_equal(out,
+	    "{\"time\":1700000000.000005,\"src\":"
 	    "\"198.18.1.2\",\"dst\":\"239.1.2.3\",\"ttl\":1,\"tos\":192,"
 	    "\"router_alert\":true,\"error\":null,\"kind\":\"v2 report\","
 	    "\"type\":22,\"code\":0,\"length\":8,\"group\":\"239.1.2.3\"}\n");
 	free(out);
 	assert_true(dump_decode_frame(DLT_RAW, frame, 10, &p));
 	out = test_print(&p, &ts, true);
-	assert_string_equal(out, "{\"time\":1700000000.000005,\"error\":"
+	assert_string_equal(out,
+	    "{\"time\":1700000000.000005,\"error\":"
 	    "\"IP header truncated\",\"caplen\":32}\n");
 	free(out);
 }

@@ -17,21 +17,21 @@
 #include "igmp_host.h"
 #include "trace.h"
 
-#define HOST		"10.0.0.10"
-#define OTHER		"10.0.0.11"
-#define ROUTER		"10.0.0.1"
-#define ALL_SYSTEMS	"224.0.0.1"
-#define ALL_ROUTERS	"224.0.0.2"
-#define V3_ROUTERS	"224.0.0.22"
-#define G1		"239.1.1.1"
-#define G2		"239.2.2.2"
-#define G		"239.1.2.3"
-#define S1		"10.9.0.1"
-#define S2		"10.9.0.2"
-#define S3		"10.9.0.3"
-#define S4		"10.9.0.4"
-#define S5		"10.9.0.5"
-#define S9		"10.9.0.9"
+#define HOST	    "10.0.0.10"
+#define OTHER	    "10.0.0.11"
+#define ROUTER	    "10.0.0.1"
+#define ALL_SYSTEMS "224.0.0.1"
+#define ALL_ROUTERS "224.0.0.2"
+#define V3_ROUTERS  "224.0.0.22"
+#define G1	    "239.1.1.1"
+#define G2	    "239.2.2.2"
+#define G	    "239.1.2.3"
+#define S1	    "10.9.0.1"
+#define S2	    "10.9.0.2"
+#define S3	    "10.9.0.3"
+#define S4	    "10.9.0.4"
+#define S5	    "10.9.0.5"
+#define S9	    "10.9.0.9"
 
 static struct in_addr
 ip(const char *s)
@@ -44,15 +44,15 @@ ip(const char *s)
 
 /* What the host sent, and when. */
 struct sent {
-	mc_time_t		at;
-	struct igmp_host_output	out;
+	mc_time_t at;
+	struct igmp_host_output out;
 };
 
-#define LOG_MAX	64
+#define LOG_MAX 64
 
 struct log {
-	size_t		n;
-	struct sent	p[LOG_MAX];
+	size_t n;
+	struct sent p[LOG_MAX];
 };
 
 static struct log *
@@ -135,7 +135,7 @@ leave(struct igmp_host *h, mc_time_t now, const char *group)
 	return set(h, now, group, IGMP_FILTER_INCLUDE, NULL);
 }
 
-#define SRC(...)	((const char *[]){ __VA_ARGS__, NULL })
+#define SRC(...) ((const char *[]){ __VA_ARGS__, NULL })
 
 static void
 deliver_from(struct igmp_host *h, mc_time_t now, const char *src,
@@ -168,8 +168,7 @@ query_v1(struct igmp_host *h, mc_time_t now)
 
 /* group NULL: a General Query to 224.0.0.1; else to the group. */
 static void
-query_v2(struct igmp_host *h, mc_time_t now, const char *group,
-    uint32_t tenths)
+query_v2(struct igmp_host *h, mc_time_t now, const char *group, uint32_t tenths)
 {
 	struct in_addr g = { .s_addr = INADDR_ANY };
 	uint8_t b[8];
@@ -196,13 +195,15 @@ query_v3_full(struct igmp_host *h, mc_time_t now, const char *group,
 		a[n] = ip(src[n]);
 		n++;
 	}
-	deliver_from(h, now, ROUTER, dst, b, igmp_build_v3_query(b,
-	    sizeof(b), g, tenths, false, qrv, qqi_s, a, n), true);
+	deliver_from(h, now, ROUTER, dst, b,
+	    igmp_build_v3_query(b, sizeof(b), g, tenths, false, qrv, qqi_s, a,
+		n),
+	    true);
 }
 
 static void
-query_v3(struct igmp_host *h, mc_time_t now, const char *group,
-    uint32_t tenths, const char **src)
+query_v3(struct igmp_host *h, mc_time_t now, const char *group, uint32_t tenths,
+    const char **src)
 {
 	query_v3_full(h, now, group, group ? group : ALL_SYSTEMS, tenths, 2,
 	    125, src);
@@ -217,15 +218,15 @@ report_from_other(struct igmp_host *h, mc_time_t now, const char *group,
 	int n;
 
 	n = v1 ? igmp_build_v1_report(b, sizeof(b), ip(group)) :
-	    igmp_build_v2_report(b, sizeof(b), ip(group));
+		 igmp_build_v2_report(b, sizeof(b), ip(group));
 	deliver_from(h, now, OTHER, group, b, n, true);
 }
 
 /* A v3 group record as expected: type, group, sources (NULL-ended). */
 struct rec {
-	uint8_t		 type;
-	const char	*group;
-	const char	*src[8];
+	uint8_t type;
+	const char *group;
+	const char *src[8];
 };
 
 static void
@@ -249,8 +250,9 @@ assert_v3_report(const struct sent *s, const struct rec *want, size_t nwant)
 			;
 		assert_int_equal(r.nsources, j);
 		for (j = 0; j < r.nsources; j++)
-			assert_int_equal(igmp_source_at(r.sources,
-			    (uint16_t)j).s_addr, ip(want[i].src[j]).s_addr);
+			assert_int_equal(igmp_source_at(r.sources, (uint16_t)j)
+					     .s_addr,
+			    ip(want[i].src[j]).s_addr);
 	}
 	assert_false(igmp_records_next(&it, &r));
 }
@@ -274,8 +276,22 @@ static void
 test_v3_join_report_bytes(void **state)
 {
 	static const uint8_t want[] = {
-		0x22, 0x00, 0xe8, 0xf9, 0x00, 0x00, 0x00, 0x01,
-		0x04, 0x00, 0x00, 0x00, 0xef, 0x01, 0x02, 0x03,
+		0x22,
+		0x00,
+		0xe8,
+		0xf9,
+		0x00,
+		0x00,
+		0x00,
+		0x01,
+		0x04,
+		0x00,
+		0x00,
+		0x00,
+		0xef,
+		0x01,
+		0x02,
+		0x03,
 	};
 	struct igmp_host *h = host(0, 1);
 	struct log *lg = log_new();
@@ -290,7 +306,7 @@ test_v3_join_report_bytes(void **state)
 	assert_int_equal(igmp_host_next_deadline(h), 1000);
 	assert_false(igmp_host_output(h, &out));
 	run(h, 100000, lg);
-	assert_int_equal(lg->n, 2);		/* RV = 2 transmissions */
+	assert_int_equal(lg->n, 2); /* RV = 2 transmissions */
 	assert_int_equal(lg->p[0].at, 1000);
 	assert_int_equal(lg->p[0].out.dst.s_addr, ip(V3_ROUTERS).s_addr);
 	assert_int_equal(lg->p[0].out.len, sizeof(want));
@@ -324,7 +340,7 @@ test_v3_retransmission_bounds(void **state)
 
 		assert_int_equal(join(h, 5000, G), 0);
 		run(h, 1000000, lg);
-		assert_int_equal(lg->n, 3);	/* RV = 3 */
+		assert_int_equal(lg->n, 3); /* RV = 3 */
 		assert_int_equal(lg->p[0].at, 5000);
 		for (i = 1; i < lg->n; i++) {
 			assert_true(lg->p[i].at - lg->p[i - 1].at >= 1);
@@ -339,7 +355,14 @@ static void
 test_v1_unsolicited(void **state)
 {
 	static const uint8_t want[] = {
-		0x12, 0x00, 0xfc, 0xfa, 0xef, 0x01, 0x02, 0x03,
+		0x12,
+		0x00,
+		0xfc,
+		0xfa,
+		0xef,
+		0x01,
+		0x02,
+		0x03,
 	};
 	uint64_t seed;
 
@@ -369,7 +392,14 @@ static void
 test_v2_unsolicited(void **state)
 {
 	static const uint8_t want[] = {
-		0x16, 0x00, 0xf8, 0xfa, 0xef, 0x01, 0x02, 0x03,
+		0x16,
+		0x00,
+		0xf8,
+		0xfa,
+		0xef,
+		0x01,
+		0x02,
+		0x03,
 	};
 	struct igmp_host_group_view v;
 	uint64_t seed;
@@ -386,7 +416,7 @@ test_v2_unsolicited(void **state)
 		assert_true(v.last_reporter);
 		assert_true(v.report_pending);
 		run(h, 1000000, lg);
-		assert_int_equal(lg->n, 3);	/* RV = 3 in all */
+		assert_int_equal(lg->n, 3); /* RV = 3 in all */
 		for (i = 0; i < lg->n; i++) {
 			assert_int_equal(lg->p[i].out.dst.s_addr, ip(G).s_addr);
 			assert_memory_equal(lg->p[i].out.data, want,
@@ -422,7 +452,7 @@ test_v3_general_query_bounds(void **state)
 		assert_int_equal(join(h, 0, G1), 0);
 		run(h, t - 1, lg);
 		lg->n = 0;
-		query_v3(h, t, NULL, 100, NULL);	/* Max Resp 10 s */
+		query_v3(h, t, NULL, 100, NULL); /* Max Resp 10 s */
 		d = igmp_host_next_deadline(h);
 		assert_true(d >= t + 1 && d <= t + 10000);
 		/* Rule 1/2: another general query keeps the earlier. */
@@ -454,7 +484,7 @@ test_v2_general_query_bounds(void **state)
 		assert_int_equal(join(h, 0, G2), 0);
 		run(h, t - 1, lg);
 		lg->n = 0;
-		query_v2(h, t, NULL, 50);		/* 5 s */
+		query_v2(h, t, NULL, 50); /* 5 s */
 		run(h, t + 100000, lg);
 		assert_int_equal(lg->n, 2);
 		for (i = 0; i < 2; i++) {
@@ -484,11 +514,11 @@ test_v2_query_resets_only_if_sooner(void **state)
 
 		assert_int_equal(join(h, 0, G), 0);
 		run(h, t - 1, lg);
-		query_v2(h, t, NULL, 255);		/* 25.5 s */
+		query_v2(h, t, NULL, 255); /* 25.5 s */
 		assert_int_equal(igmp_host_group(h, ip(G), &v), 0);
 		assert_true(v.report_pending);
 		before = v.report_at;
-		query_v2(h, t, G, 10);			/* 1 s */
+		query_v2(h, t, G, 10); /* 1 s */
 		assert_int_equal(igmp_host_group(h, ip(G), &v), 0);
 		if (before - t > 1000)
 			assert_true(v.report_at >= t + 1 &&
@@ -570,7 +600,14 @@ static void
 test_v2_leave_by_last_reporter(void **state)
 {
 	static const uint8_t want[] = {
-		0x17, 0x00, 0xf7, 0xfa, 0xef, 0x01, 0x02, 0x03,
+		0x17,
+		0x00,
+		0xf7,
+		0xfa,
+		0xef,
+		0x01,
+		0x02,
+		0x03,
 	};
 	struct igmp_host *h = host(2, 9);
 	struct log *lg = log_new();
@@ -625,7 +662,7 @@ test_v1_querier_present_400s(void **state)
 	assert_int_equal(join(h, 0, G), 0);
 	igmp_host_timeout(h, 0);
 	drain(h, 0, lg);
-	assert_int_equal(lg->n, 1);		/* the v3 TO_EX */
+	assert_int_equal(lg->n, 1); /* the v3 TO_EX */
 	/* A v3 retransmission is pending; a v1 querier speaks. */
 	assert_true(igmp_host_next_deadline(h) >= 1);
 	query_v1(h, 0);
@@ -703,8 +740,8 @@ test_v1_and_v2_queriers(void **state)
 	c.v1_router_present_timeout_ms = 100000;
 	h = igmp_host_new(&c, ip(HOST), 1, NULL, NULL);
 	assert_non_null(h);
-	query_v2(h, 0, NULL, 100);		/* v2 until 260 s */
-	query_v1(h, 1000);			/* v1 until 101 s */
+	query_v2(h, 0, NULL, 100); /* v2 until 260 s */
+	query_v1(h, 1000);	   /* v1 until 101 s */
 	assert_int_equal(igmp_host_version(h), 1);
 	assert_int_equal(igmp_host_next_deadline(h), 101000);
 	igmp_host_timeout(h, 101000);
@@ -770,8 +807,7 @@ test_v3_merge_allow_retransmitted_rv_times(void **state)
 		struct log *lg = log_new();
 		mc_time_t d;
 
-		assert_int_equal(set(h, 0, G, IGMP_FILTER_INCLUDE, SRC(S1)),
-		    0);
+		assert_int_equal(set(h, 0, G, IGMP_FILTER_INCLUDE, SRC(S1)), 0);
 		igmp_host_timeout(h, 0);
 		drain(h, 0, lg);
 		assert_int_equal(lg->n, 1);
@@ -780,7 +816,8 @@ test_v3_merge_allow_retransmitted_rv_times(void **state)
 		assert_true(d >= 1 && d <= 1000);
 		/* Add S2 while S1 is being retransmitted. */
 		assert_int_equal(set(h, d - 1, G, IGMP_FILTER_INCLUDE,
-		    SRC(S1, S2)), 0);
+				     SRC(S1, S2)),
+		    0);
 		assert_int_equal(igmp_host_next_deadline(h), d - 1);
 		run(h, 1000000, lg);
 		assert_int_equal(lg->n, 1 + rv);
@@ -813,22 +850,20 @@ test_v3_include_source_changes(void **state)
 	struct igmp_host_group_view v;
 
 	/* Sources arrive unsorted and duplicated; reports list them sorted. */
-	assert_int_equal(set(h, 0, G, IGMP_FILTER_INCLUDE, SRC(S2, S1, S2)),
-	    0);
+	assert_int_equal(set(h, 0, G, IGMP_FILTER_INCLUDE, SRC(S2, S1, S2)), 0);
 	run(h, 4999, lg);
 	assert_int_equal(lg->n, 2);
 	assert_v3_report(&lg->p[0], first, 1);
 	assert_v3_report(&lg->p[1], first, 1);
 	lg->n = 0;
-	assert_int_equal(set(h, 5000, G, IGMP_FILTER_INCLUDE, SRC(S2, S3)),
-	    0);
+	assert_int_equal(set(h, 5000, G, IGMP_FILTER_INCLUDE, SRC(S2, S3)), 0);
 	igmp_host_timeout(h, 5000);
 	drain(h, 5000, lg);
 	assert_int_equal(lg->n, 1);
 	assert_v3_report(&lg->p[0], change, 2);
 	/* S1 back before the retransmission: no longer blocked. */
-	assert_int_equal(set(h, 5000, G, IGMP_FILTER_INCLUDE,
-	    SRC(S1, S2, S3)), 0);
+	assert_int_equal(set(h, 5000, G, IGMP_FILTER_INCLUDE, SRC(S1, S2, S3)),
+	    0);
 	run(h, 9999, lg);
 	assert_int_equal(lg->n, 3);
 	assert_v3_report(&lg->p[1], merged, 1);
@@ -867,8 +902,7 @@ test_v3_exclude_source_changes(void **state)
 	assert_int_equal(lg->n, 2);
 	lg->n = 0;
 	/* EXCLUDE {} -> EXCLUDE {S1,S2}: BLOCK (B-A). */
-	assert_int_equal(set(h, 5000, G, IGMP_FILTER_EXCLUDE, SRC(S1, S2)),
-	    0);
+	assert_int_equal(set(h, 5000, G, IGMP_FILTER_EXCLUDE, SRC(S1, S2)), 0);
 	igmp_host_timeout(h, 5000);
 	drain(h, 5000, lg);
 	assert_int_equal(lg->n, 1);
@@ -887,8 +921,22 @@ static void
 test_v3_filter_mode_changes(void **state)
 {
 	static const uint8_t to_in_empty[] = {
-		0x22, 0x00, 0xe9, 0xf9, 0x00, 0x00, 0x00, 0x01,
-		0x03, 0x00, 0x00, 0x00, 0xef, 0x01, 0x02, 0x03,
+		0x22,
+		0x00,
+		0xe9,
+		0xf9,
+		0x00,
+		0x00,
+		0x00,
+		0x01,
+		0x03,
+		0x00,
+		0x00,
+		0x00,
+		0xef,
+		0x01,
+		0x02,
+		0x03,
 	};
 	static const struct rec to_ex[] = {
 		{ IGMP_CHANGE_TO_EXCLUDE, G, { NULL } },
@@ -912,8 +960,7 @@ test_v3_filter_mode_changes(void **state)
 	assert_v3_report(&lg->p[0], to_ex, 1);
 	lg->n = 0;
 	/* EXCLUDE {} -> INCLUDE {S1,S2}: TO_IN with the new list. */
-	assert_int_equal(set(h, 5000, G, IGMP_FILTER_INCLUDE, SRC(S1, S2)),
-	    0);
+	assert_int_equal(set(h, 5000, G, IGMP_FILTER_INCLUDE, SRC(S1, S2)), 0);
 	igmp_host_timeout(h, 5000);
 	drain(h, 5000, lg);
 	assert_int_equal(lg->n, 1);
@@ -988,8 +1035,8 @@ test_v3_learnt_robustness(void **state)
 /* Group-specific and group-and-source-specific queries (RFC 3376 5.2) */
 
 struct gsq {
-	struct igmp_host	*h;
-	struct log		*lg;
+	struct igmp_host *h;
+	struct log *lg;
 };
 
 /* G1 EXCLUDE {S4}, G2 INCLUDE {S1,S2}, reports of the joins drained. */
@@ -999,8 +1046,7 @@ gsq_setup(struct gsq *q, uint64_t seed)
 	q->h = host(0, seed);
 	q->lg = log_new();
 	assert_int_equal(set(q->h, 0, G1, IGMP_FILTER_EXCLUDE, SRC(S4)), 0);
-	assert_int_equal(set(q->h, 0, G2, IGMP_FILTER_INCLUDE, SRC(S1, S2)),
-	    0);
+	assert_int_equal(set(q->h, 0, G2, IGMP_FILTER_INCLUDE, SRC(S1, S2)), 0);
 	run(q->h, 9999, q->lg);
 	assert_int_equal(q->lg->n, 2);
 	q->lg->n = 0;
@@ -1023,7 +1069,7 @@ test_v3_group_specific_query(void **state)
 	mc_time_t d;
 
 	gsq_setup(&q, 31);
-	query_v3(q.h, 10000, G2, 10, NULL);		/* Max Resp 1 s */
+	query_v3(q.h, 10000, G2, 10, NULL); /* Max Resp 1 s */
 	d = igmp_host_next_deadline(q.h);
 	assert_true(d >= 10001 && d <= 11000);
 	run(q.h, 100000, q.lg);
@@ -1121,7 +1167,7 @@ test_v3_rule1_general_pending_sooner(void **state)
 	struct gsq q;
 
 	gsq_setup(&q, 38);
-	query_v3(q.h, 10000, NULL, 0, NULL);	/* Max Resp 0: due now */
+	query_v3(q.h, 10000, NULL, 0, NULL); /* Max Resp 0: due now */
 	assert_int_equal(igmp_host_next_deadline(q.h), 10000);
 	query_v3(q.h, 10000, G1, 10, NULL);
 	assert_int_equal(igmp_host_group(q.h, ip(G1), &v), 0);
@@ -1231,8 +1277,8 @@ test_query_validation(void **state)
 	assert_int_equal(igmp_host_stats(h)->rx_ignored, 2);
 	assert_true(igmp_host_next_deadline(h) == MC_TIME_NEVER);
 	/* A group-specific query for a unicast "group": ignored. */
-	n = igmp_build_v3_query(b, sizeof(b), ip(S1), 10, false, 2, 125,
-	    NULL, 0);
+	n = igmp_build_v3_query(b, sizeof(b), ip(S1), 10, false, 2, 125, NULL,
+	    0);
 	deliver_from(h, 10000, ROUTER, S1, b, n, true);
 	assert_int_equal(igmp_host_stats(h)->rx_ignored, 3);
 	/* v3 reports and leaves of others: silently ignored. */
@@ -1241,8 +1287,8 @@ test_query_validation(void **state)
 	assert_int_equal(igmp_host_stats(h)->rx_ignored, 4);
 	assert_true(igmp_host_next_deadline(h) == MC_TIME_NEVER);
 	/* A v3 query without Router Alert is answered (as Linux). */
-	n = igmp_build_v3_query(b, sizeof(b), ip(G), 10, false, 2, 125,
-	    NULL, 0);
+	n = igmp_build_v3_query(b, sizeof(b), ip(G), 10, false, 2, 125, NULL,
+	    0);
 	deliver_from(h, 10000, ROUTER, G, b, n, false);
 	run(h, 100000, lg);
 	assert_int_equal(lg->n, 1);
@@ -1275,8 +1321,9 @@ test_v3_split_large_records(void **state)
 	for (i = 0; i < 400; i++)
 		src[i].s_addr = htonl(0x0a010000u + i);
 	/* INCLUDE with 400 sources: ALLOW split into 365 + 35. */
-	assert_int_equal(igmp_host_set_filter(h, 0, ip(G),
-	    IGMP_FILTER_INCLUDE, src, 400), 0);
+	assert_int_equal(igmp_host_set_filter(h, 0, ip(G), IGMP_FILTER_INCLUDE,
+			     src, 400),
+	    0);
 	igmp_host_timeout(h, 0);
 	drain(h, 0, lg);
 	assert_int_equal(lg->n, 2);
@@ -1284,7 +1331,8 @@ test_v3_split_large_records(void **state)
 	assert_int_equal(lg->p[1].out.len, 8 + 8 + 35 * 4);
 	for (i = 0; i < 2; i++) {
 		assert_int_equal(igmp_decode(lg->p[i].out.data,
-		    lg->p[i].out.len, &m), IGMP_OK);
+				     lg->p[i].out.len, &m),
+		    IGMP_OK);
 		assert_int_equal(m.nrecords, 1);
 		igmp_records_begin(&m, &it);
 		assert_true(igmp_records_next(&it, &r));
@@ -1301,7 +1349,8 @@ test_v3_split_large_records(void **state)
 	/* EXCLUDE with 400 sources: TO_EX carries what fits, once. */
 	lg->n = 0;
 	assert_int_equal(igmp_host_set_filter(h, 200000, ip(G2),
-	    IGMP_FILTER_EXCLUDE, src, 400), 0);
+			     IGMP_FILTER_EXCLUDE, src, 400),
+	    0);
 	igmp_host_timeout(h, 200000);
 	drain(h, 200000, lg);
 	assert_int_equal(lg->n, 1);
@@ -1326,8 +1375,9 @@ test_v3_split_many_groups(void **state)
 
 	for (i = 0; i < 200; i++)
 		assert_int_equal(igmp_host_set_filter(h, 0,
-		    (struct in_addr){ htonl(0xe8010100u + i) },
-		    IGMP_FILTER_EXCLUDE, NULL, 0), 0);
+				     (struct in_addr){ htonl(0xe8010100u + i) },
+				     IGMP_FILTER_EXCLUDE, NULL, 0),
+		    0);
 	run(h, 9999, lg);
 	/* (1476 - 8) / 8 = 183 records, then 17: twice (RV 2). */
 	assert_int_equal(lg->n, 4);
@@ -1356,14 +1406,18 @@ test_bad_arguments(void **state)
 	struct igmp_host *h = host(0, 61);
 	struct in_addr s = ip(S1);
 
-	assert_int_equal(igmp_host_set_filter(h, 0, ip(S1),
-	    IGMP_FILTER_EXCLUDE, NULL, 0), -EINVAL);
+	assert_int_equal(igmp_host_set_filter(h, 0, ip(S1), IGMP_FILTER_EXCLUDE,
+			     NULL, 0),
+	    -EINVAL);
 	assert_int_equal(igmp_host_set_filter(h, 0, ip(G),
-	    (enum igmp_filter_mode)7, NULL, 0), -EINVAL);
-	assert_int_equal(igmp_host_set_filter(h, 0, ip(G),
-	    IGMP_FILTER_INCLUDE, NULL, 1), -EINVAL);
-	assert_int_equal(igmp_host_set_filter(h, 0, ip(G),
-	    IGMP_FILTER_INCLUDE, &s, 70000), -EINVAL);
+			     (enum igmp_filter_mode)7, NULL, 0),
+	    -EINVAL);
+	assert_int_equal(igmp_host_set_filter(h, 0, ip(G), IGMP_FILTER_INCLUDE,
+			     NULL, 1),
+	    -EINVAL);
+	assert_int_equal(igmp_host_set_filter(h, 0, ip(G), IGMP_FILTER_INCLUDE,
+			     &s, 70000),
+	    -EINVAL);
 	assert_true(igmp_host_next_deadline(h) == MC_TIME_NEVER);
 	igmp_host_free(h);
 
@@ -1393,9 +1447,11 @@ test_free_with_state(void **state)
 
 	for (i = 0; i < 50; i++)
 		assert_int_equal(igmp_host_set_filter(h, 0,
-		    (struct in_addr){ htonl(0xe8010100u + i) },
-		    i % 2 ? IGMP_FILTER_INCLUDE : IGMP_FILTER_EXCLUDE, src,
-		    3), 0);
+				     (struct in_addr){ htonl(0xe8010100u + i) },
+				     i % 2 ? IGMP_FILTER_INCLUDE :
+					     IGMP_FILTER_EXCLUDE,
+				     src, 3),
+		    0);
 	igmp_host_timeout(h, 0);
 	query_v3(h, 1, NULL, 100, NULL);
 	query_v3(h, 1, "232.1.1.1", 10, SRC(S1, S2));
@@ -1422,14 +1478,14 @@ test_trace(void **state)
 	assert_non_null(h);
 	assert_int_equal(join(h, 0, G), 0);
 	assert_int_equal(lines, 1);
-	query_v1(h, 0);		/* v3 -> v1, Idle -> Delaying Member */
+	query_v1(h, 0); /* v3 -> v1, Idle -> Delaying Member */
 	assert_int_equal(lines, 3);
 	igmp_host_free(h);
 }
 
 struct lines {
-	char	line[8][TRACE_LINE_MAX];
-	int	n;
+	char line[8][TRACE_LINE_MAX];
+	int n;
 };
 
 static void
@@ -1451,19 +1507,22 @@ test_trace_text(void **state)
 	h = igmp_host_new(NULL, ip(HOST), 1, keep_line, &l);
 	assert_non_null(h);
 	assert_int_equal(set(h, 0, G, IGMP_FILTER_INCLUDE,
-	    SRC(S5, S1, S2, S3, S4)), 0);
+			     SRC(S5, S1, S2, S3, S4)),
+	    0);
 	assert_int_equal(join(h, 0, G1), 0);
 	assert_int_equal(l.n, 2);
-	assert_string_equal(l.line[0], G ": (none) -> INCLUDE {" S1 ", " S2
-	    ", " S3 ", " S4 ", +1}");
+	assert_string_equal(l.line[0],
+	    G ": (none) -> INCLUDE {" S1 ", " S2 ", " S3 ", " S4 ", +1}");
 	assert_string_equal(l.line[1], G1 ": (none) -> EXCLUDE {}");
 	query_v1(h, 10);
 	assert_int_equal(l.n, 5);
 	assert_string_equal(l.line[2], "compatibility mode v3 -> v1");
-	assert_string_equal(l.line[3], G1 ": Idle Member -> Delaying Member "
-	    "on query (v1)");
-	assert_string_equal(l.line[4], G ": Idle Member -> Delaying Member "
-	    "on query (v1)");
+	assert_string_equal(l.line[3],
+	    G1 ": Idle Member -> Delaying Member "
+	       "on query (v1)");
+	assert_string_equal(l.line[4],
+	    G ": Idle Member -> Delaying Member "
+	      "on query (v1)");
 	igmp_host_free(h);
 }
 

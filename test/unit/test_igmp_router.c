@@ -21,67 +21,66 @@
 #include "igmp_wire.h"
 #include "srcset.h"
 
-#define T0	1000000		/* the fake clock starts at 1000 s */
-#define GMI	260000
-#define LMQT	2000
-#define LMQI	1000
-#define QI	125000
-#define SQI	31250
-#define OQPI	255000
+#define T0   1000000 /* the fake clock starts at 1000 s */
+#define GMI  260000
+#define LMQT 2000
+#define LMQI 1000
+#define QI   125000
+#define SQI  31250
+#define OQPI 255000
 
-#define G	"239.1.1.1"
-#define S1	"192.0.2.1"
-#define S2	"192.0.2.2"
-#define S3	"192.0.2.3"
-#define S4	"192.0.2.4"
-#define S5	"192.0.2.5"
-#define HOST	"10.0.0.11"
-#define ME	"10.0.0.5"
+#define G    "239.1.1.1"
+#define S1   "192.0.2.1"
+#define S2   "192.0.2.2"
+#define S3   "192.0.2.3"
+#define S4   "192.0.2.4"
+#define S5   "192.0.2.5"
+#define HOST "10.0.0.11"
+#define ME   "10.0.0.5"
 
-#define MAXP	256
-#define MAXM	64
-#define MAXT	128
-#define MAXE	64
+#define MAXP 256
+#define MAXM 64
+#define MAXT 128
+#define MAXE 64
 
 struct pkt {
-	mc_time_t	at;
-	struct in_addr	dst;
-	uint8_t		data[IGMP_ROUTER_MAX_PACKET];
-	size_t		len;
-	struct igmp_msg	msg;		/* decoded from data */
+	mc_time_t at;
+	struct in_addr dst;
+	uint8_t data[IGMP_ROUTER_MAX_PACKET];
+	size_t len;
+	struct igmp_msg msg; /* decoded from data */
 };
 
 struct mem {
-	mc_time_t		at;
-	struct in_addr		group;
-	enum igmp_filter_mode	mode;
-	uint32_t		n;
-	struct in_addr		src[16];
+	mc_time_t at;
+	struct in_addr group;
+	enum igmp_filter_mode mode;
+	uint32_t n;
+	struct in_addr src[16];
 };
 
 /* An EVENT output, as taken, and when. */
 struct evt {
-	mc_time_t			 at;
-	struct igmp_router_output	 o;
+	mc_time_t at;
+	struct igmp_router_output o;
 };
 
 struct fx {
-	struct igmp_router		*r;
-	struct igmp_router_config	 c;
-	mc_time_t			 now;
-	struct pkt			 p[MAXP];
-	size_t				 np;
-	struct mem			 m[MAXM];
-	size_t				 nm;
-	char				 trace[MAXT][320];
-	size_t				 nt;
-	struct evt			 e[MAXE];
-	size_t				 ne;
+	struct igmp_router *r;
+	struct igmp_router_config c;
+	mc_time_t now;
+	struct pkt p[MAXP];
+	size_t np;
+	struct mem m[MAXM];
+	size_t nm;
+	char trace[MAXT][320];
+	size_t nt;
+	struct evt e[MAXE];
+	size_t ne;
 };
 
 static struct in_addr
-A(const char *s)
-{
+A(const char *s) {
 	struct in_addr a;
 
 	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
@@ -97,7 +96,7 @@ set(const char *csv, struct in_addr *out)
 
 	snprintf(buf, sizeof(buf), "%s", csv);
 	for (tok = strtok_r(buf, ",", &save); tok;
-	    tok = strtok_r(NULL, ",", &save))
+	     tok = strtok_r(NULL, ",", &save))
 		out[n++] = A(tok);
 	return n;
 }
@@ -152,8 +151,9 @@ collect(struct fx *f)
 			m->n = o.nsources;
 			/* The first 16 sources are kept. */
 			if (o.nsources)
-				memcpy(m->src, o.sources, (o.nsources < 16 ?
-				    o.nsources : 16) * sizeof(*o.sources));
+				memcpy(m->src, o.sources,
+				    (o.nsources < 16 ? o.nsources : 16) *
+					sizeof(*o.sources));
 		}
 	}
 }
@@ -267,7 +267,8 @@ v3_to(struct fx *f, const char *host, const char *dst, uint8_t type,
 
 	igmp_v3_report_begin(&rep, b, sizeof(b));
 	assert_int_equal(igmp_v3_report_add(&rep, type, A(group), s,
-	    (uint16_t)n), IGMP_OK);
+			     (uint16_t)n),
+	    IGMP_OK);
 	feed(f, host, A(dst), true, b, igmp_v3_report_finish(&rep));
 }
 
@@ -298,7 +299,7 @@ expect_group(struct fx *f, const char *group, enum igmp_filter_mode mode,
 	assert_int_equal(v.group_timer, group_timer);
 	snprintf(buf, sizeof(buf), "%s", spec);
 	for (tok = strtok_r(buf, ",", &save); tok;
-	    tok = strtok_r(NULL, ",", &save), i++) {
+	     tok = strtok_r(NULL, ",", &save), i++) {
 		eq = strchr(tok, '=');
 		assert_non_null(eq);
 		*eq = '\0';
@@ -349,7 +350,7 @@ expect_query(struct fx *f, size_t k, mc_time_t at, const char *group,
 	assert_int_equal(f->p[k].dst.s_addr, A(group).s_addr);
 	assert_int_equal(m->group.s_addr, A(group).s_addr);
 	assert_int_equal(m->suppress, s_flag);
-	assert_int_equal(m->max_resp_tenths, 10);	/* LMQI */
+	assert_int_equal(m->max_resp_tenths, 10); /* LMQI */
 	assert_int_equal(m->qrv, 2);
 	assert_int_equal(m->qqi_s, 125);
 	assert_int_equal(m->nsources, n);
@@ -384,8 +385,8 @@ static void
 expect_ignored(struct fx *f, size_t k, enum igmp_router_ignored why,
     const char *from, const char *to, uint8_t type, const char *group)
 {
-	const struct evt *e = expect_ev(f, k, IGMP_ROUTER_EV_IGNORED, from,
-	    to, type, group);
+	const struct evt *e = expect_ev(f, k, IGMP_ROUTER_EV_IGNORED, from, to,
+	    type, group);
 
 	assert_int_equal(e->o.ignored, why);
 }
@@ -462,9 +463,8 @@ test_constants(void **state)
 	    "EXCLUDE");
 }
 
-static const uint8_t v3_general[] = {
-	0x11, 0x64, 0xec, 0x1e, 0, 0, 0, 0, 0x02, 0x7d, 0, 0
-};
+static const uint8_t v3_general[] = { 0x11, 0x64, 0xec, 0x1e, 0, 0, 0, 0, 0x02,
+	0x7d, 0, 0 };
 
 static void
 test_startup_and_general_queries(void **state)
@@ -536,9 +536,8 @@ test_general_query_v1_v2_bytes(void **state)
 static void
 test_v2_leave(void **state)
 {
-	static const uint8_t gq[] = {
-		0x11, 0x0a, 0xfc, 0x75, 239, 1, 1, 1, 0x02, 0x7d, 0, 0
-	};
+	static const uint8_t gq[] = { 0x11, 0x0a, 0xfc, 0x75, 239, 1, 1, 1,
+		0x02, 0x7d, 0, 0 };
 	struct fx *f = fx_new(NULL, ME, true);
 	struct igmp_router_group_view v;
 	mc_time_t t;
@@ -553,7 +552,8 @@ test_v2_leave(void **state)
 	assert_int_equal(v.v2_host_timer, T0 + GMI);
 	assert_int_equal(v.v1_host_timer, 0);
 	assert_int_equal(st(f)->groups, 1);
-	assert_true(traced(f, "239.1.1.1: INCLUDE {} -> EXCLUDE X {} Y {} on "
+	assert_true(traced(f,
+	    "239.1.1.1: INCLUDE {} -> EXCLUDE X {} Y {} on "
 	    "v2 report from 10.0.0.11"));
 	assert_true(traced(f, "compatibility v3 -> v2"));
 	/* A second report changes no view: no output. */
@@ -725,8 +725,8 @@ test_compat_translations(void **state)
 /* ------------------------------------------------------------------ */
 /* RFC 3376 6.4.1 and 6.4.2, INCLUDE (A) with A = {S1, S2}            */
 
-#define TA	T0		/* when A was reported */
-#define T	(T0 + 10000)	/* when the record under test arrives */
+#define TA T0		/* when A was reported */
+#define T  (T0 + 10000) /* when the record under test arrives */
 
 static struct fx *
 include_a(void)
@@ -786,7 +786,8 @@ test_inc_is_ex(void **state)
 	assert_int_equal(f->np, 0);
 	assert_int_equal(f->nm, 1);
 	expect_mem(f, 0, G, IGMP_FILTER_EXCLUDE, S3);
-	assert_true(traced(f, "239.1.1.1: INCLUDE {192.0.2.1,192.0.2.2} -> "
+	assert_true(traced(f,
+	    "239.1.1.1: INCLUDE {192.0.2.1,192.0.2.2} -> "
 	    "EXCLUDE X {192.0.2.2} Y {192.0.2.3} on IS_EX from 10.0.0.11"));
 	fx_free(f);
 }
@@ -891,7 +892,7 @@ test_source_query_s_flag(void **state)
 /* ------------------------------------------------------------------ */
 /* EXCLUDE (X,Y) with X = {S1, S2}, Y = {S3, S4}; A = {S2, S4, S5}     */
 
-#define TX	(T0 + 1000)	/* when X was reported */
+#define TX (T0 + 1000) /* when X was reported */
 
 static struct fx *
 exclude_xy(void)
@@ -912,7 +913,7 @@ exclude_xy(void)
 	return f;
 }
 
-#define A_SET	S2 "," S4 "," S5
+#define A_SET S2 "," S4 "," S5
 
 static void
 test_exc_is_in(void **state)
@@ -922,8 +923,8 @@ test_exc_is_in(void **state)
 	/* EXCLUDE (X+A, Y-A); (A)=GMI */
 	v3(f, IGMP_MODE_IS_INCLUDE, G, A_SET);
 	expect_group(f, G, IGMP_FILTER_EXCLUDE, T0 + GMI,
-	    S1 "=1261000," S2 "=1270000," S3 "=0," S4 "=1270000,"
-	    S5 "=1270000");
+	    S1 "=1261000," S2 "=1270000," S3 "=0," S4 "=1270000," S5
+	       "=1270000");
 	assert_int_equal(f->np, 0);
 	assert_int_equal(f->nm, 1);
 	expect_mem(f, 0, G, IGMP_FILTER_EXCLUDE, S3);
@@ -937,8 +938,8 @@ test_exc_allow(void **state)
 
 	v3(f, IGMP_ALLOW_NEW_SOURCES, G, A_SET);
 	expect_group(f, G, IGMP_FILTER_EXCLUDE, T0 + GMI,
-	    S1 "=1261000," S2 "=1270000," S3 "=0," S4 "=1270000,"
-	    S5 "=1270000");
+	    S1 "=1261000," S2 "=1270000," S3 "=0," S4 "=1270000," S5
+	       "=1270000");
 	assert_int_equal(f->np, 0);
 	expect_mem(f, 0, G, IGMP_FILTER_EXCLUDE, S3);
 	fx_free(f);
@@ -970,8 +971,8 @@ test_exc_to_in(void **state)
 	/* EXCLUDE (X+A, Y-A); (A)=GMI; Send Q(G,X-A); Send Q(G) */
 	v3(f, IGMP_CHANGE_TO_INCLUDE, G, A_SET);
 	expect_group(f, G, IGMP_FILTER_EXCLUDE, T + LMQT,
-	    S1 "=1012000," S2 "=1270000," S3 "=0," S4 "=1270000,"
-	    S5 "=1270000");
+	    S1 "=1012000," S2 "=1270000," S3 "=0," S4 "=1270000," S5
+	       "=1270000");
 	assert_int_equal(f->np, 2);
 	expect_query(f, 0, T, G, false, "");
 	expect_query(f, 1, T, G, false, S1);
@@ -1023,8 +1024,8 @@ test_exc_to_ex_source_gets_group_timer(void **state)
 	{
 		uint8_t b[12];
 		feed(f, "10.0.0.2", A("224.0.0.1"), false, b,
-		    igmp_build_v3_query(b, sizeof(b), A("0.0.0.0"), 100,
-		    false, 2, 125, NULL, 0));
+		    igmp_build_v3_query(b, sizeof(b), A("0.0.0.0"), 100, false,
+			2, 125, NULL, 0));
 	}
 	assert_false(igmp_router_is_querier(f->r));
 	v3(f, IGMP_CHANGE_TO_EXCLUDE, G, A_SET);
@@ -1045,12 +1046,11 @@ test_exc_block(void **state)
 	    S1 "=1261000," S2 "=1012000," S3 "=0," S4 "=0," S5 "=1012000");
 	assert_int_equal(f->np, 1);
 	expect_query(f, 0, T, G, false, S2 "," S5);
-	assert_int_equal(f->nm, 0);		/* Y unchanged */
+	assert_int_equal(f->nm, 0); /* Y unchanged */
 	run(f, T + LMQT);
 	expect_group(f, G, IGMP_FILTER_EXCLUDE, T0 + GMI,
 	    S1 "=1261000," S2 "=0," S3 "=0," S4 "=0," S5 "=0");
-	expect_mem(f, 0, G, IGMP_FILTER_EXCLUDE,
-	    S2 "," S3 "," S4 "," S5);
+	expect_mem(f, 0, G, IGMP_FILTER_EXCLUDE, S2 "," S3 "," S4 "," S5);
 	fx_free(f);
 }
 
@@ -1068,7 +1068,8 @@ test_group_timer_expiry(void **state)
 	expect_mem(f, 0, G, IGMP_FILTER_INCLUDE, S1 "," S2);
 	expect_group(f, G, IGMP_FILTER_INCLUDE, 0,
 	    S1 "=1261000," S2 "=1261000");
-	assert_true(traced(f, "239.1.1.1: EXCLUDE X {192.0.2.1,192.0.2.2} "
+	assert_true(traced(f,
+	    "239.1.1.1: EXCLUDE X {192.0.2.1,192.0.2.2} "
 	    "Y {192.0.2.3,192.0.2.4} -> INCLUDE {192.0.2.1,192.0.2.2} on "
 	    "group timer expiry"));
 	/* Then the sources run out: the group goes (INCLUDE {}). */
@@ -1114,7 +1115,8 @@ test_source_expiry(void **state)
 	expect_mem(f, 0, G, IGMP_FILTER_EXCLUDE, S2 "," S3 "," S4);
 	expect_group(f, G, IGMP_FILTER_EXCLUDE, T + GMI,
 	    S1 "=1270000," S2 "=0," S3 "=0," S4 "=0");
-	assert_true(traced(f, "-> EXCLUDE X {192.0.2.1} Y {192.0.2.2,"
+	assert_true(traced(f,
+	    "-> EXCLUDE X {192.0.2.1} Y {192.0.2.2,"
 	    "192.0.2.3,192.0.2.4} on source timer expiry"));
 	fx_free(f);
 
@@ -1230,9 +1232,13 @@ test_limits_bound_memory(void **state)
 			snprintf(g, sizeof(g), "239.9.0.%zu", i + 1);
 			igmp_v3_report_begin(&rep, b, sizeof(b));
 			assert_int_equal(igmp_v3_report_add(&rep, types[k],
-			    A(g), s, 16000), IGMP_OK);
-			assert_int_equal(igmp_decode(b, (size_t)
-			    igmp_v3_report_finish(&rep), &msg), IGMP_OK);
+					     A(g), s, 16000),
+			    IGMP_OK);
+			assert_int_equal(igmp_decode(b,
+					     (size_t)
+						 igmp_v3_report_finish(&rep),
+					     &msg),
+			    IGMP_OK);
 			igmp_router_input(f->r, f->now, &ip, &msg);
 			clear(f);
 			collect(f);
@@ -1302,8 +1308,7 @@ test_bad_input(void **state)
 	igmp_router_config_defaults(&c);
 	c.require_router_alert = true;
 	f = fx_new(&c, ME, true);
-	feed(f, HOST, A(G), false, b,
-	    igmp_build_v2_report(b, sizeof(b), A(G)));
+	feed(f, HOST, A(G), false, b, igmp_build_v2_report(b, sizeof(b), A(G)));
 	assert_int_equal(st(f)->rx_ignored_no_router_alert, 1);
 	expect_no_group(f, G);
 	igmp_router_input(f->r, f->now, NULL, NULL);
@@ -1331,7 +1336,7 @@ query_v3(struct fx *f, const char *src, uint8_t qrv, uint32_t qqi_s)
 
 	feed(f, src, A("224.0.0.1"), true, b,
 	    igmp_build_v3_query(b, sizeof(b), A("0.0.0.0"), 100, false, qrv,
-	    qqi_s, NULL, 0));
+		qqi_s, NULL, 0));
 }
 
 static void
@@ -1356,9 +1361,11 @@ test_election(void **state)
 	assert_int_equal(igmp_router_querier(f->r).s_addr,
 	    A("10.0.0.2").s_addr);
 	assert_int_equal(st(f)->querier_elections_lost, 1);
-	assert_true(traced(f, "querier: QUERIER -> NON_QUERIER (querier "
+	assert_true(traced(f,
+	    "querier: QUERIER -> NON_QUERIER (querier "
 	    "10.0.0.2) on query from a lower address"));
-	assert_true(traced(f, "querier 10.0.0.2 speaks IGMPv2: configure "
+	assert_true(traced(f,
+	    "querier 10.0.0.2 speaks IGMPv2: configure "
 	    "version 2 (RFC 3376 7.3.1)"));
 	assert_int_equal(igmp_router_next_deadline(f->r), t + OQPI);
 	/* It keeps querying; a v1 query counts too. */
@@ -1376,7 +1383,8 @@ test_election(void **state)
 	assert_int_equal(f->p[0].at, t + OQPI);
 	assert_memory_equal(f->p[0].data, v3_general, sizeof(v3_general));
 	assert_int_equal(st(f)->querier_takeovers, 1);
-	assert_true(traced(f, "NON_QUERIER -> QUERIER (querier 10.0.0.5) on "
+	assert_true(traced(f,
+	    "NON_QUERIER -> QUERIER (querier 10.0.0.5) on "
 	    "other querier present timer expiry"));
 	run(f, t + OQPI + QI);
 	assert_int_equal(f->np, 2);
@@ -1400,15 +1408,16 @@ v3_records(struct fx *f, const char *dst, const char *spec)
 	snprintf(buf, sizeof(buf), "%s", spec);
 	igmp_v3_report_begin(&rep, b, sizeof(b));
 	for (rec = strtok_r(buf, ";", &save); rec;
-	    rec = strtok_r(NULL, ";", &save)) {
+	     rec = strtok_r(NULL, ";", &save)) {
 		c1 = strchr(rec, ':');
 		assert_non_null(c1);
 		c2 = strchr(c1 + 1, ':');
 		assert_non_null(c2);
 		*c1 = *c2 = '\0';
 		n = set(c2 + 1, s);
-		assert_int_equal(igmp_v3_report_add(&rep,
-		    (uint8_t)atoi(rec), A(c1 + 1), s, (uint16_t)n), IGMP_OK);
+		assert_int_equal(igmp_v3_report_add(&rep, (uint8_t)atoi(rec),
+				     A(c1 + 1), s, (uint16_t)n),
+		    IGMP_OK);
 	}
 	feed(f, HOST, A(dst), true, b, igmp_v3_report_finish(&rep));
 }
@@ -1416,21 +1425,22 @@ v3_records(struct fx *f, const char *dst, const char *spec)
 static void
 test_event_names(void **state)
 {
-	static const char *ev[] = { "querier", "other-querier",
-	    "older-querier", "ignored", "limit-groups", "limit-sources" };
+	static const char *ev[] = { "querier", "other-querier", "older-querier",
+		"ignored", "limit-groups", "limit-sources" };
 	static const char *ign[] = { "unknown-type", "off-subnet",
-	    "no-router-alert", "bad-destination", "ssm", "leave-v1-host" };
+		"no-router-alert", "bad-destination", "ssm", "leave-v1-host" };
 	size_t i;
 
 	for (i = 0; i < 6; i++)
-		assert_string_equal(igmp_router_event_name(
-		    (enum igmp_router_event)i), ev[i]);
-	assert_string_equal(igmp_router_event_name(
-	    (enum igmp_router_event)6), "?");
+		assert_string_equal(
+		    igmp_router_event_name((enum igmp_router_event)i), ev[i]);
+	assert_string_equal(igmp_router_event_name((enum igmp_router_event)6),
+	    "?");
 	assert_int_equal(IGMP_ROUTER_IGN_COUNT, 6);
 	for (i = 0; i < IGMP_ROUTER_IGN_COUNT; i++)
-		assert_string_equal(igmp_router_ignored_name(
-		    (enum igmp_router_ignored)i), ign[i]);
+		assert_string_equal(
+		    igmp_router_ignored_name((enum igmp_router_ignored)i),
+		    ign[i]);
 	assert_string_equal(igmp_router_ignored_name(IGMP_ROUTER_IGN_COUNT),
 	    "?");
 }
@@ -1470,8 +1480,8 @@ test_events_querier(void **state)
 	assert_int_equal(f->ne, 0);
 	query_v2(f, "0.0.0.0", "0.0.0.0");
 	assert_int_equal(f->ne, 1);
-	expect_ignored(f, 0, IGMP_ROUTER_IGN_OFF_SUBNET, "0.0.0.0",
-	    "224.0.0.1", IGMP_TYPE_QUERY, NULL);
+	expect_ignored(f, 0, IGMP_ROUTER_IGN_OFF_SUBNET, "0.0.0.0", "224.0.0.1",
+	    IGMP_TYPE_QUERY, NULL);
 	/* A lower v2 querier: older querier, then the other querier. */
 	clear(f);
 	query_v2(f, "10.0.0.3", "0.0.0.0");
@@ -1530,8 +1540,7 @@ test_events_querier(void **state)
 	igmp_router_set_address(f->r, f->now, A("10.0.0.1"), 24);
 	collect(f);
 	assert_int_equal(f->ne, 1);
-	e = expect_ev(f, 0, IGMP_ROUTER_EV_QUERIER, "10.0.0.1", NULL, 0,
-	    NULL);
+	e = expect_ev(f, 0, IGMP_ROUTER_EV_QUERIER, "10.0.0.1", NULL, 0, NULL);
 	assert_int_equal(e->o.previous.s_addr, A("10.0.0.2").s_addr);
 	assert_int_equal(f->np, 1);
 	fx_free(f);
@@ -1583,8 +1592,8 @@ test_events_ignored(void **state)
 	assert_int_equal(f->ne, 2);
 	expect_ignored(f, 0, IGMP_ROUTER_IGN_BAD_DESTINATION, HOST,
 	    "224.0.0.22", IGMP_TYPE_V2_REPORT, "239.2.2.2");
-	expect_ignored(f, 1, IGMP_ROUTER_IGN_BAD_DESTINATION, HOST,
-	    "239.2.2.4", IGMP_TYPE_V3_REPORT, "239.2.2.3");
+	expect_ignored(f, 1, IGMP_ROUTER_IGN_BAD_DESTINATION, HOST, "239.2.2.4",
+	    IGMP_TYPE_V3_REPORT, "239.2.2.3");
 	assert_int_equal(st(f)->rx_ignored_bad_destination, 2);
 	/* The record that went through made its group: after the events. */
 	assert_int_equal(f->nm, 1);
@@ -1592,8 +1601,8 @@ test_events_ignored(void **state)
 	/* SSM: a v2 leave, a v3 report with two any-source records. */
 	clear(f);
 	v2_leave(f, HOST, "232.1.1.1");
-	v3_records(f, "224.0.0.22", "2:232.1.1.1:;4:232.1.1.2:" S1
-	    ";5:232.1.1.3:" S1);
+	v3_records(f, "224.0.0.22",
+	    "2:232.1.1.1:;4:232.1.1.2:" S1 ";5:232.1.1.3:" S1);
 	assert_int_equal(f->ne, 3);
 	expect_ignored(f, 0, IGMP_ROUTER_IGN_SSM, HOST, "224.0.0.2",
 	    IGMP_TYPE_V2_LEAVE, "232.1.1.1");
@@ -1610,8 +1619,8 @@ test_events_ignored(void **state)
 	assert_int_equal(f->ne, 2);
 	expect_ignored(f, 0, IGMP_ROUTER_IGN_LEAVE_V1_HOST, "10.0.0.12",
 	    "224.0.0.2", IGMP_TYPE_V2_LEAVE, G);
-	expect_ignored(f, 1, IGMP_ROUTER_IGN_LEAVE_V1_HOST, HOST,
-	    "224.0.0.22", IGMP_TYPE_V3_REPORT, G);
+	expect_ignored(f, 1, IGMP_ROUTER_IGN_LEAVE_V1_HOST, HOST, "224.0.0.22",
+	    IGMP_TYPE_V3_REPORT, G);
 	assert_int_equal(st(f)->rx_ignored_leave_v1_host, 2);
 	/* Accepted input and timers: no event at all. */
 	clear(f);
@@ -1627,8 +1636,7 @@ test_events_ignored(void **state)
 	c.require_router_alert = true;
 	f = fx_new(&c, ME, true);
 	clear(f);
-	feed(f, HOST, A(G), false, b,
-	    igmp_build_v2_report(b, sizeof(b), A(G)));
+	feed(f, HOST, A(G), false, b, igmp_build_v2_report(b, sizeof(b), A(G)));
 	assert_int_equal(f->ne, 1);
 	expect_ignored(f, 0, IGMP_ROUTER_IGN_NO_ROUTER_ALERT, HOST, G,
 	    IGMP_TYPE_V2_REPORT, G);
@@ -1649,9 +1657,9 @@ test_events_limits(void **state)
 	c.max_sources_per_group = 2;
 	f = fx_new(&c, ME, true);
 	clear(f);
-	v3_records(f, "224.0.0.22", "5:239.0.0.1:" S1 "," S2 "," S3 "," S4
-	    ";5:239.0.0.2:" S1 "," S2 "," S3 ";2:239.0.0.3:;5:239.0.0.1:"
-	    S5);
+	v3_records(f, "224.0.0.22",
+	    "5:239.0.0.1:" S1 "," S2 "," S3 "," S4 ";5:239.0.0.2:" S1 "," S2
+	    "," S3 ";2:239.0.0.3:;5:239.0.0.1:" S5);
 	assert_int_equal(f->ne, 4);
 	e = expect_ev(f, 0, IGMP_ROUTER_EV_LIMIT_SOURCES, HOST, "224.0.0.22",
 	    IGMP_TYPE_V3_REPORT, "239.0.0.1");
@@ -1661,8 +1669,8 @@ test_events_limits(void **state)
 	assert_int_equal(e->o.count, 1);
 	expect_ev(f, 2, IGMP_ROUTER_EV_LIMIT_GROUPS, HOST, "224.0.0.22",
 	    IGMP_TYPE_V3_REPORT, "239.0.0.3");
-	e = expect_ev(f, 3, IGMP_ROUTER_EV_LIMIT_SOURCES, HOST,
-	    "224.0.0.22", IGMP_TYPE_V3_REPORT, "239.0.0.1");
+	e = expect_ev(f, 3, IGMP_ROUTER_EV_LIMIT_SOURCES, HOST, "224.0.0.22",
+	    IGMP_TYPE_V3_REPORT, "239.0.0.1");
 	assert_int_equal(e->o.count, 1);
 	assert_int_equal(st(f)->limit_sources, 4);
 	assert_int_equal(st(f)->limit_groups, 1);
@@ -1674,8 +1682,8 @@ test_events_limits(void **state)
 	clear(f);
 	v2_report(f, "10.0.0.12", "239.0.0.4");
 	assert_int_equal(f->ne, 1);
-	expect_ev(f, 0, IGMP_ROUTER_EV_LIMIT_GROUPS, "10.0.0.12",
-	    "239.0.0.4", IGMP_TYPE_V2_REPORT, "239.0.0.4");
+	expect_ev(f, 0, IGMP_ROUTER_EV_LIMIT_GROUPS, "10.0.0.12", "239.0.0.4",
+	    IGMP_TYPE_V2_REPORT, "239.0.0.4");
 	assert_int_equal(st(f)->limit_groups, 2);
 	fx_free(f);
 }
@@ -1710,8 +1718,7 @@ test_non_querier_timers(void **state)
 	expect_group(f, G, IGMP_FILTER_EXCLUDE, f->now + GMI,
 	    S1 "=1263000," S2 "=1263000");
 	feed(f, "10.0.0.2", A(G), true, b,
-	    igmp_build_v3_query(b, sizeof(b), A(G), 10, true, 2, 125, NULL,
-	    0));
+	    igmp_build_v3_query(b, sizeof(b), A(G), 10, true, 2, 125, NULL, 0));
 	expect_group(f, G, IGMP_FILTER_EXCLUDE, f->now + GMI,
 	    S1 "=1263000," S2 "=1263000");
 	s[0] = A(S2);
@@ -1721,7 +1728,7 @@ test_non_querier_timers(void **state)
 	    S1 "=1263000," S2 "=1005000");
 	feed(f, "10.0.0.2", A(G), true, b,
 	    igmp_build_v3_query(b, sizeof(b), A(G), 10, false, 2, 125, NULL,
-	    0));
+		0));
 	expect_group(f, G, IGMP_FILTER_EXCLUDE, f->now + LMQT,
 	    S1 "=1263000," S2 "=1005000");
 	assert_int_equal(f->np, 0);
@@ -1830,9 +1837,11 @@ test_source_query_split(void **state)
 		s[i].s_addr = htonl(0xc6120000u + (uint32_t)i);
 	for (k = 0; k < 2; k++) {
 		igmp_v3_report_begin(&rep, b, sizeof(b));
-		assert_int_equal(igmp_v3_report_add(&rep, k == 0 ?
-		    IGMP_ALLOW_NEW_SOURCES : IGMP_BLOCK_OLD_SOURCES, A(G),
-		    s, 400), IGMP_OK);
+		assert_int_equal(igmp_v3_report_add(&rep,
+				     k == 0 ? IGMP_ALLOW_NEW_SOURCES :
+					      IGMP_BLOCK_OLD_SOURCES,
+				     A(G), s, 400),
+		    IGMP_OK);
 		clear(f);
 		feed(f, HOST, A("224.0.0.22"), true, b,
 		    igmp_v3_report_finish(&rep));
@@ -1847,7 +1856,9 @@ test_source_query_split(void **state)
 	    (IGMP_ROUTER_MAX_PACKET - IGMP_V3_QUERY_MIN_LEN) / 4);
 	assert_int_equal(total, 400);
 	assert_int_equal(igmp_source_at(f->p[1].msg.sources,
-	    (uint16_t)(f->p[1].msg.nsources - 1)).s_addr, s[399].s_addr);
+			     (uint16_t)(f->p[1].msg.nsources - 1))
+			     .s_addr,
+	    s[399].s_addr);
 	fx_free(f);
 }
 
@@ -1890,8 +1901,8 @@ test_odds_and_ends(void **state)
 	/* Unknown record types and 224.0.0.0/24 records. */
 	igmp_v3_report_begin(&rep, b, sizeof(b));
 	igmp_v3_report_add(&rep, 7, A(G), NULL, 0);
-	igmp_v3_report_add(&rep, IGMP_MODE_IS_EXCLUDE, A("224.0.0.251"),
-	    NULL, 0);
+	igmp_v3_report_add(&rep, IGMP_MODE_IS_EXCLUDE, A("224.0.0.251"), NULL,
+	    0);
 	feed(f, HOST, A("224.0.0.22"), true, b, igmp_v3_report_finish(&rep));
 	assert_int_equal(st(f)->unexpected_events, 1);
 	assert_int_equal(st(f)->groups, 0);
@@ -1907,12 +1918,14 @@ test_odds_and_ends(void **state)
 	/* Sets of more than four sources are shortened in traces. */
 	clear(f);
 	v3(f, IGMP_ALLOW_NEW_SOURCES, G, S1 "," S2 "," S3 "," S4 "," S5);
-	assert_true(traced(f, "INCLUDE {192.0.2.1,192.0.2.2,192.0.2.3,"
+	assert_true(traced(f,
+	    "INCLUDE {192.0.2.1,192.0.2.2,192.0.2.3,"
 	    "192.0.2.4,+1}"));
 	/* foreach stops when told, with the callback's value. */
 	v3(f, IGMP_ALLOW_NEW_SOURCES, "239.9.9.9", S1);
 	assert_int_equal(igmp_router_foreach_group(f->r, stop_at_second,
-	    &calls), 7);
+			     &calls),
+	    7);
 	/* A query for a group we do not have changes nothing. */
 	feed(f, "10.0.0.2", A("239.8.8.8"), false, b,
 	    igmp_build_v2_query(b, sizeof(b), A("239.8.8.8"), 10));
@@ -1944,23 +1957,32 @@ test_odds_and_ends(void **state)
  * bytes, its expected X and Y sets.  (It sends them to 224.0.0.1; here they
  * go to 224.0.0.22 as RFC 3376 4.2.14 says.)
  */
-#define BR_IS_INC "22:00:9d:de:00:00:00:01:01:00:00:03:ef:0a:0a:0a:c0:00:" \
+#define BR_IS_INC                                                \
+	"22:00:9d:de:00:00:00:01:01:00:00:03:ef:0a:0a:0a:c0:00:" \
 	"02:01:c0:00:02:02:c0:00:02:03"
-#define BR_IS_INC2 "22:00:9d:c3:00:00:00:01:01:00:00:03:ef:0a:0a:0a:c0:00:" \
+#define BR_IS_INC2                                               \
+	"22:00:9d:c3:00:00:00:01:01:00:00:03:ef:0a:0a:0a:c0:00:" \
 	"02:0a:c0:00:02:0b:c0:00:02:0c"
-#define BR_IS_INC3 "22:00:5f:b4:00:00:00:01:01:00:00:02:ef:0a:0a:0a:c0:00:" \
+#define BR_IS_INC3                                               \
+	"22:00:5f:b4:00:00:00:01:01:00:00:02:ef:0a:0a:0a:c0:00:" \
 	"02:14:c0:00:02:1e"
-#define BR_ALLOW "22:00:99:c3:00:00:00:01:05:00:00:03:ef:0a:0a:0a:c0:00:" \
+#define BR_ALLOW                                                 \
+	"22:00:99:c3:00:00:00:01:05:00:00:03:ef:0a:0a:0a:c0:00:" \
 	"02:0a:c0:00:02:0b:c0:00:02:0c"
-#define BR_ALLOW2 "22:00:5b:b4:00:00:00:01:05:00:00:02:ef:0a:0a:0a:c0:00:" \
+#define BR_ALLOW2                                                \
+	"22:00:5b:b4:00:00:00:01:05:00:00:02:ef:0a:0a:0a:c0:00:" \
 	"02:14:c0:00:02:1e"
-#define BR_IS_EXC "22:00:da:b6:00:00:00:01:02:00:00:04:ef:0a:0a:0a:c0:00:" \
+#define BR_IS_EXC                                                \
+	"22:00:da:b6:00:00:00:01:02:00:00:04:ef:0a:0a:0a:c0:00:" \
 	"02:01:c0:00:02:02:c0:00:02:14:c0:00:02:15"
-#define BR_IS_EXC2 "22:00:5e:b4:00:00:00:01:02:00:00:02:ef:0a:0a:0a:c0:00:" \
+#define BR_IS_EXC2                                               \
+	"22:00:5e:b4:00:00:00:01:02:00:00:02:ef:0a:0a:0a:c0:00:" \
 	"02:14:c0:00:02:1e"
-#define BR_TO_EXC "22:00:9a:b1:00:00:00:01:04:00:00:03:ef:0a:0a:0a:c0:00:" \
+#define BR_TO_EXC                                                \
+	"22:00:9a:b1:00:00:00:01:04:00:00:03:ef:0a:0a:0a:c0:00:" \
 	"02:01:c0:00:02:14:c0:00:02:1e"
-#define BR_BLOCK "22:00:98:b1:00:00:00:01:06:00:00:03:ef:0a:0a:0a:c0:00:" \
+#define BR_BLOCK                                                 \
+	"22:00:98:b1:00:00:00:01:06:00:00:03:ef:0a:0a:0a:c0:00:" \
 	"02:01:c0:00:02:14:c0:00:02:1e"
 #define BR_GROUP "239.10.10.10"
 
@@ -1992,8 +2014,8 @@ br_expect(struct fx *f, enum igmp_filter_mode mode, const char *x,
 	assert_int_equal(igmp_router_group(f->r, A(BR_GROUP), &v), 0);
 	assert_int_equal(v.mode, mode);
 	for (i = 0; i < v.nsources; i++) {
-		assert_true(v.sources[i].timer == 0 || v.sources[i].timer >
-		    f->now);
+		assert_true(v.sources[i].timer == 0 ||
+		    v.sources[i].timer > f->now);
 		if (v.sources[i].timer)
 			got_x[gx++] = v.sources[i].source;
 		else
@@ -2035,47 +2057,54 @@ test_linux_bridge_oracle(void **state)
 	struct igmp_router_config c;
 	struct fx *f;
 
-	f = br_include();	/* v3inc_allow_test */
+	f = br_include(); /* v3inc_allow_test */
 	br_send(f, BR_ALLOW);
-	br_expect(f, IGMP_FILTER_INCLUDE, "192.0.2.1,192.0.2.2,192.0.2.3,"
-	    "192.0.2.10,192.0.2.11,192.0.2.12", "");
+	br_expect(f, IGMP_FILTER_INCLUDE,
+	    "192.0.2.1,192.0.2.2,192.0.2.3,"
+	    "192.0.2.10,192.0.2.11,192.0.2.12",
+	    "");
 	fx_free(f);
-	f = br_include();	/* v3inc_is_include_test */
+	f = br_include(); /* v3inc_is_include_test */
 	br_send(f, BR_IS_INC2);
-	br_expect(f, IGMP_FILTER_INCLUDE, "192.0.2.1,192.0.2.2,192.0.2.3,"
-	    "192.0.2.10,192.0.2.11,192.0.2.12", "");
+	br_expect(f, IGMP_FILTER_INCLUDE,
+	    "192.0.2.1,192.0.2.2,192.0.2.3,"
+	    "192.0.2.10,192.0.2.11,192.0.2.12",
+	    "");
 	fx_free(f);
-	f = br_include();	/* v3inc_to_exclude_test */
+	f = br_include(); /* v3inc_to_exclude_test */
 	br_send(f, BR_TO_EXC);
 	run(f, f->now + 1000);
 	br_expect(f, IGMP_FILTER_EXCLUDE, "192.0.2.1", "192.0.2.20,192.0.2.30");
 	fx_free(f);
-	f = br_exclude();	/* v3exc_allow_test */
+	f = br_exclude(); /* v3exc_allow_test */
 	br_send(f, BR_ALLOW2);
-	br_expect(f, IGMP_FILTER_EXCLUDE, "192.0.2.1,192.0.2.2,192.0.2.20,"
-	    "192.0.2.30", "192.0.2.21");
+	br_expect(f, IGMP_FILTER_EXCLUDE,
+	    "192.0.2.1,192.0.2.2,192.0.2.20,"
+	    "192.0.2.30",
+	    "192.0.2.21");
 	fx_free(f);
-	f = br_exclude();	/* v3exc_is_include_test */
+	f = br_exclude(); /* v3exc_is_include_test */
 	br_send(f, BR_IS_INC3);
-	br_expect(f, IGMP_FILTER_EXCLUDE, "192.0.2.1,192.0.2.2,192.0.2.20,"
-	    "192.0.2.30", "192.0.2.21");
+	br_expect(f, IGMP_FILTER_EXCLUDE,
+	    "192.0.2.1,192.0.2.2,192.0.2.20,"
+	    "192.0.2.30",
+	    "192.0.2.21");
 	fx_free(f);
-	f = br_exclude();	/* v3exc_is_exclude_test */
+	f = br_exclude(); /* v3exc_is_exclude_test */
 	br_send(f, BR_IS_EXC2);
 	br_expect(f, IGMP_FILTER_EXCLUDE, "192.0.2.30", "192.0.2.20");
 	fx_free(f);
-	f = br_exclude();	/* v3exc_to_exclude_test */
+	f = br_exclude(); /* v3exc_to_exclude_test */
 	br_send(f, BR_TO_EXC);
 	run(f, f->now + 1000);
-	br_expect(f, IGMP_FILTER_EXCLUDE, "192.0.2.1,192.0.2.30",
-	    "192.0.2.20");
+	br_expect(f, IGMP_FILTER_EXCLUDE, "192.0.2.1,192.0.2.30", "192.0.2.20");
 	fx_free(f);
-	f = br_include();	/* v3inc_block_test: after 3 s */
+	f = br_include(); /* v3inc_block_test: after 3 s */
 	br_send(f, BR_BLOCK);
 	run(f, f->now + 3000);
 	br_expect(f, IGMP_FILTER_INCLUDE, "192.0.2.2,192.0.2.3", "");
 	fx_free(f);
-	f = br_exclude();	/* v3exc_block_test, LMQI 5 s: after 1 s */
+	f = br_exclude(); /* v3exc_block_test, LMQI 5 s: after 1 s */
 	c = f->c;
 	c.last_member_query_interval_ms = 5000;
 	assert_int_equal(igmp_router_reconfigure(f->r, &c), 0);
@@ -2153,8 +2182,8 @@ test_many_groups(void **state)
 	assert_int_equal(deleted, 5001);
 	assert_int_equal(st(f)->groups, 4999);
 	expect_no_group(f, "239.0.0.1");
-	expect_group(f, "239.19.136.1", IGMP_FILTER_EXCLUDE,
-	    T0 + 5000 + GMI, "");
+	expect_group(f, "239.19.136.1", IGMP_FILTER_EXCLUDE, T0 + 5000 + GMI,
+	    "");
 	assert_int_equal(igmp_router_next_deadline(f->r), T0 + GMI + 5000);
 	igmp_router_timeout(f->r, T0 + GMI + 10000);
 	while (igmp_router_output(f->r, &o))

@@ -35,8 +35,8 @@ logged(void)
 	if (ftruncate(fileno(stderr), 0) != 0)
 		fail();
 	lines[0] = '\0';
-	for (p = strtok_r(out, "\n", &save); p; p = strtok_r(NULL, "\n",
-	    &save)) {
+	for (p = strtok_r(out, "\n", &save); p;
+	     p = strtok_r(NULL, "\n", &save)) {
 		char *m = strstr(p, "mcastd ");
 
 		n += (size_t)snprintf(lines + n, sizeof(lines) - n, "%s\n",
@@ -80,24 +80,28 @@ test_first_then_summary(void **state)
 	assert_int_equal(log_limit_flush(&l, 10999, false), 11000);
 	assert_string_equal(logged(), "");
 	assert_int_equal(log_limit_flush(&l, 11000, false), INT64_MAX);
-	assert_string_equal(logged(), "mcastd notice: eth1: bad 2 "
+	assert_string_equal(logged(),
+	    "mcastd notice: eth1: bad 2 "
 	    "(9999 more of these in 10.0 s)\n");
 	/* Nothing held: nothing to write, no deadline. */
 	assert_int_equal(log_limit_flush(&l, 30000, true), INT64_MAX);
 	assert_string_equal(logged(), "");
 	/* Quiet for an interval: the next one is a line of its own. */
 	log_limited(&l, 40000, 3, LOG_WARNING, "limit %s", "hit");
-	assert_string_equal(logged(), "mcastd warning: limit hit "
+	assert_string_equal(logged(),
+	    "mcastd warning: limit hit "
 	    "(3 of these)\n");
 	/* An event after the interval flushes the ones held. */
 	log_limited(&l, 41000, 2, LOG_WARNING, "limit %s", "again");
 	log_limited(&l, 50000, 1, LOG_WARNING, "limit %s", "late");
-	assert_string_equal(logged(), "mcastd warning: limit again "
+	assert_string_equal(logged(),
+	    "mcastd warning: limit again "
 	    "(3 more of these in 10.0 s)\n");
 	/* Forced (at stop): at once. */
 	log_limited(&l, 50001, 1, LOG_WARNING, "limit %s", "last");
 	log_limit_flush(&l, 52000, true);
-	assert_string_equal(logged(), "mcastd warning: limit last "
+	assert_string_equal(logged(),
+	    "mcastd warning: limit last "
 	    "(1 more of these in 2.0 s)\n");
 	/* No events: nothing at all. */
 	log_limited(&l, 90000, 0, LOG_WARNING, "never");

@@ -17,22 +17,21 @@
 
 #include "loop.h"
 
-#define MAX_LOG	32
+#define MAX_LOG 32
 
 /* What the callbacks saw, in order. */
 struct log {
-	struct loop	*l;
-	int		 n;
-	char		 who[MAX_LOG];
-	mc_time_t	 at[MAX_LOG];	/* now given to a timer */
-	mc_time_t	 clock[MAX_LOG];	/* loop_now() then */
-	unsigned	 budget[MAX_LOG];
-	uint32_t	 events[MAX_LOG];
+	struct loop *l;
+	int n;
+	char who[MAX_LOG];
+	mc_time_t at[MAX_LOG];	  /* now given to a timer */
+	mc_time_t clock[MAX_LOG]; /* loop_now() then */
+	unsigned budget[MAX_LOG];
+	uint32_t events[MAX_LOG];
 };
 
 static void
-log_add(struct log *g, char who, mc_time_t at, unsigned budget,
-    uint32_t events)
+log_add(struct log *g, char who, mc_time_t at, unsigned budget, uint32_t events)
 {
 	assert_true(g->n < MAX_LOG);
 	g->who[g->n] = who;
@@ -58,16 +57,16 @@ pipe_with(int p[2], size_t len)
 
 /* A descriptor: reads budget bytes ("messages"), logs its letter. */
 struct reader {
-	struct log	*g;
-	char		 who;
-	size_t		 read;
+	struct log *g;
+	char who;
+	size_t read;
 	/* Optional actions, done on the first call. */
-	int		 del_fd;	/* > 0: loop_fd_del() it */
-	bool		 del_self;
-	bool		 stop;
-	int		 del_source;	/* > 0: loop_source_del() it */
-	int		 nested_rc;	/* loop_run_once() from inside */
-	bool		 try_nested;
+	int del_fd; /* > 0: loop_fd_del() it */
+	bool del_self;
+	bool stop;
+	int del_source; /* > 0: loop_source_del() it */
+	int nested_rc;	/* loop_run_once() from inside */
+	bool try_nested;
 };
 
 static void
@@ -105,16 +104,16 @@ reader_fn(void *arg, int fd, uint32_t events, unsigned budget)
 
 /* A source: fires at each of its deadlines in turn, logs its letter. */
 struct timer {
-	struct log	*g;
-	char		 who;
-	mc_time_t	 when[8];	/* deadlines, MC_TIME_NEVER-ended */
-	int		 next;
-	mc_time_t	 period;	/* > 0: periodic from when[0] */
+	struct log *g;
+	char who;
+	mc_time_t when[8]; /* deadlines, MC_TIME_NEVER-ended */
+	int next;
+	mc_time_t period; /* > 0: periodic from when[0] */
 	/* Optional actions, done on the first call. */
-	int		 del_source;
-	struct timer	*add;		/* loop_source_add() it */
-	int		 added;
-	bool		 stop;
+	int del_source;
+	struct timer *add; /* loop_source_add() it */
+	int added;
+	bool stop;
 };
 
 static mc_time_t
@@ -141,8 +140,8 @@ timer_fire(void *arg, mc_time_t now)
 		t->del_source = 0;
 	}
 	if (t->add != NULL) {
-		t->added = loop_source_add(t->g->l, timer_deadline,
-		    timer_fire, t->add);
+		t->added = loop_source_add(t->g->l, timer_deadline, timer_fire,
+		    t->add);
 		assert_true(t->added > 0);
 		t->add = NULL;
 	}
@@ -317,12 +316,12 @@ test_deleted_in_turn_is_not_called(void **state)
  * other, and gives its number to a new ready pipe.
  */
 struct swapper {
-	struct log	*g;
-	char		 who;
-	int		*other;		/* the other's descriptor */
-	bool		*done;		/* shared: only the first swaps */
-	struct reader	*next;		/* callback of the new pipe */
-	int		*newp;
+	struct log *g;
+	char who;
+	int *other;	     /* the other's descriptor */
+	bool *done;	     /* shared: only the first swaps */
+	struct reader *next; /* callback of the new pipe */
+	int *newp;
 };
 
 static void
@@ -341,8 +340,9 @@ swapper_fn(void *arg, int fd, uint32_t events, unsigned budget)
 	assert_int_equal(dup3(s->newp[0], old, O_CLOEXEC), old);
 	close(s->newp[0]);
 	s->newp[0] = old;
-	assert_int_equal(loop_fd_add(s->g->l, s->newp[0], LOOP_IN, 0,
-	    reader_fn, s->next), 0);
+	assert_int_equal(loop_fd_add(s->g->l, s->newp[0], LOOP_IN, 0, reader_fn,
+			     s->next),
+	    0);
 }
 
 static void
@@ -478,8 +478,7 @@ test_sources_added_and_deleted_in_turn(void **state)
 	timer_at(&a, &g, 'a', now);
 	timer_at(&b, &g, 'b', now);
 	timer_at(&c, &g, 'c', now);
-	assert_int_equal(loop_source_add(l, timer_deadline, timer_fire, &a),
-	    1);
+	assert_int_equal(loop_source_add(l, timer_deadline, timer_fire, &a), 1);
 	hb = loop_source_add(l, timer_deadline, timer_fire, &b);
 	assert_int_equal(hb, 2);
 	/* a deletes b (due, after a) and adds c (due): neither this turn. */
@@ -495,14 +494,13 @@ test_sources_added_and_deleted_in_turn(void **state)
 	assert_int_equal(loop_source_del(l, 3), 0);
 	assert_int_equal(loop_source_del(l, 3), -ENOENT);
 	/* Handles are not reused. */
-	assert_int_equal(loop_source_add(l, timer_deadline, timer_fire, &b),
-	    4);
+	assert_int_equal(loop_source_add(l, timer_deadline, timer_fire, &b), 4);
 	loop_free(l);
 }
 
 /* A descriptor callback that moves a source's deadline away. */
 struct mover {
-	struct timer	*t;
+	struct timer *t;
 };
 
 static void
@@ -624,10 +622,10 @@ test_errors(void **state)
 /* ---- signals ---- */
 
 struct sig_seen {
-	struct loop	*l;
-	int		 signo[4];
-	int		 n;
-	bool		 stop;
+	struct loop *l;
+	int signo[4];
+	int n;
+	bool stop;
 };
 
 static void
@@ -711,14 +709,10 @@ test_virtual_time_order_and_ties(void **state)
 	timer_at(&d, &g, 'd', 1100);
 	c.when[1] = 1250;
 	c.when[2] = MC_TIME_NEVER;
-	assert_int_equal(loop_source_add(l, timer_deadline, timer_fire, &a),
-	    1);
-	assert_int_equal(loop_source_add(l, timer_deadline, timer_fire, &b),
-	    2);
-	assert_int_equal(loop_source_add(l, timer_deadline, timer_fire, &c),
-	    3);
-	assert_int_equal(loop_source_add(l, timer_deadline, timer_fire, &d),
-	    4);
+	assert_int_equal(loop_source_add(l, timer_deadline, timer_fire, &a), 1);
+	assert_int_equal(loop_source_add(l, timer_deadline, timer_fire, &b), 2);
+	assert_int_equal(loop_source_add(l, timer_deadline, timer_fire, &c), 3);
+	assert_int_equal(loop_source_add(l, timer_deadline, timer_fire, &d), 4);
 	/* Ties in the order the sources were added. */
 	assert_int_equal(loop_run_once(l, -1), 2);
 	assert_int_equal(loop_now(l), 1100);

@@ -25,39 +25,38 @@
 
 #include "mfc.h"
 
-#define T0	1000000		/* the fake clock starts at 1000 s */
-#define IDLE	210000
+#define T0   1000000 /* the fake clock starts at 1000 s */
+#define IDLE 210000
 
-#define G	"239.1.1.1"
-#define G2	"239.2.2.2"
-#define SSM	"232.1.1.1"
-#define S1	"192.0.2.1"
-#define S2	"192.0.2.2"
-#define S3	"192.0.2.3"
+#define G   "239.1.1.1"
+#define G2  "239.2.2.2"
+#define SSM "232.1.1.1"
+#define S1  "192.0.2.1"
+#define S2  "192.0.2.2"
+#define S3  "192.0.2.3"
 
-#define MAXO	256
-#define MAXT	256
+#define MAXO 256
+#define MAXT 256
 
-#define NOCACHE		MFC_UPCALL_NOCACHE
-#define WRONGVIF	MFC_UPCALL_WRONGVIF
-#define INC		IGMP_FILTER_INCLUDE
-#define EXC		IGMP_FILTER_EXCLUDE
+#define NOCACHE	 MFC_UPCALL_NOCACHE
+#define WRONGVIF MFC_UPCALL_WRONGVIF
+#define INC	 IGMP_FILTER_INCLUDE
+#define EXC	 IGMP_FILTER_EXCLUDE
 
 struct fx {
-	struct mfc		*m;
-	struct mfc_config	 c;
-	mc_time_t		 now;
-	struct mfc_output	 o[MAXO];	/* MFC writes: ADD, DEL */
-	size_t			 no;
-	struct mfc_output	 ev[MAXO];	/* the other outputs */
-	size_t			 nev;
-	char			 trace[MAXT][320];
-	size_t			 nt;
+	struct mfc *m;
+	struct mfc_config c;
+	mc_time_t now;
+	struct mfc_output o[MAXO]; /* MFC writes: ADD, DEL */
+	size_t no;
+	struct mfc_output ev[MAXO]; /* the other outputs */
+	size_t nev;
+	char trace[MAXT][320];
+	size_t nt;
 };
 
 static struct in_addr
-A(const char *s)
-{
+A(const char *s) {
 	struct in_addr a;
 
 	if (strcmp(s, "*") == 0) {
@@ -77,7 +76,7 @@ set(const char *csv, struct in_addr *out)
 
 	snprintf(buf, sizeof(buf), "%s", csv);
 	for (tok = strtok_r(buf, ",", &save); tok;
-	    tok = strtok_r(NULL, ",", &save))
+	     tok = strtok_r(NULL, ",", &save))
 		out[n++] = A(tok);
 	return n;
 }
@@ -168,7 +167,7 @@ vif_bounds(struct fx *f, unsigned v, unsigned thr, const char *bounds)
 
 	snprintf(buf, sizeof(buf), "%s", bounds);
 	for (tok = strtok_r(buf, ",", &save); tok;
-	    tok = strtok_r(NULL, ",", &save)) {
+	     tok = strtok_r(NULL, ",", &save)) {
 		slash = strchr(tok, '/');
 		assert_non_null(slash);
 		*slash = '\0';
@@ -218,15 +217,15 @@ member(struct fx *f, enum mfc_origin origin, unsigned v, const char *group,
 
 /* IGMP's view. */
 static int
-mem(struct fx *f, unsigned v, const char *group,
-    enum igmp_filter_mode mode, const char *sources)
+mem(struct fx *f, unsigned v, const char *group, enum igmp_filter_mode mode,
+    const char *sources)
 {
 	return member(f, MFC_ORIGIN_IGMP, v, group, mode, sources);
 }
 
 static int
-upcall(struct fx *f, enum mfc_upcall_kind kind, const char *s,
-    const char *g, unsigned v)
+upcall(struct fx *f, enum mfc_upcall_kind kind, const char *s, const char *g,
+    unsigned v)
 {
 	int rc = mfc_upcall(f->m, f->now, kind, A(s), A(g), v);
 
@@ -257,8 +256,7 @@ static int
 counter(struct fx *f, const char *s, const char *g, uint64_t pkts,
     uint64_t wrong)
 {
-	return mfc_counters(f->m, f->now, A(s), A(g), pkts, pkts * 100,
-	    wrong);
+	return mfc_counters(f->m, f->now, A(s), A(g), pkts, pkts * 100, wrong);
 }
 
 /* Run every deadline up to and including t, then stand at t. */
@@ -282,8 +280,8 @@ run(struct fx *f, mc_time_t t)
 
 /* Output k: of this kind, about (s, g) with iif and exactly these ttls. */
 static void
-expect_out(struct fx *f, size_t k, enum mfc_output_kind kind,
-    const char *s, const char *g, unsigned iif, const char *ttls)
+expect_out(struct fx *f, size_t k, enum mfc_output_kind kind, const char *s,
+    const char *g, unsigned iif, const char *ttls)
 {
 	char buf[512];
 
@@ -296,8 +294,8 @@ expect_out(struct fx *f, size_t k, enum mfc_output_kind kind,
 }
 
 static void
-expect_add(struct fx *f, size_t k, const char *s, const char *g,
-    unsigned iif, const char *ttls, bool replace)
+expect_add(struct fx *f, size_t k, const char *s, const char *g, unsigned iif,
+    const char *ttls, bool replace)
 {
 	expect_out(f, k, MFC_OUT_ADD, s, g, iif, ttls);
 	assert_int_equal(f->o[k].replace, replace);
@@ -389,8 +387,7 @@ test_vif_config_checked(void **state)
 	assert_int_equal(vif_bounds(f, 0, 1, "239.0.0.0/33"), -EINVAL);
 	assert_int_equal(mfc_vif_set(f->m, f->now, 0, NULL), -EINVAL);
 	assert_int_equal(mfc_vif(f->m, 0, &v), -ENOENT);
-	assert_int_equal(vif_bounds(f, 31, 255, "239.0.0.0/8,224.0.1.0/24"),
-	    0);
+	assert_int_equal(vif_bounds(f, 31, 255, "239.0.0.0/8,224.0.1.0/24"), 0);
 	assert_int_equal(mfc_vif(f->m, 31, &v), 0);
 	assert_int_equal(v.vif, 31);
 	assert_int_equal(v.ifindex, 131);
@@ -427,7 +424,8 @@ test_asm_oifs(void **state)
 	assert_int_equal(st(f)->installs, 2);
 	assert_int_equal(st(f)->entries, 2);
 	assert_int_equal(st(f)->dynamic_entries, 2);
-	assert_true(traced(f, "(192.0.2.1, 239.1.1.1) install: iif 0, "
+	assert_true(traced(f,
+	    "(192.0.2.1, 239.1.1.1) install: iif 0, "
 	    "oifs 1:1 2:1 (dynamic)"));
 	assert_true(traced(f, "239.1.1.1 on vif 1: igmp EXCLUDE {}"));
 	fx_free(f);
@@ -445,7 +443,8 @@ test_ssm_include_exclude(void **state)
 	assert_int_equal(mem(f, 1, SSM, INC, S3 "," S1 "," S3), 0);
 	assert_int_equal(mem(f, 2, SSM, EXC, S1), 0);
 	assert_int_equal(mem(f, 3, SSM, INC, S2), 0);
-	assert_true(traced(f, "232.1.1.1 on vif 1: igmp INCLUDE {192.0.2.1, "
+	assert_true(traced(f,
+	    "232.1.1.1 on vif 1: igmp INCLUDE {192.0.2.1, "
 	    "192.0.2.3}"));
 	assert_int_equal(upcall(f, NOCACHE, S1, SSM, 0), 0);
 	assert_int_equal(upcall(f, NOCACHE, S2, SSM, 0), 0);
@@ -463,9 +462,12 @@ test_ssm_include_exclude(void **state)
 	expect_add(f, 0, "198.51.100.7", SSM, 0, "none", false);
 	/* EXCLUDE to INCLUDE {S1} on 2 with many sources shown shortly. */
 	clear(f);
-	assert_int_equal(mem(f, 2, SSM, EXC, "10.0.0.1,10.0.0.2,10.0.0.3,"
-	    "10.0.0.4,10.0.0.5,10.0.0.6"), 0);
-	assert_true(traced(f, "EXCLUDE {10.0.0.1, 10.0.0.2, 10.0.0.3, "
+	assert_int_equal(mem(f, 2, SSM, EXC,
+			     "10.0.0.1,10.0.0.2,10.0.0.3,"
+			     "10.0.0.4,10.0.0.5,10.0.0.6"),
+	    0);
+	assert_true(traced(f,
+	    "EXCLUDE {10.0.0.1, 10.0.0.2, 10.0.0.3, "
 	    "10.0.0.4, +2}"));
 	/* S1, S3 and the unwanted source now go to 2 as well. */
 	assert_int_equal(f->no, 3);
@@ -479,8 +481,8 @@ test_ssm_include_exclude(void **state)
 static void
 test_thresholds_copied(void **state)
 {
-	static const unsigned oif[] = { 1, 2, 3, 31 }, thr[] = { 1, 32, 64,
-	    255 };
+	static const unsigned oif[] = { 1, 2, 3, 31 },
+			      thr[] = { 1, 32, 64, 255 };
 	struct fx *f = fx_new(NULL);
 	unsigned i;
 
@@ -508,7 +510,8 @@ test_boundary_oif(void **state)
 	assert_int_equal(mem(f, 1, G, EXC, ""), 0);
 	assert_int_equal(mem(f, 2, G, EXC, ""), 0);
 	assert_int_equal(st(f)->boundary_drops, 1);
-	assert_true(traced(f, "239.1.1.1 on vif 2: igmp EXCLUDE {} refused at a "
+	assert_true(traced(f,
+	    "239.1.1.1 on vif 2: igmp EXCLUDE {} refused at a "
 	    "boundary"));
 	/* Outside the boundary it is a member like any other. */
 	assert_int_equal(mem(f, 2, "233.252.0.1", EXC, ""), 0);
@@ -587,19 +590,21 @@ test_link_local_and_bad_input(void **state)
 	assert_int_equal(upcall(f, NOCACHE, S1, G, 40), -EINVAL);
 	assert_int_equal(upcall(f, NOCACHE, "0.0.0.0", G, 0), -EINVAL);
 	assert_int_equal(upcall(f, WRONGVIF, G2, G, 0), -EINVAL);
-	assert_int_equal(upcall(f, (enum mfc_upcall_kind)3, S1, G, 0),
-	    -EINVAL);
+	assert_int_equal(upcall(f, (enum mfc_upcall_kind)3, S1, G, 0), -EINVAL);
 	assert_int_equal(st(f)->upcalls_bad, 6);
 	assert_int_equal(st(f)->upcalls[NOCACHE], 6);
 	assert_int_equal(st(f)->upcalls[WRONGVIF], 1);
 	assert_int_equal(mem(f, 7, G, EXC, ""), -ENODEV);
 	assert_int_equal(mem(f, 1, "10.1.1.1", EXC, ""), -EINVAL);
-	assert_int_equal(mfc_membership(f->m, f->now, MFC_ORIGIN_IGMP, 1,
-	    A(G), (enum igmp_filter_mode)2, NULL, 0), -EINVAL);
-	assert_int_equal(mfc_membership(f->m, f->now, MFC_ORIGIN_ROUTE, 1,
-	    A(G), EXC, NULL, 0), -EINVAL);
-	assert_int_equal(mfc_membership(f->m, f->now, MFC_ORIGIN_COUNT, 1,
-	    A(G), EXC, NULL, 0), -EINVAL);
+	assert_int_equal(mfc_membership(f->m, f->now, MFC_ORIGIN_IGMP, 1, A(G),
+			     (enum igmp_filter_mode)2, NULL, 0),
+	    -EINVAL);
+	assert_int_equal(mfc_membership(f->m, f->now, MFC_ORIGIN_ROUTE, 1, A(G),
+			     EXC, NULL, 0),
+	    -EINVAL);
+	assert_int_equal(mfc_membership(f->m, f->now, MFC_ORIGIN_COUNT, 1, A(G),
+			     EXC, NULL, 0),
+	    -EINVAL);
 	assert_int_equal(st(f)->memberships_ignored, 2);
 	assert_int_equal(route_add(f, G, G, 0, 2), -EINVAL);
 	assert_int_equal(route_add(f, "*", G, 32, 2), -EINVAL);
@@ -610,8 +615,8 @@ test_link_local_and_bad_input(void **state)
 }
 
 struct collect_static {
-	char	lines[8][128];
-	size_t	n;
+	char lines[8][128];
+	size_t n;
 };
 
 static int
@@ -622,9 +627,9 @@ on_static(void *arg, const struct mfc_route_view *v)
 
 	assert_true(c->n < 8);
 	snprintf(c->lines[c->n++], sizeof(c->lines[0]), "%s %s %u %#x",
-	    v->source.s_addr ? inet_ntop(AF_INET, &v->source, s,
-	    sizeof(s)) : "*", inet_ntop(AF_INET, &v->group, g, sizeof(g)),
-	    v->iif, v->oifs);
+	    v->source.s_addr ? inet_ntop(AF_INET, &v->source, s, sizeof(s)) :
+			       "*",
+	    inet_ntop(AF_INET, &v->group, g, sizeof(g)), v->iif, v->oifs);
 	return 0;
 }
 
@@ -693,7 +698,8 @@ test_static_sg(void **state)
 	expect_entry(f, S1, G, 0, "1:1 2:1", MFC_IIF_STATIC);
 	assert_int_equal(st(f)->dynamic_entries, 0);
 	assert_int_equal(st(f)->entries, 1);
-	assert_true(traced(f, "static (192.0.2.1, 239.1.1.1) from vif 0 to "
+	assert_true(traced(f,
+	    "static (192.0.2.1, 239.1.1.1) from vif 0 to "
 	    "vifs 1 2"));
 	/* A member merged in. */
 	assert_int_equal(mem(f, 3, G, EXC, ""), 0);
@@ -803,7 +809,8 @@ test_join_leave_then_idle(void **state)
 	assert_int_equal(st(f)->deletes, 1);
 	assert_int_equal(st(f)->entries, 0);
 	assert_int_equal(mfc_next_deadline(f->m), MC_TIME_NEVER);
-	assert_true(traced(f, "(192.0.2.1, 239.1.1.1) delete: idle "
+	assert_true(traced(f,
+	    "(192.0.2.1, 239.1.1.1) delete: idle "
 	    "(dynamic)"));
 	/* G2's membership keeps its group; G's is gone. */
 	assert_int_equal(st(f)->groups, 1);
@@ -1079,7 +1086,8 @@ test_wrongvif(void **state)
 	assert_int_equal(st(f)->wrongvif_kept, 2);
 	assert_int_equal(st(f)->upcalls[WRONGVIF], 2);
 	expect_entry(f, S1, G, 0, "2:1", MFC_IIF_ARRIVAL);
-	assert_true(traced(f, "(192.0.2.1, 239.1.1.1) WRONGVIF on vif 1: "
+	assert_true(traced(f,
+	    "(192.0.2.1, 239.1.1.1) WRONGVIF on vif 1: "
 	    "iif 0 kept"));
 	/* WRONGVIF naming our own iif: the kernel holds another. */
 	assert_int_equal(upcall(f, WRONGVIF, S1, G, 0), 0);
@@ -1129,7 +1137,8 @@ test_limits(void **state)
 	assert_int_equal(upcall(f, WRONGVIF, S3, G2, 1), -ENOSPC);
 	assert_int_equal(st(f)->limit_entries, 3);
 	assert_int_equal(f->nt, nt + 1);
-	assert_true(traced(f, "(192.0.2.3, 239.1.1.1) from vif 0 not "
+	assert_true(traced(f,
+	    "(192.0.2.3, 239.1.1.1) from vif 0 not "
 	    "installed: 2 entries, the limit"));
 	expect_no_entry(f, S3, G);
 	/* Upcalls for entries we hold still work. */
@@ -1227,7 +1236,7 @@ test_many_entries(void **state)
 	assert_int_equal(n, 3000);
 	assert_int_equal(mfc_next_deadline(f->m), MC_TIME_NEVER);
 	assert_int_equal(st(f)->entries, 0);
-	assert_int_equal(st(f)->groups, 1);	/* the membership */
+	assert_int_equal(st(f)->groups, 1); /* the membership */
 	assert_int_equal(st(f)->expiries, 3000);
 	fx_free(f);
 }
@@ -1240,35 +1249,31 @@ test_free_with_state(void **state)
 
 	(void)state;
 	vifs(f, 3);
-	assert_int_equal(mfc_membership(f->m, f->now, MFC_ORIGIN_IGMP, 1,
-	    A(G), EXC, NULL, 0), 0);
-	assert_int_equal(mfc_route_add(f->m, f->now, A("*"), A(G2), 0,
-	    2), 0);
-	assert_int_equal(mfc_route_add(f->m, f->now, A(S1), A(G2), 0,
-	    2), 0);
-	assert_int_equal(mfc_upcall(f->m, f->now, NOCACHE, A(S2), A(G), 0),
+	assert_int_equal(mfc_membership(f->m, f->now, MFC_ORIGIN_IGMP, 1, A(G),
+			     EXC, NULL, 0),
 	    0);
+	assert_int_equal(mfc_route_add(f->m, f->now, A("*"), A(G2), 0, 2), 0);
+	assert_int_equal(mfc_route_add(f->m, f->now, A(S1), A(G2), 0, 2), 0);
+	assert_int_equal(mfc_upcall(f->m, f->now, NOCACHE, A(S2), A(G), 0), 0);
 	fx_free(f);
 	mfc_free(NULL);
 }
-
 
 /* ------------------------------------------------------------------ */
 /* Composition                                                        */
 
 /* A contributor's view of G on an interface, for the tables below. */
 enum contrib {
-	C_NONE,		/* no view */
-	C_ANY,		/* EXCLUDE {}: every source */
-	C_INC_S,	/* INCLUDE {S1} */
-	C_INC_OTHER,	/* INCLUDE {S2} */
-	C_EXC_S,	/* EXCLUDE {S1} */
+	C_NONE,	     /* no view */
+	C_ANY,	     /* EXCLUDE {}: every source */
+	C_INC_S,     /* INCLUDE {S1} */
+	C_INC_OTHER, /* INCLUDE {S2} */
+	C_EXC_S,     /* EXCLUDE {S1} */
 	C_COUNT
 };
 
-static const char *const contrib_name[C_COUNT] = {
-	"none", "any", "include-S", "include-other", "exclude-S"
-};
+static const char *const contrib_name[C_COUNT] = { "none", "any", "include-S",
+	"include-other", "exclude-S" };
 
 /* The reference rule: does the view admit S1? */
 static bool
@@ -1284,7 +1289,11 @@ contrib_set(struct fx *f, enum mfc_origin origin, unsigned v, enum contrib c)
 		enum igmp_filter_mode mode;
 		const char *src;
 	} views[C_COUNT] = {
-		{ INC, "" }, { EXC, "" }, { INC, S1 }, { INC, S2 }, { EXC, S1 },
+		{ INC, "" },
+		{ EXC, "" },
+		{ INC, S1 },
+		{ INC, S2 },
+		{ EXC, S1 },
 	};
 
 	assert_int_equal(member(f, origin, v, G, views[c].mode, views[c].src),
@@ -1292,9 +1301,9 @@ contrib_set(struct fx *f, enum mfc_origin origin, unsigned v, enum contrib c)
 }
 
 enum placement {
-	P_OIF,		/* VIF 1, plain */
-	P_BOUNDED,	/* VIF 1 with a boundary covering G */
-	P_IIF,		/* the contributions are on the iif itself */
+	P_OIF,	   /* VIF 1, plain */
+	P_BOUNDED, /* VIF 1 with a boundary covering G */
+	P_IIF,	   /* the contributions are on the iif itself */
 	P_COUNT
 };
 
@@ -1317,61 +1326,118 @@ test_compose_every_combination(void **state)
 
 	(void)state;
 	for (place = 0; place < P_COUNT; place++)
-	for (route = 0; route < 2; route++)
-	for (st_c = 0; st_c < C_COUNT; st_c++)
-	for (jo_c = 0; jo_c < C_COUNT; jo_c++)
-	for (ig_c = 0; ig_c < C_COUNT; ig_c++) {
-		snprintf(what, sizeof(what), "place %u route %u static %s "
-		    "join %s igmp %s", place, route, contrib_name[st_c],
-		    contrib_name[jo_c], contrib_name[ig_c]);
-		f = fx_new(NULL);
-		vif(f, 0, 1);
-		if (place == P_BOUNDED)
-			assert_int_equal(vif_bounds(f, 1, 7, "239.0.0.0/8"),
-			    0);
-		else
-			vif(f, 1, 7);
-		v = place == P_IIF ? 0 : 1;
-		contrib_set(f, MFC_ORIGIN_STATIC, v, st_c);
-		contrib_set(f, MFC_ORIGIN_JOIN, v, jo_c);
-		contrib_set(f, MFC_ORIGIN_IGMP, v, ig_c);
-		if (route)
-			assert_int_equal(route_add(f, "*", G, 0, 1u << v), 0);
-		assert_int_equal(upcall(f, NOCACHE, S1, G, 0), 0);
-		/* A route never asks for its own iif. */
-		want_why = (uint8_t)((route && place != P_IIF ?
-		    MFC_WHY(MFC_ORIGIN_ROUTE) : 0) |
-		    (contrib_admits(st_c) ? MFC_WHY(MFC_ORIGIN_STATIC) : 0) |
-		    (contrib_admits(jo_c) ? MFC_WHY(MFC_ORIGIN_JOIN) : 0) |
-		    (contrib_admits(ig_c) ? MFC_WHY(MFC_ORIGIN_IGMP) : 0));
-		assert_int_equal(mfc_entry(f->m, A(S1), A(G), &ev), 0);
-		if (ev.why[v] != want_why)
-			fail_msg("%s: why %#x, expected %#x", what, ev.why[v],
-			    want_why);
-		if (want_why != 0 && place == P_OIF) {
-			if (ev.oifs != 2u || ev.ttls[1] != 7 ||
-			    ev.cut[1] != MFC_CUT_NONE)
-				fail_msg("%s: oifs %#x ttl %u cut %u", what,
-				    ev.oifs, ev.ttls[1], ev.cut[1]);
-		} else {
-			if (ev.oifs != 0 || ev.ttls[1] != 0)
-				fail_msg("%s: oifs %#x, expected none", what,
-				    ev.oifs);
-			if (ev.cut[v] != (want_why == 0 ? MFC_CUT_NONE :
-			    place == P_IIF ? MFC_CUT_IIF : MFC_CUT_BOUNDARY))
-				fail_msg("%s: cut %s", what,
-				    mfc_cut_name(ev.cut[v]));
-		}
-		/* What the kernel got is what the view shows. */
-		assert_int_equal(f->no, 1);
-		assert_int_equal(f->o[0].kind, MFC_OUT_ADD);
-		assert_memory_equal(f->o[0].ttls, ev.ttls, MFC_MAXVIFS);
-		/* Nothing asked for VIF 0 but through the iif placement. */
-		if (place != P_IIF)
-			assert_int_equal(ev.why[0], 0);
-		fx_free(f);
-		checked++;
-	}
+		for (route = 0; route < 2; route++)
+			for (st_c = 0; st_c < C_COUNT; st_c++)
+				for (jo_c = 0; jo_c < C_COUNT; jo_c++)
+					for (ig_c = 0; ig_c < C_COUNT; ig_c++) {
+						snprintf(what, sizeof(what),
+						    "place %u route %u static %s "
+						    "join %s igmp %s",
+						    place, route,
+						    contrib_name[st_c],
+						    contrib_name[jo_c],
+						    contrib_name[ig_c]);
+						f = fx_new(NULL);
+						vif(f, 0, 1);
+						if (place == P_BOUNDED)
+							assert_int_equal(
+							    vif_bounds(f, 1, 7,
+								"239.0.0.0/8"),
+							    0);
+						else
+							vif(f, 1, 7);
+						v = place == P_IIF ? 0 : 1;
+						contrib_set(f,
+						    MFC_ORIGIN_STATIC, v, st_c);
+						contrib_set(f, MFC_ORIGIN_JOIN,
+						    v, jo_c);
+						contrib_set(f, MFC_ORIGIN_IGMP,
+						    v, ig_c);
+						if (route)
+							assert_int_equal(
+							    route_add(f, "*", G,
+								0, 1u << v),
+							    0);
+						assert_int_equal(upcall(f,
+								     NOCACHE,
+								     S1, G, 0),
+						    0);
+						/* A route never asks for its own iif. */
+						want_why =
+						    (uint8_t)((route &&
+									  place !=
+									      P_IIF ?
+								      MFC_WHY(
+									  MFC_ORIGIN_ROUTE) :
+								      0) |
+							(contrib_admits(st_c) ?
+								MFC_WHY(
+								    MFC_ORIGIN_STATIC) :
+								0) |
+							(contrib_admits(jo_c) ?
+								MFC_WHY(
+								    MFC_ORIGIN_JOIN) :
+								0) |
+							(contrib_admits(ig_c) ?
+								MFC_WHY(
+								    MFC_ORIGIN_IGMP) :
+								0));
+						assert_int_equal(mfc_entry(f->m,
+								     A(S1),
+								     A(G), &ev),
+						    0);
+						if (ev.why[v] != want_why)
+							fail_msg(
+							    "%s: why %#x, expected %#x",
+							    what, ev.why[v],
+							    want_why);
+						if (want_why != 0 &&
+						    place == P_OIF) {
+							if (ev.oifs != 2u ||
+							    ev.ttls[1] != 7 ||
+							    ev.cut[1] !=
+								MFC_CUT_NONE)
+								fail_msg(
+								    "%s: oifs %#x ttl %u cut %u",
+								    what,
+								    ev.oifs,
+								    ev.ttls[1],
+								    ev.cut[1]);
+						} else {
+							if (ev.oifs != 0 ||
+							    ev.ttls[1] != 0)
+								fail_msg(
+								    "%s: oifs %#x, expected none",
+								    what,
+								    ev.oifs);
+							if (ev.cut[v] !=
+							    (want_why == 0 ?
+								    MFC_CUT_NONE :
+								    place ==
+									P_IIF ?
+								    MFC_CUT_IIF :
+								    MFC_CUT_BOUNDARY))
+								fail_msg(
+								    "%s: cut %s",
+								    what,
+								    mfc_cut_name(
+									ev.cut
+									    [v]));
+						}
+						/* What the kernel got is what the view shows. */
+						assert_int_equal(f->no, 1);
+						assert_int_equal(f->o[0].kind,
+						    MFC_OUT_ADD);
+						assert_memory_equal(f->o[0]
+									.ttls,
+						    ev.ttls, MFC_MAXVIFS);
+						/* Nothing asked for VIF 0 but through the iif placement. */
+						if (place != P_IIF)
+							assert_int_equal(
+							    ev.why[0], 0);
+						fx_free(f);
+						checked++;
+					}
 	assert_int_equal(checked, P_COUNT * 2 * C_COUNT * C_COUNT * C_COUNT);
 }
 
@@ -1421,8 +1487,8 @@ static int
 fake_rpf(void *arg, struct in_addr source)
 {
 	(void)arg;
-	return (ntohl(source.s_addr) & 0xffffff00u) == 0xc0000200u ?
-	    rpf_vif : -1;
+	return (ntohl(source.s_addr) & 0xffffff00u) == 0xc0000200u ? rpf_vif :
+								     -1;
 }
 
 /*
@@ -1433,9 +1499,9 @@ static void
 test_iif_precedence(void **state)
 {
 	static const struct {
-		bool		sg, star;
-		int		rpf;		/* -1: no route */
-		unsigned	want;
+		bool sg, star;
+		int rpf; /* -1: no route */
+		unsigned want;
 		enum mfc_iif_origin origin;
 	} rows[] = {
 		{ false, false, -1, 3, MFC_IIF_ARRIVAL },
@@ -1513,8 +1579,8 @@ test_rpf_changed(void **state)
 }
 
 static void
-expect_event(struct fx *f, size_t k, enum mfc_output_kind kind,
-    const char *s, const char *g)
+expect_event(struct fx *f, size_t k, enum mfc_output_kind kind, const char *s,
+    const char *g)
 {
 	assert_true(k < f->nev);
 	assert_int_equal(f->ev[k].kind, kind);
@@ -1558,8 +1624,9 @@ test_empty_nonempty_events(void **state)
 	assert_int_equal(st(f)->nonempty, 1);
 	/* The order: the ADD, then its event. */
 	clear(f);
-	assert_int_equal(mfc_membership(f->m, f->now, MFC_ORIGIN_IGMP, 2,
-	    A(G), EXC, NULL, 0), 0);
+	assert_int_equal(mfc_membership(f->m, f->now, MFC_ORIGIN_IGMP, 2, A(G),
+			     EXC, NULL, 0),
+	    0);
 	o = mfc_output(f->m);
 	assert_non_null(o);
 	assert_int_equal(o->kind, MFC_OUT_ADD);
@@ -1657,8 +1724,8 @@ test_regression_leave_keeps_igmp_members(void **state)
 	assert_int_equal(member(f, MFC_ORIGIN_JOIN, 1, G, EXC, ""), 0);
 	assert_int_equal(f->no, 0);
 	assert_int_equal(mfc_entry(f->m, A(S1), A(G), &ev), 0);
-	assert_int_equal(ev.why[1], MFC_WHY(MFC_ORIGIN_JOIN) |
-	    MFC_WHY(MFC_ORIGIN_IGMP));
+	assert_int_equal(ev.why[1],
+	    MFC_WHY(MFC_ORIGIN_JOIN) | MFC_WHY(MFC_ORIGIN_IGMP));
 	assert_int_equal(member(f, MFC_ORIGIN_JOIN, 1, G, INC, ""), 0);
 	assert_int_equal(f->no, 0);
 	assert_int_equal(f->nev, 0);

@@ -22,7 +22,7 @@
 #include "trace.h"
 
 struct timer_item {
-	int		 id;
+	int id;
 	struct heap_node node;
 };
 
@@ -63,7 +63,7 @@ test_heap_order(void **state)
 	}
 	for (k = 0; k < 8; k++)
 		assert_int_equal(got[k], order[k]);
-	heap_remove(&h, &it[0].node);	/* not in: nothing */
+	heap_remove(&h, &it[0].node); /* not in: nothing */
 	assert_int_equal(heap_len(&h), 0);
 	heap_fini(&h);
 }
@@ -108,8 +108,8 @@ test_heap_random(void **state)
 	}
 	/* Every deadline changed at once, then one rebuild. */
 	for (i = 0; i < (int)heap_len(&h); i++)
-		heap_at(&h, (size_t)i)->at = 1000000 - heap_at(&h,
-		    (size_t)i)->at;
+		heap_at(&h, (size_t)i)->at = 1000000 -
+		    heap_at(&h, (size_t)i)->at;
 	heap_rebuild(&h);
 	want = MC_TIME_NEVER;
 	for (i = 0; i < N; i++)
@@ -122,7 +122,7 @@ test_heap_random(void **state)
 }
 
 struct keyed {
-	uint64_t	 k;
+	uint64_t k;
 	struct hash_node node;
 };
 
@@ -196,7 +196,7 @@ test_hash_walk_remove(void **state)
 	for (i = 0; i < N; i++)
 		assert_int_equal(visits[i], 1);
 	assert_int_equal(hash_count(&h), 0);
-	assert_int_equal(h.bits, bits);	/* no HASH_SHRINK: kept */
+	assert_int_equal(h.bits, bits); /* no HASH_SHRINK: kept */
 	hash_fini(&h);
 	assert_int_equal(hash_init(&h, 1, 0, 0), -EINVAL);
 }
@@ -224,8 +224,8 @@ test_hash_seeded(void **state)
 }
 
 struct rec {
-	int	kind;
-	char	text[];
+	int kind;
+	char text[];
 };
 
 static void
@@ -242,7 +242,7 @@ test_outq(void **state)
 	for (i = 0; i < 3; i++) {
 		r = outq_push(&q, sizeof(*r) + 8);
 		assert_non_null(r);
-		assert_int_equal(r->kind, 0);	/* zeroed */
+		assert_int_equal(r->kind, 0); /* zeroed */
 		assert_int_equal((uintptr_t)r % _Alignof(max_align_t), 0);
 		r->kind = i + 1;
 		snprintf(r->text, 8, "r%d", i + 1);
@@ -289,8 +289,7 @@ costly(void)
 }
 
 static struct in_addr
-A(const char *s)
-{
+A(const char *s) {
 	struct in_addr a;
 
 	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
@@ -314,9 +313,11 @@ test_trace(void **state)
 	assert_int_equal(lines, 1);
 	assert_string_equal(last_line, "x 1");
 	assert_string_equal(trace_sg(A("192.0.2.1"), A("239.1.2.3"), buf,
-	    sizeof(buf)), "(192.0.2.1, 239.1.2.3)");
+				sizeof(buf)),
+	    "(192.0.2.1, 239.1.2.3)");
 	assert_string_equal(trace_sg(A("0.0.0.0"), A("239.1.2.3"), buf,
-	    sizeof(buf)), "(*, 239.1.2.3)");
+				sizeof(buf)),
+	    "(*, 239.1.2.3)");
 	assert_string_equal(trace_addr(A("10.0.0.255"), buf), "10.0.0.255");
 	for (i = 0; i < 6; i++)
 		set[i].s_addr = htonl(0xc0000201u + (uint32_t)i);

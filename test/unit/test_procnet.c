@@ -17,7 +17,7 @@
 
 #include <mcast/mcast.h>
 
-static char	test_procnet_dir[PATH_MAX] = "test/fixtures/procnet";
+static char test_procnet_dir[PATH_MAX] = "test/fixtures/procnet";
 
 /*
  * The fixture in a heap buffer of exactly its length + 1, so that ASan
@@ -26,9 +26,9 @@ static char	test_procnet_dir[PATH_MAX] = "test/fixtures/procnet";
 static char *
 test_procnet_load(const char *name)
 {
-	char	 path[PATH_MAX + 64];
-	char	*text;
-	int	 rc;
+	char path[PATH_MAX + 64];
+	char *text;
+	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s", test_procnet_dir, name);
 	rc = mc_procnet_read_file(path, &text);
@@ -42,8 +42,8 @@ static int
 test_procnet_parse_str(int (*parse)(const char *, struct mc_procnet_table *),
     const char *s, struct mc_procnet_table *t)
 {
-	char	*copy;
-	int	 rc;
+	char *copy;
+	int rc;
 
 	copy = strdup(s);
 	assert_non_null(copy);
@@ -56,8 +56,8 @@ static int
 test_procnet_parse_file(int (*parse)(const char *, struct mc_procnet_table *),
     const char *name, struct mc_procnet_table *t)
 {
-	char	*text;
-	int	 rc;
+	char *text;
+	int rc;
 
 	text = test_procnet_load(name);
 	rc = parse(text, t);
@@ -70,7 +70,7 @@ test_procnet_assert_group(const struct mc_membership *m, unsigned ifindex,
     const char *ifname, const char *group, unsigned users, bool running,
     unsigned long ticks, bool reporter, unsigned querier, unsigned count)
 {
-	char	buf[MC_IP_STRLEN];
+	char buf[MC_IP_STRLEN];
 
 	assert_int_equal(m->ifindex, ifindex);
 	assert_string_equal(m->ifname, ifname);
@@ -84,11 +84,11 @@ test_procnet_assert_group(const struct mc_membership *m, unsigned ifindex,
 }
 
 static void
-test_procnet_assert_source(const struct mc_source_filter *sf,
-    unsigned ifindex, const char *ifname, const char *group,
-    const char *source, unsigned long inc, unsigned long exc)
+test_procnet_assert_source(const struct mc_source_filter *sf, unsigned ifindex,
+    const char *ifname, const char *group, const char *source,
+    unsigned long inc, unsigned long exc)
 {
-	char	buf[MC_IP_STRLEN];
+	char buf[MC_IP_STRLEN];
 
 	assert_int_equal(sf->ifindex, ifindex);
 	assert_string_equal(sf->ifname, ifname);
@@ -101,15 +101,16 @@ test_procnet_assert_source(const struct mc_source_filter *sf,
 static void
 test_procnet_igmp(void **state)
 {
-	struct mc_procnet_table	 t = { 0 };
+	struct mc_procnet_table t = { 0 };
 	const struct mc_membership *g;
 
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	/* The fixture holds a little-endian host's raw __be32 values. */
 	skip();
 #endif
-	assert_int_equal(test_procnet_parse_file(mc_procnet_parse_igmp,
-	    "igmp", &t), 0);
+	assert_int_equal(test_procnet_parse_file(mc_procnet_parse_igmp, "igmp",
+			     &t),
+	    0);
 	assert_int_equal(t.ngroups, 10);
 	assert_int_equal(t.nsources, 0);
 	g = t.groups;
@@ -121,10 +122,10 @@ test_procnet_igmp(void **state)
 	    false, 3, 3);
 	test_procnet_assert_group(&g[3], 2, "eth0", "224.0.0.1", 1, false, 0,
 	    false, 3, 3);
-	test_procnet_assert_group(&g[4], 3, "vethmclongA", "239.9.9.9", 1,
-	    true, 0x108, true, 2, 4);
-	test_procnet_assert_group(&g[5], 3, "vethmclongA", "232.1.1.1", 2,
-	    true, 0x209, true, 2, 4);
+	test_procnet_assert_group(&g[4], 3, "vethmclongA", "239.9.9.9", 1, true,
+	    0x108, true, 2, 4);
+	test_procnet_assert_group(&g[5], 3, "vethmclongA", "232.1.1.1", 2, true,
+	    0x209, true, 2, 4);
 	test_procnet_assert_group(&g[6], 3, "vethmclongA", "239.1.2.3", 2,
 	    false, 0, true, 2, 4);
 	test_procnet_assert_group(&g[7], 3, "vethmclongA", "224.0.0.1", 1,
@@ -141,18 +142,19 @@ test_procnet_igmp(void **state)
 static void
 test_procnet_igmp6(void **state)
 {
-	struct mc_procnet_table	 t = { 0 };
+	struct mc_procnet_table t = { 0 };
 	const struct mc_membership *g;
 
 	assert_int_equal(test_procnet_parse_file(mc_procnet_parse_igmp6,
-	    "igmp6", &t), 0);
+			     "igmp6", &t),
+	    0);
 	assert_int_equal(t.ngroups, 16);
 	g = t.groups;
 	/* flags 0C: MAF_LOADED | MAF_NOREPORT */
-	test_procnet_assert_group(&g[0], 1, "lo", "ff02::1", 1, false, 0,
-	    false, 0, 0);
-	test_procnet_assert_group(&g[1], 1, "lo", "ff01::1", 1, false, 0,
-	    false, 0, 0);
+	test_procnet_assert_group(&g[0], 1, "lo", "ff02::1", 1, false, 0, false,
+	    0, 0);
+	test_procnet_assert_group(&g[1], 1, "lo", "ff01::1", 1, false, 0, false,
+	    0, 0);
 	test_procnet_assert_group(&g[2], 2, "eth0", "ff02::fb", 1, false, 0,
 	    false, 0, 0);
 	/* flags 06: MAF_LOADED | MAF_LAST_REPORTER */
@@ -163,8 +165,8 @@ test_procnet_igmp6(void **state)
 	    true, 422, true, 0, 0);
 	test_procnet_assert_group(&g[7], 3, "vethmclongA", "ff3e::1234", 1,
 	    true, 855, true, 0, 0);
-	test_procnet_assert_group(&g[8], 3, "vethmclongA", "ff05::1:3", 1,
-	    true, 20, true, 0, 0);
+	test_procnet_assert_group(&g[8], 3, "vethmclongA", "ff05::1:3", 1, true,
+	    20, true, 0, 0);
 	test_procnet_assert_group(&g[9], 3, "vethmclongA", "ff02::1:ff6e:7371",
 	    1, true, 711, true, 0, 0);
 	test_procnet_assert_group(&g[12], 4, "eth1", "ff3e::4321", 1, false, 0,
@@ -177,10 +179,11 @@ test_procnet_igmp6(void **state)
 static void
 test_procnet_mcfilter(void **state)
 {
-	struct mc_procnet_table	 t = { 0 };
+	struct mc_procnet_table t = { 0 };
 
 	assert_int_equal(test_procnet_parse_file(mc_procnet_parse_mcfilter,
-	    "mcfilter", &t), 0);
+			     "mcfilter", &t),
+	    0);
 	assert_int_equal(t.ngroups, 0);
 	assert_int_equal(t.nsources, 4);
 	test_procnet_assert_source(&t.sources[0], 2, "eth0", "239.1.2.3",
@@ -199,10 +202,11 @@ test_procnet_mcfilter(void **state)
 static void
 test_procnet_mcfilter6(void **state)
 {
-	struct mc_procnet_table	 t = { 0 };
+	struct mc_procnet_table t = { 0 };
 
 	assert_int_equal(test_procnet_parse_file(mc_procnet_parse_mcfilter6,
-	    "mcfilter6", &t), 0);
+			     "mcfilter6", &t),
+	    0);
 	assert_int_equal(t.nsources, 4);
 	test_procnet_assert_source(&t.sources[0], 3, "vethmc", "ff0e::beef",
 	    "2001:db8::7", 0, 1);
@@ -219,14 +223,17 @@ test_procnet_mcfilter6(void **state)
 static void
 test_procnet_mcfilter_full_name(void **state)
 {
-	struct mc_procnet_table	 t = { 0 };
+	struct mc_procnet_table t = { 0 };
 
 	assert_int_equal(test_procnet_parse_file(mc_procnet_parse_igmp6,
-	    "igmp6", &t), 0);
+			     "igmp6", &t),
+	    0);
 	assert_int_equal(test_procnet_parse_file(mc_procnet_parse_mcfilter,
-	    "mcfilter", &t), 0);
+			     "mcfilter", &t),
+	    0);
 	assert_int_equal(test_procnet_parse_file(mc_procnet_parse_mcfilter6,
-	    "mcfilter6", &t), 0);
+			     "mcfilter6", &t),
+	    0);
 	assert_int_equal(t.nsources, 8);
 	assert_string_equal(t.sources[0].ifname, "eth0");
 	assert_string_equal(t.sources[1].ifname, "vethmclongA");
@@ -239,20 +246,25 @@ test_procnet_mcfilter_full_name(void **state)
 static void
 test_procnet_empty(void **state)
 {
-	struct mc_procnet_table	 t = { 0 };
+	struct mc_procnet_table t = { 0 };
 
 	assert_int_equal(test_procnet_parse_file(mc_procnet_parse_igmp,
-	    "igmp-empty", &t), 0);
+			     "igmp-empty", &t),
+	    0);
 	assert_int_equal(test_procnet_parse_file(mc_procnet_parse_igmp6,
-	    "igmp6-empty", &t), 0);
+			     "igmp6-empty", &t),
+	    0);
 	assert_int_equal(test_procnet_parse_file(mc_procnet_parse_mcfilter,
-	    "mcfilter-empty", &t), 0);
+			     "mcfilter-empty", &t),
+	    0);
 	assert_int_equal(test_procnet_parse_file(mc_procnet_parse_mcfilter6,
-	    "mcfilter6-empty", &t), 0);
-	assert_int_equal(test_procnet_parse_str(mc_procnet_parse_igmp, "",
-	    &t), 0);
+			     "mcfilter6-empty", &t),
+	    0);
+	assert_int_equal(test_procnet_parse_str(mc_procnet_parse_igmp, "", &t),
+	    0);
 	assert_int_equal(test_procnet_parse_str(mc_procnet_parse_mcfilter, "",
-	    &t), 0);
+			     &t),
+	    0);
 	assert_int_equal(t.ngroups, 0);
 	assert_int_equal(t.nsources, 0);
 	mc_procnet_free(&t);
@@ -262,22 +274,28 @@ test_procnet_empty(void **state)
 static void
 test_procnet_bad_files(void **state)
 {
-	struct mc_procnet_table	 t = { 0 };
+	struct mc_procnet_table t = { 0 };
 
 	assert_int_equal(test_procnet_parse_file(mc_procnet_parse_igmp6,
-	    "igmp6", &t), 0);
+			     "igmp6", &t),
+	    0);
 	assert_int_equal(test_procnet_parse_file(mc_procnet_parse_mcfilter6,
-	    "mcfilter6", &t), 0);
+			     "mcfilter6", &t),
+	    0);
 	assert_int_equal(t.ngroups, 16);
 	assert_int_equal(t.nsources, 4);
 	assert_int_equal(test_procnet_parse_file(mc_procnet_parse_igmp,
-	    "igmp-bad", &t), MC_E_PARSE);
+			     "igmp-bad", &t),
+	    MC_E_PARSE);
 	assert_int_equal(test_procnet_parse_file(mc_procnet_parse_igmp6,
-	    "igmp6-bad", &t), MC_E_PARSE);
+			     "igmp6-bad", &t),
+	    MC_E_PARSE);
 	assert_int_equal(test_procnet_parse_file(mc_procnet_parse_mcfilter,
-	    "mcfilter-bad", &t), MC_E_PARSE);
+			     "mcfilter-bad", &t),
+	    MC_E_PARSE);
 	assert_int_equal(test_procnet_parse_file(mc_procnet_parse_mcfilter6,
-	    "mcfilter6-bad", &t), MC_E_PARSE);
+			     "mcfilter6-bad", &t),
+	    MC_E_PARSE);
 	assert_int_equal(t.ngroups, 16);
 	assert_int_equal(t.nsources, 4);
 	assert_string_equal(t.groups[15].ifname, "eth1");
@@ -286,9 +304,8 @@ test_procnet_bad_files(void **state)
 
 #define TEST_PROCNET_IGMP_HDR \
 	"Idx\tDevice    : Count Querier\tGroup    Users Timer\tReporter\n"
-#define TEST_PROCNET_MCF_HDR \
-	"Idx Device        MCA        SRC    INC    EXC\n"
-#define TEST_PROCNET_MCF6_HDR \
+#define TEST_PROCNET_MCF_HDR "Idx Device        MCA        SRC    INC    EXC\n"
+#define TEST_PROCNET_MCF6_HDR                                            \
 	"Idx Device                Multicast Address                   " \
 	"Source Address    INC    EXC\n"
 
@@ -307,20 +324,23 @@ test_procnet_bad_lines(void **state)
 		TEST_PROCNET_IGMP_HDR "1\tlo             1      V3\n",
 		/* 7 hex digits */
 		TEST_PROCNET_IGMP_HDR "1\tlo        :     1      V3\n"
-		"\t\t\t\t10000E0     1 0:00000000\t\t0\n",
+				      "\t\t\t\t10000E0     1 0:00000000\t\t0\n",
 		/* cut in the middle of the timer, no newline */
 		TEST_PROCNET_IGMP_HDR "1\tlo        :     1      V3\n"
-		"\t\t\t\t010000E0     1 0:",
+				      "\t\t\t\t010000E0     1 0:",
 		/* timer running 2 */
-		TEST_PROCNET_IGMP_HDR "1\tlo        :     1      V3\n"
+		TEST_PROCNET_IGMP_HDR
+		"1\tlo        :     1      V3\n"
 		"\t\t\t\t010000E0     1 2:00000000\t\t0\n",
 		/* trailing field */
-		TEST_PROCNET_IGMP_HDR "1\tlo        :     1      V3\n"
+		TEST_PROCNET_IGMP_HDR
+		"1\tlo        :     1      V3\n"
 		"\t\t\t\t010000E0     1 0:00000000\t\t0 7\n",
 		/* a name of 16 characters */
 		TEST_PROCNET_IGMP_HDR "1\tabcdefghijklmnop:     1      V3\n",
 		/* users beyond unsigned */
-		TEST_PROCNET_IGMP_HDR "1\tlo        :     1      V3\n"
+		TEST_PROCNET_IGMP_HDR
+		"1\tlo        :     1      V3\n"
 		"\t\t\t\t010000E0 99999999999 0:00000000\t\t0\n",
 		/* an empty line */
 		TEST_PROCNET_IGMP_HDR "\n",
@@ -352,27 +372,27 @@ test_procnet_bad_lines(void **state)
 		"  3 vethmc ff3e0000000000000000000000001234\n",
 		TEST_PROCNET_MCF6_HDR "  3 vethmc ff3e::1234 2001:db8::5 1 0\n",
 	};
-	struct mc_procnet_table	 t = { 0 };
-	size_t			 i;
+	struct mc_procnet_table t = { 0 };
+	size_t i;
 
 	for (i = 0; i < sizeof(igmp) / sizeof(igmp[0]); i++) {
 		if (test_procnet_parse_str(mc_procnet_parse_igmp, igmp[i],
-		    &t) != MC_E_PARSE)
+			&t) != MC_E_PARSE)
 			fail_msg("igmp case %zu accepted", i);
 	}
 	for (i = 0; i < sizeof(igmp6) / sizeof(igmp6[0]); i++) {
 		if (test_procnet_parse_str(mc_procnet_parse_igmp6, igmp6[i],
-		    &t) != MC_E_PARSE)
+			&t) != MC_E_PARSE)
 			fail_msg("igmp6 case %zu accepted", i);
 	}
 	for (i = 0; i < sizeof(mcf) / sizeof(mcf[0]); i++) {
 		if (test_procnet_parse_str(mc_procnet_parse_mcfilter, mcf[i],
-		    &t) != MC_E_PARSE)
+			&t) != MC_E_PARSE)
 			fail_msg("mcfilter case %zu accepted", i);
 	}
 	for (i = 0; i < sizeof(mcf6) / sizeof(mcf6[0]); i++) {
 		if (test_procnet_parse_str(mc_procnet_parse_mcfilter6, mcf6[i],
-		    &t) != MC_E_PARSE)
+			&t) != MC_E_PARSE)
 			fail_msg("mcfilter6 case %zu accepted", i);
 	}
 	assert_int_equal(t.ngroups, 0);
@@ -384,12 +404,15 @@ test_procnet_bad_lines(void **state)
 static void
 test_procnet_edge_lines(void **state)
 {
-	struct mc_procnet_table	 t = { 0 };
+	struct mc_procnet_table t = { 0 };
 
 	/* no final newline; querier NONE; a 64-bit timer; long name */
 	assert_int_equal(test_procnet_parse_str(mc_procnet_parse_igmp,
-	    TEST_PROCNET_IGMP_HDR "7\tabcdefghijklmno:     1    NONE\n"
-	    "\t\t\t\t010000E0     3 1:1234567890ABCDEF\t\t1", &t), 0);
+			     TEST_PROCNET_IGMP_HDR
+			     "7\tabcdefghijklmno:     1    NONE\n"
+			     "\t\t\t\t010000E0     3 1:1234567890ABCDEF\t\t1",
+			     &t),
+	    0);
 	assert_int_equal(t.ngroups, 1);
 	assert_string_equal(t.groups[0].ifname, "abcdefghijklmno");
 	assert_int_equal(t.groups[0].querier_version, 0);
@@ -399,16 +422,19 @@ test_procnet_edge_lines(void **state)
 		assert_true(t.groups[0].timer_ticks == 0x1234567890ABCDEFUL);
 	assert_true(t.groups[0].reporter);
 	/* an expiry just passed prints a negative %ld */
-	assert_int_equal(test_procnet_parse_str(mc_procnet_parse_igmp6,
-	    "9    e               ff020000000000000000000000000002     1 "
-	    "00000005 -1\n", &t), 0);
+	assert_int_equal(
+	    test_procnet_parse_str(mc_procnet_parse_igmp6,
+		"9    e               ff020000000000000000000000000002     1 "
+		"00000005 -1\n",
+		&t),
+	    0);
 	assert_int_equal(t.ngroups, 2);
 	assert_true(t.groups[1].timer_running);
 	assert_int_equal(t.groups[1].timer_ticks, 0);
 	/* many lines: the arrays grow past several reallocations */
 	{
-		char	*big, *p;
-		size_t	 i, n = 1000, len = 80 * n + 1;
+		char *big, *p;
+		size_t i, n = 1000, len = 80 * n + 1;
 
 		big = p = malloc(len);
 		assert_non_null(big);
@@ -428,10 +454,11 @@ test_procnet_edge_lines(void **state)
 static void
 test_procnet_read_file_missing(void **state)
 {
-	char	*text = NULL;
+	char *text = NULL;
 
-	assert_int_equal(mc_procnet_read_file(
-	    "/nonexistent/mcast/procnet", &text), -ENOENT);
+	assert_int_equal(mc_procnet_read_file("/nonexistent/mcast/procnet",
+			     &text),
+	    -ENOENT);
 	assert_null(text);
 }
 
@@ -439,10 +466,10 @@ test_procnet_read_file_missing(void **state)
 static void
 test_procnet_live(void **state)
 {
-	struct mc_procnet_table	 t = { 0 };
-	struct mc_ip		 all_systems;
-	size_t			 i, j, nv4 = 0;
-	bool			 found;
+	struct mc_procnet_table t = { 0 };
+	struct mc_ip all_systems;
+	size_t i, j, nv4 = 0;
+	bool found;
 
 	if (access("/proc/net/igmp", R_OK) != 0)
 		skip();
@@ -485,8 +512,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_procnet_read_file_missing),
 		cmocka_unit_test(test_procnet_live),
 	};
-	const char	*env, *slash;
-	char		 dir[PATH_MAX];
+	const char *env, *slash;
+	char dir[PATH_MAX];
 
 	/* build/test/test_procnet -> test/fixtures/procnet, from anywhere */
 	if ((env = getenv("MCAST_FIXTURES")) != NULL) {

@@ -41,9 +41,9 @@ static void
 test_records_and_end(void **state)
 {
 	char text[] = "group\tinterface=eth1\tgroup=239.1.2.3\tsources[]=\t"
-	    "groups#=3\tstatic?=false\n"
-	    "group\tinterface=eth2\tgroup=239.5.5.5\n"
-	    "end\tstatus=0\tmessage=ok\n";
+		      "groups#=3\tstatic?=false\n"
+		      "group\tinterface=eth2\tgroup=239.5.5.5\n"
+		      "end\tstatus=0\tmessage=ok\n";
 	const struct reply_field *f;
 	struct reply r;
 
@@ -73,7 +73,7 @@ static void
 test_no_end_and_status(void **state)
 {
 	char none[] = "group\tgroup=239.1.2.3\n", wraps[] = "end\tstatus=256\n",
-	    text[] = "end\tstatus=ok\n", two[] = "end\tstatus=2\tmessage=x\n";
+	     text[] = "end\tstatus=ok\n", two[] = "end\tstatus=2\tmessage=x\n";
 	struct reply r;
 
 	assert_int_equal(reply_parse(none, &r), 0);
@@ -99,8 +99,8 @@ static void
 test_escapes_and_odd_fields(void **state)
 {
 	char text[] = "route\tfrom=a\\tb\tto=c\\nd\\\\e\\\t\tnoequals\tk=\t"
-	    "Up=1\ta-b=2\t=3\t#=4\tk2#?=5\tk3[]#=6\n"
-	    "\n\t\nend\tstatus=0\n";
+		      "Up=1\ta-b=2\t=3\t#=4\tk2#?=5\tk3[]#=6\n"
+		      "\n\t\nend\tstatus=0\n";
 	struct reply r;
 
 	assert_int_equal(reply_parse(text, &r), 0);
@@ -136,9 +136,11 @@ test_key_twice_and_too_many(void **state)
 static void
 test_tables(void **state)
 {
-	test_reply_prints("group\tinterface=eth1\tgroup=239.1.2.3\tmode=EXCLUDE"
+	test_reply_prints(
+	    "group\tinterface=eth1\tgroup=239.1.2.3\tmode=EXCLUDE"
 	    "\ngroup\tinterface=eth10\tgroup=232.1.1.1\tmode=\n"
-	    "stat\tname=igmp.rx\tvalue=12\nend\tstatus=0\tmessage=ok\n", false,
+	    "stat\tname=igmp.rx\tvalue=12\nend\tstatus=0\tmessage=ok\n",
+	    false,
 	    "INTERFACE  GROUP      MODE\n"
 	    "eth1       239.1.2.3  EXCLUDE\n"
 	    "eth10      232.1.1.1  -\n"
@@ -152,7 +154,8 @@ static void
 test_tables_control_characters(void **state)
 {
 	test_reply_prints("interface\tname=\033]0;owned\a\tvif=a\\tb\n"
-	    "end\tstatus=0\n", false,
+			  "end\tstatus=0\n",
+	    false,
 	    "NAME              VIF\n"
 	    "\\x1b]0;owned\\x07  a\\tb\n");
 }
@@ -162,9 +165,10 @@ static void
 test_types_grouped(void **state)
 {
 	const char *text = "group\tg#=1\nroute\tr=1\ngroup\tg#=2\n"
-	    "end\tstatus=0\tmessage=ok\n";
+			   "end\tstatus=0\tmessage=ok\n";
 
-	test_reply_prints(text, true, "{\"group\":[{\"g\":1},{\"g\":2}],"
+	test_reply_prints(text, true,
+	    "{\"group\":[{\"g\":1},{\"g\":2}],"
 	    "\"route\":[{\"r\":\"1\"}],\"status\":0,\"message\":\"ok\"}\n");
 	test_reply_prints(text, false, "G\n1\n2\n\nR\n1\n");
 }
@@ -176,9 +180,11 @@ test_types_grouped(void **state)
 static void
 test_json_numbers(void **state)
 {
-	test_reply_prints("stat\ta#=inf\tb#=nan\tc#=1e5\td#=-0x5\te#=007\t"
+	test_reply_prints(
+	    "stat\ta#=inf\tb#=nan\tc#=1e5\td#=-0x5\te#=007\t"
 	    "f#=-0\tg#=1.\th#=.5\ti#=+1\tj#=true\tk#=null\tl#= 5\tm#=0.50\t"
-	    "n#=-1.5E-3\nend\tstatus=0\tmessage=ok\n", true,
+	    "n#=-1.5E-3\nend\tstatus=0\tmessage=ok\n",
+	    true,
 	    "{\"stat\":[{\"a\":\"inf\",\"b\":\"nan\",\"c\":1e5,\"d\":\"-0x5\","
 	    "\"e\":\"007\",\"f\":-0,\"g\":\"1.\",\"h\":\".5\",\"i\":\"+1\","
 	    "\"j\":\"true\",\"k\":\"null\",\"l\":\" 5\",\"m\":0.50,"
@@ -190,7 +196,8 @@ static void
 test_json_type_clash(void **state)
 {
 	test_reply_prints("status\tx#=1\nmessage\tx#=2\n_status\tx#=3\n"
-	    "end\tstatus=0\tmessage=ok\n", true,
+			  "end\tstatus=0\tmessage=ok\n",
+	    true,
 	    "{\"_status\":[{\"x\":1}],\"_message\":[{\"x\":2}],"
 	    "\"__status\":[{\"x\":3}],\"status\":0,\"message\":\"ok\"}\n");
 }
@@ -202,9 +209,11 @@ test_json_type_clash(void **state)
 static void
 test_json_not_utf8(void **state)
 {
-	test_reply_prints("$\x99\x99\x99\x99\tk=\xc3\xa9\n"
+	test_reply_prints(
+	    "$\x99\x99\x99\x99\tk=\xc3\xa9\n"
 	    "$\x99\x99\xff\x9e\tk=\xed\xa0\x80\xe2\x82\xac\"\\\\\001\n"
-	    "end\tstatus=0\tmessage=\xf4\x90\x80\x80\n", true,
+	    "end\tstatus=0\tmessage=\xf4\x90\x80\x80\n",
+	    true,
 	    "{\"$\\udc99\\udc99\\udc99\\udc99\":[{\"k\":\"\xc3\xa9\"}],"
 	    "\"$\\udc99\\udc99\\udcff\\udc9e\":[{\"k\":\"\\udced\\udca0"
 	    "\\udc80\xe2\x82\xac\\\"\\\\\\u0001\"}],\"status\":0,"
@@ -219,12 +228,14 @@ test_json_not_utf8(void **state)
 static void
 test_typed_values(void **state)
 {
-	const char *text = "stat\tname=igmp.rx\tvalue#=18\texpires#=4.5\t"
+	const char *text =
+	    "stat\tname=igmp.rx\tvalue#=18\texpires#=4.5\t"
 	    "bad#=1.\tquerier?=true\tstatic?=false\tyes?=yes\tnote=\t"
 	    "gone#=\tmaybe?=\tiface=123\n"
 	    "end\tstatus=0\tmessage=ok\n";
 
-	test_reply_prints(text, true, "{\"stat\":[{\"name\":\"igmp.rx\","
+	test_reply_prints(text, true,
+	    "{\"stat\":[{\"name\":\"igmp.rx\","
 	    "\"value\":18,\"expires\":4.5,\"bad\":\"1.\",\"querier\":true,"
 	    "\"static\":false,\"yes\":\"yes\",\"note\":null,\"gone\":null,"
 	    "\"maybe\":null,\"iface\":\"123\"}],\"status\":0,"
@@ -241,15 +252,20 @@ static void
 test_string_lists(void **state)
 {
 	const char *text = "group\tnone[]=\tone[]=198.18.1.2\t"
-	    "several[]=198.18.1.2\x1f" "198.18.1.3\x1f" "198.18.1.4\t"
-	    "tab[]=a\\tb\x1f" "c\ttrail[]=a\x1f\n"
-	    "end\tstatus=0\tmessage=ok\n";
+			   "several[]=198.18.1.2\x1f"
+			   "198.18.1.3\x1f"
+			   "198.18.1.4\t"
+			   "tab[]=a\\tb\x1f"
+			   "c\ttrail[]=a\x1f\n"
+			   "end\tstatus=0\tmessage=ok\n";
 
-	test_reply_prints(text, true, "{\"group\":[{\"none\":[],"
+	test_reply_prints(text, true,
+	    "{\"group\":[{\"none\":[],"
 	    "\"one\":[\"198.18.1.2\"],\"several\":[\"198.18.1.2\","
 	    "\"198.18.1.3\",\"198.18.1.4\"],\"tab\":[\"a\\u0009b\",\"c\"],"
 	    "\"trail\":[\"a\",\"\"]}],\"status\":0,\"message\":\"ok\"}\n");
-	test_reply_prints(text, false, "NONE  ONE         SEVERAL"
+	test_reply_prints(text, false,
+	    "NONE  ONE         SEVERAL"
 	    "                           TAB     TRAIL\n"
 	    "-     198.18.1.2  198.18.1.2,198.18.1.3,198.18.1.4  "
 	    "a\\tb,c  a,\n");
@@ -259,7 +275,8 @@ test_string_lists(void **state)
 static void
 test_items(void **state)
 {
-	const char *text = "mfc\tgroup=239.1.1.1\toifs[]=\tpackets#=0\n"
+	const char *text =
+	    "mfc\tgroup=239.1.1.1\toifs[]=\tpackets#=0\n"
 	    "mfc\tgroup=239.1.1.2\toifs[]=\tpackets#=7\n"
 	    "mfc.oifs\tinterface=eth1\tttl#=1\twhy[]=igmp\n"
 	    "mfc\tgroup=239.1.1.3\toifs[]=\tpackets#=12\n"
@@ -267,7 +284,8 @@ test_items(void **state)
 	    "mfc.oifs\tinterface=eth2\tttl#=16\twhy[]=route\x1fjoin\n"
 	    "end\tstatus=0\tmessage=ok\n";
 
-	test_reply_prints(text, true, "{\"mfc\":["
+	test_reply_prints(text, true,
+	    "{\"mfc\":["
 	    "{\"group\":\"239.1.1.1\",\"oifs\":[],\"packets\":0},"
 	    "{\"group\":\"239.1.1.2\",\"oifs\":[{\"interface\":\"eth1\","
 	    "\"ttl\":1,\"why\":[\"igmp\"]}],\"packets\":7},"
@@ -291,13 +309,13 @@ static void
 test_items_dropped(void **state)
 {
 	const char *text = "mfc.oifs\tinterface=eth0\n"
-	    "mfc\tgroup=g1\toifs[]=\n"
-	    "mfc.iifs\tinterface=eth1\n"
-	    "mfc\tgroup=g2\toifs[]=eth9\n"
-	    "mfc.oifs\tinterface=eth2\n"
-	    "route\tgroup=g3\n"
-	    "route.oifs.why\tx=1\n"
-	    "end\tstatus=0\tmessage=ok\n";
+			   "mfc\tgroup=g1\toifs[]=\n"
+			   "mfc.iifs\tinterface=eth1\n"
+			   "mfc\tgroup=g2\toifs[]=eth9\n"
+			   "mfc.oifs\tinterface=eth2\n"
+			   "route\tgroup=g3\n"
+			   "route.oifs.why\tx=1\n"
+			   "end\tstatus=0\tmessage=ok\n";
 	char *copy = strdup(text);
 	struct reply r;
 
@@ -309,12 +327,14 @@ test_items_dropped(void **state)
 	assert_int_equal(r.dropped_fields, 0);
 	reply_free(&r);
 	free(copy);
-	test_reply_prints(text, true, "{\"mfc\":["
+	test_reply_prints(text, true,
+	    "{\"mfc\":["
 	    "{\"group\":\"g1\",\"oifs\":[]},"
 	    "{\"group\":\"g2\",\"oifs\":[\"eth9\"]}],"
 	    "\"route\":[{\"group\":\"g3\"}],"
 	    "\"status\":0,\"message\":\"ok\"}\n");
-	test_reply_prints(text, false, "GROUP  OIFS\ng1     -\ng2     eth9\n"
+	test_reply_prints(text, false,
+	    "GROUP  OIFS\ng1     -\ng2     eth9\n"
 	    "\nGROUP\ng3\n");
 }
 
@@ -323,14 +343,14 @@ static void
 test_items_two_parents(void **state)
 {
 	const char *text = "mfc\tgroup=g1\toifs[]=\n"
-	    "mfc.oifs\tinterface=eth1\n"
-	    "route\tgroup=g1\n"
-	    "mfc.oifs\tinterface=eth2\n"
-	    "mfc\tgroup=g2\toifs[]=\tiifs[]=\n"
-	    "mfc.iifs\tinterface=eth0\n"
-	    "mfc.oifs\tinterface=eth3\n"
-	    "mfc.iifs\tinterface=eth4\n"
-	    "end\tstatus=0\tmessage=ok\n";
+			   "mfc.oifs\tinterface=eth1\n"
+			   "route\tgroup=g1\n"
+			   "mfc.oifs\tinterface=eth2\n"
+			   "mfc\tgroup=g2\toifs[]=\tiifs[]=\n"
+			   "mfc.iifs\tinterface=eth0\n"
+			   "mfc.oifs\tinterface=eth3\n"
+			   "mfc.iifs\tinterface=eth4\n"
+			   "end\tstatus=0\tmessage=ok\n";
 	const struct reply_record *items;
 	char *copy = strdup(text);
 	struct reply r;
@@ -353,13 +373,15 @@ test_items_two_parents(void **state)
 	assert_int_equal(n, 0);
 	reply_free(&r);
 	free(copy);
-	test_reply_prints(text, true, "{\"mfc\":[{\"group\":\"g1\",\"oifs\":["
+	test_reply_prints(text, true,
+	    "{\"mfc\":[{\"group\":\"g1\",\"oifs\":["
 	    "{\"interface\":\"eth1\"},{\"interface\":\"eth2\"}]},"
 	    "{\"group\":\"g2\",\"oifs\":[{\"interface\":\"eth3\"}],"
 	    "\"iifs\":[{\"interface\":\"eth0\"},{\"interface\":\"eth4\"}]}],"
 	    "\"route\":[{\"group\":\"g1\"}],"
 	    "\"status\":0,\"message\":\"ok\"}\n");
-	test_reply_prints(text, false, "GROUP  OIFS\ng1     eth1,eth2\n"
+	test_reply_prints(text, false,
+	    "GROUP  OIFS\ng1     eth1,eth2\n"
 	    "g2     eth3\n\nGROUP\ng1\n");
 }
 
@@ -368,12 +390,13 @@ static void
 test_item_first_absent(void **state)
 {
 	const char *text = "mfc\tgroup=g\toifs[]=\n"
-	    "mfc.oifs\tinterface=\tttl#=4\twhy[]=\n"
-	    "mfc.oifs\n"
-	    "mfc.oifs\tinterface=eth2\n"
-	    "end\tstatus=0\tmessage=ok\n";
+			   "mfc.oifs\tinterface=\tttl#=4\twhy[]=\n"
+			   "mfc.oifs\n"
+			   "mfc.oifs\tinterface=eth2\n"
+			   "end\tstatus=0\tmessage=ok\n";
 
-	test_reply_prints(text, true, "{\"mfc\":[{\"group\":\"g\",\"oifs\":["
+	test_reply_prints(text, true,
+	    "{\"mfc\":[{\"group\":\"g\",\"oifs\":["
 	    "{\"interface\":null,\"ttl\":4,\"why\":[]},{},"
 	    "{\"interface\":\"eth2\"}]}],\"status\":0,\"message\":\"ok\"}\n");
 	test_reply_prints(text, false, "GROUP  OIFS\ng      -(4:-),-,eth2\n");

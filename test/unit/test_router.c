@@ -23,28 +23,27 @@
 
 #include "router.h"
 
-#define T0	1000000
-#define MAXO	512
-#define G	"239.1.2.3"
-#define S	"198.18.1.10"
+#define T0   1000000
+#define MAXO 512
+#define G    "239.1.2.3"
+#define S    "198.18.1.10"
 
-#define IFF_OK	(IFF_UP | IFF_MULTICAST | IFF_RUNNING)
+#define IFF_OK (IFF_UP | IFF_MULTICAST | IFF_RUNNING)
 
 struct fx {
-	struct router		*r;
-	struct router_config	 c;
-	struct router_phyint	 phyints[4];
+	struct router *r;
+	struct router_config c;
+	struct router_phyint phyints[4];
 	struct router_static_group statics[4];
-	struct router_route	 routes[4];
-	mc_time_t		 now;
-	struct router_output	*o;	/* MAXO */
-	uint8_t			(*packets)[ROUTER_MAX_PACKET];	/* theirs */
-	size_t			 no;
+	struct router_route routes[4];
+	mc_time_t now;
+	struct router_output *o;	       /* MAXO */
+	uint8_t (*packets)[ROUTER_MAX_PACKET]; /* theirs */
+	size_t no;
 };
 
 static struct in_addr
-A(const char *s)
-{
+A(const char *s) {
 	struct in_addr a;
 
 	if (strcmp(s, "*") == 0) {
@@ -136,8 +135,8 @@ static int
 find(struct fx *f, size_t k, enum router_output_kind kind, int event)
 {
 	for (; k < f->no; k++)
-		if (f->o[k].kind == kind && (event < 0 ||
-		    (int)f->o[k].event == event))
+		if (f->o[k].kind == kind &&
+		    (event < 0 || (int)f->o[k].event == event))
 			return (int)k;
 	return -1;
 }
@@ -158,7 +157,10 @@ packet(struct fx *f, unsigned ifindex, const char *src, const char *dst,
     uint8_t ttl, bool ra, const uint8_t *igmp, size_t len)
 {
 	struct igmp_ip_out o = {
-		.src = A(src), .dst = A(dst), .ttl = ttl, .router_alert = ra,
+		.src = A(src),
+		.dst = A(dst),
+		.ttl = ttl,
+		.router_alert = ra,
 	};
 	uint8_t pkt[2048];
 	int n = igmp_ip_build_out(pkt, sizeof(pkt), &o, igmp, len);
@@ -262,7 +264,8 @@ test_vif_life(void **state)
 	assert_int_equal(f->o[k].dst.s_addr, A("224.0.0.1").s_addr);
 	/* The packet is complete: TTL 1, Router Alert, from the VIF. */
 	assert_int_equal(igmp_ip_decode(f->o[k].packet, f->o[k].len, &ip,
-	    &payload, &plen), IGMP_OK);
+			     &payload, &plen),
+	    IGMP_OK);
 	assert_int_equal(ip.ttl, 1);
 	assert_true(ip.router_alert);
 	assert_int_equal(ip.src.s_addr, A("198.18.1.1").s_addr);
@@ -312,8 +315,8 @@ test_vif_life(void **state)
 }
 
 struct iface_list {
-	char	line[8][64];
-	size_t	n;
+	char line[8][64];
+	size_t n;
 };
 
 static int
@@ -321,8 +324,8 @@ on_iface(void *arg, const struct router_iface_view *v)
 {
 	struct iface_list *l = arg;
 
-	snprintf(l->line[l->n++], sizeof(l->line[0]), "%u %s %d %s",
-	    v->ifindex, v->name, v->vif, router_iface_state_name(v->state));
+	snprintf(l->line[l->n++], sizeof(l->line[0]), "%u %s %d %s", v->ifindex,
+	    v->name, v->vif, router_iface_state_name(v->state));
 	return 0;
 }
 
@@ -484,8 +487,8 @@ test_demultiplexer(void **state)
 }
 
 struct route_list {
-	char	line[8][96];
-	size_t	n;
+	char line[8][96];
+	size_t n;
 };
 
 static int
@@ -495,8 +498,10 @@ on_route(void *arg, const struct router_route_view *v)
 	char s[INET_ADDRSTRLEN];
 
 	snprintf(l->line[l->n++], sizeof(l->line[0]), "%s %s %s%s%s %#x",
-	    v->route->has_source ? inet_ntop(AF_INET, &v->route->source, s,
-	    sizeof(s)) : "*", v->route->iif, v->runtime ? "runtime" : "file",
+	    v->route->has_source ?
+		inet_ntop(AF_INET, &v->route->source, s, sizeof(s)) :
+		"*",
+	    v->route->iif, v->runtime ? "runtime" : "file",
 	    v->applied ? " applied" : "", v->shadowed ? " shadowed" : "",
 	    v->oifs);
 	return 0;
@@ -554,9 +559,11 @@ test_routes(void **state)
 	expect_oifs(f, "198.18.3.5", "239.9.9.9", 0x1, 2);
 	/* Deleting: mcastctl's only. */
 	assert_int_equal(router_route_del(f->r, f->now, false, A("*"),
-	    A("239.9.9.9")), 0);
+			     A("239.9.9.9")),
+	    0);
 	assert_int_equal(router_route_del(f->r, f->now, false, A("*"),
-	    A("239.9.9.9")), -ENOENT);
+			     A("239.9.9.9")),
+	    -ENOENT);
 	collect(f);
 	assert_true(find(f, 0, ROUTER_OUT_MFC_DEL, -1) >= 0);
 	rt = route(S, "10.0.0.1", "eth1", "eth2");

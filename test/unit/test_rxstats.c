@@ -7,7 +7,7 @@
 
 #include <mcast/mcast.h>
 
-#define MS	1000000LL
+#define MS 1000000LL
 
 static struct mc_rxstats *
 fresh(void)
@@ -68,7 +68,7 @@ test_duplicates_and_reordering(void **state)
 	assert_int_equal(s->packets, 10);
 	assert_int_equal(s->unique, 7);
 	assert_int_equal(s->duplicates, 3);
-	assert_int_equal(s->reordered, 2);	/* 2 after 3, 5 after 6 */
+	assert_int_equal(s->reordered, 2); /* 2 after 3, 5 after 6 */
 	assert_int_equal(mc_rxstats_lost(s, true), 0);
 }
 
@@ -112,7 +112,7 @@ test_jitter_formula(void **state)
 	double j = 0;
 
 	j = mc_rfc3550_jitter_update(j, 10 * MS, 26 * MS);
-	assert_true(j == 1.0 * MS);			/* 16 ms / 16 */
+	assert_true(j == 1.0 * MS); /* 16 ms / 16 */
 	j = mc_rfc3550_jitter_update(j, 26 * MS, 10 * MS);
 	assert_true(j == 1.0 * MS + (16.0 * MS - 1.0 * MS) / 16);
 	assert_true(mc_rfc3550_jitter_update(5.0, 7, 7) == 5.0 - 5.0 / 16);
