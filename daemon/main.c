@@ -545,6 +545,8 @@ stop(struct mcastd *d, const char *pidfile)
 	/* MRT_DONE: the kernel drops our VIFs and forwarding entries. */
 	kmr_close(&d->kmr);
 	router_free(d->router);
+	/* The control socket's clients are closed without the loop now. */
+	control_set_close_hook(d->ctl, NULL, NULL);
 	loop_free(d->loop);
 	netlink_close(d->nl);
 	netlink_close(d->nl_dump);

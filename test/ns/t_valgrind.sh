@@ -156,9 +156,16 @@ nsx r ip link del eth5
 check "deleted, it is gone" wait_for 10 eval '! mctl r show interfaces | grep -q "^eth5 "'
 wait $spid 2>/dev/null
 
+# A control client connected and silent when the daemon stops: it is
+# closed with the socket, after the loop is gone.
+bg r python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); time.sleep(30)' "$TMP/r.sock"
+idle=$LAST_PID
+sleep 0.5
 kill -TERM $VG_PID
 wait $VG_PID
 vg_check mcastd 0 $?
+kill $idle 2>/dev/null
 expect_eq "mcastd under valgrind left no VIF" "$(kernel_vifs r)" ""
 warnings=$(grep -E ' (warning|error):' "$TMP/mcastd-r.log" | grep -v -e rp_filter -e 'reload refused')
 expect_eq "mcastd logged no warning (but rp_filter's and the refused reload)" "$warnings" ""
