@@ -59,7 +59,7 @@ $(B)/mcast: $(TOOL_OBJ) $(B)/libmcast.a
 $(B)/mcastd: $(DAEMON_OBJ) $(B)/libmcast.a
 	$(CC) $(ALL_CFLAGS) -o $@ $(DAEMON_OBJ) $(B)/libmcast.a $(LDLIBS) $(DAEMON_LIBS)
 
-$(B)/mcastctl: $(B)/ctl/mcastctl.o $(B)/ctl/reply.o
+$(B)/mcastctl: $(B)/ctl/mcastctl.o $(B)/ctl/reply.o $(B)/ctl/reply_print.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^
 
 # Unit tests and fuzz replays of daemon modules (conf.c ...) link them
@@ -72,7 +72,7 @@ $(B)/libmcastd.a: $(filter-out $(B)/daemon/main.o,$(DAEMON_OBJ))
 # The I/O-free parts of mcast and mcastctl (frame decoding for dump, reply
 # rendering), for unit tests and fuzz targets.
 PARTS_LIB = $(B)/libparts.a
-$(PARTS_LIB): $(B)/tools/dump_decode.o $(B)/ctl/reply.o
+$(PARTS_LIB): $(B)/tools/dump_decode.o $(B)/ctl/reply.o $(B)/ctl/reply_print.o
 	@rm -f $@
 	ar rcs $@ $^
 

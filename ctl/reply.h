@@ -16,7 +16,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define REPLY_MAX_FIELDS 32 /* per record; more are counted */
+#define REPLY_US	 "\x1f" /* between the items of a string list */
+#define REPLY_MAX_FIELDS 32	/* per record; more are counted */
 
 enum reply_kind {
 	REPLY_STRING, /* KEY=VALUE */
