@@ -144,6 +144,9 @@ control_put_vformat(struct control_reply *r, bool item, const char *fmt,
 	va_list again;
 	int n;
 
+	/* Past the cap nothing more is sent: no formatting either. */
+	if (r->overflow)
+		return;
 	va_copy(again, ap);
 	n = vsnprintf(small, sizeof(small), fmt, ap);
 	if (n < 0)
@@ -169,6 +172,12 @@ control_vfield(struct control_reply *r, const char *key, const char *mark,
 {
 	control_put_key(r, key, mark);
 	control_put_vformat(r, false, fmt, ap);
+}
+
+bool
+control_full(const struct control_reply *r)
+{
+	return r->overflow;
 }
 
 void

@@ -101,6 +101,11 @@ void control_items(struct control_reply *r, const char *key);
 void control_item(struct control_reply *r, const char *key);
 void control_end(struct control_reply *r, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/*
+ * The reply passed CONTROL_MAX_REPLY: the rest is dropped (the END record
+ * says so), so a view may stop building it.
+ */
+bool control_full(const struct control_reply *r);
 
 /* The daemon's handler: answers one request line (argv-split). */
 typedef void (*control_handler)(void *arg, int argc, char **argv,

@@ -129,7 +129,7 @@ show_iface(void *arg, const struct router_iface_view *ifc)
 		    mcastd_ip_str(v.boundaries[k].addr, a),
 		    v.boundaries[k].len);
 	control_list_end(r);
-	return 0;
+	return control_full(r);
 }
 
 /* ---- groups ---- */
@@ -162,7 +162,8 @@ show_group(void *arg, const struct igmp_router_group_view *v)
 			control_list_add(r, "%s",
 			    mcastd_ip_str(v->sources[i].source, s));
 	control_list_end(r);
-	return 0;
+	/* A reply past its cap is cut: the rest need not be built. */
+	return control_full(r);
 }
 
 static int
@@ -184,7 +185,7 @@ show_static_group(void *arg, const struct router_static_group *j, bool runtime)
 	control_null(r, "expires");
 	control_list_begin(r, "blocked");
 	control_list_end(r);
-	return 0;
+	return control_full(r);
 }
 
 static void
@@ -193,7 +194,7 @@ show_groups(struct show_ctx *c)
 	struct router_vif_view v;
 	unsigned vif;
 
-	for (vif = 0; vif < ROUTER_MAXVIFS; vif++) {
+	for (vif = 0; vif < ROUTER_MAXVIFS && !control_full(c->r); vif++) {
 		if (router_vif(c->d->router, vif, &v) != 0)
 			continue;
 		c->vif_name = v.name;
@@ -235,7 +236,7 @@ show_route(void *arg, const struct router_route_view *v)
 		if (router_vif_by_name(c->d->router, rt->oifs[i]) < 0)
 			control_list_add(r, "%s", rt->oifs[i]);
 	control_list_end(r);
-	return 0;
+	return control_full(r);
 }
 
 /* ---- forwarding entries ---- */
@@ -281,7 +282,7 @@ show_mfc_entry(void *arg, const struct mfc_entry_view *v)
 		control_field(r, "reason", "%s", mfc_cut_name(v->cut[vif]));
 		show_why(r, "why", v->why[vif]);
 	}
-	return 0;
+	return control_full(r);
 }
 
 /* ---- counters ---- */
