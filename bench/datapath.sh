@@ -43,9 +43,9 @@
 #     reading receiver: sendmmsg_floor -> recvmmsg_floor (the ceiling of
 #     delivery: no work per datagram at either end; the reader gets the
 #     32 MiB receive buffer mcast recv sets), mcast send (its default:
-#     UDP segmentation offload, one send() per train of up to 64 datagrams
-#     that the kernel cuts) -> mcast recv, mcast send --no-gso (sendmmsg
-#     batches, like the floor) -> mcast recv, iperf2 client (-b 100G: no
+#     sendmmsg batches, like the floor) -> mcast recv, mcast send --gso
+#     (UDP segmentation offload, one send() per train of up to 64 datagrams
+#     that the receiving host cuts) -> mcast recv, iperf2 client (-b 100G: no
 #     inter-packet gap) -> iperf2 server, both -w 4M, then both with their
 #     default socket buffers.  The senders have the same 4 MiB send buffer
 #     (see SOCKBUF); iperf2's server asks for 4 MiB, the most this host's
@@ -391,11 +391,11 @@ max_floor() {
 	max_note floor "$size" "$sent" "$tool"
 }
 
-# max_mcast SIZE [nogso]: with UDP segmentation offload (its default) or
-# with --no-gso (one sendmmsg batch of datagrams, like the floor).
+# max_mcast SIZE [gso]: its default (one sendmmsg batch of datagrams, like
+# the floor) or with --gso (UDP segmentation offload trains).
 max_mcast() {
 	local size=$1 variant=${2:-} opt=() key=mcast sent tool n
-	[ "$variant" = nogso ] && opt=(--no-gso) key=mcastnogso
+	[ "$variant" = gso ] && opt=(--gso) key=mcastgso
 	RX=("$MCAST" recv -i eth0 --json -d "$SEND_SECS" $G_MAX:$PORT)
 	TX=("$MCAST" send -i eth0 -s "$size" "${opt[@]}" -d "$(max_tx_secs)"
 	    --json $G_MAX:$PORT)
@@ -567,7 +567,7 @@ for round in $(seq "$ROUNDS"); do
 		echo -n "# round $round max $size B pps:"
 		max_floor "$size"
 		max_mcast "$size"
-		max_mcast "$size" nogso
+		max_mcast "$size" gso
 		max_iperf "$size"
 		max_iperf "$size" default
 		echo
@@ -605,7 +605,7 @@ ok_within() { awk -v v="$1" -v a="$2" -v p="$3" 'BEGIN { e = (v / a - 1) * 100; 
 
 missing=()
 for size in $SIZES; do
-	for key in floor mcast mcastnogso iperf iperfdef; do
+	for key in floor mcast mcastgso iperf iperfdef; do
 		missing+=("max_${size}_${key}_kernel" "max_${size}_${key}_tool")
 	done
 	missing+=("recv_${size}_mcast_lost" "recv_${size}_mcast_kernel"
@@ -675,11 +675,11 @@ report() {
 	echo "| figure (datagrams/s unless said) | median | min–max | rounds |"
 	echo "|---|---:|---:|---:|"
 	for size in $SIZES; do
-		for key in floor mcast mcastnogso iperf iperfdef; do
+		for key in floor mcast mcastgso iperf iperfdef; do
 			case $key in
 			floor) label="sendmmsg_floor → recvmmsg_floor" rcv=recvmmsg_floor ;;
-			mcast) label="mcast send (UDP GSO trains) → mcast recv" rcv="mcast recv" ;;
-			mcastnogso) label="mcast send --no-gso (sendmmsg) → mcast recv" rcv="mcast recv" ;;
+			mcast) label="mcast send (sendmmsg batches) → mcast recv" rcv="mcast recv" ;;
+			mcastgso) label="mcast send --gso (UDP GSO trains) → mcast recv" rcv="mcast recv" ;;
 			iperf) label="iperf2 client → server (-w 4M)" rcv="iperf2 server" ;;
 			iperfdef) label="iperf2 client → server, their default socket buffers" rcv="iperf2 server" ;;
 			esac
@@ -716,15 +716,15 @@ report() {
 	row "delivered_pps_64 mcast / iperf2 (counted by mcast recv, iperf2 server)" "$(dr 64 mcast iperf tool)" "" ""
 	row "delivered_pps_64 of_limit (mcast / floor pair)" "$limit64" "≥ 0.9" "$(ok_ge "$limit64" 0.9)"
 	row "delivered_pps_64 iperf2 / floor pair" "$(dr 64 iperf floor)" "" ""
-	row "delivered_pps_64 mcast --no-gso / iperf2" "$(dr 64 mcastnogso iperf)" "" ""
-	row "delivered_pps_64 mcast --no-gso / floor pair" "$(dr 64 mcastnogso floor)" "" ""
+	row "delivered_pps_64 mcast --gso / iperf2" "$(dr 64 mcastgso iperf)" "" ""
+	row "delivered_pps_64 mcast --gso / floor pair" "$(dr 64 mcastgso floor)" "" ""
 	row "delivered_pps_64 mcast / iperf2 with its default socket buffers" "$(dr 64 mcast iperfdef)" "" ""
 	row "delivered_pps_1316 mcast / iperf2 (B's Udp InDatagrams)" "$ratio1316" "" ""
 	row "delivered_pps_1316 mcast / iperf2 (counted by mcast recv, iperf2 server)" "$(dr 1316 mcast iperf tool)" "" ""
 	row "delivered_pps_1316 of_limit (mcast / floor pair)" "$limit1316" "≥ 0.9" "$(ok_ge "$limit1316" 0.9)"
 	row "delivered_pps_1316 iperf2 / floor pair" "$(dr 1316 iperf floor)" "" ""
-	row "delivered_pps_1316 mcast --no-gso / iperf2" "$(dr 1316 mcastnogso iperf)" "" ""
-	row "delivered_pps_1316 mcast --no-gso / floor pair" "$(dr 1316 mcastnogso floor)" "" ""
+	row "delivered_pps_1316 mcast --gso / iperf2" "$(dr 1316 mcastgso iperf)" "" ""
+	row "delivered_pps_1316 mcast --gso / floor pair" "$(dr 1316 mcastgso floor)" "" ""
 	row "delivered_pps_1316 mcast / iperf2 with its default socket buffers" "$(dr 1316 mcast iperfdef)" "" ""
 	for size in $SIZES; do
 		row "recv $size B at $RECV_PPS/s: mcast recv lost, worst round" "$(sample recv_${size}_mcast_lost max)" "0 at ≥ $((RECV_PPS * 98 / 100))/s delivered (B's Udp InDatagrams)" "$(recv_verdict "$size")"

@@ -94,19 +94,22 @@ wait $r
 kill $j; wait $j 2>/dev/null
 expect_eq "recv on $G:5100 got its 20 and none of 239.1.2.4's 30" "$(json_field "$TMP/only.json" received)" 20
 
-# 3d. Flat out, datagrams leave in UDP segmentation offload trains; each
-# still arrives as its own datagram with its own sequence number.
+# 3d. Flat out with --gso, datagrams leave in UDP segmentation offload
+# trains; each still arrives as its own datagram with its own sequence
+# number.  Without it (the default), sendmmsg batches.
 bg h2 "$MCAST" recv -i eth0 -c 3000 -d 5 --json $G:5200 >"$TMP/gso.json"
 r=$LAST_PID
 wait_for 5 joined h2 $G || not_ok "receiver joined for the GSO test"
-nsx h1 "$MCAST" send -i eth0 -s 200 -c 3000 --json $G:5200 >"$TMP/gso-send.json"
+nsx h1 "$MCAST" send -i eth0 -s 200 -c 3000 --gso --json $G:5200 >"$TMP/gso-send.json"
 wait $r; rc=$?
-expect_eq "flat-out send used GSO trains" "$(json_field "$TMP/gso-send.json" gso)" true
+expect_eq "flat-out send --gso used GSO trains" "$(json_field "$TMP/gso-send.json" gso)" true
 expect_eq "GSO: all 3000 arrived as datagrams, none lost, none duplicated" \
     "$rc:$(json_field "$TMP/gso.json" received):$(json_field "$TMP/gso.json" lost):$(json_field "$TMP/gso.json" duplicates)" "0:3000:0:0"
 expect_eq "GSO: each datagram is 200 bytes" "$(json_field "$TMP/gso.json" bytes)" 600000
 nsx h1 "$MCAST" send -i eth0 -s 200 -c 10 --no-gso --json $G:5201 >"$TMP/nogso.json"
 expect_eq "--no-gso sends without trains" "$(json_field "$TMP/nogso.json" gso)" false
+nsx h1 "$MCAST" send -i eth0 -s 200 -c 10 --json $G:5201 >"$TMP/default.json"
+expect_eq "flat out by default: no trains" "$(json_field "$TMP/default.json" gso)" false
 
 # 4. mcast groups reads the live kernel table.
 bg h3 "$MCAST" join -i eth0 239.9.9.9 239.9.9.10
