@@ -257,6 +257,7 @@ enum router_iface_state {
 	ROUTER_IFACE_ROUTING, /* a VIF */
 	ROUTER_IFACE_DOWN,
 	ROUTER_IFACE_NO_MULTICAST,
+	ROUTER_IFACE_NO_CARRIER, /* up, but not running (no carrier) */
 	ROUTER_IFACE_NO_ADDRESS,
 	ROUTER_IFACE_DISABLED, /* by the configuration */
 	ROUTER_IFACE_LOOPBACK,

@@ -132,6 +132,9 @@ router_iface_state(const struct router *r, const struct router_iface *ifc)
 		return ROUTER_IFACE_DOWN;
 	if (!(ifc->flags & IFF_MULTICAST))
 		return ROUTER_IFACE_NO_MULTICAST;
+	/* Up without a carrier: what is sent there (a query) is lost. */
+	if (!(ifc->flags & IFF_RUNNING))
+		return ROUTER_IFACE_NO_CARRIER;
 	if (!ifc->has_addr)
 		return ROUTER_IFACE_NO_ADDRESS;
 	if (ifc->refused)
@@ -139,6 +142,24 @@ router_iface_state(const struct router *r, const struct router_iface *ifc)
 	if (ifc->no_free_vif)
 		return ROUTER_IFACE_NO_FREE_VIF;
 	return ROUTER_IFACE_ROUTING;
+}
+
+/* Why an interface in state s is no VIF, for the log. */
+static const char *
+router_iface_why_not(enum router_iface_state s)
+{
+	switch (s) {
+	case ROUTER_IFACE_DOWN:
+		return "interface down";
+	case ROUTER_IFACE_DISABLED:
+		return "disabled";
+	case ROUTER_IFACE_NO_MULTICAST:
+		return "no multicast";
+	case ROUTER_IFACE_NO_CARRIER:
+		return "no carrier";
+	default:
+		return "no IPv4 address";
+	}
 }
 
 /* Should this interface be a VIF, by the configuration and its state? */
@@ -324,15 +345,7 @@ router_reconcile(struct router *r, mc_time_t now)
 			    true);
 		else if (!router_iface_wanted(r, ifc))
 			router_vif_destroy(r, now, vif,
-			    router_iface_state(r, ifc) == ROUTER_IFACE_DOWN ?
-				"interface down" :
-				router_iface_state(r, ifc) ==
-				    ROUTER_IFACE_DISABLED ?
-				"disabled" :
-				router_iface_state(r, ifc) ==
-				    ROUTER_IFACE_NO_MULTICAST ?
-				"no multicast" :
-				"no IPv4 address",
+			    router_iface_why_not(router_iface_state(r, ifc)),
 			    true);
 		else
 			router_vif_follow(r, now, vif, ifc);
@@ -385,6 +398,8 @@ router_iface_state_name(enum router_iface_state s)
 		return "down";
 	case ROUTER_IFACE_NO_MULTICAST:
 		return "no-multicast";
+	case ROUTER_IFACE_NO_CARRIER:
+		return "no-carrier";
 	case ROUTER_IFACE_NO_ADDRESS:
 		return "no-address";
 	case ROUTER_IFACE_DISABLED:

@@ -369,6 +369,35 @@ test_iface_view(void **state)
 	router_foreach_iface(f->r, on_iface, &l);
 	assert_string_equal(l.line[4], "15 eth5 -1 refused");
 	assert_int_equal(router_stats(f->r)->vif_refused, 1);
+	/*
+	 * Up without a carrier (a veth whose peer is not up yet): no VIF, so
+	 * no startup query into a link that drops it; the carrier comes, the
+	 * VIF with it; it goes, the VIF too.
+	 */
+	clear(f);
+	router_link(f->r, 16, "eth6", IFF_UP | IFF_MULTICAST);
+	router_addr_add(f->r, 16, A("198.18.6.1"), 24);
+	router_reconcile(f->r, f->now);
+	collect(f);
+	assert_int_equal(count(f, ROUTER_OUT_VIF_ADD), 0);
+	assert_int_equal(count(f, ROUTER_OUT_SEND), 0);
+	l.n = 0;
+	router_foreach_iface(f->r, on_iface, &l);
+	assert_string_equal(l.line[5], "16 eth6 -1 no-carrier");
+	router_link(f->r, 16, "eth6", IFF_OK);
+	router_reconcile(f->r, f->now);
+	collect(f);
+	assert_int_equal(count(f, ROUTER_OUT_VIF_ADD), 1);
+	assert_int_equal(count(f, ROUTER_OUT_SEND), 1);
+	clear(f);
+	router_link(f->r, 16, "eth6", IFF_UP | IFF_MULTICAST);
+	router_reconcile(f->r, f->now);
+	collect(f);
+	assert_int_equal(count(f, ROUTER_OUT_VIF_DEL), 1);
+	assert_string_equal(f->o[find(f, 0, ROUTER_OUT_EVENT,
+				     ROUTER_EV_VIF_DOWN)]
+				.why,
+	    "no carrier");
 	fx_free(f);
 }
 
