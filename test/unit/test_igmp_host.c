@@ -275,24 +275,8 @@ assert_v12_report(const struct sent *s, uint8_t type, const char *group)
 static void
 test_v3_join_report_bytes(void **state)
 {
-	static const uint8_t want[] = {
-		0x22,
-		0x00,
-		0xe8,
-		0xf9,
-		0x00,
-		0x00,
-		0x00,
-		0x01,
-		0x04,
-		0x00,
-		0x00,
-		0x00,
-		0xef,
-		0x01,
-		0x02,
-		0x03,
-	};
+	static const uint8_t want[] = { 0x22, 0x00, 0xe8, 0xf9, 0x00, 0x00,
+		0x00, 0x01, 0x04, 0x00, 0x00, 0x00, 0xef, 0x01, 0x02, 0x03 };
 	struct igmp_host *h = host(0, 1);
 	struct log *lg = log_new();
 	struct igmp_host_group_view v;
@@ -354,16 +338,8 @@ test_v3_retransmission_bounds(void **state)
 static void
 test_v1_unsolicited(void **state)
 {
-	static const uint8_t want[] = {
-		0x12,
-		0x00,
-		0xfc,
-		0xfa,
-		0xef,
-		0x01,
-		0x02,
-		0x03,
-	};
+	static const uint8_t want[] = { 0x12, 0x00, 0xfc, 0xfa, 0xef, 0x01,
+		0x02, 0x03 };
 	uint64_t seed;
 
 	for (seed = 1; seed <= 200; seed++) {
@@ -391,16 +367,8 @@ test_v1_unsolicited(void **state)
 static void
 test_v2_unsolicited(void **state)
 {
-	static const uint8_t want[] = {
-		0x16,
-		0x00,
-		0xf8,
-		0xfa,
-		0xef,
-		0x01,
-		0x02,
-		0x03,
-	};
+	static const uint8_t want[] = { 0x16, 0x00, 0xf8, 0xfa, 0xef, 0x01,
+		0x02, 0x03 };
 	struct igmp_host_group_view v;
 	uint64_t seed;
 	size_t i;
@@ -599,16 +567,8 @@ test_suppression_cancels_repeats(void **state)
 static void
 test_v2_leave_by_last_reporter(void **state)
 {
-	static const uint8_t want[] = {
-		0x17,
-		0x00,
-		0xf7,
-		0xfa,
-		0xef,
-		0x01,
-		0x02,
-		0x03,
-	};
+	static const uint8_t want[] = { 0x17, 0x00, 0xf7, 0xfa, 0xef, 0x01,
+		0x02, 0x03 };
 	struct igmp_host *h = host(2, 9);
 	struct log *lg = log_new();
 	struct igmp_host_group_view v;
@@ -920,24 +880,9 @@ test_v3_exclude_source_changes(void **state)
 static void
 test_v3_filter_mode_changes(void **state)
 {
-	static const uint8_t to_in_empty[] = {
-		0x22,
-		0x00,
-		0xe9,
-		0xf9,
-		0x00,
-		0x00,
-		0x00,
-		0x01,
-		0x03,
-		0x00,
-		0x00,
-		0x00,
-		0xef,
-		0x01,
-		0x02,
-		0x03,
-	};
+	static const uint8_t to_in_empty[] = { 0x22, 0x00, 0xe9, 0xf9, 0x00,
+		0x00, 0x00, 0x01, 0x03, 0x00, 0x00, 0x00, 0xef, 0x01, 0x02,
+		0x03 };
 	static const struct rec to_ex[] = {
 		{ IGMP_CHANGE_TO_EXCLUDE, G, { NULL } },
 	};
