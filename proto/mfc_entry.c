@@ -264,11 +264,11 @@ mfc_limit_check(struct mfc *m)
 		m->limit_told = false;
 }
 
-/* A static entry becomes dynamic, or the other way round. */
+/* An (S,G) static route now decides e: it leaves the expiry heap. */
 void
-mfc_entry_set_static(struct mfc *m, struct mfc_entry *e, bool is_static)
+mfc_entry_make_static(struct mfc *m, struct mfc_entry *e)
 {
-	if (is_static && heap_contains(&e->expiry)) {
+	if (heap_contains(&e->expiry)) {
 		heap_remove(&m->expiry, &e->expiry);
 		m->stats.dynamic_entries--;
 		mfc_limit_check(m);

@@ -161,7 +161,7 @@ mfc_route_add(struct mfc *m, mc_time_t now, struct in_addr source,
 	e->iif_origin = MFC_IIF_STATIC;
 	e->iif = iif;
 	e->static_oifs = oifs;
-	mfc_entry_set_static(m, e, true);
+	mfc_entry_make_static(m, e);
 	mfc_entry_update(m, e, moved);
 	return 0;
 }

@@ -146,7 +146,7 @@ mc_time_t mfc_expiry(const struct mfc *m, const struct mfc_entry *e);
 /* The LIMIT event may come again once below the limit. */
 void mfc_limit_check(struct mfc *m);
 /* An entry an (S,G) static route now decides: it no longer expires. */
-void mfc_entry_set_static(struct mfc *m, struct mfc_entry *e, bool is_static);
+void mfc_entry_make_static(struct mfc *m, struct mfc_entry *e);
 /* A new entry in the tables, not yet installed; NULL: no memory. */
 struct mfc_entry *mfc_entry_new(struct mfc *m, mc_time_t now, struct in_addr s,
     struct in_addr g, enum mfc_iif_origin origin, unsigned iif);

@@ -272,12 +272,12 @@ router_static_view(const struct router *r, enum mfc_origin origin,
 }
 
 static struct router_pushed *
-router_pushed_find(struct router *r, size_t upto, unsigned vif,
-    enum mfc_origin origin, struct in_addr group)
+router_pushed_find(struct router *r, unsigned vif, enum mfc_origin origin,
+    struct in_addr group)
 {
 	size_t i;
 
-	for (i = 0; i < upto; i++)
+	for (i = 0; i < r->npushed; i++)
 		if (r->pushed[i].vif == vif && r->pushed[i].origin == origin &&
 		    r->pushed[i].group.s_addr == group.s_addr)
 			return &r->pushed[i];
@@ -347,7 +347,7 @@ router_static_push(struct router *r, mc_time_t now, unsigned vif,
 	mode = router_static_view(r, origin, r->vifs[vif].name, group, sources,
 	    &n);
 	n = (uint32_t)srcset_normalize(sources, n);
-	p = router_pushed_find(r, r->npushed, vif, origin, group);
+	p = router_pushed_find(r, vif, origin, group);
 	if (p == NULL &&
 	    (p = router_pushed_add(r, vif, origin, group)) == NULL) {
 		r->stats.unexpected_events++;

@@ -63,7 +63,6 @@ router_link(struct router *r, unsigned ifindex, const char *name,
 				ifc->used = true;
 				ifc->ifindex = ifindex;
 				ifc->vif = -1;
-				ifc->seq = ++r->iface_seq;
 				break;
 			}
 		if (ifc == NULL)

@@ -23,7 +23,6 @@ struct router_iface {
 	bool no_free_vif; /* wanted, but none was free */
 	bool refused;	  /* the kernel refused its VIF: not
 					   again until the interface changes */
-	uint64_t seq;	  /* when it was announced first */
 };
 
 struct router_vif {
@@ -89,7 +88,6 @@ struct router {
 	size_t pushed_cap;
 
 	struct router_iface ifaces[ROUTER_MAX_IFACES];
-	uint64_t iface_seq;
 	struct router_vif vifs[ROUTER_MAXVIFS];
 	struct mfc *mfc;
 	struct outq outq;
