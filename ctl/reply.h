@@ -110,5 +110,7 @@ void reply_print_tables(FILE *f, const struct reply *r);
  * distinct, so two keys never become one.
  */
 void reply_print_json(FILE *f, const struct reply *r);
+/* s as one JSON string, quoted, with reply_print_json's escaping. */
+void reply_json_string(FILE *f, const char *s);
 
 #endif

@@ -269,7 +269,7 @@ reply_json_text(FILE *f, const char *prefix, const char *s, size_t len)
 	fputc('"', f);
 }
 
-static void
+void
 reply_json_string(FILE *f, const char *s)
 {
 	reply_json_text(f, "", s, strlen(s));

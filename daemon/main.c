@@ -313,6 +313,7 @@ usage(FILE *f)
 	    "[-g GROUP]\n"
 	    "              [-U USER]\n"
 	    "       mcastd -t [-f CONF]\n"
+	    "       mcastd -h | --help | -V | --version\n"
 	    "  -f CONF     configuration (default %s)\n"
 	    "  -n          stay in the foreground, log to standard error\n"
 	    "  -u SOCKET   control socket (default %s)\n"
@@ -321,7 +322,9 @@ usage(FILE *f)
 	    "  -g GROUP    the group owning the control socket\n"
 	    "  -U USER     run as USER after set-up (with CAP_NET_ADMIN and "
 	    "CAP_NET_RAW)\n"
-	    "  -t          check the configuration, print it normalised, exit\n",
+	    "  -t          check the configuration, print it normalised, exit\n"
+	    "  -h, --help     this text\n"
+	    "  -V, --version  the version\n",
 	    MCASTD_DEFAULT_CONF, MCASTD_DEFAULT_SOCKET, MCASTD_DEFAULT_PIDFILE);
 }
 
@@ -383,6 +386,11 @@ struct options {
 static void
 parse_options(int argc, char **argv, struct mcastd *d, struct options *o)
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct group *gr;
 	int c;
 
@@ -392,7 +400,9 @@ parse_options(int argc, char **argv, struct mcastd *d, struct options *o)
 	o->level = LOG_NOTICE;
 	o->gid = (gid_t)-1;
 	d->conf_path = MCASTD_DEFAULT_CONF;
-	while ((c = getopt(argc, argv, "f:nu:p:l:g:U:tVh")) != -1) {
+	opterr = 0; /* one line of our own instead of getopt's */
+	while ((c = getopt_long(argc, argv, ":f:nu:p:l:g:U:tVh", longopts,
+		    NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			d->conf_path = optarg;
@@ -444,8 +454,23 @@ parse_options(int argc, char **argv, struct mcastd *d, struct options *o)
 		case 'h':
 			usage(stdout);
 			exit(0);
+		case ':':
+			fprintf(stderr,
+			    "mcastd: option '%s' needs a value: try 'mcastd "
+			    "--help'\n",
+			    argv[optind - 1]);
+			exit(2);
 		default:
-			usage(stderr);
+			if (optopt != 0)
+				fprintf(stderr,
+				    "mcastd: unknown option '-%c': try "
+				    "'mcastd --help'\n",
+				    optopt);
+			else
+				fprintf(stderr,
+				    "mcastd: unknown option '%s': try "
+				    "'mcastd --help'\n",
+				    argv[optind - 1]);
 			exit(2);
 		}
 	}

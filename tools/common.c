@@ -57,10 +57,10 @@ option_error(const char *cmd, int c, char **argv)
 	else
 		snprintf(opt, sizeof(opt), "%s", arg);
 	if (c == ':')
-		usage_error("option '%s' of %s needs a value: see `mcast %s "
-			    "--help`",
+		usage_error("option '%s' of %s needs a value: try 'mcast %s "
+			    "--help'",
 		    opt, cmd, cmd);
-	usage_error("unknown option '%s' for %s: see `mcast %s --help`", opt,
+	usage_error("unknown option '%s' for %s: try 'mcast %s --help'", opt,
 	    cmd, cmd);
 }
 

@@ -41,7 +41,9 @@ print_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: mcast COMMAND [options]\n\ncommands:\n");
+	fprintf(f,
+	    "usage: mcast COMMAND [options]\n"
+	    "       mcast -h | --help | -V | --version\n\ncommands:\n");
 	for (i = 0; i < NSUBCOMMANDS; i++)
 		fprintf(f, "  %s\n", subcommands[i].synopsis);
 	fprintf(f,
@@ -64,13 +66,19 @@ main(int argc, char **argv)
 		print_usage(stdout);
 		return 0;
 	}
-	if (strcmp(argv[1], "--version") == 0) {
+	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
 		printf("mcast %s\n", MCAST_VERSION);
 		return 0;
 	}
 	for (i = 0; i < NSUBCOMMANDS; i++)
 		if (strcmp(argv[1], subcommands[i].name) == 0)
 			return subcommands[i].run(argc - 1, argv + 1);
+	if (argv[1][0] == '-') {
+		fprintf(stderr,
+		    "mcast: unknown option '%s': try 'mcast --help'\n",
+		    argv[1]);
+		return EXIT_USAGE;
+	}
 	fprintf(stderr,
 	    "mcast: unknown command '%s': expected one of "
 	    "addr, send, recv, join, groups, ping, pong, dump, igmp\n",

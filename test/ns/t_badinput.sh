@@ -61,10 +61,10 @@ expect_usage "size below the header" \
     send -s 16 239.1.2.3:5000
 
 expect_usage "unknown option" \
-    "mcast: unknown option '-x' for recv: see \`mcast recv --help\`" \
+    "mcast: unknown option '-x' for recv: try 'mcast recv --help'" \
     recv -x 239.1.2.3:5000
 expect_usage "option without its value" \
-    "mcast: option '-c' of send needs a value: see \`mcast send --help\`" \
+    "mcast: option '-c' of send needs a value: try 'mcast send --help'" \
     send 239.1.2.3:5000 -c
 expect_usage "ping --icmp count beyond 16-bit sequence numbers" \
     "mcast: count 70000 is too large for --icmp: expected at most 65535 probes" \
