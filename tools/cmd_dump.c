@@ -38,7 +38,7 @@ dump_usage(FILE *f)
 	fprintf(f,
 	    "usage: mcast dump [-i IF | -r FILE.pcap] [-w FILE.pcap] [-c COUNT]\n"
 	    "                  [--json]\n"
-	    "  -i IF        capture live on IF (default: the first interface)\n"
+	    "  -i IF        capture live on IF (default: every interface, \"any\")\n"
 	    "  -r FILE      read a capture (pcap or pcapng) instead\n"
 	    "  -w FILE      also write what was captured to FILE (pcap)\n"
 	    "  -c COUNT     stop after COUNT IGMP packets\n"

@@ -70,12 +70,12 @@ static void
 emu_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: mcast igmp emulate -i IF --hosts N --groups G[/COUNT]\n"
+	    "usage: mcast igmp emulate -i IF --groups G[/COUNT] [--hosts N]\n"
 	    "                          [--version 1|2|3] [--source S]\n"
 	    "                          [--leave-after T] [-d DURATION]\n"
 	    "                          [--first-host ADDR] [--seed N] [--json] [-v]\n"
 	    "  -i IF            the LAN to emulate hosts on\n"
-	    "  --hosts N        number of hosts (distinct addresses)\n"
+	    "  --hosts N        number of hosts (distinct addresses; default 1)\n"
 	    "  --groups G/COUNT each host joins COUNT groups from G up (default 1)\n"
 	    "  --version V      pin the hosts to IGMPv1, v2 or v3 (default: v3,\n"
 	    "                   falling back as the querier requires)\n"
@@ -492,7 +492,8 @@ emu_report(const struct emu *e)
 		    (unsigned long long)e->rx_invalid);
 		return;
 	}
-	printf("%u hosts x %u groups on %s:", e->o->nhosts, e->o->ngroups,
+	printf("%u host%s x %u group%s on %s:", e->o->nhosts,
+	    plural_s(e->o->nhosts), e->o->ngroups, plural_s(e->o->ngroups),
 	    e->o->iface.name);
 	for (i = 0; i < 4; i++)
 		printf(" %llu %s%s", (unsigned long long)e->sent[kinds[i]],
@@ -501,7 +502,8 @@ emu_report(const struct emu *e)
 	for (i = 0; i < 3; i++)
 		printf(" %llu %s%s", (unsigned long long)e->heard[queries[i]],
 		    igmp_kind_name(queries[i]), i < 2 ? "," : "");
-	printf("; %llu send errors\n", (unsigned long long)e->send_errors);
+	printf("; %llu send error%s\n", (unsigned long long)e->send_errors,
+	    plural_s(e->send_errors));
 }
 
 static int

@@ -224,9 +224,9 @@ ping_summary(const struct ping_opts *o, const struct ping_state *s)
 		       "\"probes\":%llu,\"responders\":[",
 		    group, (unsigned long long)s->sent);
 	} else {
-		printf("--- %s ping: %llu probes, %d responder%s ---\n", group,
-		    (unsigned long long)s->sent, s->nresp,
-		    s->nresp == 1 ? "" : "s");
+		printf("--- %s ping: %llu probe%s, %d responder%s ---\n", group,
+		    (unsigned long long)s->sent, plural_s(s->sent), s->nresp,
+		    plural_s((unsigned long long)s->nresp));
 	}
 	for (i = 0; i < s->nresp; i++) {
 		const struct responder *r = &s->resp[i];

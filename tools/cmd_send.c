@@ -559,15 +559,17 @@ send_report(const struct send_opts *o, const struct send_result *r)
 		    r->gso ? "true" : "false");
 	} else if (!o->quiet) {
 		fprintf(stderr,
-		    "sent %llu datagrams (%llu bytes) to %s port %u "
+		    "sent %llu datagram%s (%llu byte%s) to %s port %u "
 		    "in %.3f s: %.0f pps, %.3f Mbit/s, TTL %d (%s)\n",
-		    (unsigned long long)r->packets,
-		    (unsigned long long)r->bytes, dest, o->group.port, secs,
-		    pps, mbps, o->ttl, mc_ttl_scope((unsigned)o->ttl));
+		    (unsigned long long)r->packets, plural_s(r->packets),
+		    (unsigned long long)r->bytes, plural_s(r->bytes), dest,
+		    o->group.port, secs, pps, mbps, o->ttl,
+		    mc_ttl_scope((unsigned)o->ttl));
 	}
 	if (r->errors != 0)
-		fprintf(stderr, "mcast: %llu send errors, the last: %s\n",
-		    (unsigned long long)r->errors, strerror(r->last_errno));
+		fprintf(stderr, "mcast: %llu send error%s, the last: %s\n",
+		    (unsigned long long)r->errors, plural_s(r->errors),
+		    strerror(r->last_errno));
 }
 
 /* The TTL warnings for the first group, and for the last when a --groups

@@ -46,6 +46,12 @@ warning(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+const char *
+plural_s(unsigned long long n)
+{
+	return n == 1 ? "" : "s";
+}
+
 void
 option_error(const char *cmd, int c, char **argv)
 {

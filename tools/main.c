@@ -31,7 +31,7 @@ static const struct subcommand subcommands[] = {
 	{ "dump", cmd_dump,
 	    "dump [-i IF | -r FILE] [--json]    decode IGMP/DVMRP/mtrace" },
 	{ "igmp", cmd_igmp,
-	    "igmp emulate -i IF --hosts N ...  emulate IGMP hosts" },
+	    "igmp emulate -i IF --groups G ... emulate IGMP hosts" },
 };
 
 #define NSUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

@@ -38,6 +38,8 @@ void option_error(const char *cmd, int c, char **argv)
     __attribute__((noreturn));
 /* Print "mcast: warning: <message>". */
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "" for 1, "s" for any other count: "1 datagram", "2 datagrams". */
+const char *plural_s(unsigned long long n);
 
 /* Parsers: on bad input they print what was given and what was expected,
  * then exit with EXIT_USAGE. */

@@ -78,6 +78,21 @@ options_documented() {
 options_documented mcastd daemon/main.c man/mcastd.8
 options_documented mcastctl ctl/mcastctl.c man/mcastctl.8
 
+# Every option in each `mcast COMMAND --help` is in mcast(1): in the
+# SYNOPSIS and in the command's own section.
+syn=$(sed -n '/^\.SH SYNOPSIS/,/^\.SH DESCRIPTION/p' man/mcast.1 | sed 's/\\-/-/g')
+for c in addr send recv join groups ping pong dump "igmp emulate"; do
+	sec=$(awk -v h=".SS mcast $c" '$0 == h { p = 1; next } /^\.S[SH] / { p = 0 } p' \
+	    man/mcast.1 | sed 's/\\-/-/g')
+	missing=
+	for o in $("$B/mcast" $c --help | grep -oE '(^|[ [|,])--?[a-zA-Z][a-z-]*' |
+	    sed 's/^[ [|,]//' | grep -vxE -- '-h|--help' | sort -u); do
+		grep -qE -- "(^|[ \"])$o\b" <<<"$sec" || missing="$missing section:$o"
+		grep -qE -- "(^|[ |[])$o\b" <<<"$syn" || missing="$missing synopsis:$o"
+	done
+	expect_eq "mcast $c: every option of --help in mcast(1)" "${missing:-none}" none
+done
+
 # ---- mcastctl: words, abbreviations, errors, with and without -j ----------
 C=$B/mcastctl
 NOSOCK=$TMP/none.sock
