@@ -315,7 +315,7 @@ usage(FILE *f)
 	    "       mcastd -t [-f CONF]\n"
 	    "       mcastd -h | --help | -V | --version\n"
 	    "  -f CONF     configuration (default %s)\n"
-	    "  -n          stay in the foreground, log to standard error\n"
+	    "  -n          log to standard error instead of syslog\n"
 	    "  -u SOCKET   control socket (default %s)\n"
 	    "  -p PIDFILE  pid file (default %s)\n"
 	    "  -l LEVEL    debug, info, notice (default), warning, error\n"
