@@ -135,8 +135,15 @@ dump_open(const struct dump_opts *o)
 	if (o->read_file != NULL) {
 		p = pcap_open_offline(o->read_file, errbuf);
 		if (p == NULL) {
+			size_t n = strlen(o->read_file);
+			const char *why = errbuf;
+
+			/* libpcap names the file itself at times: once is enough */
+			if (strncmp(why, o->read_file, n) == 0 &&
+			    strncmp(why + n, ": ", 2) == 0)
+				why += n + 2;
 			fprintf(stderr, "mcast: cannot read %s: %s\n",
-			    o->read_file, errbuf);
+			    o->read_file, why);
 			exit(1);
 		}
 		return p;

@@ -161,4 +161,11 @@ expect_eq "del of a route that is not there: exit 1" "$rc" 1
 run "the same with -j: JSON, nothing on stderr" 1 \
     "{\"status\":1,\"message\":\"${msg#mcastctl: }\"}" "" \
     nsx r "$C" -j -u "$TMP/r.sock" del mroute from eth0 group 239.9.9.9
+
+# ---- singular counts --------------------------------------------------------
+out=$(nsx r "$MCAST" send -i eth0 -c 1 239.9.9.9:5000 2>&1)
+expect_eq "send -c 1: one datagram, singular" "${out%% to *}" "sent 1 datagram (64 bytes)"
+out=$(nsx r "$MCAST" ping -i eth0 -c 1 -w 100ms 239.9.9.9:5001 2>&1)
+expect_eq "ping -c 1: one probe, singular" "$(grep -o -- '--- .* ---' <<<"$out")" \
+    "--- 239.9.9.9 ping: 1 probe, 0 responders ---"
 finish
