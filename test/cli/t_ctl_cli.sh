@@ -146,6 +146,11 @@ expect_eq "sh r is show routes" "$(word_of sh r)" route
 expect_eq "sh m is show mfc" "$(word_of sh m)" status
 out=$(mctl r show mfc -j 2>&1)
 expect_eq "show mfc -j: JSON after the words" "$out" '{"status":0,"message":"ok"}'
+out=$(nsx r "$C" add mroute from eth0 group 239.9.9.2 to eth1 -u "$TMP/r.sock" -j 2>&1)
+expect_eq "add mroute ... -j: the words stay words, -j is taken" "$out" \
+    '{"status":0,"message":"route added"}'
+expect_eq "show routes lists it" "$(mctl r sh ro | awk '$2 == "239.9.9.2" { print $1, $3, $4 }')" \
+    "* eth0 eth1"
 msg=$(nsx r "$C" -u "$TMP/r.sock" log loud 2>&1)
 run "log loud: the daemon's error, one line, exit 2" 2 "" "$msg" \
     nsx r "$C" -u "$TMP/r.sock" log loud
