@@ -18,6 +18,11 @@
 # and is stopped (by pid) when the example ends; every other command must
 # exit 0 unless the document shows `echo $?` after it.  mcastd and mcastctl
 # are given the lab's socket and pid file.
+#
+# When a program's output changes, the document's example is what to edit
+# (the expected shapes are its lines); when an example's first command
+# changes, its line in the table below.  ONLY=TEXT runs the examples whose
+# text has TEXT; PRINT_OUTPUT=1 shows what each printed.
 . "$(dirname "$0")/lib.sh"
 require_lab
 require_mcastd
