@@ -3,9 +3,9 @@
  * words (for unique prefixes: `mcastctl sh gr`, and fixed short forms where
  * prefixes collide), takes its options anywhere among them, sends one
  * request line and renders the typed records that come back: aligned
- * tables for people, JSON with -j (reply.c), errors too.  The table columns are the record's fields and
- * the JSON types are the fields' own, so a new field in the daemon shows up
- * here without a change.
+ * tables for people, JSON with -j (reply.c), errors too.  The table
+ * columns are the record's fields and the JSON types are the fields' own,
+ * so a new field in the daemon shows up here without a change.
  */
 #include <errno.h>
 #include <getopt.h>
