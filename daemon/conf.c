@@ -207,24 +207,16 @@ conf_check_igmp(struct conf_parser *p)
 static int
 conf_check_ssm(struct conf_parser *p)
 {
-	const struct igmp_router_config *g = &p->c->igmp;
-	uint32_t mask = conf_mask(g->ssm_prefix_len);
-	char gbuf[INET_ADDRSTRLEN], sbuf[INET_ADDRSTRLEN];
+	char msg[sizeof(p->err->message)];
 	size_t i;
 
-	if (g->ssm_prefix_len == 0)
-		return 0;
 	for (i = 0; i < p->nasm_statics; i++) {
 		const struct conf_asm_static *s = &p->asm_statics[i];
 
-		if ((ntohl(s->group.s_addr) & mask) !=
-		    ntohl(g->ssm_prefix.s_addr))
-			continue;
-		return conf_fail(p, s->pos.line, s->pos.column,
-		    "static-group %s is in the SSM range %s/%u (RFC 4604): "
-		    "expected 'source S' after it, or another ssm-range",
-		    conf_addr_str(s->group, gbuf),
-		    conf_addr_str(g->ssm_prefix, sbuf), g->ssm_prefix_len);
+		if (conf_check_asm(&p->c->igmp, s->group, "static-group", msg,
+			sizeof(msg)) != 0)
+			return conf_fail(p, s->pos.line, s->pos.column, "%s",
+			    msg);
 	}
 	return 0;
 }

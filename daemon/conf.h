@@ -54,12 +54,13 @@ struct conf_phyint {
 	unsigned line; /* where it was declared */
 };
 
-/* mroute from IF [source S] group G to IF... */
+/* mroute from IF [source S] group G[/LEN] to IF... (IF may end in '+') */
 struct conf_mroute {
 	char iif[IF_NAMESIZE];
 	bool has_source; /* false: (*,G) */
 	struct in_addr source;
 	struct in_addr group;
+	uint8_t group_len; /* 32: one group; less: a range (no source) */
 	char oifs[CONF_MAX_OIFS][IF_NAMESIZE];
 	unsigned noifs;
 	unsigned line;
@@ -111,6 +112,34 @@ const struct conf_phyint *conf_phyint(const struct conf *c, const char *name);
  * igmpvN (if any) as the version; pi NULL: the block's. */
 void conf_phyint_igmp(const struct conf *c, const struct conf_phyint *pi,
     struct igmp_router_config *out);
+/*
+ * The checks of one word (s, n bytes, not NUL-terminated), shared by the
+ * file's parser and mcastctl's requests (daemon/request.c): 0 and the
+ * value, or -1 with the message in msg.  what names the word in messages
+ * ("group", "from" ...).
+ *   conf_check_group        a group that may be routed: multicast, not in
+ *                           224.0.0.0/24
+ *   conf_check_group_range  the same, or a range G/LEN of them (*len = 32
+ *                           for one group): within 224.0.0.0/4, host bits
+ *                           zero, not inside 224.0.0.0/24
+ *   conf_check_source       a unicast source
+ *   conf_check_ifname       an interface name; one ending in '+' (a
+ *                           wildcard) only when wildcard is true
+ *   conf_check_asm          a static group without a source (what: its
+ *                           statement) outside igmp's SSM range
+ */
+int conf_check_group(const char *s, size_t n, const char *what,
+    struct in_addr *out, char *msg, size_t len);
+int conf_check_group_range(const char *s, size_t n, const char *what,
+    struct in_addr *out, uint8_t *plen, char *msg, size_t len);
+int conf_check_source(const char *s, size_t n, struct in_addr *out, char *msg,
+    size_t len);
+int conf_check_ifname(const char *s, size_t n, const char *what, bool wildcard,
+    char name[IF_NAMESIZE], char *msg, size_t len);
+int conf_check_asm(const struct igmp_router_config *igmp, struct in_addr group,
+    const char *what, char *msg, size_t len);
+/* A name ending in '+': every interface whose name starts with the rest. */
+bool conf_ifname_is_wildcard(const char *name);
 /* "FILE:LINE:COLUMN: MESSAGE" ("FILE: MESSAGE" when line is 0) */
 void conf_error_format(const struct conf_error *e, char *buf, size_t len);
 

@@ -38,6 +38,7 @@ reload_route(const struct conf_mroute *m, struct router_route *out)
 	out->has_source = m->has_source;
 	out->source = m->source;
 	out->group = m->group;
+	out->group_len = m->group_len;
 	for (i = 0; i < m->noifs && i < ROUTER_MAX_OIFS; i++)
 		snprintf(out->oifs[i], sizeof(out->oifs[i]), "%s", m->oifs[i]);
 	out->noifs = i;

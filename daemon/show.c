@@ -205,6 +205,35 @@ show_groups(struct show_ctx *c)
 
 /* ---- static routes ---- */
 
+/* The VIFs whose names a route's name (or wildcard) matches. */
+static uint32_t
+show_route_matches(struct mcastd *d, const char *pattern)
+{
+	struct router_vif_view v;
+	uint32_t mask = 0;
+	unsigned vif;
+
+	for (vif = 0; vif < ROUTER_MAXVIFS; vif++)
+		if (router_vif(d->router, vif, &v) == 0 &&
+		    router_name_matches(pattern, v.name))
+			mask |= 1u << vif;
+	return mask;
+}
+
+/* A list field of the names of the VIFs in mask. */
+static void
+show_vif_list(struct mcastd *d, struct control_reply *r, const char *key,
+    uint32_t mask)
+{
+	unsigned vif;
+
+	control_list_begin(r, key);
+	for (vif = 0; vif < ROUTER_MAXVIFS; vif++)
+		if (mask & (1u << vif))
+			control_list_add(r, "%s", show_vif_name(d, vif));
+	control_list_end(r);
+}
+
 static int
 show_route(void *arg, const struct router_route_view *v)
 {
@@ -217,7 +246,11 @@ show_route(void *arg, const struct router_route_view *v)
 	control_record(r, "route");
 	control_field(r, "source", "%s",
 	    rt->has_source ? mcastd_ip_str(rt->source, s) : "*");
-	control_field(r, "group", "%s", mcastd_ip_str(rt->group, g));
+	if (rt->group_len != 32)
+		control_field(r, "group", "%s/%u", mcastd_ip_str(rt->group, g),
+		    rt->group_len);
+	else
+		control_field(r, "group", "%s", mcastd_ip_str(rt->group, g));
 	control_field(r, "from", "%s", rt->iif);
 	control_list_begin(r, "to");
 	for (i = 0; i < rt->noifs; i++)
@@ -228,13 +261,17 @@ show_route(void *arg, const struct router_route_view *v)
 	    v->shadowed	   ? "shadowed" :
 		v->applied ? "applied" :
 			     "waiting");
-	/* The interfaces it names that are not VIFs now. */
+	/* The interfaces its names (and wildcards) match now. */
+	show_vif_list(c->d, r, "in", v->applied ? v->iifs : 0);
+	show_vif_list(c->d, r, "out", v->applied ? v->oifs : 0);
+	/* The names that match no VIF now. */
 	control_list_begin(r, "missing");
-	if (!v->shadowed && router_vif_by_name(c->d->router, rt->iif) < 0)
-		control_list_add(r, "%s", rt->iif);
-	for (i = 0; !v->shadowed && i < rt->noifs; i++)
-		if (router_vif_by_name(c->d->router, rt->oifs[i]) < 0)
-			control_list_add(r, "%s", rt->oifs[i]);
+	for (i = 0; !v->shadowed && i <= rt->noifs; i++) {
+		const char *name = i == 0 ? rt->iif : rt->oifs[i - 1];
+
+		if (show_route_matches(c->d, name) == 0)
+			control_list_add(r, "%s", name);
+	}
 	control_list_end(r);
 	return control_full(r);
 }
@@ -461,13 +498,99 @@ show_status(struct mcastd *d, struct control_reply *r)
 
 /* ---- requests that change the router ---- */
 
+struct show_iface_find {
+	const char *name;
+	const char *state; /* NULL: no such interface */
+};
+
+static int
+show_iface_find(void *arg, const struct router_iface_view *v)
+{
+	struct show_iface_find *f = arg;
+
+	if (strcmp(v->name, f->name) != 0)
+		return 0;
+	f->state = router_iface_state_name(v->state);
+	return 1;
+}
+
+/* ", waiting for eth9 (no such interface), eth+ (no VIF matches)" */
+static void
+show_route_waiting(struct mcastd *d, const struct router_route *rt, char *buf,
+    size_t len)
+{
+	struct show_iface_find f;
+	size_t off = 0;
+	unsigned i;
+
+	buf[0] = '\0';
+	for (i = 0; i <= rt->noifs && off < len; i++) {
+		f.name = i == 0 ? rt->iif : rt->oifs[i - 1];
+		f.state = NULL;
+		if (conf_ifname_is_wildcard(f.name)) {
+			if (show_route_matches(d, f.name) != 0)
+				continue;
+			f.state = "no VIF matches it now";
+		} else if (router_vif_by_name(d->router, f.name) >= 0) {
+			continue;
+		} else {
+			router_foreach_iface(d->router, show_iface_find, &f);
+			if (f.state == NULL)
+				f.state = "no such interface";
+		}
+		off += (size_t)snprintf(buf + off, len - off, "%s %s (%s)",
+		    off ? "," : ", waiting for", f.name, f.state);
+	}
+}
+
+/* A route as its words: "from eth0 group 239.1.0.0/16 to eth1 eth+". */
+static void
+show_route_words(const struct router_route *rt, char *buf, size_t len)
+{
+	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	size_t off;
+	unsigned i;
+
+	off = (size_t)snprintf(buf, len, "from %s%s%s group %s", rt->iif,
+	    rt->has_source ? " source " : "",
+	    rt->has_source ? mcastd_ip_str(rt->source, s) : "",
+	    mcastd_ip_str(rt->group, g));
+	if (rt->group_len != 32 && off < len)
+		off += (size_t)snprintf(buf + off, len - off, "/%u",
+		    rt->group_len);
+	if (off < len)
+		off += (size_t)snprintf(buf + off, len - off, " to");
+	for (i = 0; i < rt->noifs && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, " %s",
+		    rt->oifs[i]);
+}
+
+struct show_shadow {
+	const struct router_route *rt;
+	bool shadowed;
+};
+
+static int
+show_find_shadowed(void *arg, const struct router_route_view *v)
+{
+	struct show_shadow *s = arg;
+
+	if (v->runtime && v->route->group.s_addr == s->rt->group.s_addr &&
+	    v->route->group_len == s->rt->group_len &&
+	    v->route->has_source == s->rt->has_source &&
+	    v->route->source.s_addr == s->rt->source.s_addr)
+		s->shadowed = v->shadowed;
+	return 0;
+}
+
 static void
 show_route_change(struct mcastd *d, bool add, int argc, char **argv,
     struct control_reply *r)
 {
-	struct router_route rt;
+	struct router_route rt, old;
+	struct show_shadow sh = { .rt = &rt };
 	struct conf_mroute m;
-	char msg[512];
+	char msg[512], was[CONTROL_MAX_REQUEST], waiting[512];
 	unsigned i;
 	int rc;
 
@@ -480,29 +603,43 @@ show_route_change(struct mcastd *d, bool add, int argc, char **argv,
 	rt.has_source = m.has_source;
 	rt.source = m.source;
 	rt.group = m.group;
+	rt.group_len = m.group_len;
 	for (i = 0; i < m.noifs && i < ROUTER_MAX_OIFS; i++)
 		snprintf(rt.oifs[i], sizeof(rt.oifs[i]), "%s", m.oifs[i]);
 	rt.noifs = i;
 	if (add)
-		rc = router_route_add(d->router, mcastd_now(), &rt);
+		rc = router_route_add(d->router, mcastd_now(), &rt, &old);
 	else
-		rc = router_route_del(d->router, mcastd_now(), rt.has_source,
-		    rt.source, rt.group);
+		rc = router_route_del(d->router, mcastd_now(), &rt);
 	outputs_apply(d);
-	if (rc == -ENOSPC)
+	if (rc == -ENOSPC) {
 		control_end(r, 1, "already %d run-time routes: expected fewer",
 		    ROUTER_MAX_RUNTIME);
-	else if (rc == -ENOENT)
+		return;
+	} else if (rc == -ENOENT) {
 		control_end(r, 1,
 		    "no such run-time route (routes from the "
 		    "configuration file change by reload)");
-	else if (rc < 0)
+		return;
+	} else if (rc < 0) {
 		control_end(r, 1, "route refused: %s", strerror(-rc));
-	else if (!add)
+		return;
+	} else if (!add) {
 		control_end(r, 0, "route deleted");
-	else
-		control_end(r, 0, "%s",
-		    rc == 1 ? "route replaced" : "route added");
+		return;
+	}
+	/* What it replaced, what it waits for, what hides it. */
+	was[0] = '\0';
+	if (rc == 1)
+		show_route_words(&old, was, sizeof(was));
+	show_route_waiting(d, &rt, waiting, sizeof(waiting));
+	router_foreach_route(d->router, show_find_shadowed, &sh);
+	control_end(r, 0, "%s%s%s%s%s%s",
+	    rc == 1 ? "route replaced" : "route added",
+	    rc == 1 ? " (was: " : "", was, rc == 1 ? ")" : "", waiting,
+	    sh.shadowed ? ", shadowed by the configuration file's route for "
+			  "the same source and group" :
+			  "");
 }
 
 static void
@@ -513,7 +650,8 @@ show_join_change(struct mcastd *d, bool join, int argc, char **argv,
 	char msg[512];
 	int rc;
 
-	if (request_parse_join(argc, argv, &j, msg, sizeof(msg)) < 0) {
+	if (request_parse_join(argc, argv, join ? &d->conf.igmp : NULL, &j, msg,
+		sizeof(msg)) < 0) {
 		control_end(r, 2, "%s", msg);
 		return;
 	}

@@ -336,6 +336,7 @@ mfc_free(struct mfc *m)
 	}
 	hash_fini(&m->entries);
 	hash_fini(&m->groups);
+	free(m->stars);
 	heap_fini(&m->expiry);
 	outq_fini(&m->outq);
 	free(m);

@@ -17,8 +17,10 @@
  *   VIFs            thresholds and administrative-scope boundaries.
  *
  * The rules:
- *   iif(S,G)  = the iif of an (S,G) static route, else of a (*,G) static
- *               route, else the RPF VIF toward S, else the VIF the first
+ *   iif(S,G)  = the iif of an (S,G) static route, else of the most
+ *               specific (*,G) static route covering G (a range G/len; of
+ *               its VIFs, the one the first packet arrived on, or its
+ *               lowest), else the RPF VIF toward S, else the VIF the first
  *               packet arrived on;
  *   oifs(S,G) = (the (S,G) route's oifs, or else the (*,G) route's
  *               ∪ { v : a membership on v admits S })
@@ -155,18 +157,39 @@ int mfc_membership(struct mfc *m, mc_time_t now, enum mfc_origin origin,
     const struct in_addr *sources, uint32_t nsources);
 
 /*
- * A static route from iif to the VIFs of the oifs mask (bit v = VIF v;
- * iif's own bit is ignored); source INADDR_ANY is (*,G).  Adding an
- * existing route replaces it.  An (S,G) route installs its entry at once,
- * and it never expires; a (*,G) route gives the iif of its group's other
- * entries and adds its oifs to them.  0; -EINVAL (bad vif, group, source
- * or 224.0.0.0/24), -ENOMEM.
+ * A static route.  (S,G): from one VIF (iifs has one bit) to the VIFs of
+ * oifs, for one group (len 32).  (*,G): source INADDR_ANY, for the groups
+ * of group/len (len 4-32; 32 is one group), from any VIF of iifs (a
+ * wildcard 'from' names several) to the VIFs of oifs.
  */
-int mfc_route_add(struct mfc *m, mc_time_t now, struct in_addr source,
-    struct in_addr group, unsigned iif, uint32_t oifs);
-/* Deletes the route; the entries it made go.  0 or -ENOENT. */
+struct mfc_route {
+	struct in_addr source; /* INADDR_ANY: (*,G) */
+	struct in_addr group;  /* host bits zero */
+	uint8_t len;	       /* prefix length of the group range */
+	uint32_t iifs;	       /* bit v = VIF v */
+	uint32_t oifs;	       /* bit v = VIF v */
+};
+
+/*
+ * Add a static route, or replace the one with the same source, group and
+ * len.  An (S,G) route installs its entry at once, and it never expires
+ * (the iif's own bit in oifs is ignored).  A (*,G) route decides the iif
+ * and adds its oifs to the entries of every group it covers, the most
+ * specific range first (a /32 beats a /16 beats a /8): an entry's iif is
+ * the VIF its first packet came in by when that is one of iifs, else the
+ * lowest of iifs; an iif that is also in oifs is left out of that
+ * entry's.  A range may cover 224.0.0.0/24 (its groups are never
+ * forwarded all the same) but not lie within it.  0; -EINVAL (bad vifs,
+ * group, len, source, or within 224.0.0.0/24), -ENOMEM.
+ */
+int mfc_route_add(struct mfc *m, mc_time_t now, const struct mfc_route *rt);
+/*
+ * Deletes the route with that source, group and len; the entries it made
+ * go, unless a less specific (*,G) range still covers them (they follow
+ * it then).  0 or -ENOENT.
+ */
 int mfc_route_del(struct mfc *m, mc_time_t now, struct in_addr source,
-    struct in_addr group);
+    struct in_addr group, uint8_t len);
 
 /*
  * The routing protocol's reverse path (NULL: none).  mfc_rpf_changed()
@@ -276,15 +299,9 @@ int mfc_entry(const struct mfc *m, struct in_addr source, struct in_addr group,
 int mfc_foreach_entry(const struct mfc *m,
     int (*fn)(void *arg, const struct mfc_entry_view *v), void *arg);
 
-struct mfc_route_view {
-	struct in_addr source; /* INADDR_ANY: (*,G) */
-	struct in_addr group;
-	unsigned iif;
-	uint32_t oifs; /* as given */
-};
-
+/* The static routes as given: the (*,G) ones most specific first. */
 int mfc_foreach_route(const struct mfc *m,
-    int (*fn)(void *arg, const struct mfc_route_view *v), void *arg);
+    int (*fn)(void *arg, const struct mfc_route *v), void *arg);
 
 struct mfc_vif_view {
 	unsigned vif;

@@ -46,6 +46,7 @@ mfc_group_get(struct mfc *m, struct in_addr g)
 	}
 	grp->addr = g;
 	LIST_INIT(&grp->entries);
+	mfc_group_star_resolve(m, grp);
 	hash_insert(&m->groups, &grp->hnode, hash_key_addr(g));
 	m->stats.groups++;
 	return grp;
@@ -55,8 +56,7 @@ mfc_group_get(struct mfc *m, struct in_addr g)
 void
 mfc_group_gc(struct mfc *m, struct mfc_group *grp)
 {
-	if (grp == NULL || grp->members != NULL || grp->has_star ||
-	    !LIST_EMPTY(&grp->entries))
+	if (grp == NULL || grp->members != NULL || !LIST_EMPTY(&grp->entries))
 		return;
 	hash_remove(&m->groups, &grp->hnode);
 	m->stats.groups--;
@@ -357,8 +357,35 @@ mfc_update_all(struct mfc *m)
 		    false);
 }
 
+static bool
+mfc_route_covers(const struct mfc_route *rt, struct in_addr g)
+{
+	uint32_t mask = rt->len == 0 ? 0 : 0xffffffffu << (32 - rt->len);
+
+	return (ntohl(g.s_addr) & mask) == ntohl(rt->group.s_addr);
+}
+
+bool
+mfc_group_star_resolve(const struct mfc *m, struct mfc_group *grp)
+{
+	const struct mfc_route *best = NULL;
+	bool had = grp->has_star;
+	uint32_t iifs = grp->star_iifs, oifs = grp->star_oifs;
+	size_t i;
+
+	for (i = 0; i < m->nstars && best == NULL; i++)
+		if (mfc_route_covers(&m->stars[i], grp->addr))
+			best = &m->stars[i];
+	grp->has_star = best != NULL;
+	grp->star_iifs = best ? best->iifs : 0;
+	grp->star_oifs = best ? best->oifs : 0;
+	return had != grp->has_star || iifs != grp->star_iifs ||
+	    oifs != grp->star_oifs;
+}
+
 /*
- * The iif of an entry no (S,G) route decides: (*,G) route, RPF, or the
+ * The iif of an entry no (S,G) route decides: (*,G) route (the VIF it
+ * arrived on if the route takes it, else the route's lowest), RPF, or the
  * arrival VIF.
  */
 enum mfc_iif_origin
@@ -368,7 +395,11 @@ mfc_iif_choose(const struct mfc *m, const struct mfc_group *grp,
 	int v;
 
 	if (grp != NULL && grp->has_star) {
-		*iif = grp->star_iif;
+		if (arrival < MFC_MAXVIFS &&
+		    (grp->star_iifs & MFC_BIT(arrival)))
+			*iif = arrival;
+		else
+			*iif = (unsigned)__builtin_ctz(grp->star_iifs);
 		return MFC_IIF_STAR_G;
 	}
 	if (m->rpf != NULL && (v = m->rpf(m->rpf_arg, source)) >= 0 &&
@@ -390,6 +421,7 @@ mfc_upcall(struct mfc *m, mc_time_t now, enum mfc_upcall_kind kind,
 	char sg[TRACE_SG_MAX];
 	enum mfc_iif_origin origin;
 	struct mfc_output *o;
+	struct mfc_group *grp;
 	struct mfc_entry *e;
 	unsigned iif;
 
@@ -440,10 +472,16 @@ mfc_upcall(struct mfc *m, mc_time_t now, enum mfc_upcall_kind kind,
 		m->limit_told = true;
 		return -ENOSPC;
 	}
-	origin = mfc_iif_choose(m, mfc_group_find(m, group), source, vif, &iif);
-	e = mfc_entry_new(m, now, source, group, origin, iif);
-	if (e == NULL)
+	/* The group first: a (*,G) route covering it may decide the iif. */
+	grp = mfc_group_get(m, group);
+	if (grp == NULL)
 		return -ENOMEM;
+	origin = mfc_iif_choose(m, grp, source, vif, &iif);
+	e = mfc_entry_new(m, now, source, group, origin, iif);
+	if (e == NULL) {
+		mfc_group_gc(m, grp);
+		return -ENOMEM;
+	}
 	if (mfc_bounded(m, iif, group))
 		m->stats.boundary_iif++;
 	mfc_entry_install(m, e, "install", true);

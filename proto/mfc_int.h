@@ -51,8 +51,8 @@ struct mfc_group {
 	struct in_addr addr;
 	struct mfc_member *members;
 	uint32_t member_vifs; /* VIFs with a membership */
-	bool has_star;	      /* a (*,G) static route */
-	unsigned star_iif;
+	bool has_star;	      /* a (*,G) static route covers it: */
+	uint32_t star_iifs;   /* the most specific one's */
 	uint32_t star_oifs;
 	struct mfc_entry_list entries; /* G's (S,G) entries */
 };
@@ -87,6 +87,9 @@ struct mfc {
 	struct hash groups;
 	struct heap expiry;
 	struct outq outq;
+	struct mfc_route *stars; /* (*,G) routes, most specific first */
+	size_t nstars;
+	size_t stars_cap;
 	mfc_rpf_fn rpf;
 	void *rpf_arg;
 	bool limit_told; /* LIMIT since below it */
@@ -154,6 +157,8 @@ struct mfc_entry *mfc_entry_new(struct mfc *m, mc_time_t now, struct in_addr s,
 void mfc_entry_delete(struct mfc *m, struct mfc_entry *e, const char *why);
 /* Recompute every entry (a VIF changed). */
 void mfc_update_all(struct mfc *m);
+/* Whether grp's (*,G) route changed: the most specific one covering it. */
+bool mfc_group_star_resolve(const struct mfc *m, struct mfc_group *grp);
 /* The iif no (S,G) route decides: (*,G) route, RPF, or arrival. */
 enum mfc_iif_origin mfc_iif_choose(const struct mfc *m,
     const struct mfc_group *grp, struct in_addr source, unsigned arrival,

@@ -237,7 +237,12 @@ static int
 route_add(struct fx *f, const char *s, const char *g, unsigned iif,
     uint32_t oifs)
 {
-	int rc = mfc_route_add(f->m, f->now, A(s), A(g), iif, oifs);
+	struct mfc_route rt = { .source = A(s),
+		.group = A(g),
+		.len = 32,
+		.iifs = 1u << iif,
+		.oifs = oifs };
+	int rc = mfc_route_add(f->m, f->now, &rt);
 
 	collect(f);
 	return rc;
@@ -246,7 +251,7 @@ route_add(struct fx *f, const char *s, const char *g, unsigned iif,
 static int
 route_del(struct fx *f, const char *s, const char *g)
 {
-	int rc = mfc_route_del(f->m, f->now, A(s), A(g));
+	int rc = mfc_route_del(f->m, f->now, A(s), A(g), 32);
 
 	collect(f);
 	return rc;
@@ -620,16 +625,18 @@ struct collect_static {
 };
 
 static int
-on_static(void *arg, const struct mfc_route_view *v)
+on_static(void *arg, const struct mfc_route *v)
 {
 	struct collect_static *c = arg;
 	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
 
 	assert_true(c->n < 8);
+	assert_true(v->iifs != 0);
 	snprintf(c->lines[c->n++], sizeof(c->lines[0]), "%s %s %u %#x",
 	    v->source.s_addr ? inet_ntop(AF_INET, &v->source, s, sizeof(s)) :
 			       "*",
-	    inet_ntop(AF_INET, &v->group, g, sizeof(g)), v->iif, v->oifs);
+	    inet_ntop(AF_INET, &v->group, g, sizeof(g)),
+	    (unsigned)__builtin_ctz(v->iifs), v->oifs);
 	return 0;
 }
 
@@ -1252,8 +1259,8 @@ test_free_with_state(void **state)
 	assert_int_equal(mfc_membership(f->m, f->now, MFC_ORIGIN_IGMP, 1, A(G),
 			     EXC, NULL, 0),
 	    0);
-	assert_int_equal(mfc_route_add(f->m, f->now, A("*"), A(G2), 0, 2), 0);
-	assert_int_equal(mfc_route_add(f->m, f->now, A(S1), A(G2), 0, 2), 0);
+	assert_int_equal(route_add(f, "*", G2, 0, 2), 0);
+	assert_int_equal(route_add(f, S1, G2, 0, 2), 0);
 	assert_int_equal(mfc_upcall(f->m, f->now, NOCACHE, A(S2), A(G), 0), 0);
 	fx_free(f);
 	mfc_free(NULL);

@@ -546,6 +546,7 @@ route(const char *src, const char *g, const char *iif, const char *oif)
 	rt.has_source = strcmp(src, "*") != 0;
 	rt.source = A(src);
 	rt.group = A(g);
+	rt.group_len = 32;
 	snprintf(rt.oifs[0], sizeof(rt.oifs[0]), "%s", oif);
 	rt.noifs = 1;
 	return rt;
@@ -570,12 +571,12 @@ test_routes(void **state)
 	assert_string_equal(last_add(f, S, G, buf, sizeof(buf)), "1:1");
 	/* mcastctl: a new one naming an interface not there yet. */
 	rt = route("*", "239.9.9.9", "eth3", "eth1");
-	assert_int_equal(router_route_add(f->r, f->now, &rt), 0);
+	assert_int_equal(router_route_add(f->r, f->now, &rt, NULL), 0);
 	/* The same again: replaced. */
-	assert_int_equal(router_route_add(f->r, f->now, &rt), 1);
+	assert_int_equal(router_route_add(f->r, f->now, &rt, NULL), 1);
 	/* The file's (S,G) again at run time: shadowed. */
 	rt = route(S, G, "eth2", "eth1");
-	assert_int_equal(router_route_add(f->r, f->now, &rt), 0);
+	assert_int_equal(router_route_add(f->r, f->now, &rt, NULL), 0);
 	collect(f);
 	router_foreach_route(f->r, on_route, &l);
 	assert_int_equal(l.n, 3);
@@ -587,16 +588,13 @@ test_routes(void **state)
 	upcall(f, 2, "198.18.3.5", "239.9.9.9");
 	expect_oifs(f, "198.18.3.5", "239.9.9.9", 0x1, 2);
 	/* Deleting: mcastctl's only. */
-	assert_int_equal(router_route_del(f->r, f->now, false, A("*"),
-			     A("239.9.9.9")),
-	    0);
-	assert_int_equal(router_route_del(f->r, f->now, false, A("*"),
-			     A("239.9.9.9")),
-	    -ENOENT);
+	rt = route("*", "239.9.9.9", "eth3", "eth1");
+	assert_int_equal(router_route_del(f->r, f->now, &rt), 0);
+	assert_int_equal(router_route_del(f->r, f->now, &rt), -ENOENT);
 	collect(f);
 	assert_true(find(f, 0, ROUTER_OUT_MFC_DEL, -1) >= 0);
 	rt = route(S, "10.0.0.1", "eth1", "eth2");
-	assert_int_equal(router_route_add(f->r, f->now, &rt), -EINVAL);
+	assert_int_equal(router_route_add(f->r, f->now, &rt, NULL), -EINVAL);
 	fx_free(f);
 }
 

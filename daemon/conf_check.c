@@ -1,0 +1,229 @@
+/*
+ * The checks of one word of mcastd.conf (a group, a range, a source, an
+ * interface name) and of a static group against the SSM range: shared by
+ * the configuration's parser (conf_lex.c) and the control requests
+ * (request.c), so that what the file refuses, mcastctl refuses too, with
+ * the same message.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "conf_int.h"
+
+/* A word as messages show it: 'word', cut short past CONF_QUOTE_MAX. */
+static const char *
+conf_check_quote(const char *s, size_t n, char *buf, size_t size)
+{
+	if (n > CONF_QUOTE_MAX)
+		snprintf(buf, size, "'%.*s...'", CONF_QUOTE_MAX, s);
+	else
+		snprintf(buf, size, "'%.*s'", (int)n, s);
+	return buf;
+}
+
+/* The word as a NUL-terminated string in buf; false if it does not fit. */
+static bool
+conf_check_copy(const char *s, size_t n, char *buf, size_t size)
+{
+	if (n >= size)
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return true;
+}
+
+static int
+conf_check_expected(const char *s, size_t n, const char *what,
+    const char *expected, char *msg, size_t len)
+{
+	char q[CONF_TOKBUF];
+
+	snprintf(msg, len, "%s: expected %s, got %s", what, expected,
+	    conf_check_quote(s, n, q, sizeof(q)));
+	return -1;
+}
+
+static bool
+conf_check_is_local(uint32_t a)
+{
+	return (a >> 8) == 0xe00000;
+}
+
+int
+conf_check_group(const char *s, size_t n, const char *what, struct in_addr *out,
+    char *msg, size_t len)
+{
+	char buf[INET_ADDRSTRLEN];
+	uint32_t a;
+
+	if (!conf_check_copy(s, n, buf, sizeof(buf)) ||
+	    inet_pton(AF_INET, buf, out) != 1)
+		return conf_check_expected(s, n, what,
+		    "an IPv4 multicast group such as 239.1.2.3", msg, len);
+	a = ntohl(out->s_addr);
+	if ((a >> 28) != 0xe) {
+		snprintf(msg, len,
+		    "%s is not a multicast group: expected an address "
+		    "within 224.0.0.0/4",
+		    buf);
+		return -1;
+	}
+	if (conf_check_is_local(a)) {
+		snprintf(msg, len,
+		    "%s is in 224.0.0.0/24, which is never forwarded "
+		    "(RFC 5771): expected a group outside it",
+		    buf);
+		return -1;
+	}
+	return 0;
+}
+
+int
+conf_check_group_range(const char *s, size_t n, const char *what,
+    struct in_addr *out, uint8_t *plen, char *msg, size_t len)
+{
+	char buf[INET_ADDRSTRLEN + 4], net[INET_ADDRSTRLEN], *slash, *end;
+	unsigned long l;
+	uint32_t a;
+
+	if (memchr(s, '/', n) == NULL) {
+		*plen = 32;
+		return conf_check_group(s, n, what, out, msg, len);
+	}
+	if (!conf_check_copy(s, n, buf, sizeof(buf)) ||
+	    (slash = strchr(buf, '/')) == NULL || slash[1] < '0' ||
+	    slash[1] > '9' || strlen(slash + 1) > 2)
+		goto syntax;
+	*slash = '\0';
+	l = strtoul(slash + 1, &end, 10);
+	if (*end != '\0' || l > 32 || inet_pton(AF_INET, buf, out) != 1)
+		goto syntax;
+	*slash = '/';
+	a = ntohl(out->s_addr);
+	if ((a & ~conf_mask((uint8_t)l)) != 0) {
+		struct in_addr nw = { htonl(a & conf_mask((uint8_t)l)) };
+
+		snprintf(msg, len, "%s has host bits set: expected %s/%lu", buf,
+		    conf_addr_str(nw, net), l);
+		return -1;
+	}
+	if (l < 4 || (a >> 28) != 0xe) {
+		snprintf(msg, len,
+		    "%s is not a multicast range: expected a range within "
+		    "224.0.0.0/4",
+		    buf);
+		return -1;
+	}
+	if (l >= 24 && conf_check_is_local(a)) {
+		snprintf(msg, len,
+		    "%s is in 224.0.0.0/24, which is never forwarded "
+		    "(RFC 5771): expected a range outside it",
+		    buf);
+		return -1;
+	}
+	*plen = (uint8_t)l;
+	return 0;
+syntax:
+	return conf_check_expected(s, n, what,
+	    "an IPv4 multicast group such as 239.1.2.3 or a range such as "
+	    "239.1.0.0/16",
+	    msg, len);
+}
+
+int
+conf_check_source(const char *s, size_t n, struct in_addr *out, char *msg,
+    size_t len)
+{
+	char buf[INET_ADDRSTRLEN];
+	const char *why = NULL;
+	uint32_t a;
+
+	if (!conf_check_copy(s, n, buf, sizeof(buf)) ||
+	    inet_pton(AF_INET, buf, out) != 1)
+		return conf_check_expected(s, n, "source",
+		    "an IPv4 unicast address such as 198.18.0.1", msg, len);
+	a = ntohl(out->s_addr);
+	if ((a >> 24) == 0)
+		why = "in 0.0.0.0/8 (this network)";
+	else if ((a >> 24) == 127)
+		why = "a loopback address";
+	else if ((a >> 28) == 0xe)
+		why = "a multicast address";
+	else if ((a >> 28) == 0xf)
+		why = "in the reserved 240.0.0.0/4";
+	if (why != NULL) {
+		snprintf(msg, len,
+		    "source %s is %s: expected a unicast address", buf, why);
+		return -1;
+	}
+	return 0;
+}
+
+/* An interface name as Linux allows it (dev_valid_name). */
+int
+conf_check_ifname(const char *s, size_t n, const char *what, bool wildcard,
+    char name[IF_NAMESIZE], char *msg, size_t len)
+{
+	char q[CONF_TOKBUF];
+	size_t i;
+
+	if (n >= IF_NAMESIZE) {
+		snprintf(msg, len,
+		    "%s: interface name %s is %zu characters long: expected "
+		    "at most %d",
+		    what, conf_check_quote(s, n, q, sizeof(q)), n,
+		    IF_NAMESIZE - 1);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (s[i] == '/' || s[i] == ':') {
+			snprintf(msg, len,
+			    "%s: interface name %s contains '%c': expected a "
+			    "name without '/' or ':'",
+			    what, conf_check_quote(s, n, q, sizeof(q)), s[i]);
+			return -1;
+		}
+	if (n == 0 || (n == 1 && s[0] == '.') ||
+	    (n == 2 && s[0] == '.' && s[1] == '.'))
+		return conf_check_expected(s, n, what, "an interface name", msg,
+		    len);
+	if (!wildcard && s[n - 1] == '+') {
+		snprintf(msg, len,
+		    "%s: %s ends in '+', a wildcard, which only the "
+		    "interfaces of an mroute take: expected one interface name",
+		    what, conf_check_quote(s, n, q, sizeof(q)));
+		return -1;
+	}
+	memcpy(name, s, n);
+	name[n] = '\0';
+	return 0;
+}
+
+bool
+conf_ifname_is_wildcard(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 0 && name[n - 1] == '+';
+}
+
+/* RFC 4604 2.2.1: no (*,G) membership in the SSM range. */
+int
+conf_check_asm(const struct igmp_router_config *igmp, struct in_addr group,
+    const char *what, char *msg, size_t len)
+{
+	char gbuf[INET_ADDRSTRLEN], sbuf[INET_ADDRSTRLEN];
+	uint32_t mask = conf_mask(igmp->ssm_prefix_len);
+
+	if (igmp->ssm_prefix_len == 0 ||
+	    (ntohl(group.s_addr) & mask) != ntohl(igmp->ssm_prefix.s_addr))
+		return 0;
+	snprintf(msg, len,
+	    "%s %s is in the SSM range %s/%u (RFC 4604): expected 'source S' "
+	    "after it, or another ssm-range",
+	    what, conf_addr_str(group, gbuf),
+	    conf_addr_str(igmp->ssm_prefix, sbuf), igmp->ssm_prefix_len);
+	return -1;
+}
