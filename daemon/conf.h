@@ -140,6 +140,25 @@ int conf_check_asm(const struct igmp_router_config *igmp, struct in_addr group,
     const char *what, char *msg, size_t len);
 /* A name ending in '+': every interface whose name starts with the rest. */
 bool conf_ifname_is_wildcard(const char *name);
+/* A name the configuration gives that matches no interface. */
+struct conf_name_warning {
+	const char *statement; /* "phyint", "mroute from", "mroute to" */
+	const char *name;
+	const char *suggestion; /* the one interface close to it, or NULL */
+	unsigned line;
+};
+
+/*
+ * Every name of a phyint or an mroute (not a wildcard: it may match none
+ * yet) that is none of the n interface names given: fn is called for
+ * each; the count.  A typo ("eht3") names the one interface a typo away.
+ */
+size_t conf_unknown_names(const struct conf *c, const char *const *ifnames,
+    size_t n, void (*fn)(void *arg, const struct conf_name_warning *w),
+    void *arg);
+/* "phyint eht3: no interface of that name (did you mean eth3?); ..." */
+void conf_name_warning_format(const struct conf_name_warning *w, char *buf,
+    size_t len);
 /* "FILE:LINE:COLUMN: MESSAGE" ("FILE: MESSAGE" when line is 0) */
 void conf_error_format(const struct conf_error *e, char *buf, size_t len);
 

@@ -227,3 +227,124 @@ conf_check_asm(const struct igmp_router_config *igmp, struct in_addr group,
 	    conf_addr_str(igmp->ssm_prefix, sbuf), igmp->ssm_prefix_len);
 	return -1;
 }
+
+/* --- names that match no interface -------------------------------- */
+
+/*
+ * The optimal string alignment distance (Levenshtein with adjacent
+ * transpositions: "eht3" is one from "eth3"), of names < IF_NAMESIZE.
+ */
+static unsigned
+conf_name_distance(const char *a, const char *b)
+{
+	unsigned d[IF_NAMESIZE + 1][IF_NAMESIZE + 1], cost, best;
+	size_t n = strnlen(a, IF_NAMESIZE), m = strnlen(b, IF_NAMESIZE), i, j;
+
+	for (i = 0; i <= n; i++)
+		d[i][0] = (unsigned)i;
+	for (j = 0; j <= m; j++)
+		d[0][j] = (unsigned)j;
+	for (i = 1; i <= n; i++)
+		for (j = 1; j <= m; j++) {
+			cost = a[i - 1] != b[j - 1];
+			best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < best)
+				best = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[n][m];
+}
+
+/*
+ * The one interface name close to name (a typo away: distance 1, or 2 for
+ * names of 5 characters or more), or NULL when none or several are.
+ */
+static const char *
+conf_name_suggest(const char *name, const char *const *ifnames, size_t n)
+{
+	unsigned limit = strlen(name) >= 5 ? 2 : 1, best = limit + 1, dist;
+	const char *found = NULL;
+	bool tie = false;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		dist = conf_name_distance(name, ifnames[i]);
+		if (dist < best) {
+			best = dist;
+			found = ifnames[i];
+			tie = false;
+		} else if (dist == best) {
+			tie = true;
+		}
+	}
+	return tie ? NULL : found;
+}
+
+static bool
+conf_name_known(const char *name, const char *const *ifnames, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(name, ifnames[i]) == 0)
+			return true;
+	return false;
+}
+
+/* 1 when name is unknown (fn told), else 0. */
+static size_t
+conf_name_check(const char *statement, const char *name, unsigned line,
+    const char *const *ifnames, size_t n,
+    void (*fn)(void *arg, const struct conf_name_warning *w), void *arg)
+{
+	struct conf_name_warning w;
+
+	/* A wildcard may match nothing yet: it waits for its interfaces. */
+	if (conf_ifname_is_wildcard(name) || conf_name_known(name, ifnames, n))
+		return 0;
+	w.statement = statement;
+	w.name = name;
+	w.line = line;
+	w.suggestion = conf_name_suggest(name, ifnames, n);
+	fn(arg, &w);
+	return 1;
+}
+
+size_t
+conf_unknown_names(const struct conf *c, const char *const *ifnames, size_t n,
+    void (*fn)(void *arg, const struct conf_name_warning *w), void *arg)
+{
+	size_t i, count = 0;
+	unsigned k;
+
+	for (i = 0; i < c->nphyints; i++)
+		count += conf_name_check("phyint", c->phyints[i].name,
+		    c->phyints[i].line, ifnames, n, fn, arg);
+	for (i = 0; i < c->nmroutes; i++) {
+		const struct conf_mroute *mr = &c->mroutes[i];
+
+		for (k = 0; k <= mr->noifs; k++)
+			count += conf_name_check(k == 0 ? "mroute from" :
+							  "mroute to",
+			    k == 0 ? mr->iif : mr->oifs[k - 1], mr->line,
+			    ifnames, n, fn, arg);
+	}
+	return count;
+}
+
+void
+conf_name_warning_format(const struct conf_name_warning *w, char *buf,
+    size_t len)
+{
+	snprintf(buf, len, "%s %s: no interface of that name%s%s%s; %s",
+	    w->statement, w->name, w->suggestion ? " (did you mean " : "",
+	    w->suggestion ? w->suggestion : "", w->suggestion ? "?)" : "",
+	    strcmp(w->statement, "phyint") == 0 ?
+		"its settings apply when it appears" :
+		"the route waits for it");
+}

@@ -576,6 +576,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (o.check) {
+		reload_check_host(d.conf_path, &d.conf, stderr);
 		conf_print(stdout, &d.conf);
 		conf_free(&d.conf);
 		return 0;

@@ -713,8 +713,9 @@ show_request(void *arg, int argc, char **argv, struct control_reply *r)
 	if (strcmp(argv[0], "show") == 0 && argc == 2) {
 		show_view(d, argv[1], r);
 	} else if (strcmp(argv[0], "reload") == 0 && argc == 1) {
-		rc = mcastd_reload(d, msg, sizeof(msg));
-		control_end(r, rc < 0 ? 1 : 0, "%s", msg);
+		/* 3: applied, but a name matches no interface. */
+		rc = mcastd_reload_reply(d, msg, sizeof(msg), r);
+		control_end(r, rc < 0 ? 1 : rc > 0 ? 3 : 0, "%s", msg);
 	} else if (strcmp(argv[0], "log") == 0 && argc == 2) {
 		if ((level = log_level_parse(argv[1])) < 0) {
 			control_end(r, 2,
