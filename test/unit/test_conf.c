@@ -588,6 +588,32 @@ static const struct test_conf_error_case error_cases[] = {
 	  "mroute from eth2 group 239.1.1.1 to eth3\n",
 	    "t.conf:2:24: mroute for (*, 239.1.1.1) already given at line 1: "
 	    "expected one route per source and group" },
+	/* Group ranges and wildcards (mcastd.conf(5), STATIC ROUTES). */
+	{ "mroute from eth0 group 239.1.2.3/16 to eth1\n",
+	    "t.conf:1:24: 239.1.2.3/16 has host bits set: expected "
+	    "239.1.0.0/16" },
+	{ "mroute from eth0 group 224.0.0.0/24 to eth1\n",
+	    "t.conf:1:24: 224.0.0.0/24 is in 224.0.0.0/24, which is never "
+	    "forwarded (RFC 5771): expected a range outside it" },
+	{ "mroute from eth0 group 192.0.0.0/2 to eth1\n",
+	    "t.conf:1:24: 192.0.0.0/2 is not a multicast range: expected a "
+	    "range within 224.0.0.0/4" },
+	{ "mroute from eth0 group 239.0.0.0/33 to eth1\n",
+	    "t.conf:1:24: group: expected an IPv4 multicast group such as "
+	    "239.1.2.3 or a range such as 239.1.0.0/16, got '239.0.0.0/33'" },
+	{ "mroute from eth0 source 198.18.0.1 group 239.1.0.0/16 to eth1\n",
+	    "t.conf:1:42: group: 239.1.0.0/16 is a range: expected one group "
+	    "after 'source' (ranges are for (*,G) routes)" },
+	{ "mroute from eth+ source 198.18.0.1 group 239.1.1.1 to eth1\n",
+	    "t.conf:1:13: from: eth+ is a wildcard: expected the one interface "
+	    "a source-specific route comes in by" },
+	{ "mroute from eth0 group 239.1.0.0/16 to eth1\n"
+	  "mroute from eth2 group 239.1.0.0/16 to eth3\n",
+	    "t.conf:2:24: mroute for (*, 239.1.0.0/16) already given at line "
+	    "1: expected one route per source and group" },
+	{ "phyint eth+ disable\n",
+	    "t.conf:1:8: phyint: 'eth+' ends in '+', a wildcard, which only "
+	    "the interfaces of an mroute take: expected one interface name" },
 	{ "igmp {\n\trobustness 0\n}\n",
 	    "t.conf:2:13: robustness: expected a number 1-7, got '0'" },
 	{ "igmp {\n\trobustness 8\n}\n",
@@ -944,6 +970,83 @@ test_dist_example(void **state)
 	conf_free(&c);
 }
 
+/* Ranges and wildcards parse, print and compare. */
+static void
+test_ranges_and_wildcards(void **state)
+{
+	struct conf c;
+
+	(void)state;
+	test_conf_parse_ok("mroute from eth0 group 239.1.0.0/16 to eth+ lan1\n"
+			   "mroute from wan+ group 239.1.1.1/32 to eth1\n"
+			   "mroute from eth0 group 239.1.0.0/24 to eth1\n"
+			   "mroute from eth0 group 224.0.0.0/4 to eth1\n",
+	    &c);
+	assert_int_equal(c.nmroutes, 4);
+	assert_int_equal(c.mroutes[0].group_len, 16);
+	assert_string_equal(c.mroutes[0].oifs[0], "eth+");
+	assert_int_equal(c.mroutes[1].group_len, 32);
+	assert_string_equal(c.mroutes[1].iif, "wan+");
+	conf_free(&c);
+	test_conf_round_trip("mroute from eth0 group 239.1.0.0/16 to eth+\n"
+			     "mroute from wan+ group 239.1.1.1/32 to eth1\n",
+	    "mroute from eth0 group 239.1.0.0/16 to eth+\n"
+	    "mroute from wan+ group 239.1.1.1 to eth1\n");
+}
+
+struct test_names {
+	char lines[8][256];
+	size_t n;
+};
+
+static void
+test_names_collect(void *arg, const struct conf_name_warning *w)
+{
+	struct test_names *t = arg;
+	char msg[200];
+
+	conf_name_warning_format(w, msg, sizeof(msg));
+	snprintf(t->lines[t->n++], sizeof(t->lines[0]), "%u %s", w->line, msg);
+}
+
+/*
+ * The names that match no interface, a typo's one close interface named
+ * (none when two are as close); wildcards are not warned about.
+ */
+static void
+test_unknown_names(void **state)
+{
+	static const char *const ifs[] = { "lo", "eth0", "eth1", "eth3",
+		"wlan0" };
+	struct test_names t = { .n = 0 };
+	struct conf c;
+
+	(void)state;
+	test_conf_parse_ok("phyint eht3 disable\n"
+			   "phyint eth1 threshold 8\n"
+			   "phyint eth2 disable\n"
+			   "phyint wlna0 disable\n"
+			   "mroute from eth9 group 239.1.1.1 to eth1 vlan+\n",
+	    &c);
+	assert_int_equal(conf_unknown_names(&c, ifs, 5, test_names_collect, &t),
+	    4);
+	assert_int_equal(t.n, 4);
+	assert_string_equal(t.lines[0],
+	    "1 phyint eht3: no interface of that name (did you mean eth3?); "
+	    "its settings apply when it appears");
+	/* eth0, eth1 and eth3 are all one away from eth2. */
+	assert_string_equal(t.lines[1],
+	    "3 phyint eth2: no interface of that name; its settings apply "
+	    "when it appears");
+	assert_string_equal(t.lines[2],
+	    "4 phyint wlna0: no interface of that name (did you mean "
+	    "wlan0?); its settings apply when it appears");
+	assert_string_equal(t.lines[3],
+	    "5 mroute from eth9: no interface of that name; the route waits "
+	    "for it");
+	conf_free(&c);
+}
+
 int
 main(void)
 {
@@ -958,6 +1061,8 @@ main(void)
 		cmocka_unit_test(test_equal),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_dist_example),
+		cmocka_unit_test(test_ranges_and_wildcards),
+		cmocka_unit_test(test_unknown_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -689,6 +689,136 @@ test_static_star_g(void **state)
 	fx_free(f);
 }
 
+static int
+range_add(struct fx *f, const char *g, uint8_t len, uint32_t iifs,
+    uint32_t oifs)
+{
+	struct mfc_route rt = { .group = A(g),
+		.len = len,
+		.iifs = iifs,
+		.oifs = oifs };
+	int rc = mfc_route_add(f->m, f->now, &rt);
+
+	collect(f);
+	return rc;
+}
+
+static int
+range_del(struct fx *f, const char *g, uint8_t len)
+{
+	int rc = mfc_route_del(f->m, f->now, A("*"), A(g), len);
+
+	collect(f);
+	return rc;
+}
+
+/*
+ * (*,G/len) ranges: the most specific route covering a group decides its
+ * entries (an exact group beats a /24 beats a /16); a route deleted
+ * hands its entries to the next most specific, or deletes them.
+ */
+static void
+test_static_ranges(void **state)
+{
+	struct fx *f = fx_new(NULL);
+	struct collect_static cs = { .n = 0 };
+
+	(void)state;
+	vifs(f, 5);
+	assert_int_equal(range_add(f, "239.1.0.0", 16, 1u << 0, 1u << 1), 0);
+	assert_int_equal(range_add(f, "239.1.1.1", 32, 1u << 0, 1u << 3), 0);
+	assert_int_equal(range_add(f, "239.1.1.0", 24, 1u << 0, 1u << 2), 0);
+	/* No state yet: routes make no entries and no groups. */
+	assert_int_equal(f->no, 0);
+	assert_int_equal(st(f)->groups, 0);
+	assert_int_equal(upcall(f, NOCACHE, S1, "239.1.1.1", 0), 0);
+	assert_int_equal(upcall(f, NOCACHE, S1, "239.1.1.2", 0), 0);
+	assert_int_equal(upcall(f, NOCACHE, S1, "239.1.2.2", 4), 0);
+	assert_int_equal(upcall(f, NOCACHE, S1, "239.2.0.1", 4), 0);
+	expect_entry(f, S1, "239.1.1.1", 0, "3:1", MFC_IIF_STAR_G);
+	expect_entry(f, S1, "239.1.1.2", 0, "2:1", MFC_IIF_STAR_G);
+	/* Arriving on 4, which the route does not take: its iif, 0. */
+	expect_entry(f, S1, "239.1.2.2", 0, "1:1", MFC_IIF_STAR_G);
+	expect_entry(f, S1, "239.2.0.1", 4, "none", MFC_IIF_ARRIVAL);
+	/* Most specific first. */
+	assert_int_equal(mfc_foreach_route(f->m, on_static, &cs), 0);
+	assert_int_equal(cs.n, 3);
+	assert_string_equal(cs.lines[0], "* 239.1.1.1 0 0x8");
+	assert_string_equal(cs.lines[1], "* 239.1.1.0 0 0x4");
+	assert_string_equal(cs.lines[2], "* 239.1.0.0 0 0x2");
+	/* The /24 goes: 239.1.1.2 follows the /16; 239.1.1.1 stays. */
+	clear(f);
+	assert_int_equal(range_del(f, "239.1.1.0", 24), 0);
+	assert_int_equal(f->no, 1);
+	expect_add(f, 0, S1, "239.1.1.2", 0, "1:1", true);
+	assert_int_equal(range_del(f, "239.1.1.0", 24), -ENOENT);
+	assert_int_equal(range_del(f, "239.1.1.0", 16), -ENOENT);
+	/* The /16 goes: the entries only it covered go with it. */
+	clear(f);
+	assert_int_equal(range_del(f, "239.1.0.0", 16), 0);
+	assert_int_equal(f->no, 2);
+	expect_no_entry(f, S1, "239.1.1.2");
+	expect_no_entry(f, S1, "239.1.2.2");
+	expect_entry(f, S1, "239.1.1.1", 0, "3:1", MFC_IIF_STAR_G);
+	/* A range over existing dynamic entries takes them. */
+	clear(f);
+	assert_int_equal(range_add(f, "239.0.0.0", 8, 1u << 4, 1u << 2), 0);
+	expect_add(f, 0, S1, "239.2.0.1", 4, "2:1", true);
+	expect_entry(f, S1, "239.2.0.1", 4, "2:1", MFC_IIF_STAR_G);
+	/* Refused: within 224.0.0.0/24, host bits, a source with a range,
+	   no iif.  224.0.0.0/4 (covering it) is fine. */
+	assert_int_equal(range_add(f, "224.0.0.0", 24, 1, 2), -EINVAL);
+	assert_int_equal(range_add(f, "224.0.0.128", 25, 1, 2), -EINVAL);
+	assert_int_equal(range_add(f, "239.1.2.3", 16, 1, 2), -EINVAL);
+	assert_int_equal(range_add(f, "239.0.0.0", 3, 1, 2), -EINVAL);
+	assert_int_equal(range_add(f, "239.9.0.0", 16, 0, 2), -EINVAL);
+	{
+		struct mfc_route rt = { .source = A(S1),
+			.group = A("239.9.0.0"),
+			.len = 16,
+			.iifs = 1,
+			.oifs = 2 };
+
+		assert_int_equal(mfc_route_add(f->m, f->now, &rt), -EINVAL);
+		rt.group = A("239.9.9.9");
+		rt.len = 32;
+		rt.iifs = 3;
+		assert_int_equal(mfc_route_add(f->m, f->now, &rt), -EINVAL);
+	}
+	assert_int_equal(range_add(f, "224.0.0.0", 4, 1, 2), 0);
+	assert_int_equal(upcall(f, NOCACHE, S1, "224.0.0.5", 0), 0);
+	expect_entry(f, S1, "224.0.0.5", 0, "none", MFC_IIF_STAR_G);
+	fx_free(f);
+}
+
+/*
+ * A (*,G) route from several VIFs (a wildcard 'from'): an entry comes in
+ * by the VIF its first packet arrived on when the route takes it, else by
+ * the route's lowest; it goes out of the others the route names.
+ */
+static void
+test_static_range_iifs(void **state)
+{
+	struct fx *f = fx_new(NULL);
+
+	(void)state;
+	vifs(f, 5);
+	assert_int_equal(range_add(f, "239.3.0.0", 16, 1u << 1 | 1u << 2,
+			     1u << 1 | 1u << 2 | 1u << 3),
+	    0);
+	assert_int_equal(upcall(f, NOCACHE, S1, "239.3.0.1", 2), 0);
+	expect_entry(f, S1, "239.3.0.1", 2, "1:1 3:1", MFC_IIF_STAR_G);
+	assert_int_equal(upcall(f, NOCACHE, S2, "239.3.0.1", 4), 0);
+	expect_entry(f, S2, "239.3.0.1", 1, "2:1 3:1", MFC_IIF_STAR_G);
+	/* The route now takes only 2: S2's entry moves there. */
+	clear(f);
+	assert_int_equal(range_add(f, "239.3.0.0", 16, 1u << 2, 1u << 3), 0);
+	expect_entry(f, S1, "239.3.0.1", 2, "3:1", MFC_IIF_STAR_G);
+	expect_entry(f, S2, "239.3.0.1", 2, "3:1", MFC_IIF_STAR_G);
+	assert_true(traced(f, "static (*, 239.3.0.0/16) from vif 2 to vifs 3"));
+	fx_free(f);
+}
+
 /* (S,G) static route: installed at once, never expires, most specific. */
 static void
 test_static_sg(void **state)
@@ -1792,6 +1922,8 @@ main(void)
 		cmocka_unit_test(test_link_local_and_bad_input),
 		cmocka_unit_test(test_static_star_g),
 		cmocka_unit_test(test_static_sg),
+		cmocka_unit_test(test_static_ranges),
+		cmocka_unit_test(test_static_range_iifs),
 		cmocka_unit_test(test_static_takes_over_dynamic),
 		cmocka_unit_test(test_join_leave_then_idle),
 		cmocka_unit_test(test_idle_counters),
