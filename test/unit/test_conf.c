@@ -1018,8 +1018,20 @@ test_unknown_names(void **state)
 {
 	static const char *const ifs[] = { "lo", "eth0", "eth1", "eth3",
 		"wlan0" };
+	static const char *const want[] = {
+		"1 phyint eht3: no interface of that name (did you mean "
+		"eth3?); its settings apply when it appears",
+		/* eth0, eth1 and eth3 are all one away from eth2. */
+		"3 phyint eth2: no interface of that name; its settings apply "
+		"when it appears",
+		"4 phyint wlna0: no interface of that name (did you mean "
+		"wlan0?); its settings apply when it appears",
+		"5 mroute from eth9: no interface of that name; the route "
+		"waits for it",
+	};
 	struct test_names t = { .n = 0 };
 	struct conf c;
+	size_t i;
 
 	(void)state;
 	test_conf_parse_ok("phyint eht3 disable\n"
@@ -1031,19 +1043,8 @@ test_unknown_names(void **state)
 	assert_int_equal(conf_unknown_names(&c, ifs, 5, test_names_collect, &t),
 	    4);
 	assert_int_equal(t.n, 4);
-	assert_string_equal(t.lines[0],
-	    "1 phyint eht3: no interface of that name (did you mean eth3?); "
-	    "its settings apply when it appears");
-	/* eth0, eth1 and eth3 are all one away from eth2. */
-	assert_string_equal(t.lines[1],
-	    "3 phyint eth2: no interface of that name; its settings apply "
-	    "when it appears");
-	assert_string_equal(t.lines[2],
-	    "4 phyint wlna0: no interface of that name (did you mean "
-	    "wlan0?); its settings apply when it appears");
-	assert_string_equal(t.lines[3],
-	    "5 mroute from eth9: no interface of that name; the route waits "
-	    "for it");
+	for (i = 0; i < t.n; i++)
+		assert_string_equal(t.lines[i], want[i]);
 	conf_free(&c);
 }
 
