@@ -156,7 +156,7 @@ struct conf_name_warning {
 size_t conf_unknown_names(const struct conf *c, const char *const *ifnames,
     size_t n, void (*fn)(void *arg, const struct conf_name_warning *w),
     void *arg);
-/* "phyint eht3: no interface of that name (did you mean eth3?); ..." */
+/* "phyint eht3: no such interface (did you mean eth3?); ..." */
 void conf_name_warning_format(const struct conf_name_warning *w, char *buf,
     size_t len);
 /* "FILE:LINE:COLUMN: MESSAGE" ("FILE: MESSAGE" when line is 0) */

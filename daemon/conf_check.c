@@ -341,8 +341,8 @@ void
 conf_name_warning_format(const struct conf_name_warning *w, char *buf,
     size_t len)
 {
-	snprintf(buf, len, "%s %s: no interface of that name%s%s%s; %s",
-	    w->statement, w->name, w->suggestion ? " (did you mean " : "",
+	snprintf(buf, len, "%s %s: no such interface%s%s%s; %s", w->statement,
+	    w->name, w->suggestion ? " (did you mean " : "",
 	    w->suggestion ? w->suggestion : "", w->suggestion ? "?)" : "",
 	    strcmp(w->statement, "phyint") == 0 ?
 		"its settings apply when it appears" :

@@ -106,7 +106,7 @@ expect_eq "2: reload with a name matching no interface exits 3" "$rc" 3
 expect_eq "2: ... and says why" "$(cat "$TMP/reload.err")" \
     "mcastctl: configuration reloaded from $TMP/mcastd.conf, but 1 name in it matches no interface (see the warning)"
 check "2: ... printing the warning with the interface it probably meant" \
-    grep -q "phyint eht2: no interface of that name (did you mean eth2?); its settings apply when it appears" "$TMP/reload.out"
+    grep -q "phyint eht2: no such interface (did you mean eth2?); its settings apply when it appears" "$TMP/reload.out"
 mctl r -j reload >"$TMP/reload.json"
 check "2: mcastctl -j reload gives the warning as JSON (unchanged: warned again)" \
     python3 - "$TMP/reload.json" "$TMP/mcastd.conf" <<'PY'
@@ -122,11 +122,11 @@ PY
 check "2: the configuration was applied all the same (eth2 still routes)" \
     eval "mctl r show interfaces | awk '\$1 == \"eth2\" && \$5 == \"routing\"' | grep -q ."
 check "2: the log has the warning too" \
-    grep -q "mcastd.conf:8: phyint eht2: no interface of that name (did you mean eth2?)" "$TMP/mcastd-r.log"
+    grep -q "mcastd.conf:8: phyint eht2: no such interface (did you mean eth2?)" "$TMP/mcastd-r.log"
 nsx r "$MCASTD" -t -f "$TMP/mcastd.conf" >"$TMP/t.out" 2>"$TMP/t.err"
 expect_eq "2: mcastd -t exits 0 on warnings" "$?" 0
 expect_eq "2: mcastd -t gives the same warning on the host it runs on" "$(cat "$TMP/t.err")" \
-    "$TMP/mcastd.conf:8: warning: phyint eht2: no interface of that name (did you mean eth2?); its settings apply when it appears"
+    "$TMP/mcastd.conf:8: warning: phyint eht2: no such interface (did you mean eth2?); its settings apply when it appears"
 cp "$TMP/good.conf" "$TMP/mcastd.conf"
 expect_reply "2: a reload without it: no warning, status 0" 0 \
     "configuration reloaded from $TMP/mcastd.conf" reload

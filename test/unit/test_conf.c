@@ -1019,14 +1019,14 @@ test_unknown_names(void **state)
 	static const char *const ifs[] = { "lo", "eth0", "eth1", "eth3",
 		"wlan0" };
 	static const char *const want[] = {
-		"1 phyint eht3: no interface of that name (did you mean "
+		"1 phyint eht3: no such interface (did you mean "
 		"eth3?); its settings apply when it appears",
 		/* eth0, eth1 and eth3 are all one away from eth2. */
-		"3 phyint eth2: no interface of that name; its settings apply "
+		"3 phyint eth2: no such interface; its settings apply "
 		"when it appears",
-		"4 phyint wlna0: no interface of that name (did you mean "
+		"4 phyint wlna0: no such interface (did you mean "
 		"wlan0?); its settings apply when it appears",
-		"5 mroute from eth9: no interface of that name; the route "
+		"5 mroute from eth9: no such interface; the route "
 		"waits for it",
 	};
 	struct test_names t = { .n = 0 };
