@@ -240,7 +240,8 @@ route_add(struct fx *f, const char *s, const char *g, unsigned iif,
 	struct mfc_route rt = { .source = A(s),
 		.group = A(g),
 		.len = 32,
-		.iifs = 1u << iif,
+		/* No VIF past the last: refused. */
+		.iifs = iif < MFC_MAXVIFS ? 1u << iif : 0,
 		.oifs = oifs };
 	int rc = mfc_route_add(f->m, f->now, &rt);
 
