@@ -1,7 +1,8 @@
 /*
  * mcastd.conf's lexer and value parsers: tokens with their positions, the
  * errors that point at them, and the words that are numbers, durations,
- * addresses, prefixes, groups, sources and interface names.
+ * addresses, prefixes, groups, sources and interface names (the checks of
+ * the last three, which mcastctl's requests share, are conf_check.c's).
  *
  * The text is cut into words, '{', '}' and statement ends (a newline or
  * ';'); '#' starts a comment that runs to the end of the line and a '\'

@@ -10,7 +10,9 @@
  *   memberships     per (origin, VIF, group): INCLUDE {A} or EXCLUDE {Y},
  *                   from IGMP (the router engine's view), the
  *                   configuration's static groups and mcastctl join;
- *   static routes   (S,G) or (*,G) from one incoming VIF to a set of VIFs;
+ *   static routes   (S,G) from one incoming VIF to a set of VIFs, or
+ *                   (*,G) for a group or a range of them (G/len) from one
+ *                   or several VIFs to a set of VIFs;
  *   RPF             the routing protocol's reverse path to a source (a
  *                   function the caller sets; DVMRP and PIM plug in here);
  *   kernel          upcalls (NOCACHE, WRONGVIF) and counters;

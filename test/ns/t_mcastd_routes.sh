@@ -147,6 +147,10 @@ expect_reply "3: a narrower range at run time" 0 "route added" \
 check "3: 239.7.1.1 follows the most specific range, /24 over /16" \
     wait_for 2 eval '[ "$(mfc_oifs r $S 239.7.1.1)" = "eth1 eth2" ]'
 expect_eq "3: the exact route still wins for 239.7.2.2" "$(mfc_oifs r $S 239.7.2.2)" eth2
+expect_reply "3: del finds the range by its group and length" 0 "route deleted" \
+    del mroute from eth0 group 239.7.1.0/24
+check "3: 239.7.1.1 falls back to the /16" \
+    wait_for 2 eval '[ "$(mfc_oifs r $S 239.7.1.1)" = eth1 ]'
 
 # ---- 4. a wildcard picks up an interface made later -----------------------
 lan_bridge 4
