@@ -138,6 +138,13 @@ int conf_check_ifname(const char *s, size_t n, const char *what, bool wildcard,
     char name[IF_NAMESIZE], char *msg, size_t len);
 int conf_check_asm(const struct igmp_router_config *igmp, struct in_addr group,
     const char *what, char *msg, size_t len);
+/*
+ * A route with a source names one interface (not a wildcard) and one group
+ * (the word s, n bytes, that gave group_len): 0, or -1 with the message.
+ */
+int conf_check_sourced_iif(const char *iif, char *msg, size_t len);
+int conf_check_sourced_group(const char *s, size_t n, uint8_t group_len,
+    char *msg, size_t len);
 /* A name ending in '+': every interface whose name starts with the rest. */
 bool conf_ifname_is_wildcard(const char *name);
 /* A name the configuration gives that matches no interface. */

@@ -201,6 +201,33 @@ conf_check_ifname(const char *s, size_t n, const char *what, bool wildcard,
 	return 0;
 }
 
+/* A source-specific route comes in by one interface ... */
+int
+conf_check_sourced_iif(const char *iif, char *msg, size_t len)
+{
+	if (!conf_ifname_is_wildcard(iif))
+		return 0;
+	snprintf(msg, len,
+	    "from: %s is a wildcard: expected the one interface a "
+	    "source-specific route comes in by",
+	    iif);
+	return -1;
+}
+
+/* ... for one group (the word s, n bytes, gave group_len). */
+int
+conf_check_sourced_group(const char *s, size_t n, uint8_t group_len, char *msg,
+    size_t len)
+{
+	if (group_len == 32)
+		return 0;
+	snprintf(msg, len,
+	    "group: %.*s is a range: expected one group after 'source' "
+	    "(ranges are for (*,G) routes)",
+	    (int)n, s);
+	return -1;
+}
+
 bool
 conf_ifname_is_wildcard(const char *name)
 {

@@ -308,7 +308,7 @@ conf_parse_mroute(struct conf_parser *p)
 	struct conf *c = p->c;
 	struct conf_tok kw = p->cur, gt, ft;
 	struct conf_mroute *mr;
-	char name[IF_NAMESIZE], key[64];
+	char name[IF_NAMESIZE], key[64], msg[sizeof(p->err->message)];
 	size_t i;
 	unsigned j;
 
@@ -334,11 +334,8 @@ conf_parse_mroute(struct conf_parser *p)
 	    conf_advance(p) != 0)
 		return -1;
 	if (conf_tok_is(&p->cur, "source")) {
-		if (conf_ifname_is_wildcard(mr->iif))
-			return conf_fail(p, ft.line, ft.column,
-			    "from: %s is a wildcard: expected the one "
-			    "interface a source-specific route comes in by",
-			    mr->iif);
+		if (conf_check_sourced_iif(mr->iif, msg, sizeof(msg)) != 0)
+			return conf_fail(p, ft.line, ft.column, "%s", msg);
 		if (conf_advance(p) != 0 ||
 		    conf_source(p, &p->cur, &mr->source) != 0 ||
 		    conf_advance(p) != 0)
@@ -354,18 +351,14 @@ conf_parse_mroute(struct conf_parser *p)
 	if (conf_advance(p) != 0)
 		return -1;
 	gt = p->cur;
-	if (mr->has_source) {
-		if (gt.kind == CONF_TOK_WORD && memchr(gt.s, '/', gt.len) &&
-		    !(gt.len > 3 && memcmp(gt.s + gt.len - 3, "/32", 3) == 0))
-			return conf_fail(p, gt.line, gt.column,
-			    "group: %.*s is a range: expected one group after "
-			    "'source' (ranges are for (*,G) routes)",
-			    (int)gt.len, gt.s);
-	}
 	if (conf_group_range(p, &gt, "group", &mr->group, &mr->group_len) !=
 		0 ||
 	    conf_advance(p) != 0)
 		return -1;
+	if (mr->has_source &&
+	    conf_check_sourced_group(gt.s, gt.len, mr->group_len, msg,
+		sizeof(msg)) != 0)
+		return conf_fail(p, gt.line, gt.column, "%s", msg);
 	for (i = 0; i < c->nmroutes; i++) {
 		const struct conf_mroute *o = &c->mroutes[i];
 

@@ -90,7 +90,11 @@ request_parse_route(int argc, char **argv, bool add, struct conf_mroute *m,
 	if (i + 1 >= argc || strcmp(argv[i], "group") != 0)
 		goto usage;
 	if (conf_check_group_range(REQUEST_WORD(argv[i + 1]), "group",
-		&m->group, &m->group_len, msg, len) != 0)
+		&m->group, &m->group_len, msg, len) != 0 ||
+	    (m->has_source &&
+		(conf_check_sourced_iif(m->iif, msg, len) != 0 ||
+		    conf_check_sourced_group(REQUEST_WORD(argv[i + 1]),
+			m->group_len, msg, len) != 0)))
 		return -1;
 	i += 2;
 	if (!add) {

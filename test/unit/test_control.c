@@ -280,6 +280,20 @@ test_route_conf_rules(void **state)
 	    true,
 	    "source 239.2.2.2 is a multicast address: expected a "
 	    "unicast address");
+	/* Ranges and wildcards: add and del alike. */
+	test_route_fails("from eth0 source 198.18.1.2 group 239.1.0.0/16",
+	    false,
+	    "group: 239.1.0.0/16 is a range: expected one group after "
+	    "'source' (ranges are for (*,G) routes)");
+	test_route_fails("from eth+ source 198.18.1.2 group 239.1.1.1 to eth1",
+	    true,
+	    "from: eth+ is a wildcard: expected the one interface a "
+	    "source-specific route comes in by");
+	test_route_fails("from eth0 group 239.1.1.1/8 to eth1", true,
+	    "239.1.1.1/8 has host bits set: expected 239.0.0.0/8");
+	test_route_fails("from eth0 group 224.0.0.0/25", false,
+	    "224.0.0.0/25 is in 224.0.0.0/24, which is never forwarded "
+	    "(RFC 5771): expected a range outside it");
 	test_route_fails("from eth0 group 239.1.1.1 to eth1;phyint", true,
 	    "'eth1;phyint' contains ';': expected words without # ; { } or "
 	    "\\, as in mcastd.conf");
