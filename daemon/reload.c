@@ -52,7 +52,7 @@ reload_router_config(const struct conf *c, struct router_config *rc)
 	size_t i, k, n = 0;
 
 	router_config_defaults(rc);
-	rc->mfc.max_entries = c->max_pending_upcalls; /* 0: none */
+	rc->mfc.max_entries = c->max_mfc_entries; /* 0: none */
 	if (c->mfc_idle_timeout_s)
 		rc->mfc.idle_timeout_ms = c->mfc_idle_timeout_s * 1000;
 	conf_phyint_igmp(c, NULL, &rc->igmp);
@@ -117,6 +117,14 @@ reload_find_iface(void *arg, const struct router_iface_view *v)
 	return 0;
 }
 
+static void
+reload_log_cut(void *arg, unsigned line, const char *msg)
+{
+	const struct mcastd *d = arg;
+
+	log_warn("%s:%u: %s", d->conf_path, line, msg);
+}
+
 /*
  * A phyint naming no interface is not an error (interfaces come and go,
  * and netlink tells us when it appears) but may be a typo: say so.
@@ -138,6 +146,8 @@ reload_warn_missing(struct mcastd *d)
 				 "its settings apply when it appears",
 			    pi->name, d->conf_path, pi->line);
 	}
+	/* Static routes and groups a boundary cuts (mcastd -t says it too). */
+	conf_warnings(&d->conf, reload_log_cut, d);
 }
 
 int
