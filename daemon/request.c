@@ -136,6 +136,19 @@ usage:
 }
 
 int
+request_parse_flush(int argc, char **argv, bool *has_group,
+    struct in_addr *group, char *msg, size_t len)
+{
+	*has_group = argc == 1;
+	if (argc > 1) {
+		snprintf(msg, len, "expected: flush [GROUP], got %d words",
+		    argc);
+		return -1;
+	}
+	return argc == 1 ? request_group(argv[0], group, msg, len) : 0;
+}
+
+int
 request_parse_join(int argc, char **argv, struct router_static_group *j,
     char *msg, size_t len)
 {

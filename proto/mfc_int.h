@@ -77,6 +77,12 @@ struct mfc_entry {
 	uint64_t wrong_if;
 	uint64_t used;	  /* packets - wrong_if */
 	bool ttl_starved; /* reported */
+	uint8_t starved_ttl;
+};
+
+/* A flow refused at the entry limit, told apart from the others. */
+struct mfc_refused {
+	struct hash_node hnode;
 };
 
 struct mfc {
@@ -89,7 +95,8 @@ struct mfc {
 	struct outq outq;
 	mfc_rpf_fn rpf;
 	void *rpf_arg;
-	bool limit_told; /* LIMIT since below it */
+	bool limit_told;     /* LIMIT since below it */
+	struct hash refused; /* struct mfc_refused, since limit_told */
 	struct mfc_stats stats;
 };
 
@@ -108,6 +115,12 @@ bool mfc_is_local(struct in_addr g);
 /* Whether a boundary of VIF v covers group g. */
 bool mfc_bounded(const struct mfc *m, unsigned v, struct in_addr g);
 bool mfc_vif_ok(const struct mfc *m, unsigned v);
+/*
+ * Why composing gave no oifs (why and cut as in mfc_composed):
+ * "no members" or "all cut: R[,R]".
+ */
+const char *mfc_empty_reason(const uint8_t *why, const uint8_t *cut, char *buf,
+    size_t len);
 /* "1:1 2:16" (vif:ttl, as /proc/net/ip_mr_cache), or "none". */
 const char *mfc_ttls_str(const uint8_t *ttls, char *buf, size_t len);
 /* "1 2 5" (a VIF mask), or "none". */
@@ -145,6 +158,10 @@ void mfc_entry_update(struct mfc *m, struct mfc_entry *e, bool force);
 mc_time_t mfc_expiry(const struct mfc *m, const struct mfc_entry *e);
 /* The LIMIT event may come again once below the limit. */
 void mfc_limit_check(struct mfc *m);
+/* mfc_limit.c: an upcall refused at the limit (counted, told once). */
+int mfc_limit_refuse(struct mfc *m, struct in_addr s, struct in_addr g,
+    unsigned vif);
+void mfc_refused_clear(struct mfc *m);
 /* An entry an (S,G) static route now decides: it no longer expires. */
 void mfc_entry_make_static(struct mfc *m, struct mfc_entry *e);
 /* A new entry in the tables, not yet installed; NULL: no memory. */

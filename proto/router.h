@@ -110,6 +110,14 @@ int router_route_add(struct router *r, mc_time_t now,
 int router_route_del(struct router *r, mc_time_t now, bool has_source,
     struct in_addr source, struct in_addr group);
 /*
+ * mcastctl flush [GROUP]: delete the forwarding entries the kernel's
+ * packets made (all, or group's when group is not NULL), not those of
+ * (S,G) static routes; the next packet of each flow makes its entry
+ * again.  Returns how many were deleted.
+ */
+unsigned router_flush(struct router *r, mc_time_t now,
+    const struct in_addr *group);
+/*
  * mcastctl join / leave: 0, or -EEXIST (join: held already), -ENOENT
  * (leave: not held), -ENOSPC, -EINVAL.
  */
