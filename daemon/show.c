@@ -162,6 +162,10 @@ show_group(void *arg, const struct igmp_router_group_view *v)
 			control_list_add(r, "%s",
 			    mcastd_ip_str(v->sources[i].source, s));
 	control_list_end(r);
+	control_field(r, "last_reporter", "%s",
+	    mcastd_ip_str(v->last_reporter, s));
+	control_num(r, "uptime", "%.0f",
+	    (double)(c->now > v->since ? c->now - v->since : 0) / 1000);
 	/* A reply past its cap is cut: the rest need not be built. */
 	return control_full(r);
 }
@@ -185,6 +189,9 @@ show_static_group(void *arg, const struct router_static_group *j, bool runtime)
 	control_null(r, "expires");
 	control_list_begin(r, "blocked");
 	control_list_end(r);
+	/* The configuration's and mcastctl's: no report, no age kept. */
+	control_null(r, "last_reporter");
+	control_null(r, "uptime");
 	return control_full(r);
 }
 
