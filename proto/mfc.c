@@ -54,7 +54,8 @@
  *     the kernel keeps its unresolved entry 10 s and asks again.
  *   - A membership for a group a boundary of its VIF covers is counted
  *     (boundary_drops) and kept, so removing the boundary admits it at
- *     once.  Deleting a VIF drops its memberships.
+ *     once; an entry installed with an interface a boundary cuts (or all
+ *     of them, at its iif) is counted there too.  Deleting a VIF drops its memberships.
  *   - 224.0.0.0/24 (RFC 5771) is never forwarded: static routes for it are
  *     refused, memberships ignored and counted, and an entry for it (the
  *     kernel never upcalls for it) gets no oifs.

@@ -1,9 +1,9 @@
 /*
  * The forwarding composer's inside (mfc.h), shared by mfc.c (life cycle,
  * names, outputs, VIFs, views), mfc_entry.c (the entry and group tables,
- * the rules that compose an entry, upcalls, counters and expiry) and
- * mfc_input.c (memberships, static routes, the reverse path).  Not
- * installed.
+ * the rules that compose an entry, upcalls, counters and expiry),
+ * mfc_input.c (memberships, static routes, the reverse path) and
+ * mfc_limit.c (the entry limit's refused flows, flush).  Not installed.
  */
 #ifndef MCAST_PROTO_MFC_INT_H
 #define MCAST_PROTO_MFC_INT_H
