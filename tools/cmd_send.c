@@ -61,7 +61,8 @@ send_usage(FILE *f)
 	fprintf(f,
 	    "usage: mcast send [-i IF] [-t TTL] [--loop|--no-loop] [-r PPS | -b BITS]\n"
 	    "                  [-s SIZE] [-c COUNT] [-d DURATION] [--groups N]\n"
-	    "                  [--stdin] [--json] GROUP:PORT\n"
+	    "                  [--stdin] [--gso|--no-gso] [--strict] [--json]\n"
+	    "                  GROUP:PORT\n"
 	    "  -i IF        send out of this interface (name, index or address)\n"
 	    "  -t TTL       multicast TTL / hop limit, 0-255 (default 1)\n"
 	    "  --loop       loop a copy back to local members (kernel default)\n"
