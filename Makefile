@@ -72,7 +72,7 @@ $(B)/libmcastd.a: $(filter-out $(B)/daemon/main.o,$(DAEMON_OBJ))
 # The I/O-free parts of mcast and mcastctl (frame decoding for dump, reply
 # rendering), for unit tests and fuzz targets.
 PARTS_LIB = $(B)/libparts.a
-$(PARTS_LIB): $(B)/tools/dump_decode.o $(B)/ctl/reply.o $(B)/ctl/reply_print.o
+$(PARTS_LIB): $(B)/tools/dump_decode.o $(B)/tools/send_pace.o $(B)/ctl/reply.o $(B)/ctl/reply_print.o
 	@rm -f $@
 	ar rcs $@ $^
 

@@ -25,9 +25,9 @@
  * limits { } when the file says nothing: a router must not grow without
  * bound on a LAN of hostile hosts (mcastd.conf(5), THE LIMITS BLOCK).
  */
-#define CONF_DEFAULT_MAX_GROUPS	 16384 /* per interface */
-#define CONF_DEFAULT_MAX_SOURCES 256   /* per group */
-#define CONF_DEFAULT_MAX_UPCALLS 8192  /* forwarding entries */
+#define CONF_DEFAULT_MAX_GROUPS	     16384 /* per interface */
+#define CONF_DEFAULT_MAX_SOURCES     256   /* per group */
+#define CONF_DEFAULT_MAX_MFC_ENTRIES 8192  /* dynamic forwarding entries */
 
 struct conf_prefix {
 	struct in_addr addr; /* network order, host bits zero */
@@ -69,10 +69,10 @@ struct conf_mroute {
 struct conf {
 	/* the igmp { ... } block: defaults for every phyint */
 	struct igmp_router_config igmp;
-	/* limits { groups N  sources N  upcalls N } */
+	/* limits { groups N  sources N  mfc-entries N } */
 	uint32_t max_groups_per_iface; /* 0 = none (given) */
 	uint32_t max_sources_per_group;
-	uint32_t max_pending_upcalls;
+	uint32_t max_mfc_entries; /* alias upcalls */
 	/* mfc { idle-timeout SECONDS } */
 	uint32_t mfc_idle_timeout_s; /* 210 by default */
 	/* options outside blocks: default-phyint enable|disable */
@@ -166,6 +166,13 @@ size_t conf_unknown_names(const struct conf *c, const char *const *ifnames,
 /* "phyint eht3: no such interface (did you mean eth3?); ..." */
 void conf_name_warning_format(const struct conf_name_warning *w, char *buf,
     size_t len);
+/*
+ * What parses but cannot do what it says (conf_warn.c): a static route or
+ * static group that a boundary of the file cuts.  fn gets the line the
+ * route or phyint is on and a message; returns how many.
+ */
+typedef void (*conf_warn_fn)(void *arg, unsigned line, const char *msg);
+unsigned conf_warnings(const struct conf *c, conf_warn_fn fn, void *arg);
 /* "FILE:LINE:COLUMN: MESSAGE" ("FILE: MESSAGE" when line is 0) */
 void conf_error_format(const struct conf_error *e, char *buf, size_t len);
 

@@ -60,6 +60,7 @@ struct conf_key {
 	uint32_t max;
 	uint32_t step_ms; /* MS: the value is a multiple of it */
 	const char *step_why;
+	const char *alias; /* an older name, still read */
 };
 
 enum conf_key_index {
@@ -75,7 +76,7 @@ enum conf_key_index {
 	CONF_KEY_SSM,
 	CONF_KEY_GROUPS,
 	CONF_KEY_SOURCES,
-	CONF_KEY_UPCALLS,
+	CONF_KEY_MFC_ENTRIES,
 	CONF_KEY_MFC_IDLE,
 	CONF_NKEYS,
 };

@@ -528,7 +528,10 @@ conf_parse_block(struct conf_parser *p, enum conf_block b)
 		}
 		for (i = 0; i < CONF_NKEYS; i++)
 			if (conf_keys[i].block == b &&
-			    conf_tok_is(&p->cur, conf_keys[i].name)) {
+			    (conf_tok_is(&p->cur, conf_keys[i].name) ||
+				(conf_keys[i].alias != NULL &&
+				    conf_tok_is(&p->cur,
+					conf_keys[i].alias)))) {
 				k = &conf_keys[i];
 				break;
 			}

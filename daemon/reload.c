@@ -54,7 +54,7 @@ reload_router_config(const struct conf *c, struct router_config *rc)
 	size_t i, k, n = 0;
 
 	router_config_defaults(rc);
-	rc->mfc.max_entries = c->max_pending_upcalls; /* 0: none */
+	rc->mfc.max_entries = c->max_mfc_entries; /* 0: none */
 	if (c->mfc_idle_timeout_s)
 		rc->mfc.idle_timeout_ms = c->mfc_idle_timeout_s * 1000;
 	conf_phyint_igmp(c, NULL, &rc->igmp);
@@ -149,10 +149,29 @@ reload_warn_one(void *arg, const struct conf_name_warning *w)
 	control_field(ctx->r, "message", "%s", msg);
 }
 
+/* What the file's boundaries cut (conf_warnings): logged, and a record. */
+static void
+reload_warn_cut(void *arg, unsigned line, const char *msg)
+{
+	struct reload_warn *ctx = arg;
+
+	log_warn("%s:%u: %s", ctx->path, line, msg);
+	if (ctx->r == NULL)
+		return;
+	control_record(ctx->r, "warning");
+	control_field(ctx->r, "file", "%s", ctx->path);
+	control_num(ctx->r, "line", "%u", line);
+	control_null(ctx->r, "statement");
+	control_null(ctx->r, "name");
+	control_null(ctx->r, "did_you_mean");
+	control_field(ctx->r, "message", "%s", msg);
+}
+
 /*
  * A name that matches no interface is not an error (interfaces come and
  * go, and netlink tells us when one appears) but may be a typo: each is
- * logged, and given to r as a warning record when r is not NULL.
+ * logged, and given to r as a warning record when r is not NULL; so is
+ * what a boundary of the file cuts.  The count of the names.
  */
 static size_t
 reload_warn_names(struct mcastd *d, struct control_reply *r)
@@ -166,6 +185,8 @@ reload_warn_names(struct mcastd *d, struct control_reply *r)
 	router_foreach_iface(d->router, reload_name_add, l);
 	n = conf_unknown_names(&d->conf, l->names, l->n, reload_warn_one, &ctx);
 	free(l);
+	/* Static routes and groups a boundary cuts (mcastd -t says it too). */
+	conf_warnings(&d->conf, reload_warn_cut, &ctx);
 	return n;
 }
 

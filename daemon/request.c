@@ -113,6 +113,21 @@ usage:
 }
 
 int
+request_parse_flush(int argc, char **argv, bool *has_group,
+    struct in_addr *group, char *msg, size_t len)
+{
+	*has_group = argc == 1;
+	if (argc > 1) {
+		snprintf(msg, len, "expected: flush [GROUP], got %d words",
+		    argc);
+		return -1;
+	}
+	return argc == 1 ?
+	    conf_check_group(REQUEST_WORD(argv[0]), "group", group, msg, len) :
+	    0;
+}
+
+int
 request_parse_join(int argc, char **argv, const struct igmp_router_config *igmp,
     struct router_static_group *j, char *msg, size_t len)
 {

@@ -31,5 +31,12 @@ int request_parse_route(int argc, char **argv, bool add, struct conf_mroute *m,
 int request_parse_join(int argc, char **argv,
     const struct igmp_router_config *igmp, struct router_static_group *j,
     char *msg, size_t len);
+/*
+ * "flush [GROUP]": 0 with *has_group and *group, or -1 with a message in
+ * msg.
+ */
+struct in_addr;
+int request_parse_flush(int argc, char **argv, bool *has_group,
+    struct in_addr *group, char *msg, size_t len);
 
 #endif

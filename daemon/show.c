@@ -162,6 +162,10 @@ show_group(void *arg, const struct igmp_router_group_view *v)
 			control_list_add(r, "%s",
 			    mcastd_ip_str(v->sources[i].source, s));
 	control_list_end(r);
+	control_field(r, "last_reporter", "%s",
+	    mcastd_ip_str(v->last_reporter, s));
+	control_num(r, "uptime", "%.0f",
+	    (double)(c->now > v->since ? c->now - v->since : 0) / 1000);
 	/* A reply past its cap is cut: the rest need not be built. */
 	return control_full(r);
 }
@@ -185,6 +189,9 @@ show_static_group(void *arg, const struct router_static_group *j, bool runtime)
 	control_null(r, "expires");
 	control_list_begin(r, "blocked");
 	control_list_end(r);
+	/* The configuration's and mcastctl's: no report, no age kept. */
+	control_null(r, "last_reporter");
+	control_null(r, "uptime");
 	return control_full(r);
 }
 
@@ -283,7 +290,7 @@ show_mfc_entry(void *arg, const struct mfc_entry_view *v)
 {
 	struct show_ctx *c = arg;
 	struct control_reply *r = c->r;
-	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], note[96];
 	unsigned vif;
 
 	control_record(r, "mfc");
@@ -299,8 +306,11 @@ show_mfc_entry(void *arg, const struct mfc_entry_view *v)
 	control_num(r, "age", "%.0f",
 	    (double)(c->now - v->installed_at) / 1000);
 	show_secs(r, "expires", v->expires, c->now);
-	/* Forwarded nowhere although it has oifs: mcastd.8, DIAGNOSTICS. */
-	control_field(r, "note", "%s", v->ttl_starved ? "ttl-too-low" : "");
+	/*
+	 * ttl-too-low (forwarded nowhere although it has oifs: mcastd.8,
+	 * DIAGNOSTICS), or why there are no oifs.
+	 */
+	control_field(r, "note", "%s", mfc_entry_note(v, note, sizeof(note)));
 	/* Each interface asked for but left out, and why (items). */
 	control_items(r, "cut");
 	for (vif = 0; vif < MFC_MAXVIFS; vif++) {
@@ -450,6 +460,7 @@ show_stats(struct mcastd *d, struct control_reply *r)
 	show_stat(r, "mfc.deletes", ms->deletes);
 	show_stat(r, "mfc.expiries", ms->expiries);
 	show_stat(r, "mfc.limit_hit", ms->limit_entries);
+	show_stat(r, "mfc.flushed", ms->flushed);
 	show_stat(r, "mfc.ttl_too_low", ms->ttl_starved);
 	show_stat(r, "mfc.became_empty", ms->empty);
 	show_stat(r, "mfc.became_nonempty", ms->nonempty);
@@ -470,6 +481,23 @@ show_stats(struct mcastd *d, struct control_reply *r)
 	show_stat(r, "control.clients_dropped", cs->clients_dropped);
 	show_stat(r, "reloads", d->stats.reloads);
 	show_stat(r, "reload_errors", d->stats.reload_errors);
+}
+
+/* limits { mfc-entries }: the cap, and whether flows are refused now. */
+static void
+show_mfc_limit(struct control_reply *r, const struct mfc *m)
+{
+	struct mfc_limit_view l;
+
+	mfc_limit(m, &l);
+	control_num(r, "mfc_dynamic_entries", "%llu",
+	    (unsigned long long)l.dynamic_entries);
+	if (l.limit != 0)
+		control_num(r, "mfc_limit", "%u", l.limit);
+	else
+		control_null(r, "mfc_limit");
+	control_bool(r, "mfc_limit_reached", l.reached);
+	control_num(r, "mfc_flows_refused", "%u", l.flows_refused);
 }
 
 static void
@@ -493,6 +521,7 @@ show_status(struct mcastd *d, struct control_reply *r)
 	control_num(r, "querier_on", "%u", queriers);
 	control_num(r, "mfc_entries", "%llu",
 	    (unsigned long long)mfc_stats(router_mfc(d->router))->entries);
+	show_mfc_limit(r, router_mfc(d->router));
 	control_field(r, "log", "%s", log_level_name(log_get_level()));
 }
 
@@ -674,10 +703,35 @@ show_join_change(struct mcastd *d, bool join, int argc, char **argv,
 			" (the interface is not a VIF now: applied when it is)");
 }
 
+/* mcastctl flush [GROUP] */
+static void
+show_flush(struct mcastd *d, int argc, char **argv, struct control_reply *r)
+{
+	char msg[512], g[INET_ADDRSTRLEN];
+	struct in_addr group;
+	bool has_group;
+	unsigned n;
+
+	if (request_parse_flush(argc, argv, &has_group, &group, msg,
+		sizeof(msg)) < 0) {
+		control_end(r, 2, "%s", msg);
+		return;
+	}
+	n = router_flush(d->router, mcastd_now(), has_group ? &group : NULL);
+	outputs_apply(d);
+	log_info("flush%s%s: %u forwarding entr%s deleted",
+	    has_group ? " " : "", has_group ? mcastd_ip_str(group, g) : "", n,
+	    n == 1 ? "y" : "ies");
+	control_end(r, 0, "%u forwarding entr%s flushed%s%s", n,
+	    n == 1 ? "y" : "ies", has_group ? " for " : "",
+	    has_group ? mcastd_ip_str(group, g) : "");
+}
+
 static void
 show_view(struct mcastd *d, const char *what, struct control_reply *r)
 {
 	struct show_ctx c = { .d = d, .r = r, .now = mcastd_now() };
+	struct mfc_limit_view limit;
 
 	if (strcmp(what, "interfaces") == 0)
 		router_foreach_iface(d->router, show_iface, &c);
@@ -689,6 +743,12 @@ show_view(struct mcastd *d, const char *what, struct control_reply *r)
 		/* The kernel's counters as they are now. */
 		mcastd_read_counters(d, c.now);
 		mfc_foreach_entry(router_mfc(d->router), show_mfc_entry, &c);
+		/* A table of its own after the entries, only when it bites. */
+		mfc_limit(router_mfc(d->router), &limit);
+		if (limit.reached) {
+			control_record(r, "limit");
+			show_mfc_limit(r, router_mfc(d->router));
+		}
 	} else if (strcmp(what, "stats") == 0)
 		show_stats(d, r);
 	else if (strcmp(what, "status") == 0)
@@ -731,13 +791,15 @@ show_request(void *arg, int argc, char **argv, struct control_reply *r)
 		       strcmp(argv[0], "del") == 0) &&
 	    argc >= 2 && strcmp(argv[1], "mroute") == 0) {
 		show_route_change(d, argv[0][0] == 'a', argc - 2, argv + 2, r);
+	} else if (strcmp(argv[0], "flush") == 0) {
+		show_flush(d, argc - 1, argv + 1, r);
 	} else if (strcmp(argv[0], "join") == 0 ||
 	    strcmp(argv[0], "leave") == 0) {
 		show_join_change(d, argv[0][0] == 'j', argc - 1, argv + 1, r);
 	} else {
 		control_end(r, 2,
 		    "unknown request '%s': expected show, reload,"
-		    " log, add mroute, del mroute, join or leave",
+		    " log, add mroute, del mroute, join, leave or flush",
 		    argv[0]);
 	}
 }

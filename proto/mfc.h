@@ -84,6 +84,8 @@ enum mfc_cut {
 	MFC_CUT_BOUNDARY_IIF, /* a boundary of the iif covers the group */
 	MFC_CUT_LINK_LOCAL,   /* 224.0.0.0/24 is never forwarded */
 	MFC_CUT_NO_VIF,	      /* it is not a VIF now */
+	MFC_CUT_THRESHOLD,    /* an oif, but the flow's TTL (sampled) does
+				 not pass its threshold: ttl_starved */
 };
 
 const char *mfc_cut_name(enum mfc_cut c); /* "boundary" ... */
@@ -95,7 +97,10 @@ struct mfc_config {
 	 * Keepalive_Period of RFC 7761 4.11 (mrouted used 300 s).
 	 */
 	uint32_t idle_timeout_ms;
-	/* Entries made by upcalls at once; 0 = no limit.  Default 8192. */
+	/*
+	 * Entries made by upcalls at once (limits { mfc-entries }); 0 = no
+	 * limit.  Default 8192.
+	 */
 	uint32_t max_entries;
 };
 
@@ -236,6 +241,28 @@ int mfc_counters(struct mfc *m, mc_time_t now, struct in_addr source,
 bool mfc_ttl_sample(struct mfc *m, unsigned vif, struct in_addr source,
     struct in_addr group, uint8_t ttl);
 
+/*
+ * mcastctl flush: delete the entries upcalls made (not those of (S,G)
+ * static routes), all of them or only group's (group NULL: all), so that
+ * the kernel's next packet of each flow makes it again.  Returns how many.
+ */
+unsigned mfc_flush(struct mfc *m, mc_time_t now, const struct in_addr *group);
+
+/*
+ * The entry limit (max_entries): reached (an upcall was refused since the
+ * dynamic entries were last below it), and how many distinct flows were
+ * refused since then (at most MFC_REFUSED_MAX are told apart).
+ */
+#define MFC_REFUSED_MAX 4096
+struct mfc_limit_view {
+	uint32_t limit; /* 0: none */
+	uint64_t dynamic_entries;
+	bool reached;
+	uint32_t flows_refused;
+};
+
+void mfc_limit(const struct mfc *m, struct mfc_limit_view *v);
+
 /* Expire every entry idle at now. */
 void mfc_timeout(struct mfc *m, mc_time_t now);
 /* When mfc_timeout() must next be called (MC_TIME_NEVER: never). */
@@ -287,9 +314,19 @@ struct mfc_entry_view {
 	uint64_t packets;     /* as last read */
 	uint64_t bytes;
 	uint64_t wrong_if;
-	mc_time_t expires; /* MC_TIME_NEVER for MFC_IIF_STATIC */
-	bool ttl_starved;  /* reported TTL_STARVED */
+	mc_time_t expires;   /* MC_TIME_NEVER for MFC_IIF_STATIC */
+	bool ttl_starved;    /* reported TTL_STARVED */
+	uint8_t starved_ttl; /* the TTL seen then */
 };
+
+/*
+ * Why an entry forwards less than asked, in a few words: "ttl-too-low"
+ * (its oifs are cut by their thresholds), for an entry with no oifs "no
+ * members" (nobody asked for another interface) or "all cut: R[,R]" (the
+ * cut reasons of the interfaces asked for); "" otherwise.
+ */
+const char *mfc_entry_note(const struct mfc_entry_view *v, char *buf,
+    size_t len);
 
 /* 0 and *v filled, or -ENOENT. */
 int mfc_entry(const struct mfc *m, struct in_addr source, struct in_addr group,
@@ -327,11 +364,14 @@ struct mfc_stats {
 	uint64_t replaces;		    /* MFC adds changing an entry */
 	uint64_t deletes;		    /* MFC deletes (all reasons) */
 	uint64_t expiries;		    /* of which idle */
-	uint64_t boundary_drops;	    /* memberships refused */
+	uint64_t boundary_drops;	    /* a boundary cut: memberships
+						   refused, entries installed
+						   with an interface cut */
 	uint64_t boundary_iif;		    /* entries with no oifs: their
 						   group is bounded at the iif */
 	uint64_t memberships_ignored;	    /* unknown VIF, 224.0.0.x */
 	uint64_t limit_entries;		    /* upcalls refused: the limit */
+	uint64_t flushed;		    /* entries mcastctl flush deleted */
 	uint64_t ttl_starved;		    /* TTL_STARVED reports */
 	uint64_t empty;			    /* EMPTY events */
 	uint64_t nonempty;		    /* NONEMPTY events */

@@ -176,15 +176,31 @@ mfc_compose(const struct mfc *m, const struct mfc_entry *e,
 	}
 }
 
+/* "... oifs none: all cut: boundary-at-iif (arrival)" */
 static void
-mfc_entry_trace(struct mfc *m, const struct mfc_entry *e, const char *what)
+mfc_entry_trace(struct mfc *m, const struct mfc_entry *e,
+    const struct mfc_composed *c, const char *what)
 {
-	char sg[TRACE_SG_MAX], ttls[MFC_MAXVIFS * 8];
+	char sg[TRACE_SG_MAX], ttls[MFC_MAXVIFS * 8], why[96];
 
-	trace(&m->trace, "%s %s: iif %u, oifs %s (%s)",
+	trace(&m->trace, "%s %s: iif %u, oifs %s%s%s (%s)",
 	    trace_sg(e->source, e->group, sg, sizeof(sg)), what, e->iif,
-	    mfc_ttls_str(e->ttls, ttls, sizeof(ttls)),
+	    mfc_ttls_str(e->ttls, ttls, sizeof(ttls)), e->oifs ? "" : ": ",
+	    e->oifs ? "" : mfc_empty_reason(c->why, c->cut, why, sizeof(why)),
 	    mfc_iif_origin_name(e->iif_origin));
+}
+
+/* Whether a boundary cut an interface asked for (boundary_drops). */
+static bool
+mfc_boundary_cut(const struct mfc_composed *c)
+{
+	unsigned v;
+
+	for (v = 0; v < MFC_MAXVIFS; v++)
+		if (c->cut[v] == MFC_CUT_BOUNDARY ||
+		    c->cut[v] == MFC_CUT_BOUNDARY_IIF)
+			return true;
+	return false;
 }
 
 /* The EMPTY / NONEMPTY event when the oifs went from old to e's. */
@@ -218,7 +234,9 @@ mfc_entry_install(struct mfc *m, struct mfc_entry *e, const char *what,
 	if (o != NULL)
 		o->replace = false;
 	m->stats.installs++;
-	mfc_entry_trace(m, e, what);
+	mfc_entry_trace(m, e, &c, what);
+	if (fresh && mfc_boundary_cut(&c))
+		m->stats.boundary_drops++;
 	if (fresh)
 		mfc_emit_emptiness(m, e, false, true);
 }
@@ -244,7 +262,7 @@ mfc_entry_update(struct mfc *m, struct mfc_entry *e, bool force)
 	if (o != NULL)
 		o->replace = true;
 	m->stats.replaces++;
-	mfc_entry_trace(m, e, "replace");
+	mfc_entry_trace(m, e, &c, "replace");
 	mfc_emit_emptiness(m, e, was_empty, false);
 }
 
@@ -260,8 +278,10 @@ void
 mfc_limit_check(struct mfc *m)
 {
 	if (m->cfg.max_entries == 0 ||
-	    m->stats.dynamic_entries < m->cfg.max_entries)
+	    m->stats.dynamic_entries < m->cfg.max_entries) {
 		m->limit_told = false;
+		mfc_refused_clear(m);
+	}
 }
 
 /* An (S,G) static route now decides e: it leaves the expiry heap. */
@@ -420,7 +440,6 @@ mfc_upcall(struct mfc *m, mc_time_t now, enum mfc_upcall_kind kind,
 {
 	char sg[TRACE_SG_MAX];
 	enum mfc_iif_origin origin;
-	struct mfc_output *o;
 	struct mfc_group *grp;
 	struct mfc_entry *e;
 	unsigned iif;
@@ -455,23 +474,8 @@ mfc_upcall(struct mfc *m, mc_time_t now, enum mfc_upcall_kind kind,
 		return 0;
 	}
 	if (m->cfg.max_entries != 0 &&
-	    m->stats.dynamic_entries >= m->cfg.max_entries) {
-		m->stats.limit_entries++;
-		if (!m->limit_told) {
-			trace(&m->trace,
-			    "%s from vif %u not installed: %u "
-			    "entries, the limit",
-			    trace_sg(source, group, sg, sizeof(sg)), vif,
-			    m->cfg.max_entries);
-			o = mfc_emit(m, MFC_OUT_LIMIT, source, group);
-			if (o != NULL) {
-				o->iif = vif;
-				o->limit = m->cfg.max_entries;
-			}
-		}
-		m->limit_told = true;
-		return -ENOSPC;
-	}
+	    m->stats.dynamic_entries >= m->cfg.max_entries)
+		return mfc_limit_refuse(m, source, group, vif);
 	/* The group first: a (*,G) route covering it may decide the iif. */
 	grp = mfc_group_get(m, group);
 	if (grp == NULL)
@@ -511,6 +515,7 @@ mfc_ttl_sample(struct mfc *m, unsigned vif, struct in_addr source,
 	    !mfc_ttl_forwards_nowhere(e, ttl))
 		return false;
 	e->ttl_starved = true;
+	e->starved_ttl = ttl;
 	m->stats.ttl_starved++;
 	o = mfc_emit_entry(m, e, MFC_OUT_TTL_STARVED);
 	if (o != NULL)

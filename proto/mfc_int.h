@@ -1,9 +1,9 @@
 /*
  * The forwarding composer's inside (mfc.h), shared by mfc.c (life cycle,
  * names, outputs, VIFs, views), mfc_entry.c (the entry and group tables,
- * the rules that compose an entry, upcalls, counters and expiry) and
- * mfc_input.c (memberships, static routes, the reverse path).  Not
- * installed.
+ * the rules that compose an entry, upcalls, counters and expiry),
+ * mfc_input.c (memberships, static routes, the reverse path) and
+ * mfc_limit.c (the entry limit's refused flows, flush).  Not installed.
  */
 #ifndef MCAST_PROTO_MFC_INT_H
 #define MCAST_PROTO_MFC_INT_H
@@ -77,6 +77,12 @@ struct mfc_entry {
 	uint64_t wrong_if;
 	uint64_t used;	  /* packets - wrong_if */
 	bool ttl_starved; /* reported */
+	uint8_t starved_ttl;
+};
+
+/* A flow refused at the entry limit, told apart from the others. */
+struct mfc_refused {
+	struct hash_node hnode;
 };
 
 struct mfc {
@@ -92,7 +98,8 @@ struct mfc {
 	size_t stars_cap;
 	mfc_rpf_fn rpf;
 	void *rpf_arg;
-	bool limit_told; /* LIMIT since below it */
+	bool limit_told;     /* LIMIT since below it */
+	struct hash refused; /* struct mfc_refused, since limit_told */
 	struct mfc_stats stats;
 };
 
@@ -111,6 +118,12 @@ bool mfc_is_local(struct in_addr g);
 /* Whether a boundary of VIF v covers group g. */
 bool mfc_bounded(const struct mfc *m, unsigned v, struct in_addr g);
 bool mfc_vif_ok(const struct mfc *m, unsigned v);
+/*
+ * Why composing gave no oifs (why and cut as in mfc_composed):
+ * "no members" or "all cut: R[,R]".
+ */
+const char *mfc_empty_reason(const uint8_t *why, const uint8_t *cut, char *buf,
+    size_t len);
 /* "1:1 2:16" (vif:ttl, as /proc/net/ip_mr_cache), or "none". */
 const char *mfc_ttls_str(const uint8_t *ttls, char *buf, size_t len);
 /* "1 2 5" (a VIF mask), or "none". */
@@ -148,6 +161,10 @@ void mfc_entry_update(struct mfc *m, struct mfc_entry *e, bool force);
 mc_time_t mfc_expiry(const struct mfc *m, const struct mfc_entry *e);
 /* The LIMIT event may come again once below the limit. */
 void mfc_limit_check(struct mfc *m);
+/* mfc_limit.c: an upcall refused at the limit (counted, told once). */
+int mfc_limit_refuse(struct mfc *m, struct in_addr s, struct in_addr g,
+    unsigned vif);
+void mfc_refused_clear(struct mfc *m);
 /* An entry an (S,G) static route now decides: it no longer expires. */
 void mfc_entry_make_static(struct mfc *m, struct mfc_entry *e);
 /* A new entry in the tables, not yet installed; NULL: no memory. */

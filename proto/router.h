@@ -123,6 +123,14 @@ int router_route_del(struct router *r, mc_time_t now,
 /* Whether an interface name matches a route's name (or wildcard). */
 bool router_name_matches(const char *pattern, const char *name);
 /*
+ * mcastctl flush [GROUP]: delete the forwarding entries the kernel's
+ * packets made (all, or group's when group is not NULL), not those of
+ * (S,G) static routes; the next packet of each flow makes its entry
+ * again.  Returns how many were deleted.
+ */
+unsigned router_flush(struct router *r, mc_time_t now,
+    const struct in_addr *group);
+/*
  * mcastctl join / leave: 0, or -EEXIST (join: held already), -ENOENT
  * (leave: not held), -ENOSPC, -EINVAL.
  */

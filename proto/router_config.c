@@ -239,6 +239,15 @@ router_route_del(struct router *r, mc_time_t now,
 	return 0;
 }
 
+unsigned
+router_flush(struct router *r, mc_time_t now, const struct in_addr *group)
+{
+	unsigned n = mfc_flush(r->mfc, now, group);
+
+	router_pump(r, now);
+	return n;
+}
+
 int
 router_foreach_route(const struct router *r,
     int (*fn)(void *arg, const struct router_route_view *v), void *arg)

@@ -42,6 +42,8 @@ struct recv_stream {
 	struct mc_rxstats st;
 	uint64_t interval_packets; /* since the last report */
 	uint64_t interval_bytes;
+	struct mc_rxstats_mark
+	    interval_mark; /* the counts at the last report */
 };
 
 struct recv_opts {
@@ -311,6 +313,9 @@ recv_datagram(const struct recv_opts *o, struct recv_state *s, int group,
 	if (has_header) {
 		st = recv_stream_find(s, group, from, false, h.sender_id);
 		before = st->st.unique;
+		if (h.stream_start_ns != 0)
+			mc_rxstats_stream_start(&st->st,
+			    (int64_t)h.stream_start_ns, s->join_realtime_ns);
 		mc_rxstats_add(&st->st, h.sequence, h.total, len,
 		    (int64_t)h.send_time_ns, arrival_ns);
 		s->received += st->st.unique - before;
@@ -403,6 +408,20 @@ ms(int64_t ns)
 	return (double)ns / 1e6;
 }
 
+/* The interval's own loss; jitter_ms is the running value at its end. */
+static void
+recv_json_interval_loss(FILE *f, const struct recv_stream *st)
+{
+	struct mc_rxstats_interval iv;
+
+	mc_rxstats_since(&st->st, &st->interval_mark, &iv);
+	fprintf(f,
+	    ",\"interval_expected\":%llu,\"interval_lost\":%llu,"
+	    "\"interval_loss_percent\":%.3f",
+	    (unsigned long long)iv.expected, (unsigned long long)iv.lost,
+	    iv.expected ? 100.0 * (double)iv.lost / (double)iv.expected : 0.0);
+}
+
 static void
 recv_json_stream(FILE *f, const struct recv_opts *o, const struct recv_state *s,
     const struct recv_stream *st, bool final, double interval_s)
@@ -446,6 +465,11 @@ recv_json_stream(FILE *f, const struct recv_opts *o, const struct recv_state *s,
 		    ms(x->delay_min_ns),
 		    x->unique ? ms(x->delay_sum_ns) / (double)x->unique : 0,
 		    ms(x->delay_max_ns), ms((int64_t)x->jitter_ns));
+		fprintf(f, ",\"counted_from\":%llu,\"joined_mid_stream\":%s",
+		    (unsigned long long)mc_rxstats_count_from(x),
+		    mc_rxstats_joined_mid_stream(x) ? "true" : "false");
+		if (interval_s > 0)
+			recv_json_interval_loss(f, st);
 	}
 	fputc('}', f);
 }
@@ -485,16 +509,49 @@ recv_report_interval_text(const struct recv_opts *o, struct recv_state *s,
 
 	for (i = 0; i < s->nstreams; i++) {
 		const struct recv_stream *st = &s->streams[i];
+		struct mc_rxstats_interval iv;
 
-		fprintf(s->report,
-		    "%8.1fs  %-22s %-24s %8.0f pps %9.3f "
-		    "Mbit/s  lost %llu\n",
+		fprintf(s->report, "%8.1fs  %-22s %-24s %8.0f pps %9.3f Mbit/s",
 		    t, o->groups[st->group].label, st->from_label,
 		    (double)st->interval_packets / interval_s,
-		    (double)st->interval_bytes * 8 / interval_s / 1e6,
+		    (double)st->interval_bytes * 8 / interval_s / 1e6);
+		if (st->foreign) {
+			fprintf(s->report, "  (no mcast header)\n");
+			continue;
+		}
+		mc_rxstats_since(&st->st, &st->interval_mark, &iv);
+		fprintf(s->report,
+		    "  lost %llu/%llu (%.2f%%)  jitter %.3f ms  "
+		    "lost so far %llu\n",
+		    (unsigned long long)iv.lost,
+		    (unsigned long long)iv.expected,
+		    iv.expected ?
+			100.0 * (double)iv.lost / (double)iv.expected :
+			0.0,
+		    ms((int64_t)st->st.jitter_ns),
 		    (unsigned long long)recv_lost(st, false));
 	}
 	fflush(s->report);
+}
+
+/* Streams that had begun before we listened: their loss counts from the
+ * first datagram received, not from sequence 0. */
+static void
+recv_report_mid_stream_joins(const struct recv_opts *o, struct recv_state *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nstreams; i++) {
+		const struct recv_stream *st = &s->streams[i];
+
+		if (st->foreign || !mc_rxstats_joined_mid_stream(&st->st))
+			continue;
+		fprintf(s->report,
+		    "%s from %s: joined at sequence %llu (the stream had begun "
+		    "before recv listened; earlier datagrams are not counted)\n",
+		    o->groups[st->group].label, st->from_label,
+		    (unsigned long long)st->st.first_seq);
+	}
 }
 
 static void
@@ -542,6 +599,7 @@ recv_report_final_text(const struct recv_opts *o, struct recv_state *s)
 		    ms(x->first_arrival_ns - s->join_realtime_ns), delay,
 		    ms((int64_t)x->jitter_ns));
 	}
+	recv_report_mid_stream_joins(o, s);
 }
 
 static void
@@ -552,6 +610,8 @@ recv_interval_reset(struct recv_state *s)
 	for (i = 0; i < s->nstreams; i++) {
 		s->streams[i].interval_packets = 0;
 		s->streams[i].interval_bytes = 0;
+		mc_rxstats_mark(&s->streams[i].st,
+		    &s->streams[i].interval_mark);
 	}
 }
 

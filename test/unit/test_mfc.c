@@ -529,6 +529,8 @@ test_boundary_oif(void **state)
 	assert_int_equal(f->no, 2);
 	expect_add(f, 0, S1, G, 0, "1:1 3:1", false);
 	expect_add(f, 1, S1, "233.252.0.1", 0, "2:1", false);
+	/* The refused membership, and the entry that lost vif 2 to it. */
+	assert_int_equal(st(f)->boundary_drops, 2);
 	/* Lifting the boundary admits the member still known at once. */
 	clear(f);
 	vif(f, 2, 1);
@@ -547,6 +549,8 @@ static void
 test_boundary_iif(void **state)
 {
 	struct fx *f = fx_new(NULL);
+	struct mfc_entry_view v;
+	char note[64];
 
 	(void)state;
 	assert_int_equal(vif_bounds(f, 0, 1, "239.0.0.0/8"), 0);
@@ -560,6 +564,14 @@ test_boundary_iif(void **state)
 	expect_add(f, 0, S1, G, 0, "none", false);
 	expect_add(f, 1, S1, G2, 0, "none", false);
 	assert_int_equal(st(f)->boundary_iif, 2);
+	assert_int_equal(st(f)->boundary_drops, 2);
+	/* Nothing left, and the trace, the view and the note say why. */
+	assert_true(traced(f,
+	    "(192.0.2.1, 239.2.2.2) install: iif 0, oifs none: all cut: "
+	    "boundary-at-iif ((*,G))"));
+	assert_int_equal(mfc_entry(f->m, A(S1), A(G), &v), 0);
+	assert_string_equal(mfc_entry_note(&v, note, sizeof(note)),
+	    "all cut: boundary-at-iif");
 	/* The same group from vif 1 flows to 2. */
 	assert_int_equal(upcall(f, NOCACHE, S2, G, 1), 0);
 	expect_add(f, 2, S2, G, 1, "2:1", false);
@@ -1168,6 +1180,7 @@ test_ttl_starved(void **state)
 {
 	struct fx *f = fx_new(NULL);
 	struct mfc_entry_view v;
+	char note[64];
 
 	(void)state;
 	vif(f, 0, 1);
@@ -1187,6 +1200,13 @@ test_ttl_starved(void **state)
 	expect_starved(f, 0, S1, G, 0, "1:1", 1);
 	assert_int_equal(mfc_entry(f->m, A(S1), A(G), &v), 0);
 	assert_true(v.ttl_starved);
+	/* The oif stays; the view cuts it by its threshold. */
+	assert_int_equal(v.oifs, 1u << 1);
+	assert_int_equal(v.starved_ttl, 1);
+	assert_int_equal(v.cut[1], MFC_CUT_THRESHOLD);
+	assert_string_equal(mfc_cut_name(v.cut[1]), "threshold");
+	assert_string_equal(mfc_entry_note(&v, note, sizeof(note)),
+	    "ttl-too-low");
 	assert_int_equal(st(f)->ttl_starved, 1);
 	/* Once per entry. */
 	assert_false(sample(f, 0, S1, G, 1));
@@ -1300,6 +1320,111 @@ test_limits(void **state)
 	assert_int_equal(mfc_reconfigure(f->m, &c), 0);
 	assert_int_equal(upcall(f, NOCACHE, S3, G2, 0), 0);
 	assert_int_equal(st(f)->limit_entries, 4);
+	fx_free(f);
+}
+
+/* The NOTE of an entry: nothing, no members, the cuts of all. */
+static void
+test_entry_notes(void **state)
+{
+	struct fx *f = fx_new(NULL);
+	struct mfc_entry_view v;
+	char note[64];
+
+	(void)state;
+	vifs(f, 3);
+	assert_int_equal(upcall(f, NOCACHE, S1, G, 0), 0);
+	assert_true(traced(f,
+	    "(192.0.2.1, 239.1.1.1) install: iif 0, oifs none: no members "
+	    "(dynamic)"));
+	assert_int_equal(mfc_entry(f->m, A(S1), A(G), &v), 0);
+	assert_string_equal(mfc_entry_note(&v, note, sizeof(note)),
+	    "no members");
+	/* A member on the iif itself is none either. */
+	assert_int_equal(mem(f, 0, G, EXC, ""), 0);
+	assert_int_equal(mfc_entry(f->m, A(S1), A(G), &v), 0);
+	assert_string_equal(mfc_entry_note(&v, note, sizeof(note)),
+	    "no members");
+	assert_int_equal(mem(f, 1, G, EXC, ""), 0);
+	assert_int_equal(mfc_entry(f->m, A(S1), A(G), &v), 0);
+	assert_string_equal(mfc_entry_note(&v, note, sizeof(note)), "");
+	/* Two interfaces cut for two reasons: both named, in order. */
+	assert_int_equal(vif_bounds(f, 1, 1, "239.1.0.0/16"), 0);
+	assert_int_equal(mem(f, 2, G, EXC, ""), 0);
+	assert_int_equal(mfc_vif_del(f->m, f->now, 2), 0);
+	assert_int_equal(mem(f, 2, G, EXC, ""), -ENODEV);
+	assert_int_equal(route_add(f, "*", G, 0, 1u << 1 | 1u << 5), 0);
+	assert_int_equal(mfc_entry(f->m, A(S1), A(G), &v), 0);
+	assert_int_equal(v.oifs, 0);
+	assert_string_equal(mfc_entry_note(&v, note, sizeof(note)),
+	    "all cut: boundary,no-vif");
+	fx_free(f);
+}
+
+/*
+ * The limit's episode: flows refused told apart, mfc_limit() says it is
+ * reached until an entry goes; flush deletes the dynamic entries (all or
+ * one group's), never an (S,G) static route's, and the kernel's next
+ * packet makes them again.
+ */
+static void
+test_limit_view_and_flush(void **state)
+{
+	struct mfc_limit_view l;
+	struct mfc_config c;
+	struct in_addr g;
+	struct fx *f;
+
+	(void)state;
+	mfc_config_defaults(&c);
+	c.max_entries = 3;
+	f = fx_new(&c);
+	vifs(f, 2);
+	mfc_limit(f->m, &l);
+	assert_int_equal(l.limit, 3);
+	assert_false(l.reached);
+	assert_int_equal(l.flows_refused, 0);
+	assert_int_equal(route_add(f, S3, G2, 0, 1u << 1), 0);
+	assert_int_equal(upcall(f, NOCACHE, S1, G, 0), 0);
+	assert_int_equal(upcall(f, NOCACHE, S2, G, 0), 0);
+	assert_int_equal(upcall(f, NOCACHE, S1, G2, 0), 0);
+	/* 3 + 2 flows: 2 refused, however often the kernel asks. */
+	assert_int_equal(upcall(f, NOCACHE, S3, G, 0), -ENOSPC);
+	assert_int_equal(upcall(f, NOCACHE, S2, G2, 0), -ENOSPC);
+	assert_int_equal(upcall(f, NOCACHE, S3, G, 0), -ENOSPC);
+	mfc_limit(f->m, &l);
+	assert_int_equal(l.dynamic_entries, 3);
+	assert_true(l.reached);
+	assert_int_equal(l.flows_refused, 2);
+	assert_int_equal(st(f)->limit_entries, 3);
+	/* flush G2: its dynamic entry only; the static route's stays. */
+	clear(f);
+	g = A(G2);
+	assert_int_equal(mfc_flush(f->m, f->now, &g), 1);
+	collect(f);
+	assert_int_equal(f->no, 1);
+	expect_del(f, 0, S1, G2);
+	expect_entry(f, S3, G2, 0, "1:1", MFC_IIF_STATIC);
+	expect_entry(f, S1, G, 0, "none", MFC_IIF_ARRIVAL);
+	assert_true(traced(f, "flush 239.2.2.2: 1 entries"));
+	/* Below the limit: a new episode, nothing refused yet. */
+	mfc_limit(f->m, &l);
+	assert_false(l.reached);
+	assert_int_equal(l.flows_refused, 0);
+	/* The next packet makes it again. */
+	assert_int_equal(upcall(f, NOCACHE, S1, G2, 0), 0);
+	assert_int_equal(f->no, 2);
+	expect_add(f, 1, S1, G2, 0, "none", false);
+	/* flush all: every dynamic entry, no group left behind. */
+	clear(f);
+	assert_int_equal(mfc_flush(f->m, f->now, NULL), 3);
+	collect(f);
+	assert_int_equal(f->no, 3);
+	assert_int_equal(st(f)->entries, 1);
+	assert_int_equal(st(f)->dynamic_entries, 0);
+	assert_int_equal(st(f)->groups, 1);
+	assert_int_equal(st(f)->flushed, 4);
+	assert_int_equal(mfc_flush(f->m, f->now, NULL), 0);
 	fx_free(f);
 }
 
@@ -1920,6 +2045,8 @@ main(void)
 		cmocka_unit_test(test_thresholds_copied),
 		cmocka_unit_test(test_boundary_oif),
 		cmocka_unit_test(test_boundary_iif),
+		cmocka_unit_test(test_entry_notes),
+		cmocka_unit_test(test_limit_view_and_flush),
 		cmocka_unit_test(test_link_local_and_bad_input),
 		cmocka_unit_test(test_static_star_g),
 		cmocka_unit_test(test_static_sg),
