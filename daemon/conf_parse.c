@@ -382,7 +382,9 @@ conf_parse_mroute(struct conf_parser *p)
 	while (p->cur.kind == CONF_TOK_WORD) {
 		if (conf_ifname(p, &p->cur, "to", true, name) != 0)
 			return -1;
-		if (strcmp(name, mr->iif) == 0)
+		/* A wildcard both ways: among them, but back where it came. */
+		if (strcmp(name, mr->iif) == 0 &&
+		    !conf_ifname_is_wildcard(name))
 			return conf_fail(p, p->cur.line, p->cur.column,
 			    "to: %s is the incoming interface: expected "
 			    "outgoing interfaces other than 'from %s'",

@@ -14,7 +14,7 @@
 #     one outside it; the most specific route wins (an exact group beats
 #     the range, a /24 added at run time beats the file's /16);
 #  4. an interface wildcard (to lan+) picks up an interface created after
-#     mcastd started.
+#     mcastd started; from eth+ to eth+ forwards among them.
 #
 #  hs 198.18.1.2 -- eth0 [r] eth1 -- ha 198.18.2.2
 #                            eth2 -- hb 198.18.3.2
@@ -162,5 +162,10 @@ check "4: 'to lan+' sends 239.9.1.1 out of lan7" \
     wait_for 3 eval '[ "$(mfc_oifs r $S 239.9.1.1)" = lan7 ]'
 check "4: show routes says the wildcard matches lan7 now" \
     eval "mctl r -j show routes | grep -q '\"group\":\"239.9.0.0/16\",\"from\":\"eth0\",\"to\":\\[\"lan+\"\\],\"origin\":\"file\",\"state\":\"applied\",\"in\":\\[\"eth0\"\\],\"out\":\\[\"lan7\"\\],\"missing\":\\[\\]'"
+expect_reply "4: from eth+ to eth+: among them" 0 "route added" \
+    add mroute from eth+ group 239.10.0.0/16 to eth+
+bg hs "$MCAST" send -i eth0 -t 8 -r 100 -d 2 -q 239.10.1.1:7001
+check "4: ... 239.10.1.1 from eth0 goes out of eth1 and eth2, not back" \
+    wait_for 3 eval '[ "$(mfc_oifs r $S 239.10.1.1)" = "eth1 eth2" ]'
 check "mcastd still runs" kill -0 $MCASTD_PID
 finish

@@ -999,9 +999,10 @@ test_ranges_and_wildcards(void **state)
 	test_conf_parse_ok("mroute from eth0 group 239.1.0.0/16 to eth+ lan1\n"
 			   "mroute from wan+ group 239.1.1.1/32 to eth1\n"
 			   "mroute from eth0 group 239.1.0.0/24 to eth1\n"
-			   "mroute from eth0 group 224.0.0.0/4 to eth1\n",
+			   "mroute from eth0 group 224.0.0.0/4 to eth1\n"
+			   "mroute from vl+ group 239.2.0.0/16 to vl+\n",
 	    &c);
-	assert_int_equal(c.nmroutes, 4);
+	assert_int_equal(c.nmroutes, 5);
 	assert_int_equal(c.mroutes[0].group_len, 16);
 	assert_string_equal(c.mroutes[0].oifs[0], "eth+");
 	assert_int_equal(c.mroutes[1].group_len, 32);
