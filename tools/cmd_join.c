@@ -46,6 +46,7 @@ join_parse(int argc, char **argv, struct join_opts *o)
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
 	};
+	const char *iface_text = NULL;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -53,6 +54,7 @@ join_parse(int argc, char **argv, struct join_opts *o)
 	    -1) {
 		switch (c) {
 		case 'i':
+			option_once(&iface_text, "-i", optarg, "interface");
 			parse_iface(optarg, &o->iface);
 			o->has_iface = true;
 			break;
@@ -100,13 +102,18 @@ cmd_join(int argc, char **argv)
 		usage_error("out of memory for %d groups", ngroups);
 	for (i = 0; i < ngroups; i++) {
 		parse_group(argv[optind + i], &groups[i]);
+		refuse_repeated_ip(groups, i, &groups[i], argv[optind + i],
+		    "group");
 		if (groups[i].family != groups[0].family && o.nsources)
 			usage_error(
 			    "-S with both IPv4 and IPv6 groups: expected "
 			    "groups of one family with source-specific joins");
 	}
-	for (j = 0; j < o.nsources; j++)
+	for (j = 0; j < o.nsources; j++) {
 		parse_source(o.source_text[j], &groups[0], &sources[j]);
+		refuse_repeated_ip(sources, j, &sources[j], o.source_text[j],
+		    "source");
+	}
 	if (o.nsources)
 		require_ssm_capable(o.has_iface ? &o.iface : NULL,
 		    groups[0].family);
@@ -130,11 +137,12 @@ cmd_join(int argc, char **argv)
 			if (rc < 0) {
 				fprintf(stderr,
 				    "mcast: cannot join %s%s%s: "
-				    "%s\n",
+				    "%s%s\n",
 				    mc_ip_str(&groups[i], buf),
 				    o.has_iface ? " on " : "",
 				    o.has_iface ? o.iface.name : "",
-				    mc_strerror(rc));
+				    mc_strerror(rc),
+				    no_iface_hint(&groups[i], rc, o.has_iface));
 				return 1;
 			}
 		}

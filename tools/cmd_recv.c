@@ -116,7 +116,7 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 		{ "raw", no_argument, NULL, 'R' },
 		{ "interval", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
-	const char *source_text[RECV_MAX_SOURCES];
+	const char *source_text[RECV_MAX_SOURCES], *iface_text = NULL;
 	int c, i, j;
 
 	memset(o, 0, sizeof(*o));
@@ -124,6 +124,7 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 	    -1) {
 		switch (c) {
 		case 'i':
+			option_once(&iface_text, "-i", optarg, "interface");
 			parse_iface(optarg, &o->iface);
 			o->has_iface = true;
 			break;
@@ -171,15 +172,22 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 
 		parse_group_endpoint(argv[i], &g->ep);
 		snprintf(g->label, sizeof(g->label), "%s", argv[i]);
+		for (j = 0; j < o->ngroups - 1; j++)
+			if (mc_ip_equal(&o->groups[j].ep.ip, &g->ep.ip) &&
+			    o->groups[j].ep.port == g->ep.port)
+				repeated_error("GROUP:PORT", argv[i], NULL);
 		if (g->ep.ip.family != o->groups[0].ep.ip.family &&
 		    o->nsources > 0)
 			usage_error(
 			    "-S with both IPv4 and IPv6 groups: expected "
 			    "groups of one family with source-specific joins");
 	}
-	for (j = 0; j < o->nsources; j++)
+	for (j = 0; j < o->nsources; j++) {
 		parse_source(source_text[j], &o->groups[0].ep.ip,
 		    &o->sources[j]);
+		refuse_repeated_ip(o->sources, j, &o->sources[j],
+		    source_text[j], "source");
+	}
 	if (o->nsources > 0)
 		require_ssm_capable(o->has_iface ? &o->iface : NULL,
 		    o->groups[0].ep.ip.family);
@@ -208,8 +216,9 @@ recv_open(struct recv_opts *o)
 
 		g->fd = mc_socket_rx(&g->ep, ifindex, RECV_RCVBUF);
 		if (g->fd < 0) {
-			fprintf(stderr, "mcast: cannot receive on %s: %s\n",
-			    g->label, mc_strerror(g->fd));
+			fprintf(stderr, "mcast: cannot receive on %s: %s%s\n",
+			    g->label, mc_strerror(g->fd),
+			    no_iface_hint(&g->ep.ip, g->fd, o->has_iface));
 			exit(1);
 		}
 		for (j = 0; j < (o->nsources ? o->nsources : 1); j++) {
@@ -222,11 +231,7 @@ recv_open(struct recv_opts *o)
 				    g->label, o->has_iface ? " on " : "",
 				    o->has_iface ? o->iface.name : "",
 				    mc_strerror(rc),
-				    rc == -ENODEV ?
-					": give -i"
-					" IF, or add a multicast route (ip route add"
-					" 224.0.0.0/4 dev IF)" :
-					"");
+				    no_iface_hint(&g->ep.ip, rc, o->has_iface));
 				exit(1);
 			}
 		}
