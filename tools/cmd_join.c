@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
+#include "querier.h"
 #include "tool.h"
 
 /*
@@ -19,6 +20,8 @@
  */
 #define JOIN_GROUPS_PER_SOCKET 16
 #define JOIN_MAX_SOURCES       16
+/* How often to look at the querier of the -S joins' links again. */
+#define JOIN_QUERIER_CHECK_NS 2000000000LL
 
 struct join_opts {
 	struct mc_iface iface;
@@ -89,10 +92,11 @@ cmd_join(int argc, char **argv)
 {
 	struct join_opts o;
 	struct mc_ip *groups, sources[JOIN_MAX_SOURCES];
+	struct ssm_watch watch;
 	int ngroups, nsockets = 0, in_socket = 0, *fds, fd = -1, i, j, rc;
 	unsigned ifindex;
 	char buf[MC_IP_STRLEN];
-	int64_t deadline;
+	int64_t deadline, next_check;
 
 	join_parse(argc, argv, &o);
 	ngroups = argc - optind;
@@ -157,12 +161,25 @@ cmd_join(int argc, char **argv)
 		}
 	}
 	fflush(stdout);
+	/* An IGMPv1/v2 querier cannot hear the -S joins: now, or later. */
+	ssm_watch_init(&watch, ifindex, sources, o.nsources);
+	for (i = 0; i < ngroups; i++)
+		ssm_watch_add_group(&watch, &groups[i]);
+	ssm_watch_check(&watch, stderr);
 	install_stop_signals();
+	next_check = now_monotonic_ns() + JOIN_QUERIER_CHECK_NS;
 	deadline = o.duration_s > 0 ?
 	    now_monotonic_ns() + (int64_t)(o.duration_s * 1e9) :
 	    0;
-	while (!stop_requested && (!deadline || now_monotonic_ns() < deadline))
+	while (!stop_requested &&
+	    (!deadline || now_monotonic_ns() < deadline)) {
 		usleep(20000);
+		if (watch.active && watch.nlinks == 0 &&
+		    now_monotonic_ns() >= next_check) {
+			ssm_watch_check(&watch, stderr);
+			next_check += JOIN_QUERIER_CHECK_NS;
+		}
+	}
 	/* Closing the sockets leaves every group. */
 	for (i = 0; i < nsockets; i++)
 		close(fds[i]);
