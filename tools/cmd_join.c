@@ -94,6 +94,7 @@ cmd_join(int argc, char **argv)
 	struct mc_ip *groups, sources[JOIN_MAX_SOURCES];
 	struct ssm_watch watch;
 	int ngroups, nsockets = 0, in_socket = 0, *fds, fd = -1, i, j, rc;
+	int status = 0;
 	unsigned ifindex;
 	char buf[MC_IP_STRLEN];
 	int64_t deadline, next_check;
@@ -147,7 +148,8 @@ cmd_join(int argc, char **argv)
 				    o.has_iface ? o.iface.name : "",
 				    mc_strerror(rc),
 				    no_iface_hint(&groups[i], rc, o.has_iface));
-				return 1;
+				status = 1;
+				goto leave;
 			}
 		}
 		if (!o.quiet) {
@@ -180,12 +182,13 @@ cmd_join(int argc, char **argv)
 			next_check += JOIN_QUERIER_CHECK_NS;
 		}
 	}
+	if (!o.quiet)
+		printf("left %d group%s\n", ngroups, ngroups == 1 ? "" : "s");
+leave:
 	/* Closing the sockets leaves every group. */
 	for (i = 0; i < nsockets; i++)
 		close(fds[i]);
-	if (!o.quiet)
-		printf("left %d group%s\n", ngroups, ngroups == 1 ? "" : "s");
 	free(groups);
 	free(fds);
-	return 0;
+	return status;
 }
