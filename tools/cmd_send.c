@@ -159,7 +159,7 @@ send_parse(int argc, char **argv, struct send_opts *o)
 		{ "groups", required_argument, NULL, 'M' },
 		{ "strict", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
-	const char *groups_text = NULL, *bits_text = NULL;
+	const char *groups_text = NULL, *bits_text = NULL, *iface_text = NULL;
 	bool size_given = false;
 	int c;
 	uint64_t v;
@@ -174,6 +174,7 @@ send_parse(int argc, char **argv, struct send_opts *o)
 		    NULL)) != -1) {
 		switch (c) {
 		case 'i':
+			option_once(&iface_text, "-i", optarg, "interface");
 			parse_iface(optarg, &o->iface);
 			o->has_iface = true;
 			break;
@@ -299,10 +300,7 @@ send_open(const struct send_opts *o)
 		fprintf(stderr, "mcast: cannot send to %s: %s%s\n",
 		    sockaddr_str((struct sockaddr *)&ss, buf, sizeof(buf)),
 		    strerror(rc),
-		    rc == ENETUNREACH ?
-			": give -i IF, or add "
-			"a multicast route (ip route add 224.0.0.0/4 dev IF)" :
-			"");
+		    no_iface_hint(&o->group.ip, rc, o->has_iface));
 		exit(1);
 	}
 	return fd;
