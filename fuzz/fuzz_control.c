@@ -113,6 +113,8 @@ fuzz_control_parsers(int argc, char **argv, char *messages, int from)
 	char *msg = messages;
 	struct conf_mroute m;
 	struct router_static_group j;
+	struct igmp_router_config igmp;
+	int k;
 
 	memset(msg, FUZZ_CONTROL_UNSET, FUZZ_CONTROL_MSG);
 	if (request_parse_route(argc - from, argv + from, true, &m, msg,
@@ -135,14 +137,23 @@ fuzz_control_parsers(int argc, char **argv, char *messages, int from)
 	}
 	msg += FUZZ_CONTROL_MSG;
 	memset(msg, FUZZ_CONTROL_UNSET, FUZZ_CONTROL_MSG);
-	if (request_parse_join(argc - from, argv + from, NULL, &j, msg,
-		FUZZ_CONTROL_MSG) == 0) {
-		fuzz_control_check_name(j.ifname);
-		if (!fuzz_control_is_group(j.group))
-			__builtin_trap();
-		snprintf(msg, FUZZ_CONTROL_MSG, "joined");
-	} else {
-		fuzz_control_check_message(msg);
+	/* A join (the SSM range checked) and a leave (not). */
+	igmp_router_config_defaults(&igmp);
+	for (k = 0; k < 2; k++) {
+		memset(msg, FUZZ_CONTROL_UNSET, FUZZ_CONTROL_MSG);
+		if (request_parse_join(argc - from, argv + from,
+			k == 0 ? &igmp : NULL, &j, msg,
+			FUZZ_CONTROL_MSG) == 0) {
+			fuzz_control_check_name(j.ifname);
+			if (!fuzz_control_is_group(j.group) ||
+			    (ntohl(j.group.s_addr) >> 8) == 0xe00000 ||
+			    (k == 0 && !j.has_source &&
+				(ntohl(j.group.s_addr) >> 24) == 232))
+				__builtin_trap();
+			snprintf(msg, FUZZ_CONTROL_MSG, "joined");
+		} else {
+			fuzz_control_check_message(msg);
+		}
 	}
 }
 
