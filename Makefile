@@ -69,10 +69,12 @@ $(B)/libmcastd.a: $(filter-out $(B)/daemon/main.o,$(DAEMON_OBJ))
 	@rm -f $@
 	ar rcs $@ $^
 
-# The I/O-free parts of mcast and mcastctl (frame decoding for dump, reply
-# rendering), for unit tests and fuzz targets.
+# The parts of mcast and mcastctl that unit tests and fuzz targets reach
+# (frame decoding for dump, send pacing, the querier watch of -S receivers,
+# reply rendering).
 PARTS_LIB = $(B)/libparts.a
-$(PARTS_LIB): $(B)/tools/dump_decode.o $(B)/ctl/reply.o $(B)/ctl/reply_print.o
+$(PARTS_LIB): $(B)/tools/dump_decode.o $(B)/tools/send_pace.o \
+    $(B)/tools/querier.o $(B)/ctl/reply.o $(B)/ctl/reply_print.o
 	@rm -f $@
 	ar rcs $@ $^
 

@@ -216,7 +216,7 @@ fi
 	echo
 	echo "Command: \`bash bench/hostile.sh\`; kernel $(uname -r); $(nproc) CPUs;"
 	echo "mcastd with the default limits (groups $MAXG per interface, sources $MAXS"
-	echo "per group, upcalls 8192) and QI 2 s / QRI 1 s; the attacker sends from a"
+	echo "per group, mfc-entries 8192) and QI 2 s / QRI 1 s; the attacker sends from a"
 	echo "raw socket (\`build/test/igmp_inject\`, full speed unless said) on the"
 	echo "receivers' LAN while two receivers take a 1000/s stream through mcastd."
 	echo "Counters are \`mcastctl -j show stats\` deltas; the peak RSS is VmHWM reset"

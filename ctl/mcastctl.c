@@ -26,7 +26,7 @@ static const char *const show_words[] = { "interfaces", "groups", "routes",
 	"mfc", "stats", "status", NULL };
 static const char *const mroute_words[] = { "mroute", NULL };
 static const char *const top_words[] = { "show", "reload", "log", "add", "del",
-	"join", "leave", NULL };
+	"join", "leave", "flush", NULL };
 
 /*
  * Fixed short forms where prefixes collide: `st` is status (as in birdc's
@@ -53,6 +53,7 @@ usage(FILE *f)
 	    "  log debug|info|notice|warning|error\n"
 	    "  add mroute from IF [source S] group G to IF...\n"
 	    "  del mroute from IF [source S] group G\n"
+	    "  flush [GROUP]                delete the dynamic forwarding entries\n"
 	    "  join IF GROUP [source S]     a static membership\n"
 	    "  leave IF GROUP [source S]\n"
 	    "Words may be shortened to a unique prefix (mcastctl sh gr);\n"

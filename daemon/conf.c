@@ -83,9 +83,10 @@ const struct conf_key conf_keys[CONF_NKEYS] = {
 	[CONF_KEY_SOURCES] = { CONF_BLOCK_LIMITS, "sources", CONF_KIND_LIMIT,
 	    offsetof(struct conf, max_sources_per_group), 1, UINT32_MAX, 0,
 	    NULL },
-	[CONF_KEY_UPCALLS] = { CONF_BLOCK_LIMITS, "upcalls", CONF_KIND_LIMIT,
-	    offsetof(struct conf, max_pending_upcalls), 1, UINT32_MAX, 0,
-	    NULL },
+	/* Dynamic kernel forwarding entries; "upcalls" until 0.1.0. */
+	[CONF_KEY_MFC_ENTRIES] = { CONF_BLOCK_LIMITS, "mfc-entries",
+	    CONF_KIND_LIMIT, offsetof(struct conf, max_mfc_entries), 1,
+	    UINT32_MAX, 0, NULL, "upcalls" },
 	[CONF_KEY_MFC_IDLE] = { CONF_BLOCK_MFC, "idle-timeout",
 	    CONF_KIND_SECONDS, offsetof(struct conf, mfc_idle_timeout_s), 1,
 	    86400, 1000, "the timeout is kept in seconds" },
@@ -207,24 +208,16 @@ conf_check_igmp(struct conf_parser *p)
 static int
 conf_check_ssm(struct conf_parser *p)
 {
-	const struct igmp_router_config *g = &p->c->igmp;
-	uint32_t mask = conf_mask(g->ssm_prefix_len);
-	char gbuf[INET_ADDRSTRLEN], sbuf[INET_ADDRSTRLEN];
+	char msg[sizeof(p->err->message)];
 	size_t i;
 
-	if (g->ssm_prefix_len == 0)
-		return 0;
 	for (i = 0; i < p->nasm_statics; i++) {
 		const struct conf_asm_static *s = &p->asm_statics[i];
 
-		if ((ntohl(s->group.s_addr) & mask) !=
-		    ntohl(g->ssm_prefix.s_addr))
-			continue;
-		return conf_fail(p, s->pos.line, s->pos.column,
-		    "static-group %s is in the SSM range %s/%u (RFC 4604): "
-		    "expected 'source S' after it, or another ssm-range",
-		    conf_addr_str(s->group, gbuf),
-		    conf_addr_str(g->ssm_prefix, sbuf), g->ssm_prefix_len);
+		if (conf_check_asm(&p->c->igmp, s->group, "static-group", msg,
+			sizeof(msg)) != 0)
+			return conf_fail(p, s->pos.line, s->pos.column, "%s",
+			    msg);
 	}
 	return 0;
 }
@@ -239,7 +232,7 @@ conf_init(struct conf *c)
 	c->mfc_idle_timeout_s = 210;
 	c->max_groups_per_iface = CONF_DEFAULT_MAX_GROUPS;
 	c->max_sources_per_group = CONF_DEFAULT_MAX_SOURCES;
-	c->max_pending_upcalls = CONF_DEFAULT_MAX_UPCALLS;
+	c->max_mfc_entries = CONF_DEFAULT_MAX_MFC_ENTRIES;
 	c->igmp.max_groups = c->max_groups_per_iface;
 	c->igmp.max_sources_per_group = c->max_sources_per_group;
 }

@@ -25,9 +25,9 @@
  * limits { } when the file says nothing: a router must not grow without
  * bound on a LAN of hostile hosts (mcastd.conf(5), THE LIMITS BLOCK).
  */
-#define CONF_DEFAULT_MAX_GROUPS	 16384 /* per interface */
-#define CONF_DEFAULT_MAX_SOURCES 256   /* per group */
-#define CONF_DEFAULT_MAX_UPCALLS 8192  /* forwarding entries */
+#define CONF_DEFAULT_MAX_GROUPS	     16384 /* per interface */
+#define CONF_DEFAULT_MAX_SOURCES     256   /* per group */
+#define CONF_DEFAULT_MAX_MFC_ENTRIES 8192  /* dynamic forwarding entries */
 
 struct conf_prefix {
 	struct in_addr addr; /* network order, host bits zero */
@@ -54,12 +54,13 @@ struct conf_phyint {
 	unsigned line; /* where it was declared */
 };
 
-/* mroute from IF [source S] group G to IF... */
+/* mroute from IF [source S] group G[/LEN] to IF... (IF may end in '+') */
 struct conf_mroute {
 	char iif[IF_NAMESIZE];
 	bool has_source; /* false: (*,G) */
 	struct in_addr source;
 	struct in_addr group;
+	uint8_t group_len; /* 32: one group; less: a range (no source) */
 	char oifs[CONF_MAX_OIFS][IF_NAMESIZE];
 	unsigned noifs;
 	unsigned line;
@@ -68,10 +69,10 @@ struct conf_mroute {
 struct conf {
 	/* the igmp { ... } block: defaults for every phyint */
 	struct igmp_router_config igmp;
-	/* limits { groups N  sources N  upcalls N } */
+	/* limits { groups N  sources N  mfc-entries N } */
 	uint32_t max_groups_per_iface; /* 0 = none (given) */
 	uint32_t max_sources_per_group;
-	uint32_t max_pending_upcalls;
+	uint32_t max_mfc_entries; /* alias upcalls */
 	/* mfc { idle-timeout SECONDS } */
 	uint32_t mfc_idle_timeout_s; /* 210 by default */
 	/* options outside blocks: default-phyint enable|disable */
@@ -111,6 +112,67 @@ const struct conf_phyint *conf_phyint(const struct conf *c, const char *name);
  * igmpvN (if any) as the version; pi NULL: the block's. */
 void conf_phyint_igmp(const struct conf *c, const struct conf_phyint *pi,
     struct igmp_router_config *out);
+/*
+ * The checks of one word (s, n bytes, not NUL-terminated), shared by the
+ * file's parser and mcastctl's requests (daemon/request.c): 0 and the
+ * value, or -1 with the message in msg.  what names the word in messages
+ * ("group", "from" ...).
+ *   conf_check_group        a group that may be routed: multicast, not in
+ *                           224.0.0.0/24
+ *   conf_check_group_range  the same, or a range G/LEN of them (*len = 32
+ *                           for one group): within 224.0.0.0/4, host bits
+ *                           zero, not inside 224.0.0.0/24
+ *   conf_check_source       a unicast source
+ *   conf_check_ifname       an interface name; one ending in '+' (a
+ *                           wildcard) only when wildcard is true
+ *   conf_check_asm          a static group without a source (what: its
+ *                           statement) outside igmp's SSM range
+ */
+int conf_check_group(const char *s, size_t n, const char *what,
+    struct in_addr *out, char *msg, size_t len);
+int conf_check_group_range(const char *s, size_t n, const char *what,
+    struct in_addr *out, uint8_t *plen, char *msg, size_t len);
+int conf_check_source(const char *s, size_t n, struct in_addr *out, char *msg,
+    size_t len);
+int conf_check_ifname(const char *s, size_t n, const char *what, bool wildcard,
+    char name[IF_NAMESIZE], char *msg, size_t len);
+int conf_check_asm(const struct igmp_router_config *igmp, struct in_addr group,
+    const char *what, char *msg, size_t len);
+/*
+ * A route with a source names one interface (not a wildcard) and one group
+ * (the word s, n bytes, that gave group_len): 0, or -1 with the message.
+ */
+int conf_check_sourced_iif(const char *iif, char *msg, size_t len);
+int conf_check_sourced_group(const char *s, size_t n, uint8_t group_len,
+    char *msg, size_t len);
+/* A name ending in '+': every interface whose name starts with the rest. */
+bool conf_ifname_is_wildcard(const char *name);
+/* A name the configuration gives that matches no interface. */
+struct conf_name_warning {
+	const char *statement; /* "phyint", "mroute from", "mroute to" */
+	const char *name;
+	const char *suggestion; /* the one interface close to it, or NULL */
+	unsigned line;
+};
+
+/*
+ * Every name of a phyint or an mroute (not a wildcard: it may match none
+ * yet) that is none of the n interface names given: fn is called for
+ * each; the count.  A typo ("eht3") names the one interface a typo away.
+ */
+size_t conf_unknown_names(const struct conf *c, const char *const *ifnames,
+    size_t n, void (*fn)(void *arg, const struct conf_name_warning *w),
+    void *arg);
+/* "phyint eht3: no such interface (did you mean eth3?); ..." */
+void conf_name_warning_format(const struct conf_name_warning *w, char *buf,
+    size_t len);
+/*
+ * What parses but cannot do what it says (conf_warn.c): a static route or
+ * static group that a boundary of the file cuts.  fn gets the line the
+ * route or phyint is on and a message; returns how many.
+ */
+typedef void (*conf_warn_fn)(void *arg, unsigned line, const char *msg);
+unsigned conf_warnings(const struct conf *c, conf_warn_fn fn, void *arg);
 /* "FILE:LINE:COLUMN: MESSAGE" ("FILE: MESSAGE" when line is 0) */
 void conf_error_format(const struct conf_error *e, char *buf, size_t len);
 

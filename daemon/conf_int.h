@@ -60,6 +60,7 @@ struct conf_key {
 	uint32_t max;
 	uint32_t step_ms; /* MS: the value is a multiple of it */
 	const char *step_why;
+	const char *alias; /* an older name, still read */
 };
 
 enum conf_key_index {
@@ -75,7 +76,7 @@ enum conf_key_index {
 	CONF_KEY_SSM,
 	CONF_KEY_GROUPS,
 	CONF_KEY_SOURCES,
-	CONF_KEY_UPCALLS,
+	CONF_KEY_MFC_ENTRIES,
 	CONF_KEY_MFC_IDLE,
 	CONF_NKEYS,
 };
@@ -140,10 +141,13 @@ int conf_mcast_prefix(struct conf_parser *p, const struct conf_tok *t,
     const char *what, struct conf_prefix *out);
 int conf_group(struct conf_parser *p, const struct conf_tok *t,
     const char *what, struct in_addr *out);
+int conf_group_range(struct conf_parser *p, const struct conf_tok *t,
+    const char *what, struct in_addr *out, uint8_t *len);
 int conf_source(struct conf_parser *p, const struct conf_tok *t,
     struct in_addr *out);
+/* wildcard: a name ending in '+' is taken (mroute's interfaces). */
 int conf_ifname(struct conf_parser *p, const struct conf_tok *t,
-    const char *what, char name[IF_NAMESIZE]);
+    const char *what, bool wildcard, char name[IF_NAMESIZE]);
 
 /* conf_parse.c: the statements; 0, or -1 with p->err filled. */
 int conf_parse_text(struct conf_parser *p);

@@ -1,7 +1,8 @@
 /*
  * mcastd.conf's lexer and value parsers: tokens with their positions, the
  * errors that point at them, and the words that are numbers, durations,
- * addresses, prefixes, groups, sources and interface names.
+ * addresses, prefixes, groups, sources and interface names (the checks of
+ * the last three, which mcastctl's requests share, are conf_check.c's).
  *
  * The text is cut into words, '{', '}' and statement ends (a newline or
  * ';'); '#' starts a comment that runs to the end of the line and a '\'
@@ -266,15 +267,6 @@ conf_duration_str(uint64_t ms, char *buf, size_t size)
 	return buf;
 }
 
-static bool
-conf_parse_addr(const struct conf_tok *t, struct in_addr *out)
-{
-	char buf[INET_ADDRSTRLEN];
-
-	return conf_tok_copy(t, buf, sizeof(buf)) &&
-	    inet_pton(AF_INET, buf, out) == 1;
-}
-
 uint32_t
 conf_mask(uint8_t len)
 {
@@ -336,82 +328,67 @@ conf_mcast_prefix(struct conf_parser *p, const struct conf_tok *t,
 	return 0;
 }
 
-/* A group mcastd may route: multicast, not link-local (224.0.0.0/24). */
+/* A word check's verdict as the parser's error, at the word. */
+static int
+conf_word_verdict(struct conf_parser *p, const struct conf_tok *t, int rc,
+    const char *msg)
+{
+	if (rc == 0)
+		return 0;
+	return conf_fail(p, t->line, t->column, "%s", msg);
+}
+
 int
 conf_group(struct conf_parser *p, const struct conf_tok *t, const char *what,
     struct in_addr *out)
 {
-	uint32_t a;
+	char msg[sizeof(p->err->message)];
 
-	if (!conf_parse_addr(t, out))
+	if (t->kind != CONF_TOK_WORD)
 		return conf_fail_expected(p, t, what,
 		    "an IPv4 multicast group such as 239.1.2.3");
-	a = ntohl(out->s_addr);
-	if ((a >> 28) != 0xe)
-		return conf_fail(p, t->line, t->column,
-		    "%.*s is not a multicast group: expected an address "
-		    "within 224.0.0.0/4",
-		    (int)t->len, t->s);
-	if ((a >> 8) == 0xe00000)
-		return conf_fail(p, t->line, t->column,
-		    "%.*s is in 224.0.0.0/24, which is never forwarded "
-		    "(RFC 5771): expected a group outside it",
-		    (int)t->len, t->s);
-	return 0;
+	return conf_word_verdict(p, t,
+	    conf_check_group(t->s, t->len, what, out, msg, sizeof(msg)), msg);
 }
 
-/* A unicast source address. */
+int
+conf_group_range(struct conf_parser *p, const struct conf_tok *t,
+    const char *what, struct in_addr *out, uint8_t *len)
+{
+	char msg[sizeof(p->err->message)];
+
+	if (t->kind != CONF_TOK_WORD)
+		return conf_fail_expected(p, t, what,
+		    "an IPv4 multicast group such as 239.1.2.3");
+	return conf_word_verdict(p, t,
+	    conf_check_group_range(t->s, t->len, what, out, len, msg,
+		sizeof(msg)),
+	    msg);
+}
+
 int
 conf_source(struct conf_parser *p, const struct conf_tok *t,
     struct in_addr *out)
 {
-	const char *why = NULL;
-	uint32_t a;
+	char msg[sizeof(p->err->message)];
 
-	if (!conf_parse_addr(t, out))
+	if (t->kind != CONF_TOK_WORD)
 		return conf_fail_expected(p, t, "source",
 		    "an IPv4 unicast address such as 198.18.0.1");
-	a = ntohl(out->s_addr);
-	if ((a >> 24) == 0)
-		why = "in 0.0.0.0/8 (this network)";
-	else if ((a >> 24) == 127)
-		why = "a loopback address";
-	else if ((a >> 28) == 0xe)
-		why = "a multicast address";
-	else if ((a >> 28) == 0xf)
-		why = "in the reserved 240.0.0.0/4";
-	if (why != NULL)
-		return conf_fail(p, t->line, t->column,
-		    "source %.*s is %s: expected a unicast address",
-		    (int)t->len, t->s, why);
-	return 0;
+	return conf_word_verdict(p, t,
+	    conf_check_source(t->s, t->len, out, msg, sizeof(msg)), msg);
 }
 
-/* An interface name as Linux allows it (dev_valid_name). */
 int
 conf_ifname(struct conf_parser *p, const struct conf_tok *t, const char *what,
-    char name[IF_NAMESIZE])
+    bool wildcard, char name[IF_NAMESIZE])
 {
-	char tok[CONF_TOKBUF];
-	size_t i;
+	char msg[sizeof(p->err->message)];
 
 	if (t->kind != CONF_TOK_WORD)
 		return conf_fail_expected(p, t, what, "an interface name");
-	if (t->len >= IF_NAMESIZE)
-		return conf_fail(p, t->line, t->column,
-		    "%s: interface name %s is %zu characters long: expected "
-		    "at most %d",
-		    what, conf_tok_str(t, tok, sizeof(tok)), t->len,
-		    IF_NAMESIZE - 1);
-	for (i = 0; i < t->len; i++)
-		if (t->s[i] == '/' || t->s[i] == ':')
-			return conf_fail(p, t->line, t->column,
-			    "%s: interface name %s contains '%c': expected a "
-			    "name without '/' or ':'",
-			    what, conf_tok_str(t, tok, sizeof(tok)), t->s[i]);
-	if (conf_tok_is(t, ".") || conf_tok_is(t, ".."))
-		return conf_fail_expected(p, t, what, "an interface name");
-	memcpy(name, t->s, t->len);
-	name[t->len] = '\0';
-	return 0;
+	return conf_word_verdict(p, t,
+	    conf_check_ifname(t->s, t->len, what, wildcard, name, msg,
+		sizeof(msg)),
+	    msg);
 }

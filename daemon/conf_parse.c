@@ -195,7 +195,7 @@ conf_parse_phyint(struct conf_parser *p)
 	size_t i;
 
 	if (conf_advance(p) != 0 ||
-	    conf_ifname(p, &p->cur, "phyint", name) != 0)
+	    conf_ifname(p, &p->cur, "phyint", false, name) != 0)
 		return -1;
 	for (i = 0; i < c->nphyints; i++)
 		if (strcmp(c->phyints[i].name, name) == 0)
@@ -282,14 +282,33 @@ conf_parse_phyint(struct conf_parser *p)
 	return conf_end_of_statement(p, "phyint", false);
 }
 
-/* mroute from IF [source S] group G to IF... */
+/* "(S, G)", "(*, G)" or "(*, G/LEN)" of a route, for messages. */
+static const char *
+conf_mroute_key_str(const struct conf_mroute *mr, char *buf, size_t size)
+{
+	char g[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN], len[8] = "";
+
+	if (mr->group_len != 32)
+		snprintf(len, sizeof(len), "/%u", mr->group_len);
+	snprintf(buf, size, "(%s, %s%s)",
+	    mr->has_source ? conf_addr_str(mr->source, s) : "*",
+	    conf_addr_str(mr->group, g), len);
+	return buf;
+}
+
+/*
+ * mroute from IF [source S] group G[/LEN] to IF...: an interface name
+ * ending in '+' is a wildcard; a range and a wildcard 'from' are for
+ * (*,G) routes only (a source-specific route names its group and the one
+ * interface its source's packets come in by).
+ */
 static int
 conf_parse_mroute(struct conf_parser *p)
 {
 	struct conf *c = p->c;
-	struct conf_tok kw = p->cur, gt;
+	struct conf_tok kw = p->cur, gt, ft;
 	struct conf_mroute *mr;
-	char name[IF_NAMESIZE], gbuf[INET_ADDRSTRLEN], sbuf[INET_ADDRSTRLEN];
+	char name[IF_NAMESIZE], key[64], msg[sizeof(p->err->message)];
 	size_t i;
 	unsigned j;
 
@@ -308,11 +327,15 @@ conf_parse_mroute(struct conf_parser *p)
 		return -1;
 	if (!conf_tok_is(&p->cur, "from"))
 		return conf_fail_expected(p, &p->cur, "mroute", "'from'");
-	if (conf_advance(p) != 0 ||
-	    conf_ifname(p, &p->cur, "from", mr->iif) != 0 ||
+	if (conf_advance(p) != 0)
+		return -1;
+	ft = p->cur;
+	if (conf_ifname(p, &ft, "from", true, mr->iif) != 0 ||
 	    conf_advance(p) != 0)
 		return -1;
 	if (conf_tok_is(&p->cur, "source")) {
+		if (conf_check_sourced_iif(mr->iif, msg, sizeof(msg)) != 0)
+			return conf_fail(p, ft.line, ft.column, "%s", msg);
 		if (conf_advance(p) != 0 ||
 		    conf_source(p, &p->cur, &mr->source) != 0 ||
 		    conf_advance(p) != 0)
@@ -328,21 +351,26 @@ conf_parse_mroute(struct conf_parser *p)
 	if (conf_advance(p) != 0)
 		return -1;
 	gt = p->cur;
-	if (conf_group(p, &gt, "group", &mr->group) != 0 ||
+	if (conf_group_range(p, &gt, "group", &mr->group, &mr->group_len) !=
+		0 ||
 	    conf_advance(p) != 0)
 		return -1;
+	if (mr->has_source &&
+	    conf_check_sourced_group(gt.s, gt.len, mr->group_len, msg,
+		sizeof(msg)) != 0)
+		return conf_fail(p, gt.line, gt.column, "%s", msg);
 	for (i = 0; i < c->nmroutes; i++) {
 		const struct conf_mroute *o = &c->mroutes[i];
 
 		if (o->group.s_addr != mr->group.s_addr ||
+		    o->group_len != mr->group_len ||
 		    o->has_source != mr->has_source ||
 		    (mr->has_source && o->source.s_addr != mr->source.s_addr))
 			continue;
 		return conf_fail(p, gt.line, gt.column,
-		    "mroute for (%s, %s) already given at line %u: expected "
+		    "mroute for %s already given at line %u: expected "
 		    "one route per source and group",
-		    mr->has_source ? conf_addr_str(mr->source, sbuf) : "*",
-		    conf_addr_str(mr->group, gbuf), o->line);
+		    conf_mroute_key_str(mr, key, sizeof(key)), o->line);
 	}
 	if (!conf_tok_is(&p->cur, "to"))
 		return conf_fail_expected(p, &p->cur, "mroute", "'to'");
@@ -352,9 +380,11 @@ conf_parse_mroute(struct conf_parser *p)
 		return conf_fail_expected(p, &p->cur, "to",
 		    "an outgoing interface");
 	while (p->cur.kind == CONF_TOK_WORD) {
-		if (conf_ifname(p, &p->cur, "to", name) != 0)
+		if (conf_ifname(p, &p->cur, "to", true, name) != 0)
 			return -1;
-		if (strcmp(name, mr->iif) == 0)
+		/* A wildcard both ways: among them, but back where it came. */
+		if (strcmp(name, mr->iif) == 0 &&
+		    !conf_ifname_is_wildcard(name))
 			return conf_fail(p, p->cur.line, p->cur.column,
 			    "to: %s is the incoming interface: expected "
 			    "outgoing interfaces other than 'from %s'",
@@ -500,7 +530,10 @@ conf_parse_block(struct conf_parser *p, enum conf_block b)
 		}
 		for (i = 0; i < CONF_NKEYS; i++)
 			if (conf_keys[i].block == b &&
-			    conf_tok_is(&p->cur, conf_keys[i].name)) {
+			    (conf_tok_is(&p->cur, conf_keys[i].name) ||
+				(conf_keys[i].alias != NULL &&
+				    conf_tok_is(&p->cur,
+					conf_keys[i].alias)))) {
 				k = &conf_keys[i];
 				break;
 			}

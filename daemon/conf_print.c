@@ -65,7 +65,8 @@ conf_mroute_equal(const struct conf_mroute *a, const struct conf_mroute *b)
 
 	if (strcmp(a->iif, b->iif) != 0 || a->has_source != b->has_source ||
 	    (a->has_source && a->source.s_addr != b->source.s_addr) ||
-	    a->group.s_addr != b->group.s_addr || a->noifs != b->noifs)
+	    a->group.s_addr != b->group.s_addr ||
+	    a->group_len != b->group_len || a->noifs != b->noifs)
 		return false;
 	for (i = 0; i < a->noifs; i++)
 		if (strcmp(a->oifs[i], b->oifs[i]) != 0)
@@ -198,16 +199,18 @@ conf_print_phyint(FILE *f, const struct conf_phyint *pi)
 static void
 conf_print_mroute(FILE *f, const struct conf_mroute *mr)
 {
-	char g[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN];
+	char g[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN], len[8] = "";
 	unsigned i, col;
 	int n;
 
+	if (mr->group_len != 32)
+		snprintf(len, sizeof(len), "/%u", mr->group_len);
 	if (mr->has_source)
 		n = fprintf(f, "mroute from %s source %s group %s to", mr->iif,
 		    conf_addr_str(mr->source, s), conf_addr_str(mr->group, g));
 	else
-		n = fprintf(f, "mroute from %s group %s to", mr->iif,
-		    conf_addr_str(mr->group, g));
+		n = fprintf(f, "mroute from %s group %s%s to", mr->iif,
+		    conf_addr_str(mr->group, g), len);
 	col = n > 0 ? (unsigned)n : 0;
 	for (i = 0; i < mr->noifs; i++)
 		conf_print_word(f, &col, mr->oifs[i]);

@@ -238,7 +238,8 @@ events_log(struct mcastd *d, const struct router_output *o, mc_time_t now)
 		log_limited(&d->notes[MCASTD_NOTE_LIMIT_MFC], now, 1,
 		    LOG_WARNING,
 		    "limit of %u forwarding entries reached: (%s, "
-		    "%s) not installed (limits { upcalls })",
+		    "%s) not installed (limits { mfc-entries }; "
+		    "mcastctl flush frees entries)",
 		    o->count, mcastd_ip_str(o->source, a),
 		    mcastd_ip_str(o->group, b));
 		break;

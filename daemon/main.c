@@ -584,6 +584,15 @@ stop(struct mcastd *d, const char *pidfile)
 	conf_free(&d->conf);
 }
 
+/* mcastd -t: "FILE:LINE: warning: MESSAGE" on stderr. */
+static void
+check_warning(void *arg, unsigned line, const char *msg)
+{
+	const struct mcastd *d = arg;
+
+	fprintf(stderr, "%s:%u: warning: %s\n", d->conf_path, line, msg);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -601,6 +610,9 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (o.check) {
+		reload_check_host(d.conf_path, &d.conf, stderr);
+		/* Warnings do not change the exit status. */
+		conf_warnings(&d.conf, check_warning, &d);
 		conf_print(stdout, &d.conf);
 		conf_free(&d.conf);
 		return 0;

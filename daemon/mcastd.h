@@ -112,8 +112,20 @@ int reload_router_config(const struct conf *c, struct router_config *rc);
 void reload_router_config_free(struct router_config *rc);
 /* Re-read the configuration; 0, or -1 with a message in msg. */
 int mcastd_reload(struct mcastd *d, char *msg, size_t len);
-/* Warn about phyints naming no interface. */
+/*
+ * The same for mcastctl reload: -1 refused (the running configuration
+ * stays), or the number of names in the configuration (applied) that
+ * match no interface, each logged and given to r as a "warning" record.
+ */
+int mcastd_reload_reply(struct mcastd *d, char *msg, size_t len,
+    struct control_reply *r);
+/* Log the names of the configuration that match no interface. */
 void reload_warn_missing(struct mcastd *d);
+/*
+ * mcastd -t: the names of c that match no interface of this host, as
+ * "PATH:LINE: warning: ..." lines on out; their number.
+ */
+size_t reload_check_host(const char *path, const struct conf *c, FILE *out);
 
 /* daemon/rx.c: read what the routing socket has, up to budget. */
 void rx_read(struct mcastd *d, unsigned budget);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 
 #include "mcastd.h"
 
@@ -38,6 +39,7 @@ reload_route(const struct conf_mroute *m, struct router_route *out)
 	out->has_source = m->has_source;
 	out->source = m->source;
 	out->group = m->group;
+	out->group_len = m->group_len;
 	for (i = 0; i < m->noifs && i < ROUTER_MAX_OIFS; i++)
 		snprintf(out->oifs[i], sizeof(out->oifs[i]), "%s", m->oifs[i]);
 	out->noifs = i;
@@ -52,7 +54,7 @@ reload_router_config(const struct conf *c, struct router_config *rc)
 	size_t i, k, n = 0;
 
 	router_config_defaults(rc);
-	rc->mfc.max_entries = c->max_pending_upcalls; /* 0: none */
+	rc->mfc.max_entries = c->max_mfc_entries; /* 0: none */
 	if (c->mfc_idle_timeout_s)
 		rc->mfc.idle_timeout_ms = c->mfc_idle_timeout_s * 1000;
 	conf_phyint_igmp(c, NULL, &rc->igmp);
@@ -100,49 +102,154 @@ reload_router_config_free(struct router_config *rc)
 	memset(rc, 0, sizeof(*rc));
 }
 
-struct reload_find {
-	const char *name;
-	bool found;
+/* Interface names, for the checks of names that match none. */
+struct reload_names {
+	const char *names[ROUTER_MAX_IFACES];
+	size_t n;
 };
 
 static int
-reload_find_iface(void *arg, const struct router_iface_view *v)
+reload_name_add(void *arg, const struct router_iface_view *v)
 {
-	struct reload_find *f = arg;
+	struct reload_names *l = arg;
 
-	if (strcmp(v->name, f->name) == 0) {
-		f->found = true;
-		return 1;
-	}
+	if (l->n < ROUTER_MAX_IFACES)
+		l->names[l->n++] = v->name;
 	return 0;
 }
 
+struct reload_warn {
+	const char *path;
+	FILE *out;		 /* mcastd -t: "FILE:LINE: warning: ..." */
+	struct control_reply *r; /* mcastctl reload: records */
+};
+
+static void
+reload_warn_one(void *arg, const struct conf_name_warning *w)
+{
+	struct reload_warn *ctx = arg;
+	char msg[256];
+
+	conf_name_warning_format(w, msg, sizeof(msg));
+	if (ctx->out != NULL) {
+		fprintf(ctx->out, "%s:%u: warning: %s\n", ctx->path, w->line,
+		    msg);
+		return;
+	}
+	log_warn("%s:%u: %s", ctx->path, w->line, msg);
+	if (ctx->r == NULL)
+		return;
+	control_record(ctx->r, "warning");
+	control_field(ctx->r, "file", "%s", ctx->path);
+	control_num(ctx->r, "line", "%u", w->line);
+	control_field(ctx->r, "statement", "%s", w->statement);
+	control_field(ctx->r, "name", "%s", w->name);
+	control_field(ctx->r, "did_you_mean", "%s",
+	    w->suggestion ? w->suggestion : "");
+	control_field(ctx->r, "message", "%s", msg);
+}
+
+/* What the file's boundaries cut (conf_warnings): logged, and a record. */
+static void
+reload_warn_cut(void *arg, unsigned line, const char *msg)
+{
+	struct reload_warn *ctx = arg;
+
+	log_warn("%s:%u: %s", ctx->path, line, msg);
+	if (ctx->r == NULL)
+		return;
+	control_record(ctx->r, "warning");
+	control_field(ctx->r, "file", "%s", ctx->path);
+	control_num(ctx->r, "line", "%u", line);
+	control_null(ctx->r, "statement");
+	control_null(ctx->r, "name");
+	control_null(ctx->r, "did_you_mean");
+	control_field(ctx->r, "message", "%s", msg);
+}
+
 /*
- * A phyint naming no interface is not an error (interfaces come and go,
- * and netlink tells us when it appears) but may be a typo: say so.
+ * A name that matches no interface is not an error (interfaces come and
+ * go, and netlink tells us when one appears) but may be a typo: each is
+ * logged, and given to r as a warning record when r is not NULL; so is
+ * what a boundary of the file cuts.  The count of the names.
  */
+static size_t
+reload_warn_names(struct mcastd *d, struct control_reply *r)
+{
+	struct reload_warn ctx = { .path = d->conf_path, .r = r };
+	struct reload_names *l = calloc(1, sizeof(*l));
+	size_t n;
+
+	if (l == NULL)
+		return 0;
+	router_foreach_iface(d->router, reload_name_add, l);
+	n = conf_unknown_names(&d->conf, l->names, l->n, reload_warn_one, &ctx);
+	free(l);
+	/* Static routes and groups a boundary cuts (mcastd -t says it too). */
+	conf_warnings(&d->conf, reload_warn_cut, &ctx);
+	return n;
+}
+
 void
 reload_warn_missing(struct mcastd *d)
 {
-	const struct conf_phyint *pi;
-	struct reload_find f;
-	size_t i;
+	reload_warn_names(d, NULL);
+}
 
-	for (i = 0; i < d->conf.nphyints; i++) {
-		pi = &d->conf.phyints[i];
-		f.name = pi->name;
-		f.found = false;
-		router_foreach_iface(d->router, reload_find_iface, &f);
-		if (!f.found)
-			log_warn("phyint %s (%s:%u): no such interface now; "
-				 "its settings apply when it appears",
-			    pi->name, d->conf_path, pi->line);
+size_t
+reload_check_host(const char *path, const struct conf *c, FILE *out)
+{
+	struct reload_warn ctx = { .path = path, .out = out };
+	struct if_nameindex *ifs = if_nameindex(), *p;
+	const char **names;
+	size_t n = 0, count;
+
+	if (ifs == NULL)
+		return 0;
+	for (p = ifs; p->if_index != 0; p++)
+		n++;
+	names = calloc(n ? n : 1, sizeof(*names));
+	if (names == NULL) {
+		if_freenameindex(ifs);
+		return 0;
 	}
+	for (n = 0, p = ifs; p->if_index != 0; p++)
+		names[n++] = p->if_name;
+	count = conf_unknown_names(c, names, n, reload_warn_one, &ctx);
+	free(names);
+	if_freenameindex(ifs);
+	return count;
 }
 
 int
 mcastd_reload(struct mcastd *d, char *msg, size_t len)
 {
+	return mcastd_reload_reply(d, msg, len, NULL);
+}
+
+/* The message of a reload that went through, with its warnings. */
+static int
+reload_done(struct mcastd *d, char *msg, size_t len, struct control_reply *r,
+    const char *what)
+{
+	size_t n = reload_warn_names(d, r);
+
+	if (n == 0) {
+		snprintf(msg, len, "%s", what);
+		return 0;
+	}
+	snprintf(msg, len,
+	    "%s, but %zu name%s in it match%s no interface (see the "
+	    "warning%s)",
+	    what, n, n == 1 ? "" : "s", n == 1 ? "es" : "", n == 1 ? "" : "s");
+	return (int)(n > INT32_MAX ? INT32_MAX : n);
+}
+
+int
+mcastd_reload_reply(struct mcastd *d, char *msg, size_t len,
+    struct control_reply *r)
+{
+	char what[512];
 	struct router_config rc;
 	struct conf fresh;
 	struct conf_error err;
@@ -161,8 +268,7 @@ mcastd_reload(struct mcastd *d, char *msg, size_t len)
 	}
 	if (conf_equal(&fresh, &d->conf)) {
 		conf_free(&fresh);
-		snprintf(msg, len, "configuration unchanged");
-		return 0;
+		return reload_done(d, msg, len, r, "configuration unchanged");
 	}
 	if (reload_router_config(&fresh, &rc) != 0) {
 		conf_free(&fresh);
@@ -191,9 +297,9 @@ mcastd_reload(struct mcastd *d, char *msg, size_t len)
 	d->conf = fresh;
 	outputs_apply(d);
 	outputs_tap_update(d);
-	reload_warn_missing(d);
 	d->stats.reloads++;
-	snprintf(msg, len, "configuration reloaded from %s", d->conf_path);
-	log_notice("%s", msg);
-	return 0;
+	snprintf(what, sizeof(what), "configuration reloaded from %s",
+	    d->conf_path);
+	log_notice("%s", what);
+	return reload_done(d, msg, len, r, what);
 }

@@ -9,36 +9,6 @@
 /* What ends a word in mcastd.conf, beyond the blanks a request splits at. */
 #define REQUEST_CONF_DELIMITERS "#;{}\\"
 
-static int
-request_ifname(const char *word, char name[IF_NAMESIZE], char *msg, size_t len)
-{
-	size_t n = strlen(word);
-
-	if (n >= IF_NAMESIZE) {
-		snprintf(msg, len,
-		    "interface name '%.24s...' is %zu "
-		    "characters long: expected at most %d",
-		    word, n, IF_NAMESIZE - 1);
-		return -1;
-	}
-	memcpy(name, word, n + 1);
-	return 0;
-}
-
-static int
-request_group(const char *word, struct in_addr *group, char *msg, size_t len)
-{
-	if (inet_pton(AF_INET, word, group) != 1 ||
-	    !IN_MULTICAST(ntohl(group->s_addr))) {
-		snprintf(msg, len,
-		    "bad group '%s': expected an IPv4 multicast "
-		    "group",
-		    word);
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * A route to add, as the statement "mroute from IF ... to IF..." through
  * mcastd.conf's parser: a group outside 224.0.0.0/24, a unicast source,
@@ -92,6 +62,9 @@ request_route_conf_check(int argc, char **argv, struct conf_mroute *m,
 	return 0;
 }
 
+/* A word of a request through the check mcastd.conf gives it. */
+#define REQUEST_WORD(word) (word), strlen(word)
+
 int
 request_parse_route(int argc, char **argv, bool add, struct conf_mroute *m,
     char *msg, size_t len)
@@ -101,24 +74,27 @@ request_parse_route(int argc, char **argv, bool add, struct conf_mroute *m,
 	memset(m, 0, sizeof(*m));
 	if (argc < 4 || strcmp(argv[0], "from") != 0)
 		goto usage;
-	if (request_ifname(argv[1], m->iif, msg, len) != 0)
+	if (conf_check_ifname(REQUEST_WORD(argv[1]), "from", true, m->iif, msg,
+		len) != 0)
 		return -1;
 	i = 2;
 	if (strcmp(argv[i], "source") == 0) {
-		if (i + 1 >= argc ||
-		    inet_pton(AF_INET, argv[i + 1], &m->source) != 1) {
-			snprintf(msg, len,
-			    "bad source '%s': expected an IPv4 "
-			    "address",
-			    i + 1 < argc ? argv[i + 1] : "");
+		if (i + 1 >= argc)
+			goto usage;
+		if (conf_check_source(REQUEST_WORD(argv[i + 1]), &m->source,
+			msg, len) != 0)
 			return -1;
-		}
 		m->has_source = true;
 		i += 2;
 	}
 	if (i + 1 >= argc || strcmp(argv[i], "group") != 0)
 		goto usage;
-	if (request_group(argv[i + 1], &m->group, msg, len) != 0)
+	if (conf_check_group_range(REQUEST_WORD(argv[i + 1]), "group",
+		&m->group, &m->group_len, msg, len) != 0 ||
+	    (m->has_source &&
+		(conf_check_sourced_iif(m->iif, msg, len) != 0 ||
+		    conf_check_sourced_group(REQUEST_WORD(argv[i + 1]),
+			m->group_len, msg, len) != 0)))
 		return -1;
 	i += 2;
 	if (!add) {
@@ -128,29 +104,54 @@ request_parse_route(int argc, char **argv, bool add, struct conf_mroute *m,
 	}
 	if (i + 1 >= argc || strcmp(argv[i], "to") != 0)
 		goto usage;
+	/* The whole statement, as the file's parser reads it. */
 	return request_route_conf_check(argc, argv, m, msg, len);
 usage:
-	snprintf(msg, len, "expected: from IF [source S] group G%s",
+	snprintf(msg, len, "expected: from IF [source S] group G[/LEN]%s",
 	    add ? " to IF..." : "");
 	return -1;
 }
 
 int
-request_parse_join(int argc, char **argv, struct router_static_group *j,
-    char *msg, size_t len)
+request_parse_flush(int argc, char **argv, bool *has_group,
+    struct in_addr *group, char *msg, size_t len)
+{
+	*has_group = argc == 1;
+	if (argc > 1) {
+		snprintf(msg, len, "expected: flush [GROUP], got %d words",
+		    argc);
+		return -1;
+	}
+	return argc == 1 ?
+	    conf_check_group(REQUEST_WORD(argv[0]), "group", group, msg, len) :
+	    0;
+}
+
+int
+request_parse_join(int argc, char **argv, const struct igmp_router_config *igmp,
+    struct router_static_group *j, char *msg, size_t len)
 {
 	memset(j, 0, sizeof(*j));
 	if (argc != 2 && argc != 4)
 		goto usage;
-	if (request_ifname(argv[0], j->ifname, msg, len) != 0 ||
-	    request_group(argv[1], &j->group, msg, len) != 0)
+	if (conf_check_ifname(REQUEST_WORD(argv[0]),
+		igmp != NULL ? "join" : "leave", false, j->ifname, msg,
+		len) != 0 ||
+	    conf_check_group(REQUEST_WORD(argv[1]), "group", &j->group, msg,
+		len) != 0)
 		return -1;
 	if (argc == 4) {
-		if (strcmp(argv[2], "source") != 0 ||
-		    inet_pton(AF_INET, argv[3], &j->source) != 1)
+		if (strcmp(argv[2], "source") != 0)
 			goto usage;
+		if (conf_check_source(REQUEST_WORD(argv[3]), &j->source, msg,
+			len) != 0)
+			return -1;
 		j->has_source = true;
 	}
+	/* A static-group of the file would be refused there too. */
+	if (igmp != NULL && !j->has_source &&
+	    conf_check_asm(igmp, j->group, "join", msg, len) != 0)
+		return -1;
 	return 0;
 usage:
 	snprintf(msg, len, "expected: IF GROUP [source S]");

@@ -162,6 +162,10 @@ show_group(void *arg, const struct igmp_router_group_view *v)
 			control_list_add(r, "%s",
 			    mcastd_ip_str(v->sources[i].source, s));
 	control_list_end(r);
+	control_field(r, "last_reporter", "%s",
+	    mcastd_ip_str(v->last_reporter, s));
+	control_num(r, "uptime", "%.0f",
+	    (double)(c->now > v->since ? c->now - v->since : 0) / 1000);
 	/* A reply past its cap is cut: the rest need not be built. */
 	return control_full(r);
 }
@@ -185,6 +189,9 @@ show_static_group(void *arg, const struct router_static_group *j, bool runtime)
 	control_null(r, "expires");
 	control_list_begin(r, "blocked");
 	control_list_end(r);
+	/* The configuration's and mcastctl's: no report, no age kept. */
+	control_null(r, "last_reporter");
+	control_null(r, "uptime");
 	return control_full(r);
 }
 
@@ -205,6 +212,35 @@ show_groups(struct show_ctx *c)
 
 /* ---- static routes ---- */
 
+/* The VIFs whose names a route's name (or wildcard) matches. */
+static uint32_t
+show_route_matches(struct mcastd *d, const char *pattern)
+{
+	struct router_vif_view v;
+	uint32_t mask = 0;
+	unsigned vif;
+
+	for (vif = 0; vif < ROUTER_MAXVIFS; vif++)
+		if (router_vif(d->router, vif, &v) == 0 &&
+		    router_name_matches(pattern, v.name))
+			mask |= 1u << vif;
+	return mask;
+}
+
+/* A list field of the names of the VIFs in mask. */
+static void
+show_vif_list(struct mcastd *d, struct control_reply *r, const char *key,
+    uint32_t mask)
+{
+	unsigned vif;
+
+	control_list_begin(r, key);
+	for (vif = 0; vif < ROUTER_MAXVIFS; vif++)
+		if (mask & (1u << vif))
+			control_list_add(r, "%s", show_vif_name(d, vif));
+	control_list_end(r);
+}
+
 static int
 show_route(void *arg, const struct router_route_view *v)
 {
@@ -217,7 +253,11 @@ show_route(void *arg, const struct router_route_view *v)
 	control_record(r, "route");
 	control_field(r, "source", "%s",
 	    rt->has_source ? mcastd_ip_str(rt->source, s) : "*");
-	control_field(r, "group", "%s", mcastd_ip_str(rt->group, g));
+	if (rt->group_len != 32)
+		control_field(r, "group", "%s/%u", mcastd_ip_str(rt->group, g),
+		    rt->group_len);
+	else
+		control_field(r, "group", "%s", mcastd_ip_str(rt->group, g));
 	control_field(r, "from", "%s", rt->iif);
 	control_list_begin(r, "to");
 	for (i = 0; i < rt->noifs; i++)
@@ -228,13 +268,17 @@ show_route(void *arg, const struct router_route_view *v)
 	    v->shadowed	   ? "shadowed" :
 		v->applied ? "applied" :
 			     "waiting");
-	/* The interfaces it names that are not VIFs now. */
+	/* The interfaces its names (and wildcards) match now. */
+	show_vif_list(c->d, r, "in", v->applied ? v->iifs : 0);
+	show_vif_list(c->d, r, "out", v->applied ? v->oifs : 0);
+	/* The names that match no VIF now. */
 	control_list_begin(r, "missing");
-	if (!v->shadowed && router_vif_by_name(c->d->router, rt->iif) < 0)
-		control_list_add(r, "%s", rt->iif);
-	for (i = 0; !v->shadowed && i < rt->noifs; i++)
-		if (router_vif_by_name(c->d->router, rt->oifs[i]) < 0)
-			control_list_add(r, "%s", rt->oifs[i]);
+	for (i = 0; !v->shadowed && i <= rt->noifs; i++) {
+		const char *name = i == 0 ? rt->iif : rt->oifs[i - 1];
+
+		if (show_route_matches(c->d, name) == 0)
+			control_list_add(r, "%s", name);
+	}
 	control_list_end(r);
 	return control_full(r);
 }
@@ -246,7 +290,7 @@ show_mfc_entry(void *arg, const struct mfc_entry_view *v)
 {
 	struct show_ctx *c = arg;
 	struct control_reply *r = c->r;
-	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], note[96];
 	unsigned vif;
 
 	control_record(r, "mfc");
@@ -262,8 +306,11 @@ show_mfc_entry(void *arg, const struct mfc_entry_view *v)
 	control_num(r, "age", "%.0f",
 	    (double)(c->now - v->installed_at) / 1000);
 	show_secs(r, "expires", v->expires, c->now);
-	/* Forwarded nowhere although it has oifs: mcastd.8, DIAGNOSTICS. */
-	control_field(r, "note", "%s", v->ttl_starved ? "ttl-too-low" : "");
+	/*
+	 * ttl-too-low (forwarded nowhere although it has oifs: mcastd.8,
+	 * DIAGNOSTICS), or why there are no oifs.
+	 */
+	control_field(r, "note", "%s", mfc_entry_note(v, note, sizeof(note)));
 	/* Each interface asked for but left out, and why (items). */
 	control_items(r, "cut");
 	for (vif = 0; vif < MFC_MAXVIFS; vif++) {
@@ -413,6 +460,7 @@ show_stats(struct mcastd *d, struct control_reply *r)
 	show_stat(r, "mfc.deletes", ms->deletes);
 	show_stat(r, "mfc.expiries", ms->expiries);
 	show_stat(r, "mfc.limit_hit", ms->limit_entries);
+	show_stat(r, "mfc.flushed", ms->flushed);
 	show_stat(r, "mfc.ttl_too_low", ms->ttl_starved);
 	show_stat(r, "mfc.became_empty", ms->empty);
 	show_stat(r, "mfc.became_nonempty", ms->nonempty);
@@ -433,6 +481,23 @@ show_stats(struct mcastd *d, struct control_reply *r)
 	show_stat(r, "control.clients_dropped", cs->clients_dropped);
 	show_stat(r, "reloads", d->stats.reloads);
 	show_stat(r, "reload_errors", d->stats.reload_errors);
+}
+
+/* limits { mfc-entries }: the cap, and whether flows are refused now. */
+static void
+show_mfc_limit(struct control_reply *r, const struct mfc *m)
+{
+	struct mfc_limit_view l;
+
+	mfc_limit(m, &l);
+	control_num(r, "mfc_dynamic_entries", "%llu",
+	    (unsigned long long)l.dynamic_entries);
+	if (l.limit != 0)
+		control_num(r, "mfc_limit", "%u", l.limit);
+	else
+		control_null(r, "mfc_limit");
+	control_bool(r, "mfc_limit_reached", l.reached);
+	control_num(r, "mfc_flows_refused", "%u", l.flows_refused);
 }
 
 static void
@@ -456,18 +521,105 @@ show_status(struct mcastd *d, struct control_reply *r)
 	control_num(r, "querier_on", "%u", queriers);
 	control_num(r, "mfc_entries", "%llu",
 	    (unsigned long long)mfc_stats(router_mfc(d->router))->entries);
+	show_mfc_limit(r, router_mfc(d->router));
 	control_field(r, "log", "%s", log_level_name(log_get_level()));
 }
 
 /* ---- requests that change the router ---- */
 
+struct show_iface_find {
+	const char *name;
+	const char *state; /* NULL: no such interface */
+};
+
+static int
+show_iface_find(void *arg, const struct router_iface_view *v)
+{
+	struct show_iface_find *f = arg;
+
+	if (strcmp(v->name, f->name) != 0)
+		return 0;
+	f->state = router_iface_state_name(v->state);
+	return 1;
+}
+
+/* ", waiting for eth9 (no such interface), eth+ (no VIF matches)" */
+static void
+show_route_waiting(struct mcastd *d, const struct router_route *rt, char *buf,
+    size_t len)
+{
+	struct show_iface_find f;
+	size_t off = 0;
+	unsigned i;
+
+	buf[0] = '\0';
+	for (i = 0; i <= rt->noifs && off < len; i++) {
+		f.name = i == 0 ? rt->iif : rt->oifs[i - 1];
+		f.state = NULL;
+		if (conf_ifname_is_wildcard(f.name)) {
+			if (show_route_matches(d, f.name) != 0)
+				continue;
+			f.state = "no VIF matches it now";
+		} else if (router_vif_by_name(d->router, f.name) >= 0) {
+			continue;
+		} else {
+			router_foreach_iface(d->router, show_iface_find, &f);
+			if (f.state == NULL)
+				f.state = "no such interface";
+		}
+		off += (size_t)snprintf(buf + off, len - off, "%s %s (%s)",
+		    off ? "," : ", waiting for", f.name, f.state);
+	}
+}
+
+/* A route as its words: "from eth0 group 239.1.0.0/16 to eth1 eth+". */
+static void
+show_route_words(const struct router_route *rt, char *buf, size_t len)
+{
+	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	size_t off;
+	unsigned i;
+
+	off = (size_t)snprintf(buf, len, "from %s%s%s group %s", rt->iif,
+	    rt->has_source ? " source " : "",
+	    rt->has_source ? mcastd_ip_str(rt->source, s) : "",
+	    mcastd_ip_str(rt->group, g));
+	if (rt->group_len != 32 && off < len)
+		off += (size_t)snprintf(buf + off, len - off, "/%u",
+		    rt->group_len);
+	if (off < len)
+		off += (size_t)snprintf(buf + off, len - off, " to");
+	for (i = 0; i < rt->noifs && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, " %s",
+		    rt->oifs[i]);
+}
+
+struct show_shadow {
+	const struct router_route *rt;
+	bool shadowed;
+};
+
+static int
+show_find_shadowed(void *arg, const struct router_route_view *v)
+{
+	struct show_shadow *s = arg;
+
+	if (v->runtime && v->route->group.s_addr == s->rt->group.s_addr &&
+	    v->route->group_len == s->rt->group_len &&
+	    v->route->has_source == s->rt->has_source &&
+	    v->route->source.s_addr == s->rt->source.s_addr)
+		s->shadowed = v->shadowed;
+	return 0;
+}
+
 static void
 show_route_change(struct mcastd *d, bool add, int argc, char **argv,
     struct control_reply *r)
 {
-	struct router_route rt;
+	struct router_route rt, old;
+	struct show_shadow sh = { .rt = &rt };
 	struct conf_mroute m;
-	char msg[512];
+	char msg[512], was[CONTROL_MAX_REQUEST], waiting[512];
 	unsigned i;
 	int rc;
 
@@ -480,29 +632,43 @@ show_route_change(struct mcastd *d, bool add, int argc, char **argv,
 	rt.has_source = m.has_source;
 	rt.source = m.source;
 	rt.group = m.group;
+	rt.group_len = m.group_len;
 	for (i = 0; i < m.noifs && i < ROUTER_MAX_OIFS; i++)
 		snprintf(rt.oifs[i], sizeof(rt.oifs[i]), "%s", m.oifs[i]);
 	rt.noifs = i;
 	if (add)
-		rc = router_route_add(d->router, mcastd_now(), &rt);
+		rc = router_route_add(d->router, mcastd_now(), &rt, &old);
 	else
-		rc = router_route_del(d->router, mcastd_now(), rt.has_source,
-		    rt.source, rt.group);
+		rc = router_route_del(d->router, mcastd_now(), &rt);
 	outputs_apply(d);
-	if (rc == -ENOSPC)
+	if (rc == -ENOSPC) {
 		control_end(r, 1, "already %d run-time routes: expected fewer",
 		    ROUTER_MAX_RUNTIME);
-	else if (rc == -ENOENT)
+		return;
+	} else if (rc == -ENOENT) {
 		control_end(r, 1,
 		    "no such run-time route (routes from the "
 		    "configuration file change by reload)");
-	else if (rc < 0)
+		return;
+	} else if (rc < 0) {
 		control_end(r, 1, "route refused: %s", strerror(-rc));
-	else if (!add)
+		return;
+	} else if (!add) {
 		control_end(r, 0, "route deleted");
-	else
-		control_end(r, 0, "%s",
-		    rc == 1 ? "route replaced" : "route added");
+		return;
+	}
+	/* What it replaced, what it waits for, what hides it. */
+	was[0] = '\0';
+	if (rc == 1)
+		show_route_words(&old, was, sizeof(was));
+	show_route_waiting(d, &rt, waiting, sizeof(waiting));
+	router_foreach_route(d->router, show_find_shadowed, &sh);
+	control_end(r, 0, "%s%s%s%s%s%s",
+	    rc == 1 ? "route replaced" : "route added",
+	    rc == 1 ? " (was: " : "", was, rc == 1 ? ")" : "", waiting,
+	    sh.shadowed ? ", shadowed by the configuration file's route for "
+			  "the same source and group" :
+			  "");
 }
 
 static void
@@ -513,7 +679,8 @@ show_join_change(struct mcastd *d, bool join, int argc, char **argv,
 	char msg[512];
 	int rc;
 
-	if (request_parse_join(argc, argv, &j, msg, sizeof(msg)) < 0) {
+	if (request_parse_join(argc, argv, join ? &d->conf.igmp : NULL, &j, msg,
+		sizeof(msg)) < 0) {
 		control_end(r, 2, "%s", msg);
 		return;
 	}
@@ -536,10 +703,35 @@ show_join_change(struct mcastd *d, bool join, int argc, char **argv,
 			" (the interface is not a VIF now: applied when it is)");
 }
 
+/* mcastctl flush [GROUP] */
+static void
+show_flush(struct mcastd *d, int argc, char **argv, struct control_reply *r)
+{
+	char msg[512], g[INET_ADDRSTRLEN];
+	struct in_addr group;
+	bool has_group;
+	unsigned n;
+
+	if (request_parse_flush(argc, argv, &has_group, &group, msg,
+		sizeof(msg)) < 0) {
+		control_end(r, 2, "%s", msg);
+		return;
+	}
+	n = router_flush(d->router, mcastd_now(), has_group ? &group : NULL);
+	outputs_apply(d);
+	log_info("flush%s%s: %u forwarding entr%s deleted",
+	    has_group ? " " : "", has_group ? mcastd_ip_str(group, g) : "", n,
+	    n == 1 ? "y" : "ies");
+	control_end(r, 0, "%u forwarding entr%s flushed%s%s", n,
+	    n == 1 ? "y" : "ies", has_group ? " for " : "",
+	    has_group ? mcastd_ip_str(group, g) : "");
+}
+
 static void
 show_view(struct mcastd *d, const char *what, struct control_reply *r)
 {
 	struct show_ctx c = { .d = d, .r = r, .now = mcastd_now() };
+	struct mfc_limit_view limit;
 
 	if (strcmp(what, "interfaces") == 0)
 		router_foreach_iface(d->router, show_iface, &c);
@@ -551,6 +743,12 @@ show_view(struct mcastd *d, const char *what, struct control_reply *r)
 		/* The kernel's counters as they are now. */
 		mcastd_read_counters(d, c.now);
 		mfc_foreach_entry(router_mfc(d->router), show_mfc_entry, &c);
+		/* A table of its own after the entries, only when it bites. */
+		mfc_limit(router_mfc(d->router), &limit);
+		if (limit.reached) {
+			control_record(r, "limit");
+			show_mfc_limit(r, router_mfc(d->router));
+		}
 	} else if (strcmp(what, "stats") == 0)
 		show_stats(d, r);
 	else if (strcmp(what, "status") == 0)
@@ -575,8 +773,9 @@ show_request(void *arg, int argc, char **argv, struct control_reply *r)
 	if (strcmp(argv[0], "show") == 0 && argc == 2) {
 		show_view(d, argv[1], r);
 	} else if (strcmp(argv[0], "reload") == 0 && argc == 1) {
-		rc = mcastd_reload(d, msg, sizeof(msg));
-		control_end(r, rc < 0 ? 1 : 0, "%s", msg);
+		/* 3: applied, but a name matches no interface. */
+		rc = mcastd_reload_reply(d, msg, sizeof(msg), r);
+		control_end(r, rc < 0 ? 1 : rc > 0 ? 3 : 0, "%s", msg);
 	} else if (strcmp(argv[0], "log") == 0 && argc == 2) {
 		if ((level = log_level_parse(argv[1])) < 0) {
 			control_end(r, 2,
@@ -592,13 +791,15 @@ show_request(void *arg, int argc, char **argv, struct control_reply *r)
 		       strcmp(argv[0], "del") == 0) &&
 	    argc >= 2 && strcmp(argv[1], "mroute") == 0) {
 		show_route_change(d, argv[0][0] == 'a', argc - 2, argv + 2, r);
+	} else if (strcmp(argv[0], "flush") == 0) {
+		show_flush(d, argc - 1, argv + 1, r);
 	} else if (strcmp(argv[0], "join") == 0 ||
 	    strcmp(argv[0], "leave") == 0) {
 		show_join_change(d, argv[0][0] == 'j', argc - 1, argv + 1, r);
 	} else {
 		control_end(r, 2,
 		    "unknown request '%s': expected show, reload,"
-		    " log, add mroute, del mroute, join or leave",
+		    " log, add mroute, del mroute, join, leave or flush",
 		    argv[0]);
 	}
 }

@@ -66,7 +66,9 @@ fuzz_control_check_added(const struct conf_mroute *m)
 	int argc = 0;
 
 	fuzz_control_check_name(m->iif);
-	if (!fuzz_control_is_group(m->group) || (g >> 8) == 0xe00000 ||
+	if (!fuzz_control_is_group(m->group) ||
+	    (m->group_len >= 24 && (g >> 8) == 0xe00000) || m->group_len < 4 ||
+	    m->group_len > 32 || (m->has_source && m->group_len != 32) ||
 	    m->noifs < 1 || m->noifs > CONF_MAX_OIFS)
 		__builtin_trap();
 	if (m->has_source &&
@@ -90,7 +92,11 @@ fuzz_control_check_added(const struct conf_mroute *m)
 		inet_ntop(AF_INET, &m->source, argv[argc++], sizeof(words[0]));
 	}
 	snprintf(argv[argc++], sizeof(words[0]), "group");
-	inet_ntop(AF_INET, &m->group, argv[argc++], sizeof(words[0]));
+	inet_ntop(AF_INET, &m->group, argv[argc], sizeof(words[0]));
+	if (m->group_len != 32)
+		snprintf(argv[argc] + strlen(argv[argc]),
+		    sizeof(words[0]) - strlen(argv[argc]), "/%u", m->group_len);
+	argc++;
 	snprintf(argv[argc++], sizeof(words[0]), "to");
 	for (i = 0; i < m->noifs; i++)
 		snprintf(argv[argc++], sizeof(words[0]), "%s", m->oifs[i]);
@@ -107,6 +113,8 @@ fuzz_control_parsers(int argc, char **argv, char *messages, int from)
 	char *msg = messages;
 	struct conf_mroute m;
 	struct router_static_group j;
+	struct igmp_router_config igmp;
+	int k;
 
 	memset(msg, FUZZ_CONTROL_UNSET, FUZZ_CONTROL_MSG);
 	if (request_parse_route(argc - from, argv + from, true, &m, msg,
@@ -129,14 +137,23 @@ fuzz_control_parsers(int argc, char **argv, char *messages, int from)
 	}
 	msg += FUZZ_CONTROL_MSG;
 	memset(msg, FUZZ_CONTROL_UNSET, FUZZ_CONTROL_MSG);
-	if (request_parse_join(argc - from, argv + from, &j, msg,
-		FUZZ_CONTROL_MSG) == 0) {
-		fuzz_control_check_name(j.ifname);
-		if (!fuzz_control_is_group(j.group))
-			__builtin_trap();
-		snprintf(msg, FUZZ_CONTROL_MSG, "joined");
-	} else {
-		fuzz_control_check_message(msg);
+	/* A join (the SSM range checked) and a leave (not). */
+	igmp_router_config_defaults(&igmp);
+	for (k = 0; k < 2; k++) {
+		memset(msg, FUZZ_CONTROL_UNSET, FUZZ_CONTROL_MSG);
+		if (request_parse_join(argc - from, argv + from,
+			k == 0 ? &igmp : NULL, &j, msg,
+			FUZZ_CONTROL_MSG) == 0) {
+			fuzz_control_check_name(j.ifname);
+			if (!fuzz_control_is_group(j.group) ||
+			    (ntohl(j.group.s_addr) >> 8) == 0xe00000 ||
+			    (k == 0 && !j.has_source &&
+				(ntohl(j.group.s_addr) >> 24) == 232))
+				__builtin_trap();
+			snprintf(msg, FUZZ_CONTROL_MSG, "joined");
+		} else {
+			fuzz_control_check_message(msg);
+		}
 	}
 }
 

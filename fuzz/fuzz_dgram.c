@@ -10,7 +10,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mc_dgram_header h;
-	uint8_t again[MC_DGRAM_HEADER_LEN];
+	uint8_t again[MC_DGRAM_HEADER_START_LEN];
 	struct mc_dgram_header h2;
 
 	if (mc_dgram_decode(data, size, &h) == 0) {
@@ -19,7 +19,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    mc_dgram_decode(again, sizeof(again), &h2) != 0 ||
 		    h2.sequence != h.sequence || h2.sender_id != h.sender_id ||
 		    h2.total != h.total || h2.flags != h.flags ||
-		    h2.send_time_ns != h.send_time_ns)
+		    h2.send_time_ns != h.send_time_ns ||
+		    h2.stream_start_ns != h.stream_start_ns)
 			__builtin_trap();
 	}
 	return 0;

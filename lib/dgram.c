@@ -1,4 +1,5 @@
 /* The mcast datagram header (layout in include/mcast/dgram.h). */
+#include <stdbool.h>
 #include <string.h>
 
 #include <mcast/mcast.h>
@@ -45,16 +46,22 @@ dgram_get64(const uint8_t *p)
 int
 mc_dgram_encode(const struct mc_dgram_header *h, uint8_t *buf, size_t len)
 {
+	bool with_start = h->stream_start_ns != 0 &&
+	    len >= MC_DGRAM_HEADER_START_LEN;
+
 	if (len < MC_DGRAM_HEADER_LEN)
 		return MC_E_TRUNCATED;
 	dgram_put32(buf, MC_DGRAM_MAGIC);
 	buf[4] = MC_DGRAM_VERSION;
 	buf[5] = h->flags;
-	dgram_put16(buf + 6, MC_DGRAM_HEADER_LEN);
+	dgram_put16(buf + 6,
+	    with_start ? MC_DGRAM_HEADER_START_LEN : MC_DGRAM_HEADER_LEN);
 	dgram_put32(buf + 8, h->sender_id);
 	dgram_put32(buf + 12, h->total);
 	dgram_put64(buf + 16, h->sequence);
 	dgram_put64(buf + 24, h->send_time_ns);
+	if (with_start)
+		dgram_put64(buf + 32, h->stream_start_ns);
 	return 0;
 }
 
@@ -79,5 +86,7 @@ mc_dgram_decode(const uint8_t *buf, size_t len, struct mc_dgram_header *h)
 	h->total = dgram_get32(buf + 12);
 	h->sequence = dgram_get64(buf + 16);
 	h->send_time_ns = dgram_get64(buf + 24);
+	if (hdr_len >= MC_DGRAM_HEADER_START_LEN)
+		h->stream_start_ns = dgram_get64(buf + 32);
 	return 0;
 }

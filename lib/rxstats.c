@@ -3,6 +3,7 @@
  * sliding bitmap of MC_RXSTATS_WINDOW entries, so duplicates and reordering
  * are exact within that window and memory stays fixed.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,6 +118,36 @@ mc_rxstats_add(struct mc_rxstats *s, uint64_t seq, uint32_t total, size_t bytes,
 	rxstats_timing(s, send_ns, arrival_ns);
 }
 
+void
+mc_rxstats_stream_start(struct mc_rxstats *s, int64_t stream_start_ns,
+    int64_t listening_since_ns)
+{
+	if (s->start_known)
+		return;
+	s->start_known = true;
+	s->from_start = stream_start_ns >= listening_since_ns;
+}
+
+uint64_t
+mc_rxstats_count_from(const struct mc_rxstats *s)
+{
+	return s->from_start ? 0 : s->first_seq;
+}
+
+bool
+mc_rxstats_joined_mid_stream(const struct mc_rxstats *s)
+{
+	return s->started && s->start_known && !s->from_start &&
+	    s->first_seq > 0;
+}
+
+/* Sequence numbers from the count's start up to last, inclusive. */
+static uint64_t
+rxstats_expected(const struct mc_rxstats *s, uint64_t last)
+{
+	return s->started ? last - mc_rxstats_count_from(s) + 1 : 0;
+}
+
 uint64_t
 mc_rxstats_lost(const struct mc_rxstats *s, bool stream_over)
 {
@@ -127,7 +158,28 @@ mc_rxstats_lost(const struct mc_rxstats *s, bool stream_over)
 	last = s->max_seq;
 	if (stream_over && s->total != 0 && s->total - 1 > last)
 		last = s->total - 1;
-	expected = last - s->first_seq + 1;
+	expected = rxstats_expected(s, last);
 	return expected > s->unique + s->late ? expected - s->unique - s->late :
 						0;
+}
+
+void
+mc_rxstats_mark(const struct mc_rxstats *s, struct mc_rxstats_mark *m)
+{
+	m->expected = rxstats_expected(s, s->max_seq);
+	m->received = s->unique + s->late;
+}
+
+void
+mc_rxstats_since(const struct mc_rxstats *s, const struct mc_rxstats_mark *m,
+    struct mc_rxstats_interval *out)
+{
+	struct mc_rxstats_mark now;
+
+	mc_rxstats_mark(s, &now);
+	out->expected = now.expected - m->expected;
+	out->received = now.received - m->received;
+	out->lost = out->expected > out->received ?
+	    out->expected - out->received :
+	    0;
 }

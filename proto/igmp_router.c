@@ -547,6 +547,8 @@ igmp_router_view(const struct igmp_router *r, const struct igmp_router_group *g,
 	v->compat_version = igmp_router_group_compat(r, g, 0);
 	v->v1_host_timer = g->v1_host;
 	v->v2_host_timer = g->v2_host;
+	v->since = g->since;
+	v->last_reporter = g->reporter;
 	v->nsources = g->nsources;
 	v->sources = g->src;
 }

@@ -196,6 +196,9 @@ struct igmp_router_group_view {
 	mc_time_t v2_host_timer;
 	uint32_t nsources;
 	const struct igmp_router_source_view *sources;
+	mc_time_t since;	      /* present since (its first report) */
+	struct in_addr last_reporter; /* the source of the last v1/v2
+					 report or v3 record for it */
 };
 
 /* 0 and *view filled, or -ENOENT. */

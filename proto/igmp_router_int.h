@@ -77,7 +77,9 @@ struct igmp_router_group {
 	uint32_t nsources;
 	uint32_t cap;
 	struct igmp_router_source_view *src;
-	uint8_t *src_rexmit; /* Q(G,S) still to send */
+	uint8_t *src_rexmit;	 /* Q(G,S) still to send */
+	mc_time_t since;	 /* created: the first report */
+	struct in_addr reporter; /* the last report's source */
 };
 
 /* An event (igmp_router.h says what each field means for each). */

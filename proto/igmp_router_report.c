@@ -368,15 +368,23 @@ igmp_router_report_apply(struct igmp_router *r, struct igmp_router_txn *t,
 	igmp_router_group_end(r, t, why);
 }
 
-/* Find the group, creating it when the record would create state. */
+/*
+ * Find the group, creating it (present since now) when the record would
+ * create state; the report's source becomes its last reporter.
+ */
 static struct igmp_router_group *
-igmp_router_report_group(struct igmp_router *r, struct in_addr group,
-    uint8_t type, size_t nb)
+igmp_router_report_group(struct igmp_router *r, mc_time_t now,
+    struct in_addr from, struct in_addr group, uint8_t type, size_t nb)
 {
 	struct igmp_router_group *g = igmp_router_group_find(r, group);
 
-	if (g == NULL && igmp_router_report_creates(type, nb))
+	if (g == NULL && igmp_router_report_creates(type, nb)) {
 		g = igmp_router_group_create(r, group);
+		if (g != NULL)
+			g->since = now;
+	}
+	if (g != NULL)
+		g->reporter = from;
 	return g;
 }
 
@@ -458,7 +466,8 @@ igmp_router_report_v12(struct igmp_router *r, mc_time_t now,
 		igmp_router_ignore(r, IGMP_ROUTER_IGN_SSM, msg->group);
 		return;
 	}
-	g = igmp_router_report_group(r, msg->group, IGMP_MODE_IS_EXCLUDE, 0);
+	g = igmp_router_report_group(r, now, ip->src, msg->group,
+	    IGMP_MODE_IS_EXCLUDE, 0);
 	if (g == NULL)
 		return;
 	why = igmp_router_report_why(r, buf, sizeof(buf),
@@ -570,8 +579,7 @@ igmp_router_report_record(struct igmp_router *r, mc_time_t now,
 		return;
 	if (compat < 3 && type == IGMP_CHANGE_TO_EXCLUDE)
 		nb = 0;
-	if (g == NULL)
-		g = igmp_router_report_group(r, rec->group, type, nb);
+	g = igmp_router_report_group(r, now, ip->src, rec->group, type, nb);
 	if (g == NULL)
 		return;
 	igmp_router_group_begin(r, &t, g);

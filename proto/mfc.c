@@ -54,7 +54,8 @@
  *     the kernel keeps its unresolved entry 10 s and asks again.
  *   - A membership for a group a boundary of its VIF covers is counted
  *     (boundary_drops) and kept, so removing the boundary admits it at
- *     once.  Deleting a VIF drops its memberships.
+ *     once; an entry installed with an interface a boundary cuts (or all
+ *     of them, at its iif) is counted there too.  Deleting a VIF drops its memberships.
  *   - 224.0.0.0/24 (RFC 5771) is never forwarded: static routes for it are
  *     refused, memberships ignored and counted, and an entry for it (the
  *     kernel never upcalls for it) gets no oifs.
@@ -134,6 +135,8 @@ mfc_cut_name(enum mfc_cut c)
 		return "link-local";
 	case MFC_CUT_NO_VIF:
 		return "no-vif";
+	case MFC_CUT_THRESHOLD:
+		return "threshold";
 	default:
 		return "?";
 	}
@@ -306,6 +309,13 @@ mfc_new(const struct mfc_config *c, uint64_t rng_seed, mc_trace_fn trace_fn,
 		free(m);
 		return NULL;
 	}
+	if (hash_init(&m->refused, mc_rng_next(&rng), MFC_HASH_MIN_BITS,
+		HASH_SHRINK) != 0) {
+		hash_fini(&m->groups);
+		hash_fini(&m->entries);
+		free(m);
+		return NULL;
+	}
 	heap_init(&m->expiry);
 	outq_init(&m->outq);
 	m->cfg = *c;
@@ -336,6 +346,9 @@ mfc_free(struct mfc *m)
 	}
 	hash_fini(&m->entries);
 	hash_fini(&m->groups);
+	free(m->stars);
+	mfc_refused_clear(m);
+	hash_fini(&m->refused);
 	heap_fini(&m->expiry);
 	outq_fini(&m->outq);
 	free(m);
@@ -470,6 +483,7 @@ mfc_entry_view(const struct mfc *m, const struct mfc_entry *e,
     struct mfc_entry_view *v)
 {
 	struct mfc_composed c;
+	unsigned i;
 
 	memset(v, 0, sizeof(*v));
 	mfc_compose(m, e, &c);
@@ -489,6 +503,45 @@ mfc_entry_view(const struct mfc *m, const struct mfc_entry *e,
 	v->wrong_if = e->wrong_if;
 	v->expires = heap_contains(&e->expiry) ? e->expiry.at : MC_TIME_NEVER;
 	v->ttl_starved = e->ttl_starved;
+	v->starved_ttl = e->starved_ttl;
+	/* The oifs the sampled TTL does not pass (all, when starved). */
+	for (i = 0; e->ttl_starved && i < MFC_MAXVIFS; i++)
+		if ((e->oifs & MFC_BIT(i)) && e->starved_ttl <= e->ttls[i])
+			v->cut[i] = MFC_CUT_THRESHOLD;
+}
+
+const char *
+mfc_empty_reason(const uint8_t *why, const uint8_t *cut, char *buf, size_t len)
+{
+	bool seen[MFC_CUT_THRESHOLD + 1] = { false };
+	size_t off;
+	unsigned v, k;
+
+	for (v = 0; v < MFC_MAXVIFS; v++)
+		if (why[v] != 0 && cut[v] != MFC_CUT_IIF &&
+		    cut[v] <= MFC_CUT_THRESHOLD)
+			seen[cut[v]] = true;
+	off = (size_t)snprintf(buf, len, "all cut:");
+	for (k = MFC_CUT_BOUNDARY; k <= MFC_CUT_THRESHOLD; k++)
+		if (seen[k] && off < len)
+			off += (size_t)snprintf(buf + off, len - off, "%s%s",
+			    off > strlen("all cut:") ? "," : " ",
+			    mfc_cut_name(k));
+	if (off == strlen("all cut:"))
+		snprintf(buf, len, "no members");
+	return buf;
+}
+
+const char *
+mfc_entry_note(const struct mfc_entry_view *v, char *buf, size_t len)
+{
+	if (v->ttl_starved)
+		snprintf(buf, len, "ttl-too-low");
+	else if (v->oifs == 0)
+		mfc_empty_reason(v->why, v->cut, buf, len);
+	else if (len > 0)
+		buf[0] = '\0';
+	return buf;
 }
 
 int

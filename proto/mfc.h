@@ -10,15 +10,19 @@
  *   memberships     per (origin, VIF, group): INCLUDE {A} or EXCLUDE {Y},
  *                   from IGMP (the router engine's view), the
  *                   configuration's static groups and mcastctl join;
- *   static routes   (S,G) or (*,G) from one incoming VIF to a set of VIFs;
+ *   static routes   (S,G) from one incoming VIF to a set of VIFs, or
+ *                   (*,G) for a group or a range of them (G/len) from one
+ *                   or several VIFs to a set of VIFs;
  *   RPF             the routing protocol's reverse path to a source (a
  *                   function the caller sets; DVMRP and PIM plug in here);
  *   kernel          upcalls (NOCACHE, WRONGVIF) and counters;
  *   VIFs            thresholds and administrative-scope boundaries.
  *
  * The rules:
- *   iif(S,G)  = the iif of an (S,G) static route, else of a (*,G) static
- *               route, else the RPF VIF toward S, else the VIF the first
+ *   iif(S,G)  = the iif of an (S,G) static route, else of the most
+ *               specific (*,G) static route covering G (a range G/len; of
+ *               its VIFs, the one the first packet arrived on, or its
+ *               lowest), else the RPF VIF toward S, else the VIF the first
  *               packet arrived on;
  *   oifs(S,G) = (the (S,G) route's oifs, or else the (*,G) route's
  *               ∪ { v : a membership on v admits S })
@@ -80,6 +84,8 @@ enum mfc_cut {
 	MFC_CUT_BOUNDARY_IIF, /* a boundary of the iif covers the group */
 	MFC_CUT_LINK_LOCAL,   /* 224.0.0.0/24 is never forwarded */
 	MFC_CUT_NO_VIF,	      /* it is not a VIF now */
+	MFC_CUT_THRESHOLD,    /* an oif, but the flow's TTL (sampled) does
+				 not pass its threshold: ttl_starved */
 };
 
 const char *mfc_cut_name(enum mfc_cut c); /* "boundary" ... */
@@ -91,7 +97,10 @@ struct mfc_config {
 	 * Keepalive_Period of RFC 7761 4.11 (mrouted used 300 s).
 	 */
 	uint32_t idle_timeout_ms;
-	/* Entries made by upcalls at once; 0 = no limit.  Default 8192. */
+	/*
+	 * Entries made by upcalls at once (limits { mfc-entries }); 0 = no
+	 * limit.  Default 8192.
+	 */
 	uint32_t max_entries;
 };
 
@@ -155,18 +164,39 @@ int mfc_membership(struct mfc *m, mc_time_t now, enum mfc_origin origin,
     const struct in_addr *sources, uint32_t nsources);
 
 /*
- * A static route from iif to the VIFs of the oifs mask (bit v = VIF v;
- * iif's own bit is ignored); source INADDR_ANY is (*,G).  Adding an
- * existing route replaces it.  An (S,G) route installs its entry at once,
- * and it never expires; a (*,G) route gives the iif of its group's other
- * entries and adds its oifs to them.  0; -EINVAL (bad vif, group, source
- * or 224.0.0.0/24), -ENOMEM.
+ * A static route.  (S,G): from one VIF (iifs has one bit) to the VIFs of
+ * oifs, for one group (len 32).  (*,G): source INADDR_ANY, for the groups
+ * of group/len (len 4-32; 32 is one group), from any VIF of iifs (a
+ * wildcard 'from' names several) to the VIFs of oifs.
  */
-int mfc_route_add(struct mfc *m, mc_time_t now, struct in_addr source,
-    struct in_addr group, unsigned iif, uint32_t oifs);
-/* Deletes the route; the entries it made go.  0 or -ENOENT. */
+struct mfc_route {
+	struct in_addr source; /* INADDR_ANY: (*,G) */
+	struct in_addr group;  /* host bits zero */
+	uint8_t len;	       /* prefix length of the group range */
+	uint32_t iifs;	       /* bit v = VIF v */
+	uint32_t oifs;	       /* bit v = VIF v */
+};
+
+/*
+ * Add a static route, or replace the one with the same source, group and
+ * len.  An (S,G) route installs its entry at once, and it never expires
+ * (the iif's own bit in oifs is ignored).  A (*,G) route decides the iif
+ * and adds its oifs to the entries of every group it covers, the most
+ * specific range first (a /32 beats a /16 beats a /8): an entry's iif is
+ * the VIF its first packet came in by when that is one of iifs, else the
+ * lowest of iifs; an iif that is also in oifs is left out of that
+ * entry's.  A range may cover 224.0.0.0/24 (its groups are never
+ * forwarded all the same) but not lie within it.  0; -EINVAL (bad vifs,
+ * group, len, source, or within 224.0.0.0/24), -ENOMEM.
+ */
+int mfc_route_add(struct mfc *m, mc_time_t now, const struct mfc_route *rt);
+/*
+ * Deletes the route with that source, group and len; the entries it made
+ * go, unless a less specific (*,G) range still covers them (they follow
+ * it then).  0 or -ENOENT.
+ */
 int mfc_route_del(struct mfc *m, mc_time_t now, struct in_addr source,
-    struct in_addr group);
+    struct in_addr group, uint8_t len);
 
 /*
  * The routing protocol's reverse path (NULL: none).  mfc_rpf_changed()
@@ -210,6 +240,28 @@ int mfc_counters(struct mfc *m, mc_time_t now, struct in_addr source,
  */
 bool mfc_ttl_sample(struct mfc *m, unsigned vif, struct in_addr source,
     struct in_addr group, uint8_t ttl);
+
+/*
+ * mcastctl flush: delete the entries upcalls made (not those of (S,G)
+ * static routes), all of them or only group's (group NULL: all), so that
+ * the kernel's next packet of each flow makes it again.  Returns how many.
+ */
+unsigned mfc_flush(struct mfc *m, mc_time_t now, const struct in_addr *group);
+
+/*
+ * The entry limit (max_entries): reached (an upcall was refused since the
+ * dynamic entries were last below it), and how many distinct flows were
+ * refused since then (at most MFC_REFUSED_MAX are told apart).
+ */
+#define MFC_REFUSED_MAX 4096
+struct mfc_limit_view {
+	uint32_t limit; /* 0: none */
+	uint64_t dynamic_entries;
+	bool reached;
+	uint32_t flows_refused;
+};
+
+void mfc_limit(const struct mfc *m, struct mfc_limit_view *v);
 
 /* Expire every entry idle at now. */
 void mfc_timeout(struct mfc *m, mc_time_t now);
@@ -262,9 +314,19 @@ struct mfc_entry_view {
 	uint64_t packets;     /* as last read */
 	uint64_t bytes;
 	uint64_t wrong_if;
-	mc_time_t expires; /* MC_TIME_NEVER for MFC_IIF_STATIC */
-	bool ttl_starved;  /* reported TTL_STARVED */
+	mc_time_t expires;   /* MC_TIME_NEVER for MFC_IIF_STATIC */
+	bool ttl_starved;    /* reported TTL_STARVED */
+	uint8_t starved_ttl; /* the TTL seen then */
 };
+
+/*
+ * Why an entry forwards less than asked, in a few words: "ttl-too-low"
+ * (its oifs are cut by their thresholds), for an entry with no oifs "no
+ * members" (nobody asked for another interface) or "all cut: R[,R]" (the
+ * cut reasons of the interfaces asked for); "" otherwise.
+ */
+const char *mfc_entry_note(const struct mfc_entry_view *v, char *buf,
+    size_t len);
 
 /* 0 and *v filled, or -ENOENT. */
 int mfc_entry(const struct mfc *m, struct in_addr source, struct in_addr group,
@@ -276,15 +338,9 @@ int mfc_entry(const struct mfc *m, struct in_addr source, struct in_addr group,
 int mfc_foreach_entry(const struct mfc *m,
     int (*fn)(void *arg, const struct mfc_entry_view *v), void *arg);
 
-struct mfc_route_view {
-	struct in_addr source; /* INADDR_ANY: (*,G) */
-	struct in_addr group;
-	unsigned iif;
-	uint32_t oifs; /* as given */
-};
-
+/* The static routes as given: the (*,G) ones most specific first. */
 int mfc_foreach_route(const struct mfc *m,
-    int (*fn)(void *arg, const struct mfc_route_view *v), void *arg);
+    int (*fn)(void *arg, const struct mfc_route *v), void *arg);
 
 struct mfc_vif_view {
 	unsigned vif;
@@ -308,11 +364,14 @@ struct mfc_stats {
 	uint64_t replaces;		    /* MFC adds changing an entry */
 	uint64_t deletes;		    /* MFC deletes (all reasons) */
 	uint64_t expiries;		    /* of which idle */
-	uint64_t boundary_drops;	    /* memberships refused */
+	uint64_t boundary_drops;	    /* a boundary cut: memberships
+						   refused, entries installed
+						   with an interface cut */
 	uint64_t boundary_iif;		    /* entries with no oifs: their
 						   group is bounded at the iif */
 	uint64_t memberships_ignored;	    /* unknown VIF, 224.0.0.x */
 	uint64_t limit_entries;		    /* upcalls refused: the limit */
+	uint64_t flushed;		    /* entries mcastctl flush deleted */
 	uint64_t ttl_starved;		    /* TTL_STARVED reports */
 	uint64_t empty;			    /* EMPTY events */
 	uint64_t nonempty;		    /* NONEMPTY events */

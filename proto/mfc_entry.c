@@ -46,6 +46,7 @@ mfc_group_get(struct mfc *m, struct in_addr g)
 	}
 	grp->addr = g;
 	LIST_INIT(&grp->entries);
+	mfc_group_star_resolve(m, grp);
 	hash_insert(&m->groups, &grp->hnode, hash_key_addr(g));
 	m->stats.groups++;
 	return grp;
@@ -55,8 +56,7 @@ mfc_group_get(struct mfc *m, struct in_addr g)
 void
 mfc_group_gc(struct mfc *m, struct mfc_group *grp)
 {
-	if (grp == NULL || grp->members != NULL || grp->has_star ||
-	    !LIST_EMPTY(&grp->entries))
+	if (grp == NULL || grp->members != NULL || !LIST_EMPTY(&grp->entries))
 		return;
 	hash_remove(&m->groups, &grp->hnode);
 	m->stats.groups--;
@@ -176,15 +176,31 @@ mfc_compose(const struct mfc *m, const struct mfc_entry *e,
 	}
 }
 
+/* "... oifs none: all cut: boundary-at-iif (arrival)" */
 static void
-mfc_entry_trace(struct mfc *m, const struct mfc_entry *e, const char *what)
+mfc_entry_trace(struct mfc *m, const struct mfc_entry *e,
+    const struct mfc_composed *c, const char *what)
 {
-	char sg[TRACE_SG_MAX], ttls[MFC_MAXVIFS * 8];
+	char sg[TRACE_SG_MAX], ttls[MFC_MAXVIFS * 8], why[96];
 
-	trace(&m->trace, "%s %s: iif %u, oifs %s (%s)",
+	trace(&m->trace, "%s %s: iif %u, oifs %s%s%s (%s)",
 	    trace_sg(e->source, e->group, sg, sizeof(sg)), what, e->iif,
-	    mfc_ttls_str(e->ttls, ttls, sizeof(ttls)),
+	    mfc_ttls_str(e->ttls, ttls, sizeof(ttls)), e->oifs ? "" : ": ",
+	    e->oifs ? "" : mfc_empty_reason(c->why, c->cut, why, sizeof(why)),
 	    mfc_iif_origin_name(e->iif_origin));
+}
+
+/* Whether a boundary cut an interface asked for (boundary_drops). */
+static bool
+mfc_boundary_cut(const struct mfc_composed *c)
+{
+	unsigned v;
+
+	for (v = 0; v < MFC_MAXVIFS; v++)
+		if (c->cut[v] == MFC_CUT_BOUNDARY ||
+		    c->cut[v] == MFC_CUT_BOUNDARY_IIF)
+			return true;
+	return false;
 }
 
 /* The EMPTY / NONEMPTY event when the oifs went from old to e's. */
@@ -218,7 +234,9 @@ mfc_entry_install(struct mfc *m, struct mfc_entry *e, const char *what,
 	if (o != NULL)
 		o->replace = false;
 	m->stats.installs++;
-	mfc_entry_trace(m, e, what);
+	mfc_entry_trace(m, e, &c, what);
+	if (fresh && mfc_boundary_cut(&c))
+		m->stats.boundary_drops++;
 	if (fresh)
 		mfc_emit_emptiness(m, e, false, true);
 }
@@ -244,7 +262,7 @@ mfc_entry_update(struct mfc *m, struct mfc_entry *e, bool force)
 	if (o != NULL)
 		o->replace = true;
 	m->stats.replaces++;
-	mfc_entry_trace(m, e, "replace");
+	mfc_entry_trace(m, e, &c, "replace");
 	mfc_emit_emptiness(m, e, was_empty, false);
 }
 
@@ -260,8 +278,10 @@ void
 mfc_limit_check(struct mfc *m)
 {
 	if (m->cfg.max_entries == 0 ||
-	    m->stats.dynamic_entries < m->cfg.max_entries)
+	    m->stats.dynamic_entries < m->cfg.max_entries) {
 		m->limit_told = false;
+		mfc_refused_clear(m);
+	}
 }
 
 /* An (S,G) static route now decides e: it leaves the expiry heap. */
@@ -357,8 +377,35 @@ mfc_update_all(struct mfc *m)
 		    false);
 }
 
+static bool
+mfc_route_covers(const struct mfc_route *rt, struct in_addr g)
+{
+	uint32_t mask = rt->len == 0 ? 0 : 0xffffffffu << (32 - rt->len);
+
+	return (ntohl(g.s_addr) & mask) == ntohl(rt->group.s_addr);
+}
+
+bool
+mfc_group_star_resolve(const struct mfc *m, struct mfc_group *grp)
+{
+	const struct mfc_route *best = NULL;
+	bool had = grp->has_star;
+	uint32_t iifs = grp->star_iifs, oifs = grp->star_oifs;
+	size_t i;
+
+	for (i = 0; i < m->nstars && best == NULL; i++)
+		if (mfc_route_covers(&m->stars[i], grp->addr))
+			best = &m->stars[i];
+	grp->has_star = best != NULL;
+	grp->star_iifs = best ? best->iifs : 0;
+	grp->star_oifs = best ? best->oifs : 0;
+	return had != grp->has_star || iifs != grp->star_iifs ||
+	    oifs != grp->star_oifs;
+}
+
 /*
- * The iif of an entry no (S,G) route decides: (*,G) route, RPF, or the
+ * The iif of an entry no (S,G) route decides: (*,G) route (the VIF it
+ * arrived on if the route takes it, else the route's lowest), RPF, or the
  * arrival VIF.
  */
 enum mfc_iif_origin
@@ -368,7 +415,11 @@ mfc_iif_choose(const struct mfc *m, const struct mfc_group *grp,
 	int v;
 
 	if (grp != NULL && grp->has_star) {
-		*iif = grp->star_iif;
+		if (arrival < MFC_MAXVIFS &&
+		    (grp->star_iifs & MFC_BIT(arrival)))
+			*iif = arrival;
+		else
+			*iif = (unsigned)__builtin_ctz(grp->star_iifs);
 		return MFC_IIF_STAR_G;
 	}
 	if (m->rpf != NULL && (v = m->rpf(m->rpf_arg, source)) >= 0 &&
@@ -389,7 +440,7 @@ mfc_upcall(struct mfc *m, mc_time_t now, enum mfc_upcall_kind kind,
 {
 	char sg[TRACE_SG_MAX];
 	enum mfc_iif_origin origin;
-	struct mfc_output *o;
+	struct mfc_group *grp;
 	struct mfc_entry *e;
 	unsigned iif;
 
@@ -423,27 +474,18 @@ mfc_upcall(struct mfc *m, mc_time_t now, enum mfc_upcall_kind kind,
 		return 0;
 	}
 	if (m->cfg.max_entries != 0 &&
-	    m->stats.dynamic_entries >= m->cfg.max_entries) {
-		m->stats.limit_entries++;
-		if (!m->limit_told) {
-			trace(&m->trace,
-			    "%s from vif %u not installed: %u "
-			    "entries, the limit",
-			    trace_sg(source, group, sg, sizeof(sg)), vif,
-			    m->cfg.max_entries);
-			o = mfc_emit(m, MFC_OUT_LIMIT, source, group);
-			if (o != NULL) {
-				o->iif = vif;
-				o->limit = m->cfg.max_entries;
-			}
-		}
-		m->limit_told = true;
-		return -ENOSPC;
-	}
-	origin = mfc_iif_choose(m, mfc_group_find(m, group), source, vif, &iif);
-	e = mfc_entry_new(m, now, source, group, origin, iif);
-	if (e == NULL)
+	    m->stats.dynamic_entries >= m->cfg.max_entries)
+		return mfc_limit_refuse(m, source, group, vif);
+	/* The group first: a (*,G) route covering it may decide the iif. */
+	grp = mfc_group_get(m, group);
+	if (grp == NULL)
 		return -ENOMEM;
+	origin = mfc_iif_choose(m, grp, source, vif, &iif);
+	e = mfc_entry_new(m, now, source, group, origin, iif);
+	if (e == NULL) {
+		mfc_group_gc(m, grp);
+		return -ENOMEM;
+	}
 	if (mfc_bounded(m, iif, group))
 		m->stats.boundary_iif++;
 	mfc_entry_install(m, e, "install", true);
@@ -473,6 +515,7 @@ mfc_ttl_sample(struct mfc *m, unsigned vif, struct in_addr source,
 	    !mfc_ttl_forwards_nowhere(e, ttl))
 		return false;
 	e->ttl_starved = true;
+	e->starved_ttl = ttl;
 	m->stats.ttl_starved++;
 	o = mfc_emit_entry(m, e, MFC_OUT_TTL_STARVED);
 	if (o != NULL)

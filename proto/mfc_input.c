@@ -115,52 +115,165 @@ mfc_membership(struct mfc *m, mc_time_t now, enum mfc_origin origin,
 /* ------------------------------------------------------------------ */
 /* Static routes and the reverse path                                 */
 
-int
-mfc_route_add(struct mfc *m, mc_time_t now, struct in_addr source,
-    struct in_addr group, unsigned iif, uint32_t oifs)
+/* "(*, 239.1.0.0/16)" or "(S, G)", for traces. */
+static const char *
+mfc_route_str(const struct mfc_route *rt, char *buf, size_t len)
 {
-	char sg[TRACE_SG_MAX], mb[MFC_MAXVIFS * 4];
-	struct mfc_group *grp;
-	struct mfc_entry *e;
-	bool moved;
+	char sg[TRACE_SG_MAX];
+	size_t n;
 
-	if (iif >= MFC_MAXVIFS || !mfc_is_group(group) || mfc_is_local(group) ||
-	    mfc_is_group(source))
+	trace_sg(rt->source, rt->group, sg, sizeof(sg));
+	n = strlen(sg);
+	if (rt->len != 32 && n > 0)
+		snprintf(buf, len, "%.*s/%u)", (int)(n - 1), sg, rt->len);
+	else
+		snprintf(buf, len, "%s", sg);
+	return buf;
+}
+
+static int
+mfc_route_check(const struct mfc_route *rt)
+{
+	uint32_t g = ntohl(rt->group.s_addr), mask;
+
+	if (rt->len < 4 || rt->len > 32 || !mfc_is_group(rt->group) ||
+	    rt->iifs == 0 || mfc_is_group(rt->source))
 		return -EINVAL;
-	oifs &= ~MFC_BIT(iif);
-	trace(&m->trace, "static %s from vif %u to vifs %s",
-	    trace_sg(source, group, sg, sizeof(sg)), iif,
-	    mfc_mask_str(oifs, mb, sizeof(mb)));
-	if (source.s_addr == INADDR_ANY) {
-		grp = mfc_group_get(m, group);
-		if (grp == NULL)
-			return -ENOMEM;
-		grp->has_star = true;
-		grp->star_iif = iif;
-		grp->star_oifs = oifs;
-		LIST_FOREACH(e, &grp->entries, glink) {
+	mask = 0xffffffffu << (32 - rt->len);
+	if ((g & ~mask) != 0 ||
+	    (rt->len >= 24 && (g & MFC_LOCAL_MASK) == MFC_LOCAL_NET))
+		return -EINVAL;
+	if (rt->source.s_addr != INADDR_ANY &&
+	    (rt->len != 32 || (rt->iifs & (rt->iifs - 1)) != 0))
+		return -EINVAL;
+	return 0;
+}
+
+/* Where (*, group/len) is in m->stars, or would go (most specific first). */
+static size_t
+mfc_star_slot(const struct mfc *m, struct in_addr group, uint8_t len,
+    bool *found)
+{
+	size_t i;
+
+	*found = false;
+	for (i = 0; i < m->nstars; i++) {
+		if (m->stars[i].len > len)
+			continue;
+		if (m->stars[i].len < len)
+			break;
+		if (m->stars[i].group.s_addr == group.s_addr) {
+			*found = true;
+			break;
+		}
+	}
+	return i;
+}
+
+/*
+ * The (*,G) routes changed within range: each group it covers follows the
+ * most specific route that covers it now, and its entries with it (an
+ * entry no (*,G) route covers any more goes, as its route did).
+ */
+static void
+mfc_stars_changed(struct mfc *m, const struct mfc_route *range)
+{
+	uint32_t mask = 0xffffffffu << (32 - range->len);
+	struct mfc_entry *e, *next;
+	struct hash_node *n, *nx;
+	struct mfc_group *grp;
+	enum mfc_iif_origin origin;
+	unsigned iif;
+	bool moved;
+	size_t b;
+
+	HASH_FOREACH_SAFE(&m->groups, n, nx, b) {
+		grp = hash_entry(n, struct mfc_group, hnode);
+		if ((ntohl(grp->addr.s_addr) & mask) !=
+			ntohl(range->group.s_addr) ||
+		    !mfc_group_star_resolve(m, grp))
+			continue;
+		for (e = LIST_FIRST(&grp->entries); e != NULL; e = next) {
+			next = LIST_NEXT(e, glink);
 			if (e->iif_origin == MFC_IIF_STATIC)
 				continue;
+			if (!grp->has_star) {
+				if (e->iif_origin == MFC_IIF_STAR_G)
+					mfc_entry_delete(m, e,
+					    "its (*,G) route was deleted");
+				continue;
+			}
+			origin = mfc_iif_choose(m, grp, e->source, e->iif,
+			    &iif);
 			moved = e->iif != iif;
-			e->iif_origin = MFC_IIF_STAR_G;
+			e->iif_origin = origin;
 			e->iif = iif;
 			mfc_entry_update(m, e, moved);
 		}
+		mfc_group_gc(m, grp);
+	}
+}
+
+int
+mfc_route_add(struct mfc *m, mc_time_t now, const struct mfc_route *rt)
+{
+	char what[TRACE_SG_MAX + 8], ib[MFC_MAXVIFS * 4], ob[MFC_MAXVIFS * 4];
+	struct mfc_route r;
+	struct mfc_entry *e;
+	unsigned iif;
+	bool moved, found;
+	size_t i;
+
+	if (rt == NULL || mfc_route_check(rt) != 0)
+		return -EINVAL;
+	r = *rt;
+	/* One way in: it is no way out. */
+	if ((r.iifs & (r.iifs - 1)) == 0)
+		r.oifs &= ~r.iifs;
+	trace(&m->trace, "static %s from vif%s %s to vifs %s",
+	    mfc_route_str(&r, what, sizeof(what)),
+	    (r.iifs & (r.iifs - 1)) == 0 ? "" : "s",
+	    mfc_mask_str(r.iifs, ib, sizeof(ib)),
+	    mfc_mask_str(r.oifs, ob, sizeof(ob)));
+	if (r.source.s_addr == INADDR_ANY) {
+		i = mfc_star_slot(m, r.group, r.len, &found);
+		if (!found) {
+			if (m->nstars == m->stars_cap) {
+				size_t cap = m->stars_cap ? 2 * m->stars_cap :
+							    16;
+				struct mfc_route *a = realloc(m->stars,
+				    cap * sizeof(*a));
+
+				if (a == NULL) {
+					m->stats.unexpected_events++;
+					return -ENOMEM;
+				}
+				m->stars = a;
+				m->stars_cap = cap;
+			}
+			memmove(&m->stars[i + 1], &m->stars[i],
+			    (m->nstars - i) * sizeof(*m->stars));
+			m->nstars++;
+		}
+		m->stars[i] = r;
+		mfc_stars_changed(m, &r);
 		return 0;
 	}
-	e = mfc_entry_find(m, source, group);
+	iif = (unsigned)__builtin_ctz(r.iifs);
+	e = mfc_entry_find(m, r.source, r.group);
 	if (e == NULL) {
-		e = mfc_entry_new(m, now, source, group, MFC_IIF_STATIC, iif);
+		e = mfc_entry_new(m, now, r.source, r.group, MFC_IIF_STATIC,
+		    iif);
 		if (e == NULL)
 			return -ENOMEM;
-		e->static_oifs = oifs;
+		e->static_oifs = r.oifs;
 		mfc_entry_install(m, e, "install", true);
 		return 0;
 	}
 	moved = e->iif != iif;
 	e->iif_origin = MFC_IIF_STATIC;
 	e->iif = iif;
-	e->static_oifs = oifs;
+	e->static_oifs = r.oifs;
 	mfc_entry_make_static(m, e);
 	mfc_entry_update(m, e, moved);
 	return 0;
@@ -168,32 +281,36 @@ mfc_route_add(struct mfc *m, mc_time_t now, struct in_addr source,
 
 int
 mfc_route_del(struct mfc *m, mc_time_t now, struct in_addr source,
-    struct in_addr group)
+    struct in_addr group, uint8_t len)
 {
-	char sg[TRACE_SG_MAX];
-	struct mfc_entry *e, *next;
+	char what[TRACE_SG_MAX + 8];
+	struct mfc_route gone;
+	struct mfc_entry *e;
 	struct mfc_group *grp;
+	bool found;
+	size_t i;
 
 	if (source.s_addr == INADDR_ANY) {
-		grp = mfc_group_find(m, group);
-		if (grp == NULL || !grp->has_star)
+		if (len < 4 || len > 32)
 			return -ENOENT;
+		i = mfc_star_slot(m, group, len, &found);
+		if (!found)
+			return -ENOENT;
+		gone = m->stars[i];
 		trace(&m->trace, "static %s deleted",
-		    trace_sg(source, group, sg, sizeof(sg)));
-		grp->has_star = false;
-		for (e = LIST_FIRST(&grp->entries); e != NULL; e = next) {
-			next = LIST_NEXT(e, glink);
-			if (e->iif_origin == MFC_IIF_STAR_G)
-				mfc_entry_delete(m, e,
-				    "its (*,G) route was deleted");
-		}
-		mfc_group_gc(m, grp);
+		    mfc_route_str(&gone, what, sizeof(what)));
+		memmove(&m->stars[i], &m->stars[i + 1],
+		    (m->nstars - i - 1) * sizeof(*m->stars));
+		m->nstars--;
+		mfc_stars_changed(m, &gone);
 		return 0;
 	}
 	e = mfc_entry_find(m, source, group);
-	if (e == NULL || e->iif_origin != MFC_IIF_STATIC)
+	if (len != 32 || e == NULL || e->iif_origin != MFC_IIF_STATIC)
 		return -ENOENT;
 	grp = e->grp;
+	trace(&m->trace, "static %s deleted",
+	    trace_sg(source, group, what, sizeof(what)));
 	mfc_entry_delete(m, e, "its static route was deleted");
 	mfc_group_gc(m, grp);
 	return 0;
@@ -201,33 +318,29 @@ mfc_route_del(struct mfc *m, mc_time_t now, struct in_addr source,
 
 int
 mfc_foreach_route(const struct mfc *m,
-    int (*fn)(void *arg, const struct mfc_route_view *v), void *arg)
+    int (*fn)(void *arg, const struct mfc_route *v), void *arg)
 {
-	struct mfc_route_view v;
+	struct mfc_route v;
 	const struct mfc_group *grp;
 	const struct mfc_entry *e;
 	struct hash_node *n;
-	size_t b;
+	size_t b, i;
 	int rc;
 
+	for (i = 0; i < m->nstars; i++)
+		if ((rc = fn(arg, &m->stars[i])) != 0)
+			return rc;
 	for (n = hash_first(&m->groups, &b); n != NULL;
 	     n = hash_next(&m->groups, &b, n)) {
 		grp = hash_entry(n, struct mfc_group, hnode);
-		if (grp->has_star) {
-			memset(&v, 0, sizeof(v));
-			v.group = grp->addr;
-			v.iif = grp->star_iif;
-			v.oifs = grp->star_oifs;
-			if ((rc = fn(arg, &v)) != 0)
-				return rc;
-		}
 		LIST_FOREACH(e, &grp->entries, glink) {
 			if (e->iif_origin != MFC_IIF_STATIC)
 				continue;
 			memset(&v, 0, sizeof(v));
 			v.source = e->source;
 			v.group = e->group;
-			v.iif = e->iif;
+			v.len = 32;
+			v.iifs = MFC_BIT(e->iif);
 			v.oifs = e->static_oifs;
 			if ((rc = fn(arg, &v)) != 0)
 				return rc;

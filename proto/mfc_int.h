@@ -1,9 +1,9 @@
 /*
  * The forwarding composer's inside (mfc.h), shared by mfc.c (life cycle,
  * names, outputs, VIFs, views), mfc_entry.c (the entry and group tables,
- * the rules that compose an entry, upcalls, counters and expiry) and
- * mfc_input.c (memberships, static routes, the reverse path).  Not
- * installed.
+ * the rules that compose an entry, upcalls, counters and expiry),
+ * mfc_input.c (memberships, static routes, the reverse path) and
+ * mfc_limit.c (the entry limit's refused flows, flush).  Not installed.
  */
 #ifndef MCAST_PROTO_MFC_INT_H
 #define MCAST_PROTO_MFC_INT_H
@@ -51,8 +51,8 @@ struct mfc_group {
 	struct in_addr addr;
 	struct mfc_member *members;
 	uint32_t member_vifs; /* VIFs with a membership */
-	bool has_star;	      /* a (*,G) static route */
-	unsigned star_iif;
+	bool has_star;	      /* a (*,G) static route covers it: */
+	uint32_t star_iifs;   /* the most specific one's */
 	uint32_t star_oifs;
 	struct mfc_entry_list entries; /* G's (S,G) entries */
 };
@@ -77,6 +77,12 @@ struct mfc_entry {
 	uint64_t wrong_if;
 	uint64_t used;	  /* packets - wrong_if */
 	bool ttl_starved; /* reported */
+	uint8_t starved_ttl;
+};
+
+/* A flow refused at the entry limit, told apart from the others. */
+struct mfc_refused {
+	struct hash_node hnode;
 };
 
 struct mfc {
@@ -87,9 +93,13 @@ struct mfc {
 	struct hash groups;
 	struct heap expiry;
 	struct outq outq;
+	struct mfc_route *stars; /* (*,G) routes, most specific first */
+	size_t nstars;
+	size_t stars_cap;
 	mfc_rpf_fn rpf;
 	void *rpf_arg;
-	bool limit_told; /* LIMIT since below it */
+	bool limit_told;     /* LIMIT since below it */
+	struct hash refused; /* struct mfc_refused, since limit_told */
 	struct mfc_stats stats;
 };
 
@@ -108,6 +118,12 @@ bool mfc_is_local(struct in_addr g);
 /* Whether a boundary of VIF v covers group g. */
 bool mfc_bounded(const struct mfc *m, unsigned v, struct in_addr g);
 bool mfc_vif_ok(const struct mfc *m, unsigned v);
+/*
+ * Why composing gave no oifs (why and cut as in mfc_composed):
+ * "no members" or "all cut: R[,R]".
+ */
+const char *mfc_empty_reason(const uint8_t *why, const uint8_t *cut, char *buf,
+    size_t len);
 /* "1:1 2:16" (vif:ttl, as /proc/net/ip_mr_cache), or "none". */
 const char *mfc_ttls_str(const uint8_t *ttls, char *buf, size_t len);
 /* "1 2 5" (a VIF mask), or "none". */
@@ -145,6 +161,10 @@ void mfc_entry_update(struct mfc *m, struct mfc_entry *e, bool force);
 mc_time_t mfc_expiry(const struct mfc *m, const struct mfc_entry *e);
 /* The LIMIT event may come again once below the limit. */
 void mfc_limit_check(struct mfc *m);
+/* mfc_limit.c: an upcall refused at the limit (counted, told once). */
+int mfc_limit_refuse(struct mfc *m, struct in_addr s, struct in_addr g,
+    unsigned vif);
+void mfc_refused_clear(struct mfc *m);
 /* An entry an (S,G) static route now decides: it no longer expires. */
 void mfc_entry_make_static(struct mfc *m, struct mfc_entry *e);
 /* A new entry in the tables, not yet installed; NULL: no memory. */
@@ -154,6 +174,8 @@ struct mfc_entry *mfc_entry_new(struct mfc *m, mc_time_t now, struct in_addr s,
 void mfc_entry_delete(struct mfc *m, struct mfc_entry *e, const char *why);
 /* Recompute every entry (a VIF changed). */
 void mfc_update_all(struct mfc *m);
+/* Whether grp's (*,G) route changed: the most specific one covering it. */
+bool mfc_group_star_resolve(const struct mfc *m, struct mfc_group *grp);
 /* The iif no (S,G) route decides: (*,G) route, RPF, or arrival. */
 enum mfc_iif_origin mfc_iif_choose(const struct mfc *m,
     const struct mfc_group *grp, struct in_addr source, unsigned arrival,

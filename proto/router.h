@@ -53,12 +53,19 @@ struct router_static_group {
 	struct in_addr source;
 };
 
-/* A static route: mroute in the file, or mcastctl add mroute. */
+/*
+ * A static route: mroute in the file, or mcastctl add mroute.  A name
+ * ending in '+' is a wildcard: every interface whose name starts with
+ * what comes before it ("eth+": eth0, eth1 ...), as they come and go.  A
+ * (*,G) route may name a range of groups (group_len < 32) and a wildcard
+ * iif; an (S,G) route names one group and one iif.
+ */
 struct router_route {
 	char iif[IF_NAMESIZE];
 	bool has_source; /* false: (*,G) */
 	struct in_addr source;
 	struct in_addr group;
+	uint8_t group_len; /* 32: the one group; 4-31: a range */
 	char oifs[ROUTER_MAX_OIFS][IF_NAMESIZE];
 	unsigned noifs;
 };
@@ -101,14 +108,28 @@ int router_configure(struct router *r, mc_time_t now,
 /* ---- the operator's run-time routes and memberships ---- */
 
 /*
- * mcastctl add mroute: 0 added, 1 replaced one with the same source and
- * group, or -ENOSPC (ROUTER_MAX_RUNTIME), -EINVAL.
+ * mcastctl add mroute: 0 added, 1 replaced one with the same source,
+ * group and group_len (*replaced, when not NULL, is the route it
+ * replaced), or -ENOSPC (ROUTER_MAX_RUNTIME), -EINVAL.
  */
 int router_route_add(struct router *r, mc_time_t now,
-    const struct router_route *rt);
-/* mcastctl del mroute: 0 or -ENOENT (none added at run time). */
-int router_route_del(struct router *r, mc_time_t now, bool has_source,
-    struct in_addr source, struct in_addr group);
+    const struct router_route *rt, struct router_route *replaced);
+/*
+ * mcastctl del mroute: the run-time route with key's source, group and
+ * group_len (its names are not compared).  0 or -ENOENT.
+ */
+int router_route_del(struct router *r, mc_time_t now,
+    const struct router_route *key);
+/* Whether an interface name matches a route's name (or wildcard). */
+bool router_name_matches(const char *pattern, const char *name);
+/*
+ * mcastctl flush [GROUP]: delete the forwarding entries the kernel's
+ * packets made (all, or group's when group is not NULL), not those of
+ * (S,G) static routes; the next packet of each flow makes its entry
+ * again.  Returns how many were deleted.
+ */
+unsigned router_flush(struct router *r, mc_time_t now,
+    const struct in_addr *group);
 /*
  * mcastctl join / leave: 0, or -EEXIST (join: held already), -ENOENT
  * (leave: not held), -ENOSPC, -EINVAL.
@@ -312,10 +333,10 @@ int router_foreach_static_group(const struct router *r,
 struct router_route_view {
 	const struct router_route *route;
 	bool runtime;  /* from mcastctl */
-	bool applied;  /* its iif is a VIF */
+	bool applied;  /* its iif (or one its wildcard matches) is a VIF */
 	bool shadowed; /* the file has the same one */
-	unsigned iif;  /* applied: the VIF */
-	uint32_t oifs; /* applied: the VIFs that are */
+	uint32_t iifs; /* applied: the VIFs it comes in by */
+	uint32_t oifs; /* applied: the VIFs its names match now */
 };
 
 /* Static routes: the configuration's, then mcastctl's. */

@@ -55,35 +55,66 @@ router_is_group(struct in_addr g)
 /* ------------------------------------------------------------------ */
 /* Static routes                                                      */
 
-/* A route with its names as VIFs; false when its iif is not a VIF. */
+bool
+router_name_matches(const char *pattern, const char *name)
+{
+	size_t n = strlen(pattern);
+
+	if (n > 0 && pattern[n - 1] == '+')
+		return strncmp(pattern, name, n - 1) == 0;
+	return strcmp(pattern, name) == 0;
+}
+
+/* The VIFs whose interface names match pattern. */
+static uint32_t
+router_vifs_matching(const struct router *r, const char *pattern)
+{
+	uint32_t mask = 0;
+	unsigned v;
+
+	for (v = 0; v < ROUTER_MAXVIFS; v++)
+		if (r->vifs[v].used &&
+		    router_name_matches(pattern, r->vifs[v].name))
+			mask |= 1u << v;
+	return mask;
+}
+
+/*
+ * A route with its names as VIFs (wildcards expanded over the VIFs there
+ * are now); false when no VIF matches its iif.
+ */
 static bool
 router_route_resolve(const struct router *r, const struct router_route *rt,
-    struct router_applied *out)
+    struct mfc_route *out)
 {
-	int iif = router_vif_by_name(r, rt->iif), o;
+	uint32_t iifs = router_vifs_matching(r, rt->iif);
 	unsigned i;
 
-	if (iif < 0)
+	if (iifs == 0)
 		return false;
 	memset(out, 0, sizeof(*out));
 	out->source = rt->has_source ? rt->source : (struct in_addr){ 0 };
 	out->group = rt->group;
-	out->iif = (unsigned)iif;
+	out->len = rt->group_len;
+	out->iifs = iifs;
 	for (i = 0; i < rt->noifs; i++)
-		if ((o = router_vif_by_name(r, rt->oifs[i])) >= 0 && o != iif)
-			out->oifs |= 1u << o;
+		out->oifs |= router_vifs_matching(r, rt->oifs[i]);
+	/* One way in is no way out. */
+	if ((iifs & (iifs - 1)) == 0)
+		out->oifs &= ~iifs;
 	return true;
 }
 
-static const struct router_applied *
-router_applied_find(const struct router_applied *list, size_t n,
-    struct in_addr s, struct in_addr g)
+static const struct mfc_route *
+router_applied_find(const struct mfc_route *list, size_t n,
+    const struct mfc_route *key)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (list[i].source.s_addr == s.s_addr &&
-		    list[i].group.s_addr == g.s_addr)
+		if (list[i].source.s_addr == key->source.s_addr &&
+		    list[i].group.s_addr == key->group.s_addr &&
+		    list[i].len == key->len)
 			return &list[i];
 	return NULL;
 }
@@ -100,14 +131,15 @@ router_route_at(const struct router *r, size_t i, bool *runtime)
  * Bring the composer's static routes to what the file and mcastctl ask
  * for, touching only the routes that changed (a reload must not disturb
  * the flows it does not concern).  The file's route wins over mcastctl's
- * for the same source and group.
+ * for the same source and group.  Wildcards follow the VIFs: this runs
+ * again whenever they change.
  */
 void
 router_routes_sync(struct router *r, mc_time_t now)
 {
 	size_t n = r->nroutes + r->nrt_routes, i, k = 0;
-	struct router_applied *want = calloc(n ? n : 1, sizeof(*want));
-	const struct router_applied *old;
+	struct mfc_route *want = calloc(n ? n : 1, sizeof(*want));
+	const struct mfc_route *old;
 	bool runtime;
 
 	if (want == NULL) {
@@ -117,21 +149,17 @@ router_routes_sync(struct router *r, mc_time_t now)
 	for (i = 0; i < n; i++)
 		if (router_route_resolve(r, router_route_at(r, i, &runtime),
 			&want[k]) &&
-		    !router_applied_find(want, k, want[k].source,
-			want[k].group))
+		    !router_applied_find(want, k, &want[k]))
 			k++;
 	for (i = 0; i < r->napplied; i++)
-		if (!router_applied_find(want, k, r->applied[i].source,
-			r->applied[i].group))
+		if (!router_applied_find(want, k, &r->applied[i]))
 			mfc_route_del(r->mfc, now, r->applied[i].source,
-			    r->applied[i].group);
+			    r->applied[i].group, r->applied[i].len);
 	for (i = 0; i < k; i++) {
-		old = router_applied_find(r->applied, r->napplied,
-		    want[i].source, want[i].group);
-		if (old == NULL || old->iif != want[i].iif ||
+		old = router_applied_find(r->applied, r->napplied, &want[i]);
+		if (old == NULL || old->iifs != want[i].iifs ||
 		    old->oifs != want[i].oifs)
-			mfc_route_add(r->mfc, now, want[i].source,
-			    want[i].group, want[i].iif, want[i].oifs);
+			mfc_route_add(r->mfc, now, &want[i]);
 	}
 	free(r->applied);
 	r->applied = want;
@@ -144,24 +172,32 @@ router_route_same_key(const struct router_route *a,
     const struct router_route *b)
 {
 	return a->group.s_addr == b->group.s_addr &&
-	    a->has_source == b->has_source &&
+	    a->group_len == b->group_len && a->has_source == b->has_source &&
 	    (!a->has_source || a->source.s_addr == b->source.s_addr);
 }
 
 static int
 router_route_check(const struct router_route *rt)
 {
-	if (!router_is_group(rt->group) || rt->iif[0] == '\0' ||
-	    rt->noifs > ROUTER_MAX_OIFS ||
-	    (rt->has_source &&
-		(router_is_group(rt->source) ||
-		    rt->source.s_addr == INADDR_ANY)))
+	uint32_t g = ntohl(rt->group.s_addr);
+	size_t n = strnlen(rt->iif, IF_NAMESIZE);
+
+	if (!router_is_group(rt->group) || n == 0 || n == IF_NAMESIZE ||
+	    rt->noifs > ROUTER_MAX_OIFS || rt->group_len < 4 ||
+	    rt->group_len > 32 ||
+	    (g & ~(0xffffffffu << (32 - rt->group_len))) != 0 ||
+	    (rt->group_len >= 24 && (g >> 8) == 0xe00000))
+		return -EINVAL;
+	if (rt->has_source &&
+	    (router_is_group(rt->source) || rt->source.s_addr == INADDR_ANY ||
+		rt->group_len != 32 || rt->iif[n - 1] == '+'))
 		return -EINVAL;
 	return 0;
 }
 
 int
-router_route_add(struct router *r, mc_time_t now, const struct router_route *rt)
+router_route_add(struct router *r, mc_time_t now, const struct router_route *rt,
+    struct router_route *replaced)
 {
 	size_t i;
 	int rc = 0;
@@ -177,6 +213,8 @@ router_route_add(struct router *r, mc_time_t now, const struct router_route *rt)
 		r->nrt_routes++;
 	} else {
 		rc = 1;
+		if (replaced != NULL)
+			*replaced = r->rt_routes[i];
 	}
 	r->rt_routes[i] = *rt;
 	router_routes_sync(r, now);
@@ -185,18 +223,13 @@ router_route_add(struct router *r, mc_time_t now, const struct router_route *rt)
 }
 
 int
-router_route_del(struct router *r, mc_time_t now, bool has_source,
-    struct in_addr source, struct in_addr group)
+router_route_del(struct router *r, mc_time_t now,
+    const struct router_route *key)
 {
-	struct router_route key;
 	size_t i;
 
-	memset(&key, 0, sizeof(key));
-	key.has_source = has_source;
-	key.source = source;
-	key.group = group;
 	for (i = 0; i < r->nrt_routes; i++)
-		if (router_route_same_key(&r->rt_routes[i], &key))
+		if (router_route_same_key(&r->rt_routes[i], key))
 			break;
 	if (i == r->nrt_routes)
 		return -ENOENT;
@@ -206,12 +239,21 @@ router_route_del(struct router *r, mc_time_t now, bool has_source,
 	return 0;
 }
 
+unsigned
+router_flush(struct router *r, mc_time_t now, const struct in_addr *group)
+{
+	unsigned n = mfc_flush(r->mfc, now, group);
+
+	router_pump(r, now);
+	return n;
+}
+
 int
 router_foreach_route(const struct router *r,
     int (*fn)(void *arg, const struct router_route_view *v), void *arg)
 {
 	struct router_route_view v;
-	struct router_applied a;
+	struct mfc_route a;
 	size_t i, k;
 	bool runtime;
 	int rc;
@@ -225,7 +267,7 @@ router_foreach_route(const struct router *r,
 				v.shadowed = true;
 		if (!v.shadowed && router_route_resolve(r, v.route, &a)) {
 			v.applied = true;
-			v.iif = a.iif;
+			v.iifs = a.iifs;
 			v.oifs = a.oifs;
 		}
 		if ((rc = fn(arg, &v)) != 0)

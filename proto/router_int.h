@@ -41,14 +41,6 @@ struct router_vif {
 	uint64_t rx;
 };
 
-/* A static route as given to the composer. */
-struct router_applied {
-	struct in_addr source; /* INADDR_ANY: (*,G) */
-	struct in_addr group;
-	unsigned iif;
-	uint32_t oifs;
-};
-
 /* A static membership view given to the composer. */
 struct router_pushed {
 	uint8_t vif;
@@ -81,7 +73,7 @@ struct router {
 	size_t nrt_routes;
 
 	/* What the composer was given of them. */
-	struct router_applied *applied;
+	struct mfc_route *applied; /* the routes the composer was given */
 	size_t napplied;
 	struct router_pushed *pushed;
 	size_t npushed;

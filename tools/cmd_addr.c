@@ -287,7 +287,9 @@ cmd_addr(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	bool json = false, first = true;
-	int c, i, status = 0;
+	struct mc_ip a, b;
+	char buf[MC_IP_STRLEN];
+	int c, i, j, status = 0;
 
 	optind = 0; /* glibc: start afresh, argv[0] is "addr" */
 	while ((c = getopt_long(argc, argv, ":jh", longopts, NULL)) != -1) {
@@ -309,7 +311,14 @@ cmd_addr(int argc, char **argv)
 		addr_usage(stderr);
 		return EXIT_USAGE;
 	}
-
+	/* The same address twice: refused before anything is printed. */
+	for (i = optind + 1; i < argc; i++)
+		for (j = optind; j < i; j++)
+			if (mc_ip_parse(argv[i], &a) == 0 &&
+			    mc_ip_parse(argv[j], &b) == 0 &&
+			    mc_ip_equal(&a, &b))
+				repeated_error("address", argv[i],
+				    mc_ip_str(&a, buf));
 	if (json)
 		fputs("[", stdout);
 	for (i = optind; i < argc; i++)

@@ -1,11 +1,13 @@
 /*
  * mcast dump: decode IGMP (v1, v2, v3), DVMRP and mtrace, live from an
  * interface or from a capture, one line per packet in the spirit of
- * tcpdump, or one JSON object per packet.  Captures through libpcap; the
- * decoding is proto/igmp_wire.c's.
+ * tcpdump, or one JSON object per packet.  Captures through libpcap, with
+ * an optional filter expression in tcpdump's syntax; the decoding is
+ * proto/igmp_wire.c's.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <net/if.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +16,18 @@
 #include "dump_decode.h"
 #include "tool.h"
 
+/*
+ * What a live capture lets through without an expression; with one, the
+ * filter is "(EXPRESSION) and (ip proto 2)": only IGMP is ever decoded,
+ * and the expression comes first so that a "vlan" in it moves the offsets
+ * of what follows, as in tcpdump.
+ */
+#define DUMP_DEFAULT_FILTER "ip proto 2"
+
 struct dump_opts {
-	const char *iface;	/* -i */
+	const char *iface;	/* -i; NULL: "any" (live) */
+	char *expression;	/* the operands joined, or NULL */
+	char *filter;		/* what pcap_compile() gets, or NULL */
 	const char *read_file;	/* -r */
 	const char *write_file; /* -w */
 	uint64_t count;		/* -c, 0 = no limit */
@@ -37,14 +49,92 @@ dump_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: mcast dump [-i IF | -r FILE.pcap] [-w FILE.pcap] [-c COUNT]\n"
-	    "                  [--json]\n"
-	    "  -i IF        capture live on IF (default: every interface, \"any\")\n"
+	    "                  [--json] [EXPRESSION]\n"
+	    "  -i IF        capture live on IF (default: any, every interface;\n"
+	    "               each line then names the interface)\n"
 	    "  -r FILE      read a capture (pcap or pcapng) instead\n"
 	    "  -w FILE      also write what was captured to FILE (pcap)\n"
 	    "  -c COUNT     stop after COUNT IGMP packets\n"
 	    "  --json       one JSON object per packet\n"
+	    "  EXPRESSION   a capture filter in tcpdump's syntax (pcap-filter(7)),\n"
+	    "               e.g. 'host 198.18.1.2'; it narrows \"ip proto 2\"\n"
 	    "Decodes IGMP v1/v2/v3 (every field: group records, sources, max\n"
 	    "response time, querier parameters), DVMRP and mtrace headers.\n");
+}
+
+/*
+ * Compile the filter for capture p and, if apply, set it.  The user's
+ * expression compiled alone (dump_parse_expression), but with "ip proto
+ * 2" it may match nothing ("udp"), and the link type of a capture may
+ * refuse it ("ether host" on a cooked capture): exit 2 with libpcap's word.
+ */
+static void
+dump_set_filter(pcap_t *p, const struct dump_opts *o, const char *what,
+    bool apply)
+{
+	const char *filter = o->filter ? o->filter : DUMP_DEFAULT_FILTER;
+	struct bpf_program prog;
+
+	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		if (strstr(pcap_geterr(p), "rejects all packets") != NULL)
+			usage_error(
+			    "filter expression '%s' lets no IGMP packet "
+			    "through (%s): expected an expression that "
+			    "IGMP packets can match, mcast dump shows "
+			    "nothing else",
+			    o->expression, filter);
+		usage_error("bad filter expression '%s' for %s (link type "
+			    "%s): %s",
+		    o->expression ? o->expression : filter, what,
+		    pcap_datalink_val_to_name(pcap_datalink(p)),
+		    pcap_geterr(p));
+	}
+	if (apply && pcap_setfilter(p, &prog) != 0) {
+		fprintf(stderr, "mcast: cannot filter %s with '%s': %s\n", what,
+		    filter, pcap_geterr(p));
+		exit(1);
+	}
+	pcap_freecode(&prog);
+}
+
+/*
+ * The operands, joined with spaces as tcpdump does, are a filter
+ * expression: refused (exit 2, libpcap's message) if it does not compile,
+ * checked on a dead handle so that no capture is opened for nothing.
+ */
+static void
+dump_parse_expression(int n, char **words, struct dump_opts *o)
+{
+	struct bpf_program prog;
+	size_t len = 0;
+	pcap_t *dead;
+	int i;
+
+	for (i = 0; i < n; i++)
+		len += strlen(words[i]) + 1;
+	o->expression = calloc(1, len);
+	o->filter = malloc(len + sizeof(DUMP_DEFAULT_FILTER) + 16);
+	if (o->expression == NULL || o->filter == NULL)
+		usage_error("out of memory for a filter of %zu bytes", len);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strcat(o->expression, " ");
+		strcat(o->expression, words[i]);
+	}
+	sprintf(o->filter, "(%s) and (%s)", o->expression, DUMP_DEFAULT_FILTER);
+	dead = pcap_open_dead(DLT_EN10MB, 65535);
+	if (dead == NULL)
+		usage_error("cannot check the filter '%s': out of memory",
+		    o->expression);
+	if (pcap_compile(dead, &prog, o->expression, 1, PCAP_NETMASK_UNKNOWN) !=
+	    0)
+		usage_error("bad filter expression '%s': %s: expected "
+			    "tcpdump's syntax (pcap-filter(7)), e.g. 'host "
+			    "198.18.1.2'",
+		    o->expression, pcap_geterr(dead));
+	pcap_freecode(&prog);
+	dump_set_filter(dead, o, "a capture", false);
+	pcap_close(dead);
 }
 
 static void
@@ -60,13 +150,13 @@ dump_parse(int argc, char **argv, struct dump_opts *o)
 	    -1) {
 		switch (c) {
 		case 'i':
-			o->iface = optarg;
+			option_once(&o->iface, "-i", optarg, "interface");
 			break;
 		case 'r':
-			o->read_file = optarg;
+			option_once(&o->read_file, "-r", optarg, "file");
 			break;
 		case 'w':
-			o->write_file = optarg;
+			option_once(&o->write_file, "-w", optarg, "file");
 			break;
 		case 'c':
 			o->count = parse_count(optarg, "count");
@@ -82,14 +172,13 @@ dump_parse(int argc, char **argv, struct dump_opts *o)
 		}
 	}
 	if (optind < argc)
-		usage_error("dump takes no operands, got '%s': expected "
-			    "options only (-i IF or -r FILE)",
-		    argv[optind]);
+		dump_parse_expression(argc - optind, argv + optind, o);
 	if (o->iface != NULL && o->read_file != NULL)
 		usage_error("-i %s and -r %s both given: expected a live "
 			    "interface or a file, not both",
 		    o->iface, o->read_file);
-	if (o->iface != NULL) {
+	/* "any" is libpcap's, not an interface of the kernel. */
+	if (o->iface != NULL && strcmp(o->iface, "any") != 0) {
 		struct mc_iface ifc;
 
 		parse_any_iface(o->iface, &ifc);
@@ -106,6 +195,10 @@ dump_packet(u_char *user, const struct pcap_pkthdr *ph, const u_char *frame)
 	/* Nothing but IGMP: the live filter lets nothing else in. */
 	if (!dump_decode_frame(s->linktype, frame, ph->caplen, &p))
 		return;
+	/* A file's interface indexes are those of the host that wrote it. */
+	if (p.has_ifindex && o->read_file == NULL &&
+	    if_indextoname(p.ifindex, p.ifname) == NULL)
+		p.ifname[0] = '\0';
 	if (s->dumper != NULL)
 		pcap_dump((u_char *)s->dumper, ph, frame);
 	s->seen++;
@@ -129,8 +222,9 @@ static pcap_t *
 dump_open(const struct dump_opts *o)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	struct bpf_program prog;
 	pcap_t *p;
+
+	const char *iface = o->iface ? o->iface : "any";
 
 	if (o->read_file != NULL) {
 		p = pcap_open_offline(o->read_file, errbuf);
@@ -146,20 +240,27 @@ dump_open(const struct dump_opts *o)
 			    o->read_file, why);
 			exit(1);
 		}
+		/* A file is filtered only when an expression was given. */
+		if (o->filter != NULL)
+			dump_set_filter(p, o, o->read_file, true);
 		return p;
 	}
-	p = pcap_create(o->iface ? o->iface : "any", errbuf);
+	p = pcap_create(iface, errbuf);
 	if (p == NULL || pcap_set_snaplen(p, 65535) != 0 ||
 	    pcap_set_immediate_mode(p, 1) != 0 || pcap_activate(p) < 0) {
-		fprintf(stderr, "mcast: cannot capture on %s: %s\n",
-		    o->iface ? o->iface : "any", p ? pcap_geterr(p) : errbuf);
+		fprintf(stderr, "mcast: cannot capture on %s: %s\n", iface,
+		    p ? pcap_geterr(p) : errbuf);
 		exit(1);
 	}
-	if (pcap_compile(p, &prog, "ip proto 2", 1, PCAP_NETMASK_UNKNOWN) ==
-	    0) {
-		pcap_setfilter(p, &prog);
-		pcap_freecode(&prog);
-	}
+	/*
+	 * On "any", Linux cooked v2 headers carry the interface of each
+	 * packet (v1, libpcap's default there, does not).
+	 */
+	if (strcmp(iface, "any") == 0 &&
+	    pcap_set_datalink(p, DLT_LINUX_SLL2) != 0)
+		warning("capturing on any without interface names: %s",
+		    pcap_geterr(p));
+	dump_set_filter(p, o, iface, true);
 	return p;
 }
 
@@ -195,6 +296,8 @@ cmd_dump(int argc, char **argv)
 	if (s.dumper != NULL)
 		pcap_dump_close(s.dumper);
 	pcap_close(dump_pcap);
+	free(o.expression);
+	free(o.filter);
 	if (!o.json && o.read_file == NULL)
 		fprintf(stderr, "%llu IGMP packets, %llu invalid\n",
 		    (unsigned long long)s.seen, (unsigned long long)s.invalid);

@@ -39,6 +39,7 @@ groups_parse(int argc, char **argv, struct groups_opts *o)
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
 	};
+	const char *iface_text = NULL;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -50,6 +51,7 @@ groups_parse(int argc, char **argv, struct groups_opts *o)
 			 * IFF_MULTICAST, but lo has none and still holds
 			 * 224.0.0.1 and ff02::1, which we list.
 			 */
+			option_once(&iface_text, "-i", optarg, "interface");
 			parse_any_iface(optarg, &o->iface);
 			o->has_iface = true;
 			break;

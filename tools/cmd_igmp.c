@@ -138,7 +138,8 @@ emu_parse(int argc, char **argv, struct emu_opts *o)
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
-	bool has_iface = false, has_groups = false;
+	const char *iface_text = NULL, *groups_text = NULL, *source_text = NULL;
+	const char *first_text = NULL;
 	struct mc_ip ip;
 	int c;
 
@@ -148,8 +149,8 @@ emu_parse(int argc, char **argv, struct emu_opts *o)
 	while ((c = getopt_long(argc, argv, ":i:d:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
+			option_once(&iface_text, "-i", optarg, "interface");
 			parse_iface(optarg, &o->iface);
-			has_iface = true;
 			break;
 		case OPT_HOSTS:
 			o->nhosts = (uint32_t)parse_count(optarg, "hosts");
@@ -159,8 +160,9 @@ emu_parse(int argc, char **argv, struct emu_opts *o)
 				    optarg, EMU_MAX_HOSTS);
 			break;
 		case OPT_GROUPS:
+			option_once(&groups_text, "--groups", optarg,
+			    "G[/COUNT] (COUNT groups from G up)");
 			emu_parse_groups(optarg, o);
-			has_groups = true;
 			break;
 		case OPT_VERSION:
 			if (strcmp(optarg, "1") && strcmp(optarg, "2") &&
@@ -171,6 +173,8 @@ emu_parse(int argc, char **argv, struct emu_opts *o)
 			o->version = (unsigned)(optarg[0] - '0');
 			break;
 		case OPT_SOURCE:
+			option_once(&source_text, "--source", optarg,
+			    "source (the hosts join INCLUDE {S})");
 			parse_source(optarg, NULL, &ip);
 			if (ip.family != AF_INET)
 				usage_error("--source %s: expected an IPv4 "
@@ -184,6 +188,8 @@ emu_parse(int argc, char **argv, struct emu_opts *o)
 			    "--leave-after");
 			break;
 		case OPT_FIRST:
+			option_once(&first_text, "--first-host", optarg,
+			    "first address");
 			parse_source(optarg, NULL, &ip);
 			if (ip.family != AF_INET)
 				usage_error("--first-host %s: expected an IPv4 "
@@ -214,7 +220,7 @@ emu_parse(int argc, char **argv, struct emu_opts *o)
 	if (optind < argc)
 		usage_error("igmp emulate takes no operands, got '%s'",
 		    argv[optind]);
-	if (!has_iface || !has_groups)
+	if (iface_text == NULL || groups_text == NULL)
 		usage_error("igmp emulate needs -i IF and --groups G[/COUNT]");
 	if (o->has_source && (o->version == 1 || o->version == 2))
 		usage_error("--source needs IGMPv3: IGMPv%u cannot carry "

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
+#include "querier.h"
 #include "tool.h"
 
 /*
@@ -19,6 +20,8 @@
  */
 #define JOIN_GROUPS_PER_SOCKET 16
 #define JOIN_MAX_SOURCES       16
+/* How often to look at the querier of the -S joins' links again. */
+#define JOIN_QUERIER_CHECK_NS 2000000000LL
 
 struct join_opts {
 	struct mc_iface iface;
@@ -46,6 +49,7 @@ join_parse(int argc, char **argv, struct join_opts *o)
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
 	};
+	const char *iface_text = NULL;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -53,6 +57,7 @@ join_parse(int argc, char **argv, struct join_opts *o)
 	    -1) {
 		switch (c) {
 		case 'i':
+			option_once(&iface_text, "-i", optarg, "interface");
 			parse_iface(optarg, &o->iface);
 			o->has_iface = true;
 			break;
@@ -87,10 +92,12 @@ cmd_join(int argc, char **argv)
 {
 	struct join_opts o;
 	struct mc_ip *groups, sources[JOIN_MAX_SOURCES];
+	struct ssm_watch watch;
 	int ngroups, nsockets = 0, in_socket = 0, *fds, fd = -1, i, j, rc;
+	int status = 0;
 	unsigned ifindex;
 	char buf[MC_IP_STRLEN];
-	int64_t deadline;
+	int64_t deadline, next_check;
 
 	join_parse(argc, argv, &o);
 	ngroups = argc - optind;
@@ -100,13 +107,18 @@ cmd_join(int argc, char **argv)
 		usage_error("out of memory for %d groups", ngroups);
 	for (i = 0; i < ngroups; i++) {
 		parse_group(argv[optind + i], &groups[i]);
+		refuse_repeated_ip(groups, i, &groups[i], argv[optind + i],
+		    "group");
 		if (groups[i].family != groups[0].family && o.nsources)
 			usage_error(
 			    "-S with both IPv4 and IPv6 groups: expected "
 			    "groups of one family with source-specific joins");
 	}
-	for (j = 0; j < o.nsources; j++)
+	for (j = 0; j < o.nsources; j++) {
 		parse_source(o.source_text[j], &groups[0], &sources[j]);
+		refuse_repeated_ip(sources, j, &sources[j], o.source_text[j],
+		    "source");
+	}
 	if (o.nsources)
 		require_ssm_capable(o.has_iface ? &o.iface : NULL,
 		    groups[0].family);
@@ -130,12 +142,14 @@ cmd_join(int argc, char **argv)
 			if (rc < 0) {
 				fprintf(stderr,
 				    "mcast: cannot join %s%s%s: "
-				    "%s\n",
+				    "%s%s\n",
 				    mc_ip_str(&groups[i], buf),
 				    o.has_iface ? " on " : "",
 				    o.has_iface ? o.iface.name : "",
-				    mc_strerror(rc));
-				return 1;
+				    mc_strerror(rc),
+				    no_iface_hint(&groups[i], rc, o.has_iface));
+				status = 1;
+				goto leave;
 			}
 		}
 		if (!o.quiet) {
@@ -149,18 +163,32 @@ cmd_join(int argc, char **argv)
 		}
 	}
 	fflush(stdout);
+	/* An IGMPv1/v2 querier cannot hear the -S joins: now, or later. */
+	ssm_watch_init(&watch, ifindex, sources, o.nsources);
+	for (i = 0; i < ngroups; i++)
+		ssm_watch_add_group(&watch, &groups[i]);
+	ssm_watch_check(&watch, stderr);
 	install_stop_signals();
+	next_check = now_monotonic_ns() + JOIN_QUERIER_CHECK_NS;
 	deadline = o.duration_s > 0 ?
 	    now_monotonic_ns() + (int64_t)(o.duration_s * 1e9) :
 	    0;
-	while (!stop_requested && (!deadline || now_monotonic_ns() < deadline))
+	while (!stop_requested &&
+	    (!deadline || now_monotonic_ns() < deadline)) {
 		usleep(20000);
+		if (watch.active && watch.nlinks == 0 &&
+		    now_monotonic_ns() >= next_check) {
+			ssm_watch_check(&watch, stderr);
+			next_check += JOIN_QUERIER_CHECK_NS;
+		}
+	}
+	if (!o.quiet)
+		printf("left %d group%s\n", ngroups, ngroups == 1 ? "" : "s");
+leave:
 	/* Closing the sockets leaves every group. */
 	for (i = 0; i < nsockets; i++)
 		close(fds[i]);
-	if (!o.quiet)
-		printf("left %d group%s\n", ngroups, ngroups == 1 ? "" : "s");
 	free(groups);
 	free(fds);
-	return 0;
+	return status;
 }

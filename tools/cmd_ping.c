@@ -96,6 +96,7 @@ ping_parse(int argc, char **argv, struct ping_opts *o)
 						      'C' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+	const char *iface_text = NULL;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -106,6 +107,7 @@ ping_parse(int argc, char **argv, struct ping_opts *o)
 	    -1) {
 		switch (c) {
 		case 'i':
+			option_once(&iface_text, "-i", optarg, "interface");
 			parse_iface(optarg, &o->iface);
 			o->has_iface = true;
 			break;
@@ -368,8 +370,9 @@ ping_send_to_group(int fd, const struct ping_opts *o, struct ping_state *s,
 	s->sent_ns[seq] = now_monotonic_ns();
 	s->sent = seq + 1;
 	if (sendto(fd, pkt, pktlen, 0, (struct sockaddr *)&ss, len) < 0)
-		fprintf(stderr, "mcast: sending probe %llu: %s\n",
-		    (unsigned long long)seq, strerror(errno));
+		fprintf(stderr, "mcast: sending probe %llu: %s%s\n",
+		    (unsigned long long)seq, strerror(errno),
+		    no_iface_hint(&o->group.ip, errno, o->has_iface));
 }
 
 static void
@@ -630,6 +633,7 @@ cmd_pong(int argc, char **argv)
 	struct mc_endpoint group;
 	struct mc_iface iface;
 	struct pong_run r;
+	const char *iface_text = NULL;
 	bool has_iface = false;
 	double duration = 0;
 	int c, fd, rc;
@@ -640,6 +644,7 @@ cmd_pong(int argc, char **argv)
 	    -1) {
 		switch (c) {
 		case 'i':
+			option_once(&iface_text, "-i", optarg, "interface");
 			parse_iface(optarg, &iface);
 			has_iface = true;
 			break;
@@ -669,8 +674,9 @@ cmd_pong(int argc, char **argv)
 	if (fd < 0 ||
 	    (rc = mc_join(fd, &group.ip, has_iface ? iface.index : 0, NULL)) <
 		0) {
-		fprintf(stderr, "mcast: cannot join %s: %s\n", argv[optind],
-		    mc_strerror(fd < 0 ? fd : rc));
+		fprintf(stderr, "mcast: cannot join %s: %s%s\n", argv[optind],
+		    mc_strerror(fd < 0 ? fd : rc),
+		    no_iface_hint(&group.ip, fd < 0 ? fd : rc, has_iface));
 		return 1;
 	}
 	if (gethostname(r.host, sizeof(r.host)) < 0)

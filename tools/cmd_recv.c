@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "loop.h"
+#include "querier.h"
 #include "tool.h"
 
 #define RECV_MAX_GROUPS	 64
@@ -22,6 +23,8 @@
 #define RECV_BUFSIZE	 65536
 /* Datagrams one socket may give per turn of the loop: 16 batches. */
 #define RECV_BUDGET (16 * RECV_BATCH)
+/* While nothing arrives, how often to look at the querier's version again. */
+#define RECV_QUERIER_CHECK_NS 2000000000LL
 #define RECV_RCVBUF \
 	(32 << 20) /* ~0.2 s of 64-byte datagrams
 						   at 200,000/s */
@@ -42,6 +45,8 @@ struct recv_stream {
 	struct mc_rxstats st;
 	uint64_t interval_packets; /* since the last report */
 	uint64_t interval_bytes;
+	struct mc_rxstats_mark
+	    interval_mark; /* the counts at the last report */
 };
 
 struct recv_opts {
@@ -66,7 +71,9 @@ struct recv_state {
 	uint64_t received; /* unique mcast + foreign */
 	int64_t join_realtime_ns;
 	int64_t start_mono_ns;
-	FILE *report; /* stdout, or stderr with --raw */
+	FILE *report;		/* stdout, or stderr with --raw */
+	struct ssm_watch watch; /* the querier of the links of -S joins */
+	int64_t next_querier_check_ns;
 };
 
 struct recv_run;
@@ -114,7 +121,7 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 		{ "raw", no_argument, NULL, 'R' },
 		{ "interval", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
-	const char *source_text[RECV_MAX_SOURCES];
+	const char *source_text[RECV_MAX_SOURCES], *iface_text = NULL;
 	int c, i, j;
 
 	memset(o, 0, sizeof(*o));
@@ -122,6 +129,7 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 	    -1) {
 		switch (c) {
 		case 'i':
+			option_once(&iface_text, "-i", optarg, "interface");
 			parse_iface(optarg, &o->iface);
 			o->has_iface = true;
 			break;
@@ -169,15 +177,22 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 
 		parse_group_endpoint(argv[i], &g->ep);
 		snprintf(g->label, sizeof(g->label), "%s", argv[i]);
+		for (j = 0; j < o->ngroups - 1; j++)
+			if (mc_ip_equal(&o->groups[j].ep.ip, &g->ep.ip) &&
+			    o->groups[j].ep.port == g->ep.port)
+				repeated_error("GROUP:PORT", argv[i], NULL);
 		if (g->ep.ip.family != o->groups[0].ep.ip.family &&
 		    o->nsources > 0)
 			usage_error(
 			    "-S with both IPv4 and IPv6 groups: expected "
 			    "groups of one family with source-specific joins");
 	}
-	for (j = 0; j < o->nsources; j++)
+	for (j = 0; j < o->nsources; j++) {
 		parse_source(source_text[j], &o->groups[0].ep.ip,
 		    &o->sources[j]);
+		refuse_repeated_ip(o->sources, j, &o->sources[j],
+		    source_text[j], "source");
+	}
 	if (o->nsources > 0)
 		require_ssm_capable(o->has_iface ? &o->iface : NULL,
 		    o->groups[0].ep.ip.family);
@@ -206,8 +221,9 @@ recv_open(struct recv_opts *o)
 
 		g->fd = mc_socket_rx(&g->ep, ifindex, RECV_RCVBUF);
 		if (g->fd < 0) {
-			fprintf(stderr, "mcast: cannot receive on %s: %s\n",
-			    g->label, mc_strerror(g->fd));
+			fprintf(stderr, "mcast: cannot receive on %s: %s%s\n",
+			    g->label, mc_strerror(g->fd),
+			    no_iface_hint(&g->ep.ip, g->fd, o->has_iface));
 			exit(1);
 		}
 		for (j = 0; j < (o->nsources ? o->nsources : 1); j++) {
@@ -220,11 +236,7 @@ recv_open(struct recv_opts *o)
 				    g->label, o->has_iface ? " on " : "",
 				    o->has_iface ? o->iface.name : "",
 				    mc_strerror(rc),
-				    rc == -ENODEV ?
-					": give -i"
-					" IF, or add a multicast route (ip route add"
-					" 224.0.0.0/4 dev IF)" :
-					"");
+				    no_iface_hint(&g->ep.ip, rc, o->has_iface));
 				exit(1);
 			}
 		}
@@ -311,6 +323,9 @@ recv_datagram(const struct recv_opts *o, struct recv_state *s, int group,
 	if (has_header) {
 		st = recv_stream_find(s, group, from, false, h.sender_id);
 		before = st->st.unique;
+		if (h.stream_start_ns != 0)
+			mc_rxstats_stream_start(&st->st,
+			    (int64_t)h.stream_start_ns, s->join_realtime_ns);
 		mc_rxstats_add(&st->st, h.sequence, h.total, len,
 		    (int64_t)h.send_time_ns, arrival_ns);
 		s->received += st->st.unique - before;
@@ -403,6 +418,20 @@ ms(int64_t ns)
 	return (double)ns / 1e6;
 }
 
+/* The interval's own loss; jitter_ms is the running value at its end. */
+static void
+recv_json_interval_loss(FILE *f, const struct recv_stream *st)
+{
+	struct mc_rxstats_interval iv;
+
+	mc_rxstats_since(&st->st, &st->interval_mark, &iv);
+	fprintf(f,
+	    ",\"interval_expected\":%llu,\"interval_lost\":%llu,"
+	    "\"interval_loss_percent\":%.3f",
+	    (unsigned long long)iv.expected, (unsigned long long)iv.lost,
+	    iv.expected ? 100.0 * (double)iv.lost / (double)iv.expected : 0.0);
+}
+
 static void
 recv_json_stream(FILE *f, const struct recv_opts *o, const struct recv_state *s,
     const struct recv_stream *st, bool final, double interval_s)
@@ -446,6 +475,11 @@ recv_json_stream(FILE *f, const struct recv_opts *o, const struct recv_state *s,
 		    ms(x->delay_min_ns),
 		    x->unique ? ms(x->delay_sum_ns) / (double)x->unique : 0,
 		    ms(x->delay_max_ns), ms((int64_t)x->jitter_ns));
+		fprintf(f, ",\"counted_from\":%llu,\"joined_mid_stream\":%s",
+		    (unsigned long long)mc_rxstats_count_from(x),
+		    mc_rxstats_joined_mid_stream(x) ? "true" : "false");
+		if (interval_s > 0)
+			recv_json_interval_loss(f, st);
 	}
 	fputc('}', f);
 }
@@ -470,6 +504,13 @@ recv_report_json(const struct recv_opts *o, struct recv_state *s, bool final,
 		recv_json_stream(f, o, s, &s->streams[i], final, interval_s);
 	}
 	fputc(']', f);
+	fprintf(f, ",\"warnings\":[");
+	for (i = 0; i < (size_t)s->watch.nlinks; i++) {
+		if (i)
+			fputc(',', f);
+		json_string(f, s->watch.links[i].text);
+	}
+	fputc(']', f);
 	if (final)
 		fprintf(f, ",\"exit\":%d", exit_status);
 	fprintf(f, "}\n");
@@ -485,16 +526,49 @@ recv_report_interval_text(const struct recv_opts *o, struct recv_state *s,
 
 	for (i = 0; i < s->nstreams; i++) {
 		const struct recv_stream *st = &s->streams[i];
+		struct mc_rxstats_interval iv;
 
-		fprintf(s->report,
-		    "%8.1fs  %-22s %-24s %8.0f pps %9.3f "
-		    "Mbit/s  lost %llu\n",
+		fprintf(s->report, "%8.1fs  %-22s %-24s %8.0f pps %9.3f Mbit/s",
 		    t, o->groups[st->group].label, st->from_label,
 		    (double)st->interval_packets / interval_s,
-		    (double)st->interval_bytes * 8 / interval_s / 1e6,
+		    (double)st->interval_bytes * 8 / interval_s / 1e6);
+		if (st->foreign) {
+			fprintf(s->report, "  (no mcast header)\n");
+			continue;
+		}
+		mc_rxstats_since(&st->st, &st->interval_mark, &iv);
+		fprintf(s->report,
+		    "  lost %llu/%llu (%.2f%%)  jitter %.3f ms  "
+		    "lost so far %llu\n",
+		    (unsigned long long)iv.lost,
+		    (unsigned long long)iv.expected,
+		    iv.expected ?
+			100.0 * (double)iv.lost / (double)iv.expected :
+			0.0,
+		    ms((int64_t)st->st.jitter_ns),
 		    (unsigned long long)recv_lost(st, false));
 	}
 	fflush(s->report);
+}
+
+/* Streams that had begun before we listened: their loss counts from the
+ * first datagram received, not from sequence 0. */
+static void
+recv_report_mid_stream_joins(const struct recv_opts *o, struct recv_state *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nstreams; i++) {
+		const struct recv_stream *st = &s->streams[i];
+
+		if (st->foreign || !mc_rxstats_joined_mid_stream(&st->st))
+			continue;
+		fprintf(s->report,
+		    "%s from %s: joined at sequence %llu (the stream had begun "
+		    "before recv listened; earlier datagrams are not counted)\n",
+		    o->groups[st->group].label, st->from_label,
+		    (unsigned long long)st->st.first_seq);
+	}
 }
 
 static void
@@ -504,7 +578,15 @@ recv_report_final_text(const struct recv_opts *o, struct recv_state *s)
 	size_t i;
 
 	if (s->nstreams == 0) {
-		fprintf(f, "nothing received\n");
+		if (s->watch.nlinks > 0)
+			fprintf(f,
+			    "nothing received: the querier on %s speaks "
+			    "IGMPv%u, which cannot carry a source-specific "
+			    "join (see the warning above)\n",
+			    s->watch.links[0].ifname,
+			    s->watch.links[0].querier_version);
+		else
+			fprintf(f, "nothing received\n");
 		return;
 	}
 	fprintf(f, "%-22s %-24s %9s %7s %7s %5s %6s %9s %24s %9s\n", "GROUP",
@@ -542,6 +624,7 @@ recv_report_final_text(const struct recv_opts *o, struct recv_state *s)
 		    ms(x->first_arrival_ns - s->join_realtime_ns), delay,
 		    ms((int64_t)x->jitter_ns));
 	}
+	recv_report_mid_stream_joins(o, s);
 }
 
 static void
@@ -552,6 +635,8 @@ recv_interval_reset(struct recv_state *s)
 	for (i = 0; i < s->nstreams; i++) {
 		s->streams[i].interval_packets = 0;
 		s->streams[i].interval_bytes = 0;
+		mc_rxstats_mark(&s->streams[i].st,
+		    &s->streams[i].interval_mark);
 	}
 }
 
@@ -615,11 +700,34 @@ recv_timer(void *arg, mc_time_t now_ms)
 	}
 }
 
+/*
+ * The kernel falls back to IGMPv2 only once it hears a v2 query: while
+ * nothing arrives, look at the querier of the -S joins' links again.
+ */
+static mc_time_t
+recv_querier_deadline(void *arg)
+{
+	const struct recv_state *s = arg;
+
+	if (!s->watch.active || s->watch.nlinks > 0 || s->received > 0)
+		return MC_TIME_NEVER;
+	return tool_loop_ms(s->next_querier_check_ns);
+}
+
+static void
+recv_querier_timer(void *arg, mc_time_t now_ms)
+{
+	struct recv_state *s = arg;
+
+	ssm_watch_check(&s->watch, stderr);
+	s->next_querier_check_ns = now_monotonic_ns() + RECV_QUERIER_CHECK_NS;
+}
+
 static void
 recv_loop(const struct recv_opts *o, struct recv_state *s, struct loop *l)
 {
 	struct recv_run r;
-	int i, rc, source;
+	int i, rc, source, querier;
 
 	memset(&r, 0, sizeof(r));
 	r.o = o;
@@ -641,8 +749,11 @@ recv_loop(const struct recv_opts *o, struct recv_state *s, struct loop *l)
 	if (o->interval_s > 0)
 		r.next_report_ns = s->start_mono_ns +
 		    (int64_t)(o->interval_s * 1e9);
-	if ((source = loop_source_add(l, recv_deadline, recv_timer, &r)) < 0) {
-		fprintf(stderr, "mcast: event loop: %s\n", strerror(-source));
+	if ((source = loop_source_add(l, recv_deadline, recv_timer, &r)) < 0 ||
+	    (querier = loop_source_add(l, recv_querier_deadline,
+		 recv_querier_timer, s)) < 0) {
+		fprintf(stderr, "mcast: event loop: %s\n",
+		    strerror(-(source < 0 ? source : querier)));
 		exit(1);
 	}
 	tool_loop_run(l);
@@ -650,6 +761,21 @@ recv_loop(const struct recv_opts *o, struct recv_state *s, struct loop *l)
 	for (i = 0; i < o->ngroups; i++)
 		loop_fd_del(l, o->groups[i].fd);
 	loop_source_del(l, source);
+	loop_source_del(l, querier);
+}
+
+/* A first look at the querier of the links joined with -S. */
+static void
+recv_watch_querier(const struct recv_opts *o, struct recv_state *s)
+{
+	int i;
+
+	ssm_watch_init(&s->watch, o->has_iface ? o->iface.index : 0, o->sources,
+	    o->nsources);
+	for (i = 0; i < o->ngroups; i++)
+		ssm_watch_add_group(&s->watch, &o->groups[i].ep.ip);
+	ssm_watch_check(&s->watch, stderr);
+	s->next_querier_check_ns = s->start_mono_ns + RECV_QUERIER_CHECK_NS;
 }
 
 int
@@ -667,10 +793,14 @@ cmd_recv(int argc, char **argv)
 	s.report = o.raw ? stderr : stdout;
 	s.join_realtime_ns = now_realtime_ns();
 	s.start_mono_ns = now_monotonic_ns();
+	recv_watch_querier(&o, &s);
 	recv_loop(&o, &s, l);
 	loop_free(l);
 	if (o.raw)
 		fflush(stdout);
+	/* Silence may be the querier's doing: a last look. */
+	if (s.received == 0)
+		ssm_watch_check(&s.watch, stderr);
 	status = recv_exit_status(&o, &s);
 	if (o.json)
 		recv_report_json(&o, &s, true, 0, status);

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <netinet/udp.h>
 
+#include "send_pace.h"
 #include "tool.h"
 
 #define SEND_BATCH	   64
@@ -39,7 +40,8 @@ struct send_opts {
 	bool from_stdin;
 	bool json;
 	bool quiet;
-	bool gso; /* UDP_SEGMENT when possible */
+	bool gso;    /* UDP_SEGMENT when possible */
+	bool strict; /* exit 1 when the rate was not reached */
 };
 
 struct send_result {
@@ -50,6 +52,7 @@ struct send_result {
 	int last_errno;
 	int64_t elapsed_ns;
 	bool gso; /* trains went out with UDP_SEGMENT */
+	struct send_pace_verdict pace;
 };
 
 static void
@@ -58,13 +61,16 @@ send_usage(FILE *f)
 	fprintf(f,
 	    "usage: mcast send [-i IF] [-t TTL] [--loop|--no-loop] [-r PPS | -b BITS]\n"
 	    "                  [-s SIZE] [-c COUNT] [-d DURATION] [--groups N]\n"
-	    "                  [--stdin] [--json] GROUP:PORT\n"
+	    "                  [--stdin] [--gso|--no-gso] [--strict] [--json]\n"
+	    "                  GROUP:PORT\n"
 	    "  -i IF        send out of this interface (name, index or address)\n"
 	    "  -t TTL       multicast TTL / hop limit, 0-255 (default 1)\n"
 	    "  --loop       loop a copy back to local members (kernel default)\n"
 	    "  --no-loop    do not loop back\n"
-	    "  -r PPS       datagrams per second, e.g. 1000, 10k (default: flat out)\n"
-	    "  -b BITS      payload bits per second, e.g. 10M (instead of -r)\n"
+	    "  -r PPS       datagrams per second, 1 to 1G, e.g. 1000, 10k\n"
+	    "               (default: flat out)\n"
+	    "  -b BITS      payload bits per second, 1 to 1000G, e.g. 10M\n"
+	    "               (instead of -r)\n"
 	    "  -s SIZE      UDP payload bytes, %d-%d (default 64)\n"
 	    "  -c COUNT     stop after COUNT datagrams\n"
 	    "  -d DURATION  stop after DURATION (10, 2.5, 500ms, 2m, 1h)\n"
@@ -74,10 +80,11 @@ send_usage(FILE *f)
 	    "  --stdin      send each line of standard input (newline included)\n"
 	    "               as one datagram, without the mcast header; lines\n"
 	    "               longer than SIZE (default then 65507) are split\n"
-	    "  --gso        flat out: UDP segmentation offload trains instead of\n"
-	    "               sendmmsg batches (the receiving host cuts them: see\n"
-	    "               mcast(1)); paced streams never use trains\n"
+	    "  --gso        UDP segmentation offload trains instead of sendmmsg\n"
+	    "               batches, flat out or paced (the receiving host cuts\n"
+	    "               them: see mcast(1))\n"
 	    "  --no-gso     the default: sendmmsg batches\n"
+	    "  --strict     exit 1 when a paced stream fell short of its rate\n"
 	    "  --json       print the summary as JSON on standard output\n"
 	    "  -q           no summary (--json still prints it)\n",
 	    MC_DGRAM_HEADER_LEN, SEND_MAX_SIZE, SEND_MAX_GROUPS);
@@ -126,6 +133,19 @@ send_check_group_range(const struct send_opts *o, const char *count_text)
 	    (unsigned long long)room);
 }
 
+/* -r and -b: a count from 1 up to max, above which no link could carry it. */
+static double
+send_parse_rate(const char *text, const char *what, double max,
+    const char *max_text)
+{
+	uint64_t v = parse_count(text, what);
+
+	if ((double)v > max)
+		usage_error("%s '%s' is out of range: expected 1 to %s", what,
+		    text, max_text);
+	return (double)v;
+}
+
 static void
 send_parse(int argc, char **argv, struct send_opts *o)
 {
@@ -137,8 +157,9 @@ send_parse(int argc, char **argv, struct send_opts *o)
 		{ "no-gso", no_argument, NULL, 'G' },
 		{ "gso", no_argument, NULL, 'O' },
 		{ "groups", required_argument, NULL, 'M' },
+		{ "strict", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
-	const char *groups_text = NULL;
+	const char *groups_text = NULL, *bits_text = NULL, *iface_text = NULL;
 	bool size_given = false;
 	int c;
 	uint64_t v;
@@ -153,6 +174,7 @@ send_parse(int argc, char **argv, struct send_opts *o)
 		    NULL)) != -1) {
 		switch (c) {
 		case 'i':
+			option_once(&iface_text, "-i", optarg, "interface");
 			parse_iface(optarg, &o->iface);
 			o->has_iface = true;
 			break;
@@ -166,10 +188,13 @@ send_parse(int argc, char **argv, struct send_opts *o)
 			o->loop = 0;
 			break;
 		case 'r':
-			o->rate_pps = (double)parse_count(optarg, "rate");
+			o->rate_pps = send_parse_rate(optarg, "rate",
+			    SEND_PACE_MAX_PPS, "1G datagrams/s");
 			break;
 		case 'b':
-			o->rate_bps = (double)parse_count(optarg, "bit rate");
+			o->rate_bps = send_parse_rate(optarg, "bit rate",
+			    SEND_PACE_MAX_BPS, "1000G bits/s (1 Tbit/s)");
+			bits_text = optarg;
 			break;
 		case 's':
 			v = parse_count(optarg, "size");
@@ -202,6 +227,9 @@ send_parse(int argc, char **argv, struct send_opts *o)
 		case 'O':
 			o->gso = true;
 			break;
+		case 'X':
+			o->strict = true;
+			break;
 		case 'M':
 			v = parse_count(optarg, "--groups");
 			if (v > SEND_MAX_GROUPS)
@@ -228,10 +256,19 @@ send_parse(int argc, char **argv, struct send_opts *o)
 		send_check_group_range(o, groups_text);
 	if (o->rate_pps > 0 && o->rate_bps > 0)
 		usage_error("-r and -b both given: expected one rate");
-	if (o->rate_bps > 0)
-		o->rate_pps = o->rate_bps / (8.0 * (double)o->size);
 	if (o->from_stdin && !size_given)
 		o->size = SEND_MAX_SIZE;
+	if (o->rate_bps > 0)
+		o->rate_pps = o->rate_bps / (8.0 * (double)o->size);
+	if (o->rate_pps > SEND_PACE_MAX_PPS)
+		usage_error(
+		    "-b %s with %zu-byte datagrams is %.0f datagrams/s: "
+		    "expected at most 1G datagrams/s",
+		    bits_text, o->size, o->rate_pps);
+	if (o->strict && (o->rate_pps <= 0 || o->from_stdin))
+		usage_error("--strict without -r or -b%s: expected a paced "
+			    "stream (only its rate can fall short)",
+		    o->from_stdin ? ", or with --stdin" : "");
 }
 
 static int
@@ -263,10 +300,7 @@ send_open(const struct send_opts *o)
 		fprintf(stderr, "mcast: cannot send to %s: %s%s\n",
 		    sockaddr_str((struct sockaddr *)&ss, buf, sizeof(buf)),
 		    strerror(rc),
-		    rc == ENETUNREACH ?
-			": give -i IF, or add "
-			"a multicast route (ip route add 224.0.0.0/4 dev IF)" :
-			"");
+		    no_iface_hint(&o->group.ip, rc, o->has_iface));
 		exit(1);
 	}
 	return fd;
@@ -286,21 +320,10 @@ send_sleep_until(int64_t deadline_ns)
 		;
 }
 
-/* How many datagrams the schedule allows to have been sent by now. */
-static uint64_t
-send_allowed(const struct send_opts *o, int64_t start_ns, int64_t now_ns)
-{
-	double elapsed = (double)(now_ns - start_ns) / 1e9;
-
-	if (o->rate_pps <= 0)
-		return UINT64_MAX;
-	return (uint64_t)(elapsed * o->rate_pps) + 1;
-}
-
 static int64_t
 send_due_ns(const struct send_opts *o, int64_t start_ns, uint64_t n)
 {
-	return start_ns + (int64_t)((double)n * 1e9 / o->rate_pps);
+	return start_ns + send_pace_due_ns(o->rate_pps, n);
 }
 
 static bool
@@ -326,8 +349,9 @@ send_note_error(struct send_result *r, int err)
  * UDP segmentation offload (UDP_SEGMENT, Linux 4.18): one send() carries a
  * train of equal-size datagrams that the kernel cuts late, so a batch
  * costs one trip down the stack instead of one per datagram.  Used, with
- * --gso, for flat-out streams (no -r/-b: a paced stream keeps its
- * datagrams apart) whose datagrams fit the path MTU unfragmented; never
+ * --gso, for streams (flat out, or paced at more than one datagram per
+ * wake-up: the datagrams due at a wake-up go as one train) whose datagrams
+ * fit the path MTU unfragmented; never
  * with --groups (a train has one destination), and dropped for sendmmsg()
  * the first time the kernel refuses it.  On a veth pair the train crosses
  * as one packet (nftables counts it once) and is cut at the receiver, whose
@@ -342,7 +366,7 @@ send_gso_setup(int fd, const struct send_opts *o)
 	socklen_t len = sizeof(mtu);
 	size_t overhead = o->group.ip.family == AF_INET ? 28 : 48;
 
-	if (!o->gso || o->rate_pps > 0 || o->ngroups > 1)
+	if (!o->gso || o->ngroups > 1)
 		return false;
 	if (getsockopt(fd,
 		o->group.ip.family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
@@ -422,12 +446,13 @@ send_stream(int fd, const struct send_opts *o, struct send_result *r)
 	struct mc_dgram_header h = { .sender_id = random_u32() };
 	int64_t start = now_monotonic_ns(), now = start, send_ns;
 	bool gso = send_gso_setup(fd, o);
-	uint64_t allowed, n, batch = SEND_BATCH, index;
+	uint64_t allowed, n, batch = SEND_BATCH, index, want, per_wakeup;
 	int i, sent;
 
 	/* A GSO train carries at most 64 KiB. */
 	if (gso && batch > SEND_GSO_MAX_BYTES / o->size)
 		batch = SEND_GSO_MAX_BYTES / o->size;
+	per_wakeup = send_pace_batch(o->rate_pps, (unsigned)batch);
 	memset(msgs, 0, sizeof(msgs));
 	memset(train, 0, SEND_BATCH * o->size);
 	for (i = 0; i < SEND_BATCH; i++) {
@@ -437,9 +462,19 @@ send_stream(int fd, const struct send_opts *o, struct send_result *r)
 		msgs[i].msg_hdr.msg_iovlen = 1;
 	}
 	while (!send_done(o, r->attempted, start, now)) {
-		allowed = send_allowed(o, start, now);
-		if (allowed <= r->attempted) {
-			send_sleep_until(send_due_ns(o, start, r->attempted));
+		/*
+		 * Paced: wake up when per_wakeup datagrams are due (fewer at
+		 * the end of -c), then send all that are due, up to a batch:
+		 * one sleep per batch, not per datagram, and a sender that
+		 * slept late catches up.
+		 */
+		allowed = send_pace_allowed(o->rate_pps, now - start);
+		want = per_wakeup;
+		if (o->count != 0 && want > o->count - r->attempted)
+			want = o->count - r->attempted;
+		if (allowed < r->attempted + want) {
+			send_sleep_until(send_due_ns(o, start,
+			    r->attempted + want - 1));
 			now = now_monotonic_ns();
 			continue;
 		}
@@ -449,6 +484,10 @@ send_stream(int fd, const struct send_opts *o, struct send_result *r)
 		if (o->count != 0 && n > o->count - r->attempted)
 			n = o->count - r->attempted;
 		send_ns = now_realtime_ns();
+		/* Sequence 0 goes now: receivers listening by then count
+		 * loss from it (include/mcast/dgram.h). */
+		if (h.stream_start_ns == 0)
+			h.stream_start_ns = (uint64_t)send_ns;
 		for (i = 0; i < (int)n; i++) {
 			index = r->attempted + (uint64_t)i;
 			h.sequence = index / o->ngroups;
@@ -486,6 +525,7 @@ send_stream(int fd, const struct send_opts *o, struct send_result *r)
 	}
 	r->gso = gso;
 	r->elapsed_ns = now_monotonic_ns() - start;
+	send_pace_judge(o->rate_pps, r->packets, r->elapsed_ns, &r->pace);
 }
 
 static void
@@ -527,6 +567,43 @@ send_lines(int fd, const struct send_opts *o, struct send_result *r)
 	r->elapsed_ns = now_monotonic_ns() - start;
 }
 
+/* "1,234,567": v rounded, with thousands separators (buf >= 32). */
+static const char *
+send_thousands(double v, char *buf, size_t len)
+{
+	char digits[32];
+	size_t n, i, o = 0;
+
+	snprintf(digits, sizeof(digits), "%.0f", v < 0 ? 0 : v);
+	n = strlen(digits);
+	for (i = 0; i < n && o + 2 < len; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* A paced stream that ended behind its schedule: say by how much and why. */
+static void
+send_warn_shortfall(const struct send_opts *o, const struct send_result *r)
+{
+	char asked[32], got[32], why[96];
+
+	if (r->errors != 0)
+		snprintf(why, sizeof(why), "the kernel refused %llu of them",
+		    (unsigned long long)r->errors);
+	else
+		snprintf(why, sizeof(why),
+		    "the sender could not keep up (CPU-bound, or a slower "
+		    "interface)");
+	warning("asked %s datagrams/s, sent %s/s: %s%s",
+	    send_thousands(o->rate_pps, asked, sizeof(asked)),
+	    send_thousands(r->pace.achieved_pps, got, sizeof(got)), why,
+	    o->strict ? "" : " (exit status 0; --strict makes it 1)");
+}
+
 static void
 send_report(const struct send_opts *o, const struct send_result *r)
 {
@@ -551,12 +628,16 @@ send_report(const struct send_opts *o, const struct send_result *r)
 		    "\"groups\":%u,\"last_group\":\"%s\",\"packets\":%llu,"
 		    "\"bytes\":%llu,\"errors\":%llu,"
 		    "\"seconds\":%.6f,\"pps\":%.1f,\"mbps\":%.3f,\"ttl\":%d,"
-		    "\"ttl_scope\":\"%s\",\"gso\":%s}\n",
+		    "\"ttl_scope\":\"%s\",\"gso\":%s,\"target_pps\":%.1f,"
+		    "\"achieved_pps\":%.1f,\"behind_ms\":%.3f,"
+		    "\"rate_shortfall\":%s}\n",
 		    group, o->group.port, o->ngroups, last,
 		    (unsigned long long)r->packets,
 		    (unsigned long long)r->bytes, (unsigned long long)r->errors,
 		    secs, pps, mbps, o->ttl, mc_ttl_scope((unsigned)o->ttl),
-		    r->gso ? "true" : "false");
+		    r->gso ? "true" : "false", o->rate_pps,
+		    r->pace.achieved_pps, (double)r->pace.behind_ns / 1e6,
+		    r->pace.short_of_rate ? "true" : "false");
 	} else if (!o->quiet) {
 		fprintf(stderr,
 		    "sent %llu datagram%s (%llu byte%s) to %s port %u "
@@ -566,6 +647,8 @@ send_report(const struct send_opts *o, const struct send_result *r)
 		    o->group.port, secs, pps, mbps, o->ttl,
 		    mc_ttl_scope((unsigned)o->ttl));
 	}
+	if (r->pace.short_of_rate)
+		send_warn_shortfall(o, r);
 	if (r->errors != 0)
 		fprintf(stderr, "mcast: %llu send error%s, the last: %s\n",
 		    (unsigned long long)r->errors, plural_s(r->errors),
@@ -610,5 +693,7 @@ cmd_send(int argc, char **argv)
 		send_stream(fd, &o, &r);
 	close(fd);
 	send_report(&o, &r);
+	if (o.strict && r.pace.short_of_rate)
+		return 1;
 	return r.errors != 0 && r.packets == 0 ? 1 : 0;
 }

@@ -243,6 +243,68 @@ parse_count(const char *text, const char *what)
 }
 
 void
+option_once(const char **seen, const char *opt, const char *value,
+    const char *what)
+{
+	if (*seen != NULL)
+		usage_error("%s given twice (%s, then %s): expected one %s",
+		    opt, *seen, value, what);
+	*seen = value;
+}
+
+void
+repeated_error(const char *what, const char *text, const char *canonical)
+{
+	if (canonical != NULL && strcmp(canonical, text) != 0)
+		usage_error("%s %s given twice (once as %s): expected each %s "
+			    "once",
+		    what, canonical, text, what);
+	usage_error("%s %s given twice: expected each %s once", what, text,
+	    what);
+}
+
+void
+refuse_repeated_ip(const struct mc_ip *before, int n, const struct mc_ip *ip,
+    const char *text, const char *what)
+{
+	char buf[MC_IP_STRLEN];
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (mc_ip_equal(&before[i], ip))
+			repeated_error(what, text, mc_ip_str(ip, buf));
+}
+
+const char *
+no_iface_hint(const struct mc_ip *group, int err, bool has_iface)
+{
+	struct mc_addr_info info;
+
+	if (has_iface)
+		return "";
+	if (err < 0)
+		err = -err;
+	mc_addr_classify(group, &info);
+	/* A link-scope IPv6 destination needs a zone: connect() says EINVAL. */
+	if (group->family == AF_INET6 &&
+	    (info.scope == MC_SCOPE_INTERFACE_LOCAL ||
+		info.scope == MC_SCOPE_LINK_LOCAL) &&
+	    (err == EINVAL || err == ENODEV || err == ENETUNREACH))
+		return info.scope == MC_SCOPE_LINK_LOCAL ?
+		    ": a link-local group (ff02::/16) is on every link; give "
+		    "-i IF to say which" :
+		    ": an interface-local group (ff01::/16) never leaves the "
+		    "host; give -i IF to say which interface";
+	if (err != ENODEV && err != ENETUNREACH)
+		return "";
+	return group->family == AF_INET ?
+	    ": give -i IF, or add a multicast route (ip route add "
+	    "224.0.0.0/4 dev IF)" :
+	    ": give -i IF, or add a multicast route (ip -6 route add "
+	    "multicast ff00::/8 dev IF table local)";
+}
+
+void
 warn_group_scope(const struct mc_ip *group, int ttl)
 {
 	struct mc_addr_info info;

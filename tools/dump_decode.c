@@ -7,6 +7,9 @@
 
 #include "dump_decode.h"
 
+/* The packet type of a Linux cooked header sent by this host. */
+#define DUMP_SLL_OUTGOING 4 /* PACKET_OUTGOING */
+
 /* The IPv4 packet inside a captured frame, or NULL. */
 static const uint8_t *
 dump_ip_payload(int linktype, const uint8_t *frame, size_t caplen, size_t *len)
@@ -279,6 +282,14 @@ dump_decode_frame(int linktype, const uint8_t *frame, size_t caplen,
 	pkt = dump_ip_payload(linktype, frame, caplen, &len);
 	if (pkt == NULL)
 		return false;
+	/* The LINUX_SLL2 header: interface index at 4, packet type at 10. */
+	if (linktype == DLT_LINUX_SLL2) {
+		p->has_ifindex = true;
+		p->ifindex = (uint32_t)frame[4] << 24 |
+		    (uint32_t)frame[5] << 16 | (uint32_t)frame[6] << 8 |
+		    frame[7];
+		p->outgoing = frame[10] == DUMP_SLL_OUTGOING;
+	}
 	p->rc = igmp_ip_decode(pkt, len, &p->ip, &igmp, &p->igmp_len);
 	if (p->rc == IGMP_E_IP_PROTOCOL || p->rc == IGMP_E_IP_VERSION)
 		return false;
@@ -294,6 +305,27 @@ dump_ip_invalid(int rc)
 	return rc == IGMP_E_IP_SHORT || rc < IGMP_E_IP_SHORT;
 }
 
+/* An interface name as a JSON string; "" (not known) as null. */
+static void
+json_string_or_null(FILE *f, const char *name)
+{
+	const char *c;
+
+	if (name[0] == '\0') {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	for (c = name; *c != '\0'; c++)
+		if (*c == '"' || *c == '\\')
+			fprintf(f, "\\%c", *c);
+		else if ((unsigned char)*c < 0x20)
+			fprintf(f, "\\u%04x", (unsigned char)*c);
+		else
+			fputc(*c, f);
+	fputc('"', f);
+}
+
 static void
 dump_print_json(FILE *f, const struct timeval *ts, uint32_t caplen,
     const struct dump_packet *p)
@@ -302,6 +334,12 @@ dump_print_json(FILE *f, const struct timeval *ts, uint32_t caplen,
 
 	fprintf(f, "{\"time\":");
 	dump_time(f, ts, true);
+	if (p->has_ifindex) {
+		fprintf(f, ",\"interface\":");
+		json_string_or_null(f, p->ifname);
+		fprintf(f, ",\"ifindex\":%u,\"direction\":\"%s\"", p->ifindex,
+		    p->outgoing ? "out" : "in");
+	}
 	if (dump_ip_invalid(p->rc)) {
 		fprintf(f, ",\"error\":\"%s\",\"caplen\":%u}\n",
 		    igmp_error_name(p->rc), caplen);
@@ -333,6 +371,11 @@ dump_print_packet(FILE *f, const struct timeval *ts, uint32_t caplen,
 		return;
 	}
 	dump_time(f, ts, false);
+	if (p->has_ifindex && p->ifname[0] != '\0')
+		fprintf(f, " %s %s", p->ifname, p->outgoing ? "Out" : "In");
+	else if (p->has_ifindex)
+		fprintf(f, " ifindex %u %s", p->ifindex,
+		    p->outgoing ? "Out" : "In");
 	if (dump_ip_invalid(p->rc)) {
 		fprintf(f, " invalid IPv4: %s (%u bytes)\n",
 		    igmp_error_name(p->rc), caplen);

@@ -13,11 +13,22 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/time.h>
+#include <net/if.h>
 
 #include "igmp_wire.h"
 
 struct dump_packet {
-	int rc;		     /* IGMP_OK, or why the packet is invalid */
+	int rc; /* IGMP_OK, or why the packet is invalid */
+	/*
+	 * Linux cooked v2 (a capture on "any"): the interface the packet
+	 * was captured on, and whether this host sent it.  ifname is for
+	 * the caller to fill (if_indextoname() of a live capture): the
+	 * decoder does no I/O, and a file's indexes are another host's.
+	 */
+	bool has_ifindex;
+	uint32_t ifindex;
+	bool outgoing;
+	char ifname[IF_NAMESIZE];
 	struct igmp_ip ip;   /* unless rc is an IPv4 header error */
 	struct igmp_msg msg; /* when rc is IGMP_OK */
 	size_t igmp_len;

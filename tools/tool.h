@@ -56,6 +56,28 @@ double parse_duration(const char *text, const char *what);
 /* "100", "10k", "2M": a positive count. */
 uint64_t parse_count(const char *text, const char *what);
 
+/*
+ * Repeated operands and options are refused, exit 2.  option_once(): an
+ * option that takes one value (-i IF) came again; *seen holds the first
+ * value (NULL before).  refuse_repeated_ip(): ip (text as given) is one of
+ * the n addresses before it; what names it ("group", "source").
+ */
+void option_once(const char **seen, const char *opt, const char *value,
+    const char *what);
+void refuse_repeated_ip(const struct mc_ip *before, int n,
+    const struct mc_ip *ip, const char *text, const char *what);
+/* "group 239.1.2.3 given twice: expected each group once", exit 2. */
+void repeated_error(const char *what, const char *text, const char *canonical)
+    __attribute__((noreturn));
+
+/*
+ * What to add to "cannot join/send ...: <error>" when the kernel found no
+ * interface (ENODEV, ENETUNREACH, or EINVAL for an IPv6 link-scope group
+ * without a zone): ": give -i IF ..." for group, or "" for other errors
+ * or when an interface was given.
+ */
+const char *no_iface_hint(const struct mc_ip *group, int err, bool has_iface);
+
 /* Warnings a sender or receiver deserves before it starts. */
 void warn_group_scope(const struct mc_ip *group, int ttl);
 /*

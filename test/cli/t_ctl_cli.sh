@@ -97,7 +97,7 @@ done
 C=$B/mcastctl
 NOSOCK=$TMP/none.sock
 UNREACH="cannot reach mcastd at $NOSOCK: No such file or directory (is mcastd running? -u names another socket)"
-WORDS="show, reload, log, add, del, join or leave"
+WORDS="show, reload, log, add, del, join, leave or flush"
 run "mcastctl foo" 2 "" \
     "mcastctl: unknown command 'foo': expected $WORDS" "$C" -u "$NOSOCK" foo
 run "mcastctl -j foo: the error as JSON on stdout" 2 \

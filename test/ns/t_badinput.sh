@@ -84,6 +84,20 @@ expect_usage "bad second group refused" \
     recv -i eth0 -d 1 239.7.7.7:5000 10.0.0.1:5000
 check "first group not joined" eval "! joined h1 239.7.7.7"
 
+# An interface, group or source given twice is refused (test/cli/t_repeats.sh
+# has the cases that need no interface).
+for cmd in "send 239.1.2.3:5000" "recv 239.1.2.3:5000" "join 239.1.2.3" \
+    "ping 239.1.2.3:5000" "pong 239.1.2.3:5000"; do
+	# shellcheck disable=SC2086 # the words of cmd are the arguments
+	expect_usage "${cmd%% *} -i twice" \
+	    "mcast: -i given twice (eth0, then eth0): expected one interface" \
+	    ${cmd% *} -i eth0 -i eth0 ${cmd##* }
+done
+expect_usage "igmp emulate -i twice" \
+    "mcast: -i given twice (eth0, then eth0): expected one interface" \
+    igmp emulate -i eth0 -i eth0 --groups 239.1.2.3
+check "nothing joined after the refused repeats" eval "! joined h1 239.1.2.3"
+
 # Warnings, not errors.
 nsx h1 "$MCAST" send -i eth0 -c 1 -q 232.1.1.1:5000 2>"$TMP/err"; rc=$?
 expect_eq "TTL 1 to an SSM group still sends" $rc 0

@@ -31,7 +31,8 @@ cd "$TOP" || exit 1
 # ---- the table: one line per example, "DOC: first command" -> what to do --
 # run[ OPTION...]: setup=F (before), after1=F (after the first command),
 #   main=HOST ($ and #), settle=S (after each background start, 0.3),
-#   wait=S (for background commands at the end, 1)
+#   wait=S (for background commands at the end, 1), status=N (what the
+#   commands exit with, 0)
 # skip REASON
 declare -A EX=(
 ["README.md: make demo"]="skip runs a lab of its own (scripts/demo.sh), over half a minute"
@@ -39,12 +40,15 @@ declare -A EX=(
 ["README.md: mcast addr 239.255.255.250"]="run"
 ["README.md: mcast send -i eth0 -r 2000 -s 512 -c 6000 239.1.2.3:5001"]="run"
 ["README.md: mcast recv -i eth0 --interval 1 -d 3.5 239.1.2.3:5001"]="run setup=lossy_stream"
+["README.md: mcast recv -i eth0 -S 198.18.1.1 -d 5 232.1.1.1:5000"]="run setup=v2_querier status=1"
 ["README.md: mcast join -i eth0 -d 3 239.1.2.3 239.1.2.4 &"]="run wait=3"
 ["README.md: mcast pong -i eth0 239.1.2.9:7000"]="run"
 ["README.md: mcast ping --icmp -i eth0 -c 2 -I 200ms 224.0.0.1"]="run setup=icmp_echo"
 ["README.md: mcast dump -r dist/igmp-lab.pcap | grep -e general -e v2"]="run setup=join_later"
+["README.md: mcast dump -c 1 src 198.18.1.3"]="run setup=join_later"
 ["README.md: mcast igmp emulate -i eth0 --hosts 20 --groups 239.2.2.1/5 --version 2 --leave-after 2 --json"]="run"
 ["README.md: mcastd -n -f /etc/mcastd.conf &"]="run main=r settle=0.5 after1=receivers"
+["README.md: mcastctl add mroute from eth0 group 239.2.2.2 to eth1 eth3"]="run main=r setup=router_only"
 ["README.md: #include <stdio.h>"]="run setup=compile_c"
 ["man/mcast.1: mcast addr 239.255.255.250"]="run"
 ["man/mcast.1: mcast recv -i eth0 -c 2000 -d 30 239.1.2.3:5000"]="run wait=5"
@@ -114,6 +118,20 @@ router() {
 	receivers
 }
 router_done() { kill "$ROUTER_PID"; wait "$ROUTER_PID" 2>/dev/null; }
+router_only() {
+	start_mcastd r "$TMP/mcastd.conf" || return 1
+	ROUTER_PID=$MCASTD_PID
+}
+router_only_done() { router_done; }
+# A querier on h1's LAN that speaks IGMPv2 (mcastd on r, eth0 only): the
+# kernel of h1 falls back to v2 when it hears its first query.
+v2_querier() {
+	printf 'default-phyint disable\nphyint eth0 igmpv2\n' >"$TMP/v2.conf"
+	start_mcastd r "$TMP/v2.conf" || return 1
+	ROUTER_PID=$MCASTD_PID
+	wait_for 3 eval "nsx h1 grep -q 'eth0.*V2' /proc/net/igmp"
+}
+v2_querier_done() { router_done; }
 stream_5000() {
 	bg h1 "$MCAST" send -i eth0 -r 1000 -c 3000 -q 239.1.2.3:5000
 }
@@ -138,7 +156,7 @@ lab_command() {
 # run_example JSON: run its steps, compare; one TAP line.
 run_example() {
 	local ex=$1 name opts o main=h1 settle=0.3 wait=1 setup= after1=
-	local i n label host cmd next status=0 pids=() out=$TMP/ex.out why= t0
+	local i n label host cmd next nxt status=0 want_status=0 pids=() out=$TMP/ex.out why= t0
 	name=$(python3 -c 'import json, sys; e = json.loads(sys.argv[1]); print(e["doc"] + ": " + e["key"])' "$ex")
 	opts=${EX[$name]:-}
 	if [ -z "$opts" ]; then
@@ -155,7 +173,7 @@ run_example() {
 		case $o in
 		main=*) main=${o#main=} ;; settle=*) settle=${o#settle=} ;;
 		wait=*) wait=${o#wait=} ;; setup=*) setup=${o#setup=} ;;
-		after1=*) after1=${o#after1=} ;;
+		after1=*) after1=${o#after1=} ;; status=*) want_status=${o#status=} ;;
 		esac
 	done
 	mapfile -t STEPS < <(python3 -c '
@@ -193,7 +211,8 @@ exec $cmd" >>"$out" 2>&1
 				nsx $host bash -c "$DEFS
 $cmd" >>"$out" 2>&1
 				status=$?
-				if [ $status != 0 ] && [ "${STEPS[i + 1]#*\$ }" != "echo \$?" ]; then
+				nxt=${STEPS[i + 1]:-}
+				if [ $status != "$want_status" ] && [ "${nxt#*\$ }" != "echo \$?" ]; then
 					why="'$cmd' exited with status $status"
 				fi
 			fi ;;

@@ -55,4 +55,33 @@ for src,n in (('2001:db8:7::1',50),('2001:db8:7::11',7)):
 wait $r
 expect_eq "SSM over IPv6 delivered only the 7 from ::11" "$(json_field "$TMP/ssm6.json" received)" 7
 check "and nothing from ::1" eval "! grep -q '2001:db8:7::1\]' $TMP/ssm6.json"
+# A link-scope group without -i: the kernel needs to be told the link, and
+# the error says so as the IPv4 one does (not a bare "Invalid argument").
+# c has only lo: no route either, for any group.
+expect_fail() { # NAME "expected stderr" HOST ARGS...: exit 1, that line
+	local name=$1 want=$2 host=$3 st; shift 3
+	nsx "$host" "$MCAST" "$@" >"$TMP/out" 2>"$TMP/err"
+	st=$?
+	if [ "$st" = 1 ] && [ "$(cat "$TMP/err")" = "$want" ]; then ok "$name"; else
+		not_ok "$name: status $st, stderr: $(head -c 300 "$TMP/err")"; fi
+}
+expect_fail "send to ff02:: without -i names the missing link" \
+    "mcast: cannot send to [ff02::4242]:7200: Invalid argument: a link-local group (ff02::/16) is on every link; give -i IF to say which" \
+    a send -c 1 '[ff02::4242]:7200'
+expect_fail "send to ff01:: without -i names the missing interface" \
+    "mcast: cannot send to [ff01::4242]:7200: Invalid argument: an interface-local group (ff01::/16) never leaves the host; give -i IF to say which interface" \
+    a send -c 1 '[ff01::4242]:7200'
+new_ns c
+expect_fail "recv of ff02:: without -i or a route" \
+    "mcast: cannot join [ff02::4242]:7200: No such device: a link-local group (ff02::/16) is on every link; give -i IF to say which" \
+    c recv -d 1 '[ff02::4242]:7200'
+expect_fail "join of ff02:: without -i or a route" \
+    "mcast: cannot join ff02::4242: No such device: a link-local group (ff02::/16) is on every link; give -i IF to say which" \
+    c join -d 1 ff02::4242
+expect_fail "join of ff05:: without a route gives the IPv6 route" \
+    "mcast: cannot join ff05::4242: No such device: give -i IF, or add a multicast route (ip -6 route add multicast ff00::/8 dev IF table local)" \
+    c join -d 1 ff05::4242
+expect_fail "join of an IPv4 group without a route, as before" \
+    "mcast: cannot join 239.1.2.3: No such device: give -i IF, or add a multicast route (ip route add 224.0.0.0/4 dev IF)" \
+    c join -d 1 239.1.2.3
 finish

@@ -136,8 +136,12 @@ for e in load("mfc")["mfc"]:
             fail("mfc %s not a number: %r" % (k, e[k]))
     if e["expires"] is not None and not isinstance(e["expires"], (int, float)):
         fail("expires: %r" % e["expires"])
-    if e["note"] not in (None, "ttl-too-low"):
+    # null when it forwards as asked; a string saying why not otherwise.
+    if e["note"] not in (None, "ttl-too-low", "no members") and not (
+            isinstance(e["note"], str) and e["note"].startswith("all cut: ")):
         fail("note: %r" % e["note"])
+    if (e["note"] is None) != bool(e["oifs"]) and e["note"] != "ttl-too-low":
+        fail("note %r with oifs %r" % (e["note"], e["oifs"]))
 for i in load("interfaces")["interface"]:
     if not isinstance(i["boundaries"], list):
         fail("boundaries: %r" % i)
@@ -149,6 +153,11 @@ for i in load("interfaces")["interface"]:
 for g in load("groups").get("group", []):
     if not isinstance(g["sources"], list) or not isinstance(g["blocked"], list):
         fail("group sources: %r" % g)
+    # IGMP's: a reporter and an age; static groups and joins: null.
+    igmp = g["compat"] in ("v1", "v2", "v3")
+    if igmp != isinstance(g["last_reporter"], str) or \
+            igmp != isinstance(g["uptime"], int):
+        fail("group last_reporter/uptime: %r" % g)
 r = [x for x in load("routes")["route"] if x["group"] == "239.1.7.9"]
 if len(r) != 1 or r[0]["to"] != ["eth1", "eth2"] or r[0]["state"] != "applied":
     fail("route: %r" % r)

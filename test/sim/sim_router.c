@@ -465,6 +465,7 @@ sim_new(void)
 	r1.nstatics = 1;
 	snprintf(routes[0].iif, IF_NAMESIZE, "eth1");
 	routes[0].group = A(G2);
+	routes[0].group_len = 32;
 	snprintf(routes[0].oifs[0], IF_NAMESIZE, "eth2");
 	routes[0].noifs = 1;
 	r1.routes = routes;

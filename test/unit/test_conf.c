@@ -73,7 +73,7 @@ test_defaults(void **state)
 	assert_int_equal(c.igmp.max_sources_per_group, 256);
 	assert_int_equal(c.max_groups_per_iface, 16384);
 	assert_int_equal(c.max_sources_per_group, 256);
-	assert_int_equal(c.max_pending_upcalls, 8192);
+	assert_int_equal(c.max_mfc_entries, 8192);
 	assert_int_equal(c.mfc_idle_timeout_s, 210);
 	assert_false(c.default_disable);
 	assert_null(c.phyints);
@@ -159,7 +159,7 @@ test_full_example(void **state)
 	/* The limits reach the router engine as well. */
 	assert_int_equal(c.max_groups_per_iface, 100);
 	assert_int_equal(c.max_sources_per_group, 20);
-	assert_int_equal(c.max_pending_upcalls, 64);
+	assert_int_equal(c.max_mfc_entries, 64);
 	assert_int_equal(c.igmp.max_groups, 100);
 	assert_int_equal(c.igmp.max_sources_per_group, 20);
 	assert_int_equal(c.mfc_idle_timeout_s, 300);
@@ -258,7 +258,7 @@ static const char full_normalised[] =
     "limits {\n"
     "\tgroups 100\n"
     "\tsources 20\n"
-    "\tupcalls 64\n"
+    "\tmfc-entries 64\n"
     "}\n"
     "\n"
     "mfc {\n"
@@ -313,7 +313,7 @@ test_normalised_round_trip(void **state)
 	    "limits { groups none; upcalls 4294967295 }\n",
 	    "igmp {\n\tquery-interval 2h\n"
 	    "\tlast-member-query-interval 2s\n}\n\n"
-	    "limits {\n\tgroups none\n\tupcalls 4294967295\n}\n\n"
+	    "limits {\n\tgroups none\n\tmfc-entries 4294967295\n}\n\n"
 	    "phyint eth0\n");
 	/* The default limits print as nothing, none as none. */
 	test_conf_round_trip("limits { groups 16384; sources 256; "
@@ -465,6 +465,10 @@ struct test_conf_error_case {
 };
 
 static const struct test_conf_error_case error_cases[] = {
+	/* The old name is the same setting. */
+	{ "limits { mfc-entries 1; upcalls 2 }\n",
+	    "t.conf:1:25: limits: mfc-entries already given at line 1: "
+	    "expected each setting once" },
 	{ "foo bar\n",
 	    "t.conf:1:1: expected default-phyint, phyint, mroute, igmp, "
 	    "limits or mfc, got 'foo'" },
@@ -588,6 +592,32 @@ static const struct test_conf_error_case error_cases[] = {
 	  "mroute from eth2 group 239.1.1.1 to eth3\n",
 	    "t.conf:2:24: mroute for (*, 239.1.1.1) already given at line 1: "
 	    "expected one route per source and group" },
+	/* Group ranges and wildcards (mcastd.conf(5), STATIC ROUTES). */
+	{ "mroute from eth0 group 239.1.2.3/16 to eth1\n",
+	    "t.conf:1:24: 239.1.2.3/16 has host bits set: expected "
+	    "239.1.0.0/16" },
+	{ "mroute from eth0 group 224.0.0.0/24 to eth1\n",
+	    "t.conf:1:24: 224.0.0.0/24 is in 224.0.0.0/24, which is never "
+	    "forwarded (RFC 5771): expected a range outside it" },
+	{ "mroute from eth0 group 192.0.0.0/2 to eth1\n",
+	    "t.conf:1:24: 192.0.0.0/2 is not a multicast range: expected a "
+	    "range within 224.0.0.0/4" },
+	{ "mroute from eth0 group 239.0.0.0/33 to eth1\n",
+	    "t.conf:1:24: group: expected an IPv4 multicast group such as "
+	    "239.1.2.3 or a range such as 239.1.0.0/16, got '239.0.0.0/33'" },
+	{ "mroute from eth0 source 198.18.0.1 group 239.1.0.0/16 to eth1\n",
+	    "t.conf:1:42: group: 239.1.0.0/16 is a range: expected one group "
+	    "after 'source' (ranges are for (*,G) routes)" },
+	{ "mroute from eth+ source 198.18.0.1 group 239.1.1.1 to eth1\n",
+	    "t.conf:1:13: from: eth+ is a wildcard: expected the one interface "
+	    "a source-specific route comes in by" },
+	{ "mroute from eth0 group 239.1.0.0/16 to eth1\n"
+	  "mroute from eth2 group 239.1.0.0/16 to eth3\n",
+	    "t.conf:2:24: mroute for (*, 239.1.0.0/16) already given at line "
+	    "1: expected one route per source and group" },
+	{ "phyint eth+ disable\n",
+	    "t.conf:1:8: phyint: 'eth+' ends in '+', a wildcard, which only "
+	    "the interfaces of an mroute take: expected one interface name" },
 	{ "igmp {\n\trobustness 0\n}\n",
 	    "t.conf:2:13: robustness: expected a number 1-7, got '0'" },
 	{ "igmp {\n\trobustness 8\n}\n",
@@ -921,6 +951,18 @@ test_load(void **state)
 }
 
 /* The example shipped in dist/ parses, and prints what it says. */
+static char warnings[8][256];
+static unsigned nwarnings;
+
+static void
+test_conf_warning(void *arg, unsigned line, const char *msg)
+{
+	if (nwarnings < 8)
+		snprintf(warnings[nwarnings], sizeof(warnings[0]), "%u: %s",
+		    line, msg);
+	nwarnings++;
+}
+
 static void
 test_dist_example(void **state)
 {
@@ -941,7 +983,162 @@ test_dist_example(void **state)
 	assert_true(conf_phyint(&c, "eth3")->disable);
 	assert_int_equal(conf_phyint(&c, "eth1")->igmp_version, 2);
 	assert_int_equal(c.nmroutes, 2);
+	/* The README's 239.1.2.3 and its own routes cross no boundary. */
+	assert_int_equal(c.max_mfc_entries, 8192);
+	assert_int_equal(conf_warnings(&c, test_conf_warning, NULL), 0);
 	conf_free(&c);
+}
+
+/* Ranges and wildcards parse, print and compare. */
+static void
+test_ranges_and_wildcards(void **state)
+{
+	struct conf c;
+
+	(void)state;
+	test_conf_parse_ok("mroute from eth0 group 239.1.0.0/16 to eth+ lan1\n"
+			   "mroute from wan+ group 239.1.1.1/32 to eth1\n"
+			   "mroute from eth0 group 239.1.0.0/24 to eth1\n"
+			   "mroute from eth0 group 224.0.0.0/4 to eth1\n"
+			   "mroute from vl+ group 239.2.0.0/16 to vl+\n",
+	    &c);
+	assert_int_equal(c.nmroutes, 5);
+	assert_int_equal(c.mroutes[0].group_len, 16);
+	assert_string_equal(c.mroutes[0].oifs[0], "eth+");
+	assert_int_equal(c.mroutes[1].group_len, 32);
+	assert_string_equal(c.mroutes[1].iif, "wan+");
+	conf_free(&c);
+	/* A boundary warns of a range only when it covers all of it. */
+	test_conf_parse_ok("phyint eth1 boundary 239.1.0.0/16\n"
+			   "mroute from eth0 group 239.0.0.0/8 to eth1\n"
+			   "mroute from eth0 group 239.1.2.0/24 to eth1\n",
+	    &c);
+	nwarnings = 0;
+	assert_int_equal(conf_warnings(&c, test_conf_warning, NULL), 1);
+	assert_string_equal(warnings[0],
+	    "3: mroute from eth0 group 239.1.2.0/24: not forwarded to eth1: "
+	    "the boundary 239.1.0.0/16 of eth1 (line 1) covers the group");
+	conf_free(&c);
+	test_conf_round_trip("mroute from eth0 group 239.1.0.0/16 to eth+\n"
+			     "mroute from wan+ group 239.1.1.1/32 to eth1\n",
+	    "mroute from eth0 group 239.1.0.0/16 to eth+\n"
+	    "mroute from wan+ group 239.1.1.1 to eth1\n");
+}
+
+struct test_names {
+	char lines[8][256];
+	size_t n;
+};
+
+static void
+test_names_collect(void *arg, const struct conf_name_warning *w)
+{
+	struct test_names *t = arg;
+	char msg[200];
+
+	conf_name_warning_format(w, msg, sizeof(msg));
+	snprintf(t->lines[t->n++], sizeof(t->lines[0]), "%u %s", w->line, msg);
+}
+
+/*
+ * The names that match no interface, a typo's one close interface named
+ * (none when two are as close); wildcards are not warned about.
+ */
+static void
+test_unknown_names(void **state)
+{
+	static const char *const ifs[] = { "lo", "eth0", "eth1", "eth3",
+		"wlan0" };
+	static const char *const want[] = {
+		"1 phyint eht3: no such interface (did you mean "
+		"eth3?); its settings apply when it appears",
+		/* eth0, eth1 and eth3 are all one away from eth2. */
+		"3 phyint eth2: no such interface; its settings apply "
+		"when it appears",
+		"4 phyint wlna0: no such interface (did you mean "
+		"wlan0?); its settings apply when it appears",
+		"5 mroute from eth9: no such interface; the route "
+		"waits for it",
+	};
+	struct test_names t = { .n = 0 };
+	struct conf c;
+	size_t i;
+
+	(void)state;
+	test_conf_parse_ok("phyint eht3 disable\n"
+			   "phyint eth1 threshold 8\n"
+			   "phyint eth2 disable\n"
+			   "phyint wlna0 disable\n"
+			   "mroute from eth9 group 239.1.1.1 to eth1 vlan+\n",
+	    &c);
+	assert_int_equal(conf_unknown_names(&c, ifs, 5, test_names_collect, &t),
+	    4);
+	assert_int_equal(t.n, 4);
+	for (i = 0; i < t.n; i++)
+		assert_string_equal(t.lines[i], want[i]);
+	conf_free(&c);
+}
+
+/*
+ * Static routes and groups a boundary of the same file cuts: one warning
+ * each, at the route's or the phyint's line; the rest pass quietly.
+ */
+static void
+test_boundary_warnings(void **state)
+{
+	static const char text[] =
+	    "phyint eth0 threshold 16 boundary 239.0.0.0/8\n"
+	    "phyint eth1 igmpv2 boundary 239.192.0.0/16 \\\n"
+	    "    static-group 239.192.0.1 static-group 239.1.1.1\n"
+	    "phyint eth2 static-group 239.2.2.2\n"
+	    "mroute from eth1 source 192.0.2.10 group 239.192.1.1 to eth2\n"
+	    "mroute from eth0 group 239.192.2.2 to eth1 eth2\n"
+	    "mroute from eth2 group 239.192.3.3 to eth0 eth1\n"
+	    "mroute from eth2 group 224.1.1.1 to eth0 eth1\n"
+	    "mroute from eth9 group 239.3.3.3 to eth0\n";
+	struct conf c;
+
+	test_conf_parse_ok(text, &c);
+	nwarnings = 0;
+	assert_int_equal(conf_warnings(&c, test_conf_warning, NULL), 6);
+	assert_int_equal(nwarnings, 6);
+	assert_string_equal(warnings[0],
+	    "2: phyint eth1: static-group 239.192.0.1 is never forwarded "
+	    "there: the boundary 239.192.0.0/16 of eth1 covers the group");
+	assert_string_equal(warnings[1],
+	    "5: mroute from eth1 source 192.0.2.10 group 239.192.1.1 "
+	    "forwards nothing: the boundary 239.192.0.0/16 of eth1 (line 2), "
+	    "its incoming interface, covers the group");
+	assert_string_equal(warnings[2],
+	    "6: mroute from eth0 group 239.192.2.2 forwards nothing: the "
+	    "boundary 239.0.0.0/8 of eth0 (line 1), its incoming interface, "
+	    "covers the group");
+	assert_string_equal(warnings[3],
+	    "7: mroute from eth2 group 239.192.3.3: not forwarded to eth0: "
+	    "the boundary 239.0.0.0/8 of eth0 (line 1) covers the group");
+	assert_string_equal(warnings[4],
+	    "7: mroute from eth2 group 239.192.3.3: not forwarded to eth1: "
+	    "the boundary 239.192.0.0/16 of eth1 (line 2) covers the group");
+	assert_string_equal(warnings[5],
+	    "9: mroute from eth9 group 239.3.3.3: not forwarded to eth0: "
+	    "the boundary 239.0.0.0/8 of eth0 (line 1) covers the group");
+	conf_free(&c);
+}
+
+/* "limits { upcalls N }" is read as mfc-entries, printed as it. */
+static void
+test_mfc_entries_alias(void **state)
+{
+	struct conf c;
+
+	test_conf_parse_ok("limits { upcalls 300 }\n", &c);
+	assert_int_equal(c.max_mfc_entries, 300);
+	conf_free(&c);
+	test_conf_parse_ok("limits { mfc-entries none }\n", &c);
+	assert_int_equal(c.max_mfc_entries, 0);
+	conf_free(&c);
+	test_conf_round_trip("limits { upcalls 300 }\n",
+	    "limits {\n\tmfc-entries 300\n}\n");
 }
 
 int
@@ -958,6 +1155,10 @@ main(void)
 		cmocka_unit_test(test_equal),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_dist_example),
+		cmocka_unit_test(test_ranges_and_wildcards),
+		cmocka_unit_test(test_unknown_names),
+		cmocka_unit_test(test_boundary_warnings),
+		cmocka_unit_test(test_mfc_entries_alias),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -255,9 +255,9 @@ static void
 test_route_trailing_words(void **state)
 {
 	test_route_fails("from eth0 group 239.1.1.1 to eth1", false,
-	    "expected: from IF [source S] group G");
+	    "expected: from IF [source S] group G[/LEN]");
 	test_route_fails("from eth0 source 198.18.1.2 group 239.1.1.1 x", false,
-	    "expected: from IF [source S] group G");
+	    "expected: from IF [source S] group G[/LEN]");
 }
 
 /* was: add mroute took what mcastd.conf refuses; now the same rules. */
@@ -280,6 +280,20 @@ test_route_conf_rules(void **state)
 	    true,
 	    "source 239.2.2.2 is a multicast address: expected a "
 	    "unicast address");
+	/* Ranges and wildcards: add and del alike. */
+	test_route_fails("from eth0 source 198.18.1.2 group 239.1.0.0/16",
+	    false,
+	    "group: 239.1.0.0/16 is a range: expected one group after "
+	    "'source' (ranges are for (*,G) routes)");
+	test_route_fails("from eth+ source 198.18.1.2 group 239.1.1.1 to eth1",
+	    true,
+	    "from: eth+ is a wildcard: expected the one interface a "
+	    "source-specific route comes in by");
+	test_route_fails("from eth0 group 239.1.1.1/8 to eth1", true,
+	    "239.1.1.1/8 has host bits set: expected 239.0.0.0/8");
+	test_route_fails("from eth0 group 224.0.0.0/25", false,
+	    "224.0.0.0/25 is in 224.0.0.0/24, which is never forwarded "
+	    "(RFC 5771): expected a range outside it");
 	test_route_fails("from eth0 group 239.1.1.1 to eth1;phyint", true,
 	    "'eth1;phyint' contains ';': expected words without # ; { } or "
 	    "\\, as in mcastd.conf");
@@ -301,7 +315,7 @@ test_long_names(void **state)
 	char msg[512], buf[128], *argv[4];
 
 	test_route_fails("from averyveryverylongname0 group 239.1.1.1", false,
-	    "interface name 'averyveryverylongname0...' is 22 characters "
+	    "from: interface name 'averyveryverylongname0' is 22 characters "
 	    "long: expected at most 15");
 	test_route_fails("from eth0 group 239.1.1.1 to averyveryverylongname0",
 	    true,
@@ -309,38 +323,108 @@ test_long_names(void **state)
 	    "characters long: expected at most 15");
 	snprintf(buf, sizeof(buf), "averyveryverylongname0 239.1.2.3");
 	assert_int_equal(control_parse_request(buf, strlen(buf), argv, 4), 2);
-	assert_int_equal(request_parse_join(2, argv, &j, msg, sizeof(msg)), -1);
+	assert_int_equal(request_parse_join(2, argv, NULL, &j, msg,
+			     sizeof(msg)),
+	    -1);
 	assert_string_equal(msg,
-	    "interface name 'averyveryverylongname0...' "
+	    "leave: interface name 'averyveryverylongname0' "
 	    "is 22 characters long: expected at most 15");
+}
+
+/* Runs request_parse_join (a join with igmp, a leave without). */
+static int
+test_join_words(const char *text, const struct igmp_router_config *igmp,
+    struct router_static_group *j, char *msg, size_t len)
+{
+	char buf[128], *argv[8];
+	int argc;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	argc = control_parse_request(buf, strlen(buf), argv, 8);
+	memset(msg, TEST_MSG_UNSET, len);
+	return request_parse_join(argc, argv, igmp, j, msg, len);
 }
 
 static void
 test_join(void **state)
 {
 	struct router_static_group j;
-	char msg[512], buf[128], *argv[8];
-	int argc;
+	struct igmp_router_config igmp;
+	char msg[512];
 
-	snprintf(buf, sizeof(buf), "eth1 232.1.1.1 source 198.18.1.2");
-	argc = control_parse_request(buf, strlen(buf), argv, 8);
-	assert_int_equal(request_parse_join(argc, argv, &j, msg, sizeof(msg)),
+	igmp_router_config_defaults(&igmp);
+	assert_int_equal(test_join_words("eth1 232.1.1.1 source 198.18.1.2",
+			     &igmp, &j, msg, sizeof(msg)),
 	    0);
 	assert_string_equal(j.ifname, "eth1");
 	assert_true(j.has_source);
 	assert_int_equal(ntohl(j.group.s_addr), 0xe8010101);
-	snprintf(buf, sizeof(buf), "eth1 10.1.2.3");
-	argc = control_parse_request(buf, strlen(buf), argv, 8);
-	assert_int_equal(request_parse_join(argc, argv, &j, msg, sizeof(msg)),
+	assert_int_equal(test_join_words("eth1 10.1.2.3", &igmp, &j, msg,
+			     sizeof(msg)),
 	    -1);
 	assert_string_equal(msg,
-	    "bad group '10.1.2.3': expected an IPv4 "
-	    "multicast group");
-	snprintf(buf, sizeof(buf), "eth1 239.1.1.1 from 198.18.1.2");
-	argc = control_parse_request(buf, strlen(buf), argv, 8);
-	assert_int_equal(request_parse_join(argc, argv, &j, msg, sizeof(msg)),
+	    "10.1.2.3 is not a multicast group: expected an address within "
+	    "224.0.0.0/4");
+	assert_int_equal(test_join_words("eth1 239.1.1.1 from 198.18.1.2",
+			     &igmp, &j, msg, sizeof(msg)),
 	    -1);
 	assert_string_equal(msg, "expected: IF GROUP [source S]");
+}
+
+/*
+ * was: join took what a static-group of mcastd.conf refuses (224.0.0.x,
+ * an any-source group in the SSM range); now the file's own messages.
+ */
+static void
+test_join_conf_rules(void **state)
+{
+	struct router_static_group j;
+	struct igmp_router_config igmp;
+	struct conf c;
+	struct conf_error e;
+	char msg[512];
+	static const char ssm[] = "phyint eth2 static-group 232.1.1.1\n";
+	static const char local[] = "phyint eth2 static-group 224.0.0.5\n";
+
+	igmp_router_config_defaults(&igmp);
+	assert_int_equal(test_join_words("eth2 224.0.0.5", &igmp, &j, msg,
+			     sizeof(msg)),
+	    -1);
+	assert_int_equal(conf_parse(local, sizeof(local) - 1, "t", &c, &e), -1);
+	assert_string_equal(msg, e.message);
+	assert_string_equal(msg,
+	    "224.0.0.5 is in 224.0.0.0/24, which is never forwarded "
+	    "(RFC 5771): expected a group outside it");
+	assert_int_equal(test_join_words("eth2 232.1.1.1", &igmp, &j, msg,
+			     sizeof(msg)),
+	    -1);
+	assert_string_equal(msg,
+	    "join 232.1.1.1 is in the SSM range 232.0.0.0/8 (RFC 4604): "
+	    "expected 'source S' after it, or another ssm-range");
+	assert_int_equal(conf_parse(ssm, sizeof(ssm) - 1, "t", &c, &e), -1);
+	assert_string_equal(e.message,
+	    "static-group 232.1.1.1 is in the SSM range 232.0.0.0/8 (RFC "
+	    "4604): expected 'source S' after it, or another ssm-range");
+	/* The configured range, not 232/8: */
+	igmp.ssm_prefix.s_addr = htonl(0xefff0000);
+	igmp.ssm_prefix_len = 16;
+	assert_int_equal(test_join_words("eth2 232.1.1.1", &igmp, &j, msg,
+			     sizeof(msg)),
+	    0);
+	assert_int_equal(test_join_words("eth2 239.255.1.1", &igmp, &j, msg,
+			     sizeof(msg)),
+	    -1);
+	/* A leave is not checked against the range (joined before it). */
+	assert_int_equal(test_join_words("eth2 239.255.1.1", NULL, &j, msg,
+			     sizeof(msg)),
+	    0);
+	/* Wildcards are for routes. */
+	assert_int_equal(test_join_words("eth+ 239.1.1.1", &igmp, &j, msg,
+			     sizeof(msg)),
+	    -1);
+	assert_string_equal(msg,
+	    "join: 'eth+' ends in '+', a wildcard, which only the interfaces "
+	    "of an mroute take: expected one interface name");
 }
 
 /* A reply of about 7 MB: its buffer grows to 8 MB (CONTROL_MAX_REPLY). */
@@ -424,6 +508,7 @@ main(void)
 		cmocka_unit_test(test_route_conf_rules),
 		cmocka_unit_test(test_long_names),
 		cmocka_unit_test(test_join),
+		cmocka_unit_test(test_join_conf_rules),
 		cmocka_unit_test(test_replies_held_bounded),
 	};
 

@@ -67,6 +67,41 @@ test_round_trip_extremes(void **state)
 	assert_true(out.send_time_ns == UINT64_MAX);
 }
 
+/* With the stream's start: header_len 40 and 8 more bytes; 32 without
+ * room for them. */
+static void
+test_stream_start(void **state)
+{
+	struct mc_dgram_header h = {
+		.sender_id = 0xdeadbeef,
+		.total = 1000,
+		.sequence = 0x0102030405060708ULL,
+		.send_time_ns = 0x179d4a5e12345678ULL,
+		.stream_start_ns = 0x179d4a5e00000001ULL,
+	}, out;
+	const uint8_t start[8] = { 0x17, 0x9d, 0x4a, 0x5e, 0, 0, 0, 1 };
+	uint8_t buf[48];
+
+	memset(buf, 0xaa, sizeof(buf));
+	assert_int_equal(mc_dgram_encode(&h, buf, sizeof(buf)), 0);
+	assert_int_equal(buf[6] << 8 | buf[7], MC_DGRAM_HEADER_START_LEN);
+	assert_memory_equal(buf + 8, golden + 8, 24);
+	assert_memory_equal(buf + 32, start, 8);
+	assert_int_equal(buf[40], 0xaa);
+	assert_int_equal(mc_dgram_decode(buf, sizeof(buf), &out), 0);
+	assert_true(out.stream_start_ns == h.stream_start_ns);
+	/* An older receiver's view: the first 32 bytes are unchanged. */
+	assert_true(out.sequence == h.sequence);
+	/* No room: the 32-byte header, no start. */
+	assert_int_equal(mc_dgram_encode(&h, buf, MC_DGRAM_HEADER_LEN), 0);
+	assert_int_equal(buf[7], MC_DGRAM_HEADER_LEN);
+	assert_int_equal(mc_dgram_decode(buf, MC_DGRAM_HEADER_LEN, &out), 0);
+	assert_true(out.stream_start_ns == 0);
+	/* An older sender's 32-byte header decodes without a start. */
+	assert_int_equal(mc_dgram_decode(golden, sizeof(golden), &out), 0);
+	assert_true(out.stream_start_ns == 0);
+}
+
 static void
 test_rejections(void **state)
 {
@@ -112,6 +147,7 @@ main(void)
 		cmocka_unit_test(test_encode_exact_bytes),
 		cmocka_unit_test(test_decode_golden),
 		cmocka_unit_test(test_round_trip_extremes),
+		cmocka_unit_test(test_stream_start),
 		cmocka_unit_test(test_rejections),
 	};
 

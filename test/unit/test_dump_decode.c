@@ -81,9 +81,20 @@ test_link_layers(void **state)
 	n = test_frame(frame, sll, sizeof(sll));
 	assert_true(dump_decode_frame(DLT_LINUX_SLL, frame, n, &p));
 	assert_int_equal(p.msg.kind, IGMP_KIND_V2_REPORT);
+	assert_false(p.has_ifindex); /* cooked v1 has no interface */
 	n = test_frame(frame, sll2, sizeof(sll2));
 	assert_true(dump_decode_frame(DLT_LINUX_SLL2, frame, n, &p));
 	assert_int_equal(p.msg.kind, IGMP_KIND_V2_REPORT);
+	/* Cooked v2: interface index 2, packet type 0 (to this host). */
+	assert_true(p.has_ifindex);
+	assert_int_equal(p.ifindex, 2);
+	assert_false(p.outgoing);
+	frame[10] = 4; /* PACKET_OUTGOING */
+	frame[4] = 1;  /* index 0x01000002 */
+	assert_true(dump_decode_frame(DLT_LINUX_SLL2, frame, n, &p));
+	assert_int_equal(p.ifindex, 0x01000002);
+	assert_true(p.outgoing);
+	assert_string_equal(p.ifname, "");
 	n = test_frame(frame, NULL, 0);
 	assert_true(dump_decode_frame(DLT_RAW, frame, n, &p));
 	assert_int_equal(p.rc, IGMP_OK);

@@ -616,6 +616,56 @@ test_v2_leave_then_report(void **state)
 	fx_free(f);
 }
 
+/* The view's uptime base and last reporter (mcastctl show groups). */
+static void
+expect_reporter(struct fx *f, const char *group, mc_time_t since,
+    const char *reporter)
+{
+	struct igmp_router_group_view v;
+
+	assert_int_equal(igmp_router_group(f->r, A(group), &v), 0);
+	assert_int_equal(v.since, since);
+	assert_int_equal(v.last_reporter.s_addr, A(reporter).s_addr);
+}
+
+/*
+ * A group is present from its first report; each v1/v2 report or v3
+ * record names its last reporter (a leave does not); gone and back, it
+ * starts again.
+ */
+static void
+test_last_reporter_and_uptime(void **state)
+{
+	struct fx *f = fx_new(NULL, ME, true);
+	mc_time_t t = T0 + 1000;
+
+	f->now = t;
+	v2_report(f, HOST, G);
+	expect_reporter(f, G, t, HOST);
+	f->now = t + 4000;
+	v1_report(f, "10.0.0.12", G);
+	expect_reporter(f, G, t, "10.0.0.12");
+	f->now = t + 5000;
+	v3_to(f, "10.0.0.13", "224.0.0.22", IGMP_MODE_IS_EXCLUDE, G, "");
+	expect_reporter(f, G, t, "10.0.0.13");
+	/* A v3 record creates its own group, from its own report. */
+	f->now = t + 6000;
+	v3(f, IGMP_ALLOW_NEW_SOURCES, "239.2.2.2", S1);
+	expect_reporter(f, "239.2.2.2", t + 6000, HOST);
+	expect_reporter(f, G, t, "10.0.0.13");
+	/* A leave is no report (and v1 hosts make it ignored anyway). */
+	f->now = t + 7000;
+	v2_leave(f, HOST, G);
+	expect_reporter(f, G, t, "10.0.0.13");
+	/* Expired, then reported again: present from the new report. */
+	run(f, t + 5000 + GMI + 1);
+	expect_no_group(f, G);
+	f->now = t + 5000 + GMI + 2000;
+	v2_report(f, "10.0.0.14", G);
+	expect_reporter(f, G, t + 5000 + GMI + 2000, "10.0.0.14");
+	fx_free(f);
+}
+
 static void
 test_v2_config_group_query(void **state)
 {
@@ -2261,6 +2311,7 @@ main(void)
 		cmocka_unit_test(test_general_query_v1_v2_bytes),
 		cmocka_unit_test(test_v2_leave),
 		cmocka_unit_test(test_v2_leave_then_report),
+		cmocka_unit_test(test_last_reporter_and_uptime),
 		cmocka_unit_test(test_v2_config_group_query),
 		cmocka_unit_test(test_v1_compat),
 		cmocka_unit_test(test_compat_translations),

@@ -237,7 +237,13 @@ static int
 route_add(struct fx *f, const char *s, const char *g, unsigned iif,
     uint32_t oifs)
 {
-	int rc = mfc_route_add(f->m, f->now, A(s), A(g), iif, oifs);
+	struct mfc_route rt = { .source = A(s),
+		.group = A(g),
+		.len = 32,
+		/* No VIF past the last: refused. */
+		.iifs = iif < MFC_MAXVIFS ? 1u << iif : 0,
+		.oifs = oifs };
+	int rc = mfc_route_add(f->m, f->now, &rt);
 
 	collect(f);
 	return rc;
@@ -246,7 +252,7 @@ route_add(struct fx *f, const char *s, const char *g, unsigned iif,
 static int
 route_del(struct fx *f, const char *s, const char *g)
 {
-	int rc = mfc_route_del(f->m, f->now, A(s), A(g));
+	int rc = mfc_route_del(f->m, f->now, A(s), A(g), 32);
 
 	collect(f);
 	return rc;
@@ -523,6 +529,8 @@ test_boundary_oif(void **state)
 	assert_int_equal(f->no, 2);
 	expect_add(f, 0, S1, G, 0, "1:1 3:1", false);
 	expect_add(f, 1, S1, "233.252.0.1", 0, "2:1", false);
+	/* The refused membership, and the entry that lost vif 2 to it. */
+	assert_int_equal(st(f)->boundary_drops, 2);
 	/* Lifting the boundary admits the member still known at once. */
 	clear(f);
 	vif(f, 2, 1);
@@ -541,6 +549,8 @@ static void
 test_boundary_iif(void **state)
 {
 	struct fx *f = fx_new(NULL);
+	struct mfc_entry_view v;
+	char note[64];
 
 	(void)state;
 	assert_int_equal(vif_bounds(f, 0, 1, "239.0.0.0/8"), 0);
@@ -554,6 +564,14 @@ test_boundary_iif(void **state)
 	expect_add(f, 0, S1, G, 0, "none", false);
 	expect_add(f, 1, S1, G2, 0, "none", false);
 	assert_int_equal(st(f)->boundary_iif, 2);
+	assert_int_equal(st(f)->boundary_drops, 2);
+	/* Nothing left, and the trace, the view and the note say why. */
+	assert_true(traced(f,
+	    "(192.0.2.1, 239.2.2.2) install: iif 0, oifs none: all cut: "
+	    "boundary-at-iif ((*,G))"));
+	assert_int_equal(mfc_entry(f->m, A(S1), A(G), &v), 0);
+	assert_string_equal(mfc_entry_note(&v, note, sizeof(note)),
+	    "all cut: boundary-at-iif");
 	/* The same group from vif 1 flows to 2. */
 	assert_int_equal(upcall(f, NOCACHE, S2, G, 1), 0);
 	expect_add(f, 2, S2, G, 1, "2:1", false);
@@ -620,16 +638,18 @@ struct collect_static {
 };
 
 static int
-on_static(void *arg, const struct mfc_route_view *v)
+on_static(void *arg, const struct mfc_route *v)
 {
 	struct collect_static *c = arg;
 	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
 
 	assert_true(c->n < 8);
+	assert_true(v->iifs != 0);
 	snprintf(c->lines[c->n++], sizeof(c->lines[0]), "%s %s %u %#x",
 	    v->source.s_addr ? inet_ntop(AF_INET, &v->source, s, sizeof(s)) :
 			       "*",
-	    inet_ntop(AF_INET, &v->group, g, sizeof(g)), v->iif, v->oifs);
+	    inet_ntop(AF_INET, &v->group, g, sizeof(g)),
+	    (unsigned)__builtin_ctz(v->iifs), v->oifs);
 	return 0;
 }
 
@@ -679,6 +699,136 @@ test_static_star_g(void **state)
 	assert_int_equal(route_add(f, "*", G, 1, 1u << 0), 0);
 	expect_add(f, 1, S1, G, 1, "0:1 2:1", true);
 	expect_entry(f, S1, G, 1, "0:1 2:1", MFC_IIF_STAR_G);
+	fx_free(f);
+}
+
+static int
+range_add(struct fx *f, const char *g, uint8_t len, uint32_t iifs,
+    uint32_t oifs)
+{
+	struct mfc_route rt = { .group = A(g),
+		.len = len,
+		.iifs = iifs,
+		.oifs = oifs };
+	int rc = mfc_route_add(f->m, f->now, &rt);
+
+	collect(f);
+	return rc;
+}
+
+static int
+range_del(struct fx *f, const char *g, uint8_t len)
+{
+	int rc = mfc_route_del(f->m, f->now, A("*"), A(g), len);
+
+	collect(f);
+	return rc;
+}
+
+/*
+ * (*,G/len) ranges: the most specific route covering a group decides its
+ * entries (an exact group beats a /24 beats a /16); a route deleted
+ * hands its entries to the next most specific, or deletes them.
+ */
+static void
+test_static_ranges(void **state)
+{
+	struct fx *f = fx_new(NULL);
+	struct collect_static cs = { .n = 0 };
+
+	(void)state;
+	vifs(f, 5);
+	assert_int_equal(range_add(f, "239.1.0.0", 16, 1u << 0, 1u << 1), 0);
+	assert_int_equal(range_add(f, "239.1.1.1", 32, 1u << 0, 1u << 3), 0);
+	assert_int_equal(range_add(f, "239.1.1.0", 24, 1u << 0, 1u << 2), 0);
+	/* No state yet: routes make no entries and no groups. */
+	assert_int_equal(f->no, 0);
+	assert_int_equal(st(f)->groups, 0);
+	assert_int_equal(upcall(f, NOCACHE, S1, "239.1.1.1", 0), 0);
+	assert_int_equal(upcall(f, NOCACHE, S1, "239.1.1.2", 0), 0);
+	assert_int_equal(upcall(f, NOCACHE, S1, "239.1.2.2", 4), 0);
+	assert_int_equal(upcall(f, NOCACHE, S1, "239.2.0.1", 4), 0);
+	expect_entry(f, S1, "239.1.1.1", 0, "3:1", MFC_IIF_STAR_G);
+	expect_entry(f, S1, "239.1.1.2", 0, "2:1", MFC_IIF_STAR_G);
+	/* Arriving on 4, which the route does not take: its iif, 0. */
+	expect_entry(f, S1, "239.1.2.2", 0, "1:1", MFC_IIF_STAR_G);
+	expect_entry(f, S1, "239.2.0.1", 4, "none", MFC_IIF_ARRIVAL);
+	/* Most specific first. */
+	assert_int_equal(mfc_foreach_route(f->m, on_static, &cs), 0);
+	assert_int_equal(cs.n, 3);
+	assert_string_equal(cs.lines[0], "* 239.1.1.1 0 0x8");
+	assert_string_equal(cs.lines[1], "* 239.1.1.0 0 0x4");
+	assert_string_equal(cs.lines[2], "* 239.1.0.0 0 0x2");
+	/* The /24 goes: 239.1.1.2 follows the /16; 239.1.1.1 stays. */
+	clear(f);
+	assert_int_equal(range_del(f, "239.1.1.0", 24), 0);
+	assert_int_equal(f->no, 1);
+	expect_add(f, 0, S1, "239.1.1.2", 0, "1:1", true);
+	assert_int_equal(range_del(f, "239.1.1.0", 24), -ENOENT);
+	assert_int_equal(range_del(f, "239.1.1.0", 16), -ENOENT);
+	/* The /16 goes: the entries only it covered go with it. */
+	clear(f);
+	assert_int_equal(range_del(f, "239.1.0.0", 16), 0);
+	assert_int_equal(f->no, 2);
+	expect_no_entry(f, S1, "239.1.1.2");
+	expect_no_entry(f, S1, "239.1.2.2");
+	expect_entry(f, S1, "239.1.1.1", 0, "3:1", MFC_IIF_STAR_G);
+	/* A range over existing dynamic entries takes them. */
+	clear(f);
+	assert_int_equal(range_add(f, "239.0.0.0", 8, 1u << 4, 1u << 2), 0);
+	expect_add(f, 0, S1, "239.2.0.1", 4, "2:1", true);
+	expect_entry(f, S1, "239.2.0.1", 4, "2:1", MFC_IIF_STAR_G);
+	/* Refused: within 224.0.0.0/24, host bits, a source with a range,
+	   no iif.  224.0.0.0/4 (covering it) is fine. */
+	assert_int_equal(range_add(f, "224.0.0.0", 24, 1, 2), -EINVAL);
+	assert_int_equal(range_add(f, "224.0.0.128", 25, 1, 2), -EINVAL);
+	assert_int_equal(range_add(f, "239.1.2.3", 16, 1, 2), -EINVAL);
+	assert_int_equal(range_add(f, "239.0.0.0", 3, 1, 2), -EINVAL);
+	assert_int_equal(range_add(f, "239.9.0.0", 16, 0, 2), -EINVAL);
+	{
+		struct mfc_route rt = { .source = A(S1),
+			.group = A("239.9.0.0"),
+			.len = 16,
+			.iifs = 1,
+			.oifs = 2 };
+
+		assert_int_equal(mfc_route_add(f->m, f->now, &rt), -EINVAL);
+		rt.group = A("239.9.9.9");
+		rt.len = 32;
+		rt.iifs = 3;
+		assert_int_equal(mfc_route_add(f->m, f->now, &rt), -EINVAL);
+	}
+	assert_int_equal(range_add(f, "224.0.0.0", 4, 1, 2), 0);
+	assert_int_equal(upcall(f, NOCACHE, S1, "224.0.0.5", 0), 0);
+	expect_entry(f, S1, "224.0.0.5", 0, "none", MFC_IIF_STAR_G);
+	fx_free(f);
+}
+
+/*
+ * A (*,G) route from several VIFs (a wildcard 'from'): an entry comes in
+ * by the VIF its first packet arrived on when the route takes it, else by
+ * the route's lowest; it goes out of the others the route names.
+ */
+static void
+test_static_range_iifs(void **state)
+{
+	struct fx *f = fx_new(NULL);
+
+	(void)state;
+	vifs(f, 5);
+	assert_int_equal(range_add(f, "239.3.0.0", 16, 1u << 1 | 1u << 2,
+			     1u << 1 | 1u << 2 | 1u << 3),
+	    0);
+	assert_int_equal(upcall(f, NOCACHE, S1, "239.3.0.1", 2), 0);
+	expect_entry(f, S1, "239.3.0.1", 2, "1:1 3:1", MFC_IIF_STAR_G);
+	assert_int_equal(upcall(f, NOCACHE, S2, "239.3.0.1", 4), 0);
+	expect_entry(f, S2, "239.3.0.1", 1, "2:1 3:1", MFC_IIF_STAR_G);
+	/* The route now takes only 2: S2's entry moves there. */
+	clear(f);
+	assert_int_equal(range_add(f, "239.3.0.0", 16, 1u << 2, 1u << 3), 0);
+	expect_entry(f, S1, "239.3.0.1", 2, "3:1", MFC_IIF_STAR_G);
+	expect_entry(f, S2, "239.3.0.1", 2, "3:1", MFC_IIF_STAR_G);
+	assert_true(traced(f, "static (*, 239.3.0.0/16) from vif 2 to vifs 3"));
 	fx_free(f);
 }
 
@@ -1030,6 +1180,7 @@ test_ttl_starved(void **state)
 {
 	struct fx *f = fx_new(NULL);
 	struct mfc_entry_view v;
+	char note[64];
 
 	(void)state;
 	vif(f, 0, 1);
@@ -1049,6 +1200,13 @@ test_ttl_starved(void **state)
 	expect_starved(f, 0, S1, G, 0, "1:1", 1);
 	assert_int_equal(mfc_entry(f->m, A(S1), A(G), &v), 0);
 	assert_true(v.ttl_starved);
+	/* The oif stays; the view cuts it by its threshold. */
+	assert_int_equal(v.oifs, 1u << 1);
+	assert_int_equal(v.starved_ttl, 1);
+	assert_int_equal(v.cut[1], MFC_CUT_THRESHOLD);
+	assert_string_equal(mfc_cut_name(v.cut[1]), "threshold");
+	assert_string_equal(mfc_entry_note(&v, note, sizeof(note)),
+	    "ttl-too-low");
 	assert_int_equal(st(f)->ttl_starved, 1);
 	/* Once per entry. */
 	assert_false(sample(f, 0, S1, G, 1));
@@ -1165,6 +1323,111 @@ test_limits(void **state)
 	fx_free(f);
 }
 
+/* The NOTE of an entry: nothing, no members, the cuts of all. */
+static void
+test_entry_notes(void **state)
+{
+	struct fx *f = fx_new(NULL);
+	struct mfc_entry_view v;
+	char note[64];
+
+	(void)state;
+	vifs(f, 3);
+	assert_int_equal(upcall(f, NOCACHE, S1, G, 0), 0);
+	assert_true(traced(f,
+	    "(192.0.2.1, 239.1.1.1) install: iif 0, oifs none: no members "
+	    "(dynamic)"));
+	assert_int_equal(mfc_entry(f->m, A(S1), A(G), &v), 0);
+	assert_string_equal(mfc_entry_note(&v, note, sizeof(note)),
+	    "no members");
+	/* A member on the iif itself is none either. */
+	assert_int_equal(mem(f, 0, G, EXC, ""), 0);
+	assert_int_equal(mfc_entry(f->m, A(S1), A(G), &v), 0);
+	assert_string_equal(mfc_entry_note(&v, note, sizeof(note)),
+	    "no members");
+	assert_int_equal(mem(f, 1, G, EXC, ""), 0);
+	assert_int_equal(mfc_entry(f->m, A(S1), A(G), &v), 0);
+	assert_string_equal(mfc_entry_note(&v, note, sizeof(note)), "");
+	/* Two interfaces cut for two reasons: both named, in order. */
+	assert_int_equal(vif_bounds(f, 1, 1, "239.1.0.0/16"), 0);
+	assert_int_equal(mem(f, 2, G, EXC, ""), 0);
+	assert_int_equal(mfc_vif_del(f->m, f->now, 2), 0);
+	assert_int_equal(mem(f, 2, G, EXC, ""), -ENODEV);
+	assert_int_equal(route_add(f, "*", G, 0, 1u << 1 | 1u << 5), 0);
+	assert_int_equal(mfc_entry(f->m, A(S1), A(G), &v), 0);
+	assert_int_equal(v.oifs, 0);
+	assert_string_equal(mfc_entry_note(&v, note, sizeof(note)),
+	    "all cut: boundary,no-vif");
+	fx_free(f);
+}
+
+/*
+ * The limit's episode: flows refused told apart, mfc_limit() says it is
+ * reached until an entry goes; flush deletes the dynamic entries (all or
+ * one group's), never an (S,G) static route's, and the kernel's next
+ * packet makes them again.
+ */
+static void
+test_limit_view_and_flush(void **state)
+{
+	struct mfc_limit_view l;
+	struct mfc_config c;
+	struct in_addr g;
+	struct fx *f;
+
+	(void)state;
+	mfc_config_defaults(&c);
+	c.max_entries = 3;
+	f = fx_new(&c);
+	vifs(f, 2);
+	mfc_limit(f->m, &l);
+	assert_int_equal(l.limit, 3);
+	assert_false(l.reached);
+	assert_int_equal(l.flows_refused, 0);
+	assert_int_equal(route_add(f, S3, G2, 0, 1u << 1), 0);
+	assert_int_equal(upcall(f, NOCACHE, S1, G, 0), 0);
+	assert_int_equal(upcall(f, NOCACHE, S2, G, 0), 0);
+	assert_int_equal(upcall(f, NOCACHE, S1, G2, 0), 0);
+	/* 3 + 2 flows: 2 refused, however often the kernel asks. */
+	assert_int_equal(upcall(f, NOCACHE, S3, G, 0), -ENOSPC);
+	assert_int_equal(upcall(f, NOCACHE, S2, G2, 0), -ENOSPC);
+	assert_int_equal(upcall(f, NOCACHE, S3, G, 0), -ENOSPC);
+	mfc_limit(f->m, &l);
+	assert_int_equal(l.dynamic_entries, 3);
+	assert_true(l.reached);
+	assert_int_equal(l.flows_refused, 2);
+	assert_int_equal(st(f)->limit_entries, 3);
+	/* flush G2: its dynamic entry only; the static route's stays. */
+	clear(f);
+	g = A(G2);
+	assert_int_equal(mfc_flush(f->m, f->now, &g), 1);
+	collect(f);
+	assert_int_equal(f->no, 1);
+	expect_del(f, 0, S1, G2);
+	expect_entry(f, S3, G2, 0, "1:1", MFC_IIF_STATIC);
+	expect_entry(f, S1, G, 0, "none", MFC_IIF_ARRIVAL);
+	assert_true(traced(f, "flush 239.2.2.2: 1 entries"));
+	/* Below the limit: a new episode, nothing refused yet. */
+	mfc_limit(f->m, &l);
+	assert_false(l.reached);
+	assert_int_equal(l.flows_refused, 0);
+	/* The next packet makes it again. */
+	assert_int_equal(upcall(f, NOCACHE, S1, G2, 0), 0);
+	assert_int_equal(f->no, 2);
+	expect_add(f, 1, S1, G2, 0, "none", false);
+	/* flush all: every dynamic entry, no group left behind. */
+	clear(f);
+	assert_int_equal(mfc_flush(f->m, f->now, NULL), 3);
+	collect(f);
+	assert_int_equal(f->no, 3);
+	assert_int_equal(st(f)->entries, 1);
+	assert_int_equal(st(f)->dynamic_entries, 0);
+	assert_int_equal(st(f)->groups, 1);
+	assert_int_equal(st(f)->flushed, 4);
+	assert_int_equal(mfc_flush(f->m, f->now, NULL), 0);
+	fx_free(f);
+}
+
 static int
 count_entries(void *arg, const struct mfc_entry_view *v)
 {
@@ -1252,8 +1515,8 @@ test_free_with_state(void **state)
 	assert_int_equal(mfc_membership(f->m, f->now, MFC_ORIGIN_IGMP, 1, A(G),
 			     EXC, NULL, 0),
 	    0);
-	assert_int_equal(mfc_route_add(f->m, f->now, A("*"), A(G2), 0, 2), 0);
-	assert_int_equal(mfc_route_add(f->m, f->now, A(S1), A(G2), 0, 2), 0);
+	assert_int_equal(route_add(f, "*", G2, 0, 2), 0);
+	assert_int_equal(route_add(f, S1, G2, 0, 2), 0);
 	assert_int_equal(mfc_upcall(f->m, f->now, NOCACHE, A(S2), A(G), 0), 0);
 	fx_free(f);
 	mfc_free(NULL);
@@ -1782,9 +2045,13 @@ main(void)
 		cmocka_unit_test(test_thresholds_copied),
 		cmocka_unit_test(test_boundary_oif),
 		cmocka_unit_test(test_boundary_iif),
+		cmocka_unit_test(test_entry_notes),
+		cmocka_unit_test(test_limit_view_and_flush),
 		cmocka_unit_test(test_link_local_and_bad_input),
 		cmocka_unit_test(test_static_star_g),
 		cmocka_unit_test(test_static_sg),
+		cmocka_unit_test(test_static_ranges),
+		cmocka_unit_test(test_static_range_iifs),
 		cmocka_unit_test(test_static_takes_over_dynamic),
 		cmocka_unit_test(test_join_leave_then_idle),
 		cmocka_unit_test(test_idle_counters),

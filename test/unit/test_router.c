@@ -546,6 +546,7 @@ route(const char *src, const char *g, const char *iif, const char *oif)
 	rt.has_source = strcmp(src, "*") != 0;
 	rt.source = A(src);
 	rt.group = A(g);
+	rt.group_len = 32;
 	snprintf(rt.oifs[0], sizeof(rt.oifs[0]), "%s", oif);
 	rt.noifs = 1;
 	return rt;
@@ -570,12 +571,12 @@ test_routes(void **state)
 	assert_string_equal(last_add(f, S, G, buf, sizeof(buf)), "1:1");
 	/* mcastctl: a new one naming an interface not there yet. */
 	rt = route("*", "239.9.9.9", "eth3", "eth1");
-	assert_int_equal(router_route_add(f->r, f->now, &rt), 0);
+	assert_int_equal(router_route_add(f->r, f->now, &rt, NULL), 0);
 	/* The same again: replaced. */
-	assert_int_equal(router_route_add(f->r, f->now, &rt), 1);
+	assert_int_equal(router_route_add(f->r, f->now, &rt, NULL), 1);
 	/* The file's (S,G) again at run time: shadowed. */
 	rt = route(S, G, "eth2", "eth1");
-	assert_int_equal(router_route_add(f->r, f->now, &rt), 0);
+	assert_int_equal(router_route_add(f->r, f->now, &rt, NULL), 0);
 	collect(f);
 	router_foreach_route(f->r, on_route, &l);
 	assert_int_equal(l.n, 3);
@@ -587,16 +588,13 @@ test_routes(void **state)
 	upcall(f, 2, "198.18.3.5", "239.9.9.9");
 	expect_oifs(f, "198.18.3.5", "239.9.9.9", 0x1, 2);
 	/* Deleting: mcastctl's only. */
-	assert_int_equal(router_route_del(f->r, f->now, false, A("*"),
-			     A("239.9.9.9")),
-	    0);
-	assert_int_equal(router_route_del(f->r, f->now, false, A("*"),
-			     A("239.9.9.9")),
-	    -ENOENT);
+	rt = route("*", "239.9.9.9", "eth3", "eth1");
+	assert_int_equal(router_route_del(f->r, f->now, &rt), 0);
+	assert_int_equal(router_route_del(f->r, f->now, &rt), -ENOENT);
 	collect(f);
 	assert_true(find(f, 0, ROUTER_OUT_MFC_DEL, -1) >= 0);
 	rt = route(S, "10.0.0.1", "eth1", "eth2");
-	assert_int_equal(router_route_add(f->r, f->now, &rt), -EINVAL);
+	assert_int_equal(router_route_add(f->r, f->now, &rt, NULL), -EINVAL);
 	fx_free(f);
 }
 
@@ -703,6 +701,65 @@ test_regression_threshold_reload(void **state)
 	fx_free(f);
 }
 
+/*
+ * A range and wildcards: 'to eth+' follows the VIFs as they come and go,
+ * 'from eth+' takes the VIF a flow arrives on; a name ending in '+' with
+ * a source is refused.
+ */
+static void
+test_route_wildcards(void **state)
+{
+	struct fx *f = fx_new();
+	struct route_list l = { .n = 0 };
+	struct router_route rt;
+
+	(void)state;
+	iface(f, 11, 1);
+	iface(f, 12, 2);
+	rt = route("*", "239.4.0.0", "eth1", "eth+");
+	rt.group_len = 16;
+	assert_int_equal(router_route_add(f->r, f->now, &rt, NULL), 0);
+	upcall(f, 0, S, "239.4.1.1");
+	expect_oifs(f, S, "239.4.1.1", 0x2, 0);
+	/* eth3 appears: it matches, and the entry goes out of it too. */
+	iface(f, 13, 3);
+	expect_oifs(f, S, "239.4.1.1", 0x6, 0);
+	router_foreach_route(f->r, on_route, &l);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.line[0], "* eth1 runtime applied 0x6");
+	/* It goes: out of the entry. */
+	router_link_del(f->r, 13);
+	router_reconcile(f->r, f->now);
+	collect(f);
+	expect_oifs(f, S, "239.4.1.1", 0x2, 0);
+	/* From any eth: the VIF it came in by. */
+	rt = route("*", "239.5.0.0", "eth+", "eth+");
+	rt.group_len = 16;
+	assert_int_equal(router_route_add(f->r, f->now, &rt, NULL), 0);
+	upcall(f, 1, S, "239.5.0.1");
+	expect_oifs(f, S, "239.5.0.1", 0x1, 1);
+	/* Replacing says what it was. */
+	{
+		struct router_route old;
+
+		rt = route("*", "239.5.0.0", "eth+", "eth2");
+		rt.group_len = 16;
+		assert_int_equal(router_route_add(f->r, f->now, &rt, &old), 1);
+		assert_string_equal(old.oifs[0], "eth+");
+	}
+	rt = route(S, "239.6.6.6", "eth+", "eth1");
+	assert_int_equal(router_route_add(f->r, f->now, &rt, NULL), -EINVAL);
+	rt = route("*", "239.6.6.6", "eth1", "eth2");
+	rt.group_len = 8;
+	assert_int_equal(router_route_add(f->r, f->now, &rt, NULL), -EINVAL);
+	assert_true(router_name_matches("eth+", "eth0"));
+	assert_true(router_name_matches("eth+", "eth"));
+	assert_true(router_name_matches("+", "lo"));
+	assert_false(router_name_matches("eth+", "et0"));
+	assert_false(router_name_matches("eth1", "eth10"));
+	fx_free(f);
+}
+
 int
 main(void)
 {
@@ -712,6 +769,7 @@ main(void)
 		cmocka_unit_test(test_report_to_entry),
 		cmocka_unit_test(test_demultiplexer),
 		cmocka_unit_test(test_routes),
+		cmocka_unit_test(test_route_wildcards),
 		cmocka_unit_test(test_regression_reload_removes_static_group),
 		cmocka_unit_test(test_regression_join_leave_over_igmp),
 		cmocka_unit_test(test_regression_threshold_reload),

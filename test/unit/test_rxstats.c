@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include <mcast/mcast.h>
@@ -105,6 +106,129 @@ test_window_wrap(void **state)
 	assert_int_equal(s->unique, 2);
 }
 
+/* The receiver listened from t=1000; the sender began at 2000. */
+#define LISTENING 1000
+#define BEGAN	  2000
+
+static void
+add_from_start(struct mc_rxstats *s, uint64_t seq, uint32_t total)
+{
+	mc_rxstats_stream_start(s, BEGAN, LISTENING);
+	mc_rxstats_add(s, seq, total, 64, 0, 1);
+}
+
+/* 3 dropped at the head of a stream the receiver heard begin: 3 lost. */
+static void
+test_head_loss_counted(void **state)
+{
+	struct mc_rxstats *s = fresh();
+	uint64_t i;
+
+	for (i = 3; i < 100; i++)
+		add_from_start(s, i, 100);
+	assert_int_equal(s->first_seq, 3);
+	assert_int_equal(mc_rxstats_count_from(s), 0);
+	assert_false(mc_rxstats_joined_mid_stream(s));
+	assert_int_equal(mc_rxstats_lost(s, false), 3);
+	assert_int_equal(mc_rxstats_lost(s, true), 3);
+}
+
+/* 120 of 6,000 dropped, sequence 0 among them: 120 lost, not 119. */
+static void
+test_120_of_6000(void **state)
+{
+	struct mc_rxstats *s = fresh();
+	uint64_t i;
+
+	for (i = 0; i < 6000; i++)
+		if (i % 50 != 0)
+			add_from_start(s, i, 6000);
+	assert_int_equal(s->unique, 5880);
+	assert_int_equal(mc_rxstats_lost(s, true), 120);
+	/* An older sender says nothing of its start: 119, as before. */
+	s = fresh();
+	for (i = 0; i < 6000; i++)
+		if (i % 50 != 0)
+			mc_rxstats_add(s, i, 6000, 64, 0, 1);
+	assert_int_equal(mc_rxstats_lost(s, true), 119);
+}
+
+/* The last 10 of an announced 6,000 dropped: lost once the stream is over. */
+static void
+test_tail_loss_with_total(void **state)
+{
+	struct mc_rxstats *s = fresh();
+	uint64_t i;
+
+	for (i = 0; i < 5990; i++)
+		add_from_start(s, i, 6000);
+	assert_int_equal(mc_rxstats_lost(s, false), 0);
+	assert_int_equal(mc_rxstats_lost(s, true), 10);
+}
+
+/* A stream that began before the receiver listened: nothing before the
+ * first datagram received counts, and the receiver knows it joined late. */
+static void
+test_mid_stream_join_known(void **state)
+{
+	struct mc_rxstats *s = fresh();
+	uint64_t i;
+
+	for (i = 500; i < 1000; i++) {
+		mc_rxstats_stream_start(s, LISTENING - 1, LISTENING);
+		mc_rxstats_add(s, i, 1000, 64, 0, 1);
+	}
+	assert_true(mc_rxstats_joined_mid_stream(s));
+	assert_int_equal(mc_rxstats_count_from(s), 500);
+	assert_int_equal(mc_rxstats_lost(s, true), 0);
+	/* The first call decides: a later start changes nothing. */
+	mc_rxstats_stream_start(s, BEGAN, LISTENING);
+	assert_int_equal(mc_rxstats_lost(s, true), 0);
+}
+
+/* Interval loss: new sequence numbers up to the highest minus those that
+ * arrived in the interval. */
+static void
+test_interval_loss(void **state)
+{
+	struct mc_rxstats *s = fresh();
+	struct mc_rxstats_mark m = { 0, 0 };
+	struct mc_rxstats_interval iv;
+	uint64_t i;
+
+	/* Interval 1: 0..99, 2 at the head and 10, 11 dropped. */
+	for (i = 2; i < 100; i++)
+		if (i != 10 && i != 11)
+			add_from_start(s, i, 0);
+	mc_rxstats_since(s, &m, &iv);
+	assert_int_equal(iv.expected, 100);
+	assert_int_equal(iv.received, 96);
+	assert_int_equal(iv.lost, 4);
+	mc_rxstats_mark(s, &m);
+	/* Interval 2: 100..199, every tenth dropped. */
+	for (i = 100; i < 200; i++)
+		if (i % 10 != 0)
+			add_from_start(s, i, 0);
+	mc_rxstats_since(s, &m, &iv);
+	assert_int_equal(iv.expected, 100);
+	assert_int_equal(iv.lost, 10);
+	mc_rxstats_mark(s, &m);
+	/* Interval 3: nothing new, but 10 and 11 arrive late: no loss, and
+	 * the total goes down by them. */
+	add_from_start(s, 10, 0);
+	add_from_start(s, 11, 0);
+	mc_rxstats_since(s, &m, &iv);
+	assert_int_equal(iv.expected, 0);
+	assert_int_equal(iv.received, 2);
+	assert_int_equal(iv.lost, 0);
+	assert_int_equal(mc_rxstats_lost(s, false), 12);
+	/* An empty interval of a stream not yet started. */
+	s = fresh();
+	memset(&m, 0, sizeof(m));
+	mc_rxstats_since(s, &m, &iv);
+	assert_int_equal(iv.expected + iv.received + iv.lost, 0);
+}
+
 /* RFC 3550 A.8 by hand: J += (|D| - J) / 16. */
 static void
 test_jitter_formula(void **state)
@@ -146,6 +270,11 @@ main(void)
 		cmocka_unit_test(test_gaps_tail_and_announced_total),
 		cmocka_unit_test(test_duplicates_and_reordering),
 		cmocka_unit_test(test_joined_mid_stream),
+		cmocka_unit_test(test_head_loss_counted),
+		cmocka_unit_test(test_120_of_6000),
+		cmocka_unit_test(test_tail_loss_with_total),
+		cmocka_unit_test(test_mid_stream_join_known),
+		cmocka_unit_test(test_interval_loss),
 		cmocka_unit_test(test_window_wrap),
 		cmocka_unit_test(test_jitter_formula),
 		cmocka_unit_test(test_jitter_and_delay_in_stream),
