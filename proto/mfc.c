@@ -309,8 +309,9 @@ mfc_new(const struct mfc_config *c, uint64_t rng_seed, mc_trace_fn trace_fn,
 		free(m);
 		return NULL;
 	}
-	if (hash_init(&m->refused, mc_rng_next(&rng), MFC_HASH_MIN_BITS,
-		HASH_SHRINK) != 0) {
+	/* Emptied by a walk (mfc_refused_clear): it must not shrink. */
+	if (hash_init(&m->refused, mc_rng_next(&rng), MFC_HASH_MIN_BITS, 0) !=
+	    0) {
 		hash_fini(&m->groups);
 		hash_fini(&m->entries);
 		free(m);

@@ -587,6 +587,8 @@ pong_readable(void *arg, int fd, uint32_t events, unsigned budget)
 		    !(h.flags & MC_DGRAM_PROBE))
 			continue;
 		h.flags = MC_DGRAM_REPLY;
+		/* The name follows a 32-byte header, whatever the probe's. */
+		h.stream_start_ns = 0;
 		mc_dgram_encode(&h, reply, sizeof(reply));
 		memcpy(reply + MC_DGRAM_HEADER_LEN, r->host, r->hlen);
 		/* The reply goes by unicast, from our own unicast address. */

@@ -446,6 +446,7 @@ send_stream(int fd, const struct send_opts *o, struct send_result *r)
 	struct mc_dgram_header h = { .sender_id = random_u32() };
 	int64_t start = now_monotonic_ns(), now = start, send_ns;
 	bool gso = send_gso_setup(fd, o);
+	int64_t last_sent = 0; /* when the last datagram went */
 	uint64_t allowed, n, batch = SEND_BATCH, index, want, per_wakeup;
 	int i, sent;
 
@@ -522,10 +523,13 @@ send_stream(int fd, const struct send_opts *o, struct send_result *r)
 			r->bytes += (uint64_t)sent * o->size;
 		}
 		now = now_monotonic_ns();
+		if (sent > 0)
+			last_sent = now - start;
 	}
 	r->gso = gso;
 	r->elapsed_ns = now_monotonic_ns() - start;
-	send_pace_judge(o->rate_pps, r->packets, r->elapsed_ns, &r->pace);
+	send_pace_judge(o->rate_pps, r->packets, r->elapsed_ns, last_sent,
+	    &r->pace);
 }
 
 static void

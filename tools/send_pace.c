@@ -29,7 +29,7 @@ send_pace_due_ns(double rate_pps, uint64_t n)
 
 void
 send_pace_judge(double rate_pps, uint64_t sent, int64_t elapsed_ns,
-    struct send_pace_verdict *v)
+    int64_t last_ns, struct send_pace_verdict *v)
 {
 	int64_t slack = (int64_t)((double)elapsed_ns *
 	    SEND_PACE_SLACK_FRACTION);
@@ -43,7 +43,8 @@ send_pace_judge(double rate_pps, uint64_t sent, int64_t elapsed_ns,
 	v->short_of_rate = false;
 	if (rate_pps <= 0)
 		return;
-	v->behind_ns = elapsed_ns -
-	    (sent > 0 ? send_pace_due_ns(rate_pps, sent - 1) : 0);
+	v->behind_ns = sent > 0 ?
+	    last_ns - send_pace_due_ns(rate_pps, sent - 1) :
+	    elapsed_ns;
 	v->short_of_rate = v->behind_ns > slack;
 }

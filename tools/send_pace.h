@@ -33,16 +33,18 @@ int64_t send_pace_due_ns(double rate_pps, uint64_t n);
 
 struct send_pace_verdict {
 	double achieved_pps; /* sent / elapsed */
-	int64_t behind_ns;   /* elapsed minus when the last one was due */
+	int64_t behind_ns;   /* when the last one went minus when it was due */
 	bool short_of_rate;  /* behind by more than the slack */
 };
 
 /*
- * sent datagrams in elapsed_ns at an asked rate_pps: the last one (number
- * sent - 1) was due at (sent - 1) / rate; a run that ended later than that
- * by more than 2% of its time and 10 ms did not keep the rate.
+ * sent datagrams in elapsed_ns at an asked rate_pps, the last one (number
+ * sent - 1, due at (sent - 1) / rate) gone last_ns after the start: a run
+ * whose last datagram went later than due by more than 2% of its time and
+ * 10 ms did not keep the rate.  A run that ends asleep (-d, Ctrl-C) waiting
+ * for the next one is on schedule however long it slept.
  */
 void send_pace_judge(double rate_pps, uint64_t sent, int64_t elapsed_ns,
-    struct send_pace_verdict *v);
+    int64_t last_ns, struct send_pace_verdict *v);
 
 #endif

@@ -21,6 +21,25 @@ check "pong printed what it answered" grep -q "^answered 198.18.1.2:[0-9]* seq=2
 nsx h1 "$MCAST" ping -i eth0 -c 2 -I 0.2 -w 0.3 $G:7300 >"$TMP/ping.txt"
 check "text ping lists h2 with its rtt" grep -qE '^198.18.1.3 \(.*\): 2/2 replies, 0.0% loss, rtt min/avg/max = [0-9.]+/[0-9.]+/[0-9.]+ ms' "$TMP/ping.txt"
 
+# A probe with the 40-byte header (the stream's start, include/mcast/dgram.h):
+# the reply is still a 32-byte header and the host name after it.
+reply=$(nsx h1 python3 - $G <<'PY'
+import socket, struct, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('198.18.1.2', 0))
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton('198.18.1.2'))
+s.settimeout(3)
+now = time.time_ns()
+s.sendto(struct.pack('!IBBHIIQQQ', 0x4d435354, 1, 1, 40, 0x1234abcd, 0, 7, now, now), (sys.argv[1], 7300))
+try:
+    b, a = s.recvfrom(2048)
+    print(a[0], struct.unpack('!H', b[6:8])[0], b[32:].decode() == socket.gethostname())
+except socket.timeout:
+    print('no reply')
+PY
+)
+expect_eq "a 40-byte probe: h2 replies with a 32-byte header, its name after it" "$reply" "198.18.1.3 32 True"
+
 # Nobody listens on another group: exit 1.
 nsx h1 "$MCAST" ping -i eth0 -c 1 -w 0.3 239.5.5.6:7300 >/dev/null; rc=$?
 expect_eq "ping exits 1 when nobody answered" $rc 1

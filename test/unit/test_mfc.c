@@ -1428,6 +1428,40 @@ test_limit_view_and_flush(void **state)
 	fx_free(f);
 }
 
+/*
+ * Many flows refused, then the episode ends: every one is forgotten (the
+ * table of refused flows is emptied while walked: it must not rehash).
+ */
+static void
+test_limit_many_refused_cleared(void **state)
+{
+	struct mfc_limit_view l;
+	struct mfc_config c;
+	char src[INET_ADDRSTRLEN];
+	struct fx *f;
+	unsigned i;
+
+	(void)state;
+	mfc_config_defaults(&c);
+	c.max_entries = 1;
+	f = fx_new(&c);
+	vifs(f, 2);
+	assert_int_equal(upcall(f, NOCACHE, S1, G, 0), 0);
+	for (i = 0; i < 600; i++) {
+		snprintf(src, sizeof(src), "198.18.%u.%u", i / 250,
+		    1 + i % 250);
+		assert_int_equal(upcall(f, NOCACHE, src, G, 0), -ENOSPC);
+	}
+	mfc_limit(f->m, &l);
+	assert_true(l.reached);
+	assert_int_equal(l.flows_refused, 600);
+	assert_int_equal(mfc_flush(f->m, f->now, NULL), 1);
+	mfc_limit(f->m, &l);
+	assert_false(l.reached);
+	assert_int_equal(l.flows_refused, 0);
+	fx_free(f);
+}
+
 static int
 count_entries(void *arg, const struct mfc_entry_view *v)
 {
@@ -2047,6 +2081,7 @@ main(void)
 		cmocka_unit_test(test_boundary_iif),
 		cmocka_unit_test(test_entry_notes),
 		cmocka_unit_test(test_limit_view_and_flush),
+		cmocka_unit_test(test_limit_many_refused_cleared),
 		cmocka_unit_test(test_link_local_and_bad_input),
 		cmocka_unit_test(test_static_star_g),
 		cmocka_unit_test(test_static_sg),

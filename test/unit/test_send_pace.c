@@ -44,30 +44,41 @@ test_verdict(void **state)
 	struct send_pace_verdict v;
 
 	/* 20,000 at 20,000/s, the last one 0.5 ms late: on schedule. */
-	send_pace_judge(20000, 20000, 999950000 + MS / 2, &v);
+	send_pace_judge(20000, 20000, 999950000 + MS / 2, 999950000 + MS / 2,
+	    &v);
 	assert_false(v.short_of_rate);
 	assert_int_equal(v.behind_ns, MS / 2);
 	assert_true(v.achieved_pps > 19990 && v.achieved_pps < 20000);
 	/* The example of the issue: 500,000/s asked, 152,550 sent in 1 s. */
-	send_pace_judge(500000, 152550, 1000 * MS, &v);
+	send_pace_judge(500000, 152550, 1000 * MS, 1000 * MS, &v);
 	assert_true(v.short_of_rate);
 	assert_true(v.achieved_pps == 152550.0);
 	/* 2% behind on a 1 s run: the slack, not yet short; 3%: short. */
-	send_pace_judge(1000, 1000, 999 * MS + 20 * MS, &v);
+	send_pace_judge(1000, 1000, 999 * MS + 20 * MS, 999 * MS + 20 * MS, &v);
 	assert_false(v.short_of_rate);
-	send_pace_judge(1000, 1000, 999 * MS + 30 * MS, &v);
+	send_pace_judge(1000, 1000, 999 * MS + 30 * MS, 999 * MS + 30 * MS, &v);
 	assert_true(v.short_of_rate);
 	/* A short run is given 10 ms: 5 at 1000/s ending 8 ms late is fine. */
-	send_pace_judge(1000, 5, 4 * MS + 8 * MS, &v);
+	send_pace_judge(1000, 5, 4 * MS + 8 * MS, 4 * MS + 8 * MS, &v);
 	assert_false(v.short_of_rate);
-	send_pace_judge(1000, 5, 4 * MS + 11 * MS, &v);
+	send_pace_judge(1000, 5, 4 * MS + 11 * MS, 4 * MS + 11 * MS, &v);
 	assert_true(v.short_of_rate);
 	/* Flat out has no rate to fall short of. */
-	send_pace_judge(0, 5, 1000 * MS, &v);
+	send_pace_judge(0, 5, 1000 * MS, 1000 * MS, &v);
 	assert_false(v.short_of_rate);
 	assert_int_equal(v.behind_ns, 0);
+	/*
+	 * -r 10 -d 2: 20 sent, the last at 1.9 s as due, then asleep until
+	 * the end at 2 s: on schedule (the sleep is not a shortfall).
+	 */
+	send_pace_judge(10, 20, 2000 * MS, 1900 * MS + MS / 2, &v);
+	assert_false(v.short_of_rate);
+	assert_int_equal(v.behind_ns, MS / 2);
+	/* Ctrl-C 0.9 s after the last one at 1/s: on schedule too. */
+	send_pace_judge(1, 3, 2900 * MS, 2000 * MS, &v);
+	assert_false(v.short_of_rate);
 	/* Nothing sent in a second of a paced run: short. */
-	send_pace_judge(1000, 0, 1000 * MS, &v);
+	send_pace_judge(1000, 0, 1000 * MS, 1000 * MS, &v);
 	assert_true(v.short_of_rate);
 	assert_true(v.achieved_pps == 0);
 }
