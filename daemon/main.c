@@ -156,8 +156,8 @@ tap_sample(void *arg, const struct ttltap_sample *ts)
 {
 	struct mcastd *d = arg;
 
-	router_ttl_sample(d->router, ts->ifindex, ts->source, ts->group,
-	    ts->ttl);
+	router_ttl_sample(d->router, mcastd_now(), ts->ifindex, ts->source,
+	    ts->group, ts->ttl);
 }
 
 static void

@@ -235,11 +235,13 @@ int mfc_counters(struct mfc *m, mc_time_t now, struct in_addr source,
  * A packet seen on vif from source to group with this TTL (the caller
  * samples packets whose TTL is low).  When its entry came in by vif and
  * has oifs but the TTL exceeds none of their thresholds, the kernel
- * forwards none of the flow: reported once per entry (MFC_OUT_TTL_STARVED).
- * true when reported now.
+ * forwards none of the flow: reported once per episode (MFC_OUT_TTL_STARVED).
+ * The episode ends at a sample whose TTL passes a threshold, or when the
+ * entry's packets keep coming for MFC_STARVED_QUIET_MS without a sample
+ * that passes none (a TTL above the tap's).  true when reported now.
  */
-bool mfc_ttl_sample(struct mfc *m, unsigned vif, struct in_addr source,
-    struct in_addr group, uint8_t ttl);
+bool mfc_ttl_sample(struct mfc *m, mc_time_t now, unsigned vif,
+    struct in_addr source, struct in_addr group, uint8_t ttl);
 
 /*
  * mcastctl flush: delete the entries upcalls made (not those of (S,G)
@@ -254,6 +256,9 @@ unsigned mfc_flush(struct mfc *m, mc_time_t now, const struct in_addr *group);
  * refused since then (at most MFC_REFUSED_MAX are told apart).
  */
 #define MFC_REFUSED_MAX 4096
+/* A starved entry counting packets but no low-TTL sample this long is
+ * forwarded again (mfc_ttl_sample). */
+#define MFC_STARVED_QUIET_MS 10000
 struct mfc_limit_view {
 	uint32_t limit; /* 0: none */
 	uint64_t dynamic_entries;

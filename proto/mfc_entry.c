@@ -505,14 +505,25 @@ mfc_ttl_forwards_nowhere(const struct mfc_entry *e, uint8_t ttl)
 }
 
 bool
-mfc_ttl_sample(struct mfc *m, unsigned vif, struct in_addr source,
-    struct in_addr group, uint8_t ttl)
+mfc_ttl_sample(struct mfc *m, mc_time_t now, unsigned vif,
+    struct in_addr source, struct in_addr group, uint8_t ttl)
 {
 	struct mfc_entry *e = mfc_entry_find(m, source, group);
+	char sg[TRACE_SG_MAX];
 	struct mfc_output *o;
 
-	if (e == NULL || e->ttl_starved || e->iif != vif || e->oifs == 0 ||
-	    !mfc_ttl_forwards_nowhere(e, ttl))
+	if (e == NULL || e->iif != vif || e->oifs == 0)
+		return false;
+	if (!mfc_ttl_forwards_nowhere(e, ttl)) {
+		/* The flow's sender raised its TTL: forwarded again. */
+		if (e->ttl_starved)
+			trace(&m->trace, "%s ttl %u passes: ttl-too-low over",
+			    trace_sg(source, group, sg, sizeof(sg)), ttl);
+		e->ttl_starved = false;
+		return false;
+	}
+	e->starved_at = now;
+	if (e->ttl_starved)
 		return false;
 	e->ttl_starved = true;
 	e->starved_ttl = ttl;
@@ -521,6 +532,24 @@ mfc_ttl_sample(struct mfc *m, unsigned vif, struct in_addr source,
 	if (o != NULL)
 		o->ttl = ttl;
 	return true;
+}
+
+/*
+ * A starved entry whose packets keep coming without a low-TTL sample for
+ * MFC_STARVED_QUIET_MS carries a TTL the tap does not sample (above every
+ * threshold): it is forwarded again.
+ */
+static void
+mfc_ttl_starved_expire(struct mfc *m, struct mfc_entry *e, mc_time_t now)
+{
+	char sg[TRACE_SG_MAX];
+
+	if (!e->ttl_starved || now - e->starved_at < MFC_STARVED_QUIET_MS)
+		return;
+	e->ttl_starved = false;
+	trace(&m->trace, "%s: no low ttl for %lld ms: ttl-too-low over",
+	    trace_sg(e->source, e->group, sg, sizeof(sg)),
+	    (long long)(now - e->starved_at));
 }
 
 int
@@ -535,6 +564,7 @@ mfc_counters(struct mfc *m, mc_time_t now, struct in_addr source,
 		return -ENOENT;
 	used = packets >= wrong_if ? packets - wrong_if : 0;
 	if (used != e->used) {
+		mfc_ttl_starved_expire(m, e, now);
 		e->used = used;
 		e->active_at = now;
 		heap_update(&m->expiry, &e->expiry, mfc_expiry(m, e));

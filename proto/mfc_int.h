@@ -78,6 +78,7 @@ struct mfc_entry {
 	uint64_t used;	  /* packets - wrong_if */
 	bool ttl_starved; /* reported */
 	uint8_t starved_ttl;
+	mc_time_t starved_at; /* the last sample that passed no threshold */
 };
 
 /* A flow refused at the entry limit, told apart from the others. */

@@ -320,14 +320,14 @@ router_mfc_counters(struct router *r, mc_time_t now, struct in_addr source,
 }
 
 void
-router_ttl_sample(struct router *r, unsigned ifindex, struct in_addr source,
-    struct in_addr group, uint8_t ttl)
+router_ttl_sample(struct router *r, mc_time_t now, unsigned ifindex,
+    struct in_addr source, struct in_addr group, uint8_t ttl)
 {
 	int vif = router_vif_of_ifindex(r, ifindex);
 
 	if (vif < 0)
 		return;
-	mfc_ttl_sample(r->mfc, (unsigned)vif, source, group, ttl);
+	mfc_ttl_sample(r->mfc, now, (unsigned)vif, source, group, ttl);
 	router_drain_mfc(r);
 }
 

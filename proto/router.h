@@ -179,7 +179,7 @@ void router_upcall(struct router *r, mc_time_t now, enum mfc_upcall_kind kind,
 void router_mfc_counters(struct router *r, mc_time_t now, struct in_addr source,
     struct in_addr group, uint64_t packets, uint64_t bytes, uint64_t wrong_if);
 /* A sampled packet with a low TTL (see mfc_ttl_sample). */
-void router_ttl_sample(struct router *r, unsigned ifindex,
+void router_ttl_sample(struct router *r, mc_time_t now, unsigned ifindex,
     struct in_addr source, struct in_addr group, uint8_t ttl);
 /* The kernel lost its table (the MRT socket was opened again). */
 void router_resync(struct router *r);

@@ -1154,7 +1154,8 @@ test_threshold_change(void **state)
 static bool
 sample(struct fx *f, unsigned v, const char *s, const char *g, unsigned ttl)
 {
-	bool reported = mfc_ttl_sample(f->m, v, A(s), A(g), (uint8_t)ttl);
+	bool reported = mfc_ttl_sample(f->m, f->now, v, A(s), A(g),
+	    (uint8_t)ttl);
 
 	collect(f);
 	return reported;
@@ -1224,6 +1225,57 @@ test_ttl_starved(void **state)
 	expect_starved(f, 0, S2, G2, 0, "2:16", 16);
 	assert_int_equal(st(f)->ttl_starved, 2);
 	assert_int_equal(mfc_entry(f->m, A(S1), A(G2), &v), -ENOENT);
+	fx_free(f);
+}
+
+/*
+ * A starved flow's episode ends when its sender raises the TTL: at a sample
+ * that passes a threshold, or, when the new TTL is above what the tap
+ * samples, after MFC_STARVED_QUIET_MS of packets without a starved sample.
+ * A later starved sample starts a new episode and is reported again.
+ */
+static void
+test_ttl_starved_over(void **state)
+{
+	struct fx *f = fx_new(NULL);
+	struct mfc_entry_view v;
+	char note[64];
+
+	(void)state;
+	vif(f, 0, 1);
+	vif(f, 1, 4);
+	assert_int_equal(mem(f, 1, G, EXC, ""), 0);
+	assert_int_equal(upcall(f, NOCACHE, S1, G, 0), 0);
+	clear(f);
+	assert_true(sample(f, 0, S1, G, 1));
+	/* A sample that passes vif 1's threshold 4: over. */
+	assert_false(sample(f, 0, S1, G, 5));
+	assert_int_equal(f->nev, 1);
+	assert_int_equal(mfc_entry(f->m, A(S1), A(G), &v), 0);
+	assert_false(v.ttl_starved);
+	assert_int_equal(v.cut[1], MFC_CUT_NONE);
+	assert_string_equal(mfc_entry_note(&v, note, sizeof(note)), "");
+	/* Starved again: a new episode, told again. */
+	assert_true(sample(f, 0, S1, G, 2));
+	assert_int_equal(st(f)->ttl_starved, 2);
+	/* Packets keep coming, starved samples too: still starved. */
+	f->now += MFC_STARVED_QUIET_MS - 1;
+	assert_int_equal(counter(f, S1, G, 10, 0), 0);
+	assert_false(sample(f, 0, S1, G, 2));
+	f->now += MFC_STARVED_QUIET_MS - 1;
+	assert_int_equal(counter(f, S1, G, 20, 0), 0);
+	assert_int_equal(mfc_entry(f->m, A(S1), A(G), &v), 0);
+	assert_true(v.ttl_starved);
+	/* No starved sample for the quiet time, no new packet: unchanged. */
+	f->now += MFC_STARVED_QUIET_MS;
+	assert_int_equal(counter(f, S1, G, 20, 0), 0);
+	assert_int_equal(mfc_entry(f->m, A(S1), A(G), &v), 0);
+	assert_true(v.ttl_starved);
+	/* New packets and still no starved sample: over. */
+	assert_int_equal(counter(f, S1, G, 30, 0), 0);
+	assert_int_equal(mfc_entry(f->m, A(S1), A(G), &v), 0);
+	assert_false(v.ttl_starved);
+	assert_int_equal(f->nev, 2);
 	fx_free(f);
 }
 
@@ -2091,6 +2143,7 @@ main(void)
 		cmocka_unit_test(test_join_leave_then_idle),
 		cmocka_unit_test(test_idle_counters),
 		cmocka_unit_test(test_ttl_starved),
+		cmocka_unit_test(test_ttl_starved_over),
 		cmocka_unit_test(test_reconfigure),
 		cmocka_unit_test(test_vif_delete),
 		cmocka_unit_test(test_threshold_change),
