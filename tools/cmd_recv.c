@@ -323,9 +323,15 @@ recv_datagram(const struct recv_opts *o, struct recv_state *s, int group,
 	if (has_header) {
 		st = recv_stream_find(s, group, from, false, h.sender_id);
 		before = st->st.unique;
-		if (h.stream_start_ns != 0)
+		/* When the stream began, on this host's clock: the arrival
+		 * less how long the sender had been sending (a duration on
+		 * its clock), so the two hosts' clocks need not agree. */
+		if (h.stream_start_ns != 0 &&
+		    h.send_time_ns >= h.stream_start_ns)
 			mc_rxstats_stream_start(&st->st,
-			    (int64_t)h.stream_start_ns, s->join_realtime_ns);
+			    arrival_ns -
+				(int64_t)(h.send_time_ns - h.stream_start_ns),
+			    s->join_realtime_ns);
 		mc_rxstats_add(&st->st, h.sequence, h.total, len,
 		    (int64_t)h.send_time_ns, arrival_ns);
 		s->received += st->st.unique - before;
