@@ -763,6 +763,36 @@ show_view(struct mcastd *d, const char *what, struct control_reply *r)
 	control_end(r, 0, "ok");
 }
 
+/* A request that matched no form: name the word and what it takes. */
+static void
+show_request_unknown(int argc, char **argv, struct control_reply *r)
+{
+	static const struct {
+		const char *word, *form;
+	} forms[] = {
+		{ "show", "show interfaces|groups|routes|mfc|stats|status" },
+		{ "reload", "reload" },
+		{ "log", "log debug|info|notice|warning|error" },
+		{ "add",
+		    "add mroute from IF [source S] group G[/LEN] to IF..." },
+		{ "del", "del mroute from IF [source S] group G[/LEN]" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
+		if (strcmp(argv[0], forms[i].word) == 0) {
+			control_end(r, 2,
+			    "'%s' with %d word%s after it: expected %s",
+			    argv[0], argc - 1, argc == 2 ? "" : "s",
+			    forms[i].form);
+			return;
+		}
+	control_end(r, 2,
+	    "unknown request '%s': expected show, reload,"
+	    " log, add mroute, del mroute, join, leave or flush",
+	    argv[0]);
+}
+
 void
 show_request(void *arg, int argc, char **argv, struct control_reply *r)
 {
@@ -797,9 +827,6 @@ show_request(void *arg, int argc, char **argv, struct control_reply *r)
 	    strcmp(argv[0], "leave") == 0) {
 		show_join_change(d, argv[0][0] == 'j', argc - 1, argv + 1, r);
 	} else {
-		control_end(r, 2,
-		    "unknown request '%s': expected show, reload,"
-		    " log, add mroute, del mroute, join, leave or flush",
-		    argv[0]);
+		show_request_unknown(argc, argv, r);
 	}
 }

@@ -160,6 +160,9 @@ run "log loud -j: the daemon's error as JSON" 2 \
     nsx r "$C" -u "$TMP/r.sock" log loud -j
 case $msg in *loud*) ok "the daemon's error names what was given: $msg" ;;
 *) not_ok "the daemon's error names 'loud': $msg" ;; esac
+run "show mfc extra: the word and what it takes, exit 2" 2 "" \
+    "mcastctl: 'show' with 2 words after it: expected show interfaces|groups|routes|mfc|stats|status" \
+    nsx r "$C" -u "$TMP/r.sock" show mfc extra
 msg=$(nsx r "$C" -u "$TMP/r.sock" del mroute from eth0 group 239.9.9.9 2>&1)
 rc=$?
 expect_eq "del of a route that is not there: exit 1" "$rc" 1
