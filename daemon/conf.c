@@ -45,51 +45,54 @@ const char *const conf_block_names[CONF_BLOCK_COUNT] = {
 const struct conf_key conf_keys[CONF_NKEYS] = {
 	/* The query version: 1 RFC 1112, 2 RFC 2236, 3 RFC 3376. */
 	[CONF_KEY_VERSION] = { CONF_BLOCK_IGMP, "version", CONF_KIND_NUMBER,
-	    CONF_IGMP(version), 1, 3, 0, NULL },
+	    CONF_IGMP(version), 1, 3, 0, NULL, NULL },
 	/* 8.1 Robustness Variable: the QRV field has 3 bits. */
 	[CONF_KEY_RV] = { CONF_BLOCK_IGMP, "robustness", CONF_KIND_NUMBER,
-	    CONF_IGMP(robustness), 1, 7, 0, NULL },
+	    CONF_IGMP(robustness), 1, 7, 0, NULL, NULL },
 	/* 8.2 Query Interval: at most what QQIC codes (RFC 3376 4.1.7). */
 	[CONF_KEY_QI] = { CONF_BLOCK_IGMP, "query-interval", CONF_KIND_MS,
-	    CONF_IGMP(query_interval_ms), 1000, 31744000, 1000, CONF_QQIC },
+	    CONF_IGMP(query_interval_ms), 1000, 31744000, 1000, CONF_QQIC,
+	    NULL },
 	/* 8.3 Query Response Interval: the Max Resp Code (4.1.1). */
 	[CONF_KEY_QRI] = { CONF_BLOCK_IGMP, "query-response-interval",
 	    CONF_KIND_MS, CONF_IGMP(query_response_interval_ms), 100, 3174400,
-	    100, CONF_MRC },
+	    100, CONF_MRC, NULL },
 	/* 8.6 Startup Query Interval (0: QI / 4). */
 	[CONF_KEY_SQI] = { CONF_BLOCK_IGMP, "startup-query-interval",
 	    CONF_KIND_MS, CONF_IGMP(startup_query_interval_ms), 100, 31744000,
-	    1, NULL },
+	    1, NULL, NULL },
 	/* 8.7 Startup Query Count (0: RV). */
 	[CONF_KEY_SQC] = { CONF_BLOCK_IGMP, "startup-query-count",
-	    CONF_KIND_NUMBER, CONF_IGMP(startup_query_count), 1, 255, 0, NULL },
+	    CONF_KIND_NUMBER, CONF_IGMP(startup_query_count), 1, 255, 0, NULL,
+	    NULL },
 	/* 8.8 Last Member Query Interval: a Max Resp Code too. */
 	[CONF_KEY_LMQI] = { CONF_BLOCK_IGMP, "last-member-query-interval",
 	    CONF_KIND_MS, CONF_IGMP(last_member_query_interval_ms), 100,
-	    3174400, 100, CONF_MRC },
+	    3174400, 100, CONF_MRC, NULL },
 	/* 8.9 Last Member Query Count (0: RV). */
 	[CONF_KEY_LMQC] = { CONF_BLOCK_IGMP, "last-member-query-count",
 	    CONF_KIND_NUMBER, CONF_IGMP(last_member_query_count), 1, 255, 0,
-	    NULL },
+	    NULL, NULL },
 	/* 9.2: reports without the Router Alert option are dropped. */
 	[CONF_KEY_RA] = { CONF_BLOCK_IGMP, "require-router-alert",
-	    CONF_KIND_BOOL, CONF_IGMP(require_router_alert), 0, 0, 0, NULL },
+	    CONF_KIND_BOOL, CONF_IGMP(require_router_alert), 0, 0, 0, NULL,
+	    NULL },
 	/* RFC 4604: the range where only (S,G) joins count. */
 	[CONF_KEY_SSM] = { CONF_BLOCK_IGMP, "ssm-range", CONF_KIND_SSM,
-	    CONF_IGMP(ssm_prefix), 0, 0, 0, NULL },
+	    CONF_IGMP(ssm_prefix), 0, 0, 0, NULL, NULL },
 	[CONF_KEY_GROUPS] = { CONF_BLOCK_LIMITS, "groups", CONF_KIND_LIMIT,
-	    offsetof(struct conf, max_groups_per_iface), 1, UINT32_MAX, 0,
+	    offsetof(struct conf, max_groups_per_iface), 1, UINT32_MAX, 0, NULL,
 	    NULL },
 	[CONF_KEY_SOURCES] = { CONF_BLOCK_LIMITS, "sources", CONF_KIND_LIMIT,
 	    offsetof(struct conf, max_sources_per_group), 1, UINT32_MAX, 0,
-	    NULL },
+	    NULL, NULL },
 	/* Dynamic kernel forwarding entries; "upcalls" until 0.1.0. */
 	[CONF_KEY_MFC_ENTRIES] = { CONF_BLOCK_LIMITS, "mfc-entries",
 	    CONF_KIND_LIMIT, offsetof(struct conf, max_mfc_entries), 1,
 	    UINT32_MAX, 0, NULL, "upcalls" },
 	[CONF_KEY_MFC_IDLE] = { CONF_BLOCK_MFC, "idle-timeout",
 	    CONF_KIND_SECONDS, offsetof(struct conf, mfc_idle_timeout_s), 1,
-	    86400, 1000, "the timeout is kept in seconds" },
+	    86400, 1000, "the timeout is kept in seconds", NULL },
 };
 
 void *
