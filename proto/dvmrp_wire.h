@@ -39,10 +39,10 @@
 #define DVMRP_VIF_LEAF	   0x80
 
 /* Metrics: 1..31 reachable, 32 infinity, 33..63 poison reverse. */
-#define DVMRP_INFINITY	     32
-#define DVMRP_POISON_MAX     63
+#define DVMRP_INFINITY	 32
+#define DVMRP_POISON_MAX 63
 /* A report's IP datagram (header included) is at most this long. */
-#define DVMRP_REPORT_MAX_IP  576
+#define DVMRP_REPORT_MAX_IP 576
 
 /* One route of a report: origin network, its mask, the metric sent. */
 struct dvmrp_route {
