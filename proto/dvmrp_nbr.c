@@ -252,6 +252,20 @@ dvmrp_nbr_vif_schedule(struct dvmrp_nbr *n, struct dvmrp_nbr_vif *v)
 	    mc_time_min(v->next_probe_at, v->extra_probe_at));
 }
 
+/* SEND_REPORT for p: its probe is out. */
+static void
+dvmrp_nbr_send_report(struct dvmrp_nbr *n, struct dvmrp_nbr_peer *p)
+{
+	struct dvmrp_nbr_out *ev;
+
+	p->report_due = false;
+	ev = dvmrp_nbr_event(n, DVMRP_NBR_EV_SEND_REPORT, p->vif, p->addr);
+	if (ev != NULL) {
+		ev->previous = ev->state = p->state;
+		n->stats.reports_requested++;
+	}
+}
+
 /*
  * A probe on v now: our GenID and the neighbours heard there (refused ones
  * left out, at most max_probe_neighbors), then the reports waiting for it.
@@ -261,7 +275,7 @@ dvmrp_nbr_send_probe(struct dvmrp_nbr *n, struct dvmrp_nbr_vif *v,
     mc_time_t now)
 {
 	struct dvmrp_nbr_peer *p;
-	struct dvmrp_nbr_out *o, *ev;
+	struct dvmrp_nbr_out *o;
 	size_t listed = 0;
 
 	o = dvmrp_nbr_out_new(n,
@@ -291,16 +305,9 @@ dvmrp_nbr_send_probe(struct dvmrp_nbr *n, struct dvmrp_nbr_vif *v,
 	}
 	o->nneighbors = listed;
 	n->stats.probes_sent++;
-	TAILQ_FOREACH(p, &v->peers, link) {
-		if (!p->report_due || !p->announced)
-			continue;
-		p->report_due = false;
-		ev = dvmrp_nbr_event(n, DVMRP_NBR_EV_SEND_REPORT, v, p->addr);
-		if (ev != NULL) {
-			ev->previous = ev->state = p->state;
-			n->stats.reports_requested++;
-		}
-	}
+	TAILQ_FOREACH(p, &v->peers, link)
+		if (p->report_due && p->announced)
+			dvmrp_nbr_send_report(n, p);
 }
 
 /* A probe off the 10 s grid: at most one a hold-off. */
@@ -357,19 +364,12 @@ dvmrp_nbr_flush_probe(struct dvmrp_nbr *n, struct dvmrp_nbr_vif *v,
 void
 dvmrp_nbr_report_to(struct dvmrp_nbr *n, struct dvmrp_nbr_peer *p)
 {
-	struct dvmrp_nbr_out *ev;
-
-	if (!p->announced) {
-		p->report_due = true;
-		dvmrp_nbr_want_probe(n, p->vif, false);
+	if (p->announced) {
+		dvmrp_nbr_send_report(n, p);
 		return;
 	}
-	p->report_due = false;
-	ev = dvmrp_nbr_event(n, DVMRP_NBR_EV_SEND_REPORT, p->vif, p->addr);
-	if (ev != NULL) {
-		ev->previous = ev->state = p->state;
-		n->stats.reports_requested++;
-	}
+	p->report_due = true;
+	dvmrp_nbr_want_probe(n, p->vif, false);
 }
 
 static void

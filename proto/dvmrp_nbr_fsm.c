@@ -174,6 +174,17 @@ dvmrp_nbr_down(struct dvmrp_nbr *n, struct dvmrp_nbr_peer *p,
 /* ------------------------------------------------------------------ */
 /* Transitions                                                        */
 
+/* A new GenID or version: it starts afresh and forgot what we told it. */
+static void
+dvmrp_nbr_restarted(struct dvmrp_nbr *n, struct dvmrp_nbr_peer *p,
+    mc_time_t now)
+{
+	n->stats.restarts++;
+	p->restarts++;
+	p->since = now;
+	p->announced = false;
+}
+
 /* The actions of the table on p, in state s before; next is its next
    state, set by the caller after. */
 static void
@@ -230,20 +241,14 @@ dvmrp_nbr_act(struct dvmrp_nbr *n, struct dvmrp_nbr_peer *p,
 			n->stats.refused_non_pruner++;
 		dvmrp_nbr_down(n, p, DVMRP_NBR_DOWN_REFUSED, before, t->next);
 		break;
-	case NBR_ACT_RESTART:
-		p->grace_until = now + dvmrp_nbr_restart_grace_ms(&n->cfg);
-		/* fall through */
 	case NBR_ACT_RENEW:
-		n->stats.restarts++;
-		p->restarts++;
-		p->since = now;
-		/* It forgot what we told it. */
-		p->announced = false;
-		if (t->action == NBR_ACT_RENEW) {
-			if (before == DVMRP_NBR_ONE_WAY)
-				dvmrp_nbr_want_probe(n, v, true);
-			break;
-		}
+		dvmrp_nbr_restarted(n, p, now);
+		if (before == DVMRP_NBR_ONE_WAY)
+			dvmrp_nbr_want_probe(n, v, true);
+		break;
+	case NBR_ACT_RESTART:
+		dvmrp_nbr_restarted(n, p, now);
+		p->grace_until = now + dvmrp_nbr_restart_grace_ms(&n->cfg);
 		ev = dvmrp_nbr_event(n, DVMRP_NBR_EV_RESTART, v, p->addr);
 		if (ev != NULL) {
 			ev->previous = ev->state = before;
@@ -263,10 +268,10 @@ dvmrp_nbr_act(struct dvmrp_nbr *n, struct dvmrp_nbr_peer *p,
 
 /*
  * Event e happens to p: the table's cell, traced when the state changes
- * or the neighbour restarted.  p is freed when its next state is DOWN;
- * false then (and when the event was unexpected and p was new).
+ * or the neighbour restarted.  p is freed when its next state is DOWN (or
+ * when the event was unexpected and p was new).
  */
-static bool
+static void
 dvmrp_nbr_fire(struct dvmrp_nbr *n, struct dvmrp_nbr_peer *p,
     enum dvmrp_nbr_fsm_event e, mc_time_t now, enum dvmrp_nbr_refusal refusal)
 {
@@ -276,10 +281,9 @@ dvmrp_nbr_fire(struct dvmrp_nbr *n, struct dvmrp_nbr_peer *p,
 
 	if (t->action == NBR_ACT_UNEXPECTED) {
 		n->stats.unexpected_events++;
-		if (before != DVMRP_NBR_DOWN)
-			return true;
-		dvmrp_nbr_peer_free(n, p);
-		return false;
+		if (before == DVMRP_NBR_DOWN)
+			dvmrp_nbr_peer_free(n, p);
+		return;
 	}
 	dvmrp_nbr_act(n, p, t, e, now, refusal);
 	if (before != t->next || t->action == NBR_ACT_RESTART ||
@@ -291,12 +295,10 @@ dvmrp_nbr_fire(struct dvmrp_nbr *n, struct dvmrp_nbr_peer *p,
 		    t->next == DVMRP_NBR_REFUSED ?
 			dvmrp_nbr_refusal_name(p->refusal) :
 			"");
-	if (t->next == DVMRP_NBR_DOWN) {
+	if (t->next == DVMRP_NBR_DOWN)
 		dvmrp_nbr_peer_free(n, p);
-		return false;
-	}
-	dvmrp_nbr_set_state(n, p, t->next);
-	return true;
+	else
+		dvmrp_nbr_set_state(n, p, t->next);
 }
 
 /* ------------------------------------------------------------------ */
