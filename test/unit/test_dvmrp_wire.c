@@ -16,6 +16,7 @@
 
 #include "dvmrp_wire.h"
 #include "../fixtures/dvmrp/mrouted46.h"
+#include "../fixtures/dvmrp/route.h"
 
 #define NFIXTURES (sizeof(dvmrp_fixtures) / sizeof(dvmrp_fixtures[0]))
 
@@ -344,18 +345,6 @@ test_ip_header(void **state)
 
 /* ---- reports across the 576-byte boundary ------------------------------ */
 
-static struct dvmrp_route
-route(uint32_t origin, unsigned len, uint8_t metric)
-{
-	struct dvmrp_route r;
-	uint32_t mask = len ? 0xffffffffu << (32 - len) : 0;
-
-	r.origin.s_addr = htonl(origin & mask);
-	r.mask.s_addr = htonl(mask);
-	r.metric = metric;
-	return r;
-}
-
 /* Field by field: a struct's padding is not the route. */
 static void
 assert_routes_equal(const struct dvmrp_route *got,
@@ -447,16 +436,18 @@ test_report_packing(void **state)
 
 	/* 200 routes of mixed masks, metrics 1..63, sorted for sending. */
 	for (i = 0; i < 200; i++)
-		in[i] = route(0x0a000000u + (uint32_t)i * 0x01030507u,
+		in[i] = dvmrp_test_route(0x0a000000u +
+			(uint32_t)i * 0x01030507u,
 		    lens[i % 7], (uint8_t)(1 + i % 63));
-	in[0] = route(0, 0, 5); /* the default route */
+	in[0] = dvmrp_test_route(0, 0, 5); /* the default route */
 	qsort(in, 200, sizeof(in[0]), dvmrp_route_cmp);
 	assert_int_equal(in[0].mask.s_addr, 0);
 	assert_true(pack_and_check(in, 200) >= 2);
 
 	/* /24 routes: 3 + 4k <= 544 bytes of body: 135 per message. */
 	for (i = 0; i < 200; i++)
-		in[i] = route(0xc6120000u + (uint32_t)i * 256, 24, 1);
+		in[i] = dvmrp_test_route(0xc6120000u + (uint32_t)i * 256, 24,
+		    1);
 	assert_int_equal(pack_and_check(in, 200), 2);
 	{
 		uint8_t buf[600];
@@ -481,12 +472,12 @@ static void
 test_report_bytes(void **state)
 {
 	struct dvmrp_route in[] = {
-		route(0, 0, 7),
-		route(0x0a000000u, 8, 2),
-		route(0xac100000u, 12, 3),
-		route(0xc6120300u, 24, 33),
-		route(0xc6120380u, 25, 32),
-		route(0xc6120301u, 32, 1),
+		dvmrp_test_route(0, 0, 7),
+		dvmrp_test_route(0x0a000000u, 8, 2),
+		dvmrp_test_route(0xac100000u, 12, 3),
+		dvmrp_test_route(0xc6120300u, 24, 33),
+		dvmrp_test_route(0xc6120380u, 25, 32),
+		dvmrp_test_route(0xc6120301u, 32, 1),
 	};
 	static const uint8_t want[] = { 0x13, 0x02, 0, 0, 0, 0x0e, 0xff, 0x03,
 		0x00, 0x00, 0x00, 0x00, 0x87,			/* 0/0 */
@@ -525,11 +516,12 @@ static void
 test_report_refuses(void **state)
 {
 	struct dvmrp_route bad[] = {
-		route(0x0a000000u, 8, 0),  /* metric 0 */
-		route(0x0a000000u, 8, 64), /* above 63 */
-		route(0x0a000000u, 4, 1),  /* /4: not sendable */
-		route(0x0a000000u, 8, 1),  /* then: non-contiguous mask */
-		route(0x0a000000u, 16, 1), /* then: host bits */
+		dvmrp_test_route(0x0a000000u, 8, 0),  /* metric 0 */
+		dvmrp_test_route(0x0a000000u, 8, 64), /* above 63 */
+		dvmrp_test_route(0x0a000000u, 4, 1),  /* /4: not sendable */
+		dvmrp_test_route(0x0a000000u, 8,
+		    1), /* then: non-contiguous mask */
+		dvmrp_test_route(0x0a000000u, 16, 1), /* then: host bits */
 	};
 	uint8_t out[64];
 	size_t used;
