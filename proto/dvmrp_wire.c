@@ -29,6 +29,11 @@
 #define DVMRP_WIRE_NBR_HDR_V1 7 /* no flags byte in v1 neighbors */
 #define DVMRP_WIRE_NCOUNT_MAX 255
 
+/* 576 - 24 - 8 (dvmrp_wire.h); mrouted's 576 - 60 - 8 = 508 fits in it. */
+_Static_assert(DVMRP_BODY_MAX == 544, "576-byte datagram, 24-byte IP header");
+_Static_assert(576 - 60 - 8 <= DVMRP_BODY_MAX, "mrouted MAX_DVMRP_DATA_LEN");
+_Static_assert(DVMRP_E_NO_ROOM + 1 == DVMRP_E_COUNT, "DVMRP_E_COUNT");
+
 static uint32_t
 dvmrp_wire_get32(const uint8_t *p)
 {
