@@ -620,7 +620,7 @@ main(int argc, char **argv)
 	log_init(o.foreground, o.level);
 	signal(SIGPIPE, SIG_IGN);
 	open_routing_socket(&d);
-	d.ctl = control_open(o.sock_path, o.gid, show_request, &d, &rc);
+	d.ctl = control_open(o.sock_path, o.gid, command_request, &d, &rc);
 	if (d.ctl == NULL) {
 		kmr_close(&d.kmr);
 		fatal("control socket %s: %s%s", o.sock_path, strerror(rc),

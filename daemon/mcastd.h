@@ -4,7 +4,7 @@
  * stops it, daemon/rx.c reads the routing socket, daemon/outputs.c carries
  * out what the router decided, daemon/events.c tells the operator,
  * daemon/reload.c turns the configuration into the router's, and
- * daemon/show.c answers the control socket.
+ * daemon/command.c answers the control socket (views in show.c).
  */
 #ifndef MCASTD_MCASTD_H
 #define MCASTD_MCASTD_H
@@ -133,8 +133,10 @@ void rx_read(struct mcastd *d, unsigned budget);
 /* daemon/main.c: fresh kernel counters of every entry, for views. */
 void mcastd_read_counters(struct mcastd *d, mc_time_t now);
 
-/* daemon/show.c */
-void show_request(void *arg, int argc, char **argv,
+/* daemon/command.c: one control request (control.h's callback). */
+void command_request(void *arg, int argc, char **argv,
     struct control_reply *reply);
+/* daemon/show.c: "show WHAT"'s records, or status 2 for an unknown WHAT. */
+void show_view(struct mcastd *d, const char *what, struct control_reply *reply);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * The arguments of the control requests that change the router (answered
- * in daemon/show.c): add/del mroute and join/leave, parsed without I/O.
+ * in daemon/command.c): add/del mroute and join/leave, parsed without I/O.
  * A route to add passes the checks of an mroute statement in mcastd.conf:
  * what the file refuses, the socket refuses too.
  */

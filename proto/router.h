@@ -122,6 +122,8 @@ int router_route_del(struct router *r, mc_time_t now,
     const struct router_route *key);
 /* Whether an interface name matches a route's name (or wildcard). */
 bool router_name_matches(const char *pattern, const char *name);
+/* The VIFs (a bit each) whose interface names match pattern now. */
+uint32_t router_vifs_matching(const struct router *r, const char *pattern);
 /*
  * mcastctl flush [GROUP]: delete the forwarding entries the kernel's
  * packets made (all, or group's when group is not NULL), not those of

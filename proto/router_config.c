@@ -65,8 +65,7 @@ router_name_matches(const char *pattern, const char *name)
 	return strcmp(pattern, name) == 0;
 }
 
-/* The VIFs whose interface names match pattern. */
-static uint32_t
+uint32_t
 router_vifs_matching(const struct router *r, const char *pattern)
 {
 	uint32_t mask = 0;
