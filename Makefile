@@ -73,7 +73,8 @@ $(B)/libmcastd.a: $(filter-out $(B)/daemon/main.o,$(DAEMON_OBJ))
 # (frame decoding for dump, send pacing, the querier watch of -S receivers,
 # reply rendering).
 PARTS_LIB = $(B)/libparts.a
-$(PARTS_LIB): $(B)/tools/dump_decode.o $(B)/tools/send_pace.o \
+$(PARTS_LIB): $(B)/tools/dump_decode.o $(B)/tools/dump_dvmrp.o \
+    $(B)/tools/send_pace.o \
     $(B)/tools/querier.o $(B)/ctl/reply.o $(B)/ctl/reply_print.o
 	@rm -f $@
 	ar rcs $@ $^

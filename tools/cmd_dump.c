@@ -3,7 +3,7 @@
  * interface or from a capture, one line per packet in the spirit of
  * tcpdump, or one JSON object per packet.  Captures through libpcap, with
  * an optional filter expression in tcpdump's syntax; the decoding is
- * proto/igmp_wire.c's.
+ * proto/igmp_wire.c's and proto/dvmrp_wire.c's.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -59,7 +59,8 @@ dump_usage(FILE *f)
 	    "  EXPRESSION   a capture filter in tcpdump's syntax (pcap-filter(7)),\n"
 	    "               e.g. 'host 198.18.1.2'; it narrows \"ip proto 2\"\n"
 	    "Decodes IGMP v1/v2/v3 (every field: group records, sources, max\n"
-	    "response time, querier parameters), DVMRP and mtrace headers.\n");
+	    "response time, querier parameters), DVMRP (every message: probes,\n"
+	    "route reports, prunes, grafts, mrinfo replies) and mtrace headers.\n");
 }
 
 /*
@@ -202,7 +203,7 @@ dump_packet(u_char *user, const struct pcap_pkthdr *ph, const u_char *frame)
 	if (s->dumper != NULL)
 		pcap_dump((u_char *)s->dumper, ph, frame);
 	s->seen++;
-	if (p.rc != IGMP_OK)
+	if (p.rc != IGMP_OK || p.dvmrp_rc != DVMRP_OK)
 		s->invalid++;
 	dump_print_packet(stdout, &ph->ts, ph->caplen, &p, o->json);
 	fflush(stdout);

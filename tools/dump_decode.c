@@ -127,7 +127,8 @@ dump_sources(FILE *f, const uint8_t *sources, uint16_t n, bool json)
 }
 
 static void
-dump_text(FILE *f, const struct igmp_msg *m)
+dump_text(FILE *f, const struct igmp_msg *m, const struct dvmrp_msg *dvmrp,
+    int dvmrp_rc)
 {
 	char g[INET_ADDRSTRLEN], a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	char r[INET_ADDRSTRLEN];
@@ -181,6 +182,7 @@ dump_text(FILE *f, const struct igmp_msg *m)
 		fprintf(f, "igmp dvmrp %s (v %u.%u, caps 0x%02x), %zu bytes",
 		    dvmrp_code_name(m->code), m->dvmrp_major, m->dvmrp_minor,
 		    m->dvmrp_caps, m->length);
+		dump_dvmrp_text(f, dvmrp, dvmrp_rc);
 		break;
 	case IGMP_KIND_MTRACE_QUERY:
 	case IGMP_KIND_MTRACE_RESPONSE:
@@ -204,7 +206,8 @@ dump_text(FILE *f, const struct igmp_msg *m)
 }
 
 static void
-dump_json_msg(FILE *f, const struct igmp_msg *m)
+dump_json_msg(FILE *f, const struct igmp_msg *m, const struct dvmrp_msg *dvmrp,
+    int dvmrp_rc)
 {
 	char g[INET_ADDRSTRLEN];
 	struct igmp_record_iter it;
@@ -249,9 +252,11 @@ dump_json_msg(FILE *f, const struct igmp_msg *m)
 	case IGMP_KIND_DVMRP:
 		fprintf(f,
 		    ",\"dvmrp\":{\"code\":\"%s\",\"major\":%u,"
-		    "\"minor\":%u,\"caps\":%u}",
+		    "\"minor\":%u,\"caps\":%u",
 		    dvmrp_code_name(m->code), m->dvmrp_major, m->dvmrp_minor,
 		    m->dvmrp_caps);
+		dump_dvmrp_json(f, dvmrp, dvmrp_rc);
+		fputc('}', f);
 		break;
 	case IGMP_KIND_MTRACE_QUERY:
 	case IGMP_KIND_MTRACE_RESPONSE:
@@ -295,6 +300,8 @@ dump_decode_frame(int linktype, const uint8_t *frame, size_t caplen,
 		return false;
 	if (p->rc == IGMP_OK)
 		p->rc = igmp_decode(igmp, p->igmp_len, &p->msg);
+	if (p->rc == IGMP_OK && p->msg.kind == IGMP_KIND_DVMRP)
+		p->dvmrp_rc = dvmrp_decode(igmp, p->igmp_len, &p->dvmrp);
 	return true;
 }
 
@@ -356,7 +363,7 @@ dump_print_json(FILE *f, const struct timeval *ts, uint32_t caplen,
 		return;
 	}
 	fprintf(f, "\"error\":null,");
-	dump_json_msg(f, &p->msg);
+	dump_json_msg(f, &p->msg, &p->dvmrp, p->dvmrp_rc);
 	fprintf(f, "}\n");
 }
 
@@ -391,6 +398,6 @@ dump_print_packet(FILE *f, const struct timeval *ts, uint32_t caplen,
 		fprintf(f, "igmp invalid: %s (%zu bytes)",
 		    igmp_error_name(p->rc), p->igmp_len);
 	else
-		dump_text(f, &p->msg);
+		dump_text(f, &p->msg, &p->dvmrp, p->dvmrp_rc);
 	fputc('\n', f);
 }

@@ -1,8 +1,8 @@
 /*
  * mcast dump's work on one captured frame, without I/O: from the link
  * layer (Ethernet with 802.1Q/802.1ad tags, Linux cooked v1 and v2, raw
- * IPv4) to the IPv4 header and the IGMP message (proto/igmp_wire.c), then
- * one line of text or one JSON object.  tools/cmd_dump.c does the
+ * IPv4) to the IPv4 header and the IGMP message (proto/igmp_wire.c; DVMRP
+ * bodies: proto/dvmrp_wire.c), then one line of text or one JSON object.  tools/cmd_dump.c does the
  * capturing; the fuzzer feeds frames and whole captures here.
  */
 #ifndef MCAST_DUMP_DECODE_H
@@ -15,6 +15,7 @@
 #include <sys/time.h>
 #include <net/if.h>
 
+#include "dvmrp_wire.h"
 #include "igmp_wire.h"
 
 struct dump_packet {
@@ -32,6 +33,9 @@ struct dump_packet {
 	struct igmp_ip ip;   /* unless rc is an IPv4 header error */
 	struct igmp_msg msg; /* when rc is IGMP_OK */
 	size_t igmp_len;
+	/* A DVMRP message's body (msg.kind IGMP_KIND_DVMRP): -DVMRP_E_* */
+	int dvmrp_rc;
+	struct dvmrp_msg dvmrp;
 };
 
 /*
@@ -44,5 +48,10 @@ bool dump_decode_frame(int linktype, const uint8_t *frame, size_t caplen,
 /* The packet as one line: text in tcpdump's spirit, or a JSON object. */
 void dump_print_packet(FILE *f, const struct timeval *ts, uint32_t caplen,
     const struct dump_packet *p, bool json);
+
+/* A DVMRP body after the header dump prints (tools/dump_dvmrp.c). */
+void dump_dvmrp_text(FILE *f, const struct dvmrp_msg *m, int rc);
+/* The members of the "dvmrp" JSON object past code and version. */
+void dump_dvmrp_json(FILE *f, const struct dvmrp_msg *m, int rc);
 
 #endif

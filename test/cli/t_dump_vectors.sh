@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # mcast dump states the same facts as tcpdump's expected output for the
-# tcpdump project's IGMP/DVMRP/mtrace captures (../shared/vectors/tcpdump).
+# tcpdump project's IGMP/DVMRP/mtrace captures (../shared/vectors/tcpdump),
+# and every DVMRP body of the mrouted 4.6 capture as tcpdump -vv states it.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 MCAST=${MCAST:-build/mcast}
@@ -23,6 +24,24 @@ for pair in IGMP_V1.pcap:igmpv1.out IGMP_V2.pcap:igmpv2.out \
 	fi
 	python3 "$TOP/test/cli/tcpdump_facts.py" "$V/$out" "$tmp/$pcap.json" || rc=1
 done
+# The mrouted 4.6 capture (../shared/vectors/mrouted): every DVMRP message's
+# body as tcpdump -vv decodes it.
+M=${MROUTED_VECTORS:-$V/../mrouted}
+if ! command -v tcpdump >/dev/null; then
+	echo "ok - mrouted capture against tcpdump # SKIP no tcpdump (scripts/deps.sh installs it)"
+elif [ ! -f "$M/mrouted46-lan.pcap" ]; then
+	echo "ok - mrouted capture against tcpdump # SKIP no $M/mrouted46-lan.pcap"
+else
+	tcpdump -n -vv -r "$M/mrouted46-lan.pcap" 'igmp[0] = 0x13' >"$tmp/mrouted.vv" 2>/dev/null
+	if "$MCAST" dump -r "$M/mrouted46-lan.pcap" --json 'igmp[0] = 0x13' >"$tmp/mrouted.json" 2>"$tmp/err"; then
+		python3 "$TOP/test/cli/tcpdump_facts.py" --vv "$tmp/mrouted.vv" "$tmp/mrouted.json" || rc=1
+	else
+		echo "not ok - mcast dump -r mrouted46-lan.pcap failed: $(head -c 200 "$tmp/err")"
+		rc=1
+	fi
+	n=$("$MCAST" dump -r "$M/mrouted46-lan.pcap" | grep -c 'igmp dvmrp report .*: mask 255.255.255.0: 198.18.1.0 metric 1, 198.18.3.0 metric 34$')
+	if [ "$n" = 4 ]; then echo "ok - text dump: mrouted A's 4 full reports, poison reverse included"; else echo "not ok - text dump: $n of mrouted A's full reports, expected 4"; rc=1; fi
+fi
 # The text form names the same things (one line per packet).
 n=$("$MCAST" dump -r "$V/IGMP_V2.pcap" | grep -c ' IP ')
 want=$(grep -c . "$V/igmpv2.out")

@@ -2,9 +2,13 @@
 """Compare `mcast dump -r X --json` with tcpdump's expected output for X.
 
 usage: tcpdump_facts.py EXPECTED.out DUMP.jsonl
+       tcpdump_facts.py --vv TCPDUMP-VV.txt DUMP.jsonl
 Prints one TAP line per packet: the facts tcpdump states (addresses, message
 kind, group, max response time, mtrace ids, DVMRP code and version) must be
-the facts mcast states.
+the facts mcast states.  With --vv, the input is `tcpdump -n -vv` of DVMRP
+packets, several lines each, and the facts go down to the DVMRP bodies:
+GenID and neighbours of probes, every route of reports, source, group and
+lifetime of prunes, grafts and acks, every neighbour of an mrinfo reply.
 """
 import json
 import re
@@ -60,6 +64,71 @@ def facts_of_tcpdump(line):
     return f
 
 
+def seconds(text):
+    """tcpdump's prune timer ("1h29s", "2d3h") in seconds."""
+    unit = {'y': 31536000, 'w': 604800, 'd': 86400, 'h': 3600, 'm': 60,
+            's': 1}
+    return sum(int(n) * unit[u] for n, u in re.findall(r'(\d+)([ywdhms])',
+                                                       text))
+
+
+def vv_packets(text):
+    """tcpdump -vv output: the lines of each packet, joined."""
+    packets = []
+    for line in text.splitlines():
+        if re.match(r'\d\d:\d\d:\d\d\.\d+ IP ', line):
+            packets.append([])
+        elif packets:
+            packets[-1].append(line.strip())
+    return packets
+
+
+def facts_of_tcpdump_vv(lines):
+    """Facts of one DVMRP packet of tcpdump -n -vv."""
+    m = re.match(r'(\S+) > (\S+): igmp dvmrp (\S+)(.*)$', lines[0])
+    src, dst, code, rest = m.groups()
+    d = {'code': code.lower()}
+    f = {'src': src, 'dst': dst, 'kind': 'DVMRP', 'dvmrp': d}
+    if code == 'Probe':
+        d['genid'] = int(lines[1].split()[1])
+        d['neighbors'] = [l.split()[1] for l in lines[2:]]
+    elif code == 'Report':
+        routes, mask = [], None
+        for l in lines[1:]:
+            w = l.split()
+            if w[0] == 'Mask':
+                mask = w[1]
+            else:
+                routes.append({'origin': w[0], 'mask': mask,
+                               'metric': int(w[2])})
+        d['routes'] = routes
+    elif code in ('Prune', 'Graft', 'Graft-ACK'):
+        w = rest.split()
+        d['source'], d['group'] = w[1], w[3]
+        if code == 'Prune':
+            d['lifetime_s'] = seconds(w[5])
+    elif code == 'Neighbors2':
+        v = re.match(r' \(v (\d+)\.(\d+)\):', rest)
+        d['major'], d['minor'] = int(v.group(1)), int(v.group(2))
+        d['links'] = [[a, b, int(mt), int(th),
+                       [x for x in fl.split('/') if x]]
+                      for a, b, mt, th, fl in re.findall(
+                          r'\[(\S+) -> (\S+) \((\d+)/(\d+)((?:/\w+)*)\)\]',
+                          rest)]
+    return f
+
+
+def links_of_mcast(got):
+    """mcast's vifs of an mrinfo reply as tcpdump's [local -> nbr] list;
+    tcpdump prints no leaf or pim flag."""
+    d = got.get('dvmrp', {})
+    if 'vifs' in d:
+        d['links'] = [[v['local'], n, v['metric'], v['threshold'],
+                       [x for x in v['flags'] if x not in ('leaf', 'pim')]]
+                      for v in d['vifs'] for n in v['neighbors']]
+    return got
+
+
 def agrees(want, got):
     """Every fact of want is in got (dicts compared key by key)."""
     for key, value in want.items():
@@ -72,24 +141,37 @@ def agrees(want, got):
     return True
 
 
-def main():
-    expected = [l for l in open(sys.argv[1]) if l.strip()]
-    dumped = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
+def compare(name, expected, dumped, facts):
+    """One TAP line per packet: facts(expected[i]) agree with dumped[i]."""
     bad = 0
-    name = sys.argv[1].rsplit('/', 1)[-1]
     if len(expected) != len(dumped):
         print('not ok - %s: tcpdump shows %d packets, mcast dump %d'
               % (name, len(expected), len(dumped)))
         bad += 1
     for i, (line, got) in enumerate(zip(expected, dumped), 1):
-        want = facts_of_tcpdump(line)
+        want = facts(line)
+        what = want['kind'] if 'dvmrp' not in want else \
+            'dvmrp ' + want['dvmrp']['code']
         if agrees(want, got):
-            print('ok - %s packet %d: %s' % (name, i, want['kind']))
+            print('ok - %s packet %d: %s' % (name, i, what))
         else:
             print('not ok - %s packet %d: tcpdump says %s, mcast says %s'
                   % (name, i, json.dumps(want), json.dumps(got)))
             bad += 1
     return 1 if bad else 0
+
+
+def main():
+    if sys.argv[1] == '--vv':
+        return compare(sys.argv[2].rsplit('/', 1)[-1],
+                       vv_packets(open(sys.argv[2]).read()),
+                       [links_of_mcast(json.loads(l))
+                        for l in open(sys.argv[3]) if l.strip()],
+                       facts_of_tcpdump_vv)
+    return compare(sys.argv[1].rsplit('/', 1)[-1],
+                   [l for l in open(sys.argv[1]) if l.strip()],
+                   [json.loads(l) for l in open(sys.argv[2]) if l.strip()],
+                   facts_of_tcpdump)
 
 
 if __name__ == '__main__':

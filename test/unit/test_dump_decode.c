@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "dump_decode.h"
+#include "../fixtures/dvmrp/mrouted46.h"
 
 /* A v2 report for 239.1.2.3 from 198.18.1.2 in its IPv4 header. */
 static size_t
@@ -146,6 +147,117 @@ test_lines(void **state)
 	free(out);
 }
 
+/* The text after ": " of mrouted's DVMRP message in a raw frame. */
+static char *
+test_dvmrp(const uint8_t *igmp, size_t len, bool json)
+{
+	struct igmp_ip_out o = { { htonl(0xc6120202) }, { htonl(0xc6120201) },
+		255, true };
+	struct timeval ts = { 0, 0 };
+	struct dump_packet p;
+	uint8_t frame[128];
+	char *out;
+	int n;
+
+	n = igmp_ip_build_out(frame, sizeof(frame), &o, igmp, len);
+	assert_true(n > 0);
+	assert_true(dump_decode_frame(DLT_RAW, frame, (size_t)n, &p));
+	out = test_print(&p, &ts, json);
+	memmove(out, strstr(out, json ? "\"dvmrp\"" : "igmp dvmrp"),
+	    strlen(strstr(out, json ? "\"dvmrp\"" : "igmp dvmrp")) + 1);
+	return out;
+}
+
+static const struct dvmrp_fixture *
+test_fixture(unsigned frame)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(dvmrp_fixtures) / sizeof(dvmrp_fixtures[0]); i++)
+		if (dvmrp_fixtures[i].frame == frame)
+			return &dvmrp_fixtures[i];
+	fail_msg("no frame %u", frame);
+	return NULL;
+}
+
+/* DVMRP bodies, in tcpdump -vv's words and in JSON (mrouted's frames). */
+static void
+test_dvmrp_bodies(void **state)
+{
+	static const struct {
+		unsigned frame;
+		const char *text, *json;
+	} want[] = {
+		{ 19,
+		    "igmp dvmrp probe (v 3.255, caps 0x0e), 16 bytes: genid "
+		    "167837696, neighbor 198.18.2.1\n",
+		    "\"dvmrp\":{\"code\":\"probe\",\"major\":3,\"minor\":255,"
+		    "\"caps\":14,\"error\":null,\"genid\":167837696,"
+		    "\"neighbors\":[\"198.18.2.1\"]}}\n" },
+		{ 29,
+		    "igmp dvmrp report (v 3.255, caps 0x0f), 19 bytes: mask "
+		    "255.255.255.0: 198.18.1.0 metric 1, 198.18.3.0 metric "
+		    "34\n",
+		    "\"dvmrp\":{\"code\":\"report\",\"major\":3,\"minor\":"
+		    "255,\"caps\":15,\"error\":null,\"routes\":[{\"origin\":"
+		    "\"198.18.1.0\",\"mask\":\"255.255.255.0\",\"metric\":1},"
+		    "{\"origin\":\"198.18.3.0\",\"mask\":\"255.255.255.0\","
+		    "\"metric\":34}]}}\n" },
+		{ 37,
+		    "igmp dvmrp prune (v 3.255, caps 0x0f), 20 bytes: src "
+		    "198.18.1.0 grp 239.1.2.3 timer 1h29s\n",
+		    "\"dvmrp\":{\"code\":\"prune\",\"major\":3,\"minor\":255,"
+		    "\"caps\":15,\"error\":null,\"source\":\"198.18.1.0\","
+		    "\"group\":\"239.1.2.3\",\"lifetime_s\":3629,"
+		    "\"netmask\":null}}\n" },
+		{ 41,
+		    "igmp dvmrp graft-ack (v 3.255, caps 0x0f), 16 bytes: src "
+		    "198.18.1.0 grp 239.1.2.3\n",
+		    NULL },
+		{ 59,
+		    "igmp dvmrp neighbors2 (v 3.255, caps 0x0e), 32 bytes: "
+		    "[198.18.2.2 -> 198.18.2.1 (1/1)] [198.18.3.1 -> 0.0.0.0 "
+		    "(1/1/querier/leaf)]\n",
+		    "\"dvmrp\":{\"code\":\"neighbors2\",\"major\":3,"
+		    "\"minor\":255,\"caps\":14,\"error\":null,\"vifs\":[{"
+		    "\"local\":\"198.18.2.2\",\"metric\":1,\"threshold\":1,"
+		    "\"flags_code\":0,\"flags\":[],\"neighbors\":["
+		    "\"198.18.2.1\"]},{\"local\":\"198.18.3.1\",\"metric\":1,"
+		    "\"threshold\":1,\"flags_code\":192,\"flags\":["
+		    "\"querier\",\"leaf\"],\"neighbors\":[\"0.0.0.0\"]}]}}\n" },
+	};
+	const struct dvmrp_fixture *f;
+	uint8_t bad[32];
+	size_t i;
+	char *out;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		f = test_fixture(want[i].frame);
+		out = test_dvmrp(f->bytes, f->len, false);
+		assert_string_equal(out, want[i].text);
+		free(out);
+		if (want[i].json == NULL)
+			continue;
+		out = test_dvmrp(f->bytes, f->len, true);
+		assert_string_equal(out, want[i].json);
+		free(out);
+	}
+	/* A report cut inside its route: the kind, text and JSON. */
+	f = test_fixture(22);
+	memcpy(bad, f->bytes, f->len - 1);
+	dvmrp_seal(bad, f->len - 1);
+	out = test_dvmrp(bad, f->len - 1, false);
+	assert_string_equal(out,
+	    "igmp dvmrp report (v 3.255, caps 0x0e), 14 bytes: invalid: "
+	    "report truncated\n");
+	free(out);
+	out = test_dvmrp(bad, f->len - 1, true);
+	assert_string_equal(out,
+	    "\"dvmrp\":{\"code\":\"report\",\"major\":3,\"minor\":255,"
+	    "\"caps\":14,\"error\":\"report truncated\"}}\n");
+	free(out);
+}
+
 /*
  * fuzz: a capture's microseconds of 2000000 or below 0 made
  * "1333351461.-1879007897", which is not JSON; seconds past what a
@@ -189,6 +301,7 @@ main(void)
 		cmocka_unit_test(test_link_layers),
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_odd_times),
+		cmocka_unit_test(test_dvmrp_bodies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
