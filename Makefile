@@ -41,7 +41,7 @@ UNIT_BIN = $(patsubst test/sim/%.c,$(B)/test/%,$(UNIT_SRC:test/unit/%.c=$(B)/tes
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 HELPER_BIN = $(HELPER_SRC:test/helpers/%.c=$(B)/test/%)
 REPLAY_BIN = $(FUZZ_SRC:fuzz/fuzz_%.c=$(B)/fuzz/replay_%)
-HDRS	 = $(wildcard include/mcast/*.h lib/*.h proto/*.h tools/*.h daemon/*.h ctl/*.h)
+HDRS	 = $(wildcard include/mcast/*.h lib/*.h proto/*.h tools/*.h daemon/*.h ctl/*.h test/fixtures/*/*.h)
 
 all: $(B)/mcast $(B)/mcastd $(B)/mcastctl $(B)/libmcast.a
 
