@@ -1,8 +1,8 @@
 /*
- * The DVMRP route table engine (dvmrp_rib.h): routes kept in one array
- * sorted as reports list them (mask, then origin, host order), each with
- * what every neighbour last advertised for it; the route's choice is
- * recomputed from those candidates whenever one changes or times out.
+ * The DVMRP route table engine (dvmrp_rib.h): its inputs and timers.
+ * Each route keeps what every neighbour last advertised for it; its
+ * choice is recomputed from those candidates whenever one changes or
+ * times out.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,72 +10,8 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "dvmrp_rib.h"
-#include "heap.h"
-#include "outq.h"
+#include "dvmrp_rib_int.h"
 #include "trace.h"
-
-#define FD_NONE 0xff /* no feasible distance: any neighbour will do */
-
-/* What one neighbour last advertised for a route. */
-struct rib_cand {
-	uint8_t slot; /* in rib->nbrs */
-	uint8_t adv;  /* 1..31 reachable, 33..63 poison reverse */
-	mc_time_t heard;
-};
-
-struct rib_route {
-	uint32_t origin, mask; /* host order */
-	uint8_t plen;
-	enum dvmrp_rib_state state;
-	unsigned vif;	  /* upstream */
-	uint32_t gateway; /* host order; 0: connected */
-	uint8_t metric;	  /* DVMRP_INFINITY in hold-down */
-	uint8_t fd;	  /* feasible distance, or FD_NONE */
-	bool changed;	  /* for the next triggered update */
-	mc_time_t hold_until;
-	struct rib_cand *cands;
-	uint8_t ncands, capcands;
-	uint32_t children; /* bit v: we are v's designated forwarder */
-	uint64_t deps;	   /* neighbour slots depending on us */
-	struct heap_node timer;
-};
-
-struct rib_nbr {
-	bool used;
-	unsigned vif;
-	uint32_t addr; /* host order */
-};
-
-struct rib_vif {
-	bool up;
-	bool full_due; /* a new neighbour: a full report at once */
-	struct dvmrp_rib_vif cfg;
-	uint64_t slots; /* its neighbours */
-};
-
-struct rib_out {
-	struct dvmrp_rib_output o;
-	struct dvmrp_route routes[];
-};
-
-struct dvmrp_rib {
-	struct dvmrp_rib_config c;
-	struct trace trace;
-	struct outq outq;
-	struct heap timers;
-	struct rib_route **routes; /* sorted by (mask, origin) */
-	size_t nroutes, caproutes;
-	uint32_t plen_count[33];
-	struct rib_nbr nbrs[DVMRP_RIB_MAX_NEIGHBORS];
-	struct rib_vif vifs[DVMRP_RIB_MAX_VIFS];
-	mc_time_t next_full;
-	mc_time_t flash_at; /* MC_TIME_NEVER: none pending */
-	mc_time_t last_flash;
-	mc_time_t full_due_at; /* a VIF's full_due: MC_TIME_NEVER: none */
-	bool limit_traced;
-	struct dvmrp_rib_stats stats;
-};
 
 void
 dvmrp_rib_config_defaults(struct dvmrp_rib_config *c)
@@ -102,46 +38,6 @@ uint32_t
 dvmrp_rib_holddown_ms(const struct dvmrp_rib_config *c)
 {
 	return c->holddown_ms ? c->holddown_ms : 2 * c->report_interval_ms;
-}
-
-const char *
-dvmrp_rib_state_name(enum dvmrp_rib_state s)
-{
-	switch (s) {
-	case DVMRP_RIB_UP:
-		return "up";
-	case DVMRP_RIB_HOLDDOWN:
-		return "holddown";
-	}
-	return "?";
-}
-
-const char *
-dvmrp_rib_output_kind_name(enum dvmrp_rib_output_kind k)
-{
-	switch (k) {
-	case DVMRP_RIB_OUT_REPORT:
-		return "report";
-	case DVMRP_RIB_OUT_ROUTE_CHANGED:
-		return "route-changed";
-	case DVMRP_RIB_OUT_DEPENDENTS_CHANGED:
-		return "dependents-changed";
-	}
-	return "?";
-}
-
-static struct in_addr
-rib_in(uint32_t host)
-{
-	struct in_addr a = { htonl(host) };
-
-	return a;
-}
-
-static uint32_t
-rib_plen_mask(unsigned plen)
-{
-	return plen == 0 ? 0 : 0xffffffffu << (32 - plen);
 }
 
 /* "198.18.1.0/24" into buf (24 bytes). */
@@ -240,8 +136,8 @@ rib_search(const struct dvmrp_rib *rib, uint32_t origin, uint32_t mask,
 	return lo;
 }
 
-static struct rib_route *
-rib_find(const struct dvmrp_rib *rib, uint32_t origin, uint32_t mask)
+struct rib_route *
+dvmrp_rib_find(const struct dvmrp_rib *rib, uint32_t origin, uint32_t mask)
 {
 	bool found;
 	size_t i = rib_search(rib, origin, mask, &found);
@@ -302,9 +198,9 @@ rib_remove(struct dvmrp_rib *rib, struct rib_route *r)
 	rib_route_free(r);
 }
 
-static struct rib_out *
-rib_push(struct dvmrp_rib *rib, enum dvmrp_rib_output_kind kind, unsigned vif,
-    size_t nroutes)
+struct rib_out *
+dvmrp_rib_push(struct dvmrp_rib *rib, enum dvmrp_rib_output_kind kind,
+    unsigned vif, size_t nroutes)
 {
 	struct rib_out *o;
 
@@ -465,8 +361,8 @@ rib_flash(struct dvmrp_rib *rib, mc_time_t now)
 static void
 rib_emit_route(struct dvmrp_rib *rib, const struct rib_route *r)
 {
-	struct rib_out *o = rib_push(rib, DVMRP_RIB_OUT_ROUTE_CHANGED, r->vif,
-	    0);
+	struct rib_out *o = dvmrp_rib_push(rib, DVMRP_RIB_OUT_ROUTE_CHANGED,
+	    r->vif, 0);
 
 	if (o == NULL)
 		return;
@@ -496,8 +392,8 @@ rib_emit_children(struct dvmrp_rib *rib, const struct rib_route *r,
 		if (((old_children ^ r->children) & (1u << v)) == 0 &&
 		    ((old_deps ^ r->deps) & on) == 0)
 			continue;
-		if ((o = rib_push(rib, DVMRP_RIB_OUT_DEPENDENTS_CHANGED, v,
-			 0)) == NULL)
+		if ((o = dvmrp_rib_push(rib, DVMRP_RIB_OUT_DEPENDENTS_CHANGED,
+			 v, 0)) == NULL)
 			continue;
 		o->o.origin = rib_in(r->origin);
 		o->o.mask = rib_in(r->mask);
@@ -639,7 +535,7 @@ dvmrp_rib_vif_add(struct dvmrp_rib *rib, mc_time_t now, unsigned vif,
 	    (subnet & ~rib_plen_mask(v->prefix_len)) != 0)
 		return -EINVAL;
 	if (v->prefix_len < 32 &&
-	    rib_find(rib, subnet, rib_plen_mask(v->prefix_len)) == NULL &&
+	    dvmrp_rib_find(rib, subnet, rib_plen_mask(v->prefix_len)) == NULL &&
 	    rib_insert(rib, now, subnet, rib_plen_mask(v->prefix_len),
 		v->prefix_len) == NULL)
 		return -ENOMEM;
@@ -814,7 +710,7 @@ dvmrp_rib_report(struct dvmrp_rib *rib, mc_time_t now, unsigned vif,
 			continue;
 		origin = ntohl(routes[i].origin.s_addr);
 		mask = ntohl(routes[i].mask.s_addr);
-		if ((r = rib_find(rib, origin, mask)) == NULL) {
+		if ((r = dvmrp_rib_find(rib, origin, mask)) == NULL) {
 			if (routes[i].metric >= DVMRP_INFINITY)
 				continue; /* nothing to learn */
 			if (rib->c.max_routes &&
@@ -835,54 +731,6 @@ dvmrp_rib_report(struct dvmrp_rib *rib, mc_time_t now, unsigned vif,
 		if (rib_cand_set(r, (unsigned)slot, routes[i].metric, now))
 			rib_update(rib, r, now);
 	}
-}
-
-/* The routes of a report on vif into o (NULL: count them). */
-static size_t
-rib_report_fill(const struct dvmrp_rib *rib, unsigned vif, bool full,
-    struct dvmrp_route *o)
-{
-	const struct rib_route *r;
-	size_t i, n = 0;
-	uint8_t m;
-
-	for (i = 0; i < rib->nroutes; i++) {
-		r = rib->routes[i];
-		/* mrouted: never a connected subnet onto itself */
-		if (r->gateway == 0 && r->vif == vif)
-			continue;
-		if (!full && !r->changed)
-			continue;
-		m = r->state == DVMRP_RIB_UP ? r->metric : DVMRP_INFINITY;
-		/* Draft 3.4.5 poison reverse: to everyone on the upstream
-		   VIF, as mrouted does on a LAN. */
-		if (r->vif == vif && m < DVMRP_INFINITY)
-			m += DVMRP_INFINITY;
-		if (o != NULL) {
-			o[n].origin = rib_in(r->origin);
-			o[n].mask = rib_in(r->mask);
-			o[n].metric = m;
-		}
-		n++;
-	}
-	return n;
-}
-
-static void
-rib_report(struct dvmrp_rib *rib, unsigned vif, bool full)
-{
-	struct rib_out *o;
-	size_t n = rib_report_fill(rib, vif, full, NULL);
-
-	if (n == 0 || (o = rib_push(rib, DVMRP_RIB_OUT_REPORT, vif, n)) == NULL)
-		return;
-	o->o.full = full;
-	o->o.nroutes = rib_report_fill(rib, vif, full, o->routes);
-	if (full)
-		rib->stats.reports_out++;
-	else
-		rib->stats.triggered_out++;
-	rib->stats.routes_out += n;
 }
 
 static void
@@ -907,7 +755,7 @@ dvmrp_rib_timeout(struct dvmrp_rib *rib, mc_time_t now)
 		/* Draft 3.4.3: every Route Report Interval, all routes. */
 		for (v = 0; v < DVMRP_RIB_MAX_VIFS; v++) {
 			if (rib->vifs[v].up && rib->vifs[v].slots != 0)
-				rib_report(rib, v, true);
+				dvmrp_rib_send_report(rib, v, true);
 			rib->vifs[v].full_due = false;
 			sent |= 1u << v;
 		}
@@ -923,7 +771,7 @@ dvmrp_rib_timeout(struct dvmrp_rib *rib, mc_time_t now)
 		if (rib->vifs[v].full_due) {
 			/* A new neighbour hears the whole table now. */
 			rib->vifs[v].full_due = false;
-			rib_report(rib, v, true);
+			dvmrp_rib_send_report(rib, v, true);
 			sent |= 1u << v;
 		}
 	if (now >= rib->flash_at) {
@@ -932,7 +780,7 @@ dvmrp_rib_timeout(struct dvmrp_rib *rib, mc_time_t now)
 		for (v = 0; v < DVMRP_RIB_MAX_VIFS; v++)
 			if (rib->vifs[v].up && rib->vifs[v].slots != 0 &&
 			    !(sent & (1u << v)))
-				rib_report(rib, v, false);
+				dvmrp_rib_send_report(rib, v, false);
 		rib_changed_clear(rib);
 		rib->last_flash = now;
 		rib->flash_at = MC_TIME_NEVER;
@@ -946,135 +794,4 @@ dvmrp_rib_next_deadline(const struct dvmrp_rib *rib)
 
 	at = mc_time_min(at, rib->flash_at);
 	return mc_time_min(at, rib->full_due_at);
-}
-
-bool
-dvmrp_rib_output(struct dvmrp_rib *rib, struct dvmrp_rib_output *out)
-{
-	struct rib_out *o = outq_take(&rib->outq);
-
-	if (o == NULL)
-		return false;
-	*out = o->o;
-	out->routes = o->o.kind == DVMRP_RIB_OUT_REPORT ? o->routes : NULL;
-	return true;
-}
-
-int
-dvmrp_rib_rpf(const struct dvmrp_rib *rib, struct in_addr source, unsigned *vif,
-    struct in_addr *neighbor, struct in_addr *origin, struct in_addr *mask)
-{
-	uint32_t s = ntohl(source.s_addr), m;
-	const struct rib_route *r;
-	int plen;
-
-	/* Longest prefix first: a binary search per length in use. */
-	for (plen = 32; plen >= 0; plen--) {
-		if (rib->plen_count[plen] == 0)
-			continue;
-		m = rib_plen_mask((unsigned)plen);
-		if ((r = rib_find(rib, s & m, m)) == NULL ||
-		    r->state != DVMRP_RIB_UP)
-			continue;
-		if (vif != NULL)
-			*vif = r->vif;
-		if (neighbor != NULL)
-			*neighbor = rib_in(r->gateway);
-		if (origin != NULL)
-			*origin = rib_in(r->origin);
-		if (mask != NULL)
-			*mask = rib_in(r->mask);
-		return 0;
-	}
-	return -ENOENT;
-}
-
-int
-dvmrp_rib_rpf_vif(void *rib, struct in_addr source)
-{
-	unsigned vif;
-
-	if (dvmrp_rib_rpf(rib, source, &vif, NULL, NULL, NULL) != 0)
-		return -1;
-	return (int)vif;
-}
-
-size_t
-dvmrp_rib_route_count(const struct dvmrp_rib *rib)
-{
-	return rib->nroutes;
-}
-
-static void
-rib_view(const struct dvmrp_rib *rib, const struct rib_route *r,
-    struct dvmrp_rib_route_view *v)
-{
-	const struct rib_nbr *n;
-	struct dvmrp_rib_dependent d;
-	unsigned i, j;
-
-	memset(v, 0, sizeof(*v));
-	v->origin = rib_in(r->origin);
-	v->mask = rib_in(r->mask);
-	v->state = r->state;
-	v->vif = r->vif;
-	v->neighbor = rib_in(r->gateway);
-	v->metric = r->metric;
-	v->children = r->children;
-	if (r->state == DVMRP_RIB_HOLDDOWN)
-		v->expires = r->hold_until;
-	else if (r->gateway == 0)
-		v->expires = MC_TIME_NEVER;
-	else
-		for (i = 0; i < r->ncands; i++)
-			if (rib->nbrs[r->cands[i].slot].addr == r->gateway &&
-			    rib->nbrs[r->cands[i].slot].vif == r->vif)
-				v->expires = r->cands[i].heard +
-				    rib->c.route_expire_ms;
-	for (i = 0; i < DVMRP_RIB_MAX_NEIGHBORS; i++) {
-		if (!(r->deps & (1ull << i)))
-			continue;
-		n = &rib->nbrs[i];
-		d.vif = n->vif;
-		d.addr = rib_in(n->addr);
-		/* insertion by (vif, address) */
-		for (j = v->ndependents; j > 0 &&
-		     (v->dependents[j - 1].vif > d.vif ||
-			 (v->dependents[j - 1].vif == d.vif &&
-			     ntohl(v->dependents[j - 1].addr.s_addr) >
-				 n->addr));
-		     j--)
-			v->dependents[j] = v->dependents[j - 1];
-		v->dependents[j] = d;
-		v->ndependents++;
-	}
-}
-
-bool
-dvmrp_rib_route_at(const struct dvmrp_rib *rib, size_t i,
-    struct dvmrp_rib_route_view *v)
-{
-	if (i >= rib->nroutes)
-		return false;
-	rib_view(rib, rib->routes[i], v);
-	return true;
-}
-
-bool
-dvmrp_rib_route_find(const struct dvmrp_rib *rib, struct in_addr origin,
-    struct in_addr mask, struct dvmrp_rib_route_view *v)
-{
-	const struct rib_route *r = rib_find(rib, ntohl(origin.s_addr),
-	    ntohl(mask.s_addr));
-
-	if (r == NULL)
-		return false;
-	rib_view(rib, r, v);
-	return true;
-}
-
-void
-dvmrp_rib_stats(const struct dvmrp_rib *rib, struct dvmrp_rib_stats *s)
-{
-	*s = rib->stats;
 }

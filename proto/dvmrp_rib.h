@@ -189,6 +189,11 @@ bool dvmrp_rib_route_at(const struct dvmrp_rib *rib, size_t i,
 bool dvmrp_rib_route_find(const struct dvmrp_rib *rib, struct in_addr origin,
     struct in_addr mask, struct dvmrp_rib_route_view *v);
 
+/* NULL when every invariant of the table holds, else which one broke: no
+   route through a neighbour or VIF that is down, none better and feasible
+   left aside, order, counts, limits (fuzz/fuzz_dvmrp_rib.c, tests). */
+const char *dvmrp_rib_check(const struct dvmrp_rib *rib);
+
 struct dvmrp_rib_stats {
 	uint64_t reports_in;	     /* applied */
 	uint64_t reports_refused;    /* not from a two-way neighbour */

@@ -356,6 +356,8 @@ sim_step(struct sim *s)
 			dvmrp_rib_timeout(s->rib[r], s->now);
 			sim_outputs(s, r);
 		}
+	for (r = 0; r < s->nrouters; r++)
+		assert_null(dvmrp_rib_check(s->rib[r]));
 	if (s->changed) {
 		s->changed = false;
 		check_no_loop(s);

@@ -74,6 +74,7 @@ drain(struct fx *f)
 	struct dvmrp_rib_output o;
 
 	f->n = 0;
+	assert_null(dvmrp_rib_check(f->rib));
 	while (dvmrp_rib_output(f->rib, &o)) {
 		assert_true(f->n < MAXO);
 		f->o[f->n].o = o;
