@@ -20,9 +20,10 @@
 
 #include "dvmrp_rib.h"
 
-#define T0   1000000
-#define MAXO 64
-#define MAXR 64
+#define T0		1000000
+#define MAXO		64
+#define MAXR		64
+#define TRACE_TEST_LINE 128
 
 /* Our VIFs: 0 a LAN with no router, 1 a LAN with N1 and N2, 2 to N3. */
 #define L0 "198.18.1.1"
@@ -712,6 +713,53 @@ test_vif_metric_and_down(void **state)
 	assert_int_equal(route(f, "198.18.1.0", 24).children, 0x4);
 }
 
+struct lines {
+	char v[16][TRACE_TEST_LINE];
+	size_t n;
+};
+
+static void
+collect(void *arg, const char *line)
+{
+	struct lines *l = arg;
+
+	assert_true(l->n < 16);
+	snprintf(l->v[l->n++], TRACE_TEST_LINE, "%s", line);
+}
+
+static void
+test_trace(void **state)
+{
+	struct dvmrp_rib_config c;
+	struct dvmrp_rib_vif v = { A(L1), A("198.18.2.0"), 24, 1 };
+	struct lines l = { .n = 0 };
+	struct dvmrp_rib *rib;
+	struct dvmrp_route r = R("10.1.0.0", 16, 2);
+
+	(void)state;
+	dvmrp_rib_config_defaults(&c);
+	rib = dvmrp_rib_new(&c, collect, &l);
+	assert_non_null(rib);
+	dvmrp_rib_start(rib, T0);
+	assert_int_equal(dvmrp_rib_vif_add(rib, T0, 1, &v), 0);
+	dvmrp_rib_report(rib, T0, 1, A("198.18.2.9"), false, &r, 1);
+	dvmrp_rib_report(rib, T0, 1, A(N1), true, &r, 1);
+	dvmrp_rib_timeout(rib, T0 + 140000);
+	dvmrp_rib_timeout(rib, T0 + 260000);
+	dvmrp_rib_neighbor_down(rib, T0 + 260000, 1, A(N1));
+	assert_int_equal(l.n, 7);
+	assert_string_equal(l.v[0],
+	    "198.18.2.0/24: new -> up via connected on vif 1 metric 1");
+	assert_string_equal(l.v[1], "report from 198.18.2.9 on vif 1: refused");
+	assert_string_equal(l.v[2], "neighbor 198.18.2.2 on vif 1: up");
+	assert_string_equal(l.v[3],
+	    "10.1.0.0/16: new -> up via 198.18.2.2 on vif 1 metric 3");
+	assert_string_equal(l.v[4], "10.1.0.0/16: up -> holddown");
+	assert_string_equal(l.v[5], "10.1.0.0/16: holddown -> removed");
+	assert_string_equal(l.v[6], "neighbor 198.18.2.2 on vif 1: down");
+	dvmrp_rib_free(rib);
+}
+
 int
 main(void)
 {
@@ -748,6 +796,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_vif_metric_and_down, setup,
 		    teardown),
+		cmocka_unit_test(test_trace),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
