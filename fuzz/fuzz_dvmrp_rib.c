@@ -181,11 +181,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			up[vif][nbr] = false;
 			break;
 		case 5:
-			if (dvmrp_rib_neighbor_restart(rib, now, vif,
-				fuzz_nbr_addr(vif, nbr)) == 0)
-				up[vif][nbr] = true;
-			else
-				up[vif][nbr] = false;
+			up[vif][nbr] = dvmrp_rib_neighbor_restart(rib, now, vif,
+					   fuzz_nbr_addr(vif, nbr)) == 0;
 			break;
 		case 6: /* a VIF's metric changes, or it goes */
 			if (op & 0x80) {
