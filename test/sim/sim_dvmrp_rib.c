@@ -6,8 +6,9 @@
  * link: every router must end with a route to every subnet at the metric a
  * breadth-first search gives; then a link is cut (its reports lost, its
  * neighbours down after the 35 s neighbour time-out) and the tables must
- * converge again.  At every step, following the upstream neighbours from
- * any router toward any origin never comes back to a router already seen.
+ * converge again; the same for count to infinity's triangle.  At every
+ * step, following the upstream neighbours from any router toward any
+ * origin never comes back to a router already seen.
  * Convergence times in simulated seconds are printed as TAP comments.
  */
 #include <errno.h>
@@ -454,12 +455,33 @@ test_grid(void **state)
 	sim_fini(&s);
 }
 
+/*
+ * Count to infinity's classic: D hangs off A, and A, B, C form a triangle.
+ * When D's link goes, B and C each still hold the other's stale route to
+ * D; taking it would loop B <-> C.  The feasibility condition holds them
+ * down instead.
+ */
+static void
+test_triangle_with_tail(void **state)
+{
+	static struct sim s;
+
+	sim_init(&s, 4);
+	sim_link(&s, 3, 0); /* D - A: link 0 */
+	sim_link(&s, 0, 1);
+	sim_link(&s, 0, 2);
+	sim_link(&s, 1, 2);
+	cut_and_converge(&s, 0, "triangle A B C with D off A, D-A cut");
+	sim_fini(&s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chain),
 		cmocka_unit_test(test_grid),
+		cmocka_unit_test(test_triangle_with_tail),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
