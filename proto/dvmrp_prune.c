@@ -1,0 +1,808 @@
+/* The DVMRP prune and graft engine: entries, prunes received and sent, grafts, timers. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dvmrp_prune.h"
+#include "hash.h"
+#include "outq.h"
+#include "trace.h"
+
+#define NBR_MAX 64
+
+struct rx_prune {
+	unsigned vif;
+	struct in_addr nbr;
+	mc_time_t expires;
+};
+
+struct entry {
+	struct hash_node node;
+	struct in_addr origin, mask, group;
+	unsigned up_vif;
+	struct in_addr up_nbr;
+	uint32_t child, member, pruned; /* VIF bit masks */
+	uint8_t ndep[DVMRP_PRUNE_MAX_VIFS];
+	bool empty;
+	enum dvmrp_prune_up_state state;
+	mc_time_t sent_expires; /* PRUNED: our prune's end */
+	mc_time_t rexmit_at;	/* PRUNED/GRAFTING: next retransmission */
+	uint32_t rexmit_ms, rexmits, sent_lifetime_s;
+	struct rx_prune *rx;
+	uint32_t nrx, caprx;
+};
+
+struct nbr_slot {
+	bool used;
+	unsigned vif;
+	struct in_addr addr;
+};
+
+struct dvmrp_prune {
+	struct dvmrp_prune_config c;
+	struct mc_rng *rng;
+	struct trace tr;
+	struct hash entries;
+	struct outq q;
+	struct nbr_slot nbrs[NBR_MAX];
+	struct dvmrp_prune_stats st;
+};
+
+void
+dvmrp_prune_config_defaults(struct dvmrp_prune_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->lifetime_s = DVMRP_PRUNE_LIFETIME_DEFAULT;
+	c->rexmit_prunes = true;
+	c->max_entries = 65536;
+	c->max_prunes_entry = 32;
+}
+
+int
+dvmrp_prune_config_check(const struct dvmrp_prune_config *c)
+{
+	if (c->lifetime_s < DVMRP_PRUNE_LIFETIME_MIN ||
+	    c->lifetime_s > 1u << 30 || c->max_entries == 0 ||
+	    c->max_prunes_entry == 0)
+		return -EINVAL;
+	return 0;
+}
+
+struct dvmrp_prune *
+dvmrp_prune_new(const struct dvmrp_prune_config *c, struct mc_rng *rng)
+{
+	struct dvmrp_prune *p;
+
+	if (dvmrp_prune_config_check(c) != 0)
+		return NULL;
+	p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return NULL;
+	p->c = *c;
+	p->rng = rng;
+	p->tr.fn = c->trace;
+	p->tr.arg = c->trace_arg;
+	if (hash_init(&p->entries, mc_rng_next(rng), 6, 0) != 0) {
+		free(p);
+		return NULL;
+	}
+	outq_init(&p->q);
+	return p;
+}
+
+static void
+entry_free(struct entry *e)
+{
+	free(e->rx);
+	free(e);
+}
+
+void
+dvmrp_prune_free(struct dvmrp_prune *p)
+{
+	struct hash_node *n, *nx;
+	size_t b;
+
+	if (p == NULL)
+		return;
+	for (n = hash_first(&p->entries, &b); n != NULL; n = nx) {
+		nx = hash_next(&p->entries, &b, n);
+		hash_remove(&p->entries, n);
+		entry_free(hash_entry(n, struct entry, node));
+	}
+	hash_fini(&p->entries);
+	outq_fini(&p->q);
+	free(p);
+}
+
+const char *
+dvmrp_prune_state_name(enum dvmrp_prune_up_state s)
+{
+	switch (s) {
+	case DVMRP_PRUNE_FORWARDING:
+		return "forwarding";
+	case DVMRP_PRUNE_PRUNED:
+		return "pruned";
+	case DVMRP_PRUNE_GRAFTING:
+		return "grafting";
+	}
+	return "?";
+}
+
+const char *
+dvmrp_prune_output_name(enum dvmrp_prune_output_kind k)
+{
+	switch (k) {
+	case DVMRP_PRUNE_OUT_SEND_PRUNE:
+		return "send-prune";
+	case DVMRP_PRUNE_OUT_SEND_GRAFT:
+		return "send-graft";
+	case DVMRP_PRUNE_OUT_SEND_GRAFT_ACK:
+		return "send-graft-ack";
+	case DVMRP_PRUNE_OUT_VIF_PRUNED:
+		return "vif-pruned";
+	case DVMRP_PRUNE_OUT_VIF_UNPRUNED:
+		return "vif-unpruned";
+	}
+	return "?";
+}
+
+static struct entry *
+entry_find(const struct dvmrp_prune *p, struct in_addr origin,
+    struct in_addr group)
+{
+	struct hash_node *n;
+
+	n = hash_find(&p->entries, hash_key_pair(origin, group));
+	if (n != NULL)
+		return hash_entry(n, struct entry, node); /* the key is exact */
+	return NULL;
+}
+
+static void
+emit(struct dvmrp_prune *p, enum dvmrp_prune_output_kind kind,
+    const struct entry *e, unsigned vif, struct in_addr nbr,
+    uint32_t lifetime_s)
+{
+	struct dvmrp_prune_output *o = outq_push(&p->q, sizeof(*o));
+	char sg[TRACE_SG_MAX], a[16];
+
+	trace(&p->tr, "%s vif %u %s %s",
+	    trace_sg(e->origin, e->group, sg, sizeof(sg)), vif,
+	    dvmrp_prune_output_name(kind), trace_addr(nbr, a));
+	if (o == NULL)
+		return;
+	o->kind = kind;
+	o->vif = vif;
+	o->nbr = nbr;
+	o->source = e->origin;
+	o->mask = kind == DVMRP_PRUNE_OUT_SEND_GRAFT_ACK ?
+	    (struct in_addr){ 0 } :
+	    e->mask;
+	o->group = e->group;
+	o->lifetime_s = lifetime_s;
+}
+
+bool
+dvmrp_prune_output(struct dvmrp_prune *p, struct dvmrp_prune_output *out)
+{
+	struct dvmrp_prune_output *o = outq_take(&p->q);
+
+	if (o == NULL)
+		return false;
+	*out = *o;
+	return true;
+}
+
+static void
+set_state(struct dvmrp_prune *p, struct entry *e, enum dvmrp_prune_up_state s)
+{
+	char sg[TRACE_SG_MAX];
+
+	if (e->state == s)
+		return;
+	trace(&p->tr, "%s: %s -> %s",
+	    trace_sg(e->origin, e->group, sg, sizeof(sg)),
+	    dvmrp_prune_state_name(e->state), dvmrp_prune_state_name(s));
+	e->state = s;
+}
+
+/* Recompute which VIFs are pruned; emit the changes. */
+static void
+update_vifs(struct dvmrp_prune *p, struct entry *e)
+{
+	uint32_t pruned = 0;
+
+	for (unsigned v = 0; v < DVMRP_PRUNE_MAX_VIFS; v++) {
+		unsigned n = 0;
+
+		if (!(e->child >> v & 1) || e->ndep[v] == 0 ||
+		    (e->member >> v & 1) || v == e->up_vif)
+			continue;
+		for (uint32_t i = 0; i < e->nrx; i++)
+			n += e->rx[i].vif == v;
+		if (n >= e->ndep[v])
+			pruned |= 1u << v;
+	}
+	for (unsigned v = 0; v < DVMRP_PRUNE_MAX_VIFS; v++) {
+		uint32_t bit = 1u << v;
+
+		if ((pruned & bit) && !(e->pruned & bit))
+			emit(p, DVMRP_PRUNE_OUT_VIF_PRUNED, e, v,
+			    (struct in_addr){ 0 }, 0);
+		else if (!(pruned & bit) && (e->pruned & bit))
+			emit(p, DVMRP_PRUNE_OUT_VIF_UNPRUNED, e, v,
+			    (struct in_addr){ 0 }, 0);
+	}
+	e->pruned = pruned;
+}
+
+static uint32_t
+sent_lifetime(struct dvmrp_prune *p, const struct entry *e, mc_time_t now)
+{
+	uint32_t l = p->c.lifetime_s;
+	uint64_t t = l / 2 + mc_rng_below(p->rng, l);
+
+	if (t < DVMRP_PRUNE_SENT_MIN)
+		t = DVMRP_PRUNE_SENT_MIN;
+	for (uint32_t i = 0; i < e->nrx; i++) {
+		uint64_t left = (uint64_t)(e->rx[i].expires - now) / 1000;
+
+		if (left < t)
+			t = left;
+	}
+	return (uint32_t)t;
+}
+
+static uint32_t
+jitter_ms(struct dvmrp_prune *p, uint32_t ms)
+{
+	return ms / 2 + (uint32_t)mc_rng_below(p->rng, ms);
+}
+
+static void
+send_prune(struct dvmrp_prune *p, struct entry *e, mc_time_t now)
+{
+	uint32_t l = sent_lifetime(p, e, now);
+
+	e->sent_lifetime_s = l;
+	e->sent_expires = now + (mc_time_t)l * 1000;
+	e->rexmits = 0;
+	e->rexmit_ms = DVMRP_PRUNE_REXMIT_MS;
+	e->rexmit_at = MC_TIME_NEVER;
+	if (p->c.rexmit_prunes && e->rexmit_ms < (uint64_t)l * 1000)
+		e->rexmit_at = now + jitter_ms(p, e->rexmit_ms);
+	set_state(p, e, DVMRP_PRUNE_PRUNED);
+	p->st.prunes_tx++;
+	emit(p, DVMRP_PRUNE_OUT_SEND_PRUNE, e, e->up_vif, e->up_nbr, l);
+}
+
+static void
+send_graft(struct dvmrp_prune *p, struct entry *e, mc_time_t now)
+{
+	e->rexmits = 0;
+	e->rexmit_ms = DVMRP_GRAFT_REXMIT_MS;
+	e->rexmit_at = now + e->rexmit_ms;
+	e->sent_expires = MC_TIME_NEVER;
+	set_state(p, e, DVMRP_PRUNE_GRAFTING);
+	p->st.grafts_tx++;
+	emit(p, DVMRP_PRUNE_OUT_SEND_GRAFT, e, e->up_vif, e->up_nbr, 0);
+}
+
+static bool
+has_upstream(const struct entry *e)
+{
+	return e->up_nbr.s_addr != 0 && e->up_vif < DVMRP_PRUNE_MAX_VIFS;
+}
+
+/* Our outgoing list is empty (or not): prune, or graft back. */
+static void
+reconsider(struct dvmrp_prune *p, struct entry *e, mc_time_t now)
+{
+	if (!has_upstream(e)) {
+		set_state(p, e, DVMRP_PRUNE_FORWARDING);
+		return;
+	}
+	if (e->empty && e->state != DVMRP_PRUNE_PRUNED)
+		send_prune(p, e, now);
+	else if (!e->empty && e->state == DVMRP_PRUNE_PRUNED)
+		send_graft(p, e, now);
+}
+
+/* Forget what we sent upstream (the upstream changed or restarted). */
+static void
+drop_sent(struct dvmrp_prune *p, struct entry *e)
+{
+	e->rexmit_at = MC_TIME_NEVER;
+	e->sent_expires = MC_TIME_NEVER;
+	e->rexmits = 0;
+	set_state(p, e, DVMRP_PRUNE_FORWARDING);
+}
+
+int
+dvmrp_prune_entry_add(struct dvmrp_prune *p, mc_time_t now,
+    struct in_addr origin, struct in_addr mask, struct in_addr group,
+    unsigned up_vif, struct in_addr up_nbr)
+{
+	struct entry *e = entry_find(p, origin, group);
+
+	if (e != NULL) {
+		e->mask = mask;
+		if (e->up_vif != up_vif || e->up_nbr.s_addr != up_nbr.s_addr)
+			dvmrp_prune_upstream(p, now, origin, true, up_vif,
+			    up_nbr);
+		return 0;
+	}
+	if (hash_count(&p->entries) >= p->c.max_entries) {
+		p->st.entry_cap++;
+		return -ENOSPC;
+	}
+	e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return -ENOMEM;
+	e->origin = origin;
+	e->mask = mask;
+	e->group = group;
+	e->up_vif = up_vif;
+	e->up_nbr = up_nbr;
+	e->rexmit_at = MC_TIME_NEVER;
+	e->sent_expires = MC_TIME_NEVER;
+	hash_insert(&p->entries, &e->node, hash_key_pair(origin, group));
+	p->st.entries++;
+	return 0;
+}
+
+static void
+entry_remove(struct dvmrp_prune *p, struct entry *e)
+{
+	p->st.prunes -= e->nrx;
+	p->st.entries--;
+	hash_remove(&p->entries, &e->node);
+	entry_free(e);
+}
+
+void
+dvmrp_prune_entry_del(struct dvmrp_prune *p, mc_time_t now,
+    struct in_addr origin, struct in_addr group)
+{
+	struct entry *e = entry_find(p, origin, group);
+
+	(void)now;
+	if (e != NULL)
+		entry_remove(p, e);
+}
+
+/* Each entry in turn (none is added or removed by fn). */
+#define FOREACH_ENTRY(p, e, b, n)                                       \
+	for (n = hash_first(&(p)->entries, &b);                         \
+	     n != NULL && ((e = hash_entry(n, struct entry, node)), 1); \
+	     n = hash_next(&(p)->entries, &b, n))
+
+static void
+rx_remove(struct dvmrp_prune *p, struct entry *e, uint32_t i)
+{
+	e->rx[i] = e->rx[--e->nrx];
+	p->st.prunes--;
+}
+
+/* Remove the prunes matching vif (and nbr unless 0.0.0.0). */
+static bool
+rx_drop(struct dvmrp_prune *p, struct entry *e, unsigned vif,
+    struct in_addr nbr)
+{
+	bool any = false;
+
+	for (uint32_t i = 0; i < e->nrx;) {
+		if (e->rx[i].vif == vif &&
+		    (nbr.s_addr == 0 || e->rx[i].nbr.s_addr == nbr.s_addr)) {
+			rx_remove(p, e, i);
+			any = true;
+		} else {
+			i++;
+		}
+	}
+	return any;
+}
+
+static void
+vif_bit_set(uint32_t *mask, unsigned vif, bool on)
+{
+	*mask = on ? *mask | 1u << vif : *mask & ~(1u << vif);
+}
+
+void
+dvmrp_prune_dependents(struct dvmrp_prune *p, mc_time_t now,
+    struct in_addr origin, unsigned vif, bool child, unsigned ndependents)
+{
+	struct hash_node *n;
+	struct entry *e;
+	size_t b;
+
+	(void)now;
+	if (vif >= DVMRP_PRUNE_MAX_VIFS)
+		return;
+	FOREACH_ENTRY(p, e, b, n)
+	{
+		if (e->origin.s_addr != origin.s_addr)
+			continue;
+		vif_bit_set(&e->child, vif, child);
+		e->ndep[vif] = ndependents > 255 ? 255 : (uint8_t)ndependents;
+		if (!child)
+			rx_drop(p, e, vif, (struct in_addr){ 0 });
+		update_vifs(p, e);
+	}
+}
+
+void
+dvmrp_prune_upstream(struct dvmrp_prune *p, mc_time_t now,
+    struct in_addr origin, bool reachable, unsigned up_vif,
+    struct in_addr up_nbr)
+{
+	struct hash_node *n;
+	struct entry *e;
+	size_t b;
+
+	FOREACH_ENTRY(p, e, b, n)
+	{
+		if (e->origin.s_addr != origin.s_addr)
+			continue;
+		drop_sent(p, e);
+		e->up_vif = reachable ? up_vif : DVMRP_PRUNE_MAX_VIFS;
+		e->up_nbr = reachable ? up_nbr : (struct in_addr){ 0 };
+		if (reachable && up_vif < DVMRP_PRUNE_MAX_VIFS)
+			rx_drop(p, e, up_vif, (struct in_addr){ 0 });
+		update_vifs(p, e);
+		reconsider(p, e, now);
+	}
+}
+
+void
+dvmrp_prune_member(struct dvmrp_prune *p, mc_time_t now, struct in_addr group,
+    unsigned vif, bool member)
+{
+	struct hash_node *n;
+	struct entry *e;
+	size_t b;
+
+	(void)now;
+	if (vif >= DVMRP_PRUNE_MAX_VIFS)
+		return;
+	FOREACH_ENTRY(p, e, b, n)
+	{
+		if (e->group.s_addr != group.s_addr)
+			continue;
+		vif_bit_set(&e->member, vif, member);
+		update_vifs(p, e);
+	}
+}
+
+void
+dvmrp_prune_oifs_empty(struct dvmrp_prune *p, mc_time_t now,
+    struct in_addr origin, struct in_addr group, bool empty)
+{
+	struct entry *e = entry_find(p, origin, group);
+
+	if (e == NULL)
+		return;
+	e->empty = empty;
+	reconsider(p, e, now);
+}
+
+static struct nbr_slot *
+nbr_find(struct dvmrp_prune *p, unsigned vif, struct in_addr a)
+{
+	for (unsigned i = 0; i < NBR_MAX; i++)
+		if (p->nbrs[i].used && p->nbrs[i].vif == vif &&
+		    p->nbrs[i].addr.s_addr == a.s_addr)
+			return &p->nbrs[i];
+	return NULL;
+}
+
+void
+dvmrp_prune_nbr_up(struct dvmrp_prune *p, unsigned vif, struct in_addr nbr)
+{
+	if (nbr_find(p, vif, nbr) != NULL)
+		return;
+	for (unsigned i = 0; i < NBR_MAX; i++)
+		if (!p->nbrs[i].used) {
+			p->nbrs[i] = (struct nbr_slot){ true, vif, nbr };
+			return;
+		}
+}
+
+/* Its prunes go; what we sent it is forgotten (resent if still empty). */
+static void
+nbr_forget(struct dvmrp_prune *p, mc_time_t now, unsigned vif,
+    struct in_addr nbr)
+{
+	struct hash_node *n;
+	struct entry *e;
+	size_t b;
+
+	FOREACH_ENTRY(p, e, b, n)
+	{
+		if (rx_drop(p, e, vif, nbr))
+			update_vifs(p, e);
+		if (e->up_vif == vif && e->up_nbr.s_addr == nbr.s_addr &&
+		    e->state != DVMRP_PRUNE_FORWARDING) {
+			drop_sent(p, e);
+			reconsider(p, e, now);
+		}
+	}
+}
+
+void
+dvmrp_prune_nbr_down(struct dvmrp_prune *p, mc_time_t now, unsigned vif,
+    struct in_addr nbr)
+{
+	struct nbr_slot *s = nbr_find(p, vif, nbr);
+
+	if (s != NULL)
+		s->used = false;
+	nbr_forget(p, now, vif, nbr);
+}
+
+void
+dvmrp_prune_nbr_restart(struct dvmrp_prune *p, mc_time_t now, unsigned vif,
+    struct in_addr nbr)
+{
+	nbr_forget(p, now, vif, nbr);
+}
+
+void
+dvmrp_prune_prune_input(struct dvmrp_prune *p, mc_time_t now, unsigned vif,
+    struct in_addr nbr, struct in_addr source, struct in_addr group,
+    uint32_t lifetime_s)
+{
+	struct entry *e;
+
+	p->st.prunes_rx++;
+	if (nbr_find(p, vif, nbr) == NULL) {
+		p->st.non_neighbor++;
+		return;
+	}
+	if (lifetime_s <= DVMRP_PRUNE_LIFETIME_MIN) {
+		p->st.short_lifetime++;
+		return;
+	}
+	e = entry_find(p, source, group);
+	if (e == NULL) {
+		p->st.unknown_entry++;
+		return;
+	}
+	if (vif == e->up_vif || vif >= DVMRP_PRUNE_MAX_VIFS) {
+		p->st.wrong_vif++;
+		return;
+	}
+	if (lifetime_s > 1u << 30)
+		lifetime_s = 1u << 30;
+	for (uint32_t i = 0; i < e->nrx; i++)
+		if (e->rx[i].vif == vif && e->rx[i].nbr.s_addr == nbr.s_addr) {
+			e->rx[i].expires = now + (mc_time_t)lifetime_s * 1000;
+			return;
+		}
+	if (e->nrx >= p->c.max_prunes_entry) {
+		p->st.prune_cap++;
+		return;
+	}
+	if (e->nrx == e->caprx) {
+		uint32_t cap = e->caprx ? e->caprx * 2 : 2;
+		struct rx_prune *rx;
+
+		if (cap > p->c.max_prunes_entry)
+			cap = p->c.max_prunes_entry;
+		rx = realloc(e->rx, cap * sizeof(*rx));
+		if (rx == NULL)
+			return;
+		e->rx = rx;
+		e->caprx = cap;
+	}
+	e->rx[e->nrx++] = (struct rx_prune){ vif, nbr,
+		now + (mc_time_t)lifetime_s * 1000 };
+	p->st.prunes++;
+	update_vifs(p, e);
+}
+
+void
+dvmrp_prune_graft_input(struct dvmrp_prune *p, mc_time_t now, unsigned vif,
+    struct in_addr nbr, struct in_addr source, struct in_addr group)
+{
+	struct entry *e;
+	struct entry ack = { .origin = source, .group = group };
+
+	p->st.grafts_rx++;
+	if (nbr_find(p, vif, nbr) == NULL) {
+		p->st.non_neighbor++;
+		return;
+	}
+	e = entry_find(p, source, group);
+	p->st.graft_acks_tx++;
+	emit(p, DVMRP_PRUNE_OUT_SEND_GRAFT_ACK, e ? e : &ack, vif, nbr, 0);
+	if (e == NULL) {
+		p->st.unknown_entry++;
+		return;
+	}
+	if (vif == e->up_vif) {
+		p->st.wrong_vif++;
+		return;
+	}
+	if (rx_drop(p, e, vif, nbr))
+		update_vifs(p, e);
+	/* A dependent wants it again: graft upstream now. */
+	if (e->state == DVMRP_PRUNE_PRUNED && has_upstream(e)) {
+		e->empty = false;
+		send_graft(p, e, now);
+	}
+}
+
+void
+dvmrp_prune_graft_ack_input(struct dvmrp_prune *p, mc_time_t now, unsigned vif,
+    struct in_addr nbr, struct in_addr source, struct in_addr group)
+{
+	struct entry *e;
+
+	(void)now;
+	p->st.graft_acks_rx++;
+	if (nbr_find(p, vif, nbr) == NULL) {
+		p->st.non_neighbor++;
+		return;
+	}
+	e = entry_find(p, source, group);
+	if (e == NULL || e->state != DVMRP_PRUNE_GRAFTING || e->up_vif != vif ||
+	    e->up_nbr.s_addr != nbr.s_addr) {
+		p->st.unexpected_ack++;
+		return;
+	}
+	drop_sent(p, e);
+}
+
+/* Our prune or graft is due again. */
+static void
+rexmit(struct dvmrp_prune *p, struct entry *e, mc_time_t now)
+{
+	e->rexmits++;
+	e->rexmit_ms *= 2;
+	if (e->state == DVMRP_PRUNE_GRAFTING) {
+		e->rexmit_at = now + e->rexmit_ms;
+		p->st.graft_rexmits++;
+		emit(p, DVMRP_PRUNE_OUT_SEND_GRAFT, e, e->up_vif, e->up_nbr, 0);
+	} else {
+		uint32_t left = (uint32_t)((e->sent_expires - now) / 1000);
+
+		e->rexmit_at = e->rexmit_ms < (uint64_t)left * 1000 ?
+		    now + jitter_ms(p, e->rexmit_ms) :
+		    MC_TIME_NEVER;
+		p->st.prune_rexmits++;
+		emit(p, DVMRP_PRUNE_OUT_SEND_PRUNE, e, e->up_vif, e->up_nbr,
+		    left);
+	}
+}
+
+/*
+ * Received prunes first: a VIF they give back makes the list non-empty
+ * (the composer will say so), and our own prune, bounded by theirs, ends
+ * at the same time: then it is not renewed, and nothing is grafted.
+ */
+static void
+entry_timeout(struct dvmrp_prune *p, struct entry *e, mc_time_t now)
+{
+	uint32_t before = e->pruned;
+	bool expired = false;
+
+	for (uint32_t i = 0; i < e->nrx;) {
+		if (e->rx[i].expires <= now) {
+			rx_remove(p, e, i);
+			p->st.prunes_expired++;
+			expired = true;
+		} else {
+			i++;
+		}
+	}
+	if (expired)
+		update_vifs(p, e);
+	if (e->state == DVMRP_PRUNE_PRUNED && e->sent_expires <= now) {
+		drop_sent(p, e);
+		if ((before & ~e->pruned) == 0)
+			reconsider(p, e, now);
+		else
+			e->empty = false;
+	} else if (e->rexmit_at <= now) {
+		rexmit(p, e, now);
+	}
+}
+
+void
+dvmrp_prune_timeout(struct dvmrp_prune *p, mc_time_t now)
+{
+	struct hash_node *n;
+	struct entry *e;
+	size_t b;
+
+	FOREACH_ENTRY(p, e, b, n)
+	entry_timeout(p, e, now);
+}
+
+mc_time_t
+dvmrp_prune_next_deadline(const struct dvmrp_prune *p)
+{
+	mc_time_t t = MC_TIME_NEVER;
+	struct hash_node *n;
+	struct entry *e;
+	size_t b;
+
+	FOREACH_ENTRY(p, e, b, n)
+	{
+		t = mc_time_min(t, e->rexmit_at);
+		if (e->state == DVMRP_PRUNE_PRUNED)
+			t = mc_time_min(t, e->sent_expires);
+		for (uint32_t i = 0; i < e->nrx; i++)
+			t = mc_time_min(t, e->rx[i].expires);
+	}
+	return t;
+}
+
+static uint32_t
+left_ms(mc_time_t t, mc_time_t now)
+{
+	return t == MC_TIME_NEVER || t <= now ? 0 : (uint32_t)(t - now);
+}
+
+int
+dvmrp_prune_foreach(const struct dvmrp_prune *p, mc_time_t now,
+    int (*fn)(void *arg, const struct dvmrp_prune_view *v), void *arg)
+{
+	struct hash_node *n;
+	struct entry *e;
+	size_t b;
+	int rc;
+
+	FOREACH_ENTRY(p, e, b, n)
+	{
+		struct dvmrp_prune_view v = { .origin = e->origin,
+			.mask = e->mask,
+			.group = e->group };
+
+		if (e->state != DVMRP_PRUNE_FORWARDING) {
+			v.vif = e->up_vif;
+			v.nbr = e->up_nbr;
+			v.sent = true;
+			v.state = e->state;
+			v.remaining_ms = e->state == DVMRP_PRUNE_PRUNED ?
+			    left_ms(e->sent_expires, now) :
+			    0;
+			v.rexmits = e->rexmits;
+			if ((rc = fn(arg, &v)) != 0)
+				return rc;
+		}
+		for (uint32_t i = 0; i < e->nrx; i++) {
+			v.vif = e->rx[i].vif;
+			v.nbr = e->rx[i].nbr;
+			v.sent = false;
+			v.state = DVMRP_PRUNE_PRUNED;
+			v.remaining_ms = left_ms(e->rx[i].expires, now);
+			v.rexmits = 0;
+			if ((rc = fn(arg, &v)) != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+const struct dvmrp_prune_stats *
+dvmrp_prune_stats(const struct dvmrp_prune *p)
+{
+	return &p->st;
+}
+
+size_t
+dvmrp_prune_memory(const struct dvmrp_prune *p)
+{
+	size_t m = sizeof(*p) + ((size_t)1 << p->entries.bits) * sizeof(void *);
+	struct hash_node *n;
+	struct entry *e;
+	size_t b;
+
+	FOREACH_ENTRY(p, e, b, n)
+	m += sizeof(*e) + e->caprx * sizeof(struct rx_prune);
+	return m;
+}
