@@ -3,50 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dvmrp_prune.h"
-#include "hash.h"
-#include "outq.h"
-#include "trace.h"
-
-#define NBR_MAX 64
-
-struct rx_prune {
-	unsigned vif;
-	struct in_addr nbr;
-	mc_time_t expires;
-};
-
-struct entry {
-	struct hash_node node;
-	struct in_addr origin, mask, group;
-	unsigned up_vif;
-	struct in_addr up_nbr;
-	uint32_t child, member, pruned; /* VIF bit masks */
-	uint8_t ndep[DVMRP_PRUNE_MAX_VIFS];
-	bool empty;
-	enum dvmrp_prune_up_state state;
-	mc_time_t sent_expires; /* PRUNED: our prune's end */
-	mc_time_t rexmit_at;	/* PRUNED/GRAFTING: next retransmission */
-	uint32_t rexmit_ms, rexmits, sent_lifetime_s;
-	struct rx_prune *rx;
-	uint32_t nrx, caprx;
-};
-
-struct nbr_slot {
-	bool used;
-	unsigned vif;
-	struct in_addr addr;
-};
-
-struct dvmrp_prune {
-	struct dvmrp_prune_config c;
-	struct mc_rng *rng;
-	struct trace tr;
-	struct hash entries;
-	struct outq q;
-	struct nbr_slot nbrs[NBR_MAX];
-	struct dvmrp_prune_stats st;
-};
+#include "dvmrp_prune_int.h"
 
 void
 dvmrp_prune_config_defaults(struct dvmrp_prune_config *c)
@@ -91,7 +48,7 @@ dvmrp_prune_new(const struct dvmrp_prune_config *c, struct mc_rng *rng)
 }
 
 static void
-entry_free(struct entry *e)
+entry_free(struct prune_entry *e)
 {
 	free(e->rx);
 	free(e);
@@ -108,46 +65,14 @@ dvmrp_prune_free(struct dvmrp_prune *p)
 	for (n = hash_first(&p->entries, &b); n != NULL; n = nx) {
 		nx = hash_next(&p->entries, &b, n);
 		hash_remove(&p->entries, n);
-		entry_free(hash_entry(n, struct entry, node));
+		entry_free(hash_entry(n, struct prune_entry, node));
 	}
 	hash_fini(&p->entries);
 	outq_fini(&p->q);
 	free(p);
 }
 
-const char *
-dvmrp_prune_state_name(enum dvmrp_prune_up_state s)
-{
-	switch (s) {
-	case DVMRP_PRUNE_FORWARDING:
-		return "forwarding";
-	case DVMRP_PRUNE_PRUNED:
-		return "pruned";
-	case DVMRP_PRUNE_GRAFTING:
-		return "grafting";
-	}
-	return "?";
-}
-
-const char *
-dvmrp_prune_output_name(enum dvmrp_prune_output_kind k)
-{
-	switch (k) {
-	case DVMRP_PRUNE_OUT_SEND_PRUNE:
-		return "send-prune";
-	case DVMRP_PRUNE_OUT_SEND_GRAFT:
-		return "send-graft";
-	case DVMRP_PRUNE_OUT_SEND_GRAFT_ACK:
-		return "send-graft-ack";
-	case DVMRP_PRUNE_OUT_VIF_PRUNED:
-		return "vif-pruned";
-	case DVMRP_PRUNE_OUT_VIF_UNPRUNED:
-		return "vif-unpruned";
-	}
-	return "?";
-}
-
-static struct entry *
+static struct prune_entry *
 entry_find(const struct dvmrp_prune *p, struct in_addr origin,
     struct in_addr group)
 {
@@ -155,13 +80,14 @@ entry_find(const struct dvmrp_prune *p, struct in_addr origin,
 
 	n = hash_find(&p->entries, hash_key_pair(origin, group));
 	if (n != NULL)
-		return hash_entry(n, struct entry, node); /* the key is exact */
+		return hash_entry(n, struct prune_entry,
+		    node); /* the key is exact */
 	return NULL;
 }
 
 static void
 emit(struct dvmrp_prune *p, enum dvmrp_prune_output_kind kind,
-    const struct entry *e, unsigned vif, struct in_addr nbr,
+    const struct prune_entry *e, unsigned vif, struct in_addr nbr,
     uint32_t lifetime_s)
 {
 	struct dvmrp_prune_output *o = outq_push(&p->q, sizeof(*o));
@@ -195,7 +121,8 @@ dvmrp_prune_output(struct dvmrp_prune *p, struct dvmrp_prune_output *out)
 }
 
 static void
-set_state(struct dvmrp_prune *p, struct entry *e, enum dvmrp_prune_up_state s)
+set_state(struct dvmrp_prune *p, struct prune_entry *e,
+    enum dvmrp_prune_up_state s)
 {
 	char sg[TRACE_SG_MAX];
 
@@ -209,7 +136,7 @@ set_state(struct dvmrp_prune *p, struct entry *e, enum dvmrp_prune_up_state s)
 
 /* Recompute which VIFs are pruned; emit the changes. */
 static void
-update_vifs(struct dvmrp_prune *p, struct entry *e)
+update_vifs(struct dvmrp_prune *p, struct prune_entry *e)
 {
 	uint32_t pruned = 0;
 
@@ -238,7 +165,7 @@ update_vifs(struct dvmrp_prune *p, struct entry *e)
 }
 
 static uint32_t
-sent_lifetime(struct dvmrp_prune *p, const struct entry *e, mc_time_t now)
+sent_lifetime(struct dvmrp_prune *p, const struct prune_entry *e, mc_time_t now)
 {
 	uint32_t l = p->c.lifetime_s;
 	uint64_t t = l / 2 + mc_rng_below(p->rng, l);
@@ -261,7 +188,7 @@ jitter_ms(struct dvmrp_prune *p, uint32_t ms)
 }
 
 static void
-send_prune(struct dvmrp_prune *p, struct entry *e, mc_time_t now)
+send_prune(struct dvmrp_prune *p, struct prune_entry *e, mc_time_t now)
 {
 	uint32_t l = sent_lifetime(p, e, now);
 
@@ -278,7 +205,7 @@ send_prune(struct dvmrp_prune *p, struct entry *e, mc_time_t now)
 }
 
 static void
-send_graft(struct dvmrp_prune *p, struct entry *e, mc_time_t now)
+send_graft(struct dvmrp_prune *p, struct prune_entry *e, mc_time_t now)
 {
 	e->rexmits = 0;
 	e->rexmit_ms = DVMRP_GRAFT_REXMIT_MS;
@@ -290,14 +217,14 @@ send_graft(struct dvmrp_prune *p, struct entry *e, mc_time_t now)
 }
 
 static bool
-has_upstream(const struct entry *e)
+has_upstream(const struct prune_entry *e)
 {
 	return e->up_nbr.s_addr != 0 && e->up_vif < DVMRP_PRUNE_MAX_VIFS;
 }
 
 /* Our outgoing list is empty (or not): prune, or graft back. */
 static void
-reconsider(struct dvmrp_prune *p, struct entry *e, mc_time_t now)
+reconsider(struct dvmrp_prune *p, struct prune_entry *e, mc_time_t now)
 {
 	if (!has_upstream(e)) {
 		set_state(p, e, DVMRP_PRUNE_FORWARDING);
@@ -311,7 +238,7 @@ reconsider(struct dvmrp_prune *p, struct entry *e, mc_time_t now)
 
 /* Forget what we sent upstream (the upstream changed or restarted). */
 static void
-drop_sent(struct dvmrp_prune *p, struct entry *e)
+drop_sent(struct dvmrp_prune *p, struct prune_entry *e)
 {
 	e->rexmit_at = MC_TIME_NEVER;
 	e->sent_expires = MC_TIME_NEVER;
@@ -324,7 +251,7 @@ dvmrp_prune_entry_add(struct dvmrp_prune *p, mc_time_t now,
     struct in_addr origin, struct in_addr mask, struct in_addr group,
     unsigned up_vif, struct in_addr up_nbr)
 {
-	struct entry *e = entry_find(p, origin, group);
+	struct prune_entry *e = entry_find(p, origin, group);
 
 	if (e != NULL) {
 		e->mask = mask;
@@ -353,7 +280,7 @@ dvmrp_prune_entry_add(struct dvmrp_prune *p, mc_time_t now,
 }
 
 static void
-entry_remove(struct dvmrp_prune *p, struct entry *e)
+entry_remove(struct dvmrp_prune *p, struct prune_entry *e)
 {
 	p->st.prunes -= e->nrx;
 	p->st.entries--;
@@ -365,21 +292,15 @@ void
 dvmrp_prune_entry_del(struct dvmrp_prune *p, mc_time_t now,
     struct in_addr origin, struct in_addr group)
 {
-	struct entry *e = entry_find(p, origin, group);
+	struct prune_entry *e = entry_find(p, origin, group);
 
 	(void)now;
 	if (e != NULL)
 		entry_remove(p, e);
 }
 
-/* Each entry in turn (none is added or removed by fn). */
-#define FOREACH_ENTRY(p, e, b, n)                                       \
-	for (n = hash_first(&(p)->entries, &b);                         \
-	     n != NULL && ((e = hash_entry(n, struct entry, node)), 1); \
-	     n = hash_next(&(p)->entries, &b, n))
-
 static void
-rx_remove(struct dvmrp_prune *p, struct entry *e, uint32_t i)
+rx_remove(struct dvmrp_prune *p, struct prune_entry *e, uint32_t i)
 {
 	e->rx[i] = e->rx[--e->nrx];
 	p->st.prunes--;
@@ -387,7 +308,7 @@ rx_remove(struct dvmrp_prune *p, struct entry *e, uint32_t i)
 
 /* Remove the prunes matching vif (and nbr unless 0.0.0.0). */
 static bool
-rx_drop(struct dvmrp_prune *p, struct entry *e, unsigned vif,
+rx_drop(struct dvmrp_prune *p, struct prune_entry *e, unsigned vif,
     struct in_addr nbr)
 {
 	bool any = false;
@@ -415,7 +336,7 @@ dvmrp_prune_dependents(struct dvmrp_prune *p, mc_time_t now,
     struct in_addr origin, unsigned vif, bool child, unsigned ndependents)
 {
 	struct hash_node *n;
-	struct entry *e;
+	struct prune_entry *e;
 	size_t b;
 
 	(void)now;
@@ -439,7 +360,7 @@ dvmrp_prune_upstream(struct dvmrp_prune *p, mc_time_t now,
     struct in_addr up_nbr)
 {
 	struct hash_node *n;
-	struct entry *e;
+	struct prune_entry *e;
 	size_t b;
 
 	FOREACH_ENTRY(p, e, b, n)
@@ -461,7 +382,7 @@ dvmrp_prune_member(struct dvmrp_prune *p, mc_time_t now, struct in_addr group,
     unsigned vif, bool member)
 {
 	struct hash_node *n;
-	struct entry *e;
+	struct prune_entry *e;
 	size_t b;
 
 	(void)now;
@@ -480,7 +401,7 @@ void
 dvmrp_prune_oifs_empty(struct dvmrp_prune *p, mc_time_t now,
     struct in_addr origin, struct in_addr group, bool empty)
 {
-	struct entry *e = entry_find(p, origin, group);
+	struct prune_entry *e = entry_find(p, origin, group);
 
 	if (e == NULL)
 		return;
@@ -488,10 +409,10 @@ dvmrp_prune_oifs_empty(struct dvmrp_prune *p, mc_time_t now,
 	reconsider(p, e, now);
 }
 
-static struct nbr_slot *
+static struct prune_nbr *
 nbr_find(struct dvmrp_prune *p, unsigned vif, struct in_addr a)
 {
-	for (unsigned i = 0; i < NBR_MAX; i++)
+	for (unsigned i = 0; i < PRUNE_NBR_MAX; i++)
 		if (p->nbrs[i].used && p->nbrs[i].vif == vif &&
 		    p->nbrs[i].addr.s_addr == a.s_addr)
 			return &p->nbrs[i];
@@ -503,9 +424,9 @@ dvmrp_prune_nbr_up(struct dvmrp_prune *p, unsigned vif, struct in_addr nbr)
 {
 	if (nbr_find(p, vif, nbr) != NULL)
 		return;
-	for (unsigned i = 0; i < NBR_MAX; i++)
+	for (unsigned i = 0; i < PRUNE_NBR_MAX; i++)
 		if (!p->nbrs[i].used) {
-			p->nbrs[i] = (struct nbr_slot){ true, vif, nbr };
+			p->nbrs[i] = (struct prune_nbr){ true, vif, nbr };
 			return;
 		}
 }
@@ -516,7 +437,7 @@ nbr_forget(struct dvmrp_prune *p, mc_time_t now, unsigned vif,
     struct in_addr nbr)
 {
 	struct hash_node *n;
-	struct entry *e;
+	struct prune_entry *e;
 	size_t b;
 
 	FOREACH_ENTRY(p, e, b, n)
@@ -535,7 +456,7 @@ void
 dvmrp_prune_nbr_down(struct dvmrp_prune *p, mc_time_t now, unsigned vif,
     struct in_addr nbr)
 {
-	struct nbr_slot *s = nbr_find(p, vif, nbr);
+	struct prune_nbr *s = nbr_find(p, vif, nbr);
 
 	if (s != NULL)
 		s->used = false;
@@ -554,7 +475,7 @@ dvmrp_prune_prune_input(struct dvmrp_prune *p, mc_time_t now, unsigned vif,
     struct in_addr nbr, struct in_addr source, struct in_addr group,
     uint32_t lifetime_s)
 {
-	struct entry *e;
+	struct prune_entry *e;
 
 	p->st.prunes_rx++;
 	if (nbr_find(p, vif, nbr) == NULL) {
@@ -607,8 +528,8 @@ void
 dvmrp_prune_graft_input(struct dvmrp_prune *p, mc_time_t now, unsigned vif,
     struct in_addr nbr, struct in_addr source, struct in_addr group)
 {
-	struct entry *e;
-	struct entry ack = { .origin = source, .group = group };
+	struct prune_entry *e;
+	struct prune_entry ack = { .origin = source, .group = group };
 
 	p->st.grafts_rx++;
 	if (nbr_find(p, vif, nbr) == NULL) {
@@ -639,7 +560,7 @@ void
 dvmrp_prune_graft_ack_input(struct dvmrp_prune *p, mc_time_t now, unsigned vif,
     struct in_addr nbr, struct in_addr source, struct in_addr group)
 {
-	struct entry *e;
+	struct prune_entry *e;
 
 	(void)now;
 	p->st.graft_acks_rx++;
@@ -658,7 +579,7 @@ dvmrp_prune_graft_ack_input(struct dvmrp_prune *p, mc_time_t now, unsigned vif,
 
 /* Our prune or graft is due again. */
 static void
-rexmit(struct dvmrp_prune *p, struct entry *e, mc_time_t now)
+rexmit(struct dvmrp_prune *p, struct prune_entry *e, mc_time_t now)
 {
 	e->rexmits++;
 	e->rexmit_ms *= 2;
@@ -684,7 +605,7 @@ rexmit(struct dvmrp_prune *p, struct entry *e, mc_time_t now)
  * at the same time: then it is not renewed, and nothing is grafted.
  */
 static void
-entry_timeout(struct dvmrp_prune *p, struct entry *e, mc_time_t now)
+entry_timeout(struct dvmrp_prune *p, struct prune_entry *e, mc_time_t now)
 {
 	uint32_t before = e->pruned;
 	bool expired = false;
@@ -715,7 +636,7 @@ void
 dvmrp_prune_timeout(struct dvmrp_prune *p, mc_time_t now)
 {
 	struct hash_node *n;
-	struct entry *e;
+	struct prune_entry *e;
 	size_t b;
 
 	FOREACH_ENTRY(p, e, b, n)
@@ -727,7 +648,7 @@ dvmrp_prune_next_deadline(const struct dvmrp_prune *p)
 {
 	mc_time_t t = MC_TIME_NEVER;
 	struct hash_node *n;
-	struct entry *e;
+	struct prune_entry *e;
 	size_t b;
 
 	FOREACH_ENTRY(p, e, b, n)
@@ -739,70 +660,4 @@ dvmrp_prune_next_deadline(const struct dvmrp_prune *p)
 			t = mc_time_min(t, e->rx[i].expires);
 	}
 	return t;
-}
-
-static uint32_t
-left_ms(mc_time_t t, mc_time_t now)
-{
-	return t == MC_TIME_NEVER || t <= now ? 0 : (uint32_t)(t - now);
-}
-
-int
-dvmrp_prune_foreach(const struct dvmrp_prune *p, mc_time_t now,
-    int (*fn)(void *arg, const struct dvmrp_prune_view *v), void *arg)
-{
-	struct hash_node *n;
-	struct entry *e;
-	size_t b;
-	int rc;
-
-	FOREACH_ENTRY(p, e, b, n)
-	{
-		struct dvmrp_prune_view v = { .origin = e->origin,
-			.mask = e->mask,
-			.group = e->group };
-
-		if (e->state != DVMRP_PRUNE_FORWARDING) {
-			v.vif = e->up_vif;
-			v.nbr = e->up_nbr;
-			v.sent = true;
-			v.state = e->state;
-			v.remaining_ms = e->state == DVMRP_PRUNE_PRUNED ?
-			    left_ms(e->sent_expires, now) :
-			    0;
-			v.rexmits = e->rexmits;
-			if ((rc = fn(arg, &v)) != 0)
-				return rc;
-		}
-		for (uint32_t i = 0; i < e->nrx; i++) {
-			v.vif = e->rx[i].vif;
-			v.nbr = e->rx[i].nbr;
-			v.sent = false;
-			v.state = DVMRP_PRUNE_PRUNED;
-			v.remaining_ms = left_ms(e->rx[i].expires, now);
-			v.rexmits = 0;
-			if ((rc = fn(arg, &v)) != 0)
-				return rc;
-		}
-	}
-	return 0;
-}
-
-const struct dvmrp_prune_stats *
-dvmrp_prune_stats(const struct dvmrp_prune *p)
-{
-	return &p->st;
-}
-
-size_t
-dvmrp_prune_memory(const struct dvmrp_prune *p)
-{
-	size_t m = sizeof(*p) + ((size_t)1 << p->entries.bits) * sizeof(void *);
-	struct hash_node *n;
-	struct entry *e;
-	size_t b;
-
-	FOREACH_ENTRY(p, e, b, n)
-	m += sizeof(*e) + e->caprx * sizeof(struct rx_prune);
-	return m;
 }

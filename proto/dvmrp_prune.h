@@ -105,7 +105,11 @@ void dvmrp_prune_dependents(struct dvmrp_prune *p, mc_time_t now,
 void dvmrp_prune_upstream(struct dvmrp_prune *p, mc_time_t now,
     struct in_addr origin, bool reachable, unsigned up_vif,
     struct in_addr up_nbr);
-/* Local members of group on vif (IGMP), for every entry of group. */
+/*
+ * Local members of group on vif (IGMP), for every entry of group that
+ * exists: after dvmrp_prune_entry_add, the caller tells the new entry's
+ * members with this call too.
+ */
 void dvmrp_prune_member(struct dvmrp_prune *p, mc_time_t now,
     struct in_addr group, unsigned vif, bool member);
 /* The composer: the entry's outgoing list became empty / non-empty. */

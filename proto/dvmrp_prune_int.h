@@ -1,0 +1,56 @@
+/* The DVMRP prune engine's internals, shared by dvmrp_prune.c and dvmrp_prune_view.c. */
+#ifndef MCAST_PROTO_DVMRP_PRUNE_INT_H
+#define MCAST_PROTO_DVMRP_PRUNE_INT_H
+
+#include "dvmrp_prune.h"
+#include "hash.h"
+#include "outq.h"
+#include "trace.h"
+
+#define PRUNE_NBR_MAX 64
+
+struct rx_prune {
+	unsigned vif;
+	struct in_addr nbr;
+	mc_time_t expires;
+};
+
+struct prune_entry {
+	struct hash_node node;
+	struct in_addr origin, mask, group;
+	unsigned up_vif;
+	struct in_addr up_nbr;
+	uint32_t child, member, pruned; /* VIF bit masks */
+	uint8_t ndep[DVMRP_PRUNE_MAX_VIFS];
+	bool empty;
+	enum dvmrp_prune_up_state state;
+	mc_time_t sent_expires; /* PRUNED: our prune's end */
+	mc_time_t rexmit_at;	/* PRUNED/GRAFTING: next retransmission */
+	uint32_t rexmit_ms, rexmits, sent_lifetime_s;
+	struct rx_prune *rx;
+	uint32_t nrx, caprx;
+};
+
+struct prune_nbr {
+	bool used;
+	unsigned vif;
+	struct in_addr addr;
+};
+
+struct dvmrp_prune {
+	struct dvmrp_prune_config c;
+	struct mc_rng *rng;
+	struct trace tr;
+	struct hash entries;
+	struct outq q;
+	struct prune_nbr nbrs[PRUNE_NBR_MAX];
+	struct dvmrp_prune_stats st;
+};
+
+/* Each entry in turn (none is added or removed by fn). */
+#define FOREACH_ENTRY(p, e, b, n)                                             \
+	for (n = hash_first(&(p)->entries, &b);                               \
+	     n != NULL && ((e = hash_entry(n, struct prune_entry, node)), 1); \
+	     n = hash_next(&(p)->entries, &b, n))
+
+#endif
