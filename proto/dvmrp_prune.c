@@ -325,33 +325,46 @@ rx_drop(struct dvmrp_prune *p, struct prune_entry *e, unsigned vif,
 	return any;
 }
 
+/*
+ * On vif of every entry of origin, the RIB's child and dependents
+ * (ndependents >= 0), or of every entry of group, IGMP's member
+ * (ndependents < 0, on).
+ */
 static void
-vif_bit_set(uint32_t *mask, unsigned vif, bool on)
+entries_set_vif(struct dvmrp_prune *p, struct in_addr key, unsigned vif,
+    bool on, int ndependents)
 {
-	*mask = on ? *mask | 1u << vif : *mask & ~(1u << vif);
+	bool by_origin = ndependents >= 0;
+	struct hash_node *n;
+	struct prune_entry *e;
+	size_t b;
+
+	if (vif >= DVMRP_PRUNE_MAX_VIFS)
+		return;
+	FOREACH_ENTRY(p, e, b, n)
+	{
+		uint32_t *set = by_origin ? &e->child : &e->member;
+
+		if ((by_origin ? e->origin : e->group).s_addr != key.s_addr)
+			continue;
+		*set = on ? *set | 1u << vif : *set & ~(1u << vif);
+		if (by_origin) {
+			e->ndep[vif] = ndependents > 255 ? 255 :
+							   (uint8_t)ndependents;
+			if (!on)
+				rx_drop(p, e, vif, (struct in_addr){ 0 });
+		}
+		update_vifs(p, e);
+	}
 }
 
 void
 dvmrp_prune_dependents(struct dvmrp_prune *p, mc_time_t now,
     struct in_addr origin, unsigned vif, bool child, unsigned ndependents)
 {
-	struct hash_node *n;
-	struct prune_entry *e;
-	size_t b;
-
 	(void)now;
-	if (vif >= DVMRP_PRUNE_MAX_VIFS)
-		return;
-	FOREACH_ENTRY(p, e, b, n)
-	{
-		if (e->origin.s_addr != origin.s_addr)
-			continue;
-		vif_bit_set(&e->child, vif, child);
-		e->ndep[vif] = ndependents > 255 ? 255 : (uint8_t)ndependents;
-		if (!child)
-			rx_drop(p, e, vif, (struct in_addr){ 0 });
-		update_vifs(p, e);
-	}
+	entries_set_vif(p, origin, vif, child,
+	    ndependents > 255 ? 255 : (int)ndependents);
 }
 
 void
@@ -381,20 +394,8 @@ void
 dvmrp_prune_member(struct dvmrp_prune *p, mc_time_t now, struct in_addr group,
     unsigned vif, bool member)
 {
-	struct hash_node *n;
-	struct prune_entry *e;
-	size_t b;
-
 	(void)now;
-	if (vif >= DVMRP_PRUNE_MAX_VIFS)
-		return;
-	FOREACH_ENTRY(p, e, b, n)
-	{
-		if (e->group.s_addr != group.s_addr)
-			continue;
-		vif_bit_set(&e->member, vif, member);
-		update_vifs(p, e);
-	}
+	entries_set_vif(p, group, vif, member, -1);
 }
 
 void
