@@ -524,6 +524,42 @@ test_view_and_measure(void **state)
 	fx_fini(&f);
 }
 
+static char trace_buf[1024];
+
+static void
+trace_collect(void *arg, const char *line)
+{
+	(void)arg;
+	strncat(trace_buf, line, sizeof(trace_buf) - strlen(trace_buf) - 2);
+	strcat(trace_buf, "\n");
+}
+
+/* The trace lines, exactly: states and outputs. */
+static void
+test_trace_lines(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	fx_init(&f, 7200);
+	dvmrp_prune_free(f.p);
+	f.c.trace = trace_collect;
+	f.p = dvmrp_prune_new(&f.c, &f.rng);
+	dvmrp_prune_nbr_up(f.p, UP_VIF, upnbr);
+	dvmrp_prune_entry_add(f.p, f.now, origin, mask, group, UP_VIF, upnbr);
+	trace_buf[0] = '\0';
+	dvmrp_prune_oifs_empty(f.p, f.now, origin, group, true);
+	dvmrp_prune_oifs_empty(f.p, f.now, origin, group, false);
+	dvmrp_prune_graft_ack_input(f.p, f.now, UP_VIF, upnbr, origin, group);
+	assert_string_equal(trace_buf,
+	    "(198.18.10.0, 239.1.1.1): forwarding -> pruned\n"
+	    "(198.18.10.0, 239.1.1.1) vif 0 send-prune 198.18.0.2\n"
+	    "(198.18.10.0, 239.1.1.1): pruned -> grafting\n"
+	    "(198.18.10.0, 239.1.1.1) vif 0 send-graft 198.18.0.2\n"
+	    "(198.18.10.0, 239.1.1.1): grafting -> forwarding\n");
+	fx_fini(&f);
+}
+
 int
 main(void)
 {
@@ -542,6 +578,7 @@ main(void)
 		cmocka_unit_test(test_upstream_change),
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_view_and_measure),
+		cmocka_unit_test(test_trace_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
