@@ -138,30 +138,29 @@ set_state(struct dvmrp_prune *p, struct prune_entry *e,
 static void
 update_vifs(struct dvmrp_prune *p, struct prune_entry *e)
 {
-	uint32_t pruned = 0;
+	uint32_t want = e->child & ~e->member, pruned = 0, changed;
+	uint32_t count[DVMRP_PRUNE_MAX_VIFS] = { 0 };
 
-	for (unsigned v = 0; v < DVMRP_PRUNE_MAX_VIFS; v++) {
-		unsigned n = 0;
+	if (e->up_vif < DVMRP_PRUNE_MAX_VIFS)
+		want &= ~(1u << e->up_vif);
+	for (uint32_t i = 0; i < e->nrx; i++)
+		count[e->rx[i].vif]++;
+	for (uint32_t m = want; m != 0; m &= m - 1) {
+		unsigned v = (unsigned)__builtin_ctz(m);
 
-		if (!(e->child >> v & 1) || e->ndep[v] == 0 ||
-		    (e->member >> v & 1) || v == e->up_vif)
-			continue;
-		for (uint32_t i = 0; i < e->nrx; i++)
-			n += e->rx[i].vif == v;
-		if (n >= e->ndep[v])
+		if (e->ndep[v] != 0 && count[v] >= e->ndep[v])
 			pruned |= 1u << v;
 	}
-	for (unsigned v = 0; v < DVMRP_PRUNE_MAX_VIFS; v++) {
-		uint32_t bit = 1u << v;
-
-		if ((pruned & bit) && !(e->pruned & bit))
-			emit(p, DVMRP_PRUNE_OUT_VIF_PRUNED, e, v,
-			    (struct in_addr){ 0 }, 0);
-		else if (!(pruned & bit) && (e->pruned & bit))
-			emit(p, DVMRP_PRUNE_OUT_VIF_UNPRUNED, e, v,
-			    (struct in_addr){ 0 }, 0);
-	}
+	changed = pruned ^ e->pruned;
 	e->pruned = pruned;
+	for (; changed != 0; changed &= changed - 1) {
+		unsigned v = (unsigned)__builtin_ctz(changed);
+
+		emit(p,
+		    pruned >> v & 1 ? DVMRP_PRUNE_OUT_VIF_PRUNED :
+				      DVMRP_PRUNE_OUT_VIF_UNPRUNED,
+		    e, v, (struct in_addr){ 0 }, 0);
+	}
 }
 
 static uint32_t

@@ -500,8 +500,8 @@ test_view_and_measure(void **state)
 
 		dvmrp_prune_entry_add(f.p, f.now, origin, mask, g, UP_VIF,
 		    upnbr);
-		dvmrp_prune_dependents(f.p, f.now, origin, DOWN_VIF, true, 2);
 	}
+	dvmrp_prune_dependents(f.p, f.now, origin, DOWN_VIF, true, 2);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	(void)t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
