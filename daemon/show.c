@@ -418,6 +418,11 @@ show_stats_rx(struct mcastd *d, struct control_reply *r)
 		show_stat_named(r, "dvmrp.rx.", dvmrp_code_name((uint8_t)e),
 		    rs->rx_dvmrp[e]);
 	show_stat(r, "dvmrp.rx.other_code", rs->rx_dvmrp[0]);
+	/* What the codec refused; never an encoder's or a non-DVMRP kind. */
+	for (e = DVMRP_E_TRUNCATED; e < DVMRP_E_COUNT; e++)
+		if (e != DVMRP_E_NOT_DVMRP && e != DVMRP_E_NO_ROOM)
+			show_stat_named(r, "dvmrp.rx_malformed.",
+			    dvmrp_error_key(e), rs->rx_dvmrp_malformed[e]);
 	show_stat(r, "mtrace.rx.query", rs->rx_mtrace_query);
 	show_stat(r, "mtrace.rx.response", rs->rx_mtrace_response);
 	show_stat(r, "pim_v1.rx", rs->rx_pim_v1);

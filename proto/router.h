@@ -22,6 +22,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 
+#include "dvmrp_wire.h"
 #include "engine.h"
 #include "igmp_router.h"
 #include "igmp_wire.h"
@@ -357,15 +358,17 @@ struct router_stats {
 	uint64_t rx_ttl_not_1;			/* of which TTL != 1 */
 	uint64_t rx_dvmrp[DVMRP_GRAFT_ACK + 1]; /* by code; [0]:
 						   codes beyond those */
-	uint64_t rx_mtrace_query;		/* 0x1f */
-	uint64_t rx_mtrace_response;		/* 0x1e */
-	uint64_t rx_pim_v1;			/* 0x14 */
-	uint64_t rx_unknown;			/* any other type */
-	uint64_t rx_in_transit;			/* unicast, not to us: passing
+	/* DVMRP the codec refused (dvmrp_wire.h), by -DVMRP_E_ kind */
+	uint64_t rx_dvmrp_malformed[DVMRP_E_COUNT];
+	uint64_t rx_mtrace_query;    /* 0x1f */
+	uint64_t rx_mtrace_response; /* 0x1e */
+	uint64_t rx_pim_v1;	     /* 0x14 */
+	uint64_t rx_unknown;	     /* any other type */
+	uint64_t rx_in_transit;	     /* unicast, not to us: passing
 						   through (Linux hands them
 						   to the MRT socket) */
-	uint64_t tx;				/* ROUTER_OUT_SEND */
-	uint64_t vif_refused;			/* VIF_ADD the kernel refused */
+	uint64_t tx;		     /* ROUTER_OUT_SEND */
+	uint64_t vif_refused;	     /* VIF_ADD the kernel refused */
 	uint64_t no_free_vif;
 	uint64_t unexpected_events; /* allocation failures */
 };

@@ -67,6 +67,7 @@ router_igmp_packet(struct router *r, mc_time_t now, unsigned ifindex,
 	const uint8_t *igmp;
 	struct router_output *o;
 	struct igmp_ip ip;
+	struct dvmrp_msg dm;
 	struct igmp_msg m;
 	size_t igmp_len;
 	int vif, rc;
@@ -110,6 +111,9 @@ router_igmp_packet(struct router *r, mc_time_t now, unsigned ifindex,
 		return;
 	case IGMP_KIND_DVMRP:
 		r->stats.rx_dvmrp[m.code <= DVMRP_GRAFT_ACK ? m.code : 0]++;
+		rc = dvmrp_decode(igmp, igmp_len, &dm);
+		if (rc != DVMRP_OK)
+			r->stats.rx_dvmrp_malformed[-rc]++;
 		return;
 	case IGMP_KIND_MTRACE_QUERY:
 		r->stats.rx_mtrace_query++;

@@ -79,6 +79,9 @@ usage(FILE *f)
 	    "  bad-checksum [GROUP]      a v2 report with a wrong IGMP checksum\n"
 	    "  short-query LEN           a v2 general query of LEN (9-11) bytes, checksum right\n"
 	    "  unknown [TYPE]            an 8-byte message of type TYPE (default 0x99)\n"
+	    "  dvmrp-report METRIC       a DVMRP report, to 224.0.0.4, of one route\n"
+	    "                            198.19.0.0/24 with METRIC (0-127: 0 and 64+ are\n"
+	    "                            malformed)\n"
 	    "  v3-sources GROUP K [N]    a v3 report, one record of K distinct sources: as many\n"
 	    "                            packets of at most %d bytes as needed, or -F one\n"
 	    "                            IP packet (K <= %d) sent in fragments; for N groups\n"
@@ -435,6 +438,7 @@ synopsis(const char *attack)
 		{ "bad-checksum", "bad-checksum [GROUP]" },
 		{ "short-query", "short-query LEN, LEN 9-11" },
 		{ "unknown", "unknown [TYPE]" },
+		{ "dvmrp-report", "dvmrp-report METRIC, METRIC 0-127" },
 		{ "v3-sources", "v3-sources GROUP K [N]" },
 		{ "flood", "flood N [FIRST]" },
 		{ "query", "query (and -V, -g, -M, -Q, -I, -x)" },
@@ -501,6 +505,19 @@ build(struct inj_list *l, struct inj_opts *o, int argc, char **argv)
 		buf[0] = (uint8_t)v;
 		seal(buf, IGMP_MIN_LEN, 2);
 		add_packet(l, o, dst_or(o, IGMP_V3_ROUTERS), buf, IGMP_MIN_LEN);
+	} else if (strcmp(a, "dvmrp-report") == 0) {
+		/* 13 02 cksum 00 0e ff 03, mask 255.255.255.0 (its 3 low
+		 * bytes), origin 198.19.0 (3 bytes), the last metric. */
+		static const uint8_t report[] = { 0x13, 0x02, 0, 0, 0x00, 0x0e,
+			0xff, 0x03, 0xff, 0xff, 0x00, 198, 19, 0, 0x80 };
+
+		if (argc != 2)
+			goto args;
+		v = parse_num(argv[1], 0, 127, "metric");
+		memcpy(buf, report, sizeof(report));
+		buf[sizeof(report) - 1] |= (uint8_t)v;
+		seal(buf, sizeof(report), 2);
+		add_packet(l, o, dst_or(o, 0xe0000004u), buf, sizeof(report));
 	} else if (strcmp(a, "v3-sources") == 0) {
 		unsigned long k, n = 1;
 

@@ -163,8 +163,13 @@ check "... and the group it reports is a member (TTL is not checked on input)" \
 attack "source 198.19.9.9 off the subnet x $N" igmp.ignored_off_subnet $N \
     inj -r 20000 -c $N -s 198.19.9.9 report 239.1.9.8
 check "... and its group is no member" eval "! has_group r eth1 239.1.9.8"
+# (to mcastd's address: it joins no 224.0.0.4 until it speaks DVMRP)
+attack "DVMRP report with metric 0 x 1000 (counted by code, refused by kind)" \
+    dvmrp.rx_malformed.report_metric 1000 inj -r 20000 -c 1000 -d $R dvmrp-report 0
+expect_eq "... all of them counted as reports" "$(delta dvmrp.rx.report a0 a1)" \
+    "$(delta dvmrp.rx_malformed.report_metric a0 a1)"
 inj -r 20000 -c 1000 -n -d 239.1.9.7 v3-sources 239.1.9.7 1
-window "malformed IGMP ($((N * 4 + 12000)) packets)" $t0 0
+window "malformed IGMP ($((N * 4 + 13000)) packets)" $t0 0
 # A v3 report to the group itself, no Router Alert: accepted (4.2.14).
 check "v3 report without Router Alert to its group: accepted" has_group r eth1 239.1.9.7
 expect_eq "receivers' loss during the malformed IGMP" "$WLOSS" 0

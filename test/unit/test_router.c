@@ -429,6 +429,18 @@ test_report_to_entry(void **state)
 	fx_free(f);
 }
 
+/* The IGMP checksum of an 8..64-byte message, written into it. */
+static void
+seal(uint8_t *msg, size_t len)
+{
+	int n;
+
+	msg[2] = msg[3] = 0;
+	n = igmp_checksum(msg, len);
+	msg[2] = (uint8_t)(n >> 8);
+	msg[3] = (uint8_t)n;
+}
+
 /* Everything of the IGMP protocol number, told apart and counted. */
 static void
 test_demultiplexer(void **state)
@@ -448,26 +460,42 @@ test_demultiplexer(void **state)
 	st = router_stats(f->r);
 	/* DVMRP probe (code 1), and graft (8). */
 	memcpy(msg, probe, 12);
-	msg[2] = msg[3] = 0;
-	n = igmp_checksum(msg, 12);
-	msg[2] = (uint8_t)(n >> 8);
-	msg[3] = (uint8_t)n;
+	seal(msg, 12);
 	packet(f, 11, "198.18.1.7", "224.0.0.4", 1, false, msg, 12);
 	assert_int_equal(st->rx_dvmrp[1], 1);
 	msg[1] = 8;
-	msg[2] = msg[3] = 0;
-	n = igmp_checksum(msg, 12);
-	msg[2] = (uint8_t)(n >> 8);
-	msg[3] = (uint8_t)n;
+	seal(msg, 12);
 	packet(f, 11, "198.18.1.7", "198.18.1.1", 1, false, msg, 12);
 	assert_int_equal(st->rx_dvmrp[8], 1);
+	/* The probe was whole; a graft of 4 body bytes is not (8 or 12). */
+	assert_int_equal(st->rx_dvmrp_malformed[DVMRP_E_PROBE_LENGTH], 0);
+	assert_int_equal(st->rx_dvmrp_malformed[DVMRP_E_PRUNE_GRAFT_LENGTH], 1);
+	/* A report whose one route has metric 0: counted by code, refused. */
+	memcpy(msg, probe, 8);
+	msg[1] = 2;
+	msg[8] = 0xff; /* mask 255.255.255.0 */
+	msg[9] = 0xff;
+	msg[10] = 0x00;
+	msg[11] = 198; /* origin 198.18.1.0: three bytes */
+	msg[12] = 18;
+	msg[13] = 1;
+	msg[14] = 0x80; /* the last route, metric 0 */
+	seal(msg, 15);
+	packet(f, 11, "198.18.1.7", "224.0.0.4", 1, false, msg, 15);
+	assert_int_equal(st->rx_dvmrp[2], 1);
+	assert_int_equal(st->rx_dvmrp_malformed[DVMRP_E_REPORT_METRIC], 1);
+	/* With metric 1 it is whole. */
+	msg[14] = 0x81;
+	seal(msg, 15);
+	packet(f, 11, "198.18.1.7", "224.0.0.4", 1, false, msg, 15);
+	assert_int_equal(st->rx_dvmrp[2], 2);
+	assert_int_equal(st->rx_dvmrp_malformed[DVMRP_E_REPORT_METRIC], 1);
+	assert_int_equal(st->rx_dvmrp_malformed[DVMRP_E_REPORT_TRUNCATED], 0);
 	/* An mtrace query (type 0x1f, 24 bytes) to us. */
 	memset(msg, 0, 24);
 	msg[0] = 0x1f;
 	msg[1] = 8;
-	n = igmp_checksum(msg, 24);
-	msg[2] = (uint8_t)(n >> 8);
-	msg[3] = (uint8_t)n;
+	seal(msg, 24);
 	packet(f, 11, "198.18.1.7", "198.18.1.1", 64, true, msg, 24);
 	assert_int_equal(st->rx_mtrace_query, 1);
 	/* The same to another router's unicast address: in transit. */
@@ -476,9 +504,7 @@ test_demultiplexer(void **state)
 	assert_int_equal(st->rx_mtrace_query, 1);
 	/* An unknown type: counted, one event. */
 	memcpy(msg, unknown, 8);
-	n = igmp_checksum(msg, 8);
-	msg[2] = (uint8_t)(n >> 8);
-	msg[3] = (uint8_t)n;
+	seal(msg, 8);
 	packet(f, 11, "198.18.1.7", "224.0.0.1", 1, true, msg, 8);
 	assert_int_equal(st->rx_unknown, 1);
 	k = find(f, 0, ROUTER_OUT_EVENT, ROUTER_EV_RX_UNKNOWN);
@@ -510,7 +536,7 @@ test_demultiplexer(void **state)
 	assert_int_equal(st->rx_not_vif, 1);
 	router_igmp_packet(f->r, f->now, 11, pkt, 10);
 	assert_int_equal(st->rx_dropped[-IGMP_E_IP_SHORT], 1);
-	assert_int_equal(st->rx, 10);
+	assert_int_equal(st->rx, 12);
 	collect(f);
 	fx_free(f);
 }
