@@ -182,6 +182,49 @@ events_ttl_starved(struct mcastd *d, const struct router_output *o)
 	    o->ifname[0] ? o->ifname : "?", o->ttl, oifs);
 }
 
+/* A DVMRP neighbour came, went, restarted, or found no room. */
+static void
+events_dvmrp(const struct router_output *o)
+{
+	const struct router_dvmrp_event *e = &o->dvmrp;
+	char a[INET_ADDRSTRLEN];
+
+	mcastd_ip_str(o->addr, a);
+	switch (e->event) {
+	case DVMRP_NBR_EV_UP:
+		log_notice("%s: DVMRP neighbour %s up (two-way)", o->ifname, a);
+		break;
+	case DVMRP_NBR_EV_DOWN:
+		if (e->reason == DVMRP_NBR_DOWN_REFUSED)
+			log_warn("%s: DVMRP neighbour %s refused: %s%s",
+			    o->ifname, a, dvmrp_nbr_refusal_name(e->refusal),
+			    e->refusal == DVMRP_NBR_REFUSAL_NON_PRUNER ?
+				" (dvmrp { accept-non-pruners yes } takes "
+				"it)" :
+				"");
+		else if (e->previous == DVMRP_NBR_TWO_WAY)
+			log_notice("%s: DVMRP neighbour %s down: %s", o->ifname,
+			    a, dvmrp_nbr_down_reason_name(e->reason));
+		else
+			log_debug("%s: DVMRP neighbour %s gone: %s", o->ifname,
+			    a, dvmrp_nbr_down_reason_name(e->reason));
+		break;
+	case DVMRP_NBR_EV_RESTART:
+		log_notice("%s: DVMRP neighbour %s restarted (GenID %08x, "
+			   "was %08x): its prunes forgotten, our routes sent",
+		    o->ifname, a, e->genid, e->old_genid);
+		break;
+	case DVMRP_NBR_EV_LIMIT:
+		log_warn("%s: DVMRP neighbour %s not taken: the VIF's limit "
+			 "of neighbours is reached",
+		    o->ifname, a);
+		break;
+	case DVMRP_NBR_EV_SEND_REPORT:
+	case DVMRP_NBR_EV_IGNORED:
+		break;
+	}
+}
+
 void
 events_log(struct mcastd *d, const struct router_output *o, mc_time_t now)
 {
@@ -250,6 +293,9 @@ events_log(struct mcastd *d, const struct router_output *o, mc_time_t now)
 		    o->event == ROUTER_EV_MFC_EMPTY ?
 			"no outgoing interface now" :
 			"outgoing interfaces again");
+		break;
+	case ROUTER_EV_DVMRP_NEIGHBOR:
+		events_dvmrp(o);
 		break;
 	}
 }

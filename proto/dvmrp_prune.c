@@ -85,6 +85,34 @@ entry_find(const struct dvmrp_prune *p, struct in_addr origin,
 	return NULL;
 }
 
+int
+dvmrp_prune_set_lifetime(struct dvmrp_prune *p, uint32_t lifetime_s)
+{
+	struct dvmrp_prune_config c = p->c;
+
+	c.lifetime_s = lifetime_s;
+	if (dvmrp_prune_config_check(&c) != 0)
+		return -EINVAL;
+	p->c.lifetime_s = lifetime_s;
+	return 0;
+}
+
+uint32_t
+dvmrp_prune_pruned_vifs(const struct dvmrp_prune *p, struct in_addr origin,
+    struct in_addr group)
+{
+	const struct prune_entry *e = entry_find(p, origin, group);
+
+	return e != NULL ? e->pruned : 0;
+}
+
+bool
+dvmrp_prune_entry_exists(const struct dvmrp_prune *p, struct in_addr origin,
+    struct in_addr group)
+{
+	return entry_find(p, origin, group) != NULL;
+}
+
 static void
 emit(struct dvmrp_prune *p, enum dvmrp_prune_output_kind kind,
     const struct prune_entry *e, unsigned vif, struct in_addr nbr,

@@ -77,6 +77,9 @@ int dvmrp_prune_config_check(const struct dvmrp_prune_config *c);
 
 struct dvmrp_prune;
 
+/* A new L for the prunes sent from now on (checked as in the config). */
+int dvmrp_prune_set_lifetime(struct dvmrp_prune *p, uint32_t lifetime_s);
+
 /* The rng is the caller's, seeded by it, used for the jitter. */
 struct dvmrp_prune *dvmrp_prune_new(const struct dvmrp_prune_config *c,
     struct mc_rng *rng);
@@ -155,6 +158,14 @@ struct dvmrp_prune_output {
 };
 
 bool dvmrp_prune_output(struct dvmrp_prune *p, struct dvmrp_prune_output *out);
+
+/* The VIFs pruned now in the entry of (origin, group); 0: none, or no
+   such entry. */
+uint32_t dvmrp_prune_pruned_vifs(const struct dvmrp_prune *p,
+    struct in_addr origin, struct in_addr group);
+/* Whether (origin, group) has an entry. */
+bool dvmrp_prune_entry_exists(const struct dvmrp_prune *p,
+    struct in_addr origin, struct in_addr group);
 
 /* Upstream state of an entry. */
 enum dvmrp_prune_up_state {

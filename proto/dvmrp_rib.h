@@ -152,6 +152,14 @@ int dvmrp_rib_rpf(const struct dvmrp_rib *rib, struct in_addr source,
     struct in_addr *mask);
 /* The same as an mfc_rpf_fn (proto/mfc.h): the vif, or -1. */
 int dvmrp_rib_rpf_vif(void *rib, struct in_addr source);
+/*
+ * Where datagrams from source go by DVMRP before prunes: the VIFs we are
+ * the designated forwarder on (children) with at least one dependent
+ * neighbour there, of the route the reverse path takes (its origin and
+ * mask into *origin and *mask when not NULL); 0 when no route.
+ */
+uint32_t dvmrp_rib_downstream(const struct dvmrp_rib *rib,
+    struct in_addr source, struct in_addr *origin, struct in_addr *mask);
 
 enum dvmrp_rib_state {
 	DVMRP_RIB_UP,	    /* reachable */

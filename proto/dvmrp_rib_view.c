@@ -134,6 +134,34 @@ dvmrp_rib_rpf_vif(void *rib, struct in_addr source)
 	return (int)vif;
 }
 
+uint32_t
+dvmrp_rib_downstream(const struct dvmrp_rib *rib, struct in_addr source,
+    struct in_addr *origin, struct in_addr *mask)
+{
+	const struct rib_route *r = NULL;
+	uint32_t s = ntohl(source.s_addr), m, with_deps = 0;
+	uint64_t deps;
+	int plen;
+
+	for (plen = 32; plen >= 0 && r == NULL; plen--) {
+		if (rib->plen_count[plen] == 0)
+			continue;
+		m = rib_plen_mask((unsigned)plen);
+		r = dvmrp_rib_find(rib, s & m, m);
+		if (r != NULL && r->state != DVMRP_RIB_UP)
+			r = NULL;
+	}
+	if (r == NULL)
+		return 0;
+	if (origin != NULL)
+		*origin = rib_in(r->origin);
+	if (mask != NULL)
+		*mask = rib_in(r->mask);
+	for (deps = r->deps; deps != 0; deps &= deps - 1)
+		with_deps |= 1u << rib->nbrs[__builtin_ctzll(deps)].vif;
+	return r->children & with_deps;
+}
+
 size_t
 dvmrp_rib_route_count(const struct dvmrp_rib *rib)
 {

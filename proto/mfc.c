@@ -97,6 +97,7 @@ mfc_origin_name(enum mfc_origin o)
 		[MFC_ORIGIN_STATIC] = "static",
 		[MFC_ORIGIN_JOIN] = "join",
 		[MFC_ORIGIN_IGMP] = "igmp",
+		[MFC_ORIGIN_DVMRP] = "dvmrp",
 	};
 
 	return (unsigned)o < MFC_ORIGIN_COUNT ? names[o] : "?";

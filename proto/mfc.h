@@ -13,8 +13,9 @@
  *   static routes   (S,G) from one incoming VIF to a set of VIFs, or
  *                   (*,G) for a group or a range of them (G/len) from one
  *                   or several VIFs to a set of VIFs;
- *   RPF             the routing protocol's reverse path to a source (a
- *                   function the caller sets; DVMRP and PIM plug in here);
+ *   RPF             the routing protocol's reverse path to a source and
+ *                   its downstream VIFs for (S,G) (functions the caller
+ *                   sets; DVMRP plugs in here, later PIM);
  *   kernel          upcalls (NOCACHE, WRONGVIF) and counters;
  *   VIFs            thresholds and administrative-scope boundaries.
  *
@@ -25,7 +26,9 @@
  *               lowest), else the RPF VIF toward S, else the VIF the first
  *               packet arrived on;
  *   oifs(S,G) = (the (S,G) route's oifs, or else the (*,G) route's
- *               ∪ { v : a membership on v admits S })
+ *               ∪ { v : a membership on v admits S }
+ *               ∪ the routing protocol's downstream VIFs, when the iif
+ *                 is its reverse path)
  *               - iif - { v : a boundary of v covers G }
  *               - everything when a boundary of iif covers G
  *               - everything for G in 224.0.0.0/24;
@@ -60,7 +63,9 @@ enum mfc_origin {
 	MFC_ORIGIN_STATIC, /* a static group (phyint static-group) */
 	MFC_ORIGIN_JOIN,   /* mcastctl join */
 	MFC_ORIGIN_IGMP,   /* IGMP membership of hosts */
-	MFC_ORIGIN_COUNT   /* later: MLD, DVMRP, PIM */
+	MFC_ORIGIN_DVMRP,  /* DVMRP: a downstream VIF with dependent
+			      neighbours that have not all pruned */
+	MFC_ORIGIN_COUNT   /* later: MLD, PIM */
 };
 #define MFC_WHY(origin) (1u << (origin))
 
@@ -126,6 +131,12 @@ struct mfc_vif_config {
  * it has no route (the next rule decides).
  */
 typedef int (*mfc_rpf_fn)(void *arg, struct in_addr source);
+/*
+ * The routing protocol's downstream VIFs of (source, group) whose iif is
+ * its reverse path (a bit per VIF; 0: none).
+ */
+typedef uint32_t (*mfc_downstream_fn)(void *arg, struct in_addr source,
+    struct in_addr group);
 
 struct mfc;
 
@@ -204,6 +215,15 @@ int mfc_route_del(struct mfc *m, mc_time_t now, struct in_addr source,
  */
 void mfc_set_rpf(struct mfc *m, mfc_rpf_fn fn, void *arg);
 void mfc_rpf_changed(struct mfc *m, mc_time_t now);
+/* The routing protocol's downstream VIFs (NULL: none). */
+void mfc_set_downstream(struct mfc *m, mfc_downstream_fn fn, void *arg);
+/*
+ * The routing protocol's view changed for the sources of source/len
+ * (len 0: every source) and group (INADDR_ANY: every group): the iif and
+ * oifs of those entries are recomputed, the ones that changed rewritten.
+ */
+void mfc_routing_changed(struct mfc *m, mc_time_t now, struct in_addr source,
+    uint8_t len, struct in_addr group);
 
 enum mfc_upcall_kind {
 	MFC_UPCALL_NOCACHE = 1,	 /* IGMPMSG_NOCACHE */
@@ -267,6 +287,14 @@ struct mfc_limit_view {
 };
 
 void mfc_limit(const struct mfc *m, struct mfc_limit_view *v);
+
+/*
+ * The entries of group whose source lies in source/len: how many there
+ * are (*entries) and how many of them have oifs (returned).  The routing
+ * protocols that prune by source network (DVMRP) aggregate with it.
+ */
+unsigned mfc_sources_forwarding(const struct mfc *m, struct in_addr source,
+    uint8_t len, struct in_addr group, unsigned *entries);
 
 /* Expire every entry idle at now. */
 void mfc_timeout(struct mfc *m, mc_time_t now);

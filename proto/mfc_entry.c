@@ -154,6 +154,12 @@ mfc_compose(const struct mfc *m, const struct mfc_entry *e,
 	for (mb = e->grp->members; mb != NULL; mb = mb->next)
 		if (mfc_member_admits(mb, e->source))
 			c->why[mb->vif] |= MFC_WHY(mb->origin);
+	if (e->iif_origin == MFC_IIF_RPF && m->downstream != NULL) {
+		routes = m->downstream(m->downstream_arg, e->source, e->group);
+		for (v = 0; v < MFC_MAXVIFS; v++)
+			if (routes & MFC_BIT(v))
+				c->why[v] |= MFC_WHY(MFC_ORIGIN_DVMRP);
+	}
 	if (mfc_is_local(e->group))
 		all = MFC_CUT_LINK_LOCAL;
 	else if (mfc_bounded(m, e->iif, e->group))

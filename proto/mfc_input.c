@@ -357,24 +357,85 @@ mfc_set_rpf(struct mfc *m, mfc_rpf_fn fn, void *arg)
 }
 
 void
-mfc_rpf_changed(struct mfc *m, mc_time_t now)
+mfc_set_downstream(struct mfc *m, mfc_downstream_fn fn, void *arg)
 {
+	m->downstream = fn;
+	m->downstream_arg = arg;
+}
+
+/*
+ * The entries of sources in source/len and of group (INADDR_ANY: all):
+ * their iif chosen again where no static route decides it, and composed
+ * again (recompose: even when the iif stayed).
+ */
+static void
+mfc_entries_rechoose(struct mfc *m, mc_time_t now, struct in_addr source,
+    uint8_t len, struct in_addr group, bool recompose)
+{
+	uint32_t mask = len == 0 ? 0 : 0xffffffffu << (32 - len);
 	enum mfc_iif_origin origin;
 	struct hash_node *n, *nx;
 	struct mfc_entry *e;
 	unsigned iif;
 	size_t b;
 
+	(void)now;
 	HASH_FOREACH_SAFE(&m->entries, n, nx, b) {
 		e = hash_entry(n, struct mfc_entry, hnode);
-		if (e->iif_origin == MFC_IIF_STATIC ||
-		    e->iif_origin == MFC_IIF_STAR_G)
+		if (((ntohl(e->source.s_addr) ^ ntohl(source.s_addr)) & mask) ||
+		    (group.s_addr != INADDR_ANY &&
+			e->group.s_addr != group.s_addr))
 			continue;
-		origin = mfc_iif_choose(m, e->grp, e->source, e->iif, &iif);
-		if (origin == e->iif_origin && iif == e->iif)
-			continue;
-		e->iif_origin = origin;
-		e->iif = iif;
-		mfc_entry_update(m, e, true);
+		if (e->iif_origin != MFC_IIF_STATIC &&
+		    e->iif_origin != MFC_IIF_STAR_G) {
+			origin = mfc_iif_choose(m, e->grp, e->source, e->iif,
+			    &iif);
+			if (origin != e->iif_origin || iif != e->iif) {
+				e->iif_origin = origin;
+				e->iif = iif;
+				mfc_entry_update(m, e, true);
+				continue;
+			}
+		}
+		if (recompose)
+			mfc_entry_update(m, e, false);
 	}
+}
+
+unsigned
+mfc_sources_forwarding(const struct mfc *m, struct in_addr source, uint8_t len,
+    struct in_addr group, unsigned *entries)
+{
+	uint32_t mask = len == 0 ? 0 :
+				   0xffffffffu << (32 - (len > 32 ? 32 : len));
+	const struct mfc_group *grp = mfc_group_find(m, group);
+	const struct mfc_entry *e;
+	unsigned forwarding = 0, n = 0;
+
+	if (grp != NULL)
+		LIST_FOREACH(e, &grp->entries, glink) {
+			if ((ntohl(e->source.s_addr) ^ ntohl(source.s_addr)) &
+			    mask)
+				continue;
+			n++;
+			forwarding += e->oifs != 0;
+		}
+	if (entries != NULL)
+		*entries = n;
+	return forwarding;
+}
+
+void
+mfc_rpf_changed(struct mfc *m, mc_time_t now)
+{
+	struct in_addr any = { INADDR_ANY };
+
+	mfc_entries_rechoose(m, now, any, 0, any, false);
+}
+
+void
+mfc_routing_changed(struct mfc *m, mc_time_t now, struct in_addr source,
+    uint8_t len, struct in_addr group)
+{
+	mfc_entries_rechoose(m, now, source, len > 32 ? 32 : len, group, true);
 }

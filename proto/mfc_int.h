@@ -99,6 +99,8 @@ struct mfc {
 	size_t stars_cap;
 	mfc_rpf_fn rpf;
 	void *rpf_arg;
+	mfc_downstream_fn downstream;
+	void *downstream_arg;
 	bool limit_told;     /* LIMIT since below it */
 	struct hash refused; /* struct mfc_refused, since limit_told */
 	struct mfc_stats stats;

@@ -22,6 +22,7 @@ static const char *const router_event_names[] = {
 	[ROUTER_EV_MFC_LIMIT] = "mfc-limit",
 	[ROUTER_EV_MFC_EMPTY] = "mfc-empty",
 	[ROUTER_EV_MFC_NONEMPTY] = "mfc-nonempty",
+	[ROUTER_EV_DVMRP_NEIGHBOR] = "dvmrp-neighbor",
 };
 
 const char *
@@ -39,6 +40,7 @@ router_config_defaults(struct router_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	mfc_config_defaults(&c->mfc);
+	router_dvmrp_config_defaults(&c->dvmrp);
 	igmp_router_config_defaults(&c->igmp);
 }
 
@@ -83,9 +85,12 @@ router_output(struct router *r)
 	return outq_take(&r->outq);
 }
 
-/* The composer's outputs, as the router's. */
+/*
+ * The composer's outputs, as the router's; DVMRP hears of the entries
+ * that come, go, empty and fill (it prunes and grafts by them).
+ */
 void
-router_drain_mfc(struct router *r)
+router_drain_mfc(struct router *r, mc_time_t now)
 {
 	static const enum router_event events[] = {
 		[MFC_OUT_EMPTY] = ROUTER_EV_MFC_EMPTY,
@@ -125,7 +130,10 @@ router_drain_mfc(struct router *r)
 			o->source = m->source;
 			o->group = m->group;
 		}
+		router_dvmrp_mfc_event(r, now, m->kind, m->replace, m->source,
+		    m->group);
 	}
+	router_dvmrp_pump(r, now);
 }
 
 /*
@@ -201,7 +209,7 @@ router_pump_vif(struct router *r, mc_time_t now, unsigned vif)
 		case IGMP_ROUTER_OUT_MEMBERSHIP:
 			mfc_membership(r->mfc, now, MFC_ORIGIN_IGMP, vif,
 			    io->group, io->mode, io->sources, io->nsources);
-			router_drain_mfc(r);
+			router_drain_mfc(r, now);
 			break;
 		case IGMP_ROUTER_OUT_EVENT:
 			router_emit_igmp_event(r, vif, io);
@@ -218,7 +226,7 @@ router_pump(struct router *r, mc_time_t now)
 	for (v = 0; v < ROUTER_MAXVIFS; v++)
 		if (r->vifs[v].used)
 			router_pump_vif(r, now, v);
-	router_drain_mfc(r);
+	router_drain_mfc(r, now);
 }
 
 /* ------------------------------------------------------------------ */
@@ -261,6 +269,7 @@ router_free(struct router *r)
 	for (v = 0; v < ROUTER_MAXVIFS; v++)
 		if (r->vifs[v].used)
 			igmp_router_free(r->vifs[v].igmp);
+	router_dvmrp_fini(r);
 	mfc_free(r->mfc);
 	outq_fini(&r->outq);
 	router_config_free(r);
@@ -281,6 +290,7 @@ router_next_deadline(const struct router *r)
 	mc_time_t next = mfc_next_deadline(r->mfc), t;
 	unsigned v;
 
+	next = mc_time_min(next, router_dvmrp_next_deadline(r));
 	for (v = 0; v < ROUTER_MAXVIFS; v++)
 		if (r->vifs[v].used &&
 		    (t = igmp_router_next_deadline(r->vifs[v].igmp)) < next)
@@ -301,7 +311,10 @@ router_timeout(struct router *r, mc_time_t now)
 		}
 	if (mfc_next_deadline(r->mfc) <= now)
 		mfc_timeout(r->mfc, now);
-	router_drain_mfc(r);
+	router_drain_mfc(r, now);
+	if (router_dvmrp_next_deadline(r) <= now)
+		router_dvmrp_timeout(r, now);
+	r->last_now = now;
 }
 
 void
@@ -309,7 +322,7 @@ router_upcall(struct router *r, mc_time_t now, enum mfc_upcall_kind kind,
     unsigned vif, struct in_addr source, struct in_addr group)
 {
 	mfc_upcall(r->mfc, now, kind, source, group, vif);
-	router_drain_mfc(r);
+	router_drain_mfc(r, now);
 }
 
 void
@@ -328,14 +341,14 @@ router_ttl_sample(struct router *r, mc_time_t now, unsigned ifindex,
 	if (vif < 0)
 		return;
 	mfc_ttl_sample(r->mfc, now, (unsigned)vif, source, group, ttl);
-	router_drain_mfc(r);
+	router_drain_mfc(r, now);
 }
 
 void
 router_resync(struct router *r)
 {
 	mfc_resync(r->mfc);
-	router_drain_mfc(r);
+	router_drain_mfc(r, r->last_now);
 }
 
 /* ------------------------------------------------------------------ */

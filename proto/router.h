@@ -22,6 +22,9 @@
 #include <net/if.h>
 #include <netinet/in.h>
 
+#include "dvmrp_nbr.h"
+#include "dvmrp_prune.h"
+#include "dvmrp_rib.h"
 #include "dvmrp_wire.h"
 #include "engine.h"
 #include "igmp_router.h"
@@ -44,6 +47,19 @@ struct router_phyint {
 	struct igmp_router_config igmp; /* complete, checked */
 	struct mfc_prefix boundaries[MFC_MAX_BOUNDARIES];
 	unsigned nboundaries;
+	uint8_t metric; /* DVMRP: 1-31; 0 = the default, 1 */
+	bool no_dvmrp;	/* DVMRP off here: IGMP only */
+};
+
+/*
+ * DVMRP (dvmrp { ... } in the file): on by default on every VIF; while
+ * there is no neighbour it changes nothing in forwarding.
+ */
+struct router_dvmrp_config {
+	bool disable; /* DVMRP off everywhere */
+	struct dvmrp_nbr_config nbr;
+	struct dvmrp_rib_config rib;
+	uint32_t prune_lifetime_s; /* 120..: we send L/2 + random(L) */
 };
 
 /* A static membership: phyint static-group, or mcastctl join. */
@@ -73,6 +89,7 @@ struct router_route {
 
 struct router_config {
 	struct mfc_config mfc;
+	struct router_dvmrp_config dvmrp;
 	/* For interfaces no phyint names. */
 	struct igmp_router_config igmp;
 	bool default_disable;
@@ -84,8 +101,11 @@ struct router_config {
 	size_t nroutes;
 };
 
-/* Defaults: IGMP's RFC defaults, mfc's, nothing named, all enabled. */
+/* Defaults: IGMP's RFC defaults, mfc's, DVMRP's (on), nothing named, all
+   enabled. */
 void router_config_defaults(struct router_config *c);
+/* DVMRP's defaults: on, the engines' intervals, prune lifetime 7200 s. */
+void router_dvmrp_config_defaults(struct router_dvmrp_config *c);
 
 struct router;
 
@@ -207,21 +227,22 @@ enum router_output_kind {
 };
 
 enum router_event {
-	ROUTER_EV_VIF_UP,	/* vif on ifname: threshold, igmp_version */
-	ROUTER_EV_VIF_DOWN,	/* vif on ifname went: why */
-	ROUTER_EV_VIF_ADDRESS,	/* vif's address changed to addr/prefix */
-	ROUTER_EV_NO_FREE_VIF,	/* ifname: all ROUTER_MAXVIFS in use */
-	ROUTER_EV_IGMP,		/* vif's IGMP engine said something: igmp */
-	ROUTER_EV_RX_DROPPED,	/* a packet from from on vif the decoder
+	ROUTER_EV_VIF_UP,	  /* vif on ifname: threshold, igmp_version */
+	ROUTER_EV_VIF_DOWN,	  /* vif on ifname went: why */
+	ROUTER_EV_VIF_ADDRESS,	  /* vif's address changed to addr/prefix */
+	ROUTER_EV_NO_FREE_VIF,	  /* ifname: all ROUTER_MAXVIFS in use */
+	ROUTER_EV_IGMP,		  /* vif's IGMP engine said something: igmp */
+	ROUTER_EV_RX_DROPPED,	  /* a packet from from on vif the decoder
 				   refused: error (enum igmp_error) */
-	ROUTER_EV_RX_TTL,	/* a membership message with TTL != 1: kept */
-	ROUTER_EV_RX_UNKNOWN,	/* an IGMP type nobody handles: type */
-	ROUTER_EV_TTL_STARVED,	/* (source, group) forwarded nowhere: its
+	ROUTER_EV_RX_TTL,	  /* a membership message with TTL != 1: kept */
+	ROUTER_EV_RX_UNKNOWN,	  /* an IGMP type nobody handles: type */
+	ROUTER_EV_TTL_STARVED,	  /* (source, group) forwarded nowhere: its
 				   TTL ttl is below every oif's threshold */
-	ROUTER_EV_MFC_LIMIT,	/* (source, group) from vif not installed:
+	ROUTER_EV_MFC_LIMIT,	  /* (source, group) from vif not installed:
 				   count = the limit */
-	ROUTER_EV_MFC_EMPTY,	/* (source, group) has no oifs now */
-	ROUTER_EV_MFC_NONEMPTY, /* (source, group) has oifs again */
+	ROUTER_EV_MFC_EMPTY,	  /* (source, group) has no oifs now */
+	ROUTER_EV_MFC_NONEMPTY,	  /* (source, group) has oifs again */
+	ROUTER_EV_DVMRP_NEIGHBOR, /* a DVMRP neighbour addr on vif: dvmrp */
 };
 
 const char *router_event_name(enum router_event e);
@@ -237,6 +258,16 @@ struct router_igmp_event {
 	uint8_t type;
 	unsigned version;
 	uint32_t count;
+};
+
+/* A DVMRP neighbour's event (dvmrp_nbr.h): up, down, restart, limit. */
+struct router_dvmrp_event {
+	enum dvmrp_nbr_event event;
+	enum dvmrp_nbr_state previous, state;
+	enum dvmrp_nbr_down_reason reason;
+	enum dvmrp_nbr_refusal refusal;
+	enum dvmrp_nbr_ignored ignored;
+	uint32_t genid, old_genid;
 };
 
 struct router_output {
@@ -260,12 +291,13 @@ struct router_output {
 	unsigned igmp_version; /* VIF_UP */
 	struct in_addr addr;   /* VIF_ADDRESS, RX_* source */
 	uint8_t prefix_len;
-	int error;		       /* RX_DROPPED */
-	uint8_t type;		       /* RX_UNKNOWN, RX_TTL */
-	enum igmp_kind msg_kind;       /* RX_TTL */
-	uint8_t ttl;		       /* RX_TTL, TTL_STARVED */
-	uint32_t count;		       /* MFC_LIMIT */
-	struct router_igmp_event igmp; /* EV_IGMP */
+	int error;			 /* RX_DROPPED */
+	uint8_t type;			 /* RX_UNKNOWN, RX_TTL */
+	enum igmp_kind msg_kind;	 /* RX_TTL */
+	uint8_t ttl;			 /* RX_TTL, TTL_STARVED */
+	uint32_t count;			 /* MFC_LIMIT */
+	struct router_igmp_event igmp;	 /* EV_IGMP */
+	struct router_dvmrp_event dvmrp; /* EV_DVMRP_NEIGHBOR */
 };
 
 /*
@@ -349,6 +381,15 @@ int router_foreach_route(const struct router *r,
 /* The forwarding composer, for its views (mfc_foreach_entry ...). */
 const struct mfc *router_mfc(const struct router *r);
 
+/* DVMRP's engines, for their views (dvmrp_nbr_foreach ...); NULL when
+   they could not be made. */
+const struct dvmrp_nbr *router_dvmrp_neighbors(const struct router *r);
+const struct dvmrp_rib *router_dvmrp_routes(const struct router *r);
+const struct dvmrp_prune *router_dvmrp_prunes(const struct router *r);
+/* Whether DVMRP runs on VIF vif, and the metric it has there (0: no VIF). */
+bool router_dvmrp_running(const struct router *r, unsigned vif);
+uint8_t router_dvmrp_vif_metric(const struct router *r, unsigned vif);
+
 struct router_stats {
 	uint64_t rx;				/* router_igmp_packet() calls */
 	uint64_t rx_not_vif;			/* on an interface not a VIF */
@@ -360,15 +401,17 @@ struct router_stats {
 						   codes beyond those */
 	/* DVMRP the codec refused (dvmrp_wire.h), by -DVMRP_E_ kind */
 	uint64_t rx_dvmrp_malformed[DVMRP_E_COUNT];
-	uint64_t rx_mtrace_query;    /* 0x1f */
-	uint64_t rx_mtrace_response; /* 0x1e */
-	uint64_t rx_pim_v1;	     /* 0x14 */
-	uint64_t rx_unknown;	     /* any other type */
-	uint64_t rx_in_transit;	     /* unicast, not to us: passing
+	uint64_t rx_dvmrp_off; /* on a VIF DVMRP does not run on */
+	uint64_t tx_dvmrp[DVMRP_GRAFT_ACK + 1]; /* by code */
+	uint64_t rx_mtrace_query;		/* 0x1f */
+	uint64_t rx_mtrace_response;		/* 0x1e */
+	uint64_t rx_pim_v1;			/* 0x14 */
+	uint64_t rx_unknown;			/* any other type */
+	uint64_t rx_in_transit;			/* unicast, not to us: passing
 						   through (Linux hands them
 						   to the MRT socket) */
-	uint64_t tx;		     /* ROUTER_OUT_SEND */
-	uint64_t vif_refused;	     /* VIF_ADD the kernel refused */
+	uint64_t tx;				/* ROUTER_OUT_SEND */
+	uint64_t vif_refused;			/* VIF_ADD the kernel refused */
 	uint64_t no_free_vif;
 	uint64_t unexpected_events; /* allocation failures */
 };

@@ -163,7 +163,7 @@ router_routes_sync(struct router *r, mc_time_t now)
 	free(r->applied);
 	r->applied = want;
 	r->napplied = k;
-	router_drain_mfc(r);
+	router_drain_mfc(r, now);
 }
 
 static bool
@@ -452,7 +452,7 @@ router_statics_sync(struct router *r, mc_time_t now)
 	r->npushed = k;
 	free(sources);
 	free(seen);
-	router_drain_mfc(r);
+	router_drain_mfc(r, now);
 }
 
 void
@@ -545,6 +545,7 @@ router_config_check(const struct router_config *c)
 	unsigned k;
 
 	if (mfc_config_check(&c->mfc) != 0 ||
+	    router_dvmrp_config_check(&c->dvmrp) != 0 ||
 	    igmp_router_config_check(&c->igmp) != 0 ||
 	    (c->nphyints > 0 && c->phyints == NULL) ||
 	    (c->nstatics > 0 && c->statics == NULL) ||
@@ -552,7 +553,7 @@ router_config_check(const struct router_config *c)
 		return -EINVAL;
 	for (i = 0; i < c->nphyints; i++) {
 		pi = &c->phyints[i];
-		if (pi->threshold == 0 ||
+		if (pi->threshold == 0 || pi->metric >= DVMRP_INFINITY ||
 		    pi->nboundaries > MFC_MAX_BOUNDARIES ||
 		    igmp_router_config_check(&pi->igmp) != 0)
 			return -EINVAL;
@@ -628,7 +629,7 @@ router_vifs_follow_config(struct router *r, mc_time_t now)
 		mc.boundaries = v->boundaries;
 		mc.nboundaries = nb;
 		mfc_vif_set(r->mfc, now, vif, &mc);
-		router_drain_mfc(r);
+		router_drain_mfc(r, now);
 	}
 }
 
@@ -666,6 +667,8 @@ router_configure(struct router *r, mc_time_t now, const struct router_config *c)
 	r->igmp_default = c->igmp;
 	r->default_disable = c->default_disable;
 	mfc_reconfigure(r->mfc, &c->mfc);
+	if (router_dvmrp_configure(r, now, &c->dvmrp) != 0)
+		r->stats.unexpected_events++;
 	router_vifs_follow_config(r, now);
 	router_reconcile(r, now);
 	return 0;

@@ -251,7 +251,7 @@ router_vif_create(struct router *r, mc_time_t now, struct router_iface *ifc)
 	mc.boundaries = v->boundaries;
 	mc.nboundaries = v->nboundaries;
 	mfc_vif_set(r->mfc, now, vif, &mc);
-	router_drain_mfc(r);
+	router_drain_mfc(r, now);
 	igmp_router_start(v->igmp, now);
 	o = router_emit_event(r, ROUTER_EV_VIF_UP, (int)vif);
 	if (o != NULL) {
@@ -276,7 +276,7 @@ router_vif_destroy(struct router *r, mc_time_t now, unsigned vif,
 
 	mfc_vif_del(r->mfc, now, vif);
 	router_pushed_forget_vif(r, vif);
-	router_drain_mfc(r);
+	router_drain_mfc(r, now);
 	/* What it still had to say (its last queries are moot). */
 	igmp_router_free(v->igmp);
 	v->igmp = NULL;
@@ -360,6 +360,7 @@ router_reconcile(struct router *r, mc_time_t now)
 	}
 	router_statics_sync(r, now);
 	router_routes_sync(r, now);
+	router_dvmrp_sync_vifs(r, now);
 	router_pump(r, now);
 }
 
@@ -381,6 +382,7 @@ router_vif_refused(struct router *r, mc_time_t now, unsigned vif, int error)
 		ifc->refused = true;
 	router_statics_sync(r, now);
 	router_routes_sync(r, now);
+	router_dvmrp_sync_vifs(r, now);
 	router_pump(r, now);
 }
 

@@ -51,6 +51,35 @@ struct router_pushed {
 	struct in_addr *src; /* sorted */
 };
 
+#define ROUTER_DVMRP_MRINFO_MAX (ROUTER_MAXVIFS * (DVMRP_RIB_MAX_NEIGHBORS + 1))
+
+/* DVMRP's engines and what the router keeps for them (router_dvmrp.c). */
+struct router_dvmrp {
+	struct router_dvmrp_config cfg;
+	struct dvmrp_nbr *nbr; /* NULL: not made (no memory) */
+	struct dvmrp_rib *rib;
+	struct dvmrp_prune *prune;
+	struct mc_rng rng;
+	uint32_t genid;
+	uint32_t running; /* bit v: DVMRP runs on VIF v */
+	struct {
+		unsigned ifindex;
+		struct in_addr addr;
+		uint8_t prefix_len;
+		uint8_t metric;
+	} on[ROUTER_MAXVIFS]; /* what each running VIF was started with */
+	bool pumping;
+	/* Scratch: a report's routes, a probe's neighbours, mrinfo. */
+	struct dvmrp_route *routes;
+	size_t routes_cap;
+	struct in_addr probe_nbrs[DVMRP_NBR_PROBE_LIST_MAX];
+	struct dvmrp_rib_route_view route_scratch;
+	struct in_addr mrinfo_nbrs[ROUTER_DVMRP_MRINFO_MAX];
+	struct in_addr *mrinfo_list;
+	unsigned mrinfo_vif;
+	size_t mrinfo_n, mrinfo_room;
+};
+
 struct router {
 	struct trace trace;
 	uint64_t seed;
@@ -82,6 +111,8 @@ struct router {
 	struct router_iface ifaces[ROUTER_MAX_IFACES];
 	struct router_vif vifs[ROUTER_MAXVIFS];
 	struct mfc *mfc;
+	struct router_dvmrp dvmrp;
+	mc_time_t last_now; /* router_timeout's: for router_resync */
 	struct outq outq;
 	struct igmp_router_output igmp_out; /* scratch: an engine's */
 	struct router_stats stats;
@@ -94,7 +125,22 @@ struct router_output *router_emit_event(struct router *r,
     enum router_event event, int vif);
 /* Move what the engines output into the router's queue. */
 void router_pump(struct router *r, mc_time_t now);
-void router_drain_mfc(struct router *r);
+void router_drain_mfc(struct router *r, mc_time_t now);
+
+/* router_dvmrp.c */
+int router_dvmrp_configure(struct router *r, mc_time_t now,
+    const struct router_dvmrp_config *c);
+int router_dvmrp_config_check(const struct router_dvmrp_config *c);
+void router_dvmrp_fini(struct router *r);
+void router_dvmrp_sync_vifs(struct router *r, mc_time_t now);
+void router_dvmrp_rx(struct router *r, mc_time_t now, unsigned vif,
+    const struct igmp_ip *ip, const struct dvmrp_msg *dm);
+void router_dvmrp_mfc_event(struct router *r, mc_time_t now,
+    enum mfc_output_kind kind, bool replace, struct in_addr source,
+    struct in_addr group);
+void router_dvmrp_pump(struct router *r, mc_time_t now);
+void router_dvmrp_timeout(struct router *r, mc_time_t now);
+mc_time_t router_dvmrp_next_deadline(const struct router *r);
 
 /* router_iface.c */
 struct router_iface *router_iface_find(struct router *r, unsigned ifindex);

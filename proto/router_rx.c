@@ -112,8 +112,11 @@ router_igmp_packet(struct router *r, mc_time_t now, unsigned ifindex,
 	case IGMP_KIND_DVMRP:
 		r->stats.rx_dvmrp[m.code <= DVMRP_GRAFT_ACK ? m.code : 0]++;
 		rc = dvmrp_decode(igmp, igmp_len, &dm);
-		if (rc != DVMRP_OK)
+		if (rc != DVMRP_OK) {
 			r->stats.rx_dvmrp_malformed[-rc]++;
+			return;
+		}
+		router_dvmrp_rx(r, now, (unsigned)vif, &ip, &dm);
 		return;
 	case IGMP_KIND_MTRACE_QUERY:
 		r->stats.rx_mtrace_query++;

@@ -46,7 +46,9 @@ check "1: a reload without the static-group line takes eth2 out" \
 wait $p
 
 # ---- 2. mcastctl join + leave over kernel hosts' membership ---------------
-bg ha "$MCAST" recv -i eth0 -d 5 --json $G2:7002 >"$TMP/join.json"
+# The receivers stop at the stream's last datagram (-c), not on a clock: a
+# slow start must not cut the tail and read as loss.
+bg ha "$MCAST" recv -i eth0 -c 3000 -d 15 --json $G2:7002 >"$TMP/join.json"
 pr=$LAST_PID
 check "2: ha's membership is known on eth1" wait_for 5 has_group r eth1 $G2
 bg hs "$MCAST" send -i eth0 -t 8 -r 1000 -c 3000 -q $G2:7002
@@ -63,9 +65,9 @@ expect_eq "2: ha lost none" "$(json_field "$TMP/join.json" lost)" 0
 vif_out() {
 	nsx r awk -v i="$1" '$2 == i { print $6 }' /proc/net/ip_mr_vif
 }
-bg ha "$MCAST" recv -i eth0 -d 6 --json $G3:7003 >"$TMP/th-a.json"
+bg ha "$MCAST" recv -i eth0 -c 3000 -d 15 --json $G3:7003 >"$TMP/th-a.json"
 pa=$LAST_PID
-bg hb "$MCAST" recv -i eth0 -d 6 --json $G3:7003 >"$TMP/th-b.json"
+bg hb "$MCAST" recv -i eth0 -c 3000 -d 15 --json $G3:7003 >"$TMP/th-b.json"
 pb=$LAST_PID
 wait_for 5 has_group r eth1 $G3
 wait_for 5 has_group r eth2 $G3

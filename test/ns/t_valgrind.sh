@@ -215,9 +215,15 @@ nsx ha "${VG[@]}" --log-file="$TMP/vg-dump-live.log" "$MCAST" dump -i eth0 -c 4 
     -w "$TMP/igmp.pcap" >"$TMP/out-dump-live.txt" 2>&1 &
 dump=$!
 BG_PIDS+=($dump)
-sleep 3
+# The joins go out once the capture is open (its packet socket is listed in
+# ha's /proc/net/packet), not after a guess at valgrind's start-up time.
+wait_for 60 eval '[ "$(nsx ha cat /proc/net/packet | wc -l)" -gt 1 ]' ||
+	not_ok "valgrind: dump-live opened no packet socket within 60 s"
 nsx hb "$MCAST" join -i eth0 -d 1 -q 239.1.30.5 232.1.30.5
 nsx hb "$MCAST" igmp emulate -i eth0 --hosts 2 --groups 239.1.32.1/2 --version 2 --leave-after 0.5 -q >/dev/null 2>&1
+# Four IGMP packets are due; a capture still waiting after 60 s is a
+# failure reported here, not a hang to the harness's time limit.
+wait_for 60 eval '! kill -0 $dump 2>/dev/null' || kill -INT $dump 2>/dev/null
 wait $dump
 vg_check dump-live 0 $?
 vg dump-r 0 ha "$MCAST" dump -r "$TMP/igmp.pcap"

@@ -151,6 +151,17 @@ count(struct fx *f, enum router_output_kind kind)
 	return n;
 }
 
+/* The first SEND from k on to dst, or -1. */
+static int
+find_send(struct fx *f, size_t k, const char *dst)
+{
+	for (; k < f->no; k++)
+		if (f->o[k].kind == ROUTER_OUT_SEND &&
+		    f->o[k].dst.s_addr == A(dst).s_addr)
+			return (int)k;
+	return -1;
+}
+
 /* A packet from src on ifindex: IGMP bytes in an IP header. */
 static void
 packet(struct fx *f, unsigned ifindex, const char *src, const char *dst,
@@ -243,6 +254,7 @@ test_vif_life(void **state)
 	struct router_vif_view vv;
 	struct igmp_ip ip;
 	struct igmp_msg m;
+	struct dvmrp_msg dm;
 	const uint8_t *payload;
 	size_t plen;
 	int k;
@@ -258,10 +270,28 @@ test_vif_life(void **state)
 	assert_int_equal(f->o[1].group.s_addr, A("224.0.0.2").s_addr);
 	assert_int_equal(f->o[2].kind, ROUTER_OUT_JOIN);
 	assert_int_equal(f->o[2].group.s_addr, A("224.0.0.22").s_addr);
-	k = find(f, 0, ROUTER_OUT_SEND, -1);
+	/* DVMRP runs on it: 224.0.0.4 joined, a probe listing nobody. */
+	k = find(f, 3, ROUTER_OUT_JOIN, -1);
+	assert_true(k > 2);
+	assert_int_equal(f->o[k].group.s_addr, A("224.0.0.4").s_addr);
+	k = find_send(f, 0, "224.0.0.4");
+	assert_true(k > 2);
+	assert_int_equal(igmp_ip_decode(f->o[k].packet, f->o[k].len, &ip,
+			     &payload, &plen),
+	    IGMP_OK);
+	assert_int_equal(ip.ttl, 1);
+	assert_true(ip.router_alert);
+	assert_int_equal(dvmrp_decode(payload, plen, &dm), DVMRP_OK);
+	assert_int_equal(dm.code, DVMRP_PROBE);
+	assert_int_equal(dm.caps, DVMRP_CAPS_OURS);
+	assert_int_equal(dm.major, 3);
+	assert_int_equal(dm.minor, 255);
+	assert_int_equal(dm.nneighbors, 0);
+	assert_int_equal(router_stats(f->r)->tx_dvmrp[DVMRP_PROBE], 1);
+	assert_true(router_dvmrp_running(f->r, 0));
+	k = find_send(f, 0, "224.0.0.1");
 	assert_true(k > 2);
 	assert_int_equal(f->o[k].ifindex, 11);
-	assert_int_equal(f->o[k].dst.s_addr, A("224.0.0.1").s_addr);
 	/* The packet is complete: TTL 1, Router Alert, from the VIF. */
 	assert_int_equal(igmp_ip_decode(f->o[k].packet, f->o[k].len, &ip,
 			     &payload, &plen),
@@ -283,7 +313,8 @@ test_vif_life(void **state)
 	collect(f);
 	k = find(f, 0, ROUTER_OUT_VIF_DEL, -1);
 	assert_true(k > find(f, 0, ROUTER_OUT_MFC_DEL, -1));
-	assert_int_equal(count(f, ROUTER_OUT_LEAVE), 2);
+	assert_int_equal(count(f, ROUTER_OUT_LEAVE), 3); /* .2, .22, .4 */
+	assert_false(router_dvmrp_running(f->r, 0));
 	k = find(f, 0, ROUTER_OUT_EVENT, ROUTER_EV_VIF_DOWN);
 	assert_true(k >= 0);
 	assert_string_equal(f->o[k].why, "interface down");
@@ -388,7 +419,7 @@ test_iface_view(void **state)
 	router_reconcile(f->r, f->now);
 	collect(f);
 	assert_int_equal(count(f, ROUTER_OUT_VIF_ADD), 1);
-	assert_int_equal(count(f, ROUTER_OUT_SEND), 1);
+	assert_int_equal(count(f, ROUTER_OUT_SEND), 2); /* query, probe */
 	clear(f);
 	router_link(f->r, 16, "eth6", IFF_UP | IFF_MULTICAST);
 	router_reconcile(f->r, f->now);
