@@ -92,12 +92,12 @@ nsx hs "$MCAST" send -i eth0 -t 8 -c 3 -r 100 -q 239.255.1.1:5003
 nsx hs "$MCAST" send -i eth0 -t 8 -c 3 -r 100 -q 239.1.9.9:5004
 mctl r show mfc >"$TMP/mfc2.txt"
 check "2: nobody asked for 239.1.9.9: NOTE 'no members'" \
-    grep -qE "^$S +239\.1\.9\.9 +eth0 +- +dynamic .* no members +- *$" "$TMP/mfc2.txt"
+    grep -qE "^$S +239\.1\.9\.9 +eth0 +- +rpf .* no members +- *$" "$TMP/mfc2.txt"
 check "2: 239.255.1.1 is bounded at eth0: NOTE 'all cut: boundary-at-iif', eth1 cut" \
-    grep -qE "^$S +239\.255\.1\.1 +eth0 +- +dynamic .* all cut: boundary-at-iif +eth1\(boundary-at-iif:igmp\) *$" "$TMP/mfc2.txt"
+    grep -qE "^$S +239\.255\.1\.1 +eth0 +- +rpf .* all cut: boundary-at-iif +eth1\(boundary-at-iif:igmp\) *$" "$TMP/mfc2.txt"
 mctl r -j show mfc >"$TMP/mfc2.json"
 check "2: JSON: the note is a string" \
-    grep -qF '"group":"239.1.9.9","iif":"eth0","oifs":[],"origin":"dynamic"' "$TMP/mfc2.json"
+    grep -qF '"group":"239.1.9.9","iif":"eth0","oifs":[],"origin":"rpf"' "$TMP/mfc2.json"
 check "2: JSON: note 'no members'" grep -qF '"note":"no members"' "$TMP/mfc2.json"
 drops1=$(mctl r show stats | awk '$1 == "mfc.boundary_drops" { print $2 }')
 expect_eq "2: mfc.boundary_drops counts the entry the boundary cut" "$((drops1 - drops0))" 1
