@@ -1110,6 +1110,13 @@ test_dist_example(void **state)
 	assert_int_equal(c.nmroutes, 2);
 	/* The README's 239.1.2.3 and its own routes cross no boundary. */
 	assert_int_equal(c.max_mfc_entries, 8192);
+	/* Its dvmrp block writes the defaults out. */
+	{
+		struct router_dvmrp_config rd;
+
+		router_dvmrp_config_defaults(&rd);
+		assert_memory_equal(&rd, &c.dvmrp, sizeof(rd));
+	}
 	assert_int_equal(conf_warnings(&c, test_conf_warning, NULL), 0);
 	conf_free(&c);
 }
