@@ -31,11 +31,13 @@ const char *const conf_block_names[CONF_BLOCK_COUNT] = {
 	[CONF_BLOCK_IGMP] = "igmp",
 	[CONF_BLOCK_LIMITS] = "limits",
 	[CONF_BLOCK_MFC] = "mfc",
+	[CONF_BLOCK_DVMRP] = "dvmrp",
 };
 
-#define CONF_IGMP(f) offsetof(struct conf, igmp.f)
-#define CONF_QQIC    "the QQIC field carries whole seconds"
-#define CONF_MRC     "the Max Resp Code carries tenths of a second"
+#define CONF_IGMP(f)  offsetof(struct conf, igmp.f)
+#define CONF_DVMRP(f) offsetof(struct conf, dvmrp.f)
+#define CONF_QQIC     "the QQIC field carries whole seconds"
+#define CONF_MRC      "the Max Resp Code carries tenths of a second"
 
 /*
  * Every setting of every block, in the order conf_print writes them.  The
@@ -45,54 +47,96 @@ const char *const conf_block_names[CONF_BLOCK_COUNT] = {
 const struct conf_key conf_keys[CONF_NKEYS] = {
 	/* The query version: 1 RFC 1112, 2 RFC 2236, 3 RFC 3376. */
 	[CONF_KEY_VERSION] = { CONF_BLOCK_IGMP, "version", CONF_KIND_NUMBER,
-	    CONF_IGMP(version), 1, 3, 0, NULL, NULL },
+	    CONF_IGMP(version), 1, 3, 0, NULL, NULL, NULL },
 	/* 8.1 Robustness Variable: the QRV field has 3 bits. */
 	[CONF_KEY_RV] = { CONF_BLOCK_IGMP, "robustness", CONF_KIND_NUMBER,
-	    CONF_IGMP(robustness), 1, 7, 0, NULL, NULL },
+	    CONF_IGMP(robustness), 1, 7, 0, NULL, NULL, NULL },
 	/* 8.2 Query Interval: at most what QQIC codes (RFC 3376 4.1.7). */
 	[CONF_KEY_QI] = { CONF_BLOCK_IGMP, "query-interval", CONF_KIND_MS,
-	    CONF_IGMP(query_interval_ms), 1000, 31744000, 1000, CONF_QQIC,
+	    CONF_IGMP(query_interval_ms), 1000, 31744000, 1000, CONF_QQIC, NULL,
 	    NULL },
 	/* 8.3 Query Response Interval: the Max Resp Code (4.1.1). */
 	[CONF_KEY_QRI] = { CONF_BLOCK_IGMP, "query-response-interval",
 	    CONF_KIND_MS, CONF_IGMP(query_response_interval_ms), 100, 3174400,
-	    100, CONF_MRC, NULL },
+	    100, CONF_MRC, NULL, NULL },
 	/* 8.6 Startup Query Interval (0: QI / 4). */
 	[CONF_KEY_SQI] = { CONF_BLOCK_IGMP, "startup-query-interval",
 	    CONF_KIND_MS, CONF_IGMP(startup_query_interval_ms), 100, 31744000,
-	    1, NULL, NULL },
+	    1, NULL, NULL, NULL },
 	/* 8.7 Startup Query Count (0: RV). */
 	[CONF_KEY_SQC] = { CONF_BLOCK_IGMP, "startup-query-count",
 	    CONF_KIND_NUMBER, CONF_IGMP(startup_query_count), 1, 255, 0, NULL,
-	    NULL },
+	    NULL, NULL },
 	/* 8.8 Last Member Query Interval: a Max Resp Code too. */
 	[CONF_KEY_LMQI] = { CONF_BLOCK_IGMP, "last-member-query-interval",
 	    CONF_KIND_MS, CONF_IGMP(last_member_query_interval_ms), 100,
-	    3174400, 100, CONF_MRC, NULL },
+	    3174400, 100, CONF_MRC, NULL, NULL },
 	/* 8.9 Last Member Query Count (0: RV). */
 	[CONF_KEY_LMQC] = { CONF_BLOCK_IGMP, "last-member-query-count",
 	    CONF_KIND_NUMBER, CONF_IGMP(last_member_query_count), 1, 255, 0,
-	    NULL, NULL },
+	    NULL, NULL, NULL },
 	/* 9.2: reports without the Router Alert option are dropped. */
 	[CONF_KEY_RA] = { CONF_BLOCK_IGMP, "require-router-alert",
 	    CONF_KIND_BOOL, CONF_IGMP(require_router_alert), 0, 0, 0, NULL,
-	    NULL },
+	    NULL, NULL },
 	/* RFC 4604: the range where only (S,G) joins count. */
 	[CONF_KEY_SSM] = { CONF_BLOCK_IGMP, "ssm-range", CONF_KIND_SSM,
-	    CONF_IGMP(ssm_prefix), 0, 0, 0, NULL, NULL },
+	    CONF_IGMP(ssm_prefix), 0, 0, 0, NULL, NULL, NULL },
 	[CONF_KEY_GROUPS] = { CONF_BLOCK_LIMITS, "groups", CONF_KIND_LIMIT,
 	    offsetof(struct conf, max_groups_per_iface), 1, UINT32_MAX, 0, NULL,
-	    NULL },
+	    NULL, NULL },
 	[CONF_KEY_SOURCES] = { CONF_BLOCK_LIMITS, "sources", CONF_KIND_LIMIT,
 	    offsetof(struct conf, max_sources_per_group), 1, UINT32_MAX, 0,
-	    NULL, NULL },
+	    NULL, NULL, NULL },
 	/* Dynamic kernel forwarding entries; "upcalls" until 0.1.0. */
 	[CONF_KEY_MFC_ENTRIES] = { CONF_BLOCK_LIMITS, "mfc-entries",
 	    CONF_KIND_LIMIT, offsetof(struct conf, max_mfc_entries), 1,
-	    UINT32_MAX, 0, NULL, "upcalls" },
+	    UINT32_MAX, 0, NULL, "upcalls", NULL },
 	[CONF_KEY_MFC_IDLE] = { CONF_BLOCK_MFC, "idle-timeout",
 	    CONF_KIND_SECONDS, offsetof(struct conf, mfc_idle_timeout_s), 1,
-	    86400, 1000, "the timeout is kept in seconds", NULL },
+	    86400, 1000, "the timeout is kept in seconds", NULL, NULL },
+	/*
+	 * DVMRP (draft-ietf-idmr-dvmrp-v3-11 table 2, as mrouted): the
+	 * intervals are the engines' timers, kept in ms; neighbor-timeout
+	 * above probe-interval and route-expire above report-interval are
+	 * checked once the whole block is read.
+	 */
+	[CONF_KEY_DVMRP_DISABLE] = { CONF_BLOCK_DVMRP, "disable",
+	    CONF_KIND_SWITCH, CONF_DVMRP(disable), 0, 0, 0, NULL, "enable",
+	    NULL },
+	/* The probe hold-off (1 s) must not exceed it. */
+	[CONF_KEY_DVMRP_PROBE] = { CONF_BLOCK_DVMRP, "probe-interval",
+	    CONF_KIND_MS, CONF_DVMRP(nbr.probe_interval_ms), 1000, 3600000, 1,
+	    NULL, NULL, NULL },
+	[CONF_KEY_DVMRP_NBR_TIMEOUT] = { CONF_BLOCK_DVMRP, "neighbor-timeout",
+	    CONF_KIND_MS, CONF_DVMRP(nbr.neighbor_timeout_ms), 1000, 86400000,
+	    1, NULL, NULL, NULL },
+	[CONF_KEY_DVMRP_REPORT] = { CONF_BLOCK_DVMRP, "report-interval",
+	    CONF_KIND_MS, CONF_DVMRP(rib.report_interval_ms), 1000, 3600000, 1,
+	    NULL, NULL, NULL },
+	[CONF_KEY_DVMRP_EXPIRE] = { CONF_BLOCK_DVMRP, "route-expire",
+	    CONF_KIND_MS, CONF_DVMRP(rib.route_expire_ms), 1000, 86400000, 1,
+	    NULL, NULL, NULL },
+	/* 0 (not given): 2 x report-interval (draft 3.4.6). */
+	[CONF_KEY_DVMRP_HOLDDOWN] = { CONF_BLOCK_DVMRP, "holddown",
+	    CONF_KIND_MS, CONF_DVMRP(rib.holddown_ms), 1000, 86400000, 1, NULL,
+	    NULL, NULL },
+	/* Prunes carry whole seconds; routers ignore those of 120 s or
+	 * less, so we send at least L/2 + random(L) > 120 s. */
+	[CONF_KEY_DVMRP_PRUNE_LIFETIME] = { CONF_BLOCK_DVMRP, "prune-lifetime",
+	    CONF_KIND_SECONDS, CONF_DVMRP(prune_lifetime_s),
+	    DVMRP_PRUNE_LIFETIME_MIN, 86400, 1000, "prunes carry whole seconds",
+	    NULL, "at least 120s: routers ignore shorter prunes" },
+	[CONF_KEY_DVMRP_NON_PRUNERS] = { CONF_BLOCK_DVMRP, "accept-non-pruners",
+	    CONF_KIND_BOOL, CONF_DVMRP(nbr.accept_non_pruners), 0, 0, 0, NULL,
+	    NULL, NULL },
+	[CONF_KEY_DVMRP_MAX_ROUTES] = { CONF_BLOCK_DVMRP, "max-routes",
+	    CONF_KIND_LIMIT, CONF_DVMRP(rib.max_routes), 1, UINT32_MAX, 0, NULL,
+	    NULL, NULL },
+	/* Per VIF. */
+	[CONF_KEY_DVMRP_MAX_NEIGHBORS] = { CONF_BLOCK_DVMRP, "max-neighbors",
+	    CONF_KIND_NUMBER, CONF_DVMRP(nbr.max_neighbors_per_vif), 1,
+	    DVMRP_NBR_MAX_NEIGHBORS_LIMIT, 0, NULL, NULL, NULL },
 };
 
 void *
@@ -225,6 +269,55 @@ conf_check_ssm(struct conf_parser *p)
 	return 0;
 }
 
+/*
+ * One DVMRP interval that must exceed another (the engines' checks): at
+ * the longer one when the file gave it, else at the shorter one.
+ */
+static int
+conf_check_longer(struct conf_parser *p, size_t longer, size_t shorter,
+    const char *why)
+{
+	const struct conf_key *l = &conf_keys[longer], *s = &conf_keys[shorter];
+	uint32_t lv = *(const uint32_t *)conf_key_cptr(p->c, l);
+	uint32_t sv = *(const uint32_t *)conf_key_cptr(p->c, s);
+	char lb[24], sb[24];
+
+	if (lv > sv)
+		return 0;
+	conf_duration_str(lv, lb, sizeof(lb));
+	conf_duration_str(sv, sb, sizeof(sb));
+	if (p->key_pos[longer].line != 0)
+		return conf_fail_at_key(p, longer,
+		    "%s: %s is not longer than %s %s%s: expected more (%s)",
+		    l->name, lb, s->name, sb,
+		    p->key_pos[shorter].line != 0 ? "" : " (the default)", why);
+	return conf_fail_at_key(p, shorter,
+	    "%s: %s is not shorter than %s %s (the default): expected less "
+	    "(%s)",
+	    s->name, sb, l->name, lb, why);
+}
+
+static int
+conf_check_dvmrp(struct conf_parser *p)
+{
+	if (conf_check_longer(p, CONF_KEY_DVMRP_NBR_TIMEOUT,
+		CONF_KEY_DVMRP_PROBE,
+		"a neighbour is lost only after missing probes") != 0 ||
+	    conf_check_longer(p, CONF_KEY_DVMRP_EXPIRE, CONF_KEY_DVMRP_REPORT,
+		"a route is lost only after missing reports") != 0)
+		return -1;
+	/* The router's own check: what it would refuse at a reload. */
+	if (router_dvmrp_config_check(&p->c->dvmrp) != 0)
+		return conf_fail(p,
+		    p->block_line[CONF_BLOCK_DVMRP] ?
+			p->block_line[CONF_BLOCK_DVMRP] :
+			1,
+		    1,
+		    "dvmrp: the DVMRP engines refuse these settings: "
+		    "expected the values of mcastd.conf(5)");
+	return 0;
+}
+
 /* --- the interface ------------------------------------------------- */
 
 void
@@ -238,6 +331,7 @@ conf_init(struct conf *c)
 	c->max_mfc_entries = CONF_DEFAULT_MAX_MFC_ENTRIES;
 	c->igmp.max_groups = c->max_groups_per_iface;
 	c->igmp.max_sources_per_group = c->max_sources_per_group;
+	router_dvmrp_config_defaults(&c->dvmrp);
 }
 
 void
@@ -278,6 +372,8 @@ conf_parse(const char *text, size_t len, const char *file, struct conf *c,
 	}
 	if (rc == 0)
 		rc = conf_check_ssm(&p);
+	if (rc == 0)
+		rc = conf_check_dvmrp(&p);
 	free(p.version_pos);
 	free(p.asm_statics);
 	if (rc != 0) {

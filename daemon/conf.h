@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 
 #include "igmp_router.h"
+#include "router.h"
 
 #define CONF_MAX_BOUNDARIES 32
 #define CONF_MAX_STATIC	    64
@@ -40,13 +41,16 @@ struct conf_static_group {
 	struct in_addr source;
 };
 
-/* phyint IF [disable] [threshold N] [igmpv1|igmpv2|igmpv3]
- *        [boundary PREFIX]... [static-group G [source S]]... */
+/* phyint IF [disable] [threshold N] [igmpv1|igmpv2|igmpv3] [metric N]
+ *        [dvmrp enable|disable] [boundary PREFIX]...
+ *        [static-group G [source S]]... */
 struct conf_phyint {
 	char name[IF_NAMESIZE];
 	bool disable;
 	uint8_t threshold;     /* 1 by default */
 	unsigned igmp_version; /* 0 = the igmp block's */
+	uint8_t metric;	       /* DVMRP's, 1-31: 1 by default */
+	bool no_dvmrp;	       /* dvmrp disable: IGMP only here */
 	struct conf_prefix boundaries[CONF_MAX_BOUNDARIES];
 	unsigned nboundaries;
 	struct conf_static_group statics[CONF_MAX_STATIC];
@@ -75,6 +79,14 @@ struct conf {
 	uint32_t max_mfc_entries; /* alias upcalls */
 	/* mfc { idle-timeout SECONDS } */
 	uint32_t mfc_idle_timeout_s; /* 210 by default */
+	/*
+	 * dvmrp { disable  probe-interval D  neighbor-timeout D
+	 * report-interval D  route-expire D  holddown D  prune-lifetime D
+	 * accept-non-pruners yes|no  max-routes N  max-neighbors N }:
+	 * router_dvmrp_config_defaults() unless the file says otherwise
+	 * (holddown 0: 2 x report-interval; max_routes 0: none)
+	 */
+	struct router_dvmrp_config dvmrp;
 	/* options outside blocks: default-phyint enable|disable */
 	bool default_disable; /* phyints not named */
 	struct conf_phyint *phyints;

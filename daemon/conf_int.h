@@ -36,6 +36,7 @@ enum conf_block {
 	CONF_BLOCK_IGMP,
 	CONF_BLOCK_LIMITS,
 	CONF_BLOCK_MFC,
+	CONF_BLOCK_DVMRP,
 	CONF_BLOCK_COUNT,
 };
 
@@ -49,6 +50,8 @@ enum conf_kind {
 	CONF_KIND_SECONDS, /* a duration of whole seconds, stored in s */
 	CONF_KIND_BOOL,	   /* yes or no */
 	CONF_KIND_SSM,	   /* a multicast prefix or none */
+	CONF_KIND_SWITCH,  /* the word alone: name (true) or alias (false),
+			      a bool */
 };
 
 struct conf_key {
@@ -60,7 +63,9 @@ struct conf_key {
 	uint32_t max;
 	uint32_t step_ms; /* MS: the value is a multiple of it */
 	const char *step_why;
-	const char *alias; /* an older name, still read */
+	const char *alias;     /* an older name, still read; SWITCH: the other
+			      word */
+	const char *range_why; /* said after the range when refused */
 };
 
 enum conf_key_index {
@@ -78,6 +83,16 @@ enum conf_key_index {
 	CONF_KEY_SOURCES,
 	CONF_KEY_MFC_ENTRIES,
 	CONF_KEY_MFC_IDLE,
+	CONF_KEY_DVMRP_DISABLE,
+	CONF_KEY_DVMRP_PROBE,
+	CONF_KEY_DVMRP_NBR_TIMEOUT,
+	CONF_KEY_DVMRP_REPORT,
+	CONF_KEY_DVMRP_EXPIRE,
+	CONF_KEY_DVMRP_HOLDDOWN,
+	CONF_KEY_DVMRP_PRUNE_LIFETIME,
+	CONF_KEY_DVMRP_NON_PRUNERS,
+	CONF_KEY_DVMRP_MAX_ROUTES,
+	CONF_KEY_DVMRP_MAX_NEIGHBORS,
 	CONF_NKEYS,
 };
 

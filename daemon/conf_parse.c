@@ -1,6 +1,6 @@
 /*
  * mcastd.conf's grammar: the statements (default-phyint, phyint, mroute)
- * and the blocks (igmp, limits, mfc) read off the lexer's tokens, each
+ * and the blocks (igmp, limits, mfc, dvmrp) read off the lexer's tokens, each
  * checked as it is read.  man/mcastd.conf.5 is the grammar; keep them in
  * step.
  */
@@ -182,13 +182,15 @@ conf_phyint_static(struct conf_parser *p, struct conf_phyint *pi)
 }
 
 /* phyint IF [disable|enable] [threshold N] [igmpv1|igmpv2|igmpv3]
- *     [boundary PREFIX]... [static-group G [source S]]... */
+ *     [metric N] [dvmrp enable|disable] [boundary PREFIX]...
+ *     [static-group G [source S]]... */
 static int
 conf_parse_phyint(struct conf_parser *p)
 {
 	struct conf *c = p->c;
 	struct conf_tok kw = p->cur, state = { .len = 0 },
-			version = { .len = 0 }, threshold = { .len = 0 };
+			version = { .len = 0 }, threshold = { .len = 0 },
+			metric = { .len = 0 }, dvmrp = { .len = 0 };
 	struct conf_phyint *pi;
 	char name[IF_NAMESIZE];
 	uint64_t v;
@@ -224,6 +226,7 @@ conf_parse_phyint(struct conf_parser *p)
 	memset(&p->version_pos[c->nphyints], 0, sizeof(*p->version_pos));
 	conf_strlcpy(pi->name, name, sizeof(pi->name));
 	pi->threshold = 1;
+	pi->metric = 1;
 	pi->line = kw.line;
 	c->nphyints++;
 	if (conf_advance(p) != 0)
@@ -264,6 +267,41 @@ conf_parse_phyint(struct conf_parser *p)
 			pi->threshold = (uint8_t)v;
 			if (conf_advance(p) != 0)
 				return -1;
+		} else if (conf_tok_is(t, "metric")) {
+			if (metric.len != 0)
+				return conf_fail(p, t->line, t->column,
+				    "phyint %s: 'metric' given twice: "
+				    "expected it once",
+				    pi->name);
+			metric = *t;
+			if (conf_advance(p) != 0)
+				return -1;
+			/* 32 is DVMRP's infinity: unreachable. */
+			if (conf_number(t, DVMRP_INFINITY - 1, &v) != 0 ||
+			    v == 0)
+				return conf_fail_expected(p, t, "metric",
+				    "a DVMRP metric 1-31");
+			pi->metric = (uint8_t)v;
+			if (conf_advance(p) != 0)
+				return -1;
+		} else if (conf_tok_is(t, "dvmrp")) {
+			if (dvmrp.len != 0)
+				return conf_fail(p, t->line, t->column,
+				    "phyint %s: 'dvmrp' given twice: "
+				    "expected it once",
+				    pi->name);
+			dvmrp = *t;
+			if (conf_advance(p) != 0)
+				return -1;
+			if (conf_tok_is(t, "disable"))
+				pi->no_dvmrp = true;
+			else if (conf_tok_is(t, "enable"))
+				pi->no_dvmrp = false;
+			else
+				return conf_fail_expected(p, t, "dvmrp",
+				    "enable or disable");
+			if (conf_advance(p) != 0)
+				return -1;
 		} else if (conf_tok_is(t, "boundary")) {
 			if (conf_phyint_boundary(p, pi) != 0)
 				return -1;
@@ -276,7 +314,8 @@ conf_parse_phyint(struct conf_parser *p)
 			snprintf(what, sizeof(what), "phyint %s", pi->name);
 			return conf_fail_expected(p, t, what,
 			    "disable, enable, threshold, igmpv1, igmpv2, "
-			    "igmpv3, boundary or static-group");
+			    "igmpv3, metric, dvmrp, boundary or "
+			    "static-group");
 		}
 	}
 	return conf_end_of_statement(p, "phyint", false);
@@ -413,7 +452,7 @@ conf_parse_key_value(struct conf_parser *p, const struct conf_key *k)
 {
 	const struct conf_tok *t = &p->cur;
 	uint32_t *u = conf_key_ptr(p->c, k);
-	char lo[24], hi[24], range[64], tok[CONF_TOKBUF];
+	char lo[24], hi[24], range[128], tok[CONF_TOKBUF];
 	struct conf_prefix pfx;
 	uint64_t v, min_ms, max_ms;
 	int rc;
@@ -449,10 +488,12 @@ conf_parse_key_value(struct conf_parser *p, const struct conf_key *k)
 			    "such as 125, 125s, 500ms or 2m");
 		if (rc != 0 || v < min_ms || v > max_ms) {
 			snprintf(range, sizeof(range),
-			    "a duration from %s "
-			    "to %s",
+			    "a duration from %s to %s%s%s%s",
 			    conf_duration_str(min_ms, lo, sizeof(lo)),
-			    conf_duration_str(max_ms, hi, sizeof(hi)));
+			    conf_duration_str(max_ms, hi, sizeof(hi)),
+			    k->range_why ? " (" : "",
+			    k->range_why ? k->range_why : "",
+			    k->range_why ? ")" : "");
 			return conf_fail_expected(p, t, k->name, range);
 		}
 		if (v % k->step_ms != 0)
@@ -462,6 +503,9 @@ conf_parse_key_value(struct conf_parser *p, const struct conf_key *k)
 			    conf_duration_str(k->step_ms, lo, sizeof(lo)),
 			    k->step_why, conf_tok_str(t, tok, sizeof(tok)));
 		*u = (uint32_t)(k->kind == CONF_KIND_SECONDS ? v / 1000 : v);
+		return 0;
+	case CONF_KIND_SWITCH:
+		*(bool *)conf_key_ptr(p->c, k) = conf_tok_is(t, k->name);
 		return 0;
 	case CONF_KIND_BOOL:
 		if (!conf_tok_is(t, "yes") && !conf_tok_is(t, "no"))
@@ -486,14 +530,47 @@ conf_parse_key_value(struct conf_parser *p, const struct conf_key *k)
 	return -1;
 }
 
-/* igmp { ... }, limits { ... }, mfc { ... } */
+/* Whether the word t is the setting k (a switch: either of its words). */
+static bool
+conf_key_is(const struct conf_tok *t, const struct conf_key *k)
+{
+	return conf_tok_is(t, k->name) ||
+	    (k->alias != NULL && conf_tok_is(t, k->alias));
+}
+
+/* "version, robustness ... or ssm-range": the settings of block b. */
+static void
+conf_block_keys(enum conf_block b, char *buf, size_t size)
+{
+	const char *words[2 * CONF_NKEYS];
+	size_t i, n = 0, len = 0;
+
+	for (i = 0; i < CONF_NKEYS; i++) {
+		if (conf_keys[i].block != b)
+			continue;
+		/* A switch's two words: enable, disable. */
+		if (conf_keys[i].kind == CONF_KIND_SWITCH)
+			words[n++] = conf_keys[i].alias;
+		words[n++] = conf_keys[i].name;
+	}
+	buf[0] = '\0';
+	for (i = 0; i < n && len < size; i++) {
+		snprintf(buf + len, size - len, "%s%s", words[i],
+		    i + 1 == n	   ? "" :
+			i + 2 == n ? " or " :
+				     ", ");
+		len += strlen(buf + len);
+	}
+}
+
+/* igmp { ... }, limits { ... }, mfc { ... }, dvmrp { ... } */
 static int
 conf_parse_block(struct conf_parser *p, enum conf_block b)
 {
 	const char *bname = conf_block_names[b];
 	struct conf_tok kw = p->cur;
 	char expected[sizeof(p->err->message)];
-	size_t i, n;
+	size_t i;
 
 	if (p->block_line[b] != 0)
 		return conf_fail(p, kw.line, kw.column,
@@ -509,6 +586,7 @@ conf_parse_block(struct conf_parser *p, enum conf_block b)
 		return -1;
 	for (;;) {
 		const struct conf_key *k = NULL;
+		const char *word;
 
 		switch (p->cur.kind) {
 		case CONF_TOK_END:
@@ -530,42 +608,32 @@ conf_parse_block(struct conf_parser *p, enum conf_block b)
 		}
 		for (i = 0; i < CONF_NKEYS; i++)
 			if (conf_keys[i].block == b &&
-			    (conf_tok_is(&p->cur, conf_keys[i].name) ||
-				(conf_keys[i].alias != NULL &&
-				    conf_tok_is(&p->cur,
-					conf_keys[i].alias)))) {
+			    conf_key_is(&p->cur, &conf_keys[i])) {
 				k = &conf_keys[i];
 				break;
 			}
 		if (k == NULL) {
-			expected[0] = '\0';
-			for (i = 0, n = 0; i < CONF_NKEYS; i++)
-				if (conf_keys[i].block == b)
-					n++;
-			for (i = 0; i < CONF_NKEYS; i++) {
-				if (conf_keys[i].block != b)
-					continue;
-				n--;
-				snprintf(expected + strlen(expected),
-				    sizeof(expected) - strlen(expected), "%s%s",
-				    conf_keys[i].name,
-				    n == 0     ? "" :
-					n == 1 ? " or " :
-						 ", ");
-			}
+			conf_block_keys(b, expected, sizeof(expected));
 			return conf_fail_expected(p, &p->cur, bname, expected);
 		}
+		if (p->key_pos[i].line != 0 && k->kind == CONF_KIND_SWITCH)
+			return conf_fail(p, p->cur.line, p->cur.column,
+			    "%s: %s or %s already given at line %u: expected "
+			    "one of them once",
+			    bname, k->alias, k->name, p->key_pos[i].line);
 		if (p->key_pos[i].line != 0)
 			return conf_fail(p, p->cur.line, p->cur.column,
 			    "%s: %s already given at line %u: expected each "
 			    "setting once",
 			    bname, k->name, p->key_pos[i].line);
-		if (conf_advance(p) != 0)
+		/* A switch is its word; other settings have a value. */
+		word = conf_tok_is(&p->cur, k->name) ? k->name : k->alias;
+		if (k->kind != CONF_KIND_SWITCH && conf_advance(p) != 0)
 			return -1;
 		p->key_pos[i].line = p->cur.line;
 		p->key_pos[i].column = p->cur.column;
 		if (conf_parse_key_value(p, k) != 0 || conf_advance(p) != 0 ||
-		    conf_end_of_statement(p, k->name, true) != 0)
+		    conf_end_of_statement(p, word, true) != 0)
 			return -1;
 	}
 }
@@ -576,7 +644,8 @@ int
 conf_parse_text(struct conf_parser *p)
 {
 	static const char *const statements = "default-phyint, phyint, "
-					      "mroute, igmp, limits or mfc";
+					      "mroute, igmp, limits, mfc or "
+					      "dvmrp";
 	int rc;
 
 	if (conf_advance(p) != 0)
@@ -611,6 +680,8 @@ conf_parse_text(struct conf_parser *p)
 				rc = conf_parse_block(p, CONF_BLOCK_LIMITS);
 			else if (conf_tok_is(t, "mfc"))
 				rc = conf_parse_block(p, CONF_BLOCK_MFC);
+			else if (conf_tok_is(t, "dvmrp"))
+				rc = conf_parse_block(p, CONF_BLOCK_DVMRP);
 			else
 				return conf_fail_expected(p, t, NULL,
 				    statements);

@@ -16,6 +16,7 @@ conf_key_equal(const struct conf *a, const struct conf *b,
 {
 	switch (k->kind) {
 	case CONF_KIND_BOOL:
+	case CONF_KIND_SWITCH:
 		return *(const bool *)conf_key_cptr(a, k) ==
 		    *(const bool *)conf_key_cptr(b, k);
 	case CONF_KIND_SSM:
@@ -38,8 +39,9 @@ conf_phyint_equal(const struct conf_phyint *a, const struct conf_phyint *b)
 
 	if (strcmp(a->name, b->name) != 0 || a->disable != b->disable ||
 	    a->threshold != b->threshold ||
-	    a->igmp_version != b->igmp_version ||
-	    a->nboundaries != b->nboundaries || a->nstatics != b->nstatics)
+	    a->igmp_version != b->igmp_version || a->metric != b->metric ||
+	    a->no_dvmrp != b->no_dvmrp || a->nboundaries != b->nboundaries ||
+	    a->nstatics != b->nstatics)
 		return false;
 	for (i = 0; i < a->nboundaries; i++)
 		if (a->boundaries[i].addr.s_addr !=
@@ -104,9 +106,12 @@ conf_print_value(FILE *f, const struct conf *c, const struct conf_key *k)
 	uint32_t u = 0;
 	char buf[INET_ADDRSTRLEN];
 
-	if (k->kind != CONF_KIND_BOOL && k->kind != CONF_KIND_SSM)
+	if (k->kind != CONF_KIND_BOOL && k->kind != CONF_KIND_SSM &&
+	    k->kind != CONF_KIND_SWITCH)
 		u = *(const uint32_t *)conf_key_cptr(c, k);
 	switch (k->kind) {
+	case CONF_KIND_SWITCH: /* the word is the setting */
+		break;
 	case CONF_KIND_LIMIT:
 		if (u == 0) {
 			fputs("none", f);
@@ -176,6 +181,12 @@ conf_print_phyint(FILE *f, const struct conf_phyint *pi)
 		snprintf(item, sizeof(item), "igmpv%u", pi->igmp_version);
 		conf_print_word(f, &col, item);
 	}
+	if (pi->metric != 1) {
+		snprintf(item, sizeof(item), "metric %u", pi->metric);
+		conf_print_word(f, &col, item);
+	}
+	if (pi->no_dvmrp)
+		conf_print_word(f, &col, "dvmrp disable");
 	for (i = 0; i < pi->nboundaries; i++) {
 		snprintf(item, sizeof(item), "boundary %s/%u",
 		    conf_addr_str(pi->boundaries[i].addr, a),
@@ -241,6 +252,13 @@ conf_print(FILE *f, const struct conf *c)
 				fprintf(f, "%s%s {\n", any ? "\n" : "",
 				    conf_block_names[b]);
 			open = any = true;
+			if (k->kind == CONF_KIND_SWITCH) {
+				fprintf(f, "\t%s\n",
+				    *(const bool *)conf_key_cptr(c, k) ?
+					k->name :
+					k->alias);
+				continue;
+			}
 			fprintf(f, "\t%s ", k->name);
 			conf_print_value(f, c, k);
 			fputc('\n', f);

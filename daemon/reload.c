@@ -21,6 +21,8 @@ reload_phyint(const struct conf *c, const struct conf_phyint *pi,
 	snprintf(out->name, sizeof(out->name), "%s", pi->name);
 	out->disable = pi->disable;
 	out->threshold = pi->threshold;
+	out->metric = pi->metric;
+	out->no_dvmrp = pi->no_dvmrp;
 	conf_phyint_igmp(c, pi, &out->igmp);
 	for (i = 0; i < pi->nboundaries && i < MFC_MAX_BOUNDARIES; i++) {
 		out->boundaries[i].addr = pi->boundaries[i].addr;
@@ -58,6 +60,7 @@ reload_router_config(const struct conf *c, struct router_config *rc)
 	if (c->mfc_idle_timeout_s)
 		rc->mfc.idle_timeout_ms = c->mfc_idle_timeout_s * 1000;
 	conf_phyint_igmp(c, NULL, &rc->igmp);
+	rc->dvmrp = c->dvmrp;
 	rc->default_disable = c->default_disable;
 	for (i = 0; i < c->nphyints; i++)
 		n += c->phyints[i].nstatics;

@@ -1,8 +1,8 @@
 /*
  * libFuzzer target: the mcastd.conf parser (daemon/conf.c).  What parses
- * must satisfy the IGMP engine, print, parse again to the same settings
- * and print the same text; what does not parse must say where, inside the
- * text, with a message.
+ * must satisfy the IGMP and DVMRP engines, print, parse again to the same
+ * settings and print the same text; what does not parse must say where,
+ * inside the text, with a message.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -68,6 +68,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (igmp_router_config_check(&g) != 0)
 			__builtin_trap();
 	}
+	/* And DVMRP's engines, with every phyint's metric. */
+	if (router_dvmrp_config_check(&a.dvmrp) != 0)
+		__builtin_trap();
+	for (i = 0; i < a.nphyints; i++)
+		if (a.phyints[i].metric < 1 || a.phyints[i].metric > 31)
+			__builtin_trap();
 	p1 = fuzz_conf_print(&a, &len1);
 	if (conf_parse(p1, len1, "normalised", &b, &e) != 0 ||
 	    !conf_equal(&a, &b))

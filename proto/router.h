@@ -106,6 +106,11 @@ struct router_config {
 void router_config_defaults(struct router_config *c);
 /* DVMRP's defaults: on, the engines' intervals, prune lifetime 7200 s. */
 void router_dvmrp_config_defaults(struct router_dvmrp_config *c);
+/* 0, or -EINVAL: what the neighbour, route and prune engines refuse (a
+   neighbour timeout not above the probe interval, a route expiry not above
+   the report interval, a prune lifetime below 120 s ...).  mcastd.conf's
+   checks say the same per setting. */
+int router_dvmrp_config_check(const struct router_dvmrp_config *c);
 
 struct router;
 

@@ -130,7 +130,6 @@ void router_drain_mfc(struct router *r, mc_time_t now);
 /* router_dvmrp.c */
 int router_dvmrp_configure(struct router *r, mc_time_t now,
     const struct router_dvmrp_config *c);
-int router_dvmrp_config_check(const struct router_dvmrp_config *c);
 void router_dvmrp_fini(struct router *r);
 void router_dvmrp_sync_vifs(struct router *r, mc_time_t now);
 void router_dvmrp_rx(struct router *r, mc_time_t now, unsigned vif,

@@ -80,6 +80,27 @@ test_defaults(void **state)
 	assert_int_equal(c.nphyints, 0);
 	assert_null(c.mroutes);
 	assert_int_equal(c.nmroutes, 0);
+	/* DVMRP: the router's defaults, on (router_dvmrp_config_defaults). */
+	assert_false(c.dvmrp.disable);
+	assert_int_equal(c.dvmrp.nbr.probe_interval_ms, 10000);
+	assert_int_equal(c.dvmrp.nbr.neighbor_timeout_ms, 35000);
+	assert_int_equal(c.dvmrp.nbr.probe_holdoff_ms, 1000);
+	assert_true(c.dvmrp.nbr.probe_new_neighbors);
+	assert_false(c.dvmrp.nbr.accept_non_pruners);
+	assert_int_equal(c.dvmrp.nbr.max_neighbors_per_vif, 64);
+	assert_int_equal(c.dvmrp.rib.report_interval_ms, 60000);
+	assert_int_equal(c.dvmrp.rib.flash_interval_ms, 5000);
+	assert_int_equal(c.dvmrp.rib.route_expire_ms, 140000);
+	assert_int_equal(c.dvmrp.rib.holddown_ms, 0);
+	assert_int_equal(dvmrp_rib_holddown_ms(&c.dvmrp.rib), 120000);
+	assert_int_equal(c.dvmrp.rib.max_routes, 10000);
+	assert_int_equal(c.dvmrp.prune_lifetime_s, 7200);
+	{
+		struct router_dvmrp_config rd;
+
+		router_dvmrp_config_defaults(&rd);
+		assert_memory_equal(&rd, &c.dvmrp, sizeof(rd));
+	}
 
 	/* An empty file, or one of comments and blank lines, is the
 	 * defaults; their normalised form is empty. */
@@ -471,7 +492,7 @@ static const struct test_conf_error_case error_cases[] = {
 	    "expected each setting once" },
 	{ "foo bar\n",
 	    "t.conf:1:1: expected default-phyint, phyint, mroute, igmp, "
-	    "limits or mfc, got 'foo'" },
+	    "limits, mfc or dvmrp, got 'foo'" },
 	{ "phyint\n",
 	    "t.conf:1:7: phyint: expected an interface name, got end of line" },
 	{ "phyint abcdefghijklmnop\n",
@@ -499,7 +520,8 @@ static const struct test_conf_error_case error_cases[] = {
 	    "once" },
 	{ "phyint eth0 frob\n",
 	    "t.conf:1:13: phyint eth0: expected disable, enable, threshold, "
-	    "igmpv1, igmpv2, igmpv3, boundary or static-group, got 'frob'" },
+	    "igmpv1, igmpv2, igmpv3, metric, dvmrp, boundary or static-group, "
+	    "got 'frob'" },
 	{ "phyint eth0\n\n  phyint eth0 disable\n",
 	    "t.conf:3:10: phyint eth0 already declared at line 1: expected "
 	    "each interface once" },
@@ -731,10 +753,10 @@ static const struct test_conf_error_case error_cases[] = {
 	    "once" },
 	{ "}\n",
 	    "t.conf:1:1: '}' closes no block: expected a statement "
-	    "(default-phyint, phyint, mroute, igmp, limits or mfc)" },
+	    "(default-phyint, phyint, mroute, igmp, limits, mfc or dvmrp)" },
 	{ "{\n",
-	    "t.conf:1:1: expected default-phyint, phyint, mroute, igmp, limits "
-	    "or mfc, got '{'" },
+	    "t.conf:1:1: expected default-phyint, phyint, mroute, igmp, limits, "
+	    "mfc or dvmrp, got '{'" },
 	{ "phyint eth0 \\ threshold 2\n",
 	    "t.conf:1:13: stray '\\': expected it only at the end of a line, "
 	    "to continue the statement on the next" },
@@ -747,8 +769,111 @@ static const struct test_conf_error_case error_cases[] = {
 	{ "# a long word is cut short in messages\n"
 	  "phyint eth0 abcdefghijklmnopqrstuvwxyz0123456789\n",
 	    "t.conf:2:13: phyint eth0: expected disable, enable, threshold, "
-	    "igmpv1, igmpv2, igmpv3, boundary or static-group, got "
+	    "igmpv1, igmpv2, igmpv3, metric, dvmrp, boundary or static-group, "
+	    "got "
 	    "'abcdefghijklmnopqrstuvwx...'" },
+	/* DVMRP: the phyint's metric and switch. */
+	{ "phyint eth0 metric 0\n",
+	    "t.conf:1:20: metric: expected a DVMRP metric 1-31, got '0'" },
+	{ "phyint eth0 metric 32\n",
+	    "t.conf:1:20: metric: expected a DVMRP metric 1-31, got '32'" },
+	{ "phyint eth0 metric\n",
+	    "t.conf:1:19: metric: expected a DVMRP metric 1-31, got end of "
+	    "line" },
+	{ "phyint eth0 metric 2 metric 3\n",
+	    "t.conf:1:22: phyint eth0: 'metric' given twice: expected it "
+	    "once" },
+	{ "phyint eth0 dvmrp off\n",
+	    "t.conf:1:19: dvmrp: expected enable or disable, got 'off'" },
+	{ "phyint eth0 dvmrp\n",
+	    "t.conf:1:18: dvmrp: expected enable or disable, got end of "
+	    "line" },
+	{ "phyint eth0 dvmrp enable dvmrp disable\n",
+	    "t.conf:1:26: phyint eth0: 'dvmrp' given twice: expected it "
+	    "once" },
+	/* The dvmrp block: every setting's range. */
+	{ "dvmrp { off }\n",
+	    "t.conf:1:9: dvmrp: expected enable, disable, probe-interval, "
+	    "neighbor-timeout, report-interval, route-expire, holddown, "
+	    "prune-lifetime, accept-non-pruners, max-routes or max-neighbors, "
+	    "got 'off'" },
+	{ "dvmrp { disable yes }\n",
+	    "t.conf:1:17: disable: expected the end of the setting (a newline, "
+	    "';' or '}'), got 'yes'" },
+	{ "dvmrp {\n\tdisable\n\tenable\n}\n",
+	    "t.conf:3:2: dvmrp: enable or disable already given at line 2: "
+	    "expected one of them once" },
+	{ "dvmrp { probe-interval 500ms }\n",
+	    "t.conf:1:24: probe-interval: expected a duration from 1s to 1h, "
+	    "got '500ms'" },
+	{ "dvmrp { probe-interval 2h }\n",
+	    "t.conf:1:24: probe-interval: expected a duration from 1s to 1h, "
+	    "got '2h'" },
+	{ "dvmrp { probe-interval ten }\n",
+	    "t.conf:1:24: probe-interval: expected a duration such as 125, "
+	    "125s, 500ms or 2m, got 'ten'" },
+	{ "dvmrp { neighbor-timeout 0 }\n",
+	    "t.conf:1:26: neighbor-timeout: expected a duration from 1s to "
+	    "24h, got '0'" },
+	{ "dvmrp { report-interval 61m }\n",
+	    "t.conf:1:25: report-interval: expected a duration from 1s to 1h, "
+	    "got '61m'" },
+	{ "dvmrp { route-expire 25h }\n",
+	    "t.conf:1:22: route-expire: expected a duration from 1s to 24h, "
+	    "got '25h'" },
+	{ "dvmrp { holddown 999ms }\n",
+	    "t.conf:1:18: holddown: expected a duration from 1s to 24h, got "
+	    "'999ms'" },
+	{ "dvmrp { prune-lifetime 119 }\n",
+	    "t.conf:1:24: prune-lifetime: expected a duration from 2m to 24h "
+	    "(at least 120s: routers ignore shorter prunes), got '119'" },
+	{ "dvmrp { prune-lifetime 120500ms }\n",
+	    "t.conf:1:24: prune-lifetime: expected a multiple of 1s (prunes "
+	    "carry whole seconds), got '120500ms'" },
+	{ "dvmrp { accept-non-pruners maybe }\n",
+	    "t.conf:1:28: accept-non-pruners: expected yes or no, got "
+	    "'maybe'" },
+	{ "dvmrp { max-routes 0 }\n",
+	    "t.conf:1:20: max-routes: expected a number 1-4294967295 or none, "
+	    "got '0'" },
+	{ "dvmrp { max-neighbors 0 }\n",
+	    "t.conf:1:23: max-neighbors: expected a number 1-4096, got '0'" },
+	{ "dvmrp { max-neighbors 4097 }\n",
+	    "t.conf:1:23: max-neighbors: expected a number 1-4096, got "
+	    "'4097'" },
+	{ "dvmrp { max-neighbors none }\n",
+	    "t.conf:1:23: max-neighbors: expected a number 1-4096, got "
+	    "'none'" },
+	{ "dvmrp { holddown 1m; holddown 2m }\n",
+	    "t.conf:1:22: dvmrp: holddown already given at line 1: expected "
+	    "each setting once" },
+	{ "dvmrp { probe-interval 1m }\ndvmrp { }\n",
+	    "t.conf:2:1: dvmrp block already given at line 1: expected one "
+	    "dvmrp block" },
+	{ "dvmrp {\n\tprobe-interval 1m\n",
+	    "t.conf:3:1: dvmrp block opened at line 1 is not closed: expected "
+	    "'}', got end of file" },
+	/* The engines' checks, at the longer interval when it was given ... */
+	{ "dvmrp {\n\tprobe-interval 20s\n\tneighbor-timeout 20s\n}\n",
+	    "t.conf:3:19: neighbor-timeout: 20s is not longer than "
+	    "probe-interval 20s: expected more (a neighbour is lost only "
+	    "after missing probes)" },
+	{ "dvmrp { neighbor-timeout 9s }\n",
+	    "t.conf:1:26: neighbor-timeout: 9s is not longer than "
+	    "probe-interval 10s (the default): expected more (a neighbour is "
+	    "lost only after missing probes)" },
+	{ "dvmrp { report-interval 2m; route-expire 1m }\n",
+	    "t.conf:1:42: route-expire: 1m is not longer than report-interval "
+	    "2m: expected more (a route is lost only after missing reports)" },
+	/* ... else at the shorter one, whatever the order. */
+	{ "dvmrp { report-interval 140s }\n",
+	    "t.conf:1:25: report-interval: 140s is not shorter than "
+	    "route-expire 140s (the default): expected less (a route is lost "
+	    "only after missing reports)" },
+	{ "dvmrp { probe-interval 35s }\nphyint eth0\n",
+	    "t.conf:1:24: probe-interval: 35s is not shorter than "
+	    "neighbor-timeout 35s (the default): expected less (a neighbour "
+	    "is lost only after missing probes)" },
 };
 
 static void
@@ -779,7 +904,7 @@ test_errors(void **state)
 	conf_error_format(&e, buf, sizeof(buf));
 	assert_string_equal(buf,
 	    "-:1:1: expected default-phyint, phyint, "
-	    "mroute, igmp, limits or mfc, got 'x'");
+	    "mroute, igmp, limits, mfc or dvmrp, got 'x'");
 	assert_string_equal(e.file, "-");
 	assert_int_equal(e.line, 1);
 	assert_int_equal(e.column, 1);
@@ -985,6 +1110,13 @@ test_dist_example(void **state)
 	assert_int_equal(c.nmroutes, 2);
 	/* The README's 239.1.2.3 and its own routes cross no boundary. */
 	assert_int_equal(c.max_mfc_entries, 8192);
+	/* Its dvmrp block writes the defaults out. */
+	{
+		struct router_dvmrp_config rd;
+
+		router_dvmrp_config_defaults(&rd);
+		assert_memory_equal(&rd, &c.dvmrp, sizeof(rd));
+	}
 	assert_int_equal(conf_warnings(&c, test_conf_warning, NULL), 0);
 	conf_free(&c);
 }
@@ -1141,6 +1273,137 @@ test_mfc_entries_alias(void **state)
 	    "limits {\n\tmfc-entries 300\n}\n");
 }
 
+/* dvmrp { ... } and the phyint's metric and dvmrp: every setting lands
+ * where the router reads it, prints back and compares. */
+static void
+test_dvmrp(void **state)
+{
+	static const char text[] = "dvmrp {\n"
+				   "\tprobe-interval 5s\n"
+				   "\tneighbor-timeout 17500ms\n"
+				   "\treport-interval 30\n"
+				   "\troute-expire 70s\n"
+				   "\tholddown 90s\n"
+				   "\tprune-lifetime 2h30m\n"
+				   "}\n";
+	static const char full[] =
+	    "phyint eth1 dvmrp disable threshold 2\n"
+	    "dvmrp { max-neighbors 8; accept-non-pruners yes\n"
+	    "  max-routes none; prune-lifetime 120; report-interval 1m\n"
+	    "  disable\n"
+	    "  probe-interval 1500ms; neighbor-timeout 1h\n"
+	    "  route-expire 121000ms\n"
+	    "}\n"
+	    "igmp { robustness 3 }\n"
+	    "phyint eth0 metric 31 dvmrp enable\n";
+	struct conf c, d;
+	struct conf_error e;
+
+	/* No sums of units: 2h30m is refused as any duration. */
+	assert_int_equal(conf_parse(text, strlen(text), "t.conf", &c, &e), -1);
+	assert_int_equal(e.line, 7);
+	assert_string_equal(e.message,
+	    "prune-lifetime: expected a duration such as 125, 125s, 500ms "
+	    "or 2m, got '2h30m'");
+
+	test_conf_parse_ok("dvmrp {\n"
+			   "\tprobe-interval 5s\n"
+			   "\tneighbor-timeout 17500ms\n"
+			   "\treport-interval 30\n"
+			   "\troute-expire 70s\n"
+			   "\tholddown 90s\n"
+			   "\tprune-lifetime 9000\n"
+			   "\tmax-routes 500\n"
+			   "}\n",
+	    &c);
+	assert_false(c.dvmrp.disable);
+	assert_int_equal(c.dvmrp.nbr.probe_interval_ms, 5000);
+	assert_int_equal(c.dvmrp.nbr.neighbor_timeout_ms, 17500);
+	assert_int_equal(c.dvmrp.rib.report_interval_ms, 30000);
+	assert_int_equal(c.dvmrp.rib.route_expire_ms, 70000);
+	assert_int_equal(c.dvmrp.rib.holddown_ms, 90000);
+	assert_int_equal(c.dvmrp.prune_lifetime_s, 9000);
+	assert_int_equal(c.dvmrp.rib.max_routes, 500);
+	/* What the file does not set stays the default. */
+	assert_false(c.dvmrp.nbr.accept_non_pruners);
+	assert_int_equal(c.dvmrp.nbr.max_neighbors_per_vif, 64);
+	assert_int_equal(c.dvmrp.nbr.probe_holdoff_ms, 1000);
+	assert_int_equal(c.dvmrp.rib.flash_interval_ms, 5000);
+	assert_int_equal(router_dvmrp_config_check(&c.dvmrp), 0);
+	conf_free(&c);
+
+	test_conf_parse_ok(full, &c);
+	assert_true(c.dvmrp.disable);
+	assert_true(c.dvmrp.nbr.accept_non_pruners);
+	assert_int_equal(c.dvmrp.nbr.max_neighbors_per_vif, 8);
+	assert_int_equal(c.dvmrp.rib.max_routes, 0); /* none */
+	assert_int_equal(c.dvmrp.prune_lifetime_s, 120);
+	assert_int_equal(c.dvmrp.rib.report_interval_ms, 60000);
+	assert_int_equal(c.dvmrp.rib.route_expire_ms, 121000);
+	assert_int_equal(c.dvmrp.nbr.probe_interval_ms, 1500);
+	assert_int_equal(c.dvmrp.nbr.neighbor_timeout_ms, 3600000);
+	assert_int_equal(c.dvmrp.rib.holddown_ms, 0);
+	assert_int_equal(router_dvmrp_config_check(&c.dvmrp), 0);
+	assert_int_equal(c.nphyints, 2);
+	assert_true(conf_phyint(&c, "eth1")->no_dvmrp);
+	assert_int_equal(conf_phyint(&c, "eth1")->metric, 1);
+	assert_int_equal(conf_phyint(&c, "eth1")->threshold, 2);
+	assert_false(conf_phyint(&c, "eth0")->no_dvmrp);
+	assert_int_equal(conf_phyint(&c, "eth0")->metric, 31);
+	conf_free(&c);
+
+	/* The normalised form: the block after mfc's, the settings in the
+	 * order of mcastd.conf(5), the phyint's after igmpvN. */
+	test_conf_round_trip(full,
+	    "igmp {\n\trobustness 3\n}\n\n"
+	    "dvmrp {\n"
+	    "\tdisable\n"
+	    "\tprobe-interval 1500ms\n"
+	    "\tneighbor-timeout 1h\n"
+	    "\troute-expire 121s\n"
+	    "\tprune-lifetime 2m\n"
+	    "\taccept-non-pruners yes\n"
+	    "\tmax-routes none\n"
+	    "\tmax-neighbors 8\n"
+	    "}\n\n"
+	    "phyint eth1 threshold 2 dvmrp disable\n"
+	    "phyint eth0 metric 31\n");
+	/* The defaults written out print as nothing. */
+	test_conf_round_trip("dvmrp { enable; probe-interval 10s\n"
+			     "neighbor-timeout 35s; report-interval 1m\n"
+			     "route-expire 140s; prune-lifetime 2h\n"
+			     "accept-non-pruners no; max-routes 10000\n"
+			     "max-neighbors 64 }\n"
+			     "phyint eth0 metric 1 dvmrp enable igmpv2\n",
+	    "phyint eth0 igmpv2\n");
+	test_conf_round_trip("dvmrp { holddown 2m }\nmfc { idle-timeout 1m }\n",
+	    "mfc {\n\tidle-timeout 1m\n}\n\n"
+	    "dvmrp {\n\tholddown 2m\n}\n");
+
+	/* A reload sees every change (conf_equal). */
+	test_conf_parse_ok(full, &c);
+	test_conf_parse_ok(full, &d);
+	assert_true(conf_equal(&c, &d));
+	d.dvmrp.disable = false;
+	assert_false(conf_equal(&c, &d));
+	d.dvmrp.disable = true;
+	d.dvmrp.rib.holddown_ms = 1000;
+	assert_false(conf_equal(&c, &d));
+	d.dvmrp.rib.holddown_ms = 0;
+	d.dvmrp.nbr.accept_non_pruners = false;
+	assert_false(conf_equal(&c, &d));
+	d.dvmrp.nbr.accept_non_pruners = true;
+	d.phyints[1].metric = 30;
+	assert_false(conf_equal(&c, &d));
+	d.phyints[1].metric = 31;
+	d.phyints[0].no_dvmrp = false;
+	assert_false(conf_equal(&c, &d));
+	d.phyints[0].no_dvmrp = true;
+	assert_true(conf_equal(&c, &d));
+	conf_free(&c);
+	conf_free(&d);
+}
+
 int
 main(void)
 {
@@ -1159,6 +1422,7 @@ main(void)
 		cmocka_unit_test(test_unknown_names),
 		cmocka_unit_test(test_boundary_warnings),
 		cmocka_unit_test(test_mfc_entries_alias),
+		cmocka_unit_test(test_dvmrp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
