@@ -220,7 +220,8 @@ command_request_unknown(int argc, char **argv, struct control_reply *r)
 	static const struct {
 		const char *word, *form;
 	} forms[] = {
-		{ "show", "show interfaces|groups|routes|mfc|stats|status" },
+		{ "show",
+		    "show interfaces|groups|routes|neighbors|prunes|mfc|stats|status" },
 		{ "reload", "reload" },
 		{ "log", "log debug|info|notice|warning|error" },
 		{ "add",

@@ -115,7 +115,7 @@ run "mcastctl -j sh sta" 2 \
 run "mcastctl l: ambiguous top-level word" 2 "" \
     "mcastctl: 'l' is ambiguous: log or leave?" "$C" -u "$NOSOCK" l
 run "mcastctl show: show what" 2 "" \
-    "mcastctl: show what? expected interfaces, groups, routes, mfc, stats or status" \
+    "mcastctl: show what? expected interfaces, groups, routes, neighbors, prunes, mfc, stats or status" \
     "$C" -u "$NOSOCK" show
 run "mcastctl sh mfc -j, no daemon: JSON, exit 1" 1 \
     "{\"status\":1,\"message\":\"$UNREACH\"}" "" "$C" sh mfc -u "$NOSOCK" -j
@@ -161,7 +161,7 @@ run "log loud -j: the daemon's error as JSON" 2 \
 case $msg in *loud*) ok "the daemon's error names what was given: $msg" ;;
 *) not_ok "the daemon's error names 'loud': $msg" ;; esac
 run "show mfc extra: the word and what it takes, exit 2" 2 "" \
-    "mcastctl: 'show' with 2 words after it: expected show interfaces|groups|routes|mfc|stats|status" \
+    "mcastctl: 'show' with 2 words after it: expected show interfaces|groups|routes|neighbors|prunes|mfc|stats|status" \
     nsx r "$C" -u "$TMP/r.sock" show mfc extra
 msg=$(nsx r "$C" -u "$TMP/r.sock" del mroute from eth0 group 239.9.9.9 2>&1)
 rc=$?
