@@ -100,6 +100,19 @@ dvmrp_rib_start(struct dvmrp_rib *rib, mc_time_t now)
 	rib->next_full = now + rib->c.report_interval_ms;
 }
 
+int
+dvmrp_rib_reconfigure(struct dvmrp_rib *rib, mc_time_t now,
+    const struct dvmrp_rib_config *c)
+{
+	if (dvmrp_rib_config_check(c) != 0)
+		return -EINVAL;
+	rib->c = *c;
+	if (rib->next_full != MC_TIME_NEVER &&
+	    rib->next_full > now + c->report_interval_ms)
+		rib->next_full = now + c->report_interval_ms;
+	return 0;
+}
+
 /* The table's order: mask, then origin (host order), as reports go. */
 static int
 rib_cmp(uint32_t mask_a, uint32_t origin_a, uint32_t mask_b, uint32_t origin_b)

@@ -64,6 +64,14 @@ struct dvmrp_rib *dvmrp_rib_new(const struct dvmrp_rib_config *c,
 void dvmrp_rib_free(struct dvmrp_rib *rib);
 /* Start the report timer: the first full report one interval after now. */
 void dvmrp_rib_start(struct dvmrp_rib *rib, mc_time_t now);
+/*
+ * New intervals and limits (a reload): the next full report comes no
+ * later than one new interval from now; routes heard keep their expiry
+ * until heard again; a lower max_routes removes nothing.  0, or -EINVAL
+ * (nothing changed).
+ */
+int dvmrp_rib_reconfigure(struct dvmrp_rib *rib, mc_time_t now,
+    const struct dvmrp_rib_config *c);
 
 /*
  * A VIF up (or changed: a new metric or subnet): 0, or -EINVAL (vif out

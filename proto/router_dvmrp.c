@@ -620,8 +620,7 @@ router_dvmrp_config_defaults(struct router_dvmrp_config *c)
 
 /*
  * The engines, made at the first configuration; later ones change their
- * intervals (the route table's and the prune lifetime take effect for
- * what comes next).
+ * intervals, limits and the prune lifetime, for what comes next.
  */
 int
 router_dvmrp_configure(struct router *r, mc_time_t now,
@@ -633,7 +632,8 @@ router_dvmrp_configure(struct router *r, mc_time_t now,
 	if (router_dvmrp_config_check(c) != 0)
 		return -EINVAL;
 	if (d->nbr != NULL) {
-		if (dvmrp_nbr_reconfigure(d->nbr, &c->nbr) != 0)
+		if (dvmrp_nbr_reconfigure(d->nbr, &c->nbr) != 0 ||
+		    dvmrp_rib_reconfigure(d->rib, now, &c->rib) != 0)
 			return -EINVAL;
 		dvmrp_prune_set_lifetime(d->prune, c->prune_lifetime_s);
 		d->cfg = *c;
