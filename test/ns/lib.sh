@@ -396,3 +396,56 @@ expect_usage() {
 		not_ok "$name: status $rc, stderr: $(head -c 300 "$TMP/err")"
 	fi
 }
+
+# ---- mrouted 4.6, the DVMRP peer (built from ../shared/peers) --------------
+#
+#   require_mrouted     build mrouted into build/peers (the shared script is
+#                       idempotent: about 10 s the first time); MROUTED_BIN
+#                       is the directory of mrouted, mroutectl and mrinfo.
+#                       Skips the lab only when ../shared/peers is absent
+#                       (PEERS=DIR names another place; from a git worktree,
+#                       ../shared of the main checkout); a failed build fails
+#   start_mrouted NS CONF [ARG...]  mrouted in NS, in the foreground, logging
+#                       to $TMP/mrouted-NS.log; its identity mc$$-NS, pid file
+#                       $TMP/NS.mrouted.pid and control socket $TMP/NS.msock.
+#                       Its GenID file (which it writes in /var/lib/misc) goes
+#                       to $TMP/NS.genid/ instead, by a bind mount in a mount
+#                       namespace of its own.  Returns once `mroutectl show
+#                       status` answers; MROUTED_PID, killed at exit
+#   mrctl NS ARG...     mroutectl talking to NS's mrouted (plain headings)
+require_mrouted() {
+	local peers=${PEERS:-$TOP/../shared/peers} common
+	if [ -z "${PEERS:-}" ] && [ ! -d "$peers" ] &&
+	    common=$(git -C "$TOP" rev-parse --path-format=absolute --git-common-dir 2>/dev/null); then
+		peers=$(dirname "$common")/../shared/peers
+	fi
+	[ -x "$peers/build-mrouted.sh" ] ||
+	    skip_all "no mrouted: $peers/build-mrouted.sh is absent"
+	if ! MROUTED_BIN=$(sh "$peers/build-mrouted.sh" "$(dirname "$MCAST")/peers" 2>"$TMP/mrouted-build.err"); then
+		not_ok "mrouted built from $peers"
+		sed 's/^/#   /' "$TMP/mrouted-build.err"
+		exit 1
+	fi
+}
+
+start_mrouted() {
+	local ns=$1 conf=$2; shift 2
+	mkdir -p "$TMP/$ns.genid"
+	bg "$ns" unshare --mount sh -c '
+	    [ ! -d /var/lib/misc ] || mount --bind "$1" /var/lib/misc || exit 1
+	    shift; exec "$@"' sh "$TMP/$ns.genid" \
+	    "$MROUTED_BIN/mrouted" -n -f "$conf" -i "$P-$ns" \
+	    -p "$TMP/$ns.mrouted.pid" -u "$TMP/$ns.msock" -l info "$@" \
+	    2>>"$TMP/mrouted-$ns.log"
+	MROUTED_PID=$LAST_PID
+	if ! wait_for 5 eval "mrctl $ns show status >/dev/null 2>&1"; then
+		echo "# mrouted in $ns did not answer; its log:"
+		sed 's/^/#   /' "$TMP/mrouted-$ns.log"
+		return 1
+	fi
+}
+
+mrctl() {
+	local ns=$1; shift
+	nsx "$ns" "$MROUTED_BIN/mroutectl" -p -u "$TMP/$ns.msock" "$@"
+}
