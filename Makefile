@@ -84,7 +84,7 @@ $(B)/test/%: test/unit/%.c $(B)/libmcast.a $(DAEMON_LIB_OBJ) $(PARTS_LIB) $(HDRS
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(DAEMON_LIB_OBJ) $(PARTS_LIB) $(B)/libmcast.a -lcmocka $(LDLIBS) $(DAEMON_LIBS)
 
 # Simulations (test/sim/sim_*.c): engines wired in memory, cmocka too.
-$(B)/test/sim_%: test/sim/sim_%.c $(B)/libmcast.a $(HDRS)
+$(B)/test/sim_%: test/sim/sim_%.c $(B)/libmcast.a $(HDRS) $(wildcard test/sim/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libmcast.a -lcmocka $(LDLIBS)
 
