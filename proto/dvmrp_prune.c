@@ -282,6 +282,8 @@ dvmrp_prune_entry_add(struct dvmrp_prune *p, mc_time_t now,
 
 	if (e != NULL) {
 		e->mask = mask;
+		e->orphan = false;
+		e->dead = false;
 		if (e->up_vif != up_vif || e->up_nbr.s_addr != up_nbr.s_addr)
 			dvmrp_prune_upstream(p, now, origin, true, up_vif,
 			    up_nbr);
@@ -326,6 +328,55 @@ dvmrp_prune_entry_del(struct dvmrp_prune *p, mc_time_t now,
 		entry_remove(p, e);
 }
 
+/* An orphan wants datagrams: a local member, or a dependent's VIF not
+   pruned, other than the upstream VIF. */
+static bool
+orphan_wants(const struct prune_entry *e)
+{
+	uint32_t deps = 0, up = 0;
+
+	for (unsigned v = 0; v < DVMRP_PRUNE_MAX_VIFS; v++)
+		if (e->ndep[v] != 0)
+			deps |= 1u << v;
+	if (e->up_vif < DVMRP_PRUNE_MAX_VIFS)
+		up = 1u << e->up_vif;
+	return ((e->member | (e->child & deps & ~e->pruned)) & ~up) != 0;
+}
+
+/*
+ * An orphan's emptiness from its own inputs: graft when it wants
+ * datagrams again; holding nothing any more, it is marked for removal.
+ */
+static void
+orphan_refresh(struct dvmrp_prune *p, struct prune_entry *e, mc_time_t now)
+{
+	if (!e->orphan || e->dead)
+		return;
+	e->empty = !orphan_wants(e);
+	if (e->state == DVMRP_PRUNE_PRUNED && !e->empty)
+		reconsider(p, e, now);
+	if (e->state == DVMRP_PRUNE_FORWARDING && e->nrx == 0) {
+		e->dead = true;
+		p->gc_due = true;
+	}
+}
+
+void
+dvmrp_prune_entry_orphan(struct dvmrp_prune *p, mc_time_t now,
+    struct in_addr origin, struct in_addr group)
+{
+	struct prune_entry *e = entry_find(p, origin, group);
+
+	if (e == NULL)
+		return;
+	if (e->state == DVMRP_PRUNE_FORWARDING && e->nrx == 0) {
+		entry_remove(p, e);
+		return;
+	}
+	e->orphan = true;
+	orphan_refresh(p, e, now);
+}
+
 static void
 rx_remove(struct dvmrp_prune *p, struct prune_entry *e, uint32_t i)
 {
@@ -358,8 +409,8 @@ rx_drop(struct dvmrp_prune *p, struct prune_entry *e, unsigned vif,
  * (ndependents < 0, on).
  */
 static void
-entries_set_vif(struct dvmrp_prune *p, struct in_addr key, unsigned vif,
-    bool on, int ndependents)
+entries_set_vif(struct dvmrp_prune *p, mc_time_t now, struct in_addr key,
+    unsigned vif, bool on, int ndependents)
 {
 	bool by_origin = ndependents >= 0;
 	struct hash_node *n;
@@ -382,6 +433,7 @@ entries_set_vif(struct dvmrp_prune *p, struct in_addr key, unsigned vif,
 				rx_drop(p, e, vif, (struct in_addr){ 0 });
 		}
 		update_vifs(p, e);
+		orphan_refresh(p, e, now);
 	}
 }
 
@@ -389,8 +441,7 @@ void
 dvmrp_prune_dependents(struct dvmrp_prune *p, mc_time_t now,
     struct in_addr origin, unsigned vif, bool child, unsigned ndependents)
 {
-	(void)now;
-	entries_set_vif(p, origin, vif, child,
+	entries_set_vif(p, now, origin, vif, child,
 	    ndependents > 255 ? 255 : (int)ndependents);
 }
 
@@ -421,8 +472,7 @@ void
 dvmrp_prune_member(struct dvmrp_prune *p, mc_time_t now, struct in_addr group,
     unsigned vif, bool member)
 {
-	(void)now;
-	entries_set_vif(p, group, vif, member, -1);
+	entries_set_vif(p, now, group, vif, member, -1);
 }
 
 void
@@ -590,7 +640,6 @@ dvmrp_prune_graft_ack_input(struct dvmrp_prune *p, mc_time_t now, unsigned vif,
 {
 	struct prune_entry *e;
 
-	(void)now;
 	p->st.graft_acks_rx++;
 	if (nbr_find(p, vif, nbr) == NULL) {
 		p->st.non_neighbor++;
@@ -603,6 +652,7 @@ dvmrp_prune_graft_ack_input(struct dvmrp_prune *p, mc_time_t now, unsigned vif,
 		return;
 	}
 	drop_sent(p, e);
+	orphan_refresh(p, e, now);
 }
 
 /* Our prune or graft is due again. */
@@ -651,24 +701,40 @@ entry_timeout(struct dvmrp_prune *p, struct prune_entry *e, mc_time_t now)
 		update_vifs(p, e);
 	if (e->state == DVMRP_PRUNE_PRUNED && e->sent_expires <= now) {
 		drop_sent(p, e);
-		if ((before & ~e->pruned) == 0)
+		/* An orphan's next prune waits for the next datagram, as
+		   the prune upstream ends now. */
+		if (e->orphan)
+			;
+		else if ((before & ~e->pruned) == 0)
 			reconsider(p, e, now);
 		else
 			e->empty = false;
 	} else if (e->rexmit_at <= now) {
 		rexmit(p, e, now);
 	}
+	orphan_refresh(p, e, now);
 }
 
 void
 dvmrp_prune_timeout(struct dvmrp_prune *p, mc_time_t now)
 {
-	struct hash_node *n;
+	struct hash_node *n, *nx;
 	struct prune_entry *e;
 	size_t b;
 
 	FOREACH_ENTRY(p, e, b, n)
 	entry_timeout(p, e, now);
+	if (!p->gc_due)
+		return;
+	/* The table never shrinks (no HASH_SHRINK): removing as we walk is
+	   safe. */
+	for (n = hash_first(&p->entries, &b); n != NULL; n = nx) {
+		nx = hash_next(&p->entries, &b, n);
+		e = hash_entry(n, struct prune_entry, node);
+		if (e->dead)
+			entry_remove(p, e);
+	}
+	p->gc_due = false;
 }
 
 mc_time_t
@@ -679,6 +745,8 @@ dvmrp_prune_next_deadline(const struct dvmrp_prune *p)
 	struct prune_entry *e;
 	size_t b;
 
+	if (p->gc_due)
+		return 0; /* dead entries to remove: at once */
 	FOREACH_ENTRY(p, e, b, n)
 	{
 		t = mc_time_min(t, e->rexmit_at);

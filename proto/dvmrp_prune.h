@@ -93,8 +93,20 @@ void dvmrp_prune_free(struct dvmrp_prune *p);
 int dvmrp_prune_entry_add(struct dvmrp_prune *p, mc_time_t now,
     struct in_addr origin, struct in_addr mask, struct in_addr group,
     unsigned up_vif, struct in_addr up_nbr);
-/* The routing core no longer has any (S,G) for it. */
+/* The entry goes, whatever it holds. */
 void dvmrp_prune_entry_del(struct dvmrp_prune *p, mc_time_t now,
+    struct in_addr origin, struct in_addr group);
+/*
+ * The routing core no longer has any (S,G) for it (its forwarding entries
+ * went idle, as pruned ones do).  An entry holding nothing goes; one that
+ * still holds our prune upstream, a graft in flight or prunes received is
+ * kept as an orphan until that ends, and decides by itself whether it is
+ * empty: a local member (dvmrp_prune_member) or a dependent that has not
+ * pruned (a new one, or a graft received) makes it graft upstream, since
+ * no datagram can come to make an (S,G) while we are pruned.  As mrouted
+ * keeps its group entry while its prune stands upstream.
+ */
+void dvmrp_prune_entry_orphan(struct dvmrp_prune *p, mc_time_t now,
     struct in_addr origin, struct in_addr group);
 
 /* The RIB's DEPENDENTS_CHANGED: applies to every entry of origin. */

@@ -23,6 +23,10 @@ struct prune_entry {
 	uint32_t child, member, pruned; /* VIF bit masks */
 	uint8_t ndep[DVMRP_PRUNE_MAX_VIFS];
 	bool empty;
+	bool orphan; /* no (S,G) of the routing core is left: the entry
+			decides emptiness itself (members, dependents) */
+	bool dead;   /* an orphan holding nothing: removed at the next
+			timeout */
 	enum dvmrp_prune_up_state state;
 	mc_time_t sent_expires; /* PRUNED: our prune's end */
 	mc_time_t rexmit_at;	/* PRUNED/GRAFTING: next retransmission */
@@ -44,6 +48,7 @@ struct dvmrp_prune {
 	struct hash entries;
 	struct outq q;
 	struct prune_nbr nbrs[PRUNE_NBR_MAX];
+	bool gc_due; /* a dead entry waits for dvmrp_prune_timeout */
 	struct dvmrp_prune_stats st;
 };
 

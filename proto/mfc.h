@@ -296,6 +296,9 @@ void mfc_limit(const struct mfc *m, struct mfc_limit_view *v);
 unsigned mfc_sources_forwarding(const struct mfc *m, struct in_addr source,
     uint8_t len, struct in_addr group, unsigned *entries);
 
+/* The VIFs with a membership of group (any origin); 0: none. */
+uint32_t mfc_member_vifs(const struct mfc *m, struct in_addr group);
+
 /* Expire every entry idle at now. */
 void mfc_timeout(struct mfc *m, mc_time_t now);
 /* When mfc_timeout() must next be called (MC_TIME_NEVER: never). */

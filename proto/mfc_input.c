@@ -402,6 +402,14 @@ mfc_entries_rechoose(struct mfc *m, mc_time_t now, struct in_addr source,
 	}
 }
 
+uint32_t
+mfc_member_vifs(const struct mfc *m, struct in_addr group)
+{
+	const struct mfc_group *grp = mfc_group_find(m, group);
+
+	return grp != NULL ? grp->member_vifs : 0;
+}
+
 unsigned
 mfc_sources_forwarding(const struct mfc *m, struct in_addr source, uint8_t len,
     struct in_addr group, unsigned *entries)

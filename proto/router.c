@@ -210,6 +210,7 @@ router_pump_vif(struct router *r, mc_time_t now, unsigned vif)
 			mfc_membership(r->mfc, now, MFC_ORIGIN_IGMP, vif,
 			    io->group, io->mode, io->sources, io->nsources);
 			router_drain_mfc(r, now);
+			router_dvmrp_member(r, now, vif, io->group);
 			break;
 		case IGMP_ROUTER_OUT_EVENT:
 			router_emit_igmp_event(r, vif, io);

@@ -404,6 +404,7 @@ router_static_push(struct router *r, mc_time_t now, unsigned vif,
 		return;
 	}
 	mfc_membership(r->mfc, now, origin, vif, group, mode, sources, n);
+	router_dvmrp_member(r, now, vif, group);
 }
 
 /*
@@ -443,10 +444,13 @@ router_statics_sync(struct router *r, mc_time_t now)
 			continue;
 		}
 		/* A VIF that went took its memberships along. */
-		if (r->vifs[r->pushed[i].vif].used)
+		if (r->vifs[r->pushed[i].vif].used) {
 			mfc_membership(r->mfc, now, r->pushed[i].origin,
 			    r->pushed[i].vif, r->pushed[i].group,
 			    IGMP_FILTER_INCLUDE, NULL, 0);
+			router_dvmrp_member(r, now, r->pushed[i].vif,
+			    r->pushed[i].group);
+		}
 		free(r->pushed[i].src);
 	}
 	r->npushed = k;

@@ -330,7 +330,9 @@ router_dvmrp_mfc_event(struct router *r, mc_time_t now,
 	forwarding = mfc_sources_forwarding(r->mfc, origin, plen, group,
 	    &entries);
 	if (entries == 0) {
-		dvmrp_prune_entry_del(d->prune, now, origin, group);
+		/* Kept while our prune stands upstream: a member coming
+		   later must be able to graft (no datagram will come). */
+		dvmrp_prune_entry_orphan(d->prune, now, origin, group);
 		return;
 	}
 	if (!dvmrp_prune_entry_exists(d->prune, origin, group)) {
@@ -349,6 +351,21 @@ router_dvmrp_mfc_event(struct router *r, mc_time_t now,
 			}
 	}
 	dvmrp_prune_oifs_empty(d->prune, now, origin, group, forwarding == 0);
+}
+
+/*
+ * A membership of group on vif changed (IGMP, a static group, mcastctl
+ * join): the prune engine hears whether any is left there.
+ */
+void
+router_dvmrp_member(struct router *r, mc_time_t now, unsigned vif,
+    struct in_addr group)
+{
+	if (r->dvmrp.nbr == NULL || !(r->dvmrp.running & BIT(vif)))
+		return;
+	dvmrp_prune_member(r->dvmrp.prune, now, group, vif,
+	    (mfc_member_vifs(r->mfc, group) & BIT(vif)) != 0);
+	router_dvmrp_pump(r, now);
 }
 
 /* ------------------------------------------------------------------ */

@@ -138,6 +138,8 @@ void router_dvmrp_mfc_event(struct router *r, mc_time_t now,
     enum mfc_output_kind kind, bool replace, struct in_addr source,
     struct in_addr group);
 void router_dvmrp_pump(struct router *r, mc_time_t now);
+void router_dvmrp_member(struct router *r, mc_time_t now, unsigned vif,
+    struct in_addr group);
 void router_dvmrp_timeout(struct router *r, mc_time_t now);
 mc_time_t router_dvmrp_next_deadline(const struct router *r);
 

@@ -486,14 +486,6 @@ stream_across_cut(struct sim *s, unsigned l, bool idle_first)
 			    (double)s->now / 1000);
 		lost++;
 	}
-	if (back < 0 && idle_first) {
-		/* The routers of the new path forgot, with their idle
-		   entries, the prunes they had sent: nobody grafts. */
-		printf("# KNOWN BUG: the stream never came back: "
-		       "router_dvmrp_mfc_event deletes the prune entry of "
-		       "an idle (S,G) while its prune upstream lives on\n");
-		skip();
-	}
 	assert_true(back >= 0);
 	assert_converged(s);
 	for (r = 0; r < s->nrouters; r++)

@@ -311,6 +311,97 @@ test_graft_rexmit_until_ack(void **state)
 	fx_fini(&f);
 }
 
+/*
+ * The (S,G) entries went idle while we are pruned upstream: the entry is
+ * kept (an orphan), and a member coming then grafts at once; acked, the
+ * orphan holds nothing and goes at the next timeout.  One that holds
+ * nothing goes at once.
+ */
+static void
+test_orphan_grafts_for_a_member(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	fx_init(&f, 7200);
+	both_prune(&f);
+	dvmrp_prune_oifs_empty(f.p, f.now, origin, group, true);
+	expect(&f, DVMRP_PRUNE_OUT_SEND_PRUNE);
+	expect_none(&f);
+	dvmrp_prune_entry_orphan(f.p, f.now, origin, group);
+	expect_none(&f);
+	assert_true(dvmrp_prune_entry_exists(f.p, origin, group));
+	assert_int_equal(dvmrp_prune_pruned_vifs(f.p, origin, group),
+	    1u << DOWN_VIF);
+	/* Nothing comes for ten minutes: still there, still pruned. */
+	advance(&f, f.now + 600000);
+	while (dvmrp_prune_output(f.p, &(struct dvmrp_prune_output){ 0 }))
+		; /* prune retransmissions */
+	assert_true(dvmrp_prune_entry_exists(f.p, origin, group));
+	/* A host joins on another VIF: graft now, no datagram needed. */
+	dvmrp_prune_member(f.p, f.now, group, 3, true);
+	assert_int_equal(expect(&f, DVMRP_PRUNE_OUT_SEND_GRAFT).nbr.s_addr,
+	    upnbr.s_addr);
+	expect_none(&f);
+	dvmrp_prune_graft_ack_input(f.p, f.now, UP_VIF, upnbr, origin, group);
+	/* The dependents' prunes still stand: it is kept for them. */
+	assert_true(dvmrp_prune_entry_exists(f.p, origin, group));
+	assert_int_equal(dvmrp_prune_stats(f.p)->prunes, 2);
+	fx_fini(&f);
+}
+
+static void
+test_orphan_grafts_for_a_dependent(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	fx_init(&f, 7200);
+	both_prune(&f);
+	dvmrp_prune_oifs_empty(f.p, f.now, origin, group, true);
+	expect(&f, DVMRP_PRUNE_OUT_SEND_PRUNE);
+	dvmrp_prune_entry_orphan(f.p, f.now, origin, group);
+	/* d1 grafts: acked, and we graft upstream. */
+	dvmrp_prune_graft_input(f.p, f.now, DOWN_VIF, d1, origin, group);
+	expect(&f, DVMRP_PRUNE_OUT_SEND_GRAFT_ACK);
+	expect(&f, DVMRP_PRUNE_OUT_VIF_UNPRUNED);
+	assert_int_equal(expect(&f, DVMRP_PRUNE_OUT_SEND_GRAFT).vif, UP_VIF);
+	expect_none(&f);
+	fx_fini(&f);
+}
+
+static void
+test_orphan_holding_nothing_goes(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	fx_init(&f, 7200);
+	/* Never pruned: nothing to keep. */
+	dvmrp_prune_entry_orphan(f.p, f.now, origin, group);
+	assert_false(dvmrp_prune_entry_exists(f.p, origin, group));
+	assert_int_equal(dvmrp_prune_stats(f.p)->entries, 0);
+	/* Pruned, the prune expires: no prune again (no datagram will come
+	   to want one), the orphan goes. */
+	dvmrp_prune_entry_add(f.p, f.now, origin, mask, group, UP_VIF, upnbr);
+	dvmrp_prune_oifs_empty(f.p, f.now, origin, group, true);
+	expect(&f, DVMRP_PRUNE_OUT_SEND_PRUNE);
+	dvmrp_prune_entry_orphan(f.p, f.now, origin, group);
+	while (dvmrp_prune_next_deadline(f.p) != MC_TIME_NEVER &&
+	    dvmrp_prune_entry_exists(f.p, origin, group)) {
+		advance(&f,
+		    dvmrp_prune_next_deadline(f.p) > f.now ?
+			dvmrp_prune_next_deadline(f.p) :
+			f.now);
+		while (dvmrp_prune_output(f.p,
+		    &(struct dvmrp_prune_output){ 0 }))
+			;
+	}
+	assert_false(dvmrp_prune_entry_exists(f.p, origin, group));
+	assert_int_equal(dvmrp_prune_stats(f.p)->prunes_tx, 1);
+	fx_fini(&f);
+}
+
 /* A dependent's graft: acked, its prune gone, a graft goes upstream. */
 static void
 test_graft_received(void **state)
@@ -571,6 +662,9 @@ main(void)
 		cmocka_unit_test(test_lifetime_randomisation_bounds),
 		cmocka_unit_test(test_prune_rexmit_backoff),
 		cmocka_unit_test(test_graft_rexmit_until_ack),
+		cmocka_unit_test(test_orphan_grafts_for_a_member),
+		cmocka_unit_test(test_orphan_grafts_for_a_dependent),
+		cmocka_unit_test(test_orphan_holding_nothing_goes),
 		cmocka_unit_test(test_graft_received),
 		cmocka_unit_test(test_unknown_and_strangers),
 		cmocka_unit_test(test_nbr_down_and_restart),
