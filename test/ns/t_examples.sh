@@ -64,6 +64,7 @@ declare -A EX=(
 ["man/mcastctl.8: mcastctl show interfaces"]="run main=r setup=router"
 ["man/mcastd.conf.5: cat r1.conf"]="run main=r"
 ["man/mcastd.conf.5: cat r2.conf"]="run main=r"
+["man/mcastd.conf.5: cat r3.conf"]="run main=r"
 )
 declare -A HOSTS=([rx]=h2 [tx]=h1 [rx-a]=h2 [rx-b]=h3)
 
