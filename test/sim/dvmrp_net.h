@@ -202,7 +202,9 @@ sim_metric(struct sim *s, unsigned r, uint8_t m)
 		sr->ports[p].metric = m;
 		pi = &sr->phyints[sr->rc.nphyints++];
 		memset(pi, 0, sizeof(*pi));
-		snprintf(pi->name, IF_NAMESIZE, "%s", sr->ports[p].name);
+		/* Both are IF_NAMESIZE arrays, in different structures. */
+		memcpy(pi->name, sr->ports[p].name, IF_NAMESIZE);
+		pi->name[IF_NAMESIZE - 1] = '\0';
 		pi->threshold = 1;
 		pi->igmp = sr->rc.igmp;
 		pi->metric = m;
