@@ -138,6 +138,8 @@ mfc_cut_name(enum mfc_cut c)
 		return "no-vif";
 	case MFC_CUT_THRESHOLD:
 		return "threshold";
+	case MFC_CUT_PRUNED:
+		return "pruned";
 	default:
 		return "?";
 	}
@@ -515,16 +517,16 @@ mfc_entry_view(const struct mfc *m, const struct mfc_entry *e,
 const char *
 mfc_empty_reason(const uint8_t *why, const uint8_t *cut, char *buf, size_t len)
 {
-	bool seen[MFC_CUT_THRESHOLD + 1] = { false };
+	bool seen[MFC_CUT_PRUNED + 1] = { false };
 	size_t off;
 	unsigned v, k;
 
 	for (v = 0; v < MFC_MAXVIFS; v++)
 		if (why[v] != 0 && cut[v] != MFC_CUT_IIF &&
-		    cut[v] <= MFC_CUT_THRESHOLD)
+		    cut[v] <= MFC_CUT_PRUNED)
 			seen[cut[v]] = true;
 	off = (size_t)snprintf(buf, len, "all cut:");
-	for (k = MFC_CUT_BOUNDARY; k <= MFC_CUT_THRESHOLD; k++)
+	for (k = MFC_CUT_BOUNDARY; k <= MFC_CUT_PRUNED; k++)
 		if (seen[k] && off < len)
 			off += (size_t)snprintf(buf + off, len - off, "%s%s",
 			    off > strlen("all cut:") ? "," : " ",

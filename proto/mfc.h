@@ -91,6 +91,8 @@ enum mfc_cut {
 	MFC_CUT_NO_VIF,	      /* it is not a VIF now */
 	MFC_CUT_THRESHOLD,    /* an oif, but the flow's TTL (sampled) does
 				 not pass its threshold: ttl_starved */
+	MFC_CUT_PRUNED,	      /* the routing protocol's downstream VIF,
+				 pruned by every router there */
 };
 
 const char *mfc_cut_name(enum mfc_cut c); /* "boundary" ... */
@@ -133,10 +135,11 @@ struct mfc_vif_config {
 typedef int (*mfc_rpf_fn)(void *arg, struct in_addr source);
 /*
  * The routing protocol's downstream VIFs of (source, group) whose iif is
- * its reverse path (a bit per VIF; 0: none).
+ * its reverse path (a bit per VIF; 0: none), and in *pruned those it
+ * would forward onto but every router there pruned (shown as cut).
  */
 typedef uint32_t (*mfc_downstream_fn)(void *arg, struct in_addr source,
-    struct in_addr group);
+    struct in_addr group, uint32_t *pruned);
 
 struct mfc;
 

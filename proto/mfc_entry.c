@@ -143,7 +143,7 @@ mfc_compose(const struct mfc *m, const struct mfc_entry *e,
     struct mfc_composed *c)
 {
 	const struct mfc_member *mb;
-	uint32_t routes = mfc_route_oifs(e);
+	uint32_t routes = mfc_route_oifs(e), pruned = 0;
 	enum mfc_cut all = MFC_CUT_NONE;
 	unsigned v;
 
@@ -155,7 +155,8 @@ mfc_compose(const struct mfc *m, const struct mfc_entry *e,
 		if (mfc_member_admits(mb, e->source))
 			c->why[mb->vif] |= MFC_WHY(mb->origin);
 	if (e->iif_origin == MFC_IIF_RPF && m->downstream != NULL) {
-		routes = m->downstream(m->downstream_arg, e->source, e->group);
+		routes = m->downstream(m->downstream_arg, e->source, e->group,
+		    &pruned);
 		for (v = 0; v < MFC_MAXVIFS; v++)
 			if (routes & MFC_BIT(v))
 				c->why[v] |= MFC_WHY(MFC_ORIGIN_DVMRP);
@@ -180,6 +181,12 @@ mfc_compose(const struct mfc *m, const struct mfc_entry *e,
 			c->ttls[v] = m->vifs[v].threshold;
 		}
 	}
+	/* Downstream VIFs nobody else asks for, pruned: shown as cut. */
+	for (v = 0; v < MFC_MAXVIFS; v++)
+		if ((pruned & MFC_BIT(v)) && c->why[v] == 0 && v != e->iif) {
+			c->why[v] = MFC_WHY(MFC_ORIGIN_DVMRP);
+			c->cut[v] = MFC_CUT_PRUNED;
+		}
 }
 
 /* "... oifs none: all cut: boundary-at-iif (arrival)" */

@@ -289,17 +289,20 @@ router_dvmrp_rpf(void *arg, struct in_addr source)
 /* Children with dependents, less the VIFs all of whose dependents pruned
    (origin network, group). */
 static uint32_t
-router_dvmrp_downstream(void *arg, struct in_addr source, struct in_addr group)
+router_dvmrp_downstream(void *arg, struct in_addr source, struct in_addr group,
+    uint32_t *pruned)
 {
 	struct router *r = arg;
 	struct in_addr origin, mask;
-	uint32_t vifs;
+	uint32_t vifs, cut;
 
-	vifs = dvmrp_rib_downstream(r->dvmrp.rib, source, &origin, &mask);
+	vifs = dvmrp_rib_downstream(r->dvmrp.rib, source, &origin, &mask) &
+	    r->dvmrp.running;
 	if (vifs == 0)
 		return 0;
-	return vifs & r->dvmrp.running &
-	    ~dvmrp_prune_pruned_vifs(r->dvmrp.prune, origin, group);
+	cut = dvmrp_prune_pruned_vifs(r->dvmrp.prune, origin, group);
+	*pruned = vifs & cut;
+	return vifs & ~cut;
 }
 
 /*

@@ -103,7 +103,7 @@ expect_eq "2: r2 has no static route: only DVMRP's table" \
 mctl r1 -j show routes >"$TMP/routes.json"
 
 # ---- 3. a stream nobody wants: r2 prunes toward r1 ----------------------------
-bg hs "$MCAST" send -i eth0 -t 8 -c 100 -r 10 -q $G:5001
+bg hs "$MCAST" send -i eth0 -t 8 -c 600 -r 20 -q $G:5001
 sender=$LAST_PID
 prune_row() {
 	rows "$1" prunes '$1, $2, $3, $4, $5, $6'
@@ -119,6 +119,8 @@ expect_eq "3: r1's received prune: remaining 121-10800 s, no retransmissions col
     "$(rows r1 prunes '($7 >= 121 && $7 <= 10800), $8')" "1 -"
 check "3: r1's kernel forwards ($S,$G) nowhere now" wait_for 5 eval \
     '[ -z "$(mfc_oifs r1 $S $G)" ]'
+check "3: r1's show mfc says why: NOTE 'all cut: pruned', eth0 cut (pruned:dvmrp)" \
+    eval "mctl r1 show mfc | grep -qE '^$S +$G +eth1 +- +rpf .*all cut: pruned +eth0\\(pruned:dvmrp\\) *\$'"
 expect_eq "3: r2's show status counts 1 prune sent, 0 received" \
     "$(mctl r2 -j show status | python3 -c 'import json,sys; d=json.load(sys.stdin)["daemon"][0]; print(d["dvmrp_prunes_sent"], d["dvmrp_prunes_received"])')" "1 0"
 expect_eq "3: r1's show status counts 0 prunes sent, 1 received" \
@@ -136,6 +138,9 @@ check "4: r1 forwards ($S,$G) onto eth0 again, for DVMRP" wait_for 5 eval \
     '[ "$(mctl r1 show mfc | awk -v s=$S -v g=$G "\$1 == s && \$2 == g { print \$4 }")" = "eth0(1:dvmrp)" ]'
 check "4: the graft acked: no prune left on either side" wait_for 5 eval \
     '[ -z "$(prune_row r1)" ] && [ -z "$(prune_row r2)" ]'
+# The stream reaches hr before the sender stops.
+check "4: datagrams reach hr (its Udp InDatagrams)" wait_for 5 eval \
+    '[ "$(nsx hr awk "/^Udp:/ && \$2 ~ /^[0-9]/ { print \$2 }" /proc/net/snmp)" -gt 0 ]'
 kill "$sender" 2>/dev/null
 wait "$sender" 2>/dev/null
 
