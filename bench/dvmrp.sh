@@ -35,6 +35,7 @@ set -u
 bench_start dvmrp 120 $((120 + ${ROUNDS:-7} * 3 * 25)) "$@"
 
 . "$(dirname "$0")/../test/ns/lib.sh"
+. "$(dirname "$0")/dvmrp_lib.bash"
 export LC_ALL=C
 cd "$TOP" || exit 1
 RESULTS=${RESULTS:-$TOP/bench/RESULTS.md}
@@ -60,33 +61,8 @@ lan_port a eth0 2 1 # p1: the capture's port
 lan_port a eth1 1 1
 lan_port b eth0 2 2
 lan_port b eth1 3 1
-: >"$TMP/mcastd.conf"
-: >"$TMP/mrouted.conf"
 
-FAILURES=()
-fail() {
-	FAILURES+=("$*")
-	echo "# FAILED: $*"
-}
-declare -A VALS
-add() { VALS[$1]="${VALS[$1]:-} $2"; }
 
-vif_count() { nsx "$1" awk 'NR > 1' /proc/net/ip_mr_vif | wc -l; }
-
-# start_router NS mcastd|mrouted: ROUTER_PID[NS] once it answers.
-declare -A ROUTER_PID
-start_router() {
-	case $2 in
-	mcastd) start_mcastd "$1" "$TMP/mcastd.conf" && ROUTER_PID[$1]=$MCASTD_PID ;;
-	mrouted) start_mrouted "$1" "$TMP/mrouted.conf" && ROUTER_PID[$1]=$MROUTED_PID ;;
-	esac
-}
-stop_router() {
-	local ns=$1
-	kill "${ROUTER_PID[$ns]}" 2>/dev/null
-	reap "${ROUTER_PID[$ns]}"
-	wait_for 5 eval '[ "$(vif_count "$ns")" = 0 ]' || fail "$2 in $ns left its VIFs"
-}
 
 # dvmrp_times PCAP T0: "ADJACENCY_MS ROUTES_MS" from the capture ("" when either
 # did not happen).
@@ -171,22 +147,13 @@ if [ $SMOKE = 1 ]; then
 	finish
 fi
 
-# fig KEY: median | min–max | n
-# div3 A B: A/B with 3 decimals, or "n/a".
-div3() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b + 0 > 0) printf "%.3f", a / b; else printf "n/a" }'; }
-fig() {
-	[ -n "$(sample "$1" n)" ] || { echo "n/a | n/a | 0"; return; }
-	echo "$(med "$1") | $(sample "$1" min)–$(sample "$1" max) | $(sample "$1" n)"
-}
 report() {
-	local rev dirty pair key
-	rev=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)
-	dirty=$(git -C "$TOP" status --porcelain -- tools lib include proto daemon ctl bench 2>/dev/null | head -n 1)
+	local pair key
 	echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — dvmrp (mcastd with mrouted against mrouted with mrouted)"
 	echo
 	echo "- command: \`bash bench/dvmrp.sh\` (ROUNDS=$ROUNDS)"
 	echo "- kernel $(uname -r), $(nproc) CPUs, no pinning; load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "- $("$MROUTED_BIN/mrouted" -v 2>&1 | head -n 1) built from ../shared/peers, run as \`mrouted -n -l info\` with an empty configuration; $("$MCAST" --version 2>/dev/null | head -n 1), mcastd run as \`mcastd -n -l info\` with an empty configuration; tree at git $rev${dirty:+ with local changes}"
+	peers_line
 	echo "- t0: just before the second router (b) starts, the first (a) answering its control socket; times from one capture on LAN 2"
 	echo
 	echo "| ms from t0 (a, b) | median | min–max | rounds |"
@@ -205,10 +172,7 @@ report() {
 	echo "| routes, (mrouted, mcastd) / (mrouted, mrouted) | $(div3 "$(med routes_mrouted-mcastd)" "$(med routes_mrouted-mrouted)") |"
 	echo
 	echo "Reading the figures: a router that hears a new neighbour's first probe (which lists nobody) can answer it at once with a probe listing the newcomer, or wait for its own probe timer (10 s). mcastd answers at once, so with mcastd running first the adjacency and the route exchange follow mrouted's start within milliseconds; mrouted waits for its timer, so with mrouted first both pairs take up to 10 s. The last line compares the same start order (mrouted first) with mcastd or mrouted second."
-	if [ ${#FAILURES[@]} -gt 0 ]; then
-		echo
-		echo "Steps that failed and are left out of the figures: ${#FAILURES[@]}; the first: ${FAILURES[0]}"
-	fi
+	failures_line
 	echo
 }
 report >"$TMP/section.md"

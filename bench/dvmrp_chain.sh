@@ -28,6 +28,7 @@ set -u
 bench_start dvmrp_chain 200 $((200 + ${ROUNDS:-3} * 2 * 400)) "$@"
 
 . "$(dirname "$0")/../test/ns/lib.sh"
+. "$(dirname "$0")/dvmrp_lib.bash"
 export LC_ALL=C
 cd "$TOP" || exit 1
 RESULTS=${RESULTS:-$TOP/bench/RESULTS.md}
@@ -60,17 +61,7 @@ for i in $(seq $((N - 1))); do
 	lan_port r$i eth2 $((110 + i)) 1
 	lan_port r$((i + 1)) eth1 $((110 + i)) 2
 done
-: >"$TMP/mcastd.conf"
-: >"$TMP/mrouted.conf"
 
-FAILURES=()
-fail() {
-	FAILURES+=("$*")
-	echo "# FAILED: $*"
-}
-declare -A VALS
-add() { VALS[$1]="${VALS[$1]:-} $2"; }
-vif_count() { nsx "$1" awk 'NR > 1' /proc/net/ip_mr_vif | wc -l; }
 
 # reachable NS KIND: the subnets (third octets) NS has a route to, sorted.
 reachable() {
@@ -117,19 +108,6 @@ all_withdrawn() {
 	done
 }
 
-declare -A ROUTER_PID
-start_router() {
-	case $2 in
-	mcastd) start_mcastd "$1" "$TMP/mcastd.conf" && ROUTER_PID[$1]=$MCASTD_PID ;;
-	mrouted) start_mrouted "$1" "$TMP/mrouted.conf" && ROUTER_PID[$1]=$MROUTED_PID ;;
-	esac
-}
-stop_router() {
-	local ns=$1
-	kill "${ROUTER_PID[$ns]}" 2>/dev/null
-	reap "${ROUTER_PID[$ns]}"
-	wait_for 5 eval '[ "$(vif_count "$ns")" = 0 ]' || fail "$2 in $ns left its VIFs"
-}
 
 # wait_ms LIMIT_S FN KIND: ms until FN KIND holds (polled), or "".
 wait_ms() {
@@ -191,21 +169,14 @@ if [ $SMOKE = 1 ]; then
 	finish
 fi
 
-div3() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b + 0 > 0) printf "%.3f", a / b; else printf "n/a" }'; }
-fig() {
-	[ -n "$(sample "$1" n)" ] || { echo "n/a | n/a | 0"; return; }
-	echo "$(med "$1") | $(sample "$1" min)–$(sample "$1" max) | $(sample "$1" n)"
-}
 report() {
-	local rev dirty k
-	rev=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)
-	dirty=$(git -C "$TOP" status --porcelain -- tools lib include proto daemon ctl bench 2>/dev/null | head -n 1)
+	local k
 	echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — dvmrp_chain ($N mcastd against $N mrouted in a chain: convergence)"
 	echo
 	echo "- command: \`bash bench/dvmrp_chain.sh\` (ROUNDS=$ROUNDS)"
 	echo "- kernel $(uname -r), $(nproc) CPUs, no pinning; load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "- $("$MROUTED_BIN/mrouted" -v 2>&1 | head -n 1) built from ../shared/peers, \`mrouted -n -l info\`, empty configuration; $("$MCAST" --version 2>/dev/null | head -n 1), \`mcastd -n -l info\`, empty configuration; default intervals; tree at git $rev${dirty:+ with local changes}"
-	echo "- $N routers in a line, 15 subnets; routes polled every 0.2 s through mcastctl / mroutectl; the cable between r$CUT and r$((CUT + 1)) pulled"
+	peers_line
+	echo "- $N routers in a line, 15 subnets; routes polled every 0.2 s through mcastctl / mroutectl; default intervals (probes 10 s, reports 60 s, triggered updates at most every 5 s); the cable between r$CUT and r$((CUT + 1)) pulled"
 	echo
 	echo "| ms | median | min–max | rounds |"
 	echo "|---|---:|---:|---:|"
@@ -218,10 +189,7 @@ report() {
 	echo "|---|---:|"
 	echo "| complete, mcastd / mrouted | $(div3 "$(med complete_mcastd)" "$(med complete_mrouted)") |"
 	echo "| withdrawn, mcastd / mrouted | $(div3 "$(med withdrawn_mcastd)" "$(med withdrawn_mrouted)") |"
-	if [ ${#FAILURES[@]} -gt 0 ]; then
-		echo
-		echo "Steps that failed and are left out of the figures: ${#FAILURES[@]}; the first: ${FAILURES[0]}"
-	fi
+	failures_line
 	echo
 }
 report >"$TMP/section.md"

@@ -33,6 +33,7 @@ set -u
 bench_start dvmrp_prune 120 $((120 + ${ROUNDS:-5} * 2 * 60)) "$@"
 
 . "$(dirname "$0")/../test/ns/lib.sh"
+. "$(dirname "$0")/dvmrp_lib.bash"
 export LC_ALL=C
 cd "$TOP" || exit 1
 RESULTS=${RESULTS:-$TOP/bench/RESULTS.md}
@@ -66,31 +67,8 @@ lan_port a eth1 1 1
 lan_port a eth0 2 1
 lan_port b eth0 2 2 # p5: the LAN 2 capture's port
 lan_port b eth1 3 1
-: >"$TMP/mcastd.conf"
-: >"$TMP/mrouted.conf"
 
-FAILURES=()
-fail() {
-	FAILURES+=("$*")
-	echo "# FAILED: $*"
-}
-declare -A VALS
-add() { VALS[$1]="${VALS[$1]:-} $2"; }
-vif_count() { nsx "$1" awk 'NR > 1' /proc/net/ip_mr_vif | wc -l; }
 
-declare -A ROUTER_PID
-start_router() {
-	case $2 in
-	mcastd) start_mcastd "$1" "$TMP/mcastd.conf" && ROUTER_PID[$1]=$MCASTD_PID ;;
-	mrouted) start_mrouted "$1" "$TMP/mrouted.conf" && ROUTER_PID[$1]=$MROUTED_PID ;;
-	esac
-}
-stop_router() {
-	local ns=$1
-	kill "${ROUTER_PID[$ns]}" 2>/dev/null
-	reap "${ROUTER_PID[$ns]}"
-	wait_for 5 eval '[ "$(vif_count "$ns")" = 0 ]' || fail "$2 in $ns left its VIFs"
-}
 
 # capture PORT FILE: tcpdump on the switch's port, until killed.
 capture() {
@@ -210,21 +188,14 @@ if [ $SMOKE = 1 ]; then
 	finish
 fi
 
-div3() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b + 0 > 0) printf "%.3f", a / b; else printf "n/a" }'; }
-fig() {
-	[ -n "$(sample "$1" n)" ] || { echo "n/a | n/a | 0"; return; }
-	echo "$(med "$1") | $(sample "$1" min)–$(sample "$1" max) | $(sample "$1" n)"
-}
 over() { awk -v a="$1" -v b="$LMQT_MS" 'BEGIN { if (a != "") printf "%.1f", a - b; else printf "n/a" }'; }
 report() {
-	local rev dirty k
-	rev=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)
-	dirty=$(git -C "$TOP" status --porcelain -- tools lib include proto daemon ctl bench 2>/dev/null | head -n 1)
+	local k
 	echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — dvmrp_prune (two mcastd against two mrouted: prune and graft latency)"
 	echo
 	echo "- command: \`bash bench/dvmrp_prune.sh\` (ROUNDS=$ROUNDS)"
 	echo "- kernel $(uname -r), $(nproc) CPUs, no pinning; load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "- $("$MROUTED_BIN/mrouted" -v 2>&1 | head -n 1) built from ../shared/peers, run as \`mrouted -n -l info\` with an empty configuration; $("$MCAST" --version 2>/dev/null | head -n 1), \`mcastd -n -l info\` with an empty configuration; tree at git $rev${dirty:+ with local changes}"
+	peers_line
 	echo "- s streams 500 datagrams/s through a and b to h; h leaves, then joins again; times from captures on LAN 2 and LAN 3"
 	echo
 	echo "| ms | median | min–max | rounds |"
@@ -241,10 +212,7 @@ report() {
 	echo "| mcastd: prune beyond the last-member time (2,000 ms), ms | $(over "$(med prune_mcastd)") |"
 	echo "| prune latency, mcastd / mrouted | $(div3 "$(med prune_mcastd)" "$(med prune_mrouted)") |"
 	echo "| graft to first datagram, mcastd / mrouted | $(div3 "$(med delivery_mcastd)" "$(med delivery_mrouted)") |"
-	if [ ${#FAILURES[@]} -gt 0 ]; then
-		echo
-		echo "Steps that failed and are left out of the figures: ${#FAILURES[@]}; the first: ${FAILURES[0]}"
-	fi
+	failures_line
 	echo
 }
 report >"$TMP/section.md"
