@@ -137,14 +137,16 @@ router_drain_mfc(struct router *r, mc_time_t now)
 }
 
 /*
- * An IGMP message from VIF v's engine, in its IP header, to send: the
- * packet lives in the output's own record, after the structure.
+ * A message of the IGMP protocol number (IGMP, DVMRP) to send out of VIF
+ * vif in the IP header ipo describes: the packet lives in the output's
+ * own record, after the structure.  false when it could not be queued.
  */
-static void
-router_emit_igmp(struct router *r, const struct router_vif *v,
-    const struct igmp_router_output *io)
+bool
+router_emit_packet(struct router *r, unsigned vif,
+    const struct igmp_ip_out *ipo, const uint8_t *msg, size_t msg_len)
 {
-	size_t room = io->len + 24; /* the header with Router Alert */
+	const struct router_vif *v = &r->vifs[vif];
+	size_t room = msg_len + 24; /* the header with Router Alert */
 	struct router_output *o;
 	uint8_t *packet;
 	int len;
@@ -152,26 +154,40 @@ router_emit_igmp(struct router *r, const struct router_vif *v,
 	o = outq_push(&r->outq, sizeof(*o) + room);
 	if (o == NULL) {
 		r->stats.unexpected_events++;
-		return;
+		return false;
 	}
 	packet = (uint8_t *)(o + 1);
-	len = igmp_ip_build(packet, room, v->addr, io->dst, io->data, io->len);
+	len = igmp_ip_build_out(packet, room, ipo, msg, msg_len);
 	if (len < 0) {
-		/* Cannot happen: the engine's packets fit; keep it visible. */
+		/* Cannot happen: the engines' packets fit; keep it visible. */
 		r->stats.unexpected_events++;
 		o->kind = ROUTER_OUT_EVENT;
 		o->event = ROUTER_EV_RX_DROPPED;
 		o->error = len;
-		return;
+		return false;
 	}
 	o->kind = ROUTER_OUT_SEND;
 	o->packet = packet;
-	o->vif = (unsigned)(v - r->vifs);
+	o->vif = vif;
 	o->ifindex = v->ifindex;
 	memcpy(o->ifname, v->name, sizeof(o->ifname));
-	o->dst = io->dst;
+	o->dst = ipo->dst;
 	o->len = (size_t)len;
 	r->stats.tx++;
+	return true;
+}
+
+/* An IGMP message from VIF v's engine: TTL 1, Router Alert. */
+static void
+router_emit_igmp(struct router *r, const struct router_vif *v,
+    const struct igmp_router_output *io)
+{
+	struct igmp_ip_out ipo = { .src = v->addr,
+		.dst = io->dst,
+		.ttl = 1,
+		.router_alert = true };
+
+	router_emit_packet(r, (unsigned)(v - r->vifs), &ipo, io->data, io->len);
 }
 
 static void

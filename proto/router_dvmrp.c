@@ -50,42 +50,17 @@ router_dvmrp_send(struct router *r, unsigned vif, struct in_addr dst,
 {
 	const struct router_vif *v = &r->vifs[vif];
 	struct igmp_ip_out ipo;
-	struct router_output *o;
-	size_t room = len + DVMRP_IP_HDR_LEN;
-	uint8_t *packet;
-	int n;
 
 	if (!v->used)
 		return;
-	o = outq_push(&r->outq, sizeof(*o) + room);
-	if (o == NULL) {
-		r->stats.unexpected_events++;
-		return;
-	}
 	memset(&ipo, 0, sizeof(ipo));
 	ipo.src = v->addr;
 	ipo.dst = dst;
 	ipo.ttl = IN_MULTICAST(ntohl(dst.s_addr)) ? DVMRP_TTL_MULTICAST :
 						    DVMRP_TTL_UNICAST;
 	ipo.router_alert = true;
-	packet = (uint8_t *)(o + 1);
-	n = igmp_ip_build_out(packet, room, &ipo, msg, len);
-	if (n < 0) {
-		r->stats.unexpected_events++;
-		o->kind = ROUTER_OUT_EVENT;
-		o->event = ROUTER_EV_RX_DROPPED;
-		o->error = n;
-		return;
-	}
-	o->kind = ROUTER_OUT_SEND;
-	o->packet = packet;
-	o->vif = vif;
-	o->ifindex = v->ifindex;
-	memcpy(o->ifname, v->name, sizeof(o->ifname));
-	o->dst = dst;
-	o->len = (size_t)n;
-	r->stats.tx++;
-	if (msg[1] <= DVMRP_GRAFT_ACK)
+	if (router_emit_packet(r, vif, &ipo, msg, len) &&
+	    msg[1] <= DVMRP_GRAFT_ACK)
 		r->stats.tx_dvmrp[msg[1]]++;
 }
 

@@ -126,6 +126,8 @@ struct router_output *router_emit_event(struct router *r,
 /* Move what the engines output into the router's queue. */
 void router_pump(struct router *r, mc_time_t now);
 void router_drain_mfc(struct router *r, mc_time_t now);
+bool router_emit_packet(struct router *r, unsigned vif,
+    const struct igmp_ip_out *ipo, const uint8_t *msg, size_t msg_len);
 
 /* router_dvmrp.c */
 int router_dvmrp_configure(struct router *r, mc_time_t now,
