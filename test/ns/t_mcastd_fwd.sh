@@ -25,9 +25,9 @@ CONF
 start_mcastd r "$TMP/mcastd.conf" || { not_ok "mcastd started"; exit 1; }
 mctl r show interfaces >"$TMP/ifs.txt"
 check "eth1 is routing with threshold 16 and the boundary" \
-    grep -qE '^eth1 +1 +[0-9]+ +198\.18\.2\.1 +routing +16 .* 239\.255\.0\.0/16 *$' "$TMP/ifs.txt"
+    grep -qE '^eth1 +1 +[0-9]+ +198\.18\.2\.1 +routing +16 .* 239\.255\.0\.0/16 +true +1 *$' "$TMP/ifs.txt"
 check "eth2 is routing with threshold 1, no boundary" \
-    grep -qE '^eth2 +2 +[0-9]+ +198\.18\.3\.1 +routing +1 .* - *$' "$TMP/ifs.txt"
+    grep -qE '^eth2 +2 +[0-9]+ +198\.18\.3\.1 +routing +1 .* - +true +1 *$' "$TMP/ifs.txt"
 
 # start_recv HOST OUT ARGS...: mcast recv in the background, returns once
 # the router lists the membership (of the last GROUP:PORT) on the

@@ -61,8 +61,8 @@ expect_eq "the receiver got all 3000 through the reloads" "$(json_field "$TMP/re
 expect_eq "... and lost none" "$(stream_counts "$TMP/reload.json" | awk '{ print $4 }')" 0
 mctl r show interfaces >"$TMP/ifs.txt"
 check "the reload applied eth2's threshold 32 and boundary" \
-    grep -qE '^eth2 .* routing +32 .* 239\.255\.0\.0/16 *$' "$TMP/ifs.txt"
-check "... and eth1's boundary" grep -qE '^eth1 .* routing +1 .* 239\.254\.0\.0/16 *$' "$TMP/ifs.txt"
+    grep -qE '^eth2 .* routing +32 .* 239\.255\.0\.0/16 +true +1 *$' "$TMP/ifs.txt"
+check "... and eth1's boundary" grep -qE '^eth1 .* routing +1 .* 239\.254\.0\.0/16 +true +1 *$' "$TMP/ifs.txt"
 expect_eq "the kernel still has the three VIFs" \
     "$(nsx r awk 'NR > 1 { print $2 }' /proc/net/ip_mr_vif | sort | tr '\n' ' ')" "eth0 eth1 eth2 "
 
