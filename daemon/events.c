@@ -182,9 +182,10 @@ events_ttl_starved(struct mcastd *d, const struct router_output *o)
 	    o->ifname[0] ? o->ifname : "?", o->ttl, oifs);
 }
 
-/* A DVMRP neighbour came, went, restarted, or found no room. */
+/* A DVMRP neighbour came, went, restarted, or found no room (a line per
+   second at most: forged probes can come from thousands of addresses). */
 static void
-events_dvmrp(const struct router_output *o)
+events_dvmrp(struct mcastd *d, const struct router_output *o, mc_time_t now)
 {
 	const struct router_dvmrp_event *e = &o->dvmrp;
 	char a[INET_ADDRSTRLEN];
@@ -215,8 +216,10 @@ events_dvmrp(const struct router_output *o)
 		    o->ifname, a, e->genid, e->old_genid);
 		break;
 	case DVMRP_NBR_EV_LIMIT:
-		log_warn("%s: DVMRP neighbour %s not taken: the VIF's limit "
-			 "of neighbours is reached",
+		log_limited(&d->notes[MCASTD_NOTE_LIMIT_DVMRP_NBR], now, 1,
+		    LOG_WARNING,
+		    "%s: DVMRP neighbour %s not taken: the VIF's limit of "
+		    "neighbours is reached",
 		    o->ifname, a);
 		break;
 	case DVMRP_NBR_EV_SEND_REPORT:
@@ -295,7 +298,7 @@ events_log(struct mcastd *d, const struct router_output *o, mc_time_t now)
 			"outgoing interfaces again");
 		break;
 	case ROUTER_EV_DVMRP_NEIGHBOR:
-		events_dvmrp(o);
+		events_dvmrp(d, o, now);
 		break;
 	}
 }

@@ -60,8 +60,9 @@ enum mcastd_note {
 	MCASTD_NOTE_LIMIT_GROUPS,
 	MCASTD_NOTE_LIMIT_SOURCES,
 	MCASTD_NOTE_LIMIT_MFC,
-	MCASTD_NOTE_QUERIER,  /* another became the querier */
-	MCASTD_NOTE_TAKEOVER, /* querier again */
+	MCASTD_NOTE_LIMIT_DVMRP_NBR, /* a DVMRP neighbour not taken */
+	MCASTD_NOTE_QUERIER,	     /* another became the querier */
+	MCASTD_NOTE_TAKEOVER,	     /* querier again */
 	MCASTD_NOTE_CONTROL_BAD,
 	MCASTD_NOTE_CONTROL_DROPPED,
 	MCASTD_NOTE_COUNT

@@ -7,6 +7,10 @@
  * TTL, the Router Alert option and fragmentation.  The well-formed parts
  * come from proto/igmp_wire.c's builders; the attack then breaks them on
  * purpose (a truncated message, a wrong checksum, a 9-11 byte query ...).
+ * DVMRP's come from proto/dvmrp_wire.c's builders the same way: a report
+ * cut short, a route whose origin has bits beyond its mask, a probe whose
+ * list is not whole, a Neighbors 2 block whose count lies; well-formed
+ * probes, reports, prunes and grafts for floods (-A: from many sources).
  * The kernel fills the IP header checksum and, when 0, the IP ID.
  *
  * It prints one line on standard output, for scripts:
@@ -27,6 +31,7 @@
 #include <sys/socket.h>
 
 #include "mcast/sock.h"
+#include "dvmrp_wire.h"
 #include "igmp_wire.h"
 
 #define INJ_MTU		1500
@@ -53,6 +58,8 @@ struct inj_opts {
 	uint32_t qqi_s;
 	struct in_addr query_group;
 	bool suppress;
+	uint32_t nsources; /* -A: the packets from src, src+1 ... */
+	uint32_t genid;	   /* dvmrp-probe */
 };
 
 /* The packets of one round, back to back in one buffer. */
@@ -91,6 +98,23 @@ usage(FILE *f)
 	    "                            records per report, IS_EX {} or IS_IN {-k sources}\n"
 	    "  query                     a query (-V 1|2|3, default 3) from -s: general, or -g\n"
 	    "                            GROUP; -M, -Q, -I set Max Resp, QRV, QQI\n"
+	    "DVMRP (to 224.0.0.4 unless -d; mrouted sends prunes and grafts to the\n"
+	    "router's address with TTL 255: -d ROUTER -t 255):\n"
+	    "  dvmrp-routes NET/LEN N [METRIC]  well-formed reports of N routes NET/LEN,\n"
+	    "                            the next LEN-bit network ... (METRIC 1-63, default 1)\n"
+	    "  dvmrp-cut LEN             the report of dvmrp-report 1 cut to LEN (9-14) bytes\n"
+	    "  dvmrp-open                that report with its list never closed (no bit 7)\n"
+	    "  dvmrp-origin              a report of 198.19.1.0 with mask 255.255.240.0\n"
+	    "                            (origin bits beyond the mask)\n"
+	    "  dvmrp-mask                a report with mask 255.255.0.255 (not contiguous)\n"
+	    "  dvmrp-probe [NBR...]      a probe (GenID -G) listing NBRs; ADDR+N lists N\n"
+	    "                            addresses from ADDR (a long list needs -F)\n"
+	    "  dvmrp-probe-cut K [NBR...]  that probe with its last K (1-3) bytes cut\n"
+	    "  dvmrp-nbrs2 COUNT         a Neighbors 2 reply, one block of 2 neighbours\n"
+	    "                            whose count byte says COUNT (0-255)\n"
+	    "  dvmrp-prune SOURCE GROUP [N [LIFETIME]]  prunes for N groups from GROUP\n"
+	    "                            (default 1; lifetime default 7200 s)\n"
+	    "  dvmrp-graft SOURCE GROUP [N]  grafts for N groups from GROUP\n"
 	    "options:\n"
 	    "  -i IFACE    the interface to send on (name, index or address)\n"
 	    "  -s ADDR     IP source (default: the interface's address; any may be forged)\n"
@@ -110,7 +134,9 @@ usage(FILE *f)
 	    "  -M TENTHS   query: Max Resp Time in tenths of a second (default 100)\n"
 	    "  -Q QRV      query -V 3: robustness (0-7, default 2)\n"
 	    "  -I SECONDS  query -V 3: query interval (QQIC; default 125)\n"
-	    "  -x          query -V 3: the S flag (suppress router-side processing)\n",
+	    "  -x          query -V 3: the S flag (suppress router-side processing)\n"
+	    "  -A N        the attack's packets from N sources: -s, -s + 1 ... (default 1)\n"
+	    "  -G GENID    dvmrp-probe: the GenID (default 0x6d63696a)\n",
 	    1500, INJ_MAX_SOURCES);
 }
 
@@ -428,6 +454,197 @@ add_query(struct inj_list *l, const struct inj_opts *o)
 	add_packet(l, o, dst_or(o, usual), buf, (size_t)len);
 }
 
+/* ---- DVMRP ---- */
+
+#define INJ_DVMRP_MAX (INJ_IP_MAX - INJ_RA_HLEN)
+
+static struct in_addr
+dvmrp_dst(const struct inj_opts *o)
+{
+	return dst_or(o, DVMRP_ALL_ROUTERS);
+}
+
+/* The codec's report of one route; its length. */
+static size_t
+dvmrp_one_route(uint8_t *buf, size_t cap, uint32_t origin, uint32_t mask,
+    uint8_t metric)
+{
+	struct dvmrp_route rt;
+	size_t used;
+	int len;
+
+	rt.origin.s_addr = htonl(origin);
+	rt.mask.s_addr = htonl(mask);
+	rt.metric = metric;
+	len = dvmrp_build_report(buf, cap, DVMRP_CAPS_OURS, &rt, 1, &used);
+	if (len < 0 || used != 1)
+		die("cannot build a report of one route (%s)",
+		    dvmrp_error_name(len));
+	return (size_t)len;
+}
+
+/* The report of dvmrp-report: 198.19.0.0/24 at metric 1. */
+static size_t
+dvmrp_sample_report(uint8_t *buf, size_t cap)
+{
+	return dvmrp_one_route(buf, cap, 0xc6130000u, 0xffffff00u, 1);
+}
+
+/* "NET/LEN": a network and its mask. */
+static void
+parse_prefix(const char *s, uint32_t *net, uint32_t *mask)
+{
+	char a[INET_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	unsigned long len;
+
+	if (slash == NULL || (size_t)(slash - s) >= sizeof(a))
+		die("network '%s': expected NET/LEN such as 198.19.0.0/24", s);
+	memcpy(a, s, (size_t)(slash - s));
+	a[slash - s] = '\0';
+	len = parse_num(slash + 1, 8, 32, "prefix length");
+	*net = ntohl(parse_addr(a, "network").s_addr);
+	*mask = 0xffffffffu << (32 - len);
+	if (*net & ~*mask)
+		die("network '%s' has bits beyond its /%lu mask", s, len);
+}
+
+/* Reports of n routes from net, each the next network of its length. */
+static void
+add_dvmrp_routes(struct inj_list *l, const struct inj_opts *o, uint32_t net,
+    uint32_t mask, uint32_t n, uint8_t metric)
+{
+	struct dvmrp_route *rt = calloc(n, sizeof(*rt));
+	uint8_t buf[DVMRP_REPORT_MAX_IP];
+	size_t done = 0, used;
+	uint32_t i, step = ~mask + 1;
+	int len;
+
+	if (rt == NULL)
+		die("out of memory");
+	for (i = 0; i < n; i++) {
+		rt[i].origin.s_addr = htonl(net + i * step);
+		rt[i].mask.s_addr = htonl(mask);
+		rt[i].metric = metric;
+	}
+	qsort(rt, n, sizeof(*rt), dvmrp_route_cmp);
+	while (done < n) {
+		len = dvmrp_build_report(buf, sizeof(buf) - INJ_RA_HLEN,
+		    DVMRP_CAPS_OURS, rt + done, n - done, &used);
+		if (len < 0 || used == 0)
+			die("cannot build a report (%s)",
+			    dvmrp_error_name(len));
+		add_packet(l, o, dvmrp_dst(o), buf, (size_t)len);
+		done += used;
+	}
+	free(rt);
+}
+
+/* The neighbours of a probe: ADDR or ADDR+N each; how many, in *list. */
+static size_t
+parse_neighbors(int argc, char **argv, struct in_addr **list)
+{
+	size_t n = 0, cap = 0, k, count;
+	struct in_addr a;
+	char *plus, tmp[INET_ADDRSTRLEN + 16];
+	int i;
+
+	*list = NULL;
+	for (i = 0; i < argc; i++) {
+		if (strlen(argv[i]) >= sizeof(tmp))
+			die("neighbour '%s': expected ADDR or ADDR+N", argv[i]);
+		strcpy(tmp, argv[i]);
+		count = 1;
+		if ((plus = strchr(tmp, '+')) != NULL) {
+			*plus = '\0';
+			count = parse_num(plus + 1, 1, 16000, "neighbours");
+		}
+		a = parse_addr(tmp, "neighbour");
+		if (n + count > cap) {
+			cap = n + count + 16;
+			*list = realloc(*list, cap * sizeof(**list));
+			if (*list == NULL)
+				die("out of memory");
+		}
+		for (k = 0; k < count; k++)
+			(*list)[n++] = addr_plus(a, (uint32_t)k);
+	}
+	return n;
+}
+
+/* A probe listing argv's neighbours, its last cut bytes cut. */
+static void
+add_dvmrp_probe(struct inj_list *l, const struct inj_opts *o, int argc,
+    char **argv, size_t cut)
+{
+	uint8_t *buf = malloc(INJ_DVMRP_MAX);
+	struct in_addr *nbrs;
+	size_t n = parse_neighbors(argc, argv, &nbrs);
+	int len;
+
+	if (buf == NULL)
+		die("out of memory");
+	len = dvmrp_build_probe(buf, INJ_DVMRP_MAX, DVMRP_CAPS_OURS, o->genid,
+	    nbrs, n);
+	if (len < 0)
+		die("%zu neighbours do not fit in one probe", n);
+	len -= (int)cut;
+	dvmrp_seal(buf, (size_t)len);
+	add_packet(l, o, dvmrp_dst(o), buf, (size_t)len);
+	free(nbrs);
+	free(buf);
+}
+
+/* Neighbors 2 of one block (-s, metric 1, threshold 1, two neighbours)
+   whose count byte then says count. */
+static void
+add_dvmrp_nbrs2(struct inj_list *l, const struct inj_opts *o, uint8_t count)
+{
+	struct in_addr nbrs[2];
+	struct dvmrp_mrinfo_vif v;
+	uint8_t buf[64];
+	size_t next_vif = 0, next_nbr = 0;
+	int len;
+
+	nbrs[0] = addr_plus(o->src, 1);
+	nbrs[1] = addr_plus(o->src, 2);
+	memset(&v, 0, sizeof(v));
+	v.local = o->src;
+	v.metric = v.threshold = 1;
+	v.neighbors = nbrs;
+	v.nneighbors = 2;
+	len = dvmrp_build_neighbors2(buf, sizeof(buf), DVMRP_CAPS_OURS, &v, 1,
+	    &next_vif, &next_nbr);
+	if (len < 0 || next_vif != 1)
+		die("cannot build a Neighbors 2 reply");
+	/* header 8, local 4, metric, threshold, flags, count */
+	buf[DVMRP_HDR_LEN + 7] = count;
+	dvmrp_seal(buf, (size_t)len);
+	add_packet(l, o, dvmrp_dst(o), buf, (size_t)len);
+}
+
+/* Prunes (lifetime_s) or grafts (prune false) for n groups. */
+static void
+add_dvmrp_prunes(struct inj_list *l, const struct inj_opts *o, bool prune,
+    struct in_addr source, struct in_addr group, uint32_t n,
+    uint32_t lifetime_s)
+{
+	uint8_t buf[DVMRP_PRUNE_LEN + DVMRP_NETMASK_LEN];
+	uint32_t i;
+	int len;
+
+	for (i = 0; i < n; i++) {
+		len = prune ?
+		    dvmrp_build_prune(buf, sizeof(buf), DVMRP_CAPS_OURS, source,
+			addr_plus(group, i), lifetime_s, NULL) :
+		    dvmrp_build_graft(buf, sizeof(buf), DVMRP_CAPS_OURS, source,
+			addr_plus(group, i), NULL);
+		if (len < 0)
+			die("cannot build a %s", prune ? "prune" : "graft");
+		add_packet(l, o, dvmrp_dst(o), buf, (size_t)len);
+	}
+}
+
 static const char *
 synopsis(const char *attack)
 {
@@ -442,6 +659,16 @@ synopsis(const char *attack)
 		{ "v3-sources", "v3-sources GROUP K [N]" },
 		{ "flood", "flood N [FIRST]" },
 		{ "query", "query (and -V, -g, -M, -Q, -I, -x)" },
+		{ "dvmrp-routes", "dvmrp-routes NET/LEN N [METRIC]" },
+		{ "dvmrp-cut", "dvmrp-cut LEN, LEN 9-14" },
+		{ "dvmrp-open", "dvmrp-open" },
+		{ "dvmrp-origin", "dvmrp-origin" },
+		{ "dvmrp-mask", "dvmrp-mask" },
+		{ "dvmrp-probe", "dvmrp-probe [NBR...], NBR ADDR or ADDR+N" },
+		{ "dvmrp-probe-cut", "dvmrp-probe-cut K [NBR...], K 1-3" },
+		{ "dvmrp-nbrs2", "dvmrp-nbrs2 COUNT, COUNT 0-255" },
+		{ "dvmrp-prune", "dvmrp-prune SOURCE GROUP [N [LIFETIME]]" },
+		{ "dvmrp-graft", "dvmrp-graft SOURCE GROUP [N]" },
 	};
 	size_t i;
 
@@ -508,16 +735,88 @@ build(struct inj_list *l, struct inj_opts *o, int argc, char **argv)
 	} else if (strcmp(a, "dvmrp-report") == 0) {
 		/* 13 02 cksum 00 0e ff 03, mask 255.255.255.0 (its 3 low
 		 * bytes), origin 198.19.0 (3 bytes), the last metric. */
-		static const uint8_t report[] = { 0x13, 0x02, 0, 0, 0x00, 0x0e,
-			0xff, 0x03, 0xff, 0xff, 0x00, 198, 19, 0, 0x80 };
+		size_t n;
 
 		if (argc != 2)
 			goto args;
 		v = parse_num(argv[1], 0, 127, "metric");
-		memcpy(buf, report, sizeof(report));
-		buf[sizeof(report) - 1] |= (uint8_t)v;
-		seal(buf, sizeof(report), 2);
-		add_packet(l, o, dst_or(o, 0xe0000004u), buf, sizeof(report));
+		n = dvmrp_sample_report(buf, sizeof(buf));
+		buf[n - 1] = (uint8_t)(0x80 | v);
+		dvmrp_seal(buf, n);
+		add_packet(l, o, dvmrp_dst(o), buf, n);
+	} else if (strcmp(a, "dvmrp-routes") == 0) {
+		uint32_t net, mask;
+		unsigned long n, metric = 1;
+
+		if (argc != 3 && argc != 4)
+			goto args;
+		parse_prefix(argv[1], &net, &mask);
+		n = parse_num(argv[2], 1, 1u << 20, "routes");
+		if (argc == 4)
+			metric = parse_num(argv[3], 1, DVMRP_POISON_MAX,
+			    "metric");
+		if ((uint64_t)net + (uint64_t)(n - 1) * ((uint64_t)~mask + 1) >
+		    0xffffffffu)
+			die("%lu networks from %s do not fit in the address "
+			    "space",
+			    n, argv[1]);
+		add_dvmrp_routes(l, o, net, mask, (uint32_t)n, (uint8_t)metric);
+	} else if (strcmp(a, "dvmrp-cut") == 0) {
+		size_t n;
+
+		if (argc != 2)
+			goto args;
+		n = dvmrp_sample_report(buf, sizeof(buf));
+		v = parse_num(argv[1], DVMRP_HDR_LEN + 1, n - 1, "length");
+		dvmrp_seal(buf, v);
+		add_packet(l, o, dvmrp_dst(o), buf, v);
+	} else if (strcmp(a, "dvmrp-open") == 0 ||
+	    strcmp(a, "dvmrp-origin") == 0 || strcmp(a, "dvmrp-mask") == 0) {
+		size_t n;
+
+		if (argc != 1)
+			goto extra;
+		if (a[6] == 'o' && a[7] == 'p') {
+			n = dvmrp_sample_report(buf, sizeof(buf));
+			buf[n - 1] &= 0x7f; /* the list goes on: nothing */
+		} else if (a[6] == 'o') {
+			/* 198.19.0.0/20, its third origin byte made 1 */
+			n = dvmrp_one_route(buf, sizeof(buf), 0xc6130000u,
+			    0xfffff000u, 1);
+			buf[DVMRP_HDR_LEN + 3 + 2] = 1;
+		} else {
+			/* 198.19.0.0/24 (origin 3 bytes), mask then ff 00 ff */
+			n = dvmrp_sample_report(buf, sizeof(buf));
+			buf[DVMRP_HDR_LEN + 1] = 0x00;
+			buf[DVMRP_HDR_LEN + 2] = 0xff;
+		}
+		dvmrp_seal(buf, n);
+		add_packet(l, o, dvmrp_dst(o), buf, n);
+	} else if (strcmp(a, "dvmrp-probe") == 0) {
+		add_dvmrp_probe(l, o, argc - 1, argv + 1, 0);
+	} else if (strcmp(a, "dvmrp-probe-cut") == 0) {
+		if (argc < 2)
+			goto args;
+		v = parse_num(argv[1], 1, 3, "bytes cut");
+		add_dvmrp_probe(l, o, argc - 2, argv + 2, v);
+	} else if (strcmp(a, "dvmrp-nbrs2") == 0) {
+		if (argc != 2)
+			goto args;
+		add_dvmrp_nbrs2(l, o,
+		    (uint8_t)parse_num(argv[1], 0, 255, "count"));
+	} else if (strcmp(a, "dvmrp-prune") == 0 ||
+	    strcmp(a, "dvmrp-graft") == 0) {
+		bool prune = a[6] == 'p';
+		unsigned long n = 1, life = 7200;
+
+		if (argc < 3 || argc > (prune ? 5 : 4))
+			goto args;
+		if (argc >= 4)
+			n = parse_num(argv[3], 1, 1u << 24, "groups");
+		if (argc == 5)
+			life = parse_num(argv[4], 0, 0xffffffffu, "lifetime");
+		add_dvmrp_prunes(l, o, prune, parse_addr(argv[1], "source"),
+		    parse_group(argv[2]), (uint32_t)n, (uint32_t)life);
 	} else if (strcmp(a, "v3-sources") == 0) {
 		unsigned long k, n = 1;
 
@@ -544,8 +843,8 @@ build(struct inj_list *l, struct inj_opts *o, int argc, char **argv)
 		add_query(l, o);
 	} else {
 		die("unknown attack '%s': expected report, leave, truncated, "
-		    "bad-checksum, short-query, unknown, v3-sources, flood or "
-		    "query (-h lists them)",
+		    "bad-checksum, short-query, unknown, dvmrp-report, "
+		    "v3-sources, flood, query or a dvmrp-* one (-h lists them)",
 		    a);
 	}
 	return a;
@@ -612,7 +911,7 @@ main(int argc, char **argv)
 	struct sockaddr_in to = { .sin_family = AF_INET };
 	unsigned long long sent = 0, bytes = 0, errors = 0, i;
 	unsigned long round;
-	const char *attack;
+	const char *attack = "?";
 	double start, secs;
 	int c, fd, rc;
 	size_t k;
@@ -628,9 +927,11 @@ main(int argc, char **argv)
 	o.mrc_tenths = 100;
 	o.qrv = 2;
 	o.qqi_s = 125;
+	o.nsources = 1;
+	o.genid = 0x6d63696a; /* "mcij" */
 	while ((c = getopt_long(argc, argv,
-		    "i:s:d:t:nc:r:V:m:k:T:S:Fg:M:Q:I:xh", longopts, NULL)) !=
-	    -1) {
+		    "i:s:d:t:nc:r:V:m:k:T:S:Fg:M:Q:I:xA:G:h", longopts,
+		    NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			if (mc_iface_resolve(optarg, &o.iface) < 0)
@@ -694,6 +995,14 @@ main(int argc, char **argv)
 		case 'x':
 			o.suppress = true;
 			break;
+		case 'A':
+			o.nsources = (uint32_t)parse_num(optarg, 1, 1u << 20,
+			    "sources");
+			break;
+		case 'G':
+			o.genid = (uint32_t)parse_num(optarg, 0, 0xffffffffu,
+			    "GenID");
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -707,7 +1016,7 @@ main(int argc, char **argv)
 	if (optind >= argc)
 		die("no attack: expected one of report, leave, truncated, "
 		    "bad-checksum, short-query, unknown, v3-sources, flood, "
-		    "query (-h shows the usage)");
+		    "query, dvmrp-* (-h shows the usage)");
 	if (o.src.s_addr == 0) {
 		if (!o.iface.has_v4)
 			die("%s has no IPv4 address: give a source with -s",
@@ -716,7 +1025,16 @@ main(int argc, char **argv)
 	}
 	if (o.version == 0)
 		o.version = strcmp(argv[optind], "query") == 0 ? 3 : 2;
-	attack = build(&l, &o, argc - optind, argv + optind);
+	{
+		struct in_addr first = o.src;
+		uint32_t s;
+
+		/* -A: the same packets from each source in turn. */
+		for (s = 0; s < o.nsources; s++) {
+			o.src = addr_plus(first, s);
+			attack = build(&l, &o, argc - optind, argv + optind);
+		}
+	}
 	fd = open_raw(&o);
 
 	start = now_s();

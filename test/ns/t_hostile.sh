@@ -45,23 +45,6 @@ window() {
 	WLOSS=$((l1 + l2))
 }
 
-# attack NAME STAT N COMMAND...: N packets of one kind from ha; STAT
-# must rise by each one the kernel handed to mcastd: all of them, but for
-# what it dropped when mcastd's socket queue was full (printed; on a busy
-# machine it happens to the floods sent at full speed).  PER: what one
-# packet counts for (default 1).
-attack() {
-	local name=$1 stat=$2 n=$3 d0 d; shift 3
-	snap a0
-	d0=$(raw_drops)
-	"$@"
-	sleep 0.2
-	snap a1
-	d=$(($(raw_drops) - d0))
-	[ $d = 0 ] || echo "# $name: the kernel dropped $d packets at mcastd's full socket"
-	expect_eq "$name: $stat +$((n - d * ${PER:-1}))" "$(delta "$stat" a0 a1)" $((n - d * ${PER:-1}))
-}
-
 # ---- a flood of 100,000 distinct groups -----------------------------------
 rss0=$(proc_rss_kb "$MCASTD_PID")
 snap s4
