@@ -193,7 +193,16 @@ events_dvmrp(struct mcastd *d, const struct router_output *o, mc_time_t now)
 	mcastd_ip_str(o->addr, a);
 	switch (e->event) {
 	case DVMRP_NBR_EV_UP:
-		log_notice("%s: DVMRP neighbour %s up (two-way)", o->ifname, a);
+		if (e->route_table_full)
+			log_limited(&d->notes[MCASTD_NOTE_LIMIT_DVMRP_NBR], now,
+			    1, LOG_WARNING,
+			    "%s: DVMRP neighbour %s is two-way but its routes "
+			    "are refused: the route table holds 64 neighbours, "
+			    "and %s its share of them",
+			    o->ifname, a, o->ifname);
+		else
+			log_notice("%s: DVMRP neighbour %s up (two-way)",
+			    o->ifname, a);
 		break;
 	case DVMRP_NBR_EV_DOWN:
 		if (e->reason == DVMRP_NBR_DOWN_REFUSED)

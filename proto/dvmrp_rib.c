@@ -589,6 +589,24 @@ dvmrp_rib_vif_del(struct dvmrp_rib *rib, mc_time_t now, unsigned vif)
 	rib_update_all(rib, now);
 }
 
+/*
+ * The neighbour slots one VIF may hold: the table's, less
+ * DVMRP_RIB_VIF_RESERVE for every other VIF that is up, so that routers
+ * on one LAN (or forged ones) cannot take the slots of every other.
+ */
+static unsigned
+dvmrp_rib_vif_share(const struct dvmrp_rib *rib, unsigned vif)
+{
+	unsigned v, others = 0;
+
+	for (v = 0; v < DVMRP_RIB_MAX_VIFS; v++)
+		others += v != vif && rib->vifs[v].up;
+	if (others * DVMRP_RIB_VIF_RESERVE >=
+	    DVMRP_RIB_MAX_NEIGHBORS - DVMRP_RIB_VIF_RESERVE)
+		return DVMRP_RIB_VIF_RESERVE;
+	return DVMRP_RIB_MAX_NEIGHBORS - others * DVMRP_RIB_VIF_RESERVE;
+}
+
 int
 dvmrp_rib_neighbor_up(struct dvmrp_rib *rib, mc_time_t now, unsigned vif,
     struct in_addr addr)
@@ -604,7 +622,9 @@ dvmrp_rib_neighbor_up(struct dvmrp_rib *rib, mc_time_t now, unsigned vif,
 	for (i = 0; i < DVMRP_RIB_MAX_NEIGHBORS; i++)
 		if (!rib->nbrs[i].used)
 			break;
-	if (i == DVMRP_RIB_MAX_NEIGHBORS) {
+	if (i == DVMRP_RIB_MAX_NEIGHBORS ||
+	    (unsigned)__builtin_popcountll(rib->vifs[vif].slots) >=
+		dvmrp_rib_vif_share(rib, vif)) {
 		rib->stats.neighbor_limit++;
 		return -ENOSPC;
 	}

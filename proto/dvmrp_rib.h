@@ -33,6 +33,9 @@
 
 #define DVMRP_RIB_MAX_VIFS	32 /* the kernel's MAXVIFS */
 #define DVMRP_RIB_MAX_NEIGHBORS 64 /* over all VIFs, as mrouted */
+/* Neighbour slots kept for each other VIF that is up: one VIF holds at
+   most 64 - 2 x (VIFs up - 1), at least 2. */
+#define DVMRP_RIB_VIF_RESERVE 2
 
 struct dvmrp_rib_config {
 	uint32_t report_interval_ms; /* full reports: 60 s */
@@ -86,8 +89,9 @@ void dvmrp_rib_vif_del(struct dvmrp_rib *rib, mc_time_t now, unsigned vif);
 
 /*
  * Neighbour events from the neighbour engine (two-way adjacency on vif).
- * up: 0, -EINVAL (no such VIF) or -ENOSPC (DVMRP_RIB_MAX_NEIGHBORS up:
- * counted); a full report goes to that VIF at once.  down: its routes and
+ * up: 0, -EINVAL (no such VIF) or -ENOSPC (DVMRP_RIB_MAX_NEIGHBORS up,
+ * or the VIF's share of them: counted); a full report goes to that VIF at
+ * once.  down: its routes and
  * its dependencies go at once.  restart (a new GenID): down then up.
  */
 int dvmrp_rib_neighbor_up(struct dvmrp_rib *rib, mc_time_t now, unsigned vif,

@@ -273,6 +273,8 @@ struct router_dvmrp_event {
 	enum dvmrp_nbr_refusal refusal;
 	enum dvmrp_nbr_ignored ignored;
 	uint32_t genid, old_genid;
+	bool route_table_full; /* UP, but the route table has no slot for
+				  it there: its reports are refused */
 };
 
 struct router_output {

@@ -90,7 +90,8 @@ router_dvmrp_send_report(struct router *r, const struct dvmrp_rib_output *ro)
 /* Events for the operator                                            */
 
 static void
-router_dvmrp_event(struct router *r, const struct dvmrp_nbr_output *no)
+router_dvmrp_event(struct router *r, const struct dvmrp_nbr_output *no,
+    bool route_table_full)
 {
 	struct router_output *o = router_emit_event(r, ROUTER_EV_DVMRP_NEIGHBOR,
 	    (int)no->vif);
@@ -106,6 +107,7 @@ router_dvmrp_event(struct router *r, const struct dvmrp_nbr_output *no)
 	o->dvmrp.ignored = no->ignored;
 	o->dvmrp.genid = no->genid;
 	o->dvmrp.old_genid = no->old_genid;
+	o->dvmrp.route_table_full = route_table_full;
 }
 
 /* ------------------------------------------------------------------ */
@@ -117,6 +119,7 @@ router_dvmrp_nbr_output(struct router *r, mc_time_t now,
 {
 	struct router_dvmrp *d = &r->dvmrp;
 	uint8_t buf[DVMRP_PROBE_MIN_LEN + 4 * DVMRP_NBR_PROBE_LIST_MAX];
+	bool full = false;
 	int len;
 
 	if (no->kind == DVMRP_NBR_OUT_PROBE) {
@@ -131,7 +134,8 @@ router_dvmrp_nbr_output(struct router *r, mc_time_t now,
 	}
 	switch (no->event) {
 	case DVMRP_NBR_EV_UP:
-		dvmrp_rib_neighbor_up(d->rib, now, no->vif, no->addr);
+		full = dvmrp_rib_neighbor_up(d->rib, now, no->vif, no->addr) ==
+		    -ENOSPC;
 		dvmrp_prune_nbr_up(d->prune, no->vif, no->addr);
 		break;
 	case DVMRP_NBR_EV_DOWN:
@@ -150,7 +154,7 @@ router_dvmrp_nbr_output(struct router *r, mc_time_t now,
 	case DVMRP_NBR_EV_LIMIT:
 		break;
 	}
-	router_dvmrp_event(r, no);
+	router_dvmrp_event(r, no, full);
 }
 
 static void

@@ -135,6 +135,44 @@ setup(void **state)
 	return setup_config(state, 0);
 }
 
+/*
+ * Neighbours flooding one VIF (forged or not) take at most its share of
+ * the 64 slots: 64 - 2 for each other VIF up (3 VIFs: 60), so that a
+ * neighbour on another VIF is still taken.
+ */
+static void
+test_neighbor_share(void **state)
+{
+	struct fx *f = *state;
+	struct dvmrp_rib_stats st;
+	char a[16];
+	unsigned i, taken = 0;
+
+	/* VIF 1 holds N1 and N2 already. */
+	for (i = 0; i < 100; i++) {
+		snprintf(a, sizeof(a), "198.18.2.%u", 100 + i);
+		taken += dvmrp_rib_neighbor_up(f->rib, f->now, 1, A(a)) == 0;
+	}
+	assert_int_equal(taken, 60 - 2);
+	dvmrp_rib_stats(f->rib, &st);
+	assert_int_equal(st.neighbor_limit, 100 - 58);
+	/* VIF 0 still takes two, VIF 2 (N3 on it) one more. */
+	assert_int_equal(dvmrp_rib_neighbor_up(f->rib, f->now, 0,
+			     A("198.18.1.7")),
+	    0);
+	assert_int_equal(dvmrp_rib_neighbor_up(f->rib, f->now, 0,
+			     A("198.18.1.8")),
+	    0);
+	assert_int_equal(dvmrp_rib_neighbor_up(f->rib, f->now, 2,
+			     A("198.18.3.7")),
+	    0);
+	/* The table is full now: 60 + 2 + 2. */
+	assert_int_equal(dvmrp_rib_neighbor_up(f->rib, f->now, 0,
+			     A("198.18.1.9")),
+	    -ENOSPC);
+	drain(f);
+}
+
 static int
 setup_capped(void **state)
 {
@@ -767,6 +805,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_connected, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_learning, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_neighbor_share, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_best_path_and_tie, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_poison_reverse_in_reports,
