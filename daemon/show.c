@@ -701,6 +701,7 @@ show_stats_dvmrp(struct mcastd *d, struct control_reply *r)
 		show_stat_named(r, "dvmrp.tx.", dvmrp_code_name((uint8_t)e),
 		    rs->tx_dvmrp[e]);
 	show_stat(r, "dvmrp.rx_off", rs->rx_dvmrp_off);
+	show_stat(r, "dvmrp.rx_probe_cut", rs->rx_dvmrp_probe_cut);
 	if (router_dvmrp_neighbors(d->router) != NULL)
 		show_stats_dvmrp_nbr(r, router_dvmrp_neighbors(d->router));
 	if (router_dvmrp_routes(d->router) != NULL)

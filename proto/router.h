@@ -408,7 +408,10 @@ struct router_stats {
 						   codes beyond those */
 	/* DVMRP the codec refused (dvmrp_wire.h), by -DVMRP_E_ kind */
 	uint64_t rx_dvmrp_malformed[DVMRP_E_COUNT];
-	uint64_t rx_dvmrp_off; /* on a VIF DVMRP does not run on */
+	uint64_t rx_dvmrp_off;	     /* on a VIF DVMRP does not run on */
+	uint64_t rx_dvmrp_probe_cut; /* probes listing more neighbours
+					than one 1500-byte probe holds:
+					the rest not read */
 	uint64_t tx_dvmrp[DVMRP_GRAFT_ACK + 1]; /* by code */
 	uint64_t rx_mtrace_query;		/* 0x1f */
 	uint64_t rx_mtrace_response;		/* 0x1e */

@@ -477,9 +477,11 @@ router_dvmrp_rx(struct router *r, mc_time_t now, unsigned vif,
 		p.caps = dm->caps;
 		p.minor = dm->minor;
 		p.major = dm->major;
-		n = dm->nneighbors < DVMRP_NBR_PROBE_LIST_MAX ?
-		    dm->nneighbors :
-		    DVMRP_NBR_PROBE_LIST_MAX;
+		n = dm->nneighbors;
+		if (n > DVMRP_NBR_PROBE_LIST_MAX) {
+			n = DVMRP_NBR_PROBE_LIST_MAX;
+			r->stats.rx_dvmrp_probe_cut++;
+		}
 		for (i = 0; i < n; i++)
 			d->probe_nbrs[i] = dvmrp_addr_at(dm->neighbors,
 			    (uint16_t)i);
