@@ -11,8 +11,10 @@
 #
 #   s 198.18.1.10 -- eth1 [a] eth0 --LAN 2-- eth0 [b] eth1 -- h 198.18.3.10
 #
-# s streams 2,000 datagrams/s (TTL 16) to G for the whole round: a
-# datagram every 0.5 ms, the resolution of the graft-to-datagram time.  h joins;
+# s streams 500 datagrams/s (TTL 16) to G for the whole round: a
+# datagram every 2 ms, which bounds the graft-to-datagram time (at
+# 2,000/s and more, on this shared machine, the IGMP of the lab was late
+# or lost: the sections of such runs in bench/RESULTS.md show it).  h joins;
 # once the stream reaches h, h leaves (its receiver ends: the kernel sends
 # the leave), b's querier asks for other members for its last-member time,
 # then b prunes (origin network 198.18.1.0, G) upstream to a, and a stops
@@ -133,12 +135,12 @@ round() {
 	c3=$CAP_PID
 	start_router a "$k" || { fail "$k did not start in a"; return; }
 	start_router b "$k" || { fail "$k did not start in b"; stop_router a "$k"; return; }
-	bg s "$MCAST" send -i eth0 -t 16 -r 2000 -d 90 -q $G:$PORT
+	bg s "$MCAST" send -i eth0 -t 16 -r 500 -d 90 -q $G:$PORT
 	ps=$LAST_PID
 	bg h "$MCAST" recv -i eth0 -q -d 60 $G:$PORT
 	pr=$LAST_PID
 	# mrouted probes every 10 s: the routes within 25 s or never.
-	if ! wait_for 25 eval '[ "$(udp_in h)" -gt 500 ]'; then
+	if ! wait_for 25 eval '[ "$(udp_in h)" -gt 50 ]'; then
 		fail "$k round $2: the stream did not reach h"
 	else
 		kill "$pr" 2>/dev/null
@@ -199,7 +201,7 @@ report() {
 	echo "- command: \`bash bench/dvmrp_prune.sh\` (ROUNDS=$ROUNDS)"
 	echo "- kernel $(uname -r), $(nproc) CPUs, no pinning; load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 	peers_line
-	echo "- s streams 2,000 datagrams/s through a and b to h; h leaves, then joins again; times from captures on LAN 2 and LAN 3"
+	echo "- s streams 500 datagrams/s through a and b to h; h leaves, then joins again; times from captures on LAN 2 and LAN 3"
 	echo
 	echo "| ms | median | min–max | rounds |"
 	echo "|---|---:|---:|---:|"
