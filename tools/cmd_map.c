@@ -242,7 +242,8 @@ map_walk(struct map *m, struct mrinfo_asker *a, const struct map_opts *o)
 			continue;
 		}
 		r = &m->routers[k];
-		if (stop_requested || now_monotonic_ns() >= end) {
+		/* The first router is always asked. */
+		if (k > 0 && (stop_requested || now_monotonic_ns() >= end)) {
 			r->status = MAP_NOT_ASKED;
 			continue;
 		}

@@ -102,6 +102,18 @@ expect_eq "map --max-routers 2: two blocks, the rest counted" \
     "$(grep -c '^198.18.*\]:$' "$TMP/map2.txt") $(tail -n 1 "$TMP/map2.txt")" \
     "2 1 more neighbour not asked: --max-routers 2 reached"
 
+nsx s "$MCAST" map -n -t 2 -T 10ms 198.18.81.1 >"$TMP/map3.txt"
+expect_eq "map -T 10ms: r1 asked (always), r2 past the time limit" \
+    "$(grep -c '^198.18.*\]:$' "$TMP/map3.txt") $(tail -n 1 "$TMP/map3.txt")" \
+    "1 198.18.82.2: not asked (time limit)"
+# With Router Alert (mrouted's mrinfo's way) the question reaches r1, next
+# to s, but r1 hands the one to r2 to its mcastd instead of forwarding it.
+nsx s "$MCAST" mrinfo -n -t 1 --router-alert 198.18.81.1 >"$TMP/ra1.txt"
+expect_eq "mrinfo --router-alert r1 (one hop): answered" "$? $(head -n 1 "$TMP/ra1.txt")" \
+    "0 198.18.81.1 (198.18.81.1) [version 3.255,prune,genid,mtrace]:"
+nsx s "$MCAST" mrinfo -n -t 0.5 -r 0 --router-alert 198.18.82.2 >/dev/null 2>&1
+expect_eq "mrinfo --router-alert r2 (two hops): r1 takes the question, no answer" "$?" 1
+
 # ---- 3. nobody answers, bad arguments -------------------------------------
 t0=$(now_ms)
 nsx s "$MCAST" mrinfo -t 0.5 -r 1 198.18.84.99 >"$TMP/out" 2>"$TMP/err"
