@@ -70,10 +70,11 @@ $(B)/libmcastd.a: $(filter-out $(B)/daemon/main.o,$(DAEMON_OBJ))
 	ar rcs $@ $^
 
 # The parts of mcast and mcastctl that unit tests and fuzz targets reach
-# (frame decoding for dump, send pacing, the querier watch of -S receivers,
+# (frame decoding for dump, mrinfo's reply, send pacing, the querier watch of -S receivers,
 # reply rendering).
 PARTS_LIB = $(B)/libparts.a
 $(PARTS_LIB): $(B)/tools/dump_decode.o $(B)/tools/dump_dvmrp.o \
+    $(B)/tools/mrinfo_fmt.o \
     $(B)/tools/send_pace.o \
     $(B)/tools/querier.o $(B)/ctl/reply.o $(B)/ctl/reply_print.o
 	@rm -f $@

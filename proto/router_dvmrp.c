@@ -42,11 +42,12 @@ router_dvmrp_metric(const struct router *r, const char *name)
 
 /*
  * A DVMRP message (the IGMP message) from VIF vif to dst: in its IPv4
- * header with Router Alert, TTL 1 to 224.0.0.4, 255 to a neighbour.
+ * header with Router Alert (or without: router_alert false), TTL 1 to
+ * 224.0.0.4, 255 to a neighbour.
  */
 static void
-router_dvmrp_send(struct router *r, unsigned vif, struct in_addr dst,
-    const uint8_t *msg, size_t len)
+router_dvmrp_send_ra(struct router *r, unsigned vif, struct in_addr dst,
+    const uint8_t *msg, size_t len, bool router_alert)
 {
 	const struct router_vif *v = &r->vifs[vif];
 	struct igmp_ip_out ipo;
@@ -58,10 +59,18 @@ router_dvmrp_send(struct router *r, unsigned vif, struct in_addr dst,
 	ipo.dst = dst;
 	ipo.ttl = IN_MULTICAST(ntohl(dst.s_addr)) ? DVMRP_TTL_MULTICAST :
 						    DVMRP_TTL_UNICAST;
-	ipo.router_alert = true;
+	ipo.router_alert = router_alert;
 	if (router_emit_packet(r, vif, &ipo, msg, len) &&
 	    msg[1] <= DVMRP_GRAFT_ACK)
 		r->stats.tx_dvmrp[msg[1]]++;
+}
+
+/* DVMRP's messages leave with Router Alert, as mrouted sends them. */
+static void
+router_dvmrp_send(struct router *r, unsigned vif, struct in_addr dst,
+    const uint8_t *msg, size_t len)
+{
+	router_dvmrp_send_ra(r, vif, dst, msg, len, true);
 }
 
 static void
@@ -421,7 +430,15 @@ router_dvmrp_mrinfo(struct router *r, unsigned vif, struct in_addr to)
 			r->stats.unexpected_events++;
 			return;
 		}
-		router_dvmrp_send(r, vif, to, buf, (size_t)len);
+		/*
+		 * Without Router Alert: the reply is addressed to the asker,
+		 * and a Linux router on the way that runs a multicast
+		 * routing daemon hands unicast IGMP with the alert to that
+		 * daemon instead of forwarding it (mcastd counts it in
+		 * rx_in_transit and drops it), so mrinfo from farther than
+		 * one hop never got its answer.
+		 */
+		router_dvmrp_send_ra(r, vif, to, buf, (size_t)len, false);
 	}
 }
 

@@ -32,6 +32,10 @@ static const struct subcommand subcommands[] = {
 	    "dump [-i IF | -r FILE] [--json]    decode IGMP/DVMRP/mtrace" },
 	{ "igmp", cmd_igmp,
 	    "igmp emulate -i IF --groups G ... emulate IGMP hosts" },
+	{ "mrinfo", cmd_mrinfo,
+	    "mrinfo [options] ROUTER            a router's VIFs, neighbours" },
+	{ "map", cmd_map,
+	    "map [--dot | --json] ROUTER        the DVMRP topology from it" },
 };
 
 #define NSUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
@@ -81,7 +85,8 @@ main(int argc, char **argv)
 	}
 	fprintf(stderr,
 	    "mcast: unknown command '%s': expected one of "
-	    "addr, send, recv, join, groups, ping, pong, dump, igmp\n",
+	    "addr, send, recv, join, groups, ping, pong, dump, igmp, "
+	    "mrinfo, map\n",
 	    argv[1]);
 	return EXIT_USAGE;
 }
