@@ -32,6 +32,8 @@ static const struct subcommand subcommands[] = {
 	    "dump [-i IF | -r FILE] [--json]    decode IGMP/DVMRP/mtrace" },
 	{ "igmp", cmd_igmp,
 	    "igmp emulate -i IF --groups G ... emulate IGMP hosts" },
+	{ "mtrace", cmd_mtrace,
+	    "mtrace SOURCE [GROUP] [options]    multicast traceroute" },
 };
 
 #define NSUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
@@ -81,7 +83,7 @@ main(int argc, char **argv)
 	}
 	fprintf(stderr,
 	    "mcast: unknown command '%s': expected one of "
-	    "addr, send, recv, join, groups, ping, pong, dump, igmp\n",
+	    "addr, send, recv, join, groups, ping, pong, dump, igmp, mtrace\n",
 	    argv[1]);
 	return EXIT_USAGE;
 }
