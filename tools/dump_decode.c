@@ -127,9 +127,11 @@ dump_sources(FILE *f, const uint8_t *sources, uint16_t n, bool json)
 }
 
 static void
-dump_text(FILE *f, const struct igmp_msg *m, const struct dvmrp_msg *dvmrp,
-    int dvmrp_rc)
+dump_text(FILE *f, const struct dump_packet *p)
 {
+	const struct igmp_msg *m = &p->msg;
+	const struct dvmrp_msg *dvmrp = &p->dvmrp;
+	int dvmrp_rc = p->dvmrp_rc;
 	char g[INET_ADDRSTRLEN], a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	char r[INET_ADDRSTRLEN];
 	struct igmp_record_iter it;
@@ -195,6 +197,7 @@ dump_text(FILE *f, const struct igmp_msg *m, const struct dvmrp_msg *dvmrp,
 		    dump_addr(m->mtrace_response_addr, r), m->mtrace_hops,
 		    m->mtrace_response_ttl, m->mtrace_nblocks,
 		    m->mtrace_nblocks == 1 ? "" : "s");
+		dump_mtrace_text(f, &p->mtrace, p->mtrace_rc);
 		break;
 	case IGMP_KIND_PIM_V1:
 		fprintf(f, "igmp pim v1, %zu bytes", m->length);
@@ -206,9 +209,11 @@ dump_text(FILE *f, const struct igmp_msg *m, const struct dvmrp_msg *dvmrp,
 }
 
 static void
-dump_json_msg(FILE *f, const struct igmp_msg *m, const struct dvmrp_msg *dvmrp,
-    int dvmrp_rc)
+dump_json_msg(FILE *f, const struct dump_packet *p)
 {
+	const struct igmp_msg *m = &p->msg;
+	const struct dvmrp_msg *dvmrp = &p->dvmrp;
+	int dvmrp_rc = p->dvmrp_rc;
 	char g[INET_ADDRSTRLEN];
 	struct igmp_record_iter it;
 	struct igmp_group_record rec;
@@ -268,8 +273,10 @@ dump_json_msg(FILE *f, const struct igmp_msg *m, const struct dvmrp_msg *dvmrp,
 		fprintf(f, "\"dest\":\"%s\",", dump_addr(m->mtrace_dest, g));
 		fprintf(f, "\"response_addr\":\"%s\",",
 		    dump_addr(m->mtrace_response_addr, g));
-		fprintf(f, "\"response_ttl\":%u,\"blocks\":%u}",
+		fprintf(f, "\"response_ttl\":%u,\"blocks\":%u",
 		    m->mtrace_response_ttl, m->mtrace_nblocks);
+		dump_mtrace_json(f, &p->mtrace, p->mtrace_rc);
+		fputc('}', f);
 		break;
 	default:
 		break;
@@ -302,6 +309,10 @@ dump_decode_frame(int linktype, const uint8_t *frame, size_t caplen,
 		p->rc = igmp_decode(igmp, p->igmp_len, &p->msg);
 	if (p->rc == IGMP_OK && p->msg.kind == IGMP_KIND_DVMRP)
 		p->dvmrp_rc = dvmrp_decode(igmp, p->igmp_len, &p->dvmrp);
+	if (p->rc == IGMP_OK &&
+	    (p->msg.kind == IGMP_KIND_MTRACE_QUERY ||
+		p->msg.kind == IGMP_KIND_MTRACE_RESPONSE))
+		p->mtrace_rc = mtrace_decode(igmp, p->igmp_len, &p->mtrace);
 	return true;
 }
 
@@ -363,7 +374,7 @@ dump_print_json(FILE *f, const struct timeval *ts, uint32_t caplen,
 		return;
 	}
 	fprintf(f, "\"error\":null,");
-	dump_json_msg(f, &p->msg, &p->dvmrp, p->dvmrp_rc);
+	dump_json_msg(f, p);
 	fprintf(f, "}\n");
 }
 
@@ -398,6 +409,6 @@ dump_print_packet(FILE *f, const struct timeval *ts, uint32_t caplen,
 		fprintf(f, "igmp invalid: %s (%zu bytes)",
 		    igmp_error_name(p->rc), p->igmp_len);
 	else
-		dump_text(f, &p->msg, &p->dvmrp, p->dvmrp_rc);
+		dump_text(f, p);
 	fputc('\n', f);
 }

@@ -2,7 +2,7 @@
  * mcast dump's work on one captured frame, without I/O: from the link
  * layer (Ethernet with 802.1Q/802.1ad tags, Linux cooked v1 and v2, raw
  * IPv4) to the IPv4 header and the IGMP message (proto/igmp_wire.c; DVMRP
- * bodies: proto/dvmrp_wire.c), then one line of text or one JSON object.  tools/cmd_dump.c does the
+ * bodies: proto/dvmrp_wire.c; mtrace blocks: proto/mtrace_wire.c), then one line of text or one JSON object.  tools/cmd_dump.c does the
  * capturing; the fuzzer feeds frames and whole captures here.
  */
 #ifndef MCAST_DUMP_DECODE_H
@@ -17,6 +17,7 @@
 
 #include "dvmrp_wire.h"
 #include "igmp_wire.h"
+#include "mtrace_wire.h"
 
 struct dump_packet {
 	int rc; /* IGMP_OK, or why the packet is invalid */
@@ -36,6 +37,12 @@ struct dump_packet {
 	/* A DVMRP message's body (msg.kind IGMP_KIND_DVMRP): -DVMRP_E_* */
 	int dvmrp_rc;
 	struct dvmrp_msg dvmrp;
+	/*
+	 * An mtrace message (msg.kind IGMP_KIND_MTRACE_*): -MTRACE_E_*;
+	 * mtrace.blocks points into the frame given to dump_decode_frame.
+	 */
+	int mtrace_rc;
+	struct mtrace_msg mtrace;
 };
 
 /*
@@ -53,5 +60,10 @@ void dump_print_packet(FILE *f, const struct timeval *ts, uint32_t caplen,
 void dump_dvmrp_text(FILE *f, const struct dvmrp_msg *m, int rc);
 /* The members of the "dvmrp" JSON object past code and version. */
 void dump_dvmrp_json(FILE *f, const struct dvmrp_msg *m, int rc);
+
+/* An mtrace message's blocks after the header (tools/dump_mtrace.c). */
+void dump_mtrace_text(FILE *f, const struct mtrace_msg *m, int rc);
+/* The members of the "mtrace" JSON object past the header's. */
+void dump_mtrace_json(FILE *f, const struct mtrace_msg *m, int rc);
 
 #endif

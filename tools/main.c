@@ -36,6 +36,8 @@ static const struct subcommand subcommands[] = {
 	    "mrinfo [options] ROUTER            a router's VIFs, neighbours" },
 	{ "map", cmd_map,
 	    "map [--dot | --json] ROUTER        the DVMRP topology from it" },
+	{ "mtrace", cmd_mtrace,
+	    "mtrace SOURCE [GROUP] [options]    multicast traceroute" },
 };
 
 #define NSUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
@@ -86,7 +88,7 @@ main(int argc, char **argv)
 	fprintf(stderr,
 	    "mcast: unknown command '%s': expected one of "
 	    "addr, send, recv, join, groups, ping, pong, dump, igmp, "
-	    "mrinfo, map\n",
+	    "mrinfo, map, mtrace\n",
 	    argv[1]);
 	return EXIT_USAGE;
 }
