@@ -4,6 +4,7 @@
 
 #include "dvmrp_prune.h"
 #include "hash.h"
+#include "heap.h"
 #include "outq.h"
 #include "trace.h"
 
@@ -23,10 +24,14 @@ struct prune_entry {
 	uint32_t child, member, pruned; /* VIF bit masks */
 	uint8_t ndep[DVMRP_PRUNE_MAX_VIFS];
 	bool empty;
-	bool orphan; /* no (S,G) of the routing core is left: the entry
-			decides emptiness itself (members, dependents) */
-	bool dead;   /* an orphan holding nothing: removed at the next
-			timeout */
+	/* No (S,G) of the routing core is left: the entry decides
+	   emptiness itself (members, dependents). */
+	bool orphan;
+	/* An orphan holding nothing: removed at the next timeout (its
+	   deadline is 0 meanwhile). */
+	bool dead;
+	/* In timers at the earliest of the deadlines below (entry_resched). */
+	struct heap_node hp;
 	enum dvmrp_prune_up_state state;
 	mc_time_t sent_expires; /* PRUNED: our prune's end */
 	mc_time_t rexmit_at;	/* PRUNED/GRAFTING: next retransmission */
@@ -48,7 +53,7 @@ struct dvmrp_prune {
 	struct hash entries;
 	struct outq q;
 	struct prune_nbr nbrs[PRUNE_NBR_MAX];
-	bool gc_due; /* a dead entry waits for dvmrp_prune_timeout */
+	struct heap timers; /* every entry, by its earliest deadline */
 	struct dvmrp_prune_stats st;
 };
 
