@@ -441,6 +441,23 @@ rx_drop(struct dvmrp_prune *p, struct prune_entry *e, unsigned vif,
  * (ndependents < 0, on).
  */
 static void
+entry_set_vif(struct dvmrp_prune *p, mc_time_t now, struct prune_entry *e,
+    unsigned vif, bool on, int ndependents)
+{
+	bool by_origin = ndependents >= 0;
+	uint32_t *set = by_origin ? &e->child : &e->member;
+
+	*set = on ? *set | 1u << vif : *set & ~(1u << vif);
+	if (by_origin) {
+		e->ndep[vif] = ndependents > 255 ? 255 : (uint8_t)ndependents;
+		if (!on)
+			rx_drop(p, e, vif, (struct in_addr){ 0 });
+	}
+	update_vifs(p, e);
+	orphan_refresh(p, e, now);
+}
+
+static void
 entries_set_vif(struct dvmrp_prune *p, mc_time_t now, struct in_addr key,
     unsigned vif, bool on, int ndependents)
 {
@@ -453,20 +470,22 @@ entries_set_vif(struct dvmrp_prune *p, mc_time_t now, struct in_addr key,
 		return;
 	FOREACH_ENTRY(p, e, b, n)
 	{
-		uint32_t *set = by_origin ? &e->child : &e->member;
-
 		if ((by_origin ? e->origin : e->group).s_addr != key.s_addr)
 			continue;
-		*set = on ? *set | 1u << vif : *set & ~(1u << vif);
-		if (by_origin) {
-			e->ndep[vif] = ndependents > 255 ? 255 :
-							   (uint8_t)ndependents;
-			if (!on)
-				rx_drop(p, e, vif, (struct in_addr){ 0 });
-		}
-		update_vifs(p, e);
-		orphan_refresh(p, e, now);
+		entry_set_vif(p, now, e, vif, on, ndependents);
 	}
+}
+
+void
+dvmrp_prune_entry_dependents(struct dvmrp_prune *p, mc_time_t now,
+    struct in_addr origin, struct in_addr group, unsigned vif, bool child,
+    unsigned ndependents)
+{
+	struct prune_entry *e = entry_find(p, origin, group);
+
+	if (e != NULL && vif < DVMRP_PRUNE_MAX_VIFS)
+		entry_set_vif(p, now, e, vif, child,
+		    ndependents > 255 ? 255 : (int)ndependents);
 }
 
 void
