@@ -43,6 +43,11 @@ dvmrp_prune_new(const struct dvmrp_prune_config *c, struct mc_rng *rng)
 		free(p);
 		return NULL;
 	}
+	if (hash_init(&p->origins, mc_rng_next(rng), 4, 0) != 0) {
+		hash_fini(&p->entries);
+		free(p);
+		return NULL;
+	}
 	outq_init(&p->q);
 	heap_init(&p->timers);
 	return p;
@@ -69,6 +74,12 @@ dvmrp_prune_free(struct dvmrp_prune *p)
 		entry_free(hash_entry(n, struct prune_entry, node));
 	}
 	hash_fini(&p->entries);
+	for (n = hash_first(&p->origins, &b); n != NULL; n = nx) {
+		nx = hash_next(&p->origins, &b, n);
+		hash_remove(&p->origins, n);
+		free(hash_entry(n, struct prune_origin, node));
+	}
+	hash_fini(&p->origins);
 	heap_fini(&p->timers);
 	outq_fini(&p->q);
 	free(p);
@@ -105,6 +116,19 @@ entry_resched(struct dvmrp_prune *p, struct prune_entry *e)
 		t = mc_time_min(t, e->rx[i].expires);
 	heap_update(&p->timers, &e->hp, t);
 }
+
+static struct prune_origin *
+origin_find(const struct dvmrp_prune *p, struct in_addr origin)
+{
+	struct hash_node *n = hash_find(&p->origins, hash_key_addr(origin));
+
+	return n != NULL ? hash_entry(n, struct prune_origin, node) : NULL;
+}
+
+/* Each entry of origin in turn (none is added or removed by the body). */
+#define FOREACH_ORIGIN_ENTRY(o, e)                                          \
+	for (e = (o) != NULL ? LIST_FIRST(&(o)->entries) : NULL; e != NULL; \
+	     e = LIST_NEXT(e, olink))
 
 int
 dvmrp_prune_set_lifetime(struct dvmrp_prune *p, uint32_t lifetime_s)
@@ -304,6 +328,7 @@ dvmrp_prune_entry_add(struct dvmrp_prune *p, mc_time_t now,
     unsigned up_vif, struct in_addr up_nbr)
 {
 	struct prune_entry *e = entry_find(p, origin, group);
+	struct prune_origin *org;
 
 	if (e != NULL) {
 		e->mask = mask;
@@ -321,9 +346,25 @@ dvmrp_prune_entry_add(struct dvmrp_prune *p, mc_time_t now,
 	}
 	if (heap_reserve(&p->timers, 1) != 0)
 		return -ENOMEM;
+	org = origin_find(p, origin);
+	if (org == NULL) {
+		org = calloc(1, sizeof(*org));
+		if (org == NULL)
+			return -ENOMEM;
+		org->origin = origin;
+		LIST_INIT(&org->entries);
+		hash_insert(&p->origins, &org->node, hash_key_addr(origin));
+	}
 	e = calloc(1, sizeof(*e));
-	if (e == NULL)
+	if (e == NULL) {
+		if (LIST_EMPTY(&org->entries)) {
+			hash_remove(&p->origins, &org->node);
+			free(org);
+		}
 		return -ENOMEM;
+	}
+	e->org = org;
+	LIST_INSERT_HEAD(&org->entries, e, olink);
 	e->origin = origin;
 	e->mask = mask;
 	e->group = group;
@@ -345,6 +386,11 @@ entry_remove(struct dvmrp_prune *p, struct prune_entry *e)
 	p->st.entries--;
 	heap_remove(&p->timers, &e->hp);
 	hash_remove(&p->entries, &e->node);
+	LIST_REMOVE(e, olink);
+	if (LIST_EMPTY(&e->org->entries)) {
+		hash_remove(&p->origins, &e->org->node);
+		free(e->org);
+	}
 	entry_free(e);
 }
 
@@ -468,9 +514,14 @@ entries_set_vif(struct dvmrp_prune *p, mc_time_t now, struct in_addr key,
 
 	if (vif >= DVMRP_PRUNE_MAX_VIFS)
 		return;
+	if (by_origin) {
+		FOREACH_ORIGIN_ENTRY(origin_find(p, key), e)
+		entry_set_vif(p, now, e, vif, on, ndependents);
+		return;
+	}
 	FOREACH_ENTRY(p, e, b, n)
 	{
-		if ((by_origin ? e->origin : e->group).s_addr != key.s_addr)
+		if (e->group.s_addr != key.s_addr)
 			continue;
 		entry_set_vif(p, now, e, vif, on, ndependents);
 	}
@@ -501,14 +552,10 @@ dvmrp_prune_upstream(struct dvmrp_prune *p, mc_time_t now,
     struct in_addr origin, bool reachable, unsigned up_vif,
     struct in_addr up_nbr)
 {
-	struct hash_node *n;
 	struct prune_entry *e;
-	size_t b;
 
-	FOREACH_ENTRY(p, e, b, n)
+	FOREACH_ORIGIN_ENTRY(origin_find(p, origin), e)
 	{
-		if (e->origin.s_addr != origin.s_addr)
-			continue;
 		drop_sent(p, e);
 		e->up_vif = reachable ? up_vif : DVMRP_PRUNE_MAX_VIFS;
 		e->up_nbr = reachable ? up_nbr : (struct in_addr){ 0 };

@@ -2,6 +2,8 @@
 #ifndef MCAST_PROTO_DVMRP_PRUNE_INT_H
 #define MCAST_PROTO_DVMRP_PRUNE_INT_H
 
+#include <sys/queue.h>
+
 #include "dvmrp_prune.h"
 #include "hash.h"
 #include "heap.h"
@@ -18,6 +20,8 @@ struct rx_prune {
 
 struct prune_entry {
 	struct hash_node node;
+	LIST_ENTRY(prune_entry) olink; /* in its origin's list */
+	struct prune_origin *org;
 	struct in_addr origin, mask, group;
 	unsigned up_vif;
 	struct in_addr up_nbr;
@@ -40,6 +44,13 @@ struct prune_entry {
 	uint32_t nrx, caprx;
 };
 
+/* The entries of one origin network: what a route's change visits. */
+struct prune_origin {
+	struct hash_node node;
+	struct in_addr origin;
+	LIST_HEAD(, prune_entry) entries;
+};
+
 struct prune_nbr {
 	bool used;
 	unsigned vif;
@@ -51,6 +62,7 @@ struct dvmrp_prune {
 	struct mc_rng *rng;
 	struct trace tr;
 	struct hash entries;
+	struct hash origins; /* struct prune_origin by origin */
 	struct outq q;
 	struct prune_nbr nbrs[PRUNE_NBR_MAX];
 	struct heap timers; /* every entry, by its earliest deadline */

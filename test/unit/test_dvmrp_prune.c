@@ -689,6 +689,23 @@ test_entry_dependents_one_entry(void **state)
 	o = expect(&f, DVMRP_PRUNE_OUT_VIF_PRUNED);
 	assert_int_equal(o.group.s_addr, group.s_addr);
 	expect_none(&f);
+	/* Another origin's entry of the same group keeps its own: d1's
+	   prune leaves it forwarding; only its own route's word prunes it. */
+	assert_int_equal(dvmrp_prune_entry_add(f.p, f.now, A("198.18.20.0"),
+			     mask, group, UP_VIF, upnbr),
+	    0);
+	dvmrp_prune_entry_dependents(f.p, f.now, A("198.18.20.0"), group,
+	    DOWN_VIF, true, 2);
+	dvmrp_prune_prune_input(f.p, f.now, DOWN_VIF, d1, A("198.18.20.0"),
+	    group, 7200);
+	dvmrp_prune_dependents(f.p, f.now, origin, DOWN_VIF, true, 1);
+	expect_none(&f);
+	assert_int_equal(dvmrp_prune_pruned_vifs(f.p, A("198.18.20.0"), group),
+	    0);
+	dvmrp_prune_dependents(f.p, f.now, A("198.18.20.0"), DOWN_VIF, true, 1);
+	o = expect(&f, DVMRP_PRUNE_OUT_VIF_PRUNED);
+	assert_int_equal(o.source.s_addr, A("198.18.20.0").s_addr);
+	expect_none(&f);
 	fx_fini(&f);
 }
 
