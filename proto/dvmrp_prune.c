@@ -43,7 +43,13 @@ dvmrp_prune_new(const struct dvmrp_prune_config *c, struct mc_rng *rng)
 		free(p);
 		return NULL;
 	}
+	if (hash_init(&p->origins, mc_rng_next(rng), 4, 0) != 0) {
+		hash_fini(&p->entries);
+		free(p);
+		return NULL;
+	}
 	outq_init(&p->q);
+	heap_init(&p->timers);
 	return p;
 }
 
@@ -68,6 +74,13 @@ dvmrp_prune_free(struct dvmrp_prune *p)
 		entry_free(hash_entry(n, struct prune_entry, node));
 	}
 	hash_fini(&p->entries);
+	for (n = hash_first(&p->origins, &b); n != NULL; n = nx) {
+		nx = hash_next(&p->origins, &b, n);
+		hash_remove(&p->origins, n);
+		free(hash_entry(n, struct prune_origin, node));
+	}
+	hash_fini(&p->origins);
+	heap_fini(&p->timers);
 	outq_fini(&p->q);
 	free(p);
 }
@@ -84,6 +97,38 @@ entry_find(const struct dvmrp_prune *p, struct in_addr origin,
 		    node); /* the key is exact */
 	return NULL;
 }
+
+/*
+ * The entry's place among the timers follows its deadlines: the earliest
+ * of its retransmission, its prune sent (while PRUNED) and the prunes it
+ * received; 0 (at once) when dead.  Called after every change of them.
+ */
+static void
+entry_resched(struct dvmrp_prune *p, struct prune_entry *e)
+{
+	mc_time_t t = e->rexmit_at;
+
+	if (e->dead)
+		t = 0;
+	if (e->state == DVMRP_PRUNE_PRUNED)
+		t = mc_time_min(t, e->sent_expires);
+	for (uint32_t i = 0; i < e->nrx; i++)
+		t = mc_time_min(t, e->rx[i].expires);
+	heap_update(&p->timers, &e->hp, t);
+}
+
+static struct prune_origin *
+origin_find(const struct dvmrp_prune *p, struct in_addr origin)
+{
+	struct hash_node *n = hash_find(&p->origins, hash_key_addr(origin));
+
+	return n != NULL ? hash_entry(n, struct prune_origin, node) : NULL;
+}
+
+/* Each entry of origin in turn (none is added or removed by the body). */
+#define FOREACH_ORIGIN_ENTRY(o, e)                                          \
+	for (e = (o) != NULL ? LIST_FIRST(&(o)->entries) : NULL; e != NULL; \
+	     e = LIST_NEXT(e, olink))
 
 int
 dvmrp_prune_set_lifetime(struct dvmrp_prune *p, uint32_t lifetime_s)
@@ -160,6 +205,7 @@ set_state(struct dvmrp_prune *p, struct prune_entry *e,
 	    trace_sg(e->origin, e->group, sg, sizeof(sg)),
 	    dvmrp_prune_state_name(e->state), dvmrp_prune_state_name(s));
 	e->state = s;
+	entry_resched(p, e);
 }
 
 /* Recompute which VIFs are pruned; emit the changes. */
@@ -227,6 +273,7 @@ send_prune(struct dvmrp_prune *p, struct prune_entry *e, mc_time_t now)
 	if (p->c.rexmit_prunes && e->rexmit_ms < (uint64_t)l * 1000)
 		e->rexmit_at = now + jitter_ms(p, e->rexmit_ms);
 	set_state(p, e, DVMRP_PRUNE_PRUNED);
+	entry_resched(p, e);
 	p->st.prunes_tx++;
 	emit(p, DVMRP_PRUNE_OUT_SEND_PRUNE, e, e->up_vif, e->up_nbr, l);
 }
@@ -239,6 +286,7 @@ send_graft(struct dvmrp_prune *p, struct prune_entry *e, mc_time_t now)
 	e->rexmit_at = now + e->rexmit_ms;
 	e->sent_expires = MC_TIME_NEVER;
 	set_state(p, e, DVMRP_PRUNE_GRAFTING);
+	entry_resched(p, e);
 	p->st.grafts_tx++;
 	emit(p, DVMRP_PRUNE_OUT_SEND_GRAFT, e, e->up_vif, e->up_nbr, 0);
 }
@@ -271,6 +319,7 @@ drop_sent(struct dvmrp_prune *p, struct prune_entry *e)
 	e->sent_expires = MC_TIME_NEVER;
 	e->rexmits = 0;
 	set_state(p, e, DVMRP_PRUNE_FORWARDING);
+	entry_resched(p, e);
 }
 
 int
@@ -279,11 +328,13 @@ dvmrp_prune_entry_add(struct dvmrp_prune *p, mc_time_t now,
     unsigned up_vif, struct in_addr up_nbr)
 {
 	struct prune_entry *e = entry_find(p, origin, group);
+	struct prune_origin *org;
 
 	if (e != NULL) {
 		e->mask = mask;
 		e->orphan = false;
 		e->dead = false;
+		entry_resched(p, e);
 		if (e->up_vif != up_vif || e->up_nbr.s_addr != up_nbr.s_addr)
 			dvmrp_prune_upstream(p, now, origin, true, up_vif,
 			    up_nbr);
@@ -293,9 +344,27 @@ dvmrp_prune_entry_add(struct dvmrp_prune *p, mc_time_t now,
 		p->st.entry_cap++;
 		return -ENOSPC;
 	}
-	e = calloc(1, sizeof(*e));
-	if (e == NULL)
+	if (heap_reserve(&p->timers, 1) != 0)
 		return -ENOMEM;
+	org = origin_find(p, origin);
+	if (org == NULL) {
+		org = calloc(1, sizeof(*org));
+		if (org == NULL)
+			return -ENOMEM;
+		org->origin = origin;
+		LIST_INIT(&org->entries);
+		hash_insert(&p->origins, &org->node, hash_key_addr(origin));
+	}
+	e = calloc(1, sizeof(*e));
+	if (e == NULL) {
+		if (LIST_EMPTY(&org->entries)) {
+			hash_remove(&p->origins, &org->node);
+			free(org);
+		}
+		return -ENOMEM;
+	}
+	e->org = org;
+	LIST_INSERT_HEAD(&org->entries, e, olink);
 	e->origin = origin;
 	e->mask = mask;
 	e->group = group;
@@ -303,6 +372,8 @@ dvmrp_prune_entry_add(struct dvmrp_prune *p, mc_time_t now,
 	e->up_nbr = up_nbr;
 	e->rexmit_at = MC_TIME_NEVER;
 	e->sent_expires = MC_TIME_NEVER;
+	heap_node_init(&e->hp);
+	heap_push(&p->timers, &e->hp); /* room reserved */
 	hash_insert(&p->entries, &e->node, hash_key_pair(origin, group));
 	p->st.entries++;
 	return 0;
@@ -313,7 +384,13 @@ entry_remove(struct dvmrp_prune *p, struct prune_entry *e)
 {
 	p->st.prunes -= e->nrx;
 	p->st.entries--;
+	heap_remove(&p->timers, &e->hp);
 	hash_remove(&p->entries, &e->node);
+	LIST_REMOVE(e, olink);
+	if (LIST_EMPTY(&e->org->entries)) {
+		hash_remove(&p->origins, &e->org->node);
+		free(e->org);
+	}
 	entry_free(e);
 }
 
@@ -357,7 +434,7 @@ orphan_refresh(struct dvmrp_prune *p, struct prune_entry *e, mc_time_t now)
 		reconsider(p, e, now);
 	if (e->state == DVMRP_PRUNE_FORWARDING && e->nrx == 0) {
 		e->dead = true;
-		p->gc_due = true;
+		entry_resched(p, e);
 	}
 }
 
@@ -382,6 +459,7 @@ rx_remove(struct dvmrp_prune *p, struct prune_entry *e, uint32_t i)
 {
 	e->rx[i] = e->rx[--e->nrx];
 	p->st.prunes--;
+	entry_resched(p, e);
 }
 
 /* Remove the prunes matching vif (and nbr unless 0.0.0.0). */
@@ -409,6 +487,23 @@ rx_drop(struct dvmrp_prune *p, struct prune_entry *e, unsigned vif,
  * (ndependents < 0, on).
  */
 static void
+entry_set_vif(struct dvmrp_prune *p, mc_time_t now, struct prune_entry *e,
+    unsigned vif, bool on, int ndependents)
+{
+	bool by_origin = ndependents >= 0;
+	uint32_t *set = by_origin ? &e->child : &e->member;
+
+	*set = on ? *set | 1u << vif : *set & ~(1u << vif);
+	if (by_origin) {
+		e->ndep[vif] = ndependents > 255 ? 255 : (uint8_t)ndependents;
+		if (!on)
+			rx_drop(p, e, vif, (struct in_addr){ 0 });
+	}
+	update_vifs(p, e);
+	orphan_refresh(p, e, now);
+}
+
+static void
 entries_set_vif(struct dvmrp_prune *p, mc_time_t now, struct in_addr key,
     unsigned vif, bool on, int ndependents)
 {
@@ -419,22 +514,29 @@ entries_set_vif(struct dvmrp_prune *p, mc_time_t now, struct in_addr key,
 
 	if (vif >= DVMRP_PRUNE_MAX_VIFS)
 		return;
+	if (by_origin) {
+		FOREACH_ORIGIN_ENTRY(origin_find(p, key), e)
+		entry_set_vif(p, now, e, vif, on, ndependents);
+		return;
+	}
 	FOREACH_ENTRY(p, e, b, n)
 	{
-		uint32_t *set = by_origin ? &e->child : &e->member;
-
-		if ((by_origin ? e->origin : e->group).s_addr != key.s_addr)
+		if (e->group.s_addr != key.s_addr)
 			continue;
-		*set = on ? *set | 1u << vif : *set & ~(1u << vif);
-		if (by_origin) {
-			e->ndep[vif] = ndependents > 255 ? 255 :
-							   (uint8_t)ndependents;
-			if (!on)
-				rx_drop(p, e, vif, (struct in_addr){ 0 });
-		}
-		update_vifs(p, e);
-		orphan_refresh(p, e, now);
+		entry_set_vif(p, now, e, vif, on, ndependents);
 	}
+}
+
+void
+dvmrp_prune_entry_dependents(struct dvmrp_prune *p, mc_time_t now,
+    struct in_addr origin, struct in_addr group, unsigned vif, bool child,
+    unsigned ndependents)
+{
+	struct prune_entry *e = entry_find(p, origin, group);
+
+	if (e != NULL && vif < DVMRP_PRUNE_MAX_VIFS)
+		entry_set_vif(p, now, e, vif, child,
+		    ndependents > 255 ? 255 : (int)ndependents);
 }
 
 void
@@ -450,14 +552,10 @@ dvmrp_prune_upstream(struct dvmrp_prune *p, mc_time_t now,
     struct in_addr origin, bool reachable, unsigned up_vif,
     struct in_addr up_nbr)
 {
-	struct hash_node *n;
 	struct prune_entry *e;
-	size_t b;
 
-	FOREACH_ENTRY(p, e, b, n)
+	FOREACH_ORIGIN_ENTRY(origin_find(p, origin), e)
 	{
-		if (e->origin.s_addr != origin.s_addr)
-			continue;
 		drop_sent(p, e);
 		e->up_vif = reachable ? up_vif : DVMRP_PRUNE_MAX_VIFS;
 		e->up_nbr = reachable ? up_nbr : (struct in_addr){ 0 };
@@ -578,6 +676,7 @@ dvmrp_prune_prune_input(struct dvmrp_prune *p, mc_time_t now, unsigned vif,
 	for (uint32_t i = 0; i < e->nrx; i++)
 		if (e->rx[i].vif == vif && e->rx[i].nbr.s_addr == nbr.s_addr) {
 			e->rx[i].expires = now + (mc_time_t)lifetime_s * 1000;
+			entry_resched(p, e);
 			return;
 		}
 	if (e->nrx >= p->c.max_prunes_entry) {
@@ -598,6 +697,7 @@ dvmrp_prune_prune_input(struct dvmrp_prune *p, mc_time_t now, unsigned vif,
 	}
 	e->rx[e->nrx++] = (struct rx_prune){ vif, nbr,
 		now + (mc_time_t)lifetime_s * 1000 };
+	entry_resched(p, e);
 	p->st.prunes++;
 	update_vifs(p, e);
 }
@@ -675,6 +775,7 @@ rexmit(struct dvmrp_prune *p, struct prune_entry *e, mc_time_t now)
 		emit(p, DVMRP_PRUNE_OUT_SEND_PRUNE, e, e->up_vif, e->up_nbr,
 		    left);
 	}
+	entry_resched(p, e);
 }
 
 /*
@@ -715,45 +816,30 @@ entry_timeout(struct dvmrp_prune *p, struct prune_entry *e, mc_time_t now)
 	orphan_refresh(p, e, now);
 }
 
+/*
+ * The entries due, earliest first, each once (an entry's timeout moves
+ * its deadlines past now); the dead ones removed.
+ */
 void
 dvmrp_prune_timeout(struct dvmrp_prune *p, mc_time_t now)
 {
-	struct hash_node *n, *nx;
 	struct prune_entry *e;
-	size_t b;
+	size_t k;
 
-	FOREACH_ENTRY(p, e, b, n)
-	entry_timeout(p, e, now);
-	if (!p->gc_due)
-		return;
-	/* The table never shrinks (no HASH_SHRINK): removing as we walk is
-	   safe. */
-	for (n = hash_first(&p->entries, &b); n != NULL; n = nx) {
-		nx = hash_next(&p->entries, &b, n);
-		e = hash_entry(n, struct prune_entry, node);
-		if (e->dead)
+	for (k = heap_len(&p->timers); k > 0 && heap_next(&p->timers) <= now;
+	     k--) {
+		e = heap_entry(heap_top(&p->timers), struct prune_entry, hp);
+		if (e->dead) {
 			entry_remove(p, e);
+			continue;
+		}
+		entry_timeout(p, e, now);
+		entry_resched(p, e);
 	}
-	p->gc_due = false;
 }
 
 mc_time_t
 dvmrp_prune_next_deadline(const struct dvmrp_prune *p)
 {
-	mc_time_t t = MC_TIME_NEVER;
-	struct hash_node *n;
-	struct prune_entry *e;
-	size_t b;
-
-	if (p->gc_due)
-		return 0; /* dead entries to remove: at once */
-	FOREACH_ENTRY(p, e, b, n)
-	{
-		t = mc_time_min(t, e->rexmit_at);
-		if (e->state == DVMRP_PRUNE_PRUNED)
-			t = mc_time_min(t, e->sent_expires);
-		for (uint32_t i = 0; i < e->nrx; i++)
-			t = mc_time_min(t, e->rx[i].expires);
-	}
-	return t;
+	return heap_next(&p->timers);
 }

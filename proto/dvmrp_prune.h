@@ -112,6 +112,11 @@ void dvmrp_prune_entry_orphan(struct dvmrp_prune *p, mc_time_t now,
 /* The RIB's DEPENDENTS_CHANGED: applies to every entry of origin. */
 void dvmrp_prune_dependents(struct dvmrp_prune *p, mc_time_t now,
     struct in_addr origin, unsigned vif, bool child, unsigned ndependents);
+/* The same for the entry of (origin, group) only: what a new entry learns
+   of its route (a walk of every entry per new entry would be quadratic). */
+void dvmrp_prune_entry_dependents(struct dvmrp_prune *p, mc_time_t now,
+    struct in_addr origin, struct in_addr group, unsigned vif, bool child,
+    unsigned ndependents);
 /*
  * The RIB's ROUTE_CHANGED: a new upstream (or unreachable).  State sent
  * toward the old upstream is dropped; prunes received on the new upstream

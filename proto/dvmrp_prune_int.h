@@ -2,8 +2,11 @@
 #ifndef MCAST_PROTO_DVMRP_PRUNE_INT_H
 #define MCAST_PROTO_DVMRP_PRUNE_INT_H
 
+#include <sys/queue.h>
+
 #include "dvmrp_prune.h"
 #include "hash.h"
+#include "heap.h"
 #include "outq.h"
 #include "trace.h"
 
@@ -17,22 +20,35 @@ struct rx_prune {
 
 struct prune_entry {
 	struct hash_node node;
+	LIST_ENTRY(prune_entry) olink; /* in its origin's list */
+	struct prune_origin *org;
 	struct in_addr origin, mask, group;
 	unsigned up_vif;
 	struct in_addr up_nbr;
 	uint32_t child, member, pruned; /* VIF bit masks */
 	uint8_t ndep[DVMRP_PRUNE_MAX_VIFS];
 	bool empty;
-	bool orphan; /* no (S,G) of the routing core is left: the entry
-			decides emptiness itself (members, dependents) */
-	bool dead;   /* an orphan holding nothing: removed at the next
-			timeout */
+	/* No (S,G) of the routing core is left: the entry decides
+	   emptiness itself (members, dependents). */
+	bool orphan;
+	/* An orphan holding nothing: removed at the next timeout (its
+	   deadline is 0 meanwhile). */
+	bool dead;
+	/* In timers at the earliest of the deadlines below (entry_resched). */
+	struct heap_node hp;
 	enum dvmrp_prune_up_state state;
 	mc_time_t sent_expires; /* PRUNED: our prune's end */
 	mc_time_t rexmit_at;	/* PRUNED/GRAFTING: next retransmission */
 	uint32_t rexmit_ms, rexmits, sent_lifetime_s;
 	struct rx_prune *rx;
 	uint32_t nrx, caprx;
+};
+
+/* The entries of one origin network: what a route's change visits. */
+struct prune_origin {
+	struct hash_node node;
+	struct in_addr origin;
+	LIST_HEAD(, prune_entry) entries;
 };
 
 struct prune_nbr {
@@ -46,9 +62,10 @@ struct dvmrp_prune {
 	struct mc_rng *rng;
 	struct trace tr;
 	struct hash entries;
+	struct hash origins; /* struct prune_origin by origin */
 	struct outq q;
 	struct prune_nbr nbrs[PRUNE_NBR_MAX];
-	bool gc_due; /* a dead entry waits for dvmrp_prune_timeout */
+	struct heap timers; /* every entry, by its earliest deadline */
 	struct dvmrp_prune_stats st;
 };
 

@@ -89,7 +89,11 @@ dvmrp_prune_stats(const struct dvmrp_prune *p)
 size_t
 dvmrp_prune_memory(const struct dvmrp_prune *p)
 {
-	size_t m = sizeof(*p) + ((size_t)1 << p->entries.bits) * sizeof(void *);
+	size_t m = sizeof(*p) +
+	    ((size_t)1 << p->entries.bits) * sizeof(void *) +
+	    p->timers.cap * sizeof(*p->timers.v) +
+	    ((size_t)1 << p->origins.bits) * sizeof(void *) +
+	    hash_count(&p->origins) * sizeof(struct prune_origin);
 	struct hash_node *n;
 	struct prune_entry *e;
 	size_t b;

@@ -363,6 +363,27 @@ mfc_set_downstream(struct mfc *m, mfc_downstream_fn fn, void *arg)
 	m->downstream_arg = arg;
 }
 
+/* One entry of mfc_entries_rechoose. */
+static void
+mfc_entry_rechoose(struct mfc *m, struct mfc_entry *e, bool recompose)
+{
+	enum mfc_iif_origin origin;
+	unsigned iif;
+
+	if (e->iif_origin != MFC_IIF_STATIC &&
+	    e->iif_origin != MFC_IIF_STAR_G) {
+		origin = mfc_iif_choose(m, e->grp, e->source, e->iif, &iif);
+		if (origin != e->iif_origin || iif != e->iif) {
+			e->iif_origin = origin;
+			e->iif = iif;
+			mfc_entry_update(m, e, true);
+			return;
+		}
+	}
+	if (recompose)
+		mfc_entry_update(m, e, false);
+}
+
 /*
  * The entries of sources in source/len and of group (INADDR_ANY: all):
  * their iif chosen again where no static route decides it, and composed
@@ -373,32 +394,30 @@ mfc_entries_rechoose(struct mfc *m, mc_time_t now, struct in_addr source,
     uint8_t len, struct in_addr group, bool recompose)
 {
 	uint32_t mask = len == 0 ? 0 : 0xffffffffu << (32 - len);
-	enum mfc_iif_origin origin;
 	struct hash_node *n, *nx;
-	struct mfc_entry *e;
-	unsigned iif;
+	struct mfc_group *grp;
+	struct mfc_entry *e, *next;
 	size_t b;
 
 	(void)now;
+	if (group.s_addr != INADDR_ANY) {
+		/* One group (a DVMRP prune or graft): its entries only, not
+		   a walk of the whole table. */
+		grp = mfc_group_find(m, group);
+		if (grp == NULL)
+			return;
+		for (e = LIST_FIRST(&grp->entries); e != NULL; e = next) {
+			next = LIST_NEXT(e, glink);
+			if (!((ntohl(e->source.s_addr) ^ ntohl(source.s_addr)) &
+				mask))
+				mfc_entry_rechoose(m, e, recompose);
+		}
+		return;
+	}
 	HASH_FOREACH_SAFE(&m->entries, n, nx, b) {
 		e = hash_entry(n, struct mfc_entry, hnode);
-		if (((ntohl(e->source.s_addr) ^ ntohl(source.s_addr)) & mask) ||
-		    (group.s_addr != INADDR_ANY &&
-			e->group.s_addr != group.s_addr))
-			continue;
-		if (e->iif_origin != MFC_IIF_STATIC &&
-		    e->iif_origin != MFC_IIF_STAR_G) {
-			origin = mfc_iif_choose(m, e->grp, e->source, e->iif,
-			    &iif);
-			if (origin != e->iif_origin || iif != e->iif) {
-				e->iif_origin = origin;
-				e->iif = iif;
-				mfc_entry_update(m, e, true);
-				continue;
-			}
-		}
-		if (recompose)
-			mfc_entry_update(m, e, false);
+		if (!((ntohl(e->source.s_addr) ^ ntohl(source.s_addr)) & mask))
+			mfc_entry_rechoose(m, e, recompose);
 	}
 }
 

@@ -337,7 +337,8 @@ router_dvmrp_mfc_event(struct router *r, mc_time_t now,
 					continue;
 				for (k = ndeps = 0; k < rv->ndependents; k++)
 					ndeps += rv->dependents[k].vif == v;
-				dvmrp_prune_dependents(d->prune, now, origin, v,
+				dvmrp_prune_entry_dependents(d->prune, now,
+				    origin, group, v,
 				    (rv->children & BIT(v)) != 0, ndeps);
 			}
 	}

@@ -651,11 +651,70 @@ test_trace_lines(void **state)
 	fx_fini(&f);
 }
 
+/*
+ * dvmrp_prune_entry_dependents: what a new entry learns of its route goes
+ * to that entry only; dvmrp_prune_dependents to every entry of the origin.
+ */
+static void
+test_entry_dependents_one_entry(void **state)
+{
+	struct fx f;
+	struct dvmrp_prune_output o;
+	struct in_addr g2 = A("239.1.1.2");
+
+	(void)state;
+	fx_init(&f, 7200);
+	assert_int_equal(dvmrp_prune_entry_add(f.p, f.now, origin, mask, g2,
+			     UP_VIF, upnbr),
+	    0);
+	/* g2 learns one dependent on DOWN_VIF; group keeps its two. */
+	dvmrp_prune_entry_dependents(f.p, f.now, origin, g2, DOWN_VIF, true, 1);
+	dvmrp_prune_prune_input(f.p, f.now, DOWN_VIF, d1, origin, g2, 7200);
+	o = expect(&f, DVMRP_PRUNE_OUT_VIF_PRUNED);
+	assert_int_equal(o.group.s_addr, g2.s_addr);
+	expect_none(&f);
+	assert_int_equal(dvmrp_prune_pruned_vifs(f.p, origin, g2),
+	    1u << DOWN_VIF);
+	dvmrp_prune_prune_input(f.p, f.now, DOWN_VIF, d1, origin, group, 7200);
+	expect_none(&f);
+	assert_int_equal(dvmrp_prune_pruned_vifs(f.p, origin, group), 0);
+	/* No entry, or a VIF out of range: nothing. */
+	dvmrp_prune_entry_dependents(f.p, f.now, origin, A("239.9.9.9"),
+	    DOWN_VIF, true, 1);
+	dvmrp_prune_entry_dependents(f.p, f.now, origin, group,
+	    DVMRP_PRUNE_MAX_VIFS, true, 1);
+	expect_none(&f);
+	/* The route's word for every entry: group has one dependent left. */
+	dvmrp_prune_dependents(f.p, f.now, origin, DOWN_VIF, true, 1);
+	o = expect(&f, DVMRP_PRUNE_OUT_VIF_PRUNED);
+	assert_int_equal(o.group.s_addr, group.s_addr);
+	expect_none(&f);
+	/* Another origin's entry of the same group keeps its own: d1's
+	   prune leaves it forwarding; only its own route's word prunes it. */
+	assert_int_equal(dvmrp_prune_entry_add(f.p, f.now, A("198.18.20.0"),
+			     mask, group, UP_VIF, upnbr),
+	    0);
+	dvmrp_prune_entry_dependents(f.p, f.now, A("198.18.20.0"), group,
+	    DOWN_VIF, true, 2);
+	dvmrp_prune_prune_input(f.p, f.now, DOWN_VIF, d1, A("198.18.20.0"),
+	    group, 7200);
+	dvmrp_prune_dependents(f.p, f.now, origin, DOWN_VIF, true, 1);
+	expect_none(&f);
+	assert_int_equal(dvmrp_prune_pruned_vifs(f.p, A("198.18.20.0"), group),
+	    0);
+	dvmrp_prune_dependents(f.p, f.now, A("198.18.20.0"), DOWN_VIF, true, 1);
+	o = expect(&f, DVMRP_PRUNE_OUT_VIF_PRUNED);
+	assert_int_equal(o.source.s_addr, A("198.18.20.0").s_addr);
+	expect_none(&f);
+	fx_fini(&f);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prune_when_every_dependent_pruned),
+		cmocka_unit_test(test_entry_dependents_one_entry),
 		cmocka_unit_test(test_member_keeps_vif),
 		cmocka_unit_test(test_lifetime_expiry_restores_vif),
 		cmocka_unit_test(test_sent_prune_expiry_renews),
