@@ -1192,6 +1192,10 @@ test_unknown_names(void **state)
 		"wlan0?); its settings apply when it appears",
 		"5 mroute from eth9: no such interface; the route "
 		"waits for it",
+		/* mtun0 is the tunnel's device, made by mcastd: no warning;
+		   mtun1 is no tunnel's. */
+		"6 mroute to mtun1: no such interface; the route waits "
+		"for it",
 	};
 	struct test_names t = { .n = 0 };
 	struct conf c;
@@ -1202,11 +1206,13 @@ test_unknown_names(void **state)
 			   "phyint eth1 threshold 8\n"
 			   "phyint eth2 disable\n"
 			   "phyint wlna0 disable\n"
-			   "mroute from eth9 group 239.1.1.1 to eth1 vlan+\n",
+			   "mroute from eth9 group 239.1.1.1 to eth1 vlan+\n"
+			   "mroute from mtun0 group 239.1.1.2 to mtun1 eth1\n"
+			   "tunnel 198.18.2.1 198.18.3.1\n",
 	    &c);
 	assert_int_equal(conf_unknown_names(&c, ifs, 5, test_names_collect, &t),
-	    4);
-	assert_int_equal(t.n, 4);
+	    5);
+	assert_int_equal(t.n, 5);
 	for (i = 0; i < t.n; i++)
 		assert_string_equal(t.lines[i], want[i]);
 	conf_free(&c);
