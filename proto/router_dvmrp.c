@@ -171,8 +171,16 @@ router_dvmrp_nbr_output(struct router *r, mc_time_t now,
 		dvmrp_rib_neighbor_restart(d->rib, now, no->vif, no->addr);
 		dvmrp_prune_nbr_restart(d->prune, now, no->vif, no->addr);
 		break;
-	case DVMRP_NBR_EV_SEND_REPORT: /* the route table sends it on up */
-	case DVMRP_NBR_EV_IGNORED:     /* counted by the engine */
+	case DVMRP_NBR_EV_SEND_REPORT:
+		/*
+		 * The route table sent one when the neighbour came up or
+		 * restarted; a restarted one may not have known us then (our
+		 * probe listing it waits out the hold-off) and refused it.
+		 * Again now that it does (none twice while one is due).
+		 */
+		dvmrp_rib_full_report(d->rib, now, no->vif);
+		return;
+	case DVMRP_NBR_EV_IGNORED: /* counted by the engine */
 		return;
 	case DVMRP_NBR_EV_LIMIT:
 		break;

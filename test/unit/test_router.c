@@ -909,6 +909,82 @@ test_tunnel_vif(void **state)
 	fx_free(f);
 }
 
+/* Run the router's timers up to t, collecting what they output. */
+static void
+run_until(struct fx *f, mc_time_t t)
+{
+	mc_time_t d;
+
+	while ((d = router_next_deadline(f->r)) <= t) {
+		f->now = d > f->now ? d : f->now;
+		router_timeout(f->r, f->now);
+		collect(f);
+	}
+	f->now = t;
+}
+
+/* The DVMRP code of output k (a SEND), or -1. */
+static int
+dvmrp_code(struct fx *f, size_t k)
+{
+	struct igmp_ip ip;
+	struct dvmrp_msg dm;
+	const uint8_t *payload;
+	size_t plen;
+
+	if (f->o[k].kind != ROUTER_OUT_SEND ||
+	    igmp_ip_decode(f->o[k].packet, f->o[k].len, &ip, &payload, &plen) !=
+		IGMP_OK ||
+	    dvmrp_decode(payload, plen, &dm) != DVMRP_OK)
+		return -1;
+	return dm.code;
+}
+
+/*
+ * Regression: a neighbour restarts (a new GenID, its probe lists nobody)
+ * within the probe hold-off after our last extra probe.  The report we
+ * send at once reaches a router that does not know us yet and refuses it;
+ * the full report must go again after our held probe listing it (the
+ * neighbour engine's SEND_REPORT), or the restarted router learns our
+ * routes only at the next periodic report, a minute later.  (Seen on a
+ * tunnel: rB's mcastd restarted just after rA's reload.)
+ */
+static void
+test_regression_report_after_restart(void **state)
+{
+	struct fx *f = fx_new();
+	struct in_addr us[1];
+	uint8_t b[64];
+	size_t k, probe = 0, report = 0;
+	int n;
+
+	(void)state;
+	iface(f, 11, 1); /* its subnet is what we report on eth2 */
+	iface(f, 12, 2);
+	us[0] = A("198.18.2.1");
+	n = dvmrp_build_probe(b, sizeof(b), DVMRP_CAPS_OURS, 1, us, 1);
+	packet(f, 12, "198.18.2.2", "224.0.0.4", 1, true, b, (size_t)n);
+	/* Our answer to it went out just now: the next waits the hold-off. */
+	run_until(f, f->now + 100);
+	/* It restarts: GenID 2, nobody listed. */
+	n = dvmrp_build_probe(b, sizeof(b), DVMRP_CAPS_OURS, 2, NULL, 0);
+	clear(f);
+	packet(f, 12, "198.18.2.2", "224.0.0.4", 1, true, b, (size_t)n);
+	run_until(f, f->now + 3000);
+	for (k = 0; k < f->no; k++) {
+		if (f->o[k].kind != ROUTER_OUT_SEND || f->o[k].ifindex != 12)
+			continue;
+		if (dvmrp_code(f, k) == DVMRP_PROBE)
+			probe = k + 1;
+		else if (dvmrp_code(f, k) == DVMRP_REPORT && probe > 0)
+			report = k + 1;
+	}
+	/* A probe (listing it), then a full report after it. */
+	assert_true(probe > 0);
+	assert_true(report > probe);
+	fx_free(f);
+}
+
 int
 main(void)
 {
@@ -923,6 +999,7 @@ main(void)
 		cmocka_unit_test(test_regression_join_leave_over_igmp),
 		cmocka_unit_test(test_regression_threshold_reload),
 		cmocka_unit_test(test_tunnel_vif),
+		cmocka_unit_test(test_regression_report_after_restart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
