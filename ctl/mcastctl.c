@@ -22,8 +22,8 @@
 
 #define MCASTCTL_DEFAULT_SOCKET "/run/mcastd.sock"
 
-static const char *const show_words[] = { "interfaces", "groups", "routes",
-	"neighbors", "prunes", "mfc", "stats", "status", NULL };
+static const char *const show_words[] = { "interfaces", "groups", "tunnels",
+	"routes", "neighbors", "prunes", "mfc", "stats", "status", NULL };
 static const char *const mroute_words[] = { "mroute", NULL };
 static const char *const top_words[] = { "show", "reload", "log", "add", "del",
 	"join", "leave", "flush", NULL };
@@ -48,7 +48,8 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: mcastctl [-j] [-u SOCKET] COMMAND [ARGS...]\n"
 	    "       mcastctl -h | --help | -V | --version\n"
-	    "  show interfaces|groups|routes|neighbors|prunes|mfc|stats|status\n"
+	    "  show interfaces|groups|tunnels|routes|neighbors|prunes|mfc|stats|\n"
+	    "       status\n"
 	    "  reload                       re-read the configuration\n"
 	    "  log debug|info|notice|warning|error\n"
 	    "  add mroute from IF [source S] group G[/LEN] to IF...\n"

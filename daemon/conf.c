@@ -297,6 +297,25 @@ conf_check_longer(struct conf_parser *p, size_t longer, size_t shorter,
 	    s->name, sb, l->name, lb, why);
 }
 
+/* A phyint cannot name a tunnel's device: the tunnel has the settings. */
+static int
+conf_check_tunnels(struct conf_parser *p)
+{
+	const struct conf *c = p->c;
+	size_t i, k;
+
+	for (i = 0; i < c->ntunnels; i++)
+		for (k = 0; k < c->nphyints; k++)
+			if (strcmp(c->tunnels[i].name, c->phyints[k].name) == 0)
+				return conf_fail(p, c->phyints[k].line, 0,
+				    "phyint %s names the device of the tunnel "
+				    "at line %u: expected its settings "
+				    "(metric, threshold) on the tunnel "
+				    "statement",
+				    c->phyints[k].name, c->tunnels[i].line);
+	return 0;
+}
+
 static int
 conf_check_dvmrp(struct conf_parser *p)
 {
@@ -332,6 +351,21 @@ conf_init(struct conf *c)
 	c->igmp.max_groups = c->max_groups_per_iface;
 	c->igmp.max_sources_per_group = c->max_sources_per_group;
 	router_dvmrp_config_defaults(&c->dvmrp);
+}
+
+unsigned
+conf_tunnel_mtu(const struct conf_tunnel *t)
+{
+	if (t->mtu != 0)
+		return t->mtu;
+	/* 1500 less the outer IPv4 header (and UDP's). */
+	return t->encap == CONF_ENCAP_UDP ? 1500 - 28 : 1500 - 20;
+}
+
+const char *
+conf_encap_name(enum conf_encap e)
+{
+	return e == CONF_ENCAP_UDP ? "udp" : "ipip";
 }
 
 void
@@ -374,6 +408,8 @@ conf_parse(const char *text, size_t len, const char *file, struct conf *c,
 		rc = conf_check_ssm(&p);
 	if (rc == 0)
 		rc = conf_check_dvmrp(&p);
+	if (rc == 0)
+		rc = conf_check_tunnels(&p);
 	free(p.version_pos);
 	free(p.asm_statics);
 	if (rc != 0) {
@@ -473,6 +509,8 @@ conf_error_format(const struct conf_error *e, char *buf, size_t len)
 {
 	if (e->line == 0)
 		snprintf(buf, len, "%s: %s", e->file, e->message);
+	else if (e->column == 0) /* a statement's line, not a word's */
+		snprintf(buf, len, "%s:%u: %s", e->file, e->line, e->message);
 	else
 		snprintf(buf, len, "%s:%u:%u: %s", e->file, e->line, e->column,
 		    e->message);

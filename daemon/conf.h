@@ -22,6 +22,14 @@
 #define CONF_MAX_PHYINTS    256
 #define CONF_MAX_MROUTES    4096
 #define CONF_MAX_FILE_SIZE  (1024 * 1024) /* conf_load refuses more */
+#define CONF_MAX_TUNNELS    16
+/*
+ * encap udp's port when the file gives none: both ends use it, as source
+ * and destination (man/mcastd.conf.5, TUNNELS).
+ */
+#define CONF_TUNNEL_UDP_PORT 4244
+#define CONF_TUNNEL_MTU_MIN  576
+#define CONF_TUNNEL_MTU_MAX  65000
 /*
  * limits { } when the file says nothing: a router must not grow without
  * bound on a LAN of hostile hosts (mcastd.conf(5), THE LIMITS BLOCK).
@@ -70,6 +78,32 @@ struct conf_mroute {
 	unsigned line;
 };
 
+enum conf_encap {
+	CONF_ENCAP_IPIP, /* RFC 2003 IP-in-IP, protocol 4 */
+	CONF_ENCAP_UDP,	 /* the datagram as a UDP payload */
+};
+
+/*
+ * tunnel LOCAL REMOTE [metric N] [threshold T] [encap ipip | udp [port P]]
+ *        [mtu M]: a TUN device called name (mtunK, K its place among the
+ * file's tunnels, from 0), a VIF, whose datagrams mcastd carries to REMOTE.
+ */
+struct conf_tunnel {
+	char name[IF_NAMESIZE];
+	struct in_addr local;
+	struct in_addr remote;
+	uint8_t metric;	   /* 1 by default */
+	uint8_t threshold; /* 1 by default */
+	enum conf_encap encap;
+	uint16_t port; /* udp: CONF_TUNNEL_UDP_PORT by default */
+	uint16_t mtu;  /* 0: 1500 less the outer header */
+	unsigned line;
+};
+
+/* The tunnel's MTU: the largest datagram it carries (the TUN's MTU). */
+unsigned conf_tunnel_mtu(const struct conf_tunnel *t);
+const char *conf_encap_name(enum conf_encap e);
+
 struct conf {
 	/* the igmp { ... } block: defaults for every phyint */
 	struct igmp_router_config igmp;
@@ -93,6 +127,8 @@ struct conf {
 	size_t nphyints;
 	struct conf_mroute *mroutes;
 	size_t nmroutes;
+	struct conf_tunnel tunnels[CONF_MAX_TUNNELS];
+	size_t ntunnels;
 };
 
 struct conf_error {
@@ -185,7 +221,8 @@ void conf_name_warning_format(const struct conf_name_warning *w, char *buf,
  */
 typedef void (*conf_warn_fn)(void *arg, unsigned line, const char *msg);
 unsigned conf_warnings(const struct conf *c, conf_warn_fn fn, void *arg);
-/* "FILE:LINE:COLUMN: MESSAGE" ("FILE: MESSAGE" when line is 0) */
+/* "FILE:LINE:COLUMN: MESSAGE" ("FILE:LINE: MESSAGE" when column is 0,
+   "FILE: MESSAGE" when line is 0) */
 void conf_error_format(const struct conf_error *e, char *buf, size_t len);
 
 #endif

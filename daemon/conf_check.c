@@ -342,6 +342,17 @@ conf_name_check(const char *statement, const char *name, unsigned line,
 	return 1;
 }
 
+static bool
+conf_tunnel_named(const struct conf *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->ntunnels; i++)
+		if (strcmp(c->tunnels[i].name, name) == 0)
+			return true;
+	return false;
+}
+
 size_t
 conf_unknown_names(const struct conf *c, const char *const *ifnames, size_t n,
     void (*fn)(void *arg, const struct conf_name_warning *w), void *arg)
@@ -355,11 +366,16 @@ conf_unknown_names(const struct conf *c, const char *const *ifnames, size_t n,
 	for (i = 0; i < c->nmroutes; i++) {
 		const struct conf_mroute *mr = &c->mroutes[i];
 
-		for (k = 0; k <= mr->noifs; k++)
+		for (k = 0; k <= mr->noifs; k++) {
+			const char *name = k == 0 ? mr->iif : mr->oifs[k - 1];
+
+			/* A tunnel's device is made by mcastd itself. */
+			if (conf_tunnel_named(c, name))
+				continue;
 			count += conf_name_check(k == 0 ? "mroute from" :
 							  "mroute to",
-			    k == 0 ? mr->iif : mr->oifs[k - 1], mr->line,
-			    ifnames, n, fn, arg);
+			    name, mr->line, ifnames, n, fn, arg);
+		}
 	}
 	return count;
 }

@@ -76,6 +76,16 @@ conf_mroute_equal(const struct conf_mroute *a, const struct conf_mroute *b)
 	return true;
 }
 
+static bool
+conf_tunnel_equal(const struct conf_tunnel *a, const struct conf_tunnel *b)
+{
+	return strcmp(a->name, b->name) == 0 &&
+	    a->local.s_addr == b->local.s_addr &&
+	    a->remote.s_addr == b->remote.s_addr && a->metric == b->metric &&
+	    a->threshold == b->threshold && a->encap == b->encap &&
+	    a->port == b->port && a->mtu == b->mtu;
+}
+
 bool
 conf_equal(const struct conf *a, const struct conf *b)
 {
@@ -87,8 +97,12 @@ conf_equal(const struct conf *a, const struct conf *b)
 	if (a->igmp.max_groups != b->igmp.max_groups ||
 	    a->igmp.max_sources_per_group != b->igmp.max_sources_per_group ||
 	    a->default_disable != b->default_disable ||
-	    a->nphyints != b->nphyints || a->nmroutes != b->nmroutes)
+	    a->nphyints != b->nphyints || a->nmroutes != b->nmroutes ||
+	    a->ntunnels != b->ntunnels)
 		return false;
+	for (i = 0; i < a->ntunnels; i++)
+		if (!conf_tunnel_equal(&a->tunnels[i], &b->tunnels[i]))
+			return false;
 	for (i = 0; i < a->nphyints; i++)
 		if (!conf_phyint_equal(&a->phyints[i], &b->phyints[i]))
 			return false;
@@ -228,6 +242,28 @@ conf_print_mroute(FILE *f, const struct conf_mroute *mr)
 	fputc('\n', f);
 }
 
+/* tunnel LOCAL REMOTE and what is not the default */
+static void
+conf_print_tunnel(FILE *f, const struct conf_tunnel *t)
+{
+	char l[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN];
+
+	fprintf(f, "tunnel %s %s", conf_addr_str(t->local, l),
+	    conf_addr_str(t->remote, r));
+	if (t->metric != 1)
+		fprintf(f, " metric %u", t->metric);
+	if (t->threshold != 1)
+		fprintf(f, " threshold %u", t->threshold);
+	if (t->encap == CONF_ENCAP_UDP) {
+		fputs(" encap udp", f);
+		if (t->port != CONF_TUNNEL_UDP_PORT)
+			fprintf(f, " port %u", t->port);
+	}
+	if (t->mtu != 0)
+		fprintf(f, " mtu %u", t->mtu);
+	fputc('\n', f);
+}
+
 void
 conf_print(FILE *f, const struct conf *c)
 {
@@ -276,5 +312,11 @@ conf_print(FILE *f, const struct conf *c)
 		if (i == 0 && any)
 			fputc('\n', f);
 		conf_print_mroute(f, &c->mroutes[i]);
+	}
+	any = any || c->nmroutes > 0;
+	for (i = 0; i < c->ntunnels; i++) {
+		if (i == 0 && any)
+			fputc('\n', f);
+		conf_print_tunnel(f, &c->tunnels[i]);
 	}
 }

@@ -9,7 +9,8 @@
  * igmp_router.c updates membership -> mfc.c composes the entry ->
  * outputs.c writes it with kmr.c.  This file starts and stops the daemon
  * and runs the event loop (lib/loop.h) over its descriptors: the routing
- * socket, netlink, the control socket, the TTL tap, signals.
+ * socket, netlink, the control socket, the TTL tap, the tunnels
+ * (daemon/tun.c), signals.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -569,6 +570,7 @@ stop(struct mcastd *d, const char *pidfile)
 	log_notice("stopping");
 	/* MRT_DONE: the kernel drops our VIFs and forwarding entries. */
 	kmr_close(&d->kmr);
+	tun_close_all(d->tunnels);
 	router_free(d->router);
 	/* The control socket's clients are closed without the loop now. */
 	control_set_close_hook(d->ctl, NULL, NULL);
@@ -639,6 +641,8 @@ main(int argc, char **argv)
 	if ((rc = write_pidfile(o.pidfile)) < 0)
 		start_failed(&d, NULL, "pid file %s: %s", o.pidfile, -rc);
 	start_loop(&d, o.pidfile);
+	/* The tunnels' devices, before the interfaces are listed. */
+	tun_sync(d.tunnels, d.loop, &d.conf);
 	d.started = mcastd_now();
 	d.next_counter_poll = d.started + MCASTD_COUNTER_POLL_MS;
 	if ((rc = netlink_relist(&d)) < 0)

@@ -24,6 +24,7 @@
 #include "netlink.h"
 #include "router.h"
 #include "ttltap.h"
+#include "tun.h"
 
 /* How often the kernel's counters are read for idle expiry. */
 #define MCASTD_COUNTER_POLL_MS 5000
@@ -80,7 +81,8 @@ struct mcastd {
 	struct control *ctl;
 	int ctl_fds[MCASTD_MAX_CONTROL_FDS];
 	int nctl_fds;
-	struct ttltap tap; /* fd -1: no TTL check */
+	struct tun tunnels[CONF_MAX_TUNNELS]; /* daemon/tun.c */
+	struct ttltap tap;		      /* fd -1: no TTL check */
 	bool tap_watched;
 	struct loop *loop;
 	int signal_fd;

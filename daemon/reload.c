@@ -47,6 +47,20 @@ reload_route(const struct conf_mroute *m, struct router_route *out)
 	out->noifs = i;
 }
 
+/* A tunnel's device is a phyint of the router's, marked a tunnel. */
+static void
+reload_tunnel(const struct conf *c, const struct conf_tunnel *t,
+    struct router_phyint *out)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->name, sizeof(out->name), "%s", t->name);
+	out->threshold = t->threshold;
+	out->metric = t->metric;
+	out->tunnel = true;
+	out->tunnel_remote = t->remote;
+	conf_phyint_igmp(c, NULL, &out->igmp);
+}
+
 int
 reload_router_config(const struct conf *c, struct router_config *rc)
 {
@@ -64,7 +78,7 @@ reload_router_config(const struct conf *c, struct router_config *rc)
 	rc->default_disable = c->default_disable;
 	for (i = 0; i < c->nphyints; i++)
 		n += c->phyints[i].nstatics;
-	phyints = calloc(c->nphyints ? c->nphyints : 1, sizeof(*phyints));
+	phyints = calloc(c->nphyints + c->ntunnels + 1, sizeof(*phyints));
 	statics = calloc(n ? n : 1, sizeof(*statics));
 	routes = calloc(c->nmroutes ? c->nmroutes : 1, sizeof(*routes));
 	if (phyints == NULL || statics == NULL || routes == NULL) {
@@ -85,10 +99,12 @@ reload_router_config(const struct conf *c, struct router_config *rc)
 			statics[n].source = pi->statics[k].source;
 		}
 	}
+	for (i = 0; i < c->ntunnels; i++)
+		reload_tunnel(c, &c->tunnels[i], &phyints[c->nphyints + i]);
 	for (i = 0; i < c->nmroutes; i++)
 		reload_route(&c->mroutes[i], &routes[i]);
 	rc->phyints = phyints;
-	rc->nphyints = c->nphyints;
+	rc->nphyints = c->nphyints + c->ntunnels;
 	rc->statics = statics;
 	rc->nstatics = n;
 	rc->routes = routes;
@@ -298,6 +314,8 @@ mcastd_reload_reply(struct mcastd *d, char *msg, size_t len,
 	}
 	conf_free(&d->conf);
 	d->conf = fresh;
+	/* Tunnels come and go; the router follows their devices. */
+	tun_sync(d->tunnels, d->loop, &d->conf);
 	outputs_apply(d);
 	outputs_tap_update(d);
 	d->stats.reloads++;

@@ -140,6 +140,82 @@ show_iface(void *arg, const struct router_iface_view *ifc)
 	return control_full(r);
 }
 
+/* ---- tunnels ---- */
+
+static void
+show_tunnel_count(struct control_reply *r, const char *key, bool open,
+    uint64_t value)
+{
+	if (open)
+		control_num(r, key, "%llu", (unsigned long long)value);
+	else
+		control_null(r, key);
+}
+
+/* One record per tunnel statement, open or not (its device failed). */
+static void
+show_tunnels(struct show_ctx *c)
+{
+	struct control_reply *r = c->r;
+	char a[INET_ADDRSTRLEN];
+	size_t i, k;
+
+	for (i = 0; i < c->d->conf.ntunnels; i++) {
+		const struct conf_tunnel *ct = &c->d->conf.tunnels[i];
+		const struct tun *t = NULL;
+		const struct tun_stats *st;
+		int vif;
+
+		for (k = 0; k < CONF_MAX_TUNNELS; k++)
+			if (c->d->tunnels[k].open &&
+			    strcmp(c->d->tunnels[k].cfg.name, ct->name) == 0)
+				t = &c->d->tunnels[k];
+		st = t != NULL ? &t->stats : NULL;
+		vif = router_vif_by_name(c->d->router, ct->name);
+		control_record(r, "tunnel");
+		control_field(r, "name", "%s", ct->name);
+		if (vif >= 0)
+			control_num(r, "vif", "%d", vif);
+		else
+			control_null(r, "vif");
+		control_field(r, "state", "%s",
+		    t == NULL	 ? "closed" :
+			vif >= 0 ? "routing" :
+				   "open");
+		control_field(r, "local", "%s", mcastd_ip_str(ct->local, a));
+		control_field(r, "remote", "%s", mcastd_ip_str(ct->remote, a));
+		control_field(r, "encap", "%s", conf_encap_name(ct->encap));
+		if (ct->encap == CONF_ENCAP_UDP)
+			control_num(r, "port", "%u", ct->port);
+		else
+			control_null(r, "port");
+		control_num(r, "mtu", "%u", conf_tunnel_mtu(ct));
+		show_tunnel_count(r, "packets_out", st,
+		    st ? st->tx_packets : 0);
+		show_tunnel_count(r, "bytes_out", st, st ? st->tx_bytes : 0);
+		show_tunnel_count(r, "packets_in", st, st ? st->rx_packets : 0);
+		show_tunnel_count(r, "bytes_in", st, st ? st->rx_bytes : 0);
+		/* Dropped on the way out: too big (a datagram the kernel split
+		   counts once), not IPv4, refused by the socket. */
+		show_tunnel_count(r, "out_oversize", st,
+		    st ? st->tx_oversize : 0);
+		show_tunnel_count(r, "out_fragments", st,
+		    st ? st->tx_fragments : 0);
+		show_tunnel_count(r, "out_other", st, st ? st->tx_other : 0);
+		show_tunnel_count(r, "out_errors", st, st ? st->tx_errors : 0);
+		/* Dropped on the way in: not from REMOTE, no datagram inside,
+		   bigger than the MTU, reads and writes refused. */
+		show_tunnel_count(r, "in_foreign", st, st ? st->rx_foreign : 0);
+		show_tunnel_count(r, "in_malformed", st,
+		    st ? st->rx_malformed : 0);
+		show_tunnel_count(r, "in_oversize", st,
+		    st ? st->rx_oversize : 0);
+		show_tunnel_count(r, "in_errors", st, st ? st->rx_errors : 0);
+		if (control_full(r))
+			return;
+	}
+}
+
 /* ---- groups ---- */
 
 static int
@@ -838,6 +914,8 @@ show_view(struct mcastd *d, const char *what, struct control_reply *r)
 		router_foreach_iface(d->router, show_iface, &c);
 	else if (strcmp(what, "groups") == 0)
 		show_groups(&c);
+	else if (strcmp(what, "tunnels") == 0)
+		show_tunnels(&c);
 	else if (strcmp(what, "routes") == 0) {
 		/* The static routes, then DVMRP's table (a table of its own:
 		   JSON key dvmrp_route beside route). */
@@ -867,7 +945,7 @@ show_view(struct mcastd *d, const char *what, struct control_reply *r)
 		show_status(d, r);
 	else {
 		control_end(r, 2,
-		    "show '%s': expected interfaces, groups, "
+		    "show '%s': expected interfaces, groups, tunnels, "
 		    "routes, neighbors, prunes, mfc, stats or status",
 		    what);
 		return;

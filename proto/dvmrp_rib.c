@@ -658,6 +658,15 @@ dvmrp_rib_neighbor_restart(struct dvmrp_rib *rib, mc_time_t now, unsigned vif,
 	return dvmrp_rib_neighbor_up(rib, now, vif, addr);
 }
 
+void
+dvmrp_rib_full_report(struct dvmrp_rib *rib, mc_time_t now, unsigned vif)
+{
+	if (vif >= DVMRP_RIB_MAX_VIFS || !rib->vifs[vif].up)
+		return;
+	rib->vifs[vif].full_due = true;
+	rib->full_due_at = mc_time_min(rib->full_due_at, now);
+}
+
 /* Odd entries the codec should have stopped: counted, false. */
 static bool
 rib_entry_ok(struct dvmrp_rib *rib, const struct dvmrp_route *e, uint8_t *plen)

@@ -100,6 +100,12 @@ void dvmrp_rib_neighbor_down(struct dvmrp_rib *rib, mc_time_t now, unsigned vif,
     struct in_addr addr);
 int dvmrp_rib_neighbor_restart(struct dvmrp_rib *rib, mc_time_t now,
     unsigned vif, struct in_addr addr);
+/*
+ * A full report to vif, as soon as the timers run (the neighbour engine's
+ * SEND_REPORT: a neighbour that knows us now).  Idempotent while one is
+ * due; nothing when vif is not up.
+ */
+void dvmrp_rib_full_report(struct dvmrp_rib *rib, mc_time_t now, unsigned vif);
 
 /*
  * A decoded report from `from` on vif.  two_way: the neighbour engine's

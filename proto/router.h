@@ -49,6 +49,15 @@ struct router_phyint {
 	unsigned nboundaries;
 	uint8_t metric; /* DVMRP: 1-31; 0 = the default, 1 */
 	bool no_dvmrp;	/* DVMRP off here: IGMP only */
+	/*
+	 * A tunnel's device (mcastd's TUN, daemon/tun.c): its address is a
+	 * /32, its DVMRP neighbour the far end, whatever its address; the
+	 * VIF is flagged a tunnel in Neighbors 2, and DVMRP's messages to
+	 * 224.0.0.4 go to tunnel_remote instead (unicast, as mrouted sends
+	 * them on a tunnel).
+	 */
+	bool tunnel;
+	struct in_addr tunnel_remote;
 };
 
 /*

@@ -29,6 +29,14 @@ router_dvmrp_plen(struct in_addr mask)
 	return (uint8_t)__builtin_popcount(mask.s_addr);
 }
 
+static bool
+router_dvmrp_is_tunnel(const struct router *r, const char *name)
+{
+	const struct router_phyint *pi = router_phyint(r, name);
+
+	return pi != NULL && pi->tunnel;
+}
+
 static uint8_t
 router_dvmrp_metric(const struct router *r, const char *name)
 {
@@ -43,17 +51,23 @@ router_dvmrp_metric(const struct router *r, const char *name)
 /*
  * A DVMRP message (the IGMP message) from VIF vif to dst: in its IPv4
  * header with Router Alert (or without: router_alert false), TTL 1 to
- * 224.0.0.4, 255 to a neighbour.
+ * 224.0.0.4, 255 to a neighbour (and to a tunnel's far end).
  */
 static void
 router_dvmrp_send_ra(struct router *r, unsigned vif, struct in_addr dst,
     const uint8_t *msg, size_t len, bool router_alert)
 {
 	const struct router_vif *v = &r->vifs[vif];
+	const struct router_phyint *pi;
 	struct igmp_ip_out ipo;
 
 	if (!v->used)
 		return;
+	/* On a tunnel, to the far end (mrouted's probes and reports). */
+	pi = router_phyint(r, v->name);
+	if (pi != NULL && pi->tunnel && pi->tunnel_remote.s_addr != 0 &&
+	    IN_MULTICAST(ntohl(dst.s_addr)))
+		dst = pi->tunnel_remote;
 	memset(&ipo, 0, sizeof(ipo));
 	ipo.src = v->addr;
 	ipo.dst = dst;
@@ -157,8 +171,16 @@ router_dvmrp_nbr_output(struct router *r, mc_time_t now,
 		dvmrp_rib_neighbor_restart(d->rib, now, no->vif, no->addr);
 		dvmrp_prune_nbr_restart(d->prune, now, no->vif, no->addr);
 		break;
-	case DVMRP_NBR_EV_SEND_REPORT: /* the route table sends it on up */
-	case DVMRP_NBR_EV_IGNORED:     /* counted by the engine */
+	case DVMRP_NBR_EV_SEND_REPORT:
+		/*
+		 * The route table sent one when the neighbour came up or
+		 * restarted; a restarted one may not have known us then (our
+		 * probe listing it waits out the hold-off) and refused it.
+		 * Again now that it does (none twice while one is due).
+		 */
+		dvmrp_rib_full_report(d->rib, now, no->vif);
+		return;
+	case DVMRP_NBR_EV_IGNORED: /* counted by the engine */
 		return;
 	case DVMRP_NBR_EV_LIMIT:
 		break;
@@ -400,6 +422,8 @@ router_dvmrp_mrinfo(struct router *r, unsigned vif, struct in_addr to)
 		vifs[n].threshold = rv->threshold;
 		if (igmp_router_is_querier(rv->igmp))
 			vifs[n].flags |= DVMRP_VIF_QUERIER;
+		if (router_dvmrp_is_tunnel(r, rv->name))
+			vifs[n].flags |= DVMRP_VIF_TUNNEL;
 		if (!(d->running & BIT(v)))
 			vifs[n].flags |= DVMRP_VIF_DISABLED;
 		vifs[n].neighbors = lists + used;
@@ -595,8 +619,12 @@ router_dvmrp_sync_vifs(struct router *r, mc_time_t now)
 		d->on[vif].metric = metric;
 		if (d->running & BIT(vif))
 			continue; /* a new metric only */
+		/* A tunnel's neighbour is the far end, from any address; its
+		   /32 is no origin to the route table. */
 		if (dvmrp_nbr_vif_up(d->nbr, now, vif, v->addr,
-			v->prefix_len) != 0) {
+			router_dvmrp_is_tunnel(r, v->name) ?
+			    0 :
+			    v->prefix_len) != 0) {
 			dvmrp_rib_vif_del(d->rib, now, vif);
 			r->stats.unexpected_events++;
 			continue;

@@ -115,7 +115,7 @@ run "mcastctl -j sh sta" 2 \
 run "mcastctl l: ambiguous top-level word" 2 "" \
     "mcastctl: 'l' is ambiguous: log or leave?" "$C" -u "$NOSOCK" l
 run "mcastctl show: show what" 2 "" \
-    "mcastctl: show what? expected interfaces, groups, routes, neighbors, prunes, mfc, stats or status" \
+    "mcastctl: show what? expected interfaces, groups, tunnels, routes, neighbors, prunes, mfc, stats or status" \
     "$C" -u "$NOSOCK" show
 run "mcastctl sh mfc -j, no daemon: JSON, exit 1" 1 \
     "{\"status\":1,\"message\":\"$UNREACH\"}" "" "$C" sh mfc -u "$NOSOCK" -j

@@ -491,8 +491,8 @@ static const struct test_conf_error_case error_cases[] = {
 	    "t.conf:1:25: limits: mfc-entries already given at line 1: "
 	    "expected each setting once" },
 	{ "foo bar\n",
-	    "t.conf:1:1: expected default-phyint, phyint, mroute, igmp, "
-	    "limits, mfc or dvmrp, got 'foo'" },
+	    "t.conf:1:1: expected default-phyint, phyint, mroute, tunnel, "
+	    "igmp, limits, mfc or dvmrp, got 'foo'" },
 	{ "phyint\n",
 	    "t.conf:1:7: phyint: expected an interface name, got end of line" },
 	{ "phyint abcdefghijklmnop\n",
@@ -753,10 +753,11 @@ static const struct test_conf_error_case error_cases[] = {
 	    "once" },
 	{ "}\n",
 	    "t.conf:1:1: '}' closes no block: expected a statement "
-	    "(default-phyint, phyint, mroute, igmp, limits, mfc or dvmrp)" },
+	    "(default-phyint, phyint, mroute, tunnel, igmp, limits, mfc or "
+	    "dvmrp)" },
 	{ "{\n",
-	    "t.conf:1:1: expected default-phyint, phyint, mroute, igmp, limits, "
-	    "mfc or dvmrp, got '{'" },
+	    "t.conf:1:1: expected default-phyint, phyint, mroute, tunnel, igmp, "
+	    "limits, mfc or dvmrp, got '{'" },
 	{ "phyint eth0 \\ threshold 2\n",
 	    "t.conf:1:13: stray '\\': expected it only at the end of a line, "
 	    "to continue the statement on the next" },
@@ -904,7 +905,7 @@ test_errors(void **state)
 	conf_error_format(&e, buf, sizeof(buf));
 	assert_string_equal(buf,
 	    "-:1:1: expected default-phyint, phyint, "
-	    "mroute, igmp, limits, mfc or dvmrp, got 'x'");
+	    "mroute, tunnel, igmp, limits, mfc or dvmrp, got 'x'");
 	assert_string_equal(e.file, "-");
 	assert_int_equal(e.line, 1);
 	assert_int_equal(e.column, 1);
@@ -1191,6 +1192,10 @@ test_unknown_names(void **state)
 		"wlan0?); its settings apply when it appears",
 		"5 mroute from eth9: no such interface; the route "
 		"waits for it",
+		/* mtun0 is the tunnel's device, made by mcastd: no warning;
+		   mtun1 is no tunnel's. */
+		"6 mroute to mtun1: no such interface; the route waits "
+		"for it",
 	};
 	struct test_names t = { .n = 0 };
 	struct conf c;
@@ -1201,11 +1206,13 @@ test_unknown_names(void **state)
 			   "phyint eth1 threshold 8\n"
 			   "phyint eth2 disable\n"
 			   "phyint wlna0 disable\n"
-			   "mroute from eth9 group 239.1.1.1 to eth1 vlan+\n",
+			   "mroute from eth9 group 239.1.1.1 to eth1 vlan+\n"
+			   "mroute from mtun0 group 239.1.1.2 to mtun1 eth1\n"
+			   "tunnel 198.18.2.1 198.18.3.1\n",
 	    &c);
 	assert_int_equal(conf_unknown_names(&c, ifs, 5, test_names_collect, &t),
-	    4);
-	assert_int_equal(t.n, 4);
+	    5);
+	assert_int_equal(t.n, 5);
 	for (i = 0; i < t.n; i++)
 		assert_string_equal(t.lines[i], want[i]);
 	conf_free(&c);
@@ -1404,6 +1411,137 @@ test_dvmrp(void **state)
 	conf_free(&d);
 }
 
+/* tunnel: defaults, device names, the normalised form, equality. */
+static void
+test_tunnels(void **state)
+{
+	struct conf c, d;
+
+	test_conf_parse_ok("tunnel 198.18.2.1 198.18.3.1\n"
+			   "tunnel 198.18.2.1 198.18.4.1 metric 3 threshold 16 "
+			   "encap udp port 5000 mtu 1400\n"
+			   "tunnel 198.18.2.1 198.18.5.1 mtu 9000 encap udp\n",
+	    &c);
+	assert_int_equal(c.ntunnels, 3);
+	assert_string_equal(c.tunnels[0].name, "mtun0");
+	assert_string_equal(c.tunnels[2].name, "mtun2");
+	assert_int_equal(c.tunnels[0].local.s_addr, test_conf_ip("198.18.2.1"));
+	assert_int_equal(c.tunnels[0].remote.s_addr,
+	    test_conf_ip("198.18.3.1"));
+	assert_int_equal(c.tunnels[0].metric, 1);
+	assert_int_equal(c.tunnels[0].threshold, 1);
+	assert_int_equal(c.tunnels[0].encap, CONF_ENCAP_IPIP);
+	assert_int_equal(c.tunnels[0].line, 1);
+	assert_int_equal(conf_tunnel_mtu(&c.tunnels[0]), 1480);
+	assert_int_equal(c.tunnels[1].metric, 3);
+	assert_int_equal(c.tunnels[1].threshold, 16);
+	assert_int_equal(c.tunnels[1].encap, CONF_ENCAP_UDP);
+	assert_int_equal(c.tunnels[1].port, 5000);
+	assert_int_equal(conf_tunnel_mtu(&c.tunnels[1]), 1400);
+	assert_int_equal(c.tunnels[2].port, CONF_TUNNEL_UDP_PORT);
+	assert_int_equal(conf_tunnel_mtu(&c.tunnels[2]), 9000);
+	test_conf_parse_ok("tunnel 198.18.2.1 198.18.5.1 encap udp\n", &d);
+	assert_int_equal(conf_tunnel_mtu(&d.tunnels[0]), 1472);
+	assert_false(conf_equal(&c, &d));
+	conf_free(&c);
+	conf_free(&d);
+	test_conf_round_trip("tunnel 198.18.2.1 198.18.3.1 encap ipip\n"
+			     "phyint eth0\n"
+			     "tunnel 198.18.2.1 198.18.4.1 mtu 1400 encap udp "
+			     "port 4244 threshold 2\n",
+	    "phyint eth0\n"
+	    "\n"
+	    "tunnel 198.18.2.1 198.18.3.1\n"
+	    "tunnel 198.18.2.1 198.18.4.1 threshold 2 encap udp mtu 1400\n");
+	/* Equal but for the line; not with another port. */
+	test_conf_parse_ok("tunnel 198.18.2.1 198.18.3.1 encap udp\n", &c);
+	test_conf_parse_ok("\n\ntunnel 198.18.2.1 198.18.3.1 encap udp\n", &d);
+	assert_true(conf_equal(&c, &d));
+	d.tunnels[0].port = 1;
+	assert_false(conf_equal(&c, &d));
+	conf_free(&c);
+	conf_free(&d);
+}
+
+static const struct test_conf_error_case tunnel_error_cases[] = {
+	{ "tunnel\n",
+	    "t.conf:1:7: tunnel LOCAL: expected an IPv4 unicast address such "
+	    "as 198.18.0.1, got end of line" },
+	{ "tunnel 198.18.2.1\n",
+	    "t.conf:1:18: tunnel REMOTE: expected an IPv4 unicast address "
+	    "such as 198.18.0.1, got end of line" },
+	{ "tunnel eth0 198.18.2.1\n",
+	    "t.conf:1:8: tunnel LOCAL: expected an IPv4 unicast address such "
+	    "as 198.18.0.1, got 'eth0'" },
+	{ "tunnel 198.18.2.1 239.1.1.1\n",
+	    "t.conf:1:19: tunnel REMOTE 239.1.1.1 is a multicast address: "
+	    "expected a unicast address" },
+	{ "tunnel 198.18.2.1 198.18.2.1\n",
+	    "t.conf:1:1: tunnel 198.18.2.1 198.18.2.1: LOCAL and REMOTE are "
+	    "the same address: expected the far end's address as REMOTE" },
+	{ "tunnel 198.18.2.1 198.18.3.1\ntunnel 198.18.2.1 198.18.3.1 "
+	  "encap udp\n",
+	    "t.conf:2:1: tunnel 198.18.2.1 198.18.3.1 already declared at "
+	    "line 1: expected each LOCAL and REMOTE pair once" },
+	{ "tunnel 198.18.2.1 198.18.3.1 encap udp\n"
+	  "tunnel 198.18.2.1 198.18.4.1 encap udp\n",
+	    "t.conf:2:1: tunnel 198.18.2.1 198.18.4.1: udp port 4244 at "
+	    "198.18.2.1 is taken by the tunnel at line 1: expected another "
+	    "port (port P)" },
+	{ "tunnel 198.18.2.1 198.18.3.1 encap gre\n",
+	    "t.conf:1:36: encap: expected ipip or udp, got 'gre'" },
+	{ "tunnel 198.18.2.1 198.18.3.1 port 5000\n",
+	    "t.conf:1:30: tunnel: 'port' without 'encap udp': expected it "
+	    "after encap udp" },
+	{ "tunnel 198.18.2.1 198.18.3.1 encap udp port 0\n",
+	    "t.conf:1:45: port: expected a UDP port 1-65535, got '0'" },
+	{ "tunnel 198.18.2.1 198.18.3.1 mtu 100\n",
+	    "t.conf:1:34: mtu: expected an MTU 576-65000 (bytes), got '100'" },
+	{ "tunnel 198.18.2.1 198.18.3.1 metric 32\n",
+	    "t.conf:1:37: metric: expected a DVMRP metric 1-31, got '32'" },
+	{ "tunnel 198.18.2.1 198.18.3.1 threshold 0\n",
+	    "t.conf:1:40: threshold: expected a TTL threshold 1-255, got '0'" },
+	{ "tunnel 198.18.2.1 198.18.3.1 mtu 1400 mtu 1300\n",
+	    "t.conf:1:39: tunnel: 'mtu' given twice: expected it once" },
+	{ "tunnel 198.18.2.1 198.18.3.1 ttl 3\n",
+	    "t.conf:1:30: tunnel: expected metric, threshold, encap or mtu, "
+	    "got 'ttl'" },
+	{ "tunnel 198.18.2.1 198.18.3.1\nphyint mtun0 threshold 3\n",
+	    "t.conf:2: phyint mtun0 names the device of the tunnel at line 1: "
+	    "expected its settings (metric, threshold) on the tunnel "
+	    "statement" },
+};
+
+static void
+test_tunnel_errors(void **state)
+{
+	struct conf_error e;
+	struct conf c;
+	char buf[600], text[4096];
+	size_t i, n = 0;
+
+	for (i = 0;
+	     i < sizeof(tunnel_error_cases) / sizeof(tunnel_error_cases[0]);
+	     i++) {
+		const struct test_conf_error_case *t = &tunnel_error_cases[i];
+
+		if (conf_parse(t->text, strlen(t->text), "t.conf", &c, &e) == 0)
+			fail_msg("case %zu parsed: %s", i, t->text);
+		conf_error_format(&e, buf, sizeof(buf));
+		if (strcmp(buf, t->error) != 0)
+			fail_msg("case %zu: %s\n  got      %s\n  expected %s",
+			    i, t->text, buf, t->error);
+	}
+	/* One past CONF_MAX_TUNNELS. */
+	for (i = 0; i <= CONF_MAX_TUNNELS; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+		    "tunnel 198.18.2.1 198.18.3.%zu\n", i + 1);
+	assert_int_equal(conf_parse(text, n, "t.conf", &c, &e), -1);
+	conf_error_format(&e, buf, sizeof(buf));
+	assert_string_equal(buf,
+	    "t.conf:17:1: tunnel is one too many: expected at most 16");
+}
+
 int
 main(void)
 {
@@ -1423,6 +1561,8 @@ main(void)
 		cmocka_unit_test(test_boundary_warnings),
 		cmocka_unit_test(test_mfc_entries_alias),
 		cmocka_unit_test(test_dvmrp),
+		cmocka_unit_test(test_tunnels),
+		cmocka_unit_test(test_tunnel_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

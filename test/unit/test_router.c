@@ -817,6 +817,174 @@ test_route_wildcards(void **state)
 	fx_free(f);
 }
 
+/*
+ * A tunnel's device (phyint tunnel, mcastd's TUN with LOCAL/32): DVMRP
+ * runs there, its probes and reports go unicast to the far end (TTL 255,
+ * Router Alert) instead of 224.0.0.4, the far end becomes a neighbour
+ * whatever its address (the /32 would refuse it on a LAN), and mrinfo's
+ * Neighbors 2 flags the VIF a tunnel.
+ */
+static void
+test_tunnel_vif(void **state)
+{
+	struct fx *f = fx_new();
+	struct dvmrp_nbr_vif_view nv;
+	struct dvmrp_vif_iter it;
+	struct dvmrp_vif_info vi;
+	struct in_addr none[1];
+	struct igmp_ip ip;
+	struct dvmrp_msg dm;
+	const uint8_t *payload;
+	uint8_t b[64];
+	size_t plen;
+	int k, n;
+
+	(void)state;
+	memset(&f->phyints[0], 0, sizeof(f->phyints[0]));
+	snprintf(f->phyints[0].name, IF_NAMESIZE, "mtun0");
+	f->phyints[0].threshold = 1;
+	f->phyints[0].igmp = f->c.igmp;
+	f->phyints[0].tunnel = true;
+	f->phyints[0].tunnel_remote = A("198.18.83.1");
+	f->c.nphyints = 1;
+	reload(f);
+	clear(f);
+	router_link(f->r, 21, "mtun0", IFF_OK | IFF_POINTOPOINT);
+	router_addr_add(f->r, 21, A("198.18.82.1"), 32);
+	router_reconcile(f->r, f->now);
+	collect(f);
+	assert_int_equal(f->o[0].kind, ROUTER_OUT_VIF_ADD);
+	assert_string_equal(f->o[0].ifname, "mtun0");
+	assert_true(router_dvmrp_running(f->r, 0));
+	assert_int_equal(find_send(f, 0, "224.0.0.4"), -1);
+	k = find_send(f, 0, "198.18.83.1");
+	assert_true(k > 0);
+	assert_int_equal(f->o[k].ifindex, 21);
+	assert_int_equal(igmp_ip_decode(f->o[k].packet, f->o[k].len, &ip,
+			     &payload, &plen),
+	    IGMP_OK);
+	assert_int_equal(ip.src.s_addr, A("198.18.82.1").s_addr);
+	assert_int_equal(ip.dst.s_addr, A("198.18.83.1").s_addr);
+	assert_int_equal(ip.ttl, 255);
+	assert_true(ip.router_alert);
+	assert_int_equal(dvmrp_decode(payload, plen, &dm), DVMRP_OK);
+	assert_int_equal(dm.code, DVMRP_PROBE);
+	/* The neighbour engine takes any source there. */
+	assert_int_equal(dvmrp_nbr_vif(router_dvmrp_neighbors(f->r), 0, &nv),
+	    0);
+	assert_int_equal(nv.prefix_len, 0);
+	/* The far end's probe, listing us: two-way at once. */
+	none[0] = A("198.18.82.1");
+	n = dvmrp_build_probe(b, sizeof(b), DVMRP_CAPS_OURS, 77, none, 1);
+	assert_true(n > 0);
+	clear(f);
+	packet(f, 21, "198.18.83.1", "198.18.82.1", 255, true, b, (size_t)n);
+	assert_int_equal(dvmrp_nbr_vif(router_dvmrp_neighbors(f->r), 0, &nv),
+	    0);
+	assert_int_equal(nv.two_way, 1);
+	/* mrinfo: the VIF is a tunnel, with the far end as neighbour. */
+	n = dvmrp_build_ask_neighbors2(b, sizeof(b), DVMRP_CAPS_OURS);
+	assert_true(n > 0);
+	clear(f);
+	packet(f, 21, "198.18.83.1", "198.18.82.1", 255, false, b, (size_t)n);
+	k = find_send(f, 0, "198.18.83.1");
+	while (k >= 0) {
+		assert_int_equal(igmp_ip_decode(f->o[k].packet, f->o[k].len,
+				     &ip, &payload, &plen),
+		    IGMP_OK);
+		assert_int_equal(dvmrp_decode(payload, plen, &dm), DVMRP_OK);
+		if (dm.code == DVMRP_NEIGHBORS2)
+			break;
+		k = find_send(f, (size_t)k + 1, "198.18.83.1");
+	}
+	assert_true(k >= 0);
+	dvmrp_vifs_begin(&dm, &it);
+	assert_true(dvmrp_vifs_next(&it, &vi));
+	assert_int_equal(vi.local.s_addr, A("198.18.82.1").s_addr);
+	assert_true(vi.flags & DVMRP_VIF_TUNNEL);
+	assert_int_equal(vi.nneighbors, 1);
+	none[0] = A("198.18.83.1");
+	assert_memory_equal(vi.neighbors, &none[0].s_addr, 4);
+	assert_false(dvmrp_vifs_next(&it, &vi));
+	fx_free(f);
+}
+
+/* Run the router's timers up to t, collecting what they output. */
+static void
+run_until(struct fx *f, mc_time_t t)
+{
+	mc_time_t d;
+
+	while ((d = router_next_deadline(f->r)) <= t) {
+		f->now = d > f->now ? d : f->now;
+		router_timeout(f->r, f->now);
+		collect(f);
+	}
+	f->now = t;
+}
+
+/* The DVMRP code of output k (a SEND), or -1. */
+static int
+dvmrp_code(struct fx *f, size_t k)
+{
+	struct igmp_ip ip;
+	struct dvmrp_msg dm;
+	const uint8_t *payload;
+	size_t plen;
+
+	if (f->o[k].kind != ROUTER_OUT_SEND ||
+	    igmp_ip_decode(f->o[k].packet, f->o[k].len, &ip, &payload, &plen) !=
+		IGMP_OK ||
+	    dvmrp_decode(payload, plen, &dm) != DVMRP_OK)
+		return -1;
+	return dm.code;
+}
+
+/*
+ * Regression: a neighbour restarts (a new GenID, its probe lists nobody)
+ * within the probe hold-off after our last extra probe.  The report we
+ * send at once reaches a router that does not know us yet and refuses it;
+ * the full report must go again after our held probe listing it (the
+ * neighbour engine's SEND_REPORT), or the restarted router learns our
+ * routes only at the next periodic report, a minute later.  (Seen on a
+ * tunnel: rB's mcastd restarted just after rA's reload.)
+ */
+static void
+test_regression_report_after_restart(void **state)
+{
+	struct fx *f = fx_new();
+	struct in_addr us[1];
+	uint8_t b[64];
+	size_t k, probe = 0, report = 0;
+	int n;
+
+	(void)state;
+	iface(f, 11, 1); /* its subnet is what we report on eth2 */
+	iface(f, 12, 2);
+	us[0] = A("198.18.2.1");
+	n = dvmrp_build_probe(b, sizeof(b), DVMRP_CAPS_OURS, 1, us, 1);
+	packet(f, 12, "198.18.2.2", "224.0.0.4", 1, true, b, (size_t)n);
+	/* Our answer to it went out just now: the next waits the hold-off. */
+	run_until(f, f->now + 100);
+	/* It restarts: GenID 2, nobody listed. */
+	n = dvmrp_build_probe(b, sizeof(b), DVMRP_CAPS_OURS, 2, NULL, 0);
+	clear(f);
+	packet(f, 12, "198.18.2.2", "224.0.0.4", 1, true, b, (size_t)n);
+	run_until(f, f->now + 3000);
+	for (k = 0; k < f->no; k++) {
+		if (f->o[k].kind != ROUTER_OUT_SEND || f->o[k].ifindex != 12)
+			continue;
+		if (dvmrp_code(f, k) == DVMRP_PROBE)
+			probe = k + 1;
+		else if (dvmrp_code(f, k) == DVMRP_REPORT && probe > 0)
+			report = k + 1;
+	}
+	/* A probe (listing it), then a full report after it. */
+	assert_true(probe > 0);
+	assert_true(report > probe);
+	fx_free(f);
+}
+
 int
 main(void)
 {
@@ -830,6 +998,8 @@ main(void)
 		cmocka_unit_test(test_regression_reload_removes_static_group),
 		cmocka_unit_test(test_regression_join_leave_over_igmp),
 		cmocka_unit_test(test_regression_threshold_reload),
+		cmocka_unit_test(test_tunnel_vif),
+		cmocka_unit_test(test_regression_report_after_restart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
