@@ -38,6 +38,7 @@ declare -A EX=(
 ["README.md: make demo"]="skip runs a lab of its own (scripts/demo.sh), over half a minute"
 ["README.md: make check"]="skip is the whole test suite"
 ["README.md: mcastd -n -f /etc/mcastd.conf"]="skip three DVMRP routers in a line and two hosts: test/ns/t_dvmrp_line.sh builds this topology and asserts it"
+["README.md: rA# cat /etc/mcastd.conf"]="skip two islands, two routers and a unicast-only router between them: test/ns/t_tunnel.sh builds this topology and asserts it (ipip and udp)"
 ["README.md: mcast mtrace 198.18.1.10 239.1.8.1"]="skip three mrouted 4.6 routers in a line and a response path: test/ns/t_mtrace.sh builds this topology and asserts it"
 ["README.md: mcast addr 239.255.255.250"]="run"
 ["README.md: mcast send -i eth0 -r 2000 -s 512 -c 6000 239.1.2.3:5001"]="run"
