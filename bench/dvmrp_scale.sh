@@ -47,6 +47,7 @@ set -u
 bench_start dvmrp_scale 150 $((300 + ${ROUNDS:-3} * 2 * 240)) "$@"
 
 . "$(dirname "$0")/../test/ns/lib.sh"
+. "$(dirname "$0")/dvmrp_lib.bash"
 export LC_ALL=C
 cd "$TOP" || exit 1
 RESULTS=${RESULTS:-$TOP/bench/RESULTS.md}
@@ -82,14 +83,6 @@ lan_port a eth0 1 2
 lan_port b eth0 2 2
 printf 'limits { mfc-entries 65536 }\n' >"$TMP/mcastd.conf"
 : >"$TMP/mrouted.conf"
-
-FAILURES=()
-fail() {
-	FAILURES+=("$*")
-	echo "# FAILED: $*"
-}
-declare -A VALS
-add() { VALS[$1]="${VALS[$1]:-} $2"; }
 
 vif_count() { nsx r awk 'NR > 1' /proc/net/ip_mr_vif | wc -l; }
 # The kernel's (S,G) entries from the routes' sources: all, and those with
@@ -217,11 +210,6 @@ if [ $SMOKE = 1 ]; then
 	finish
 fi
 
-div3() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b + 0 > 0) printf "%.3f", a / b; else printf "n/a" }'; }
-fig() {
-	[ -n "$(sample "$1" n)" ] || { echo "n/a | n/a | 0"; return; }
-	echo "$(med "$1") | $(sample "$1" min)–$(sample "$1" max) | $(sample "$1" n)"
-}
 report() {
 	local rev dirty rt
 	rev=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)
