@@ -651,6 +651,7 @@ show_stats_rx(struct mcastd *d, struct control_reply *r)
 	show_stat(r, "igmp.rx_in_transit", rs->rx_in_transit);
 	show_stat(r, "igmp.rx_membership", rs->rx_membership);
 	show_stat(r, "igmp.rx_ttl_not_1", rs->rx_ttl_not_1);
+	show_stat(r, "igmp.rx_on_tunnel", rs->rx_on_tunnel);
 	for (e = DVMRP_PROBE; e <= DVMRP_GRAFT_ACK; e++)
 		show_stat_named(r, "dvmrp.rx.", dvmrp_code_name((uint8_t)e),
 		    rs->rx_dvmrp[e]);

@@ -407,12 +407,13 @@ bool router_dvmrp_running(const struct router *r, unsigned vif);
 uint8_t router_dvmrp_vif_metric(const struct router *r, unsigned vif);
 
 struct router_stats {
-	uint64_t rx;				/* router_igmp_packet() calls */
-	uint64_t rx_not_vif;			/* on an interface not a VIF */
-	uint64_t rx_own;			/* our own, looped back */
-	uint64_t rx_dropped[IGMP_E_COUNT];	/* by -igmp_error */
-	uint64_t rx_membership;			/* to the IGMP engines */
-	uint64_t rx_ttl_not_1;			/* of which TTL != 1 */
+	uint64_t rx;			   /* router_igmp_packet() calls */
+	uint64_t rx_not_vif;		   /* on an interface not a VIF */
+	uint64_t rx_own;		   /* our own, looped back */
+	uint64_t rx_dropped[IGMP_E_COUNT]; /* by -igmp_error */
+	uint64_t rx_membership;		   /* to the IGMP engines */
+	uint64_t rx_ttl_not_1;		   /* of which TTL != 1 */
+	uint64_t rx_on_tunnel; /* of which through a tunnel: dropped */
 	uint64_t rx_dvmrp[DVMRP_GRAFT_ACK + 1]; /* by code; [0]:
 						   codes beyond those */
 	/* DVMRP the codec refused (dvmrp_wire.h), by -DVMRP_E_ kind */

@@ -26,6 +26,14 @@ router_phyint(const struct router *r, const char *name)
 	return NULL;
 }
 
+bool
+router_vif_is_tunnel(const struct router *r, const char *name)
+{
+	const struct router_phyint *pi = router_phyint(r, name);
+
+	return pi != NULL && pi->tunnel;
+}
+
 void
 router_vif_settings(const struct router *r, const char *name,
     uint8_t *threshold, struct mfc_prefix *b, unsigned *nb,

@@ -29,14 +29,6 @@ router_dvmrp_plen(struct in_addr mask)
 	return (uint8_t)__builtin_popcount(mask.s_addr);
 }
 
-static bool
-router_dvmrp_is_tunnel(const struct router *r, const char *name)
-{
-	const struct router_phyint *pi = router_phyint(r, name);
-
-	return pi != NULL && pi->tunnel;
-}
-
 static uint8_t
 router_dvmrp_metric(const struct router *r, const char *name)
 {
@@ -422,7 +414,7 @@ router_dvmrp_mrinfo(struct router *r, unsigned vif, struct in_addr to)
 		vifs[n].threshold = rv->threshold;
 		if (igmp_router_is_querier(rv->igmp))
 			vifs[n].flags |= DVMRP_VIF_QUERIER;
-		if (router_dvmrp_is_tunnel(r, rv->name))
+		if (router_vif_is_tunnel(r, rv->name))
 			vifs[n].flags |= DVMRP_VIF_TUNNEL;
 		if (!(d->running & BIT(v)))
 			vifs[n].flags |= DVMRP_VIF_DISABLED;
@@ -622,9 +614,8 @@ router_dvmrp_sync_vifs(struct router *r, mc_time_t now)
 		/* A tunnel's neighbour is the far end, from any address; its
 		   /32 is no origin to the route table. */
 		if (dvmrp_nbr_vif_up(d->nbr, now, vif, v->addr,
-			router_dvmrp_is_tunnel(r, v->name) ?
-			    0 :
-			    v->prefix_len) != 0) {
+			router_vif_is_tunnel(r, v->name) ? 0 : v->prefix_len) !=
+		    0) {
 			dvmrp_rib_vif_del(d->rib, now, vif);
 			r->stats.unexpected_events++;
 			continue;

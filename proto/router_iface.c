@@ -241,10 +241,16 @@ router_vif_create(struct router *r, mc_time_t now, struct router_iface *ifc)
 	}
 	v->used = true;
 	v->created = now;
+	v->tunnel = router_vif_is_tunnel(r, v->name);
 	ifc->vif = (int)vif;
-	router_emit_membership(r, ROUTER_OUT_JOIN, v->ifindex,
-	    IGMP_ALL_ROUTERS);
-	router_emit_membership(r, ROUTER_OUT_JOIN, v->ifindex, IGMP_V3_ROUTERS);
+	/* No IGMP on a tunnel (as mrouted): no hosts there, only the far
+	   end's router. */
+	if (!v->tunnel) {
+		router_emit_membership(r, ROUTER_OUT_JOIN, v->ifindex,
+		    IGMP_ALL_ROUTERS);
+		router_emit_membership(r, ROUTER_OUT_JOIN, v->ifindex,
+		    IGMP_V3_ROUTERS);
+	}
 	memset(&mc, 0, sizeof(mc));
 	mc.ifindex = v->ifindex;
 	mc.threshold = v->threshold;
@@ -252,7 +258,8 @@ router_vif_create(struct router *r, mc_time_t now, struct router_iface *ifc)
 	mc.nboundaries = v->nboundaries;
 	mfc_vif_set(r->mfc, now, vif, &mc);
 	router_drain_mfc(r, now);
-	igmp_router_start(v->igmp, now);
+	if (!v->tunnel)
+		igmp_router_start(v->igmp, now);
 	o = router_emit_event(r, ROUTER_EV_VIF_UP, (int)vif);
 	if (o != NULL) {
 		o->threshold = v->threshold;

@@ -39,6 +39,7 @@ struct router_vif {
 	struct igmp_router_config igmp_config;
 	mc_time_t created;
 	uint64_t rx;
+	bool tunnel; /* a tunnel's device: no IGMP there */
 };
 
 /* A static membership view given to the composer. */
@@ -152,6 +153,8 @@ bool router_is_own_address(const struct router *r, struct in_addr a);
 /* router_config.c */
 const struct router_phyint *router_phyint(const struct router *r,
     const char *name);
+/* Whether the configuration makes the interface called name a tunnel. */
+bool router_vif_is_tunnel(const struct router *r, const char *name);
 /* The settings the configuration gives an interface. */
 void router_vif_settings(const struct router *r, const char *name,
     uint8_t *threshold, struct mfc_prefix *b, unsigned *nb,

@@ -45,6 +45,12 @@ router_rx_membership(struct router *r, mc_time_t now, unsigned vif,
 	struct router_output *o;
 
 	r->stats.rx_membership++;
+	/* A tunnel has no hosts: what comes through it (the far end's
+	   kernel reporting 224.0.0.4) is counted, not taken. */
+	if (r->vifs[vif].tunnel) {
+		r->stats.rx_on_tunnel++;
+		return;
+	}
 	/* RFC 2236 2, RFC 3376 4: sent with TTL 1; the kernel keeps others. */
 	if (ip->ttl != 1 && m->kind <= IGMP_KIND_V3_REPORT) {
 		r->stats.rx_ttl_not_1++;

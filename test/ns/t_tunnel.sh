@@ -246,6 +246,11 @@ PY
 	wait $ph
 	expect_eq "$enc: the stream crosses the tunnel again, every datagram" \
 	    "$(json_field "$TMP/$h-again.json" received)" 200
+
+	# ---- no IGMP on the tunnel (as mrouted): no query goes into it, so
+	# neither side logs the other's queries as off its subnet (they did) ----
+	check "$enc: neither logged an IGMP notice about mtun0" \
+	    eval "! grep -q \"IGMP.*mtun0\" \"$TMP/mcastd-$rA.log\" \"$TMP/mcastd-$rB.log\""
 }
 
 run_mode ipip 81

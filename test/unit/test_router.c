@@ -856,6 +856,11 @@ test_tunnel_vif(void **state)
 	assert_int_equal(f->o[0].kind, ROUTER_OUT_VIF_ADD);
 	assert_string_equal(f->o[0].ifname, "mtun0");
 	assert_true(router_dvmrp_running(f->r, 0));
+	/* No IGMP on a tunnel: no query, no 224.0.0.2/.22, only .4. */
+	assert_int_equal(find_send(f, 0, "224.0.0.1"), -1);
+	assert_int_equal(count(f, ROUTER_OUT_JOIN), 1);
+	assert_int_equal(f->o[find(f, 0, ROUTER_OUT_JOIN, -1)].group.s_addr,
+	    A("224.0.0.4").s_addr);
 	assert_int_equal(find_send(f, 0, "224.0.0.4"), -1);
 	k = find_send(f, 0, "198.18.83.1");
 	assert_true(k > 0);
@@ -882,6 +887,18 @@ test_tunnel_vif(void **state)
 	assert_int_equal(dvmrp_nbr_vif(router_dvmrp_neighbors(f->r), 0, &nv),
 	    0);
 	assert_int_equal(nv.two_way, 1);
+	{
+		/* The far end's kernel reporting 224.0.0.4: counted, not
+		   taken (no "not on the subnet" notice). */
+		uint8_t rep[8] = { 0x16, 0, 0, 0, 224, 0, 0, 4 };
+
+		seal(rep, sizeof(rep));
+		clear(f);
+		packet(f, 21, "198.18.83.1", "224.0.0.4", 1, true, rep,
+		    sizeof(rep));
+		assert_int_equal(router_stats(f->r)->rx_on_tunnel, 1);
+		assert_int_equal(count(f, ROUTER_OUT_EVENT), 0);
+	}
 	/* mrinfo: the VIF is a tunnel, with the far end as neighbour. */
 	n = dvmrp_build_ask_neighbors2(b, sizeof(b), DVMRP_CAPS_OURS);
 	assert_true(n > 0);
