@@ -1,7 +1,7 @@
 /*
  * The views of the control socket (daemon/control.h): show interfaces,
- * groups, routes, neighbors, prunes, mfc, stats, status (the requests are
- * in command.c).
+ * groups, tunnels, routes, neighbors, prunes, mfc, stats, status (the
+ * requests are in command.c; DVMRP's parts in show_dvmrp.c).
  * Records carry typed fields (strings, numbers, lists, lists
  * of items with parts); mcastctl turns them into tables or JSON.  The
  * views come from the router (proto/router.h) and, for counters, from the
@@ -17,16 +17,10 @@
 #include "log.h"
 #include "mcastd.h"
 #include "request.h"
-
-struct show_ctx {
-	struct mcastd *d;
-	struct control_reply *r;
-	const char *vif_name;
-	mc_time_t now;
-};
+#include "show_int.h"
 
 /* Seconds until an expiry time; absent for none. */
-static void
+void
 show_secs(struct control_reply *r, const char *key, mc_time_t when,
     mc_time_t now)
 {
@@ -38,7 +32,7 @@ show_secs(struct control_reply *r, const char *key, mc_time_t when,
 }
 
 /* A VIF's interface name, or "?" when it is gone. */
-static const char *
+const char *
 show_vif_name(const struct mcastd *d, unsigned vif)
 {
 	struct router_vif_view v;
@@ -297,7 +291,7 @@ show_groups(struct show_ctx *c)
 /* ---- static routes ---- */
 
 /* A list field of the names of the VIFs in mask. */
-static void
+void
 show_vif_list(struct mcastd *d, struct control_reply *r, const char *key,
     uint32_t mask)
 {
@@ -352,159 +346,6 @@ show_route(void *arg, const struct router_route_view *v)
 	return control_full(r);
 }
 
-/* ---- DVMRP ---- */
-
-/* "two-way": a neighbour's state as the views and the log write it. */
-static const char *
-show_nbr_state(enum dvmrp_nbr_state s)
-{
-	switch (s) {
-	case DVMRP_NBR_ONE_WAY:
-		return "one-way";
-	case DVMRP_NBR_TWO_WAY:
-		return "two-way";
-	case DVMRP_NBR_REFUSED:
-		return "refused";
-	default:
-		return "down";
-	}
-}
-
-/* Seconds since a time, whole. */
-static void
-show_age(struct control_reply *r, const char *key, mc_time_t since,
-    mc_time_t now)
-{
-	control_num(r, key, "%.0f",
-	    (double)(now > since ? now - since : 0) / 1000);
-}
-
-/* "prune,genid,mtrace" as a list field (none: empty). */
-static void
-show_caps(struct control_reply *r, const char *key, uint8_t caps)
-{
-	char names[64], *p, *save = NULL;
-
-	dvmrp_nbr_caps_name(caps, names, sizeof(names));
-	control_list_begin(r, key);
-	for (p = strtok_r(names, ",", &save); caps != 0 && p != NULL;
-	     p = strtok_r(NULL, ",", &save))
-		control_list_add(r, "%s", p);
-	control_list_end(r);
-}
-
-static int
-show_neighbor(void *arg, const struct dvmrp_nbr_view *v)
-{
-	struct show_ctx *c = arg;
-	struct control_reply *r = c->r;
-	char a[INET_ADDRSTRLEN];
-
-	control_record(r, "neighbor");
-	control_field(r, "interface", "%s", show_vif_name(c->d, v->vif));
-	control_field(r, "address", "%s", mcastd_ip_str(v->addr, a));
-	control_field(r, "state", "%s", show_nbr_state(v->state));
-	if (v->state == DVMRP_NBR_REFUSED)
-		control_field(r, "refused", "%s",
-		    dvmrp_nbr_refusal_name(v->refusal));
-	else
-		control_null(r, "refused");
-	control_field(r, "version", "%u.%u", v->major, v->minor);
-	show_caps(r, "capabilities", v->caps);
-	control_num(r, "genid", "%lu", (unsigned long)v->genid);
-	/* Since first heard, or since its last restart. */
-	show_age(r, "uptime", v->since, c->now);
-	show_secs(r, "expires", v->expires, c->now);
-	control_num(r, "probes", "%llu", (unsigned long long)v->probes);
-	control_num(r, "restarts", "%lu", (unsigned long)v->restarts);
-	return control_full(r);
-}
-
-static void
-show_dvmrp_routes(struct show_ctx *c)
-{
-	const struct dvmrp_rib *rib = router_dvmrp_routes(c->d->router);
-	struct control_reply *r = c->r;
-	struct dvmrp_rib_route_view v;
-	char o[INET_ADDRSTRLEN], n[INET_ADDRSTRLEN];
-	unsigned k;
-	size_t i;
-
-	for (i = 0;
-	     rib != NULL && !control_full(r) && dvmrp_rib_route_at(rib, i, &v);
-	     i++) {
-		control_record(r, "dvmrp_route");
-		control_field(r, "origin", "%s/%u", mcastd_ip_str(v.origin, o),
-		    (unsigned)__builtin_popcount(v.mask.s_addr));
-		control_field(r, "state", "%s", dvmrp_rib_state_name(v.state));
-		control_field(r, "interface", "%s", show_vif_name(c->d, v.vif));
-		control_field(r, "neighbor", "%s",
-		    v.neighbor.s_addr == INADDR_ANY ?
-			"connected" :
-			mcastd_ip_str(v.neighbor, n));
-		control_num(r, "metric", "%u", v.metric);
-		show_secs(r, "expires", v.expires, c->now);
-		show_vif_list(c->d, r, "children", v.children);
-		control_items(r, "dependents");
-		for (k = 0; k < v.ndependents; k++) {
-			control_item(r, "dependents");
-			control_field(r, "address", "%s",
-			    mcastd_ip_str(v.dependents[k].addr, n));
-			control_field(r, "interface", "%s",
-			    show_vif_name(c->d, v.dependents[k].vif));
-		}
-	}
-}
-
-static int
-show_prune(void *arg, const struct dvmrp_prune_view *v)
-{
-	struct show_ctx *c = arg;
-	struct control_reply *r = c->r;
-	char o[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], n[INET_ADDRSTRLEN];
-
-	control_record(r, "prune");
-	control_field(r, "origin", "%s/%u", mcastd_ip_str(v->origin, o),
-	    (unsigned)__builtin_popcount(v->mask.s_addr));
-	control_field(r, "group", "%s", mcastd_ip_str(v->group, g));
-	control_field(r, "direction", "%s", v->sent ? "sent" : "received");
-	/* Sent: the upstream; received: the downstream VIF and neighbour. */
-	control_field(r, "interface", "%s", show_vif_name(c->d, v->vif));
-	control_field(r, "neighbor", "%s", mcastd_ip_str(v->nbr, n));
-	if (v->sent)
-		control_field(r, "state", "%s",
-		    dvmrp_prune_state_name(v->state));
-	else
-		control_null(r, "state");
-	if (v->sent && v->state == DVMRP_PRUNE_GRAFTING)
-		control_null(r, "remaining");
-	else
-		control_num(r, "remaining", "%.1f",
-		    (double)v->remaining_ms / 1000);
-	if (v->sent)
-		control_num(r, "retransmissions", "%lu",
-		    (unsigned long)v->rexmits);
-	else
-		control_null(r, "retransmissions");
-	return control_full(r);
-}
-
-struct show_prune_count {
-	unsigned sent, received;
-};
-
-static int
-show_prune_count(void *arg, const struct dvmrp_prune_view *v)
-{
-	struct show_prune_count *n = arg;
-
-	if (v->sent)
-		n->sent++;
-	else
-		n->received++;
-	return 0;
-}
-
 /* ---- forwarding entries ---- */
 
 static int
@@ -556,7 +397,7 @@ show_mfc_entry(void *arg, const struct mfc_entry_view *v)
 
 /* ---- counters ---- */
 
-static void
+void
 show_stat(struct control_reply *r, const char *name, uint64_t value)
 {
 	control_record(r, "stat");
@@ -565,7 +406,7 @@ show_stat(struct control_reply *r, const char *name, uint64_t value)
 }
 
 /* "igmp.rx.v2_report": a name with spaces as underscores. */
-static void
+void
 show_stat_named(struct control_reply *r, const char *prefix, const char *name,
     uint64_t value)
 {
@@ -669,124 +510,6 @@ show_stats_rx(struct mcastd *d, struct control_reply *r)
 	show_stat(r, "rx.read_errors", d->stats.rx_errors);
 }
 
-/* "dvmrp.nbr.down.vif_down": a name with spaces and dashes as
-   underscores, as the counters of the engines are named. */
-static void
-show_stat_key(struct control_reply *r, const char *prefix, const char *name,
-    uint64_t value)
-{
-	char full[96];
-	size_t k;
-
-	snprintf(full, sizeof(full), "%s%s", prefix, name);
-	for (k = 0; full[k]; k++)
-		if (full[k] == ' ' || full[k] == '-')
-			full[k] = '_';
-	show_stat(r, full, value);
-}
-
-static void
-show_stats_dvmrp_nbr(struct control_reply *r, const struct dvmrp_nbr *n)
-{
-	const struct dvmrp_nbr_stats *s = dvmrp_nbr_stats(n);
-	int k;
-
-	show_stat(r, "dvmrp.nbr.rx_probes", s->rx_probes);
-	for (k = 0; k < DVMRP_NBR_IGN_COUNT; k++)
-		show_stat_key(r, "dvmrp.nbr.rx_ignored.",
-		    dvmrp_nbr_ignored_name((enum dvmrp_nbr_ignored)k),
-		    s->rx_ignored[k]);
-	show_stat(r, "dvmrp.nbr.refused_non_pruner", s->refused_non_pruner);
-	show_stat(r, "dvmrp.nbr.refused_old_version", s->refused_old_version);
-	show_stat(r, "dvmrp.nbr.limit_neighbors", s->limit_neighbors);
-	show_stat(r, "dvmrp.nbr.probes_sent", s->probes_sent);
-	show_stat(r, "dvmrp.nbr.probes_sent_extra", s->probes_sent_extra);
-	show_stat(r, "dvmrp.nbr.probes_held", s->probes_held);
-	show_stat(r, "dvmrp.nbr.probe_list_truncated", s->probe_list_truncated);
-	show_stat(r, "dvmrp.nbr.adjacencies", s->adjacencies);
-	for (k = 0; k < DVMRP_NBR_DOWN_REASON_COUNT; k++)
-		show_stat_key(r, "dvmrp.nbr.down.",
-		    dvmrp_nbr_down_reason_name((enum dvmrp_nbr_down_reason)k),
-		    s->down[k]);
-	show_stat(r, "dvmrp.nbr.restarts", s->restarts);
-	show_stat(r, "dvmrp.nbr.restart_grace", s->restart_grace);
-	show_stat(r, "dvmrp.nbr.reports_requested", s->reports_requested);
-	show_stat(r, "dvmrp.nbr.neighbors", s->neighbors);
-	show_stat(r, "dvmrp.nbr.two_way", s->two_way);
-	show_stat(r, "dvmrp.nbr.unexpected_events", s->unexpected_events);
-	show_stat(r, "dvmrp.nbr.engine_bytes", dvmrp_nbr_memory(n));
-}
-
-static void
-show_stats_dvmrp_rib(struct control_reply *r, const struct dvmrp_rib *rib)
-{
-	struct dvmrp_rib_stats s;
-
-	dvmrp_rib_stats(rib, &s);
-	show_stat(r, "dvmrp.rib.reports_in", s.reports_in);
-	show_stat(r, "dvmrp.rib.reports_refused", s.reports_refused);
-	show_stat(r, "dvmrp.rib.entries_in", s.entries_in);
-	show_stat(r, "dvmrp.rib.entries_bad_metric", s.entries_bad_metric);
-	show_stat(r, "dvmrp.rib.entries_bad_mask", s.entries_bad_mask);
-	show_stat(r, "dvmrp.rib.entries_bad_origin", s.entries_bad_origin);
-	show_stat(r, "dvmrp.rib.route_limit", s.route_limit);
-	show_stat(r, "dvmrp.rib.neighbor_limit", s.neighbor_limit);
-	show_stat(r, "dvmrp.rib.reports_out", s.reports_out);
-	show_stat(r, "dvmrp.rib.triggered_out", s.triggered_out);
-	show_stat(r, "dvmrp.rib.routes_out", s.routes_out);
-	show_stat(r, "dvmrp.rib.holddowns", s.holddowns);
-	show_stat(r, "dvmrp.rib.routes_removed", s.routes_removed);
-	show_stat(r, "dvmrp.rib.unfeasible", s.unfeasible);
-	show_stat(r, "dvmrp.rib.routes", dvmrp_rib_route_count(rib));
-}
-
-static void
-show_stats_dvmrp_prune(struct control_reply *r, const struct dvmrp_prune *p)
-{
-	const struct dvmrp_prune_stats *s = dvmrp_prune_stats(p);
-
-	show_stat(r, "dvmrp.prune.prunes_rx", s->prunes_rx);
-	show_stat(r, "dvmrp.prune.grafts_rx", s->grafts_rx);
-	show_stat(r, "dvmrp.prune.graft_acks_rx", s->graft_acks_rx);
-	show_stat(r, "dvmrp.prune.prunes_tx", s->prunes_tx);
-	show_stat(r, "dvmrp.prune.prune_rexmits", s->prune_rexmits);
-	show_stat(r, "dvmrp.prune.grafts_tx", s->grafts_tx);
-	show_stat(r, "dvmrp.prune.graft_rexmits", s->graft_rexmits);
-	show_stat(r, "dvmrp.prune.graft_acks_tx", s->graft_acks_tx);
-	show_stat(r, "dvmrp.prune.non_neighbor", s->non_neighbor);
-	show_stat(r, "dvmrp.prune.unknown_entry", s->unknown_entry);
-	show_stat(r, "dvmrp.prune.unexpected_ack", s->unexpected_ack);
-	show_stat(r, "dvmrp.prune.wrong_vif", s->wrong_vif);
-	show_stat(r, "dvmrp.prune.short_lifetime", s->short_lifetime);
-	show_stat(r, "dvmrp.prune.entry_cap", s->entry_cap);
-	show_stat(r, "dvmrp.prune.prune_cap", s->prune_cap);
-	show_stat(r, "dvmrp.prune.prunes_expired", s->prunes_expired);
-	show_stat(r, "dvmrp.prune.entries", s->entries);
-	show_stat(r, "dvmrp.prune.prunes", s->prunes);
-	show_stat(r, "dvmrp.prune.engine_bytes", dvmrp_prune_memory(p));
-}
-
-/* What DVMRP sent, by code, what came where it does not run, and the
-   engines' own counters (none before the engines exist). */
-static void
-show_stats_dvmrp(struct mcastd *d, struct control_reply *r)
-{
-	const struct router_stats *rs = router_stats(d->router);
-	int e;
-
-	for (e = DVMRP_PROBE; e <= DVMRP_GRAFT_ACK; e++)
-		show_stat_named(r, "dvmrp.tx.", dvmrp_code_name((uint8_t)e),
-		    rs->tx_dvmrp[e]);
-	show_stat(r, "dvmrp.rx_off", rs->rx_dvmrp_off);
-	show_stat(r, "dvmrp.rx_probe_cut", rs->rx_dvmrp_probe_cut);
-	if (router_dvmrp_neighbors(d->router) != NULL)
-		show_stats_dvmrp_nbr(r, router_dvmrp_neighbors(d->router));
-	if (router_dvmrp_routes(d->router) != NULL)
-		show_stats_dvmrp_rib(r, router_dvmrp_routes(d->router));
-	if (router_dvmrp_prunes(d->router) != NULL)
-		show_stats_dvmrp_prune(r, router_dvmrp_prunes(d->router));
-}
-
 static void
 show_stats(struct mcastd *d, struct control_reply *r)
 {
@@ -845,38 +568,6 @@ show_mfc_limit(struct control_reply *r, const struct mfc *m)
 		control_null(r, "mfc_limit");
 	control_bool(r, "mfc_limit_reached", l.reached);
 	control_num(r, "mfc_flows_refused", "%u", l.flows_refused);
-}
-
-/* DVMRP: the VIFs it runs on, its neighbours, routes and prunes now. */
-static void
-show_status_dvmrp(struct mcastd *d, struct control_reply *r)
-{
-	const struct dvmrp_nbr *n = router_dvmrp_neighbors(d->router);
-	const struct dvmrp_rib *rib = router_dvmrp_routes(d->router);
-	const struct dvmrp_prune *p = router_dvmrp_prunes(d->router);
-	struct show_prune_count pc = { 0, 0 };
-	unsigned vif, on = 0;
-
-	for (vif = 0; vif < ROUTER_MAXVIFS; vif++)
-		on += router_dvmrp_running(d->router, vif);
-	control_bool(r, "dvmrp", on > 0);
-	control_num(r, "dvmrp_vifs", "%u", on);
-	if (n == NULL || rib == NULL || p == NULL) {
-		control_null(r, "dvmrp_neighbors");
-		control_null(r, "dvmrp_two_way");
-		control_null(r, "dvmrp_routes");
-		control_null(r, "dvmrp_prunes_sent");
-		control_null(r, "dvmrp_prunes_received");
-		return;
-	}
-	dvmrp_prune_foreach(p, mcastd_now(), show_prune_count, &pc);
-	control_num(r, "dvmrp_neighbors", "%llu",
-	    (unsigned long long)dvmrp_nbr_stats(n)->neighbors);
-	control_num(r, "dvmrp_two_way", "%llu",
-	    (unsigned long long)dvmrp_nbr_stats(n)->two_way);
-	control_num(r, "dvmrp_routes", "%zu", dvmrp_rib_route_count(rib));
-	control_num(r, "dvmrp_prunes_sent", "%u", pc.sent);
-	control_num(r, "dvmrp_prunes_received", "%u", pc.received);
 }
 
 static void
