@@ -490,6 +490,8 @@ show_stats_rx(struct mcastd *d, struct control_reply *r)
 	show_stat(r, "igmp.rx_not_on_a_vif", rs->rx_not_vif);
 	show_stat(r, "igmp.rx_own", rs->rx_own);
 	show_stat(r, "igmp.rx_in_transit", rs->rx_in_transit);
+	show_stat(r, "igmp.tx_transit", rs->tx_transit);
+	show_stat(r, "igmp.transit_ttl_expired", rs->transit_ttl_expired);
 	show_stat(r, "igmp.rx_membership", rs->rx_membership);
 	show_stat(r, "igmp.rx_ttl_not_1", rs->rx_ttl_not_1);
 	show_stat(r, "igmp.rx_on_tunnel", rs->rx_on_tunnel);
@@ -504,6 +506,19 @@ show_stats_rx(struct mcastd *d, struct control_reply *r)
 			    dvmrp_error_key(e), rs->rx_dvmrp_malformed[e]);
 	show_stat(r, "mtrace.rx.query", rs->rx_mtrace_query);
 	show_stat(r, "mtrace.rx.response", rs->rx_mtrace_response);
+	show_stat(r, "mtrace.rx_query", rs->mtrace_rx_query);
+	show_stat(r, "mtrace.rx_request", rs->mtrace_rx_request);
+	show_stat(r, "mtrace.tx_forwarded", rs->mtrace_tx_forwarded);
+	show_stat(r, "mtrace.tx_response", rs->mtrace_tx_response);
+	for (e = ROUTER_MTRACE_DROP_NONE + 1; e < ROUTER_MTRACE_DROP_COUNT; e++)
+		show_stat_named(r, "mtrace.dropped.",
+		    router_mtrace_drop_key((enum router_mtrace_drop)e),
+		    rs->mtrace_dropped[e]);
+	/* What the codec refused; never an encoder's kind. */
+	for (e = MTRACE_E_TRUNCATED; e < MTRACE_E_COUNT; e++)
+		if (e != MTRACE_E_NO_ROOM && e != MTRACE_E_NOT_MTRACE)
+			show_stat_named(r, "mtrace.rx_malformed.",
+			    mtrace_error_key(e), rs->mtrace_malformed[e]);
 	show_stat(r, "pim_v1.rx", rs->rx_pim_v1);
 	show_stat(r, "igmp.tx", d->stats.tx);
 	show_stat(r, "igmp.tx_errors", d->stats.tx_errors);
