@@ -514,9 +514,10 @@ show_stats_rx(struct mcastd *d, struct control_reply *r)
 		show_stat_named(r, "mtrace.dropped.",
 		    router_mtrace_drop_key((enum router_mtrace_drop)e),
 		    rs->mtrace_dropped[e]);
-	/* What the codec refused; never an encoder's kind. */
-	for (e = MTRACE_E_TRUNCATED; e < MTRACE_E_COUNT; e++)
-		if (e != MTRACE_E_NO_ROOM && e != MTRACE_E_NOT_MTRACE)
+	/* What the codec refused of a query or request that passed the
+	   demultiplexer (which counts short ones and bad checksums). */
+	for (e = MTRACE_E_BLOCK_TRUNCATED; e <= MTRACE_E_MASK; e++)
+		if (e != MTRACE_E_NO_BLOCK)
 			show_stat_named(r, "mtrace.rx_malformed.",
 			    mtrace_error_key(e), rs->mtrace_malformed[e]);
 	show_stat(r, "pim_v1.rx", rs->rx_pim_v1);

@@ -52,9 +52,6 @@
 
 #include "router_int.h"
 
-/* 1900-01-01 to 1970-01-01 in seconds: NTP's era. */
-#define MT_JAN_1970 2208988800u
-
 /* What the router knows of the reverse path to a source. */
 struct mt_route {
 	bool found;
