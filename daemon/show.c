@@ -492,6 +492,7 @@ show_stats_rx(struct mcastd *d, struct control_reply *r)
 	show_stat(r, "igmp.rx_in_transit", rs->rx_in_transit);
 	show_stat(r, "igmp.tx_transit", rs->tx_transit);
 	show_stat(r, "igmp.transit_ttl_expired", rs->transit_ttl_expired);
+	show_stat(r, "igmp.transit_broadcast", rs->transit_broadcast);
 	show_stat(r, "igmp.rx_membership", rs->rx_membership);
 	show_stat(r, "igmp.rx_ttl_not_1", rs->rx_ttl_not_1);
 	show_stat(r, "igmp.rx_on_tunnel", rs->rx_on_tunnel);

@@ -497,6 +497,9 @@ struct router_stats {
 						   to the MRT socket) */
 	uint64_t tx_transit;			/* of which forwarded by us */
 	uint64_t transit_ttl_expired;		/* of which TTL 1: dropped */
+	uint64_t transit_broadcast; /* of which to a broadcast address
+				       (delivered here, not passing
+				       through): dropped */
 	/* mtrace (router_mtrace.c) */
 	uint64_t mtrace_rx_query;   /* 0x1f without a block, taken */
 	uint64_t mtrace_rx_request; /* 0x1f with blocks, taken */

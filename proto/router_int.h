@@ -124,6 +124,7 @@ struct router {
 	bool mtrace_has_qid;
 	mc_time_t mtrace_second; /* the second responses are counted in */
 	unsigned mtrace_responses;
+	uint8_t mtrace_buf[ROUTER_MTRACE_MAX_LEN]; /* scratch: the message */
 };
 
 /* router.c */

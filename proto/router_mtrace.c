@@ -42,10 +42,12 @@
  * flood of forged queries must not make us a reflector.
  *
  * Transit: Linux hands the routing socket unicast IGMP with Router Alert
- * that it would forward (ip_call_ra_chain gives it to the socket instead
- * of forwarding it), so an mtrace response or a query to a router behind
- * us would stop here.  router_transit() sends it on unchanged but for its
- * TTL, less one, where the routing table says: what the kernel would do.
+ * that it would forward (ip_forward() calls ip_call_ra_chain(), which
+ * gives it to the socket instead of forwarding it), so an mtrace response
+ * or a query to a router behind us would stop here.  router_transit()
+ * sends it on unchanged but for its TTL, less one, where the routing table
+ * says: what the kernel would have done.  A broadcast (which the kernel
+ * delivers here, never forwards) is not sent on.
  */
 #include <string.h>
 #include <arpa/inet.h>
@@ -102,20 +104,13 @@ router_mtrace_drop_key(enum router_mtrace_drop d)
 	return "unknown";
 }
 
-static void
-mt_put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 bool
 router_mtrace_fill(uint8_t *packet, size_t len,
     const struct router_mtrace_counters *c, uint32_t in_pkts, uint32_t out_pkts,
     uint32_t sg_pkts)
 {
+	uint32_t counts[3] = { htonl(in_pkts), htonl(out_pkts),
+		htonl(sg_pkts) };
 	size_t hlen;
 	uint16_t sum;
 
@@ -124,9 +119,8 @@ router_mtrace_fill(uint8_t *packet, size_t len,
 	hlen = (size_t)(packet[0] & 0x0f) * 4;
 	if (hlen < 20 || c->block_off < hlen + MTRACE_HDR_LEN)
 		return false;
-	mt_put32(packet + c->block_off + 16, in_pkts);
-	mt_put32(packet + c->block_off + 20, out_pkts);
-	mt_put32(packet + c->block_off + 24, sg_pkts);
+	/* Input, output and (S,G) packets: bytes 16-27 of the block. */
+	memcpy(packet + c->block_off + 16, counts, sizeof(counts));
 	packet[hlen + 2] = 0;
 	packet[hlen + 3] = 0;
 	sum = igmp_checksum(packet + hlen, len - hlen);
@@ -387,8 +381,8 @@ void
 router_mtrace_rx(struct router *r, mc_time_t now, unsigned vif,
     const struct igmp_ip *ip, const uint8_t *igmp, size_t igmp_len)
 {
-	static uint8_t buf[ROUTER_MTRACE_MAX_LEN];
-	const size_t room = sizeof(buf) - 24; /* the IP header with RA */
+	uint8_t *buf = r->mtrace_buf;
+	const size_t room = sizeof(r->mtrace_buf) - 24; /* IP header, RA */
 	bool multicast = IN_MULTICAST(ntohl(ip->dst.s_addr));
 	bool respond, no_space = false;
 	struct router_output *o;
@@ -458,7 +452,7 @@ router_mtrace_rx(struct router *r, mc_time_t now, unsigned vif,
 
 	memcpy(buf + 24, igmp, m.length);
 	len = m.length;
-	if (24 + len + MTRACE_BLOCK_LEN > sizeof(buf)) {
+	if (24 + len + MTRACE_BLOCK_LEN > sizeof(r->mtrace_buf)) {
 		/* No room for ours: the hop before says so, and it ends. */
 		buf[24 + len - 1] = MTRACE_FWD_NO_SPACE;
 		no_space = true;
@@ -546,6 +540,28 @@ router_mtrace_rx(struct router *r, mc_time_t now, unsigned vif,
 	o->mtrace.group = m.q.group;
 }
 
+/* 255.255.255.255, or the broadcast address of a VIF's subnet. */
+static bool
+mt_broadcast(const struct router *r, struct in_addr a)
+{
+	uint32_t h = ntohl(a.s_addr), host;
+	unsigned v;
+
+	if (h == 0xffffffffu)
+		return true;
+	for (v = 0; v < ROUTER_MAXVIFS; v++) {
+		const struct router_vif *rv = &r->vifs[v];
+
+		if (!rv->used || rv->prefix_len >= 31)
+			continue;
+		host = 0xffffffffu >> rv->prefix_len;
+		if (mt_in_prefix(a, rv->addr, rv->prefix_len) &&
+		    (h & host) == host)
+			return true;
+	}
+	return false;
+}
+
 void
 router_transit(struct router *r, const struct igmp_ip *ip, const uint8_t *pkt,
     size_t len)
@@ -555,6 +571,10 @@ router_transit(struct router *r, const struct igmp_ip *ip, const uint8_t *pkt,
 	uint16_t sum;
 
 	r->stats.rx_in_transit++;
+	if (mt_broadcast(r, ip->dst)) {
+		r->stats.transit_broadcast++;
+		return;
+	}
 	if (ip->ttl <= 1) {
 		r->stats.transit_ttl_expired++;
 		return;
