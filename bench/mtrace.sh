@@ -193,9 +193,5 @@ report() {
 	echo
 }
 report >"$TMP/section.md"
-if [ ! -f "$RESULTS" ]; then
-	printf '# Benchmark results\n\nSections are appended by the benchmark scripts; figures are never edited by hand.\n\n' >"$RESULTS"
-fi
-cat "$TMP/section.md" >>"$RESULTS"
-cat "$TMP/section.md"
+bench_append "$TMP/section.md"
 echo "mtrace_rtt_ratio_mcastd_vs_mrouted_chain=$(div3 "$(med rtt_mcast-mcastd)" "$(med rtt_mcast-mrouted)")"

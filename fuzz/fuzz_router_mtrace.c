@@ -19,28 +19,11 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 
-#include "router.h"
+#include "fz_router.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FZ_IFF (IFF_UP | IFF_MULTICAST | IFF_RUNNING)
-
-struct fz_in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint8_t
-fz_byte(struct fz_in *in)
-{
-	uint8_t b;
-
-	if (in->n == 0)
-		return 0;
-	b = *in->p++;
-	in->n--;
-	return b;
-}
 
 static struct in_addr
 fz_addr(uint32_t host)
@@ -210,7 +193,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t msg[ROUTER_MTRACE_MAX_LEN + 64];
 	struct fz_in in = { data, size };
-	struct router_static_group j;
 	mc_time_t now = 1000000;
 	struct router *r;
 	unsigned steps = 0, ifindex;
@@ -256,13 +238,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    fz_pick(fz_byte(&in)), fz_group(fz_byte(&in)));
 			break;
 		case 5: /* a member comes or goes */
-			memset(&j, 0, sizeof(j));
-			strcpy(j.ifname, ifindex == 12 ? "eth2" : "eth3");
-			j.group = fz_group(fz_byte(&in));
-			if (fz_byte(&in) & 1)
-				router_join(r, now, &j);
-			else
-				router_leave(r, now, &j);
+			fz_member(r, now, ifindex == 12 ? "eth2" : "eth3",
+			    fz_group(fz_byte(&in)), &in);
 			break;
 		}
 		fz_drain(r);

@@ -202,6 +202,25 @@ the_one(struct mt *t, struct igmp_ip *ip, struct mtrace_msg *m,
 		mtrace_block_at(m, (uint16_t)(m->nblocks - 1), ours);
 }
 
+/* A query to dst, and the one packet the router sends for it. */
+static void
+ask(struct mt *t, const struct mtrace_query *q, const char *dst,
+    struct igmp_ip *ip, struct mtrace_msg *m, struct mtrace_block *ours)
+{
+	t->nsent = 0;
+	send_query(t, q, dst);
+	the_one(t, ip, m, ours);
+}
+
+/* A query to dst the router sends nothing for. */
+static void
+ask_none(struct mt *t, const struct mtrace_query *q, const char *dst)
+{
+	t->nsent = 0;
+	send_query(t, q, dst);
+	assert_int_equal(t->nsent, 0);
+}
+
 static const struct router_stats *
 st(struct mt *t)
 {
@@ -271,9 +290,7 @@ test_last_hop_forwards(void **state)
 	assert_int_equal(st(t)->mtrace_rx_query, 1);
 	assert_int_equal(st(t)->mtrace_tx_forwarded, 1);
 	/* The same query again (another copy of a multicast query): once. */
-	t->nsent = 0;
-	send_query(t, &q, "224.0.0.2");
-	assert_int_equal(t->nsent, 0);
+	ask_none(t, &q, "224.0.0.2");
 	assert_int_equal(st(t)->mtrace_dropped[ROUTER_MTRACE_DROP_DUPLICATE],
 	    1);
 	mt_free(t);
@@ -340,8 +357,7 @@ test_responses(void **state)
 	(void)state;
 	/* First hop: the source is on eth1.  Unicast, routed, TTL 255. */
 	q = query("198.18.1.10", "239.1.1.1", "198.18.2.7", "198.18.2.7", 32);
-	send_query(t, &q, "224.0.0.2");
-	the_one(t, &ip, &m, &b);
+	ask(t, &q, "224.0.0.2", &ip, &m, &b);
 	assert_int_equal(m.type, IGMP_TYPE_MTRACE_RESP);
 	assert_int_equal(t->sent[0].o.ifindex, 0);
 	assert_int_equal(ip.dst.s_addr, ip4("198.18.2.7").s_addr);
@@ -352,53 +368,41 @@ test_responses(void **state)
 	assert_int_equal(b.fwd_code, MTRACE_FWD_NO_ERROR);
 	assert_int_equal(st(t)->mtrace_tx_response, 1);
 	/* One hop asked: we answer although there is a neighbour up. */
-	t->nsent = 0;
 	q = query("198.18.9.10", "239.1.1.1", "198.18.2.7", "198.18.2.7", 1);
 	q.query_id = 2;
-	send_query(t, &q, "224.0.0.2");
-	the_one(t, &ip, &m, &b);
+	ask(t, &q, "224.0.0.2", &ip, &m, &b);
 	assert_int_equal(m.type, IGMP_TYPE_MTRACE_RESP);
 	assert_int_equal(b.prev_hop.s_addr, ip4("198.18.1.2").s_addr);
 	/* A group as response address: the response TTL, out of eth2. */
-	t->nsent = 0;
 	q = query("198.18.9.10", "239.1.1.1", "198.18.2.7", "224.0.1.32", 1);
 	q.query_id = 3;
 	q.response_ttl = 32;
-	send_query(t, &q, "224.0.0.2");
-	the_one(t, &ip, &m, &b);
+	ask(t, &q, "224.0.0.2", &ip, &m, &b);
 	assert_int_equal(t->sent[0].o.ifindex, 12);
 	assert_int_equal(ip.dst.s_addr, htonl(MTRACE_RESP_GROUP));
 	assert_int_equal(ip.src.s_addr, ip4("198.18.2.1").s_addr);
 	assert_int_equal(ip.ttl, 32);
 	/* No route: by unicast, "no route", no previous hop; by multicast
 	   another router's business. */
-	t->nsent = 0;
 	q = query("10.9.9.9", "239.1.1.1", "198.18.2.7", "198.18.2.7", 32);
 	q.query_id = 4;
-	send_query(t, &q, "198.18.2.1");
-	the_one(t, &ip, &m, &b);
+	ask(t, &q, "198.18.2.1", &ip, &m, &b);
 	assert_int_equal(b.fwd_code, MTRACE_FWD_NO_ROUTE);
 	assert_int_equal(b.in_addr.s_addr, 0);
 	assert_int_equal(b.out_addr.s_addr, ip4("198.18.2.1").s_addr);
-	t->nsent = 0;
 	q.query_id = 5;
-	send_query(t, &q, "224.0.0.2");
-	assert_int_equal(t->nsent, 0);
+	ask_none(t, &q, "224.0.0.2");
 	assert_int_equal(st(t)->mtrace_dropped[ROUTER_MTRACE_DROP_NOT_LAST_HOP],
 	    1);
 	/* The receiver on the upstream LAN, asked by unicast: wrong
 	   interface; by multicast: not ours. */
-	t->nsent = 0;
 	q = query("198.18.9.10", "239.1.1.1", "198.18.1.7", "198.18.1.7", 32);
 	q.query_id = 6;
-	send_query(t, &q, "198.18.2.1");
-	the_one(t, &ip, &m, &b);
+	ask(t, &q, "198.18.2.1", &ip, &m, &b);
 	assert_int_equal(b.fwd_code, MTRACE_FWD_WRONG_IF);
 	assert_int_equal(m.type, IGMP_TYPE_MTRACE);
-	t->nsent = 0;
 	q.query_id = 7;
-	send_query(t, &q, "224.0.0.2");
-	assert_int_equal(t->nsent, 0);
+	ask_none(t, &q, "224.0.0.2");
 	assert_int_equal(st(t)->mtrace_dropped[ROUTER_MTRACE_DROP_NOT_LAST_HOP],
 	    2);
 	mt_free(t);
@@ -418,8 +422,7 @@ test_forwarding_codes(void **state)
 	(void)state;
 	/* eth3's boundary covers 239.255/16: scoped; threshold 16. */
 	q = query("198.18.9.10", "239.255.1.1", "198.18.3.7", "198.18.3.7", 32);
-	send_query(t, &q, "224.0.0.2");
-	the_one(t, &ip, &m, &b);
+	ask(t, &q, "224.0.0.2", &ip, &m, &b);
 	assert_int_equal(b.fwd_code, MTRACE_FWD_SCOPED);
 	assert_int_equal(b.fwd_ttl, 16);
 	assert_int_equal(b.out_addr.s_addr, ip4("198.18.3.1").s_addr);
@@ -428,28 +431,22 @@ test_forwarding_codes(void **state)
 	router_upcall(t->r, t->now, MFC_UPCALL_NOCACHE, 0, ip4("198.18.9.10"),
 	    ip4("239.1.1.1"));
 	drain(t);
-	t->nsent = 0;
 	q = query("198.18.9.10", "239.1.1.1", "198.18.2.7", "198.18.2.7", 32);
 	q.query_id = 8;
-	send_query(t, &q, "198.18.2.1");
-	the_one(t, &ip, &m, &b);
+	ask(t, &q, "198.18.2.1", &ip, &m, &b);
 	assert_int_equal(b.fwd_code, MTRACE_FWD_PRUNE_SENT);
 	/* A member on eth2: forwarded there, no error ... */
 	assert_int_equal(igmp_build_v2_report(rep, sizeof(rep),
 			     ip4("239.1.1.1")),
 	    8);
 	inject(t, 12, "198.18.2.7", "239.1.1.1", 1, rep, 8);
-	t->nsent = 0;
 	q.query_id = 9;
-	send_query(t, &q, "198.18.2.1");
-	the_one(t, &ip, &m, &b);
+	ask(t, &q, "198.18.2.1", &ip, &m, &b);
 	assert_int_equal(b.fwd_code, MTRACE_FWD_NO_ERROR);
 	/* ... and not onto eth3, where nobody asked: "not forwarding". */
-	t->nsent = 0;
 	q = query("198.18.9.10", "239.1.1.1", "198.18.3.7", "198.18.3.7", 32);
 	q.query_id = 10;
-	send_query(t, &q, "198.18.2.1");
-	the_one(t, &ip, &m, &b);
+	ask(t, &q, "198.18.2.1", &ip, &m, &b);
 	assert_int_equal(b.fwd_code, MTRACE_FWD_NOT_FORWARDING);
 	/* A router on eth3 that depends on us (poison reverse) and prunes:
 	   "prune received". */
@@ -472,10 +469,8 @@ test_forwarding_codes(void **state)
 		    ip4("198.18.9.0"), ip4("239.1.1.1"), 7200, &mask);
 		inject(t, 13, "198.18.3.2", "198.18.3.1", 1, d, (size_t)dn);
 	}
-	t->nsent = 0;
 	q.query_id = 11;
-	send_query(t, &q, "198.18.2.1");
-	the_one(t, &ip, &m, &b);
+	ask(t, &q, "198.18.2.1", &ip, &m, &b);
 	assert_int_equal(b.fwd_code, MTRACE_FWD_PRUNE_RCVD);
 	mt_free(t);
 }
@@ -492,8 +487,7 @@ test_static_route(void **state)
 	struct igmp_ip ip;
 
 	(void)state;
-	send_query(t, &q, "224.0.0.2");
-	the_one(t, &ip, &m, &b);
+	ask(t, &q, "224.0.0.2", &ip, &m, &b);
 	assert_int_equal(m.type, IGMP_TYPE_MTRACE_RESP);
 	assert_int_equal(b.proto, MTRACE_PROTO_DVMRP_STATIC);
 	assert_true(b.s_bit);
@@ -635,6 +629,17 @@ test_transit(void **state)
 	assert_int_equal(t->nsent, 1);
 	assert_int_equal(st(t)->transit_ttl_expired, 1);
 	assert_int_equal(st(t)->rx_in_transit, 2);
+	/* A broadcast is delivered here, not passing through. */
+	io.ttl = 60;
+	io.dst = ip4("198.18.2.255");
+	pn = igmp_ip_build_out(pkt, sizeof(pkt), &io, msg, (size_t)n);
+	router_igmp_packet(t->r, t->now, 11, pkt, (size_t)pn);
+	io.dst = ip4("255.255.255.255");
+	pn = igmp_ip_build_out(pkt, sizeof(pkt), &io, msg, (size_t)n);
+	router_igmp_packet(t->r, t->now, 11, pkt, (size_t)pn);
+	drain(t);
+	assert_int_equal(t->nsent, 1);
+	assert_int_equal(st(t)->transit_broadcast, 2);
 	mt_free(t);
 }
 
