@@ -8,7 +8,8 @@
 # nobody wants gives "prune sent" (r3, r2) and "prune received" (r1); a
 # receiver on LAN 85, where nobody listens, "not forwarding" at r2; a
 # boundary on r2's LAN 85 "scoped".  mrouted's own mtrace finds the same
-# hops.
+# hops, and a query sent by unicast to r3 from the source's LAN crosses r1
+# and r2 to it.
 #
 #  s 198.18.81.10 -- eth1 r1 eth2 -- (LAN 82) -- eth1 r2 eth2 -- (LAN 83)
 #                                                    r2 eth3 -- (LAN 85) -- x .10
@@ -76,8 +77,11 @@ j = json.load(open(sys.argv[1]))
 for h in j["hops"]:
     print(h["hop"], h["router"], h["in"], h["prev_hop"], h["proto"], h["fwd_code"], h["fwd_ttl"])' "$1"
 }
+capture h "$TMP/h.pcap" "ip proto 2" # r3's queries start it
 nsx h "$MCAST" mtrace $S $G -w 3 --json >"$TMP/mt.json" 2>"$TMP/mt.err"
 rc=$?
+sleep 0.5
+kill "$CAPTURE_PID" 2>/dev/null
 expect_eq "mcast mtrace through three mcastd exits 0 (full trace)" "$rc" 0
 expect_eq "every hop: interfaces, previous hops, DVMRP, no error, threshold" \
     "$(hops "$TMP/mt.json")" \
@@ -95,6 +99,21 @@ expect_eq "r3 took the query and forwarded it; r1 answered" \
     "1 1 1 1"
 check "r2 and r3 sent the response on (in transit, Router Alert)" \
     eval '[ "$(stat r2 igmp.tx_transit)" -ge 1 ] && [ "$(stat r3 igmp.tx_transit)" -ge 1 ]'
+# Linux gives the routing socket the response instead of forwarding it
+# (ip_forward -> ip_call_ra_chain): had the kernel forwarded it as well, h
+# would get two copies.
+expect_eq "h got the response once: the kernel did not forward it too" \
+    "$(tcpdump -r "$TMP/h.pcap" -n 'ip proto 2 and ip[((ip[0] & 0xf) << 2)] = 0x1e' 2>/dev/null | wc -l)" 1
+
+# ---- a query by unicast to the last hop, from the source's side -------------
+# It crosses r1 and r2 (Router Alert: their routing sockets get it) to r3.
+nsx s "$MCAST" mtrace $S $G -r 198.18.84.10 -g 198.18.84.1 -w 3 --json \
+    >"$TMP/mtg.json" 2>&1
+expect_eq "from s with -g r3: the query crossed r1 and r2, every hop answers" \
+    "$(hops "$TMP/mtg.json" | cut -d' ' -f1-3)" \
+"1 198.18.84.1 198.18.83.3
+2 198.18.83.2 198.18.82.2
+3 198.18.82.1 198.18.81.1"
 
 # ---- two samples: the counters grow ----------------------------------------
 nsx h "$MCAST" mtrace $S $G -q 2 -i 2 --json >"$TMP/mt2.json" 2>&1
