@@ -9,7 +9,8 @@
 # receiver on LAN 85, where nobody listens, "not forwarding" at r2; a
 # boundary on r2's LAN 85 "scoped".  mrouted's own mtrace finds the same
 # hops, and a query sent by unicast to r3 from the source's LAN crosses r1
-# and r2 to it.
+# and r2 to it.  Forged queries (a flood, hops 0, bad response addresses, a
+# loop, hops full) are counted, and the flood's responses capped.
 #
 #  s 198.18.81.10 -- eth1 r1 eth2 -- (LAN 82) -- eth1 r2 eth2 -- (LAN 83)
 #                                                    r2 eth3 -- (LAN 85) -- x .10
@@ -18,6 +19,8 @@
 require_lab
 require_mcastd
 require_mrouted
+INJ=$(dirname "$MCAST")/test/igmp_inject
+[ -x "$INJ" ] || { not_ok "no $INJ: run make helpers first"; exit 1; }
 S=198.18.81.10 G=239.1.81.1 G2=239.1.81.2 GS=239.255.81.1
 
 for lan in 81 82 83 84 85; do
@@ -151,6 +154,29 @@ nsx x "$MCAST" mtrace $S $GS -r 198.18.85.10 --json >"$TMP/mt5.json" 2>&1
 expect_eq "to LAN 85 for $GS: r2 'scoped' (its boundary)" \
     "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["hops"][0]["fwd_code_name"])' "$TMP/mt5.json")" \
     "scoped"
+
+# ---- forged and lying queries, from h's LAN --------------------------------
+# A flood of queries for a source on r3's own LAN (r3 answers itself) with a
+# forged response address, s: at most 10 responses a second leave r3.
+before=$(stat r3 mtrace.tx_response)
+nsx h "$INJ" -i eth0 -d 198.18.84.1 -t 64 -c 200 \
+    mtrace 198.18.84.10 $G 198.18.84.10 $S >/dev/null
+sleep 0.5
+sent=$(($(stat r3 mtrace.tx_response) - before)) rate=$(stat r3 mtrace.dropped.rate)
+check "a flood of 200 queries: r3 answers at most 2 x 10 ($sent), drops the rest ($rate)" \
+    eval '[ "$sent" -le 20 ] && [ "$sent" -ge 1 ] && [ $((sent + rate)) -eq 200 ]'
+nsx h "$INJ" -i eth0 -d 198.18.84.1 -t 64 \
+    mtrace $S $G 198.18.84.10 198.18.84.10 0 >/dev/null
+nsx h "$INJ" -i eth0 -d 198.18.84.1 -t 64 \
+    mtrace $S $G 198.18.84.10 0.0.0.0 >/dev/null
+nsx h "$INJ" -i eth0 -d 198.18.84.1 -t 64 \
+    mtrace $S $G 198.18.84.10 198.18.84.1 >/dev/null
+nsx h "$INJ" -i eth0 -d 198.18.84.1 -t 64 \
+    mtrace $S $G 198.18.84.10 198.18.84.10 8 198.18.84.1 >/dev/null
+nsx h "$INJ" -i eth0 -d 198.18.84.1 -t 64 \
+    mtrace $S $G 198.18.84.10 198.18.84.10 1 198.18.84.7 >/dev/null
+check "hops 0, response to 0.0.0.0 and to r3, a loop, hops full: counted" \
+    wait_for 2 eval '[ "$(stat r3 mtrace.dropped.hops_zero) $(stat r3 mtrace.dropped.response_address) $(stat r3 mtrace.dropped.loop) $(stat r3 mtrace.dropped.hops_full)" = "1 2 1 1" ]'
 
 for r in r1 r2 r3; do
 	check "mcastd still runs in $r" eval "mctl $r show status >/dev/null"
