@@ -48,37 +48,11 @@ require_lab
 require_mcastd
 require_mrouted
 
-# chain KIND N PREFIX: three routers PREFIX1..3 and hosts PREFIXs, PREFIXh.
+# chain KIND N PREFIX: test/ns/lib.sh's line_lab (routers PREFIX1..3, hosts
+# PREFIXs, PREFIXh) with KIND on the routers.
 chain() {
-	local kind=$1 n=$2 p=$3 r lan
-	for lan in 1 2 3 4 9; do
-		lan_bridge "$n$lan"
-	done
-	for r in 1 2 3; do
-		new_ns "$p$r"
-		router_sysctls "$p$r"
-	done
-	lan_port "${p}1" eth1 "${n}1" 1
-	lan_port "${p}1" eth2 "${n}2" 1
-	lan_port "${p}2" eth1 "${n}2" 2
-	lan_port "${p}2" eth2 "${n}3" 2
-	lan_port "${p}3" eth1 "${n}3" 3
-	lan_port "${p}3" eth2 "${n}4" 1
-	lan_port "${p}1" eth3 "${n}9" 1
-	nsx "${p}1" ip route add "198.18.${n}3.0/24" via "198.18.${n}2.2"
-	nsx "${p}1" ip route add "198.18.${n}4.0/24" via "198.18.${n}2.2"
-	nsx "${p}1" ip route add "198.18.${n}4.10/32" via "198.18.${n}9.10"
-	nsx "${p}2" ip route add "198.18.${n}1.0/24" via "198.18.${n}2.1"
-	nsx "${p}2" ip route add "198.18.${n}4.0/24" via "198.18.${n}3.3"
-	nsx "${p}3" ip route add default via "198.18.${n}3.2"
-	for h in s:1 h:4; do
-		new_ns "$p${h%:*}"
-		lan_port "$p${h%:*}" eth0 "$n${h#*:}" 10
-		nsx "$p${h%:*}" ip route add 224.0.0.0/4 dev eth0
-		nsx "$p${h%:*}" ip route add default via "198.18.$n${h#*:}.1"
-	done
-	lan_port "${p}h" eth1 "${n}9" 10
-	nsx "${p}h" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth1.rp_filter=0
+	local kind=$1 n=$2 p=$3
+	line_lab "$n" "$p" "$p"
 	if [ "$kind" = mrouted ]; then
 		printf 'prune-lifetime 120\nphyint eth3 disable\n' >"$TMP/$p-1.conf"
 		start_mrouted "${p}1" "$TMP/$p-1.conf" || return 1

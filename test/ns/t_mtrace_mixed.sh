@@ -18,34 +18,7 @@ require_mcastd
 require_mrouted
 S=198.18.61.10 G=239.1.61.1
 
-for lan in 61 62 63 64 69; do
-	lan_bridge $lan
-done
-for r in r1 r2 r3; do
-	new_ns $r
-	router_sysctls $r
-done
-lan_port r1 eth1 61 1
-lan_port r1 eth2 62 1
-lan_port r2 eth1 62 2
-lan_port r2 eth2 63 2
-lan_port r3 eth1 63 3
-lan_port r3 eth2 64 1
-nsx r1 ip route add 198.18.63.0/24 via 198.18.62.2
-nsx r1 ip route add 198.18.64.0/24 via 198.18.62.2
-nsx r2 ip route add 198.18.61.0/24 via 198.18.62.1
-nsx r2 ip route add 198.18.64.0/24 via 198.18.63.3
-nsx r3 ip route add default via 198.18.63.2
-for h in s:61 h:64; do
-	new_ns ${h%:*}
-	lan_port ${h%:*} eth0 ${h#*:} 10
-	ip -n "$P-${h%:*}" route add 224.0.0.0/4 dev eth0
-	ip -n "$P-${h%:*}" route add default via 198.18.${h#*:}.1
-done
-lan_port r1 eth3 69 1
-lan_port h eth1 69 10
-nsx r1 ip route add 198.18.64.10/32 via 198.18.69.10
-nsx h sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth1.rp_filter=0
+line_lab 6 r ""
 
 printf 'igmp { query-interval 4s; query-response-interval 1s }\nphyint eth3 disable\n' >"$TMP/r1.conf"
 echo 'igmp { query-interval 4s; query-response-interval 1s }' >"$TMP/r3.conf"
