@@ -187,10 +187,9 @@ sap_dir_link(struct sap_dir *d, struct sap_dir_entry *e)
 	d->wire_bytes += e->wire_len;
 }
 
-/* Out of every index, the event told, freed. */
+/* Out of every index and count (the caller frees it). */
 static void
-sap_dir_remove(struct sap_dir *d, struct sap_dir_entry *e,
-    enum sap_dir_event ev)
+sap_dir_unlink(struct sap_dir *d, struct sap_dir_entry *e)
 {
 	sap_dir_unlink_id(d, e);
 	sap_dir_unlink_key(d, e);
@@ -198,6 +197,14 @@ sap_dir_remove(struct sap_dir *d, struct sap_dir_entry *e,
 	d->count--;
 	d->bytes -= e->bytes;
 	d->wire_bytes -= e->wire_len;
+}
+
+/* Unlinked, the event told, freed. */
+static void
+sap_dir_remove(struct sap_dir *d, struct sap_dir_entry *e,
+    enum sap_dir_event ev)
+{
+	sap_dir_unlink(d, e);
 	d->stats.events[ev]++;
 	if (d->fn)
 		d->fn(d->arg, ev, e, NULL);
@@ -367,12 +374,7 @@ sap_dir_input(struct sap_dir *d, mc_time_t now, const uint8_t *p, size_t len,
 		ne->heard = e->heard + 1;
 		ne->interval_ms = now > e->last_heard ? now - e->last_heard :
 							e->interval_ms;
-		sap_dir_unlink_id(d, e);
-		sap_dir_unlink_key(d, e);
-		TAILQ_REMOVE(&d->lru, e, lru);
-		d->count--;
-		d->bytes -= e->bytes;
-		d->wire_bytes -= e->wire_len;
+		sap_dir_unlink(d, e);
 		free(e);
 		sap_dir_make_room(d, ne->bytes);
 		sap_dir_link(d, ne);
