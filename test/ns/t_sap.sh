@@ -2,7 +2,9 @@
 # SAP/SDP: `mcast sap announce` on h1, `mcast sap listen --json` on h2 lists
 # the session with its group, port and source filter; a changed file
 # replaces the entry (same session, new o= version); SIGINT sends a
-# deletion that removes it at once; `--once` lists what was heard; tshark
+# deletion that removes it at once; `--once` lists what was heard; an IPv6
+# site-scope session on ff05::2:7ffe with RFC 2974's interval; ffmpeg's SDP
+# checked, announced and listed; VLC's own announcements listed; tshark
 # decodes our announcements and deletions without expert warnings.
 . "$(dirname "$0")/lib.sh"
 require_lab
@@ -89,6 +91,51 @@ check "RFC interval: next in 200-400 s (got ${next:-none})" test "${next:-0}" -g
 kill -TERM $A6
 wait $A6
 expect_eq "announce exits 0 on SIGTERM" $? 0
+
+# ffmpeg's SDP (a real peer's output): checked, announced, listed.
+if command -v ffmpeg >/dev/null; then
+	nsx h1 ffmpeg -nostdin -loglevel error -f lavfi -i sine=frequency=440:sample_rate=48000:duration=0.2 \
+	    -ac 2 -c:a pcm_s16be -f rtp 'rtp://239.255.2.2:5004?ttl=16&pkt_size=300&localaddr=198.18.1.2' \
+	    -sdp_file "$TMP/ffmpeg.sdp" >/dev/null 2>"$TMP/ffmpeg.err"
+	check "ffmpeg wrote an SDP file" test -s "$TMP/ffmpeg.sdp"
+	check "mcast sdp check accepts ffmpeg's SDP" "$MCAST" sdp check -q --announce "$TMP/ffmpeg.sdp"
+	bg h2 "$MCAST" sap listen -i eth0 --json --once 2.5 >"$TMP/ff.json"
+	LF=$LAST_PID
+	wait_for 5 joined h2 239.255.255.255 || not_ok "listener joined for ffmpeg's session"
+	bg h1 "$MCAST" sap announce -i eth0 -q --interval 1 "$TMP/ffmpeg.sdp"
+	AF=$LAST_PID
+	wait $LF
+	check "ffmpeg's session listed: L16/48000/2 on 239.255.2.2:5004 TTL 16" grep -q '"group":"239.255.2.2","ttl":16,"addresses":1,"port":5004,"ports":1,"proto":"RTP/AVP","formats":\["97"\],"rtpmap":\[{"pt":97,"encoding":"L16","clock_rate":48000,"channels":2}\]' "$TMP/ff.json"
+	kill -INT $AF
+	wait $AF
+else
+	echo "ok - ffmpeg's SDP # SKIP no ffmpeg"
+fi
+
+# VLC (a real announcer; it refuses to run as root): listed with its group,
+# port and MPEG-TS payload.
+if command -v cvlc >/dev/null && command -v ffmpeg >/dev/null &&
+    runuser -u nobody -- true 2>/dev/null; then
+	ffmpeg -nostdin -loglevel error -f lavfi -i sine=frequency=440:sample_rate=48000:duration=30 \
+	    -c:a mp2 "$TMP/tone.ts"
+	chmod 755 "$TMP"
+	chmod 644 "$TMP/tone.ts"
+	bg h2 "$MCAST" sap listen -i eth0 --json >"$TMP/vlc.json"
+	LV=$LAST_PID
+	wait_for 5 joined h2 239.255.255.255 || not_ok "listener joined for VLC"
+	bg h1 runuser -u nobody -- cvlc -I dummy --no-video "$TMP/tone.ts" \
+	    --sout '#rtp{dst=239.255.12.42,port=5004,mux=ts,sap,name=VLC tone}' --sap-interval 1 \
+	    >/dev/null 2>&1
+	VLC=$LAST_PID
+	check "VLC's session heard" wait_for 10 grep -q '"event":"new","name":"VLC tone"' "$TMP/vlc.json"
+	check "VLC's session: 239.255.12.42:5004, MP2T/90000, tool vlc" grep -q '"tool":"vlc [0-9.]*".*"group":"239.255.12.42","ttl":255,"addresses":1,"port":5004,"ports":1,"proto":"RTP/AVP","formats":\["33"\],"rtpmap":\[{"pt":33,"encoding":"MP2T","clock_rate":90000' "$TMP/vlc.json"
+	kill $VLC 2>/dev/null
+	wait $VLC 2>/dev/null
+	kill -INT $LV
+	wait $LV
+else
+	echo "ok - VLC's announcements # SKIP no cvlc (vlc-bin, vlc-plugin-base), ffmpeg or user nobody"
+fi
 
 # tshark: SAP and SDP decoded, deletions too, no expert warning.
 sleep 0.3

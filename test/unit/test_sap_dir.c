@@ -16,6 +16,7 @@
 #include <zlib.h>
 
 #include "sap_dir.h"
+#include "../fixtures/sap/vlc3024.h"
 
 struct seen {
 	unsigned n[SAP_DIR_EVENTS];
@@ -277,6 +278,43 @@ test_flood(void **state)
 	sap_dir_free(d);
 }
 
+/* A real announcer's packet: VLC 3.0.24, field by field. */
+static void
+test_vlc_vector(void **state)
+{
+	struct seen seen = { 0 };
+	struct sap_dir *d = sap_dir_new(NULL, on_event, &seen);
+	const struct sap_dir_entry *e;
+	static struct sdp_session s;
+	static char arena[SDP_ARENA_SIZE(1024)];
+	char buf[MC_IP_STRLEN];
+
+	sap_dir_input(d, 0, sap_vlc3024, sizeof(sap_vlc3024), NULL);
+	assert_int_equal(seen.n[SAP_DIR_NEW], 1);
+	e = sap_dir_first(d);
+	assert_string_equal(e->name, "VLC tone");
+	assert_int_equal(e->hash, 0xed9c);
+	assert_string_equal(mc_ip_str(&e->source, buf), "198.18.1.2");
+	/* VLC names its host, not an address, in o=. */
+	assert_string_equal(e->key, "- 17202507509927792422 IN IP4 vm");
+	assert_int_equal(e->version, 17202507509927792422ull);
+	assert_int_equal(sdp_parse(e->sdp, e->sdp_len, SDP_MULTICAST, arena,
+			     sizeof(arena), &s),
+	    0);
+	assert_string_equal(s.tool, "vlc 3.0.24");
+	assert_string_equal(s.type, "broadcast");
+	assert_int_equal(s.attrs.direction, SDP_DIR_RECVONLY);
+	assert_string_equal(mc_ip_str(&s.conn.addr, buf), "239.255.12.42");
+	assert_int_equal(s.conn.ttl, 255);
+	assert_int_equal(s.nmedia, 1);
+	assert_string_equal(s.media[0].media, "video");
+	assert_int_equal(s.media[0].port, 5004);
+	assert_string_equal(s.media[0].formats[0], "33");
+	assert_string_equal(s.media[0].rtpmap[0].encoding, "MP2T");
+	assert_int_equal(sdp_media_clock_rate(&s, 0, 33), 90000);
+	sap_dir_free(d);
+}
+
 int
 main(void)
 {
@@ -285,6 +323,7 @@ main(void)
 		cmocka_unit_test(test_timeouts),
 		cmocka_unit_test(test_odd_packets),
 		cmocka_unit_test(test_flood),
+		cmocka_unit_test(test_vlc_vector),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
