@@ -67,6 +67,23 @@ kill -INT $LISTEN
 wait $LISTEN
 check "listener's stats: no bad packet" grep -q '"truncated":0,"version":0,"hash-zero":0,"auth-length":0' "$TMP/listen.json"
 
+# An announcer that dies without a deletion: the entry expires after
+# --timeout (1.5 s here), not before.
+bg h2 "$MCAST" sap listen -i eth0 --json --timeout 1.5 >"$TMP/exp.json"
+LE=$LAST_PID
+wait_for 5 joined h2 239.255.255.255 || not_ok "listener joined for the expiry"
+bg h1 "$MCAST" sap announce -i eth0 -q --interval 0.5 "$TMP/radio.sdp"
+AE=$LAST_PID
+wait_for 5 grep -q '"event":"new"' "$TMP/exp.json" || not_ok "heard before the expiry"
+t0=$(now_ms)
+kill -KILL $AE
+wait $AE 2>/dev/null
+check "expired once silent" wait_for 5 grep -q '"event":"expired","name":"Lab radio 2"' "$TMP/exp.json"
+t1=$(now_ms)
+check "expired 0.8-2.5 s after the announcer died ($((t1 - t0)) ms)" test $((t1 - t0)) -ge 800 -a $((t1 - t0)) -le 2500
+kill -INT $LE
+wait $LE
+
 # IPv6: a site-scope session is announced on ff05::2:7ffe with RFC 2974's
 # interval (the first at once, the next 200-400 s later).
 cat >"$TMP/v6.sdp" <<SDP
