@@ -186,7 +186,7 @@ sdp_parse_conn(struct sdp_session *s, unsigned line, char *v, unsigned flags,
 		return;
 	}
 	if (slash1 != NULL) {
-		if (family == AF_INET && !v4mc) {
+		if (!mc_ip_is_multicast(&c->addr)) {
 			sdp_diag(s, line, 'c', SDP_E_TTL, false,
 			    "%s is unicast: expected no /TTL or /N", addr);
 			return;
@@ -557,8 +557,13 @@ sdp_line(struct sdp_session *s, struct sdp_state *st, unsigned line, char type,
 		s->uri = v;
 		break;
 	case 'c':
-		if (m && m->nconn++)
-			break; /* several c= of a medium: the first is kept */
+		if (m && m->nconn++) {
+			/* Several c= of a medium: checked, the first kept. */
+			struct sdp_conn more;
+
+			sdp_parse_conn(s, line, v, flags, &more);
+			break;
+		}
 		sdp_parse_conn(s, line, v, flags, m ? &m->conn : &s->conn);
 		break;
 	case 't':

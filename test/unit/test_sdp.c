@@ -233,6 +233,15 @@ test_errors(void **state)
 	    'c', "not a multicast address");
 	one_error(HEAD "c=IN IP6 ff0e::1/5/2\nt=0 0\n", SDP_E_SYNTAX, 4, 'c',
 	    "ADDRESS[/N] for IPv6");
+	assert_int_equal(parse(HEAD "c=IN IP6 2001:db8::1/2\nt=0 0\n", 0), 1);
+	assert_int_equal(s.diags[0].kind, SDP_E_TTL);
+	assert_string_equal(s.diags[0].text,
+	    "2001:db8::1 is unicast: expected no /TTL or /N");
+	/* A medium's second c= is checked too (the first is kept). */
+	one_error(HEAD "t=0 0\nm=audio 5004 RTP/AVP 0\nc=IN IP4 "
+		       "239.1.1.1/1\nc=IN IP4 239.1.1.2\n",
+	    SDP_E_TTL, 7, 'c', "needs a TTL");
+	assert_string_equal(IP(&s.media[0].conn.addr), "239.1.1.1");
 	one_error(HEAD "c=IN IP4 239.1.1.1/1\nt=0 0\nm=audio 70000 RTP/AVP "
 		       "0\n",
 	    SDP_E_SYNTAX, 6, 'm', "expected 0-65535");
