@@ -148,6 +148,7 @@ sap_ann_crlf(char **text, long len)
 			out[n++] = '\r';
 		out[n++] = in[i];
 	}
+	out[n] = '\0'; /* read as a string below */
 	free(in);
 	*text = out;
 	return n;
@@ -236,12 +237,15 @@ sap_ann_load(struct sap_ann *a, struct sap_ann_file *f, bool first)
 		    s->origin.addr);
 		before = (size_t)(o - text);
 		after_off = (size_t)(eol - text);
-		f->payload = malloc((size_t)len + 32);
+		f->payload = malloc((size_t)len + nlen + 1);
+		if (f->payload == NULL)
+			usage_error("out of memory");
 		memcpy(f->payload, text, before);
 		memcpy(f->payload + before, line, nlen);
 		memcpy(f->payload + before + nlen, text + after_off,
 		    (size_t)len - after_off);
 		f->payload_len = before + nlen + (size_t)len - after_off;
+		f->payload[f->payload_len] = '\0';
 		warning("%s: o= version %" PRIu64 " is not newer than %" PRIu64
 			": announced as %" PRIu64,
 		    f->path, s->origin.sess_version, f->version, v);
@@ -416,7 +420,9 @@ sap_ann_delete(struct sap_ann *a, struct sap_ann_file *f)
 		o = (o = strchr(o, '\n')) ? o + 1 : NULL;
 	if (o == NULL)
 		return;
-	olen = strcspn(o, "\n") + 1;
+	olen = strcspn(o, "\n");
+	if (o[olen] == '\n')
+		olen++;
 	memset(&b, 0, sizeof(b));
 	b.origin.family = (f->pkt[0] & 0x10) ? AF_INET6 : AF_INET;
 	memcpy(b.origin.family == AF_INET6 ? (void *)&b.origin.u.v6 :
