@@ -19,7 +19,9 @@
  * cap the entry heard longest ago is evicted (counted, event EVICTED).  The
  * bytes counted are each entry's structure, key, name and SDP text: the
  * defaults (20,000 entries, 16 MiB) bound a flood of any number of
- * distinct announcements to about 20 MiB with the bucket arrays.
+ * distinct announcements to 16 MiB of entries, plus the directory's own
+ * 0.7 MiB (two arrays of 32,768 buckets, one inflate buffer and one parsed
+ * session of scratch).
  */
 #ifndef MCAST_PROTO_SAP_DIR_H
 #define MCAST_PROTO_SAP_DIR_H

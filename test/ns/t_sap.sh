@@ -84,6 +84,44 @@ check "expired 0.8-2.5 s after the announcer died ($((t1 - t0)) ms)" test $((t1 
 kill -INT $LE
 wait $LE
 
+# A flood of 100,000 distinct announcements: the listener keeps the 20,000
+# heard last and its memory stays under the documented cap (16 MiB of
+# entries and 0.7 MiB of its own, on top of what it needs anyway).
+bg h2 "$MCAST" sap listen -i eth0 --scope admin --once 10 >"$TMP/flood.txt"
+LF=$LAST_PID
+wait_for 5 joined h2 239.255.255.255 || not_ok "listener joined for the flood"
+rss0=$(proc_rss_kb $LF)
+nsx h1 python3 - <<'PY' &
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("198.18.1.2"))
+for i in range(100000):
+    sdp = ("v=0\r\no=flood %d 1 IN IP4 198.18.1.2\r\ns=flood %d\r\n"
+           "c=IN IP4 239.255.%d.%d/1\r\nt=0 0\r\nm=audio 5004 RTP/AVP 0\r\n"
+           % (i, i, (i >> 8) & 255, i & 255))
+    h = i % 65535 + 1
+    s.sendto(bytes([0x20, 0, h >> 8, h & 255]) + socket.inet_aton("198.18.1.2")
+             + b"application/sdp\0" + sdp.encode(), ("239.255.255.255", 9875))
+    if i % 250 == 249:
+        time.sleep(0.005)
+PY
+FLOOD=$!
+max=0
+while kill -0 $FLOOD 2>/dev/null; do
+	r=$(proc_rss_kb $LF)
+	[ "${r:-0}" -gt $max ] && max=$r
+	sleep 0.1
+done
+wait $FLOOD
+r=$(proc_rss_kb $LF)
+[ "${r:-0}" -gt $max ] && max=$r
+wait $LF
+expect_eq "after the flood the directory holds 20,000 sessions" "$(grep -c '^flood ' "$TMP/flood.txt")" 20000
+check "the last one heard is there" grep -q '^flood 99999 ' "$TMP/flood.txt"
+check "the first one was evicted" eval "! grep -q '^flood 0 ' $TMP/flood.txt"
+check "listener memory grew by $((max - rss0)) kB (at most 17 MiB + 3 MiB slack)" test $((max - rss0)) -le $((20 * 1024))
+
 # IPv6: a site-scope session is announced on ff05::2:7ffe with RFC 2974's
 # interval (the first at once, the next 200-400 s later).
 cat >"$TMP/v6.sdp" <<SDP
