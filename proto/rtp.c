@@ -227,6 +227,8 @@ enum rtp_seq_verdict
 rtp_source_update_seq(struct rtp_source *s, uint16_t seq)
 {
 	uint16_t udelta = (uint16_t)(seq - s->max_seq);
+	uint32_t behind;
+	int64_t ext;
 
 	s->packets++;
 	if (s->probation) {
@@ -272,11 +274,19 @@ rtp_source_update_seq(struct rtp_source *s, uint16_t seq)
 		return RTP_SEQ_BAD;
 	}
 	/* Behind the highest by less than MAX_MISORDER. */
-	if (rtp_seen_test_set(s, (uint32_t)(RTP_SEQ_MOD - udelta))) {
+	behind = (uint32_t)(RTP_SEQ_MOD - udelta);
+	if (rtp_seen_test_set(s, behind)) {
 		s->duplicates++;
 		return RTP_SEQ_DUPLICATE;
 	}
 	s->reordered++;
+	ext = (int64_t)rtp_source_extended_max(s) - behind;
+	if (ext < 0)
+		return RTP_SEQ_LATE; /* before a wrap we did not count */
+	/* Older than the first counted: the count starts there, so that
+	 * lost never goes below 0. */
+	if (ext < (int64_t)s->base_seq)
+		s->base_seq = (uint32_t)ext;
 	s->received++;
 	return RTP_SEQ_LATE;
 }
@@ -296,6 +306,10 @@ rtp_source_update_jitter(struct rtp_source *s, uint32_t rtp_timestamp,
 		if (d < 0)
 			d = -d;
 		s->jitter += ((double)d - s->jitter) / 16.0;
+		if (s->jitter > s->jitter_max)
+			s->jitter_max = s->jitter;
+		s->jitter_sum += s->jitter;
+		s->jitter_samples++;
 	}
 	s->transit = transit;
 	s->has_transit = true;
@@ -370,4 +384,11 @@ double
 rtp_source_jitter(const struct rtp_source *s)
 {
 	return s->jitter;
+}
+
+double
+rtp_source_jitter_mean(const struct rtp_source *s)
+{
+	return s->jitter_samples ? s->jitter_sum / (double)s->jitter_samples :
+				   0;
 }

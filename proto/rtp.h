@@ -82,7 +82,10 @@ struct rtp_source {
 	/* A.8 */
 	bool has_transit;
 	int32_t transit;
-	double jitter; /* timestamp units */
+	double jitter;	   /* timestamp units */
+	double jitter_max; /* the highest it was */
+	double jitter_sum; /* over jitter_samples, for the mean */
+	uint64_t jitter_samples;
 	/* Ours */
 	uint64_t packets;	    /* every packet given */
 	uint64_t duplicates;	    /* a sequence number seen again */
@@ -100,7 +103,9 @@ struct rtp_source {
 
 enum rtp_seq_verdict {
 	RTP_SEQ_NEW,	   /* in sequence, or after a gap: counted */
-	RTP_SEQ_LATE,	   /* behind the highest, not seen before: counted */
+	RTP_SEQ_LATE,	   /* behind the highest, not seen before: counted
+			      (from before the first counted: the count
+			      starts there) */
 	RTP_SEQ_DUPLICATE, /* seen before: not counted */
 	RTP_SEQ_PROBATION, /* the source is not yet valid */
 	RTP_SEQ_BAD,	   /* a big jump: ignored until confirmed */
@@ -131,7 +136,9 @@ int64_t rtp_source_lost(const struct rtp_source *s);
 /* RFC 3550 A.3: the fraction lost since the last call, in 1/256ths, as
  * a reception report carries it; the interval starts again. */
 uint8_t rtp_source_fraction_lost(struct rtp_source *s);
-/* RFC 3550 A.8: the jitter in timestamp units. */
+/* RFC 3550 A.8: the jitter in timestamp units; its mean over the
+ * packets since the second, and its maximum. */
 double rtp_source_jitter(const struct rtp_source *s);
+double rtp_source_jitter_mean(const struct rtp_source *s);
 
 #endif

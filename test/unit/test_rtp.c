@@ -176,6 +176,26 @@ test_restart(void **state)
 	assert_int_equal(rtp_source_lost(&s), 1 + 2998);
 }
 
+/* A late packet older than the first counted: the count starts there. */
+static void
+test_late_before_base(void **state)
+{
+	struct rtp_source s;
+
+	rtp_source_init(&s, 9, 1000);
+	seq(&s, 1000);
+	seq(&s, 1001);
+	seq(&s, 1002);
+	assert_int_equal(seq(&s, 997), RTP_SEQ_LATE);
+	assert_int_equal(s.base_seq, 997);
+	assert_int_equal(rtp_source_expected(&s), 6);
+	assert_int_equal(rtp_source_received(&s), 4);
+	assert_int_equal(rtp_source_lost(&s), 2);
+	assert_int_equal(seq(&s, 998), RTP_SEQ_LATE);
+	assert_int_equal(seq(&s, 997), RTP_SEQ_DUPLICATE);
+	assert_int_equal(rtp_source_lost(&s), 1);
+}
+
 /* Probation broken: the packets before the break are not counted. */
 static void
 test_probation(void **state)
@@ -224,6 +244,9 @@ test_jitter(void **state)
 	j += (0 - j) / 16;
 	assert_true(rtp_source_jitter(&s) > j - 1e-9 &&
 	    rtp_source_jitter(&s) < j + 1e-9);
+	assert_int_equal(s.jitter_samples, 4);
+	assert_true(s.jitter_max == rtp_source_jitter(&s) ||
+	    s.jitter_max > rtp_source_jitter(&s));
 	/* A duplicate leaves the jitter alone; no clock, no jitter. */
 	h.seq = 14;
 	rtp_source_input(&s, &h, true, 99999);
@@ -267,6 +290,7 @@ main(void)
 		cmocka_unit_test(test_wrap_loss_dup_reorder),
 		cmocka_unit_test(test_restart),
 		cmocka_unit_test(test_probation),
+		cmocka_unit_test(test_late_before_base),
 		cmocka_unit_test(test_jitter),
 		cmocka_unit_test(test_long_run),
 	};
