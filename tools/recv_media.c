@@ -222,18 +222,24 @@ pcr_ms(uint64_t ticks)
 }
 
 static void
-recv_media_json_ts(FILE *f, const struct mpegts_stats *ts)
+recv_media_json_ts(FILE *f, const struct recv_stream *st, double interval_s)
 {
+	const struct mpegts_stats *ts = &st->media->ts;
 	size_t i;
 	int e;
 
 	fprintf(f,
 	    ",\"ts\":{\"packets\":%llu,\"null_packets\":%llu,"
-	    "\"cc_errors\":%llu,\"untracked\":%llu,\"errors\":{",
+	    "\"cc_errors\":%llu,\"untracked\":%llu",
 	    (unsigned long long)ts->packets,
 	    (unsigned long long)ts->null_packets,
 	    (unsigned long long)mpegts_cc_errors(ts),
 	    (unsigned long long)ts->pids_untracked);
+	if (interval_s > 0)
+		fprintf(f, ",\"interval_cc_errors\":%llu",
+		    (unsigned long long)(mpegts_cc_errors(ts) -
+			st->media->mark_cc_errors));
+	fputs(",\"errors\":{", f);
 	for (e = MPEGTS_OK + 1; e < MPEGTS_ERRORS; e++)
 		fprintf(f, "%s\"%s\":%llu", e == MPEGTS_OK + 1 ? "" : ",",
 		    mpegts_error_name((enum mpegts_error)e),
@@ -275,7 +281,7 @@ recv_media_json(FILE *f, const struct recv_stream *st, double interval_s)
 	if (st->kind != RECV_STREAM_TS)
 		recv_media_json_rtp(f, st, interval_s);
 	if (st->kind != RECV_STREAM_RTP)
-		recv_media_json_ts(f, &st->media->ts);
+		recv_media_json_ts(f, st, interval_s);
 }
 
 void
