@@ -52,6 +52,7 @@ struct recv_media {
 	uint64_t mark_expected; /* at the last interval report */
 	uint64_t mark_received;
 	uint64_t mark_cc_errors;
+	uint64_t counted; /* added to recv_state's received */
 	struct mpegts_stats ts;
 };
 
@@ -125,6 +126,10 @@ const char *recv_stream_kind_name(enum recv_stream_kind k);
 /* What the len bytes at buf are, under --kind; *h holds an RTP header. */
 enum recv_stream_kind recv_media_classify(const struct recv_opts *o,
     struct recv_state *s, const uint8_t *buf, size_t len, struct rtp_header *h);
+/* The kind a stream is reported as: foreign for an RTP source still on
+ * probation under --kind auto. */
+enum recv_stream_kind recv_media_shown_kind(const struct recv_opts *o,
+    const struct recv_stream *st);
 /* A new RTP or MPEG-TS stream's counts; exits when out of memory. */
 void recv_media_new(struct recv_stream *st);
 /* One datagram into an RTP or MPEG-TS stream: how many more count as

@@ -71,6 +71,21 @@ recv_media_classify(const struct recv_opts *o, struct recv_state *s,
 	return RECV_STREAM_FOREIGN;
 }
 
+/*
+ * Under --kind auto, what looks like an RTP header may be anyone's bytes:
+ * the source is RTP once RFC 3550 A.1's probation is over (two packets in
+ * sequence), and is shown as foreign until then.
+ */
+enum recv_stream_kind
+recv_media_shown_kind(const struct recv_opts *o, const struct recv_stream *st)
+{
+	if (st->media != NULL && o->kind == RECV_KIND_AUTO &&
+	    st->kind != RECV_STREAM_TS &&
+	    rtp_source_expected(&st->media->rtp) == 0)
+		return RECV_STREAM_FOREIGN;
+	return st->kind;
+}
+
 void
 recv_media_new(struct recv_stream *st)
 {
@@ -100,8 +115,8 @@ recv_media_input(const struct recv_opts *o, struct recv_stream *st,
     int64_t arrival_ns)
 {
 	struct recv_media *m = st->media;
-	uint64_t before = rtp_source_received(&m->rtp);
 	enum rtp_seq_verdict v;
+	uint64_t counted;
 
 	if (st->kind == RECV_STREAM_TS) {
 		mpegts_input(&m->ts, buf, len);
@@ -120,7 +135,16 @@ recv_media_input(const struct recv_opts *o, struct recv_stream *st,
 		return 0;
 	if (st->kind == RECV_STREAM_RTP_TS)
 		mpegts_input(&m->ts, buf + h->header_len, h->payload_len);
-	return rtp_source_received(&m->rtp) - before;
+	/* Distinct packets; while on probation under --kind auto, every
+	 * datagram (it is shown as foreign), and never fewer than so far. */
+	counted = rtp_source_received(&m->rtp);
+	if (recv_media_shown_kind(o, st) == RECV_STREAM_FOREIGN)
+		counted = m->rtp.packets;
+	if (counted <= m->counted)
+		return 0;
+	counted -= m->counted;
+	m->counted += counted;
+	return counted;
 }
 
 uint64_t
@@ -398,7 +422,8 @@ recv_media_details(FILE *f, const struct recv_opts *o,
 		const struct rtp_source *r;
 		const char *name;
 
-		if (st->media == NULL)
+		if (st->media == NULL ||
+		    recv_media_shown_kind(o, st) == RECV_STREAM_FOREIGN)
 			continue;
 		fprintf(f, "%s from %s: %s", o->groups[st->group].label,
 		    st->from_label, recv_stream_kind_name(st->kind));

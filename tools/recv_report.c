@@ -54,6 +54,7 @@ recv_json_stream(FILE *f, const struct recv_opts *o, const struct recv_state *s,
     const struct recv_stream *st, bool final, double interval_s)
 {
 	const struct mc_rxstats *x = &st->st;
+	enum recv_stream_kind k = recv_media_shown_kind(o, st);
 	uint64_t lost = recv_lost(st, final);
 	uint64_t expected = x->unique + lost;
 
@@ -61,9 +62,9 @@ recv_json_stream(FILE *f, const struct recv_opts *o, const struct recv_state *s,
 	json_string(f, o->groups[st->group].label);
 	fprintf(f, ",\"sender\":");
 	json_string(f, st->from_label);
-	fprintf(f, ",\"kind\":\"%s\"", recv_stream_kind_name(st->kind));
+	fprintf(f, ",\"kind\":\"%s\"", recv_stream_kind_name(k));
 	fprintf(f, ",\"mcast_header\":%s,\"packets\":%llu,\"bytes\":%llu",
-	    st->kind == RECV_STREAM_MCAST ? "true" : "false",
+	    k == RECV_STREAM_MCAST ? "true" : "false",
 	    (unsigned long long)x->packets, (unsigned long long)x->bytes);
 	if (interval_s > 0)
 		fprintf(f,
@@ -74,9 +75,9 @@ recv_json_stream(FILE *f, const struct recv_opts *o, const struct recv_state *s,
 		    (double)st->interval_bytes * 8 / interval_s / 1e6);
 	fprintf(f, ",\"first_packet_ms\":%.3f",
 	    ms(x->first_arrival_ns - s->join_realtime_ns));
-	if (st->media)
+	if (k != RECV_STREAM_MCAST && k != RECV_STREAM_FOREIGN)
 		recv_media_json(f, st, interval_s);
-	else if (!st->foreign) {
+	else if (k == RECV_STREAM_MCAST) {
 		fprintf(f,
 		    ",\"sender_id\":%u,\"unique\":%llu,\"lost\":%llu,"
 		    "\"loss_percent\":%.3f,\"duplicates\":%llu,"
@@ -147,17 +148,18 @@ recv_report_interval_text(const struct recv_opts *o, struct recv_state *s,
 
 	for (i = 0; i < s->nstreams; i++) {
 		const struct recv_stream *st = &s->streams[i];
+		enum recv_stream_kind k = recv_media_shown_kind(o, st);
 		struct mc_rxstats_interval iv;
 
 		fprintf(s->report, "%8.1fs  %-22s %-24s %8.0f pps %9.3f Mbit/s",
 		    t, o->groups[st->group].label, st->from_label,
 		    (double)st->interval_packets / interval_s,
 		    (double)st->interval_bytes * 8 / interval_s / 1e6);
-		if (st->media) {
+		if (k != RECV_STREAM_MCAST && k != RECV_STREAM_FOREIGN) {
 			recv_media_interval_text(s->report, st);
 			continue;
 		}
-		if (st->foreign) {
+		if (k == RECV_STREAM_FOREIGN) {
 			fprintf(s->report, "  (no mcast header)\n");
 			continue;
 		}
@@ -186,7 +188,7 @@ recv_report_mid_stream_joins(const struct recv_opts *o, struct recv_state *s)
 	for (i = 0; i < s->nstreams; i++) {
 		const struct recv_stream *st = &s->streams[i];
 
-		if (st->foreign || st->media ||
+		if (st->kind != RECV_STREAM_MCAST ||
 		    !mc_rxstats_joined_mid_stream(&st->st))
 			continue;
 		fprintf(s->report,
@@ -221,20 +223,21 @@ recv_report_final_text(const struct recv_opts *o, struct recv_state *s)
 	for (i = 0; i < s->nstreams; i++) {
 		const struct recv_stream *st = &s->streams[i];
 		const struct mc_rxstats *x = &st->st;
+		enum recv_stream_kind k = recv_media_shown_kind(o, st);
 		uint64_t lost = recv_lost(st, true);
 		uint64_t expected = x->unique + lost;
 		char delay[48];
 
-		if (st->media) {
+		if (k != RECV_STREAM_MCAST && k != RECV_STREAM_FOREIGN) {
 			fprintf(f, "%-22s %-24s %9llu ",
 			    o->groups[st->group].label, st->from_label,
 			    (unsigned long long)x->packets);
 			recv_media_row(f, st,
 			    ms(x->first_arrival_ns - s->join_realtime_ns));
-			fprintf(f, "  %s\n", recv_stream_kind_name(st->kind));
+			fprintf(f, "  %s\n", recv_stream_kind_name(k));
 			continue;
 		}
-		if (st->foreign) {
+		if (k == RECV_STREAM_FOREIGN) {
 			fprintf(f,
 			    "%-22s %-24s %9llu %7s %7s %5s %6s %9.3f "
 			    "%24s %9s  foreign\n",

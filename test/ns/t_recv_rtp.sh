@@ -14,8 +14,8 @@
 # (test/ns/ts_drops.py).
 #
 # Environment (for bench/rtp.sh): RTP_DROP_EVERY (10) and RTP_SECONDS (5)
-# shape the RTP part, ONLY_RTP=1 leaves out the MPEG-TS part; the figures
-# measured are printed as "# figure NAME VALUE" lines.
+# shape the RTP part, ONLY_RTP=1 runs only that part; the figures measured
+# are printed as "# figure NAME VALUE" lines.
 . "$(dirname "$0")/lib.sh"
 require_lab
 command -v ffmpeg >/dev/null || skip_all "no ffmpeg (scripts/deps.sh installs it)"
@@ -51,6 +51,40 @@ table inet mcrtp {
 	}
 }
 NFT
+
+# ---- 0. What merely looks like RTP ----------------------------------------
+# send_hex PORT HEX...: one datagram per HEX from h1 to G:PORT.
+send_hex() {
+	nsx h1 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+for h in sys.argv[3:]:
+    s.sendto(bytes.fromhex(h), (sys.argv[1], int(sys.argv[2])))' "$G" "$@"
+}
+# Under --kind auto one datagram with a version-2 first byte is foreign (a
+# source is RTP once two packets came in sequence, RFC 3550 A.1), and -c 1
+# counts it; two in sequence from one SSRC are RTP.
+looks_like_rtp() {
+	local H=80000001000000000000abcd r
+	bg h2 "$MCAST" recv -i eth0 -c 1 -d 5 --json $G:5010 >"$TMP/one.json"
+	r=$LAST_PID
+	wait_for 5 joined h2 $G || not_ok "receiver joined $G"
+	send_hex 5010 "${H}6a756e6b"
+	wait $r
+	expect_eq "one RTP-like datagram: recv -c 1 exits 0" $? 0
+	expect_eq "one RTP-like datagram: kind foreign" "$(json_field "$TMP/one.json" kind)" foreign
+	bg h2 "$MCAST" recv -i eth0 -c 2 -d 5 --json $G:5010 >"$TMP/two.json"
+	r=$LAST_PID
+	wait_for 5 joined h2 $G || not_ok "receiver joined $G"
+	send_hex 5010 "${H}6a756e6b" "80000002000000a00000abcd6a756e6b"
+	wait $r
+	expect_eq "two in sequence: recv -c 2 exits 0" $? 0
+	expect_eq "two in sequence: kind rtp" "$(json_field "$TMP/two.json" kind)" rtp
+	expect_eq "two in sequence: 2 unique, 0 lost" \
+	    "$(json_field "$TMP/two.json" unique) $(json_field "$TMP/two.json" lost)" "2 0"
+}
+[ "${ONLY_RTP:-0}" = 1 ] || looks_like_rtp
 
 # ---- 1. RTP: PCMU from ffmpeg ------------------------------------------
 capture_on 5004 "$TMP/rtp.pcap"
