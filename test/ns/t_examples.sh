@@ -43,6 +43,7 @@ declare -A EX=(
 ["README.md: mcast addr 239.255.255.250"]="run"
 ["README.md: mcast send -i eth0 -r 2000 -s 512 -c 6000 239.1.2.3:5001"]="run"
 ["README.md: mcast recv -i eth0 --interval 1 -d 3.5 239.1.2.3:5001"]="run setup=lossy_stream"
+["README.md: mcast recv -i eth0 -d 8 239.1.13.1:5004 239.1.13.1:5006"]="skip needs ffmpeg sending RTP and MPEG-TS with nftables drops; test/ns/t_recv_rtp.sh builds that lab and asserts the figures"
 ["README.md: mcast recv -i eth0 -S 198.18.1.1 -d 5 232.1.1.1:5000"]="run setup=v2_querier status=1"
 ["README.md: mcast join -i eth0 -d 3 239.1.2.3 239.1.2.4 &"]="run wait=3"
 ["README.md: mcast pong -i eth0 239.1.2.9:7000"]="run"
