@@ -17,6 +17,7 @@
 
 #include "loop.h"
 #include "recv.h"
+#include "sap.h"
 
 struct recv_run;
 
@@ -44,6 +45,9 @@ recv_usage(FILE *f)
 	    "                  [--interval SECONDS] [--json] [--raw]\n"
 	    "                  [--kind auto|mcast|rtp|ts] [--clock-rate HZ]\n"
 	    "                  GROUP:PORT...\n"
+	    "       mcast recv [options] --sdp FILE\n"
+	    "       mcast recv [options] --session NAME-OR-ID [--sap-wait D]\n"
+	    "                  [--sap-scope global|admin|ipv6|all]\n"
 	    "  -i IF         join on this interface (name, index or address)\n"
 	    "  -S SOURCE     source-specific join (SSM, IGMPv3/MLDv2); repeatable\n"
 	    "  -c COUNT      stop when COUNT datagrams have arrived (exit 0)\n"
@@ -57,6 +61,17 @@ recv_usage(FILE *f)
 	    "  --clock-rate HZ  RTP timestamps' clock for the jitter (default:\n"
 	    "                the payload type's, RFC 3551; none if dynamic)\n"
 	    "  -q            no report, only the exit status\n"
+	    "  --sdp FILE    join every medium of the session FILE describes:\n"
+	    "                each c= group (/N: N of them) and m= port (/N),\n"
+	    "                source-specific for a=source-filter incl (RFC\n"
+	    "                4570), --kind from the m= protocol (RTP/...: rtp,\n"
+	    "                UDP/MP2T: ts), clock rates from a=rtpmap\n"
+	    "  --session S   the same for the session announced (SAP) with the\n"
+	    "                name S (s=), o= session id S or SAP hash S: listen\n"
+	    "                on the SAP groups until it is heard\n"
+	    "  --sap-wait D  give up (exit 1) when not heard within D\n"
+	    "  --sap-scope S the SAP groups to listen on, as sap listen's\n"
+	    "                --scope (default global and admin)\n"
 	    "exit status: 0 when COUNT arrived (without -c: something arrived and\n"
 	    "nothing was lost), 1 on loss or timeout, 2 on usage errors\n");
 }
@@ -74,6 +89,26 @@ recv_parse_kind(const char *text)
 	return RECV_KIND_AUTO;
 }
 
+/* A group in the SSM range joined any-source receives nothing. */
+static void
+recv_warn_ssm(const struct recv_opts *o)
+{
+	int i;
+
+	for (i = 0; i < o->ngroups; i++) {
+		struct mc_addr_info info;
+
+		mc_addr_classify(&o->groups[i].ep.ip, &info);
+		if (info.ssm && o->groups[i].nsources == 0)
+			warning("%s is in the SSM range %s: routers deliver "
+				"only source-specific joins there (%s)",
+			    o->groups[i].label, info.block_prefix,
+			    o->sdp ? "the session has no a=source-filter "
+				     "incl for it" :
+				     "give -S SOURCE");
+	}
+}
+
 static void
 recv_parse(int argc, char **argv, struct recv_opts *o)
 {
@@ -83,13 +118,21 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 		{ "interval", required_argument, NULL, 'T' },
 		{ "kind", required_argument, NULL, 'K' },
 		{ "clock-rate", required_argument, NULL, 'C' },
+		{ "sdp", required_argument, NULL, 'F' },
+		{ "session", required_argument, NULL, 'N' },
+		{ "sap-wait", required_argument, NULL, 'W' },
+		{ "sap-scope", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	const char *source_text[RECV_MAX_SOURCES], *iface_text = NULL;
-	const char *kind_text = NULL, *clock_text = NULL;
+	const char *kind_text = NULL, *clock_text = NULL, *wait_text = NULL;
+	const char *scope_text = NULL;
+	struct recv_session_opts so;
 	uint64_t rate;
 	int c, i, j;
 
 	memset(o, 0, sizeof(*o));
+	memset(&so, 0, sizeof(so));
+	so.sap_scopes = SAP_SCOPE_GLOBAL | SAP_SCOPE_ADMIN;
 	while ((c = getopt_long(argc, argv, ":i:S:c:d:qh", longopts, NULL)) !=
 	    -1) {
 		switch (c) {
@@ -128,6 +171,23 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 				    optarg);
 			o->clock_rate = (uint32_t)rate;
 			break;
+		case 'F':
+			option_once(&so.sdp_path, "--sdp", optarg, "SDP file");
+			break;
+		case 'N':
+			option_once(&so.session, "--session", optarg,
+			    "session");
+			break;
+		case 'W':
+			option_once(&wait_text, "--sap-wait", optarg,
+			    "duration");
+			so.sap_wait_s = parse_duration(optarg, "--sap-wait");
+			break;
+		case 'P':
+			option_once(&scope_text, "--sap-scope", optarg,
+			    "scope");
+			so.sap_scopes = sap_parse_scope(optarg, "--sap-scope");
+			break;
 		case 'J':
 			o->json = true;
 			break;
@@ -143,6 +203,36 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 		default:
 			option_error("recv", c, argv);
 		}
+	}
+	if (o->json && o->interval_s == 0)
+		o->interval_s = 1;
+	if (so.sdp_path && so.session)
+		usage_error("--sdp %s and --session %s: expected one of them",
+		    so.sdp_path, so.session);
+	if ((wait_text || scope_text) && !so.session)
+		usage_error("%s %s without --session: expected it with "
+			    "--session NAME-OR-ID",
+		    wait_text ? "--sap-wait" : "--sap-scope",
+		    wait_text ? wait_text : scope_text);
+	if (so.sdp_path || so.session) {
+		if (optind != argc)
+			usage_error("%s %s and GROUP:PORT %s: expected the "
+				    "groups of the session alone",
+			    so.sdp_path ? "--sdp" : "--session",
+			    so.sdp_path ? so.sdp_path : so.session,
+			    argv[optind]);
+		if (o->nsources)
+			usage_error(
+			    "-S %s with %s: expected the sources of the "
+			    "session's a=source-filter lines alone",
+			    source_text[0],
+			    so.sdp_path ? "--sdp" : "--session");
+		recv_session_setup(&so, o, kind_text != NULL);
+		if (o->nsources > 0)
+			require_ssm_capable(o->has_iface ? &o->iface : NULL,
+			    o->groups[0].ep.ip.family);
+		recv_warn_ssm(o);
+		return;
 	}
 	if (optind == argc) {
 		recv_usage(stderr);
@@ -172,21 +262,18 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 		refuse_repeated_ip(o->sources, j, &o->sources[j],
 		    source_text[j], "source");
 	}
+	for (i = 0; i < o->ngroups; i++) {
+		struct recv_group *g = &o->groups[i];
+
+		memcpy(g->sources, o->sources, sizeof(g->sources));
+		g->nsources = o->nsources;
+		g->kind = o->kind;
+		g->medium = -1;
+	}
 	if (o->nsources > 0)
 		require_ssm_capable(o->has_iface ? &o->iface : NULL,
 		    o->groups[0].ep.ip.family);
-	for (i = 0; i < o->ngroups; i++) {
-		struct mc_addr_info info;
-
-		mc_addr_classify(&o->groups[i].ep.ip, &info);
-		if (info.ssm && o->nsources == 0)
-			warning(
-			    "%s is in the SSM range %s: routers deliver "
-			    "only source-specific joins there (give -S SOURCE)",
-			    o->groups[i].label, info.block_prefix);
-	}
-	if (o->json && o->interval_s == 0)
-		o->interval_s = 1;
+	recv_warn_ssm(o);
 }
 
 static void
@@ -205,9 +292,9 @@ recv_open(struct recv_opts *o)
 			    no_iface_hint(&g->ep.ip, g->fd, o->has_iface));
 			exit(1);
 		}
-		for (j = 0; j < (o->nsources ? o->nsources : 1); j++) {
+		for (j = 0; j < (g->nsources ? g->nsources : 1); j++) {
 			rc = mc_join(g->fd, &g->ep.ip, ifindex,
-			    o->nsources ? &o->sources[j] : NULL);
+			    g->nsources ? &g->sources[j] : NULL);
 			if (rc < 0) {
 				fprintf(stderr,
 				    "mcast: cannot join %s%s%s: "
@@ -301,6 +388,26 @@ recv_count_datagram(struct recv_stream *st, size_t len, int64_t arrival_ns)
 	st->st.last_arrival_ns = arrival_ns;
 }
 
+/* From a source an RFC 4570 excl filter names?  Counted, then dropped. */
+static bool
+recv_excluded(const struct recv_opts *o, struct recv_state *s, int group,
+    const struct sockaddr_storage *from)
+{
+	const struct recv_group *g = &o->groups[group];
+	struct mc_ip a;
+	int i;
+
+	if (g->nexcluded == 0)
+		return false;
+	mc_ip_from_sockaddr((const struct sockaddr *)from, &a);
+	for (i = 0; i < g->nexcluded; i++)
+		if (mc_ip_equal(&a, &g->excluded[i])) {
+			s->excluded_drops[group]++;
+			return true;
+		}
+	return false;
+}
+
 static void
 recv_datagram(const struct recv_opts *o, struct recv_state *s, int group,
     const uint8_t *buf, size_t len, const struct sockaddr_storage *from,
@@ -318,7 +425,9 @@ recv_datagram(const struct recv_opts *o, struct recv_state *s, int group,
 		    strerror(errno));
 		exit(1);
 	}
-	kind = recv_media_classify(o, s, buf, len, &rh);
+	if (recv_excluded(o, s, group, from))
+		return;
+	kind = recv_media_classify(o, s, group, buf, len, &rh);
 	has_header = kind == RECV_STREAM_MCAST &&
 	    mc_dgram_decode(buf, len, &h) == 0;
 	/* mcast ping probes to the group are not a stream. */
@@ -587,6 +696,7 @@ cmd_recv(int argc, char **argv)
 	for (i = 0; i < o.ngroups; i++)
 		close(o.groups[i].fd);
 	recv_media_free(&s);
+	recv_session_free(&o);
 	free(s.streams);
 	return status;
 }

@@ -18,14 +18,7 @@
 #include "sap_dir.h"
 #include "tool.h"
 
-#define SAP_LISTEN_MAX_GROUPS 8
-#define SAP_LISTEN_BUDGET     256
-
-enum sap_scope {
-	SAP_SCOPE_GLOBAL = 0x1,
-	SAP_SCOPE_ADMIN = 0x2,
-	SAP_SCOPE_IPV6 = 0x4,
-};
+#define SAP_LISTEN_BUDGET 256
 
 static const struct {
 	const char *group;
@@ -48,7 +41,7 @@ struct sap_listen {
 	struct loop *loop;
 	struct sap_dir *dir;
 	mc_time_t end_ms;
-	int fds[SAP_LISTEN_MAX_GROUPS];
+	int fds[SAP_MAX_GROUPS];
 	int nfds;
 	bool changed;
 	/* One stored description parsed again to print it. */
@@ -325,19 +318,7 @@ sap_listen_parse_opts(int argc, char **argv, struct sap_listen *l)
 			break;
 		case 's':
 			option_once(&scope_text, "--scope", optarg, "scope");
-			if (strcmp(optarg, "global") == 0)
-				l->scopes = SAP_SCOPE_GLOBAL;
-			else if (strcmp(optarg, "admin") == 0)
-				l->scopes = SAP_SCOPE_ADMIN;
-			else if (strcmp(optarg, "ipv6") == 0)
-				l->scopes = SAP_SCOPE_IPV6;
-			else if (strcmp(optarg, "all") == 0)
-				l->scopes = SAP_SCOPE_GLOBAL | SAP_SCOPE_ADMIN |
-				    SAP_SCOPE_IPV6;
-			else
-				usage_error("scope '%s': expected global, "
-					    "admin, ipv6 or all",
-				    optarg);
+			l->scopes = sap_parse_scope(optarg, "--scope");
 			break;
 		case 'j':
 			l->json = true;
@@ -361,20 +342,36 @@ sap_listen_parse_opts(int argc, char **argv, struct sap_listen *l)
 		    argv[optind]);
 }
 
-/* Join every group of the scopes; 0, or exit 1 when none could be. */
-static void
-sap_listen_join(struct sap_listen *l)
+unsigned
+sap_parse_scope(const char *text, const char *opt)
+{
+	if (strcmp(text, "global") == 0)
+		return SAP_SCOPE_GLOBAL;
+	if (strcmp(text, "admin") == 0)
+		return SAP_SCOPE_ADMIN;
+	if (strcmp(text, "ipv6") == 0)
+		return SAP_SCOPE_IPV6;
+	if (strcmp(text, "all") == 0)
+		return SAP_SCOPE_GLOBAL | SAP_SCOPE_ADMIN | SAP_SCOPE_IPV6;
+	usage_error("%s '%s': expected global, admin, ipv6 or all", opt, text);
+}
+
+int
+sap_join_scopes(unsigned scopes, const struct mc_iface *iface, int *fds,
+    char *names, size_t names_len)
 {
 	struct mc_endpoint ep;
 	char err[160];
-	size_t i;
-	int fd, rc;
-	unsigned ifindex = l->has_iface ? l->iface.index : 0;
+	size_t i, off = 0;
+	int fd, rc, nfds = 0;
+	unsigned ifindex = iface ? iface->index : 0;
 
+	if (names_len)
+		names[0] = '\0';
 	for (i = 0;
 	     i < sizeof(sap_listen_groups) / sizeof(sap_listen_groups[0]);
 	     i++) {
-		if (!(sap_listen_groups[i].scope & l->scopes))
+		if (!(sap_listen_groups[i].scope & scopes))
 			continue;
 		mc_ip_parse(sap_listen_groups[i].group, &ep.ip);
 		ep.port = SAP_PORT;
@@ -383,20 +380,24 @@ sap_listen_join(struct sap_listen *l)
 		if (rc < 0) {
 			snprintf(err, sizeof(err), "%s", mc_strerror(rc));
 			warning("cannot join %s%s%s: %s%s",
-			    sap_listen_groups[i].group,
-			    l->has_iface ? " on " : "",
-			    l->has_iface ? l->iface.name : "", err,
-			    no_iface_hint(&ep.ip, rc, l->has_iface));
+			    sap_listen_groups[i].group, iface ? " on " : "",
+			    iface ? iface->name : "", err,
+			    no_iface_hint(&ep.ip, rc, iface != NULL));
 			if (fd >= 0)
 				close(fd);
 			continue;
 		}
-		l->fds[l->nfds++] = fd;
+		fds[nfds++] = fd;
+		if (off < names_len)
+			off += (size_t)snprintf(names + off, names_len - off,
+			    "%s%s", off ? ", " : "",
+			    sap_listen_groups[i].group);
 	}
-	if (l->nfds == 0) {
+	if (nfds == 0) {
 		fprintf(stderr, "mcast: no SAP group joined\n");
 		exit(1);
 	}
+	return nfds;
 }
 
 int
@@ -416,7 +417,8 @@ sap_listen(int argc, char **argv)
 	l->dir = sap_dir_new(&cfg, sap_listen_event, l);
 	if (l->dir == NULL)
 		usage_error("out of memory");
-	sap_listen_join(l);
+	l->nfds = sap_join_scopes(l->scopes, l->has_iface ? &l->iface : NULL,
+	    l->fds, NULL, 0);
 	l->loop = tool_loop_new();
 	if (l->once_s > 0)
 		l->end_ms = loop_now(l->loop) + (mc_time_t)(l->once_s * 1000);

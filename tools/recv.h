@@ -13,6 +13,7 @@
 #include "mpegts.h"
 #include "querier.h"
 #include "rtp.h"
+#include "sdp.h"
 #include "tool.h"
 
 #define RECV_MAX_GROUPS	 64
@@ -60,6 +61,16 @@ struct recv_group {
 	struct mc_endpoint ep;
 	char label[64]; /* "239.1.2.3:5000" */
 	int fd;
+	/* Source-specific joins: -S's (every group), or the medium's RFC
+	 * 4570 incl filter (--sdp, --session). */
+	struct mc_ip sources[RECV_MAX_SOURCES];
+	int nsources;
+	/* An RFC 4570 excl filter: joined any-source, datagrams from these
+	 * are dropped here and counted. */
+	struct mc_ip excluded[RECV_MAX_SOURCES];
+	int nexcluded;
+	enum recv_kind kind; /* --kind, or the medium's m= protocol */
+	int medium;	     /* the SDP medium (o->sdp), -1: none */
 };
 
 /* One (group, sender) pair: an mcast stream or foreign datagrams. */
@@ -93,6 +104,9 @@ struct recv_opts {
 	bool json;
 	bool raw;
 	bool quiet;
+	/* --sdp FILE or --session: the session whose media are joined */
+	const struct sdp_session *sdp;
+	char session_label[160]; /* "NAME" (FILE or o= ...) */
 };
 
 struct recv_state {
@@ -106,6 +120,8 @@ struct recv_state {
 	struct ssm_watch watch; /* the querier of the links of -S joins */
 	/* --kind rtp: datagrams that were no RTP, by reason */
 	uint64_t rtp_refused[RTP_DECODE_ERRORS];
+	/* per group: datagrams from a source an excl filter names */
+	uint64_t excluded_drops[RECV_MAX_GROUPS];
 	int64_t next_querier_check_ns;
 };
 
@@ -121,11 +137,35 @@ void recv_report_interval_text(const struct recv_opts *o, struct recv_state *s,
 /* The final table (or why nothing came) and the mid-stream joins. */
 void recv_report_final_text(const struct recv_opts *o, struct recv_state *s);
 
+/* tools/recv_session.c */
+/* What --sdp, --session, --sap-wait and --sap-scope gave. */
+struct recv_session_opts {
+	const char *sdp_path;
+	const char *session;
+	double sap_wait_s; /* 0: until heard */
+	unsigned sap_scopes;
+};
+/*
+ * Fill o's groups (each c= address and port of each m=, /N honoured), their
+ * sources, kinds and media from an SDP file or a session heard on the SAP
+ * groups; exit 2 on a bad file, 1 when the session was not heard.
+ */
+void recv_session_setup(const struct recv_session_opts *so, struct recv_opts *o,
+    bool kind_given);
+/* The payload's clock rate for a stream of group g (0: unknown). */
+uint32_t recv_session_clock_rate(const struct recv_opts *o, int group,
+    unsigned pt);
+/* The summary's "session" key: each group's kind, sources and drops. */
+void recv_session_json(FILE *f, const struct recv_opts *o,
+    const struct recv_state *s);
+void recv_session_free(struct recv_opts *o);
+
 /* tools/recv_media.c */
 const char *recv_stream_kind_name(enum recv_stream_kind k);
 /* What the len bytes at buf are, under --kind; *h holds an RTP header. */
 enum recv_stream_kind recv_media_classify(const struct recv_opts *o,
-    struct recv_state *s, const uint8_t *buf, size_t len, struct rtp_header *h);
+    struct recv_state *s, int group, const uint8_t *buf, size_t len,
+    struct rtp_header *h);
 /* The kind a stream is reported as: foreign for an RTP source still on
  * probation under --kind auto. */
 enum recv_stream_kind recv_media_shown_kind(const struct recv_opts *o,

@@ -37,13 +37,13 @@ recv_media_rtp_kind(const uint8_t *buf, const struct rtp_header *h)
 }
 
 enum recv_stream_kind
-recv_media_classify(const struct recv_opts *o, struct recv_state *s,
+recv_media_classify(const struct recv_opts *o, struct recv_state *s, int group,
     const uint8_t *buf, size_t len, struct rtp_header *h)
 {
 	struct mc_dgram_header mh;
 	enum rtp_decode_error e;
 
-	switch (o->kind) {
+	switch (o->groups[group].kind) {
 	case RECV_KIND_MCAST:
 		return mc_dgram_decode(buf, len, &mh) == 0 ?
 		    RECV_STREAM_MCAST :
@@ -79,7 +79,7 @@ recv_media_classify(const struct recv_opts *o, struct recv_state *s,
 enum recv_stream_kind
 recv_media_shown_kind(const struct recv_opts *o, const struct recv_stream *st)
 {
-	if (st->media != NULL && o->kind == RECV_KIND_AUTO &&
+	if (st->media != NULL && o->groups[st->group].kind == RECV_KIND_AUTO &&
 	    st->kind != RECV_STREAM_TS &&
 	    rtp_source_expected(&st->media->rtp) == 0)
 		return RECV_STREAM_FOREIGN;
@@ -125,9 +125,8 @@ recv_media_input(const struct recv_opts *o, struct recv_stream *st,
 	if (m->rtp.packets == 0) {
 		rtp_source_init(&m->rtp, h->ssrc, h->seq);
 		m->origin_ns = arrival_ns;
-		m->clock_rate = o->clock_rate ?
-		    o->clock_rate :
-		    rtp_pt_clock_rate(h->payload_type);
+		m->clock_rate = recv_session_clock_rate(o, st->group,
+		    h->payload_type);
 	}
 	v = rtp_source_input(&m->rtp, h, m->clock_rate != 0,
 	    recv_media_arrival(m, arrival_ns));
@@ -458,10 +457,12 @@ void
 recv_media_refused(FILE *f, const struct recv_opts *o,
     const struct recv_state *s, bool json)
 {
-	bool any = false;
+	bool any = false, rtp = false;
 	int e;
 
-	if (o->kind != RECV_KIND_RTP)
+	for (e = 0; e < o->ngroups; e++)
+		rtp = rtp || o->groups[e].kind == RECV_KIND_RTP;
+	if (!rtp)
 		return;
 	if (json)
 		fputs(",\"rtp_refused\":{", f);

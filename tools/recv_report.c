@@ -134,6 +134,8 @@ recv_report_json(const struct recv_opts *o, struct recv_state *s, bool final,
 	fputc(']', f);
 	recv_media_refused(f, o, s, true);
 	if (final)
+		recv_session_json(f, o, s);
+	if (final)
 		fprintf(f, ",\"exit\":%d", exit_status);
 	fprintf(f, "}\n");
 	fflush(f);

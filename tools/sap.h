@@ -8,6 +8,8 @@
 
 #include <stdio.h>
 
+#include <mcast/sock.h>
+
 #include "sdp.h"
 
 /* Subcommands. */
@@ -15,6 +17,23 @@ int cmd_sdp(int argc, char **argv);
 int cmd_sap(int argc, char **argv);
 int sap_announce(int argc, char **argv);
 int sap_listen(int argc, char **argv);
+/* The SAP groups of `sap listen --scope` (and `recv --session`). */
+enum sap_scope {
+	SAP_SCOPE_GLOBAL = 0x1,
+	SAP_SCOPE_ADMIN = 0x2,
+	SAP_SCOPE_IPV6 = 0x4,
+};
+#define SAP_MAX_GROUPS 8
+/* global, admin, ipv6 or all: the scope bits; a usage error names opt. */
+unsigned sap_parse_scope(const char *text, const char *opt);
+/*
+ * Join the SAP groups of scopes on port 9875 (iface NULL: any): a socket
+ * each into fds (SAP_MAX_GROUPS), their number; a warning per group that
+ * could not be joined, exit 1 when none could.  names (names_len bytes,
+ * may be 0): "224.2.127.254, 239.255.255.255".
+ */
+int sap_join_scopes(unsigned scopes, const struct mc_iface *iface, int *fds,
+    char *names, size_t names_len);
 /* Both commands' options. */
 void sap_usage(FILE *f);
 
