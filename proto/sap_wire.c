@@ -84,8 +84,11 @@ sap_wire_payload(const uint8_t *p, size_t len, struct sap_msg *m)
 
 	if (len == 0)
 		return SAP_WIRE_EMPTY;
-	/* RFC 2974 6: no payload type, and the payload is SDP: "v=0". */
-	if (len >= 3 && memcmp(p, "v=0", 3) == 0) {
+	/* RFC 2974 6: no payload type, and the payload is SDP: "v=0", or
+	 * a deletion's o= line alone. */
+	if (len >= 3 &&
+	    (memcmp(p, "v=0", 3) == 0 ||
+		(m->deletion && memcmp(p, "o=", 2) == 0))) {
 		m->payload = p;
 		m->payload_len = len;
 		return SAP_WIRE_OK;

@@ -249,6 +249,34 @@ test_hash(void **state)
 	}
 }
 
+/* A deletion without a payload type whose payload is the o= line alone
+ * (RFC 2974 6): SDP, not an unterminated type; an announcement that
+ * starts so is not. */
+static void
+test_deletion_origin_alone(void **state)
+{
+	static const char o[] = "o=- 1 1 IN IP4 198.18.1.2\r\n";
+	struct sap_build b = { .origin = ip("198.18.1.2"),
+		.hash = 0x1234,
+		.deletion = true,
+		.payload = (const uint8_t *)o,
+		.payload_len = strlen(o) };
+	uint8_t out[256];
+	struct sap_msg m;
+	size_t n = sap_wire_build(&b, out, sizeof(out));
+
+	assert_int_equal(sap_wire_decode(out, n, 0, buf, sizeof(buf), &m),
+	    SAP_WIRE_OK);
+	assert_true(m.deletion);
+	assert_false(m.has_type);
+	assert_int_equal(m.payload_len, strlen(o));
+	assert_memory_equal(m.payload, o, strlen(o));
+	b.deletion = false;
+	n = sap_wire_build(&b, out, sizeof(out));
+	assert_int_equal(sap_wire_decode(out, n, 0, buf, sizeof(buf), &m),
+	    SAP_WIRE_TYPE_UNTERMINATED);
+}
+
 int
 main(void)
 {
@@ -259,6 +287,7 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_compressed),
 		cmocka_unit_test(test_hash),
+		cmocka_unit_test(test_deletion_origin_alone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
