@@ -1,5 +1,6 @@
 /*
- * mcast dump: decode IGMP (v1, v2, v3), DVMRP and mtrace, live from an
+ * mcast dump: decode IGMP (v1, v2, v3), DVMRP, mtrace and SAP (IPv4, UDP
+ * port 9875, with the SDP's s=, o= and media lines), live from an
  * interface or from a capture, one line per packet in the spirit of
  * tcpdump, or one JSON object per packet.  Captures through libpcap, with
  * an optional filter expression in tcpdump's syntax; the decoding is
@@ -18,11 +19,11 @@
 
 /*
  * What a live capture lets through without an expression; with one, the
- * filter is "(EXPRESSION) and (ip proto 2)": only IGMP is ever decoded,
+ * filter is "(EXPRESSION) and (DEFAULT)": only IGMP and SAP are decoded,
  * and the expression comes first so that a "vlan" in it moves the offsets
  * of what follows, as in tcpdump.
  */
-#define DUMP_DEFAULT_FILTER "ip proto 2"
+#define DUMP_DEFAULT_FILTER "ip proto 2 or (ip and udp dst port 9875)"
 
 struct dump_opts {
 	const char *iface;	/* -i; NULL: "any" (live) */
@@ -40,6 +41,7 @@ struct dump_state {
 	pcap_dumper_t *dumper;
 	uint64_t seen;
 	uint64_t invalid;
+	uint64_t sap; /* of seen */
 };
 
 static pcap_t *dump_pcap; /* for the signal handler's pcap_breakloop */
@@ -54,13 +56,15 @@ dump_usage(FILE *f)
 	    "               each line then names the interface)\n"
 	    "  -r FILE      read a capture (pcap or pcapng) instead\n"
 	    "  -w FILE      also write what was captured to FILE (pcap)\n"
-	    "  -c COUNT     stop after COUNT IGMP packets\n"
+	    "  -c COUNT     stop after COUNT IGMP or SAP packets\n"
 	    "  --json       one JSON object per packet\n"
 	    "  EXPRESSION   a capture filter in tcpdump's syntax (pcap-filter(7)),\n"
-	    "               e.g. 'host 198.18.1.2'; it narrows \"ip proto 2\"\n"
+	    "               e.g. 'host 198.18.1.2'; it narrows \"ip proto 2 or (ip and\n"
+	    "               udp dst port 9875)\"\n"
 	    "Decodes IGMP v1/v2/v3 (every field: group records, sources, max\n"
 	    "response time, querier parameters), DVMRP (every message: probes,\n"
-	    "route reports, prunes, grafts, mrinfo replies) and mtrace headers.\n");
+	    "route reports, prunes, grafts, mrinfo replies), mtrace headers and\n"
+	    "SAP over IPv4 (header fields, the SDP's s=, o= and media lines).\n");
 }
 
 /*
@@ -79,10 +83,10 @@ dump_set_filter(pcap_t *p, const struct dump_opts *o, const char *what,
 	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
 		if (strstr(pcap_geterr(p), "rejects all packets") != NULL)
 			usage_error(
-			    "filter expression '%s' lets no IGMP packet "
-			    "through (%s): expected an expression that "
-			    "IGMP packets can match, mcast dump shows "
-			    "nothing else",
+			    "filter expression '%s' lets no IGMP or SAP "
+			    "packet through (%s): expected an expression "
+			    "that IGMP or SAP packets can match, mcast dump "
+			    "shows nothing else",
 			    o->expression, filter);
 		usage_error("bad filter expression '%s' for %s (link type "
 			    "%s): %s",
@@ -203,7 +207,9 @@ dump_packet(u_char *user, const struct pcap_pkthdr *ph, const u_char *frame)
 	if (s->dumper != NULL)
 		pcap_dump((u_char *)s->dumper, ph, frame);
 	s->seen++;
-	if (p.rc != IGMP_OK || p.dvmrp_rc != DVMRP_OK)
+	s->sap += p.sap;
+	if (p.rc != IGMP_OK || p.dvmrp_rc != DVMRP_OK ||
+	    (p.sap && p.sap_rc != SAP_WIRE_OK))
 		s->invalid++;
 	dump_print_packet(stdout, &ph->ts, ph->caplen, &p, o->json);
 	fflush(stdout);
@@ -299,8 +305,14 @@ cmd_dump(int argc, char **argv)
 	pcap_close(dump_pcap);
 	free(o.expression);
 	free(o.filter);
-	if (!o.json && o.read_file == NULL)
-		fprintf(stderr, "%llu IGMP packets, %llu invalid\n",
-		    (unsigned long long)s.seen, (unsigned long long)s.invalid);
+	if (!o.json && o.read_file == NULL) {
+		fprintf(stderr, "%llu IGMP packets, ",
+		    (unsigned long long)(s.seen - s.sap));
+		if (s.sap)
+			fprintf(stderr, "%llu SAP packets, ",
+			    (unsigned long long)s.sap);
+		fprintf(stderr, "%llu invalid\n",
+		    (unsigned long long)s.invalid);
+	}
 	return rc == PCAP_ERROR ? 1 : 0;
 }

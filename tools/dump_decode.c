@@ -303,7 +303,11 @@ dump_decode_frame(int linktype, const uint8_t *frame, size_t caplen,
 		p->outgoing = frame[10] == DUMP_SLL_OUTGOING;
 	}
 	p->rc = igmp_ip_decode(pkt, len, &p->ip, &igmp, &p->igmp_len);
-	if (p->rc == IGMP_E_IP_PROTOCOL || p->rc == IGMP_E_IP_VERSION)
+	if (p->rc == IGMP_E_IP_PROTOCOL) {
+		p->rc = IGMP_OK;
+		return dump_sap_decode(pkt, len, p);
+	}
+	if (p->rc == IGMP_E_IP_VERSION)
 		return false;
 	if (p->rc == IGMP_OK)
 		p->rc = igmp_decode(igmp, p->igmp_len, &p->msg);
@@ -374,7 +378,10 @@ dump_print_json(FILE *f, const struct timeval *ts, uint32_t caplen,
 		return;
 	}
 	fprintf(f, "\"error\":null,");
-	dump_json_msg(f, p);
+	if (p->sap)
+		dump_sap_json(f, p);
+	else
+		dump_json_msg(f, p);
 	fprintf(f, "}\n");
 }
 
@@ -402,10 +409,13 @@ dump_print_packet(FILE *f, const struct timeval *ts, uint32_t caplen,
 	fprintf(f, " IP %s > %s ttl %u%s", dump_addr(p->ip.src, src),
 	    dump_addr(p->ip.dst, dst), p->ip.ttl,
 	    p->ip.router_alert ? " RA" : "");
-	if (p->ip.tos != 0xc0) /* RFC 3376 4: Internetwork Control */
+	/* RFC 3376 4: IGMP is Internetwork Control; SAP routine. */
+	if (p->ip.tos != (p->sap ? 0 : 0xc0))
 		fprintf(f, " tos 0x%02x", p->ip.tos);
 	fprintf(f, ": ");
-	if (p->rc != IGMP_OK)
+	if (p->sap && p->rc == IGMP_OK)
+		dump_sap_text(f, p);
+	else if (p->rc != IGMP_OK)
 		fprintf(f, "igmp invalid: %s (%zu bytes)",
 		    igmp_error_name(p->rc), p->igmp_len);
 	else

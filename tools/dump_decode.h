@@ -1,7 +1,7 @@
 /*
  * mcast dump's work on one captured frame, without I/O: from the link
  * layer (Ethernet with 802.1Q/802.1ad tags, Linux cooked v1 and v2, raw
- * IPv4) to the IPv4 header and the IGMP message (proto/igmp_wire.c; DVMRP
+ * IPv4) to the IPv4 header and the IGMP message or SAP announcement (proto/igmp_wire.c; DVMRP
  * bodies: proto/dvmrp_wire.c; mtrace blocks: proto/mtrace_wire.c), then one line of text or one JSON object.  tools/cmd_dump.c does the
  * capturing; the fuzzer feeds frames and whole captures here.
  */
@@ -18,6 +18,8 @@
 #include "dvmrp_wire.h"
 #include "igmp_wire.h"
 #include "mtrace_wire.h"
+#include "sap_wire.h"
+#include "sdp.h"
 
 struct dump_packet {
 	int rc; /* IGMP_OK, or why the packet is invalid */
@@ -43,6 +45,20 @@ struct dump_packet {
 	 */
 	int mtrace_rc;
 	struct mtrace_msg mtrace;
+	/*
+	 * SAP (UDP to port 9875, tools/dump_sap.c): rc and ip as for IGMP,
+	 * sap_rc the SAP header's; sap_sdp (static, until the next frame)
+	 * when an announcement's SDP was parsed.
+	 */
+	bool sap;
+	uint16_t sap_sport;
+	size_t sap_len; /* the UDP payload */
+	enum sap_wire_error sap_rc;
+	struct sap_msg sap_msg;
+	bool sap_has_origin;
+	struct sdp_origin sap_origin;
+	const struct sdp_session *sap_sdp;
+	int sap_sdp_errors;
 };
 
 /*
@@ -65,5 +81,12 @@ void dump_dvmrp_json(FILE *f, const struct dvmrp_msg *m, int rc);
 void dump_mtrace_text(FILE *f, const struct mtrace_msg *m, int rc);
 /* The members of the "mtrace" JSON object past the header's. */
 void dump_mtrace_json(FILE *f, const struct mtrace_msg *m, int rc);
+
+/* SAP: an IPv4 UDP datagram to port 9875 into p (false: it is not one);
+ * printed after the IP header (tools/dump_sap.c). */
+bool dump_sap_decode(const uint8_t *pkt, size_t len, struct dump_packet *p);
+void dump_sap_text(FILE *f, const struct dump_packet *p);
+/* The members of the packet's JSON object from "kind" on. */
+void dump_sap_json(FILE *f, const struct dump_packet *p);
 
 #endif

@@ -83,9 +83,9 @@ fi
 expect_usage "a syntax error is refused before anything is read" \
     "mcast: bad filter expression 'hots 198.18.1.2': can't parse filter expression: syntax error: expected tcpdump's syntax (pcap-filter(7)), e.g. 'host 198.18.1.2'" \
     dump -r "$tmp/eth.pcap" hots 198.18.1.2
-expect_usage "an expression no IGMP packet can match is refused" \
-    "mcast: filter expression 'udp port 5000' lets no IGMP packet through ((udp port 5000) and (ip proto 2)): expected an expression that IGMP packets can match, mcast dump shows nothing else" \
-    dump -r "$tmp/eth.pcap" udp port 5000
+expect_usage "an expression no IGMP or SAP packet can match is refused" \
+    "mcast: filter expression 'tcp port 80' lets no IGMP or SAP packet through ((tcp port 80) and (ip proto 2 or (ip and udp dst port 9875))): expected an expression that IGMP or SAP packets can match, mcast dump shows nothing else" \
+    dump -r "$tmp/eth.pcap" tcp port 80
 # (libpcap's own words after the colon differ between its versions)
 "$MCAST" dump -r "$tmp/sll2.pcap" ether src 02:00:00:00:00:01 >"$tmp/out" 2>"$tmp/err"
 st=$?
