@@ -19,6 +19,8 @@
 #include "tool.h"
 
 #define SAP_LISTEN_BUDGET 256
+/* On a terminal, the table is redrawn this often (its ages move). */
+#define SAP_LISTEN_REFRESH_MS 1000
 
 static const struct {
 	const char *group;
@@ -41,6 +43,7 @@ struct sap_listen {
 	struct loop *loop;
 	struct sap_dir *dir;
 	mc_time_t end_ms;
+	mc_time_t refresh_ms; /* the table's next redraw (ages), 0: none */
 	int fds[SAP_MAX_GROUPS];
 	int nfds;
 	bool changed;
@@ -164,8 +167,12 @@ sap_listen_table(struct sap_listen *l, mc_time_t now)
 	const struct sap_dir_entry *e;
 	char media[512], a[MC_IP_STRLEN], heard[16], exp[16];
 
-	if (l->tty)
+	if (l->tty) {
 		printf("\033[H\033[2J");
+		/* Redrawn once a second: the HEARD and EXPIRES ages move. */
+		if (l->once_s <= 0)
+			l->refresh_ms = now + SAP_LISTEN_REFRESH_MS;
+	}
 	printf("%-24s %-52s %-15s %5s %6s %7s\n", "SESSION", "MEDIA",
 	    "ANNOUNCER", "VER", "HEARD", "EXPIRES");
 	for (e = sap_dir_first(l->dir); e; e = sap_dir_next(e)) {
@@ -231,6 +238,8 @@ sap_listen_deadline(void *arg)
 	struct sap_listen *l = arg;
 	mc_time_t next = sap_dir_next_expiry(l->dir);
 
+	if (l->refresh_ms && l->refresh_ms < next)
+		next = l->refresh_ms;
 	return l->end_ms && l->end_ms < next ? l->end_ms : next;
 }
 
@@ -240,6 +249,8 @@ sap_listen_timer(void *arg, mc_time_t now)
 	struct sap_listen *l = arg;
 
 	sap_dir_expire(l->dir, now);
+	if (l->refresh_ms && now >= l->refresh_ms)
+		l->changed = true;
 	if (l->changed) {
 		l->changed = false;
 		sap_listen_table(l, now);

@@ -204,7 +204,21 @@ nsx h2 "$MCAST" recv -i eth0 --sdp "$TMP/pair.sdp" -d 0.1 >"$TMP/pair.out" 2>&1
 expect_eq "--sdp: 3 addresses and 2 ports: exit 2, named" "$?:$(cat "$TMP/pair.out")" \
     "2:mcast: \"Many\" ($TMP/pair.sdp): medium 1 (line 6): 3 addresses and 2 ports: expected as many of each, or one of either (RFC 8866 5.14)"
 
-# ---- 5. usage --------------------------------------------------------------
+# ---- 5. sap listen's table on a terminal: redrawn once a second ---------
+# (its HEARD and EXPIRES ages move with no change), with one session heard.
+bg h2 timeout -s INT 3.6 script -qfc "$MCAST sap listen -i eth0" "$TMP/tty.out" >/dev/null 2>&1 </dev/null
+TTY=$LAST_PID
+wait_for 5 joined h2 239.255.255.255 || not_ok "sap listen (on a terminal) joined"
+bg h1 "$MCAST" sap announce -i eth0 -q --interval 10 "$TMP/tone.sdp"
+ANN=$LAST_PID
+wait $TTY
+n=$(grep -o $'\033\[2J' "$TMP/tty.out" | wc -l)
+check "the terminal table was drawn at least 4 times in 3.6 s ($n)" test "$n" -ge 4 -a "$n" -le 6
+check "the age moves with nothing heard again: 0s, 1s, 2s" sh -c "grep -q 'Lab tone .* 0s ' '$TMP/tty.out' && grep -q 'Lab tone .* 1s ' '$TMP/tty.out' && grep -q 'Lab tone .* 2s ' '$TMP/tty.out'"
+kill -INT $ANN
+wait $ANN
+
+# ---- 6. usage --------------------------------------------------------------
 expect_usage "--sdp and GROUP:PORT" "mcast: --sdp $TMP/asm.sdp and GROUP:PORT $G:5: expected the groups of the session alone" \
     recv --sdp "$TMP/asm.sdp" $G:5
 expect_usage "--sdp and --session" "mcast: --sdp x.sdp and --session y: expected one of them" \
