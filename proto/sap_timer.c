@@ -40,6 +40,14 @@ sap_timer_interval_ms(const struct sap_timer *t, uint64_t total_bytes)
 		return t->fixed_ms;
 	case SAP_TIMER_RFC:
 	default:
+		if (t->min_interval_ms > 0) {
+			uint64_t ms = total_bytes * 8 * 1000 /
+			    (t->limit_bps ? t->limit_bps : SAP_TIMER_LIMIT_BPS);
+
+			return ms > (uint64_t)t->min_interval_ms ?
+			    (mc_time_t)ms :
+			    t->min_interval_ms;
+		}
 		return sap_timer_base_interval_ms(total_bytes, t->limit_bps);
 	}
 }

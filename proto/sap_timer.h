@@ -30,7 +30,10 @@ enum sap_timer_profile {
 
 struct sap_timer {
 	enum sap_timer_profile profile;
-	unsigned limit_bps;    /* 0: SAP_TIMER_LIMIT_BPS */
+	unsigned limit_bps; /* 0: SAP_TIMER_LIMIT_BPS */
+	/* The floor instead of RFC 2974's 300 s (0: 300 s), for runs scaled
+	 * in time (mcast sap announce --bandwidth). */
+	mc_time_t min_interval_ms;
 	mc_time_t fixed_ms;    /* SAP_TIMER_FIXED */
 	mc_time_t tp;	       /* the last transmission (or the start) */
 	uint32_t rnd;	       /* the random number of the offset */

@@ -22,7 +22,7 @@
 #include "sap_timer.h"
 #include "tool.h"
 
-#define SAP_ANN_MAX_FILES  32
+#define SAP_ANN_MAX_FILES  128
 #define SAP_ANN_MAX_GROUPS 8
 #define SAP_ANN_WATCH_MS   1000 /* how often files are looked at */
 
@@ -445,10 +445,13 @@ sap_ann_opts(int argc, char **argv, struct sap_ann *a)
 		{ "interval", required_argument, NULL, 'I' },
 		{ "profile", required_argument, NULL, 'P' },
 		{ "sap-group", required_argument, NULL, 'g' },
+		{ "bandwidth", required_argument, NULL, 'B' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
 	};
 	const char *iface_text = NULL, *interval = NULL, *profile = NULL;
+	const char *bandwidth = NULL;
+	uint64_t bits;
 	int c;
 
 	a->ttl = -1;
@@ -486,6 +489,22 @@ sap_ann_opts(int argc, char **argv, struct sap_ann *a)
 					    "aes67",
 				    optarg);
 			break;
+		case 'B':
+			option_once(&bandwidth, "--bandwidth", optarg,
+			    "bandwidth");
+			bits = parse_count(optarg, "bandwidth");
+			if (bits < 100 || bits > 100000000)
+				usage_error("--bandwidth %s: expected 100 to "
+					    "100M (bit/s)",
+				    optarg);
+			/* The limit, and the 300 s floor scaled with it. */
+			a->timer_proto.limit_bps = (unsigned)bits;
+			a->timer_proto.min_interval_ms =
+			    (mc_time_t)((uint64_t)SAP_TIMER_MIN_INTERVAL_MS *
+				SAP_TIMER_LIMIT_BPS / bits);
+			if (a->timer_proto.min_interval_ms < 1)
+				a->timer_proto.min_interval_ms = 1;
+			break;
 		case 'g':
 			parse_group(optarg, &a->group);
 			a->has_group = true;
@@ -503,6 +522,11 @@ sap_ann_opts(int argc, char **argv, struct sap_ann *a)
 			option_error("sap announce", c, argv);
 		}
 	}
+	if (bandwidth && (profile || (interval && strcmp(interval, "auto"))))
+		usage_error("--bandwidth %s with %s %s: expected RFC 2974's "
+			    "timing (--interval auto, --profile rfc)",
+		    bandwidth, profile ? "--profile" : "--interval",
+		    profile ? profile : interval);
 	if (interval && profile && strcmp(interval, "auto") != 0)
 		usage_error("--interval %s and --profile %s: expected one of "
 			    "them",

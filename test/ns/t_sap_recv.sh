@@ -229,6 +229,10 @@ expect_usage "-S with --sdp" "mcast: -S $H1 with --sdp: expected the sources of 
     recv -S $H1 --sdp "$TMP/asm.sdp"
 expect_usage "--sdp of a missing file" "mcast: --sdp: cannot read $TMP/nope.sdp: No such file or directory" \
     recv --sdp "$TMP/nope.sdp"
+expect_usage "announce --bandwidth with --profile" "mcast: --bandwidth 8000 with --profile aes67: expected RFC 2974's timing (--interval auto, --profile rfc)" \
+    sap announce --bandwidth 8000 --profile aes67 "$TMP/asm.sdp"
+expect_usage "announce --bandwidth 5" "mcast: --bandwidth 5: expected 100 to 100M (bit/s)" \
+    sap announce --bandwidth 5 "$TMP/asm.sdp"
 printf 'v=0\ns=x\n' >"$TMP/bad.sdp"
 nsx h1 "$MCAST" recv --sdp "$TMP/bad.sdp" 2>"$TMP/bad.err"
 expect_eq "--sdp of a bad file: exit 2" $? 2

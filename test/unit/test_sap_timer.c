@@ -146,6 +146,21 @@ test_many_announcers(void **state)
 	assert_true(bps >= 4000 * 0.9);
 }
 
+/* A scaled run (announce --bandwidth 80000): the limit and the floor of
+ * 300 s x 4000 / 80000 = 15 s; 250,000 bytes take 25 s at 80 kbit/s. */
+static void
+test_scaled_floor(void **state)
+{
+	struct sap_timer t = { .profile = SAP_TIMER_RFC,
+		.limit_bps = 80000,
+		.min_interval_ms = 15000 };
+
+	assert_int_equal(sap_timer_interval_ms(&t, 250000), 25000);
+	assert_int_equal(sap_timer_interval_ms(&t, 1000), 15000);
+	t.min_interval_ms = 0; /* the RFC's floor */
+	assert_int_equal(sap_timer_interval_ms(&t, 250000), 300000);
+}
+
 int
 main(void)
 {
@@ -155,6 +170,7 @@ main(void)
 		cmocka_unit_test(test_reconsider),
 		cmocka_unit_test(test_profiles),
 		cmocka_unit_test(test_many_announcers),
+		cmocka_unit_test(test_scaled_floor),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
