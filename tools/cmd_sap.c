@@ -208,10 +208,9 @@ sap_listen_event(void *arg, enum sap_dir_event ev,
 	fflush(stdout);
 }
 
-static void
-sap_listen_readable(void *arg, int fd, uint32_t events, unsigned budget)
+void
+sap_drain(int fd, unsigned budget, struct sap_dir *dir, mc_time_t now)
 {
-	struct sap_listen *l = arg;
 	static uint8_t buf[65536];
 	struct sockaddr_storage ss;
 	struct mc_ip from;
@@ -226,8 +225,16 @@ sap_listen_readable(void *arg, int fd, uint32_t events, unsigned budget)
 		if (n < 0)
 			break;
 		mc_ip_from_sockaddr((struct sockaddr *)&ss, &from);
-		sap_dir_input(l->dir, loop_now(l->loop), buf, (size_t)n, &from);
+		sap_dir_input(dir, now, buf, (size_t)n, &from);
 	}
+}
+
+static void
+sap_listen_readable(void *arg, int fd, uint32_t events, unsigned budget)
+{
+	struct sap_listen *l = arg;
+
+	sap_drain(fd, budget, l->dir, loop_now(l->loop));
 	if (l->changed) {
 		l->changed = false;
 		sap_listen_table(l, loop_now(l->loop));

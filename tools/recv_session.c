@@ -328,22 +328,8 @@ static void
 recv_session_readable(void *arg, int fd, uint32_t events, unsigned budget)
 {
 	struct recv_sap_wait *w = arg;
-	static uint8_t buf[65536];
-	struct sockaddr_storage ss;
-	struct mc_ip from;
-	socklen_t sl;
-	ssize_t n;
-	unsigned i;
 
-	for (i = 0; i < budget; i++) {
-		sl = sizeof(ss);
-		n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
-		    (struct sockaddr *)&ss, &sl);
-		if (n < 0)
-			break;
-		mc_ip_from_sockaddr((struct sockaddr *)&ss, &from);
-		sap_dir_input(w->dir, loop_now(w->loop), buf, (size_t)n, &from);
-	}
+	sap_drain(fd, budget, w->dir, loop_now(w->loop));
 	recv_session_scan(w);
 }
 

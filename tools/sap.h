@@ -10,6 +10,8 @@
 
 #include <mcast/sock.h>
 
+#include "engine.h"
+
 #include "sdp.h"
 
 /* Subcommands. */
@@ -34,6 +36,9 @@ unsigned sap_parse_scope(const char *text, const char *opt);
  */
 int sap_join_scopes(unsigned scopes, const struct mc_iface *iface, int *fds,
     char *names, size_t names_len);
+/* Up to budget datagrams waiting on fd into dir (without blocking). */
+struct sap_dir;
+void sap_drain(int fd, unsigned budget, struct sap_dir *dir, mc_time_t now);
 /* Both commands' options. */
 void sap_usage(FILE *f);
 

@@ -7,45 +7,14 @@
 # eth.pcap: Ethernet, a v3 query from .1, v2 reports from .2 and .3, a UDP
 # datagram from .2 (not IGMP: never shown).  sll2.pcap: the report of .2
 # received on ifindex 7 and the one of .3 sent on ifindex 9.
-python3 - "$tmp" <<'PY'
+python3 - "$tmp" "$TOP/test/cli" <<'PY'
 import struct, sys
-
-def csum(b):
-    if len(b) % 2:
-        b += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
-def ip4(a):
-    return bytes(int(x) for x in a.split('.'))
-
-def ipv4(src, dst, proto, payload, ra):
-    opts = b'\x94\x04\x00\x00' if ra else b''
-    ihl = (20 + len(opts)) // 4
-    h = struct.pack('!BBHHHBBH4s4s', 0x40 | ihl, 0xc0, ihl * 4 + len(payload),
-                    0, 0, 1, proto, 0, ip4(src), ip4(dst)) + opts
-    h = h[:10] + struct.pack('!H', csum(h)) + h[12:]
-    return h + payload
+sys.path.insert(0, sys.argv[2])
+from pcap_write import csum, ip4, ipv4, eth, sll2, write
 
 def igmp(typ, mrt, group, extra=b''):
     m = struct.pack('!BBH4s', typ, mrt, 0, ip4(group)) + extra
     return m[:2] + struct.pack('!H', csum(m)) + m[4:]
-
-def eth(pkt):
-    return b'\x01\x00\x5e\x00\x00\x01' + b'\x02\x00\x00\x00\x00\x01' + b'\x08\x00' + pkt
-
-def sll2(pkt, ifindex, pkttype):
-    return struct.pack('!HHIHBB8s', 0x0800, 0, ifindex, 1, pkttype, 6,
-                       b'\x02\x00\x00\x00\x00\x01\x00\x00') + pkt
-
-def write(path, linktype, frames):
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, linktype))
-        for i, fr in enumerate(frames):
-            f.write(struct.pack('<IIII', 1700000000 + i, 0, len(fr), len(fr)))
-            f.write(fr)
 
 query = ipv4('198.18.1.1', '224.0.0.1', 2,
              igmp(0x11, 100, '0.0.0.0', b'\x02\x7d\x00\x00'), True)
