@@ -126,7 +126,8 @@ for k in $(seq "$ANNOUNCERS"); do
 	ANN[$k]=$LAST_PID
 done
 sleep "$RUN_S"
-for k in $(seq "$ANNOUNCERS"); do kill -KILL "${ANN[$k]}" 2>/dev/null; reap "${ANN[$k]}"; done
+# SIGTERM: their deletions go after the window.
+for k in $(seq "$ANNOUNCERS"); do kill -TERM "${ANN[$k]}" 2>/dev/null; reap "${ANN[$k]}"; done
 kill "$CAP" 2>/dev/null
 reap "$CAP"
 # Bytes of SAP packets (UDP payload) and of IP packets after the warm-up.
@@ -142,7 +143,7 @@ echo "# (b) $ANNOUNCERS x $SESSIONS sessions, --bandwidth $BITS (floor $((300 * 
 
 if [ $SMOKE = 1 ]; then
 	if [ "${VALS[got]# }" -gt 0 ] 2>/dev/null && [ "$held" = "$HELD" ] && [ "$npk" -gt 0 ]; then
-		ok "sap smoke: parsed $(med got) of $(med sent), held $held sessions in $rss KiB, $bps bit/s of $BITS (ratio $ratio)"
+		ok "sap smoke: parsed $(med got) of $(med sent), held $held sessions in $rss KiB, $bps bit/s of $BITS (ratio $ratio: floor-bound at this size)"
 	else
 		not_ok "sap smoke: parsed '$(med got)', held '$held' of $HELD, $npk packets after the warm-up"
 	fi
