@@ -8,7 +8,9 @@
 # nftables rule makes (every 10th packet dropped) exactly.  The same with
 # --sdp FILE of an any-source session on another port (every 7th dropped);
 # an excl filter naming the sender drops its datagrams in recv and counts
-# them.  Then --session by o= session id and by SAP hash, a session not
+# them.  VLC announces an MPEG-TS over RTP stream: --session receives it
+# (payload type 33, clock 90000, no loss).  Then --session by o= session
+# id and by SAP hash, a session not
 # heard (exit 1, listing what was heard), a name two announcers use (exit
 # 2, listing both), and usage errors.
 . "$(dirname "$0")/lib.sh"
@@ -167,6 +169,31 @@ check "a name two sessions use: both listed" grep -qz \
     'mcast: --session Lab tone: 2 sessions match: expected one;.*o=lab 7001 .*o=other 7003 \|o=other 7003 .*o=lab 7001 ' "$TMP/two.err"
 kill -INT $ANN $ANN2
 wait $ANN $ANN2
+
+# ---- 3b. VLC announces (a real announcer; it refuses to run as root) ------
+# MPEG-TS over RTP: --session joins what its SDP says and measures RTP
+# (payload type 33, clock 90000 from VLC's a=rtpmap) and the TS PIDs.
+if command -v cvlc >/dev/null && runuser -u nobody -- true 2>/dev/null; then
+	ffmpeg -nostdin -loglevel error -f lavfi -i sine=frequency=440:sample_rate=48000:duration=30 \
+	    -c:a mp2 "$TMP/tone.ts"
+	chmod 755 "$TMP"
+	chmod 644 "$TMP/tone.ts"
+	bg h1 runuser -u nobody -- cvlc -I dummy --no-video "$TMP/tone.ts" \
+	    --sout '#rtp{dst=239.255.12.42,port=5012,mux=ts,sap,name=VLC tone}' --sap-interval 1 \
+	    >/dev/null 2>&1
+	VLC=$LAST_PID
+	nsx h2 "$MCAST" recv -i eth0 --session "VLC tone" --sap-wait 15 --json -d 4 >"$TMP/vlc.json" 2>"$TMP/vlc.err"
+	rc=$?
+	kill $VLC 2>/dev/null
+	wait $VLC 2>/dev/null
+	expect_eq "VLC: its session joined: 239.255.12.42:5012 video rtp" \
+	    "$(grep -c '^  239.255.12.42:5012 video rtp$' "$TMP/vlc.err")" 1
+	read -r kind pt clock unique lost <<<"$(stream "$TMP/vlc.json" 5012)"
+	expect_eq "VLC: MPEG-TS over RTP, PT 33, clock 90000 Hz" "$kind $pt $clock" "rtp+ts 33 90000"
+	check "VLC: packets arrived ($unique), none lost ($lost), exit 0 ($rc)" test "${unique:-0}" -gt 10 -a "$lost" = 0 -a "$rc" = 0
+else
+	ok "VLC's session received # SKIP no cvlc (vlc-bin, vlc-plugin-base) or user nobody"
+fi
 
 # ---- 4. what --sdp joins: /N addresses and ports, kinds ------------------
 cat >"$TMP/many.sdp" <<SDP
