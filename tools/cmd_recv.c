@@ -47,7 +47,7 @@ recv_usage(FILE *f)
 	    "                  GROUP:PORT...\n"
 	    "       mcast recv [options] --sdp FILE\n"
 	    "       mcast recv [options] --session NAME-OR-ID [--sap-wait D]\n"
-	    "                  [--sap-scope global|admin|ipv6|all]\n"
+	    "                  [--sap-scope global|admin|ipv6|all] [--sap-cache DIR]\n"
 	    "  -i IF         join on this interface (name, index or address)\n"
 	    "  -S SOURCE     source-specific join (SSM, IGMPv3/MLDv2); repeatable\n"
 	    "  -c COUNT      stop when COUNT datagrams have arrived (exit 0)\n"
@@ -72,6 +72,8 @@ recv_usage(FILE *f)
 	    "  --sap-wait D  give up (exit 1) when not heard within D\n"
 	    "  --sap-scope S the SAP groups to listen on, as sap listen's\n"
 	    "                --scope (default global and admin)\n"
+	    "  --sap-cache DIR  first look in DIR, where a running sap\n"
+	    "                listen keeps the sessions it heard (its cache)\n"
 	    "exit status: 0 when COUNT arrived (without -c: something arrived and\n"
 	    "nothing was lost), 1 on loss or timeout, 2 on usage errors\n");
 }
@@ -122,6 +124,7 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 		{ "session", required_argument, NULL, 'N' },
 		{ "sap-wait", required_argument, NULL, 'W' },
 		{ "sap-scope", required_argument, NULL, 'P' },
+		{ "sap-cache", required_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	const char *source_text[RECV_MAX_SOURCES], *iface_text = NULL;
 	const char *kind_text = NULL, *clock_text = NULL, *wait_text = NULL;
@@ -186,7 +189,11 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 		case 'P':
 			option_once(&scope_text, "--sap-scope", optarg,
 			    "scope");
-			so.sap_scopes = sap_parse_scope(optarg, "--sap-scope");
+			so.sap_scopes = sap_parse_scope(optarg);
+			break;
+		case 'Q':
+			option_once(&so.sap_cache, "--sap-cache", optarg,
+			    "directory");
 			break;
 		case 'J':
 			o->json = true;
@@ -209,11 +216,15 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 	if (so.sdp_path && so.session)
 		usage_error("--sdp %s and --session %s: expected one of them",
 		    so.sdp_path, so.session);
-	if ((wait_text || scope_text) && !so.session)
+	if ((wait_text || scope_text || so.sap_cache) && !so.session)
 		usage_error("%s %s without --session: expected it with "
 			    "--session NAME-OR-ID",
-		    wait_text ? "--sap-wait" : "--sap-scope",
-		    wait_text ? wait_text : scope_text);
+		    wait_text	   ? "--sap-wait" :
+			scope_text ? "--sap-scope" :
+				     "--sap-cache",
+		    wait_text	   ? wait_text :
+			scope_text ? scope_text :
+				     so.sap_cache);
 	if (so.sdp_path || so.session) {
 		if (optind != argc)
 			usage_error("%s %s and GROUP:PORT %s: expected the "

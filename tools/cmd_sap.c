@@ -38,6 +38,7 @@ static const struct {
 struct sap_listen {
 	struct mc_iface iface;
 	bool has_iface, json, tty;
+	const char *cache; /* --cache DIR */
 	unsigned scopes;
 	double once_s, timeout_s;
 	struct loop *loop;
@@ -59,6 +60,7 @@ sap_usage(FILE *f)
 	    "usage: mcast sap listen [-i IF] [--scope global|admin|ipv6|all] "
 	    "[--json]\n"
 	    "                        [--once DURATION] [--timeout DURATION]\n"
+	    "                        [--cache DIR]\n"
 	    "       mcast sap announce [-i IF] [-t TTL] "
 	    "[--interval auto|SECONDS]\n"
 	    "                        [--bandwidth BITS] [--profile rfc|aes67]\n"
@@ -72,6 +74,8 @@ sap_usage(FILE *f)
 	    "  --once DURATION  listen that long, list what was heard, exit\n"
 	    "  --timeout D      forget a session not heard for D (default: RFC\n"
 	    "                   2974's, the larger of 10 intervals and 1 hour)\n"
+	    "  --cache DIR      keep each session's SDP in DIR (HASH-KEY.sdp),\n"
+	    "                   for recv --session --sap-cache DIR\n"
 	    "announce:\n"
 	    "  -i IF            send on this interface\n"
 	    "  -t TTL           announcement TTL (default: the c= TTL)\n"
@@ -196,6 +200,8 @@ sap_listen_event(void *arg, enum sap_dir_event ev,
 {
 	struct sap_listen *l = arg;
 
+	if (l->cache)
+		sap_cache_event(l->cache, ev, e);
 	if (l->once_s > 0)
 		return; /* listed at the end */
 	if (l->json)
@@ -324,6 +330,7 @@ sap_listen_parse_opts(int argc, char **argv, struct sap_listen *l)
 		{ "json", no_argument, NULL, 'j' },
 		{ "once", required_argument, NULL, 'o' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "cache", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	const char *iface_text = NULL, *scope_text = NULL;
 	int c;
@@ -338,7 +345,7 @@ sap_listen_parse_opts(int argc, char **argv, struct sap_listen *l)
 			break;
 		case 's':
 			option_once(&scope_text, "--scope", optarg, "scope");
-			l->scopes = sap_parse_scope(optarg, "--scope");
+			l->scopes = sap_parse_scope(optarg);
 			break;
 		case 'j':
 			l->json = true;
@@ -348,6 +355,13 @@ sap_listen_parse_opts(int argc, char **argv, struct sap_listen *l)
 			break;
 		case 'T':
 			l->timeout_s = parse_duration(optarg, "timeout");
+			break;
+		case 'C':
+			option_once(&l->cache, "--cache", optarg, "directory");
+			if (access(optarg, W_OK | X_OK) != 0)
+				usage_error("--cache %s: %s: expected a "
+					    "directory we may write",
+				    optarg, strerror(errno));
 			break;
 		case 'h':
 			sap_usage(stdout);
@@ -363,7 +377,7 @@ sap_listen_parse_opts(int argc, char **argv, struct sap_listen *l)
 }
 
 unsigned
-sap_parse_scope(const char *text, const char *opt)
+sap_parse_scope(const char *text)
 {
 	if (strcmp(text, "global") == 0)
 		return SAP_SCOPE_GLOBAL;
@@ -373,7 +387,7 @@ sap_parse_scope(const char *text, const char *opt)
 		return SAP_SCOPE_IPV6;
 	if (strcmp(text, "all") == 0)
 		return SAP_SCOPE_GLOBAL | SAP_SCOPE_ADMIN | SAP_SCOPE_IPV6;
-	usage_error("%s '%s': expected global, admin, ipv6 or all", opt, text);
+	usage_error("scope '%s': expected global, admin, ipv6 or all", text);
 }
 
 int

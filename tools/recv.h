@@ -142,7 +142,8 @@ void recv_report_final_text(const struct recv_opts *o, struct recv_state *s);
 struct recv_session_opts {
 	const char *sdp_path;
 	const char *session;
-	double sap_wait_s; /* 0: until heard */
+	double sap_wait_s;     /* 0: until heard */
+	const char *sap_cache; /* a running sap listen --cache DIR */
 	unsigned sap_scopes;
 };
 /*

@@ -469,6 +469,42 @@ recv_session_from_sap(const struct recv_session_opts *so, struct recv_opts *o,
 	*out = d;
 }
 
+/* ---- --session --sap-cache: what a running sap listen heard ------------ */
+
+/* True when the session is in the cache (exit 2 when several are). */
+static bool
+recv_session_from_cache(const struct recv_session_opts *so, struct recv_opts *o,
+    struct recv_session_data **out)
+{
+	char *paths[RECV_SESSION_MAX_MATCH];
+	unsigned long hash;
+	bool want_hash = recv_session_parse_hash(so->session, &hash);
+	int i,
+	    n = sap_cache_find(so->sap_cache, so->session, want_hash, hash,
+		paths, RECV_SESSION_MAX_MATCH);
+
+	if (n > 1) {
+		fprintf(stderr,
+		    "mcast: --session %s: %d sessions in %s match: expected "
+		    "one; give the o= session id or the SAP hash of one of "
+		    "them:\n",
+		    so->session, n, so->sap_cache);
+		for (i = 0; i < n; i++)
+			fprintf(stderr, "  %s\n", paths[i]);
+		exit(2);
+	}
+	if (n == 0) {
+		if (!o->quiet && !o->json)
+			fprintf(stderr,
+			    "mcast: session \"%s\" is not in %s: listening\n",
+			    so->session, so->sap_cache);
+		return false;
+	}
+	recv_session_from_file(paths[0], o, out);
+	free(paths[0]);
+	return true;
+}
+
 /* ---- what cmd_recv.c calls --------------------------------------------- */
 
 void
@@ -481,7 +517,7 @@ recv_session_setup(const struct recv_session_opts *so, struct recv_opts *o,
 
 	if (so->sdp_path)
 		recv_session_from_file(so->sdp_path, o, &d);
-	else
+	else if (!(so->sap_cache && recv_session_from_cache(so, o, &d)))
 		recv_session_from_sap(so, o, &d);
 	o->sdp = &d->sdp;
 	recv_session_groups(o, &d->sdp, kind_given);

@@ -11,6 +11,7 @@
 #include <mcast/sock.h>
 
 #include "engine.h"
+#include "sap_dir.h"
 
 #include "sdp.h"
 
@@ -26,8 +27,8 @@ enum sap_scope {
 	SAP_SCOPE_IPV6 = 0x4,
 };
 #define SAP_MAX_GROUPS 8
-/* global, admin, ipv6 or all: the scope bits; a usage error names opt. */
-unsigned sap_parse_scope(const char *text, const char *opt);
+/* global, admin, ipv6 or all: the scope bits (else a usage error). */
+unsigned sap_parse_scope(const char *text);
 /*
  * Join the SAP groups of scopes on port 9875 (iface NULL: any): a socket
  * each into fds (SAP_MAX_GROUPS), their number; a warning per group that
@@ -37,8 +38,16 @@ unsigned sap_parse_scope(const char *text, const char *opt);
 int sap_join_scopes(unsigned scopes, const struct mc_iface *iface, int *fds,
     char *names, size_t names_len);
 /* Up to budget datagrams waiting on fd into dir (without blocking). */
-struct sap_dir;
 void sap_drain(int fd, unsigned budget, struct sap_dir *dir, mc_time_t now);
+/* tools/sap_cache.c: sap listen --cache DIR keeps a file per session heard
+ * (HASH-KEY.sdp); recv --session --sap-cache DIR looks there first. */
+void sap_cache_event(const char *dir, enum sap_dir_event ev,
+    const struct sap_dir_entry *e);
+/* The files (malloc'ed paths, at most max) of the sessions named want
+ * (s=), with o= session id want, or (want_hash) SAP hash hash: their
+ * number; exit 1 when dir cannot be read. */
+int sap_cache_find(const char *dir, const char *want, bool want_hash,
+    unsigned long hash, char **paths, int max);
 /* Both commands' options. */
 void sap_usage(FILE *f);
 

@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # mcast recv --session and --sdp: h1 announces (mcast sap announce) an SDP
-# describing an ffmpeg RTP stream (L16 at 16 kHz, dynamic payload type 97 (ffmpeg's for audio),
-# its clock only in a=rtpmap), with an RFC 4570 incl source filter naming
-# h1; h2's `mcast recv --session NAME` listens on the SAP groups until it
-# hears it, joins the group source-specific (h2's /proc/net/mcfilter lists
-# (group, h1)), takes the clock rate from the SDP and measures the loss an
-# nftables rule makes (every 10th packet dropped) exactly.  The same with
-# --sdp FILE of an any-source session on another port (every 7th dropped);
-# an excl filter naming the sender drops its datagrams in recv and counts
-# them.  VLC announces an MPEG-TS over RTP stream: --session receives it
-# (payload type 33, clock 90000, no loss).  Then --session by o= session
-# id and by SAP hash, a session not
-# heard (exit 1, listing what was heard), a name two announcers use (exit
-# 2, listing both), and usage errors.
+# describing an ffmpeg RTP stream (L16 at 16 kHz, payload type 97, ffmpeg's
+# dynamic one for audio, its clock only in a=rtpmap), with an RFC 4570 incl
+# source filter naming h1; h2's `mcast recv --session NAME` listens on the
+# SAP groups until it hears it, joins the group source-specific (h2's
+# /proc/net/mcfilter lists (group, h1)), takes the clock rate from the SDP
+# and measures the loss an nftables rule makes (every 10th packet dropped)
+# exactly.  The same with --sdp FILE of an any-source session on another
+# port (every 7th dropped); an excl filter naming the sender drops its
+# datagrams in recv and counts them.  VLC announces an MPEG-TS over RTP
+# stream: --session receives it (payload type 33, clock 90000, no loss).
+# Then --session by o= session id and by SAP hash, a session not heard
+# (exit 1, listing what was heard), a name two announcers use (exit 2,
+# listing both); what --sdp joins for /N addresses and ports and each kind
+# of m= protocol; sap listen's terminal table redrawn once a second; sap
+# listen --cache and recv --sap-cache; usage errors.
 . "$(dirname "$0")/lib.sh"
 require_lab
 command -v ffmpeg >/dev/null || skip_all "no ffmpeg (scripts/deps.sh installs it)"
@@ -245,11 +247,38 @@ check "the age moves with nothing heard again: 0s, 1s, 2s" sh -c "grep -q 'Lab t
 kill -INT $ANN
 wait $ANN
 
+# ---- 5b. sap listen --cache: recv --session --sap-cache finds it at once --
+mkdir "$TMP/cache"
+bg h2 "$MCAST" sap listen -i eth0 --json --cache "$TMP/cache" >/dev/null
+LC=$LAST_PID
+wait_for 5 joined h2 239.255.255.255 || not_ok "sap listen --cache joined"
+bg h1 "$MCAST" sap announce -i eth0 -q --interval 30 "$TMP/tone.sdp"
+ANN=$LAST_PID
+F="$TMP/cache/*-lab_7001_IN_IP4_198.18.1.2.sdp"
+check "--cache: a file for the session, HASH-KEY.sdp" wait_for 5 sh -c "ls $F >/dev/null 2>&1"
+check "--cache: the SDP as announced" sh -c "cat $F | tr -d '\r' | cmp -s - '$TMP/tone.sdp'"
+t0=$(now_ms)
+nsx h2 "$MCAST" recv -i eth0 --session "Lab tone" --sap-cache "$TMP/cache" -d 0.3 >"$TMP/cached.out" 2>&1
+t1=$(now_ms)
+check "recv --sap-cache: the session from the cache" grep -q "^session \"Lab tone\" ($TMP/cache/[0-9]*-lab_7001_IN_IP4_198.18.1.2.sdp):" "$TMP/cached.out"
+check "recv --sap-cache: at once, not after the next announcement ($((t1 - t0)) ms)" test $((t1 - t0)) -lt 2000
+nsx h2 "$MCAST" recv -i eth0 --session "Nothing" --sap-cache "$TMP/cache" --sap-wait 0.5 -d 0.3 >"$TMP/notcached.out" 2>&1
+check "recv --sap-cache: not there, so it listens" grep -q '^mcast: session "Nothing" is not in .*: listening' "$TMP/notcached.out"
+kill -INT $ANN
+wait $ANN
+check "--cache: the deletion removes the file" wait_for 3 sh -c "! ls $F 2>/dev/null"
+kill -INT $LC
+wait $LC
+
 # ---- 6. usage --------------------------------------------------------------
 expect_usage "--sdp and GROUP:PORT" "mcast: --sdp $TMP/asm.sdp and GROUP:PORT $G:5: expected the groups of the session alone" \
     recv --sdp "$TMP/asm.sdp" $G:5
 expect_usage "--sdp and --session" "mcast: --sdp x.sdp and --session y: expected one of them" \
     recv --sdp x.sdp --session y
+expect_usage "--sap-cache alone" "mcast: --sap-cache /tmp without --session: expected it with --session NAME-OR-ID" \
+    recv --sap-cache /tmp $G:5
+expect_usage "sap listen --cache of no directory" "mcast: --cache $TMP/none: No such file or directory: expected a directory we may write" \
+    sap listen --cache "$TMP/none"
 expect_usage "--sap-wait alone" "mcast: --sap-wait 3 without --session: expected it with --session NAME-OR-ID" \
     recv --sap-wait 3 $G:5
 expect_usage "-S with --sdp" "mcast: -S $H1 with --sdp: expected the sources of the session's a=source-filter lines alone" \
