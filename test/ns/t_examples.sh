@@ -56,6 +56,8 @@ declare -A EX=(
 ["README.md: mcastctl add mroute from eth0 group 239.2.2.2 to eth1 eth3"]="run main=r setup=router_only"
 ["README.md: #include <stdio.h>"]="run setup=compile_c"
 ["README.md: cat radio.sdp"]="run"
+["README.md: mcast dump -r sap.pcap"]="skip a capture of SAP packets made by a script: test/cli/t_dump_sap.sh writes it and asserts these exact lines and every field against tshark"
+["README.md: mcast recv -i eth0 --session \"Lab tone\" -d 8"]="skip needs an announcer, ffmpeg sending RTP and nftables drops: test/ns/t_sap_recv.sh builds that lab and asserts the figures"
 ["man/mcast.1: mcast addr 239.255.255.250"]="run"
 ["man/mcast.1: mcast mrinfo -n 198.18.82.2"]="skip three DVMRP routers in a line: test/ns/t_mrinfo.sh builds this topology and asserts these exact lines (mrinfo and map --dot)"
 ["man/mcast.1: mcast recv -i eth0 -c 2000 -d 30 239.1.2.3:5000"]="run wait=5"
