@@ -81,9 +81,13 @@ $(PARTS_LIB): $(B)/tools/dump_decode.o $(B)/tools/dump_dvmrp.o \
 	@rm -f $@
 	ar rcs $@ $^
 
+# UNIT_LIBS_<test> is what one test needs more (the file transfer's
+# erasure code: ISA-L).
+UNIT_LIBS_test_rmc_fec = -lisal
+UNIT_LIBS_test_rmc_engine = -lisal
 $(B)/test/%: test/unit/%.c $(B)/libmcast.a $(DAEMON_LIB_OBJ) $(PARTS_LIB) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(DAEMON_LIB_OBJ) $(PARTS_LIB) $(B)/libmcast.a -lcmocka $(LDLIBS) $(DAEMON_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(DAEMON_LIB_OBJ) $(PARTS_LIB) $(B)/libmcast.a -lcmocka $(LDLIBS) $(DAEMON_LIBS) $(UNIT_LIBS_$*)
 
 # Simulations (test/sim/sim_*.c): engines wired in memory, cmocka too.
 $(B)/test/sim_%: test/sim/sim_%.c $(B)/libmcast.a $(HDRS) $(wildcard test/sim/*.h)
