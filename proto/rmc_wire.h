@@ -180,6 +180,27 @@ struct rmc_pkt {
 	} u;
 };
 
+/* The blocks of a file of size bytes: ceil(size / (k * s)). */
+static inline uint32_t
+rmc_file_blocks(uint64_t size, unsigned k, unsigned s)
+{
+	uint64_t bb = (uint64_t)k * s;
+
+	return bb ? (uint32_t)((size + bb - 1) / bb) : 0;
+}
+
+/* The source symbols of one block of that file (k, or fewer in the last). */
+static inline unsigned
+rmc_block_k(uint64_t size, uint32_t block, unsigned k, unsigned s)
+{
+	uint64_t off = (uint64_t)block * k * s, n;
+
+	if (s == 0 || off >= size)
+		return 0;
+	n = (size - off + s - 1) / s;
+	return n < k ? (unsigned)n : k;
+}
+
 /*
  * Decodes a datagram: 0, or a negative enum rmc_wire_error.  A manifest's
  * entries are all checked here (names included); rmc_entry_next() then

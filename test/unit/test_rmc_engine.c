@@ -1,0 +1,534 @@
+/*
+ * mcast file's engines wired in memory on a fake clock (proto/rmc_send.c,
+ * proto/rmc_recv.c): one sender, 8 to 100 receivers, a one-way delay and
+ * seeded random loss per receiver (on what it gets and what it sends).
+ * Every receiver ends with byte-identical files at 0, 1, 5 and 20 % loss;
+ * NACKs per receiver per 1,000 data packets stay <= 1 at 1 % loss with
+ * suppression and are many times that without it; a late joiner
+ * completes; a receiver that vanishes does not stall the others.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "rmc_recv.h"
+#include "rmc_send.h"
+
+#define SIM_RCVRS_MAX 100
+#define SIM_FILES     3
+#define SIM_DELAY_MS  5
+#define SIM_LIMIT_MS  120000
+
+static const uint64_t sim_sizes[SIM_FILES] = { 1 << 20, 100000, 0 };
+static const char *const sim_names[SIM_FILES] = { "big.bin", "dir/small",
+	"empty" };
+
+struct sim_pkt {
+	int refs;
+	size_t len;
+	uint8_t data[];
+};
+
+struct sim_msg {
+	mc_time_t at;
+	int dst; /* -1: the sender */
+	struct sim_pkt *pkt;
+};
+
+struct sim_rcvr {
+	struct rmc_recv *r;
+	double loss;
+	mc_time_t join_at, die_at;
+	uint8_t *out[SIM_FILES];
+	bool file_done[SIM_FILES], announced[SIM_FILES], done, timeout;
+	unsigned writes_bad;
+};
+
+struct sim {
+	struct rmc_send *s;
+	struct sim_rcvr rc[SIM_RCVRS_MAX];
+	int n;
+	struct mc_rng rng;
+	uint8_t *src[SIM_FILES];
+	struct sim_msg *q;
+	size_t qhead, qtail, qcap;
+	mc_time_t now;
+	uint64_t nacks_lost;
+};
+
+static bool
+sim_lost(struct sim *sim, double p)
+{
+	return p > 0 &&
+	    (double)(mc_rng_next(&sim->rng) >> 11) / 9007199254740992.0 < p;
+}
+
+static void
+sim_queue(struct sim *sim, int dst, struct sim_pkt *pkt)
+{
+	if (sim->qtail == sim->qcap) {
+		if (sim->qhead > 0) {
+			memmove(sim->q, sim->q + sim->qhead,
+			    (sim->qtail - sim->qhead) * sizeof(*sim->q));
+			sim->qtail -= sim->qhead;
+			sim->qhead = 0;
+		} else {
+			sim->qcap = sim->qcap ? sim->qcap * 2 : 1024;
+			sim->q = realloc(sim->q, sim->qcap * sizeof(*sim->q));
+			assert_non_null(sim->q);
+		}
+	}
+	pkt->refs++;
+	sim->q[sim->qtail++] = (struct sim_msg){ sim->now + SIM_DELAY_MS, dst,
+		pkt };
+}
+
+static struct sim_pkt *
+sim_pkt(const uint8_t *data, size_t len)
+{
+	struct sim_pkt *pkt = malloc(sizeof(*pkt) + len);
+
+	assert_non_null(pkt);
+	pkt->refs = 1; /* ours until sent */
+	pkt->len = len;
+	memcpy(pkt->data, data, len);
+	return pkt;
+}
+
+static void
+sim_unref(struct sim_pkt *pkt)
+{
+	if (--pkt->refs == 0)
+		free(pkt);
+}
+
+static bool
+sim_alive(const struct sim *sim, int i)
+{
+	return sim->now >= sim->rc[i].join_at && sim->now < sim->rc[i].die_at;
+}
+
+/* A packet from receiver from (-1: the sender) to the group. */
+static void
+sim_multicast(struct sim *sim, int from, const uint8_t *data, size_t len)
+{
+	struct sim_pkt *pkt;
+	int i;
+
+	if (from >= 0 && sim_lost(sim, sim->rc[from].loss)) {
+		sim->nacks_lost++;
+		return;
+	}
+	pkt = sim_pkt(data, len);
+	if (from >= 0)
+		sim_queue(sim, -1, pkt);
+	for (i = 0; i < sim->n; i++)
+		if (i != from && !sim_lost(sim, sim->rc[i].loss))
+			sim_queue(sim, i, pkt);
+	sim_unref(pkt);
+}
+
+static void
+sim_events(struct sim *sim, int i)
+{
+	struct sim_rcvr *rc = &sim->rc[i];
+	const struct rmc_recv_ev *ev;
+
+	while ((ev = rmc_recv_event(rc->r)) != NULL) {
+		switch (ev->type) {
+		case RMC_EV_SEND:
+			if (ev->len > 0)
+				sim_multicast(sim, i, ev->data, ev->len);
+			break;
+		case RMC_EV_FILE:
+			assert_true(ev->file < SIM_FILES);
+			assert_true(ev->entry.size == sim_sizes[ev->file]);
+			assert_int_equal(ev->entry.name_len,
+			    strlen(sim_names[ev->file]));
+			assert_memory_equal(ev->entry.name, sim_names[ev->file],
+			    ev->entry.name_len);
+			rc->announced[ev->file] = true;
+			break;
+		case RMC_EV_WRITE:
+			if (ev->file >= SIM_FILES ||
+			    ev->offset + ev->len > sim_sizes[ev->file]) {
+				rc->writes_bad++;
+				break;
+			}
+			memcpy(rc->out[ev->file] + ev->offset, ev->data,
+			    ev->len);
+			break;
+		case RMC_EV_FILE_DONE:
+			rc->file_done[ev->file] = true;
+			break;
+		case RMC_EV_DONE:
+			rc->done = true;
+			break;
+		case RMC_EV_TIMEOUT:
+			rc->timeout = true;
+			break;
+		}
+	}
+}
+
+static void
+sim_sender(struct sim *sim)
+{
+	struct rmc_send_need need;
+	uint8_t buf[2048];
+	int len;
+
+	for (;;) {
+		while (rmc_send_need(sim->s, &need))
+			assert_int_equal(rmc_send_supply(sim->s, need.file,
+					     need.block,
+					     sim->src[need.file] + need.offset,
+					     need.len),
+			    0);
+		len = rmc_send_output(sim->s, sim->now, buf, sizeof(buf));
+		assert_true(len >= 0);
+		if (len == 0)
+			break;
+		sim_multicast(sim, -1, buf, (size_t)len);
+	}
+}
+
+static bool
+sim_finished(const struct sim *sim)
+{
+	int i;
+
+	if (!rmc_send_done(sim->s))
+		return false;
+	for (i = 0; i < sim->n; i++)
+		if (sim->now < sim->rc[i].die_at && !sim->rc[i].done &&
+		    !sim->rc[i].timeout)
+			return false;
+	return true;
+}
+
+static void
+sim_run(struct sim *sim)
+{
+	while (sim->now < SIM_LIMIT_MS && !sim_finished(sim)) {
+		mc_time_t next = MC_TIME_NEVER;
+		int i;
+
+		while (sim->qhead < sim->qtail &&
+		    sim->q[sim->qhead].at <= sim->now) {
+			struct sim_msg m = sim->q[sim->qhead++];
+
+			if (m.dst < 0)
+				rmc_send_input(sim->s, sim->now, m.pkt->data,
+				    m.pkt->len);
+			else if (sim_alive(sim, m.dst)) {
+				assert_int_equal(rmc_recv_input(sim->rc[m.dst]
+								    .r,
+						     sim->now, m.pkt->data,
+						     m.pkt->len),
+				    0);
+				sim_events(sim, m.dst);
+			}
+			sim_unref(m.pkt);
+		}
+		sim_sender(sim);
+		for (i = 0; i < sim->n; i++) {
+			if (!sim_alive(sim, i))
+				continue;
+			rmc_recv_timer(sim->rc[i].r, sim->now);
+			sim_events(sim, i);
+			next = mc_time_min(next,
+			    rmc_recv_deadline(sim->rc[i].r));
+		}
+		next = mc_time_min(next, rmc_send_deadline(sim->s, sim->now));
+		if (sim->qhead < sim->qtail)
+			next = mc_time_min(next, sim->q[sim->qhead].at);
+		if (next == MC_TIME_NEVER)
+			break;
+		sim->now = next > sim->now ? next : sim->now + 1;
+	}
+}
+
+struct sim_opts {
+	int n;
+	double loss;
+	bool suppress;
+	uint64_t seed;
+};
+
+static struct sim *
+sim_new(const struct sim_opts *o)
+{
+	struct sim *sim = calloc(1, sizeof(*sim));
+	struct rmc_send_file files[SIM_FILES];
+	struct rmc_send_config sc;
+	int i, f, error;
+
+	assert_non_null(sim);
+	sim->n = o->n;
+	sim->rng.state = o->seed;
+	for (f = 0; f < SIM_FILES; f++) {
+		sim->src[f] = malloc(sim_sizes[f] + 1);
+		assert_non_null(sim->src[f]);
+		for (uint64_t b = 0; b < sim_sizes[f]; b++)
+			sim->src[f][b] = (uint8_t)mc_rng_next(&sim->rng);
+		memset(&files[f], 0, sizeof(files[f]));
+		files[f].size = sim_sizes[f];
+		files[f].mode = 0644;
+		files[f].name = sim_names[f];
+		files[f].sha256[0] = (uint8_t)f;
+	}
+	rmc_send_config_default(&sc);
+	sc.session = 0x5e55;
+	sc.symbol_size = 512;
+	sc.k = 64;
+	sc.rate_bps = 8000000;
+	sc.manifest_interval_ms = 250;
+	sc.linger_ms = 1000;
+	sim->s = rmc_send_new(&sc, files, SIM_FILES, 0, &error);
+	assert_non_null(sim->s);
+	for (i = 0; i < o->n; i++) {
+		struct rmc_recv_config rc;
+		struct sim_rcvr *r = &sim->rc[i];
+
+		rmc_recv_config_default(&rc);
+		rc.receiver = 1000 + (uint32_t)i;
+		rc.grtt_ms = 4 * SIM_DELAY_MS;
+		rc.holdoff_ms = 100;
+		rc.idle_ms = 5000;
+		rc.status_interval_ms = 200;
+		rc.group_size = 100;
+		rc.suppress = o->suppress;
+		r->r = rmc_recv_new(&rc, 0, o->seed * 7919 + (uint64_t)i,
+		    &error);
+		assert_non_null(r->r);
+		r->loss = o->loss;
+		r->die_at = MC_TIME_NEVER;
+		for (f = 0; f < SIM_FILES; f++) {
+			r->out[f] = calloc(1, sim_sizes[f] + 1);
+			assert_non_null(r->out[f]);
+		}
+	}
+	return sim;
+}
+
+static void
+sim_free(struct sim *sim)
+{
+	int i, f;
+
+	while (sim->qhead < sim->qtail)
+		sim_unref(sim->q[sim->qhead++].pkt);
+	free(sim->q);
+	for (i = 0; i < sim->n; i++) {
+		rmc_recv_free(sim->rc[i].r);
+		for (f = 0; f < SIM_FILES; f++)
+			free(sim->rc[i].out[f]);
+	}
+	for (f = 0; f < SIM_FILES; f++)
+		free(sim->src[f]);
+	rmc_send_free(sim->s);
+	free(sim);
+}
+
+/* Receiver i has every file, byte for byte. */
+static void
+sim_check_complete(const struct sim *sim, int i)
+{
+	const struct sim_rcvr *rc = &sim->rc[i];
+	int f;
+
+	assert_true(rc->done);
+	assert_false(rc->timeout);
+	assert_int_equal(rc->writes_bad, 0);
+	assert_int_equal(rmc_recv_held(rc->r), 0);
+	for (f = 0; f < SIM_FILES; f++) {
+		assert_true(rc->announced[f]);
+		assert_true(rc->file_done[f]);
+		assert_memory_equal(rc->out[f], sim->src[f], sim_sizes[f]);
+	}
+}
+
+static uint64_t
+sim_nacks(const struct sim *sim)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < sim->n; i++)
+		n += rmc_recv_stats(sim->rc[i].r)->nacks_sent;
+	return n;
+}
+
+/* NACKs per receiver per 1,000 first-pass data packets, x 100. */
+static uint64_t
+sim_nack_rate_x100(const struct sim *sim)
+{
+	return sim_nacks(sim) * 100000 /
+	    ((uint64_t)sim->n * rmc_send_stats(sim->s)->data);
+}
+
+static void
+test_lossless(void **state)
+{
+	struct sim_opts o = { .n = 8, .loss = 0, .suppress = true, .seed = 1 };
+	struct sim *sim = sim_new(&o);
+	int i;
+
+	sim_run(sim);
+	for (i = 0; i < sim->n; i++)
+		sim_check_complete(sim, i);
+	assert_true(rmc_send_done(sim->s));
+	/* 2048 + 196 symbols of 512 bytes, once; nobody asked for more. */
+	assert_int_equal(rmc_send_stats(sim->s)->data, 2048 + 196);
+	assert_int_equal(rmc_send_stats(sim->s)->repair, 0);
+	assert_int_equal(sim_nacks(sim), 0);
+	assert_int_equal(rmc_send_stats(sim->s)->receivers, 8);
+	assert_int_equal(rmc_send_stats(sim->s)->receivers_done, 8);
+	sim_free(sim);
+}
+
+static void
+test_loss_levels(void **state)
+{
+	static const double loss[] = { 0.01, 0.05, 0.20 };
+	size_t l;
+	int i;
+
+	for (l = 0; l < sizeof(loss) / sizeof(loss[0]); l++) {
+		struct sim_opts o = { .n = 8,
+			.loss = loss[l],
+			.suppress = true,
+			.seed = 10 + l };
+		struct sim *sim = sim_new(&o);
+
+		sim_run(sim);
+		for (i = 0; i < sim->n; i++)
+			sim_check_complete(sim, i);
+		assert_true(rmc_send_done(sim->s));
+		assert_true(rmc_send_stats(sim->s)->repair > 0);
+		print_message("# %2.0f %% loss, 8 receivers: %" PRIu64
+			      " repair symbols for %" PRIu64 " data, %" PRIu64
+			      " NACKs, done at %" PRId64 " ms\n",
+		    loss[l] * 100, rmc_send_stats(sim->s)->repair,
+		    rmc_send_stats(sim->s)->data, sim_nacks(sim), sim->now);
+		sim_free(sim);
+	}
+}
+
+static void
+test_nack_suppression(void **state)
+{
+	struct sim_opts o = { .n = 100,
+		.loss = 0.01,
+		.suppress = true,
+		.seed = 42 };
+	struct sim *sim = sim_new(&o);
+	uint64_t with, without;
+	int i;
+
+	sim_run(sim);
+	for (i = 0; i < sim->n; i++)
+		sim_check_complete(sim, i);
+	with = sim_nack_rate_x100(sim);
+	sim_free(sim);
+
+	o.suppress = false;
+	sim = sim_new(&o);
+	sim_run(sim);
+	for (i = 0; i < sim->n; i++)
+		sim_check_complete(sim, i);
+	without = sim_nack_rate_x100(sim);
+	sim_free(sim);
+	print_message("# 1 %% loss, 100 receivers: %" PRIu64 ".%02" PRIu64
+		      " NACKs per receiver per 1000 data packets with "
+		      "suppression, %" PRIu64 ".%02" PRIu64 " without\n",
+	    with / 100, with % 100, without / 100, without % 100);
+	assert_true(with <= 100);
+	assert_true(without >= 4 * with);
+}
+
+static void
+test_late_join(void **state)
+{
+	struct sim_opts o = { .n = 8,
+		.loss = 0.01,
+		.suppress = true,
+		.seed = 7 };
+	struct sim *sim = sim_new(&o);
+	int i;
+
+	/* Half of the first pass has gone by when the last one joins. */
+	sim->rc[7].join_at = 1200;
+	sim_run(sim);
+	for (i = 0; i < sim->n; i++)
+		sim_check_complete(sim, i);
+	assert_true(rmc_recv_stats(sim->rc[7].r)->nacks_sent > 0);
+	sim_free(sim);
+}
+
+static void
+test_vanished(void **state)
+{
+	struct sim_opts o = { .n = 8,
+		.loss = 0.05,
+		.suppress = true,
+		.seed = 9 };
+	struct sim *sim = sim_new(&o);
+	int i;
+
+	sim->rc[3].die_at = 800;
+	sim_run(sim);
+	for (i = 0; i < sim->n; i++)
+		if (i != 3)
+			sim_check_complete(sim, i);
+	assert_false(sim->rc[3].done);
+	/* The sender lingered out instead of waiting for it. */
+	assert_true(rmc_send_done(sim->s));
+	assert_int_equal(rmc_send_stats(sim->s)->receivers, 8);
+	assert_int_equal(rmc_send_stats(sim->s)->receivers_done, 7);
+	assert_true(sim->now < 10000);
+	sim_free(sim);
+}
+
+static void
+test_backoff(void **state)
+{
+	struct mc_rng rng = { 1 };
+	unsigned i, early_big = 0, early_one = 0;
+
+	/* Large groups pick long delays; all stay within [0, max). */
+	for (i = 0; i < 10000; i++) {
+		mc_time_t a = rmc_nack_backoff_ms(&rng, 100, 1000);
+		mc_time_t b = rmc_nack_backoff_ms(&rng, 100, 1);
+
+		assert_true(a >= 0 && a < 100);
+		assert_true(b >= 0 && b < 100);
+		early_big += a < 50;
+		early_one += b < 50;
+	}
+	assert_true(early_big < 1000); /* ~ 2 % of 10000 */
+	assert_true(early_one > 3000); /* lambda 1: ~ 38 % */
+	assert_int_equal(rmc_nack_backoff_ms(&rng, 0, 10), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_backoff),
+		cmocka_unit_test(test_lossless),
+		cmocka_unit_test(test_loss_levels),
+		cmocka_unit_test(test_nack_suppression),
+		cmocka_unit_test(test_late_join),
+		cmocka_unit_test(test_vanished),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
