@@ -121,6 +121,7 @@ $(FUZZ_CHECK_LIB): $(patsubst %.c,$(B)/%.o,$(wildcard fuzz/*_check.c))
 	@rm -f $@
 	ar rcs $@ $^
 FUZZ_LIBS_pcap = -lpcap
+FUZZ_LIBS_rmc_recv = -lisal
 FUZZ_DEPS = $(FUZZ_CHECK_LIB) $(B)/libmcast.a $(DAEMON_LIB_OBJ) $(PARTS_LIB) $(HDRS) $(FUZZ_HDRS)
 FUZZ_LINK = -Ifuzz $(FUZZ_CHECK_LIB) $(DAEMON_LIB_OBJ) $(PARTS_LIB) $(B)/libmcast.a $(LDLIBS) $(DAEMON_LIBS)
 $(B)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(FUZZ_DEPS)

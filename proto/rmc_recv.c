@@ -287,8 +287,8 @@ rmc_recv_done_check(struct rmc_recv *r, mc_time_t now)
 	    r->files_known < r->nfiles || r->files_done < r->nfiles)
 		return;
 	r->state = RMC_RECV_DONE;
-	rmc_recv_push(r, RMC_EV_DONE, 0);
 	rmc_recv_status(r, now);
+	rmc_recv_push(r, RMC_EV_DONE, 0);
 }
 
 static void

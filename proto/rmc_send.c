@@ -110,6 +110,7 @@ rmc_send_new(const struct rmc_send_config *c, const struct rmc_send_file *files,
 
 	*error = -EINVAL;
 	if (c->symbol_size == 0 || c->k == 0 || c->k >= RMC_FEC_N ||
+	    c->k + c->parity_max > RMC_FEC_N - 1 + (c->parity_max == 0) ||
 	    c->window_blocks == 0)
 		return NULL;
 	for (i = 0; i < nfiles; i++)
@@ -457,8 +458,9 @@ rmc_send_repair(struct rmc_send *s, mc_time_t now, struct rmc_slot *sl,
 		return -RMC_WIRE_NOSPACE;
 	if (f == NULL)
 		return 0;
-	/* Fresh indexes K..254, then round again. */
-	if (sl->next_parity >= RMC_FEC_N)
+	/* Fresh indexes K..K+M-1, then round again. */
+	if (sl->next_parity >= RMC_FEC_N ||
+	    (s->c.parity_max > 0 && sl->next_parity >= sl->k + s->c.parity_max))
 		sl->next_parity = sl->k;
 	idx = (uint8_t)sl->next_parity++;
 	for (i = 0; i < sl->k; i++)
@@ -604,12 +606,18 @@ rmc_send_end(struct rmc_send *s, mc_time_t now, uint8_t *buf, size_t cap)
 	return len;
 }
 
-/* Tokens earned since the last look; the bucket holds two packets. */
+/*
+ * Tokens earned since the last look; the bucket holds two packets or two
+ * milliseconds of the rate, whichever is more (the clock ticks in ms).
+ */
 static void
 rmc_send_refill(struct rmc_send *s, mc_time_t now)
 {
 	int64_t depth = 2 * 8 *
 	    ((int64_t)s->c.symbol_size + RMC_DATA_HDR + RMC_UDP_IP_OVERHEAD);
+
+	if ((int64_t)(s->c.rate_bps * 2 / 1000) > depth)
+		depth = (int64_t)(s->c.rate_bps * 2 / 1000);
 
 	if (now <= s->tokens_at)
 		return;
@@ -668,6 +676,7 @@ mc_time_t
 rmc_send_deadline(const struct rmc_send *s, mc_time_t now)
 {
 	mc_time_t t = MC_TIME_NEVER, ready = now;
+	struct rmc_send_need need;
 	bool sendable;
 	unsigned i;
 
@@ -680,7 +689,7 @@ rmc_send_deadline(const struct rmc_send *s, mc_time_t now)
 			t = mc_time_min(t, sl->gather_until);
 	}
 	if (s->c.rate_bps > 0 && s->tokens < 0)
-		ready = now +
+		ready = s->tokens_at +
 		    (mc_time_t)(((uint64_t)-s->tokens * 1000 + s->c.rate_bps -
 				    1) /
 			s->c.rate_bps);
@@ -694,7 +703,9 @@ rmc_send_deadline(const struct rmc_send *s, mc_time_t now)
 			    sl->block == s->cur_block)))
 			sendable = true;
 	}
-	/* (otherwise it waits for the caller's rmc_send_supply) */
+	/* Data to read: the caller supplies it when this deadline comes. */
+	if (!sendable && rmc_send_need(s, &need))
+		sendable = true;
 	if (sendable)
 		t = mc_time_min(t, ready);
 	t = mc_time_min(t, rmc_send_time_max(ready, s->manifest_at));

@@ -25,6 +25,8 @@ struct rmc_send_config {
 	uint32_t session;
 	uint16_t symbol_size;	     /* S: bytes of each symbol */
 	uint8_t k;		     /* source symbols of a full block */
+	uint8_t parity_max;	     /* M: parity indexes K..K+M-1 used in
+					turn; 0: all up to 254 */
 	uint64_t rate_bps;	     /* cap of what goes out (IP and UDP
 					headers counted); 0: none */
 	unsigned window_blocks;	     /* blocks held for repairs */
@@ -94,7 +96,11 @@ int rmc_send_input(struct rmc_send *s, mc_time_t now, const uint8_t *p,
  */
 int rmc_send_output(struct rmc_send *s, mc_time_t now, uint8_t *buf,
     size_t cap);
-/* When to call rmc_send_output again (MC_TIME_NEVER when done). */
+/*
+ * When to call rmc_send_output again (MC_TIME_NEVER when done), after
+ * supplying what rmc_send_need() asks for.  It does not move as time
+ * passes without a call.
+ */
 mc_time_t rmc_send_deadline(const struct rmc_send *s, mc_time_t now);
 /* The session is over (the last pass lingered out). */
 bool rmc_send_done(const struct rmc_send *s);

@@ -60,6 +60,7 @@ struct sim {
 	size_t qhead, qtail, qcap;
 	mc_time_t now;
 	uint64_t nacks_lost;
+	bool carousel; /* the sender never ends: done when receivers are */
 };
 
 static bool
@@ -204,7 +205,7 @@ sim_finished(const struct sim *sim)
 {
 	int i;
 
-	if (!rmc_send_done(sim->s))
+	if (!sim->carousel && !rmc_send_done(sim->s))
 		return false;
 	for (i = 0; i < sim->n; i++)
 		if (sim->now < sim->rc[i].die_at && !sim->rc[i].done &&
@@ -259,6 +260,7 @@ struct sim_opts {
 	int n;
 	double loss;
 	bool suppress;
+	bool carousel;
 	uint64_t seed;
 };
 
@@ -291,6 +293,8 @@ sim_new(const struct sim_opts *o)
 	sc.rate_bps = 8000000;
 	sc.manifest_interval_ms = 250;
 	sc.linger_ms = 1000;
+	sc.carousel = o->carousel;
+	sim->carousel = o->carousel;
 	sim->s = rmc_send_new(&sc, files, SIM_FILES, 0, &error);
 	assert_non_null(sim->s);
 	for (i = 0; i < o->n; i++) {
@@ -498,6 +502,73 @@ test_vanished(void **state)
 }
 
 static void
+test_carousel(void **state)
+{
+	struct sim_opts o = { .n = 4,
+		.loss = 0.01,
+		.suppress = true,
+		.carousel = true,
+		.seed = 5 };
+	struct sim *sim = sim_new(&o);
+	int i;
+
+	/* Joins after the first pass: the second one brings everything. */
+	sim->rc[3].join_at = 2400;
+	sim_run(sim);
+	for (i = 0; i < sim->n; i++)
+		sim_check_complete(sim, i);
+	assert_false(rmc_send_done(sim->s));
+	assert_true(rmc_send_stats(sim->s)->passes >= 1);
+	assert_true(rmc_send_stats(sim->s)->data > 2244);
+	assert_true(sim->now < SIM_LIMIT_MS);
+	sim_free(sim);
+}
+
+/*
+ * The rate cap as a loop drives it: called only at its deadlines (which do
+ * not move as time passes), the sender puts out 1 Mbit/s, headers counted.
+ */
+static void
+test_rate_cap(void **state)
+{
+	static uint8_t src[1 << 20];
+	struct rmc_send_file f = { .size = sizeof(src), .name = "f" };
+	struct rmc_send_config c;
+	struct rmc_send_need need;
+	struct rmc_send *s;
+	uint8_t buf[2048];
+	uint64_t bits = 0;
+	mc_time_t now = 1000000, d;
+	int error, len;
+
+	rmc_send_config_default(&c);
+	c.symbol_size = 512;
+	c.rate_bps = 1000000;
+	s = rmc_send_new(&c, &f, 1, now, &error);
+	assert_non_null(s);
+	while (now < 1000000 + 2000) {
+		d = rmc_send_deadline(s, now);
+		assert_true(d >= now);
+		if (d > now + 1)
+			assert_int_equal(rmc_send_deadline(s, now + 1), d);
+		now = d;
+		while (rmc_send_need(s, &need))
+			assert_int_equal(rmc_send_supply(s, need.file,
+					     need.block, src + need.offset,
+					     need.len),
+			    0);
+		while ((len = rmc_send_output(s, now, buf, sizeof(buf))) > 0)
+			if (now < 1000000 + 2000)
+				bits += 8 * ((uint64_t)len + 28);
+	}
+	/* 2 s at 1 Mbit/s, give or take the bucket (2 packets) and one more. */
+	print_message("# %" PRIu64 " bits in 2 s at 1 Mbit/s\n", bits);
+	assert_true(bits <= 2000000 + 3 * 8 * (512 + 28 + 28));
+	assert_true(bits >= 2000000 - 3 * 8 * (512 + 28 + 28));
+	rmc_send_free(s);
+}
+
+static void
 test_backoff(void **state)
 {
 	struct mc_rng rng = { 1 };
@@ -523,11 +594,13 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_backoff),
+		cmocka_unit_test(test_rate_cap),
 		cmocka_unit_test(test_lossless),
 		cmocka_unit_test(test_loss_levels),
 		cmocka_unit_test(test_nack_suppression),
 		cmocka_unit_test(test_late_join),
 		cmocka_unit_test(test_vanished),
+		cmocka_unit_test(test_carousel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
