@@ -38,6 +38,8 @@ static const struct subcommand subcommands[] = {
 	    "map [--dot | --json] ROUTER        the DVMRP topology from it" },
 	{ "mtrace", cmd_mtrace,
 	    "mtrace SOURCE [GROUP] [options]    multicast traceroute" },
+	{ "file", cmd_file,
+	    "file send|recv [options] ...       reliable file transfer" },
 };
 
 #define NSUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
@@ -88,7 +90,7 @@ main(int argc, char **argv)
 	fprintf(stderr,
 	    "mcast: unknown command '%s': expected one of "
 	    "addr, send, recv, join, groups, ping, pong, dump, igmp, "
-	    "mrinfo, map, mtrace\n",
+	    "mrinfo, map, mtrace, file\n",
 	    argv[1]);
 	return EXIT_USAGE;
 }

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# mcast file: one sender, three receivers on a bridge, one of them losing
+# 5 % of what arrives (nftables numgen random); every received file equals
+# the source by sha256sum (not by the tool's own check); unsafe names and
+# existing files are refused; a receiver with no sender times out.
+. "$(dirname "$0")/lib.sh"
+require_lab
+lan_lab 4
+G=239.1.2.14
+
+mkdir -p "$TMP/src/tree/sub" "$TMP/out2" "$TMP/out3" "$TMP/out4"
+head -c 3000000 /dev/urandom >"$TMP/src/big.bin"
+head -c 1234 /dev/urandom >"$TMP/src/tree/sub/small"
+: >"$TMP/src/tree/empty"
+printf 'hello\n' >"$TMP/src/tree/hello.txt"
+
+# h4 loses 5 % of the transfer's datagrams at random.
+nsx h4 nft -f - <<NFT
+table inet mcloss {
+	chain in {
+		type filter hook input priority 0;
+		udp dport 5014 numgen random mod 100 < 5 counter drop
+	}
+}
+NFT
+
+for h in 2 3 4; do
+	bg h$h sh -c "exec \"$MCAST\" file recv -i eth0 -o \"$TMP/out$h\" --timeout 20 --json $G:5014 >\"$TMP/r$h.json\" 2>\"$TMP/r$h.err\""
+	eval "r$h=\$LAST_PID"
+done
+for h in 2 3 4; do
+	wait_for 5 joined h$h $G || not_ok "h$h joined $G"
+done
+nsx h1 "$MCAST" file send -i eth0 -r 40M --json "$TMP/src/big.bin" \
+    "$TMP/src/tree" $G:5014 >"$TMP/s.json" 2>"$TMP/s.err"
+rc=$?
+expect_eq "file send exits 0 (every receiver done)" $rc 0
+for h in 2 3 4; do
+	eval "wait \$r$h"
+	expect_eq "h$h: file recv exits 0" $? 0
+	for f in big.bin tree/sub/small tree/empty tree/hello.txt; do
+		expect_eq "h$h: $f equals the source (sha256sum)" \
+		    "$(sha256sum <"$TMP/out$h/$f" 2>&1)" \
+		    "$(sha256sum <"$TMP/src/$f")"
+	done
+	check "h$h: no temporary file left" \
+	    test -z "$(find "$TMP/out$h" -name '*.mcast-part')"
+done
+expect_eq "the sender heard 3 receivers" "$(json_field "$TMP/s.json" receivers)" 3
+expect_eq "all 3 done" "$(json_field "$TMP/s.json" receivers_done)" 3
+dropped=$(nsx h4 nft list table inet mcloss | grep -o 'packets [0-9]*' | cut -d' ' -f2)
+check "nftables dropped datagrams of h4 ($dropped)" test "${dropped:-0}" -gt 20
+check "h4 sent NACKs" test "$(json_field "$TMP/r4.json" nacks)" -gt 0
+check "the sender sent repairs" test "$(json_field "$TMP/s.json" repair)" -gt 0
+
+# An existing file is not replaced without --force; the session fails.
+bg h2 sh -c "exec \"$MCAST\" file recv -i eth0 -o \"$TMP/out2\" --timeout 5 $G:5015 >/dev/null 2>\"$TMP/force.err\""
+r2=$LAST_PID
+wait_for 5 joined h2 $G
+printf 'changed\n' >"$TMP/src/tree/hello.txt"
+nsx h1 "$MCAST" file send -i eth0 -r 40M -q "$TMP/src/tree" $G:5015 >/dev/null 2>&1
+wait $r2
+expect_eq "recv refuses to replace tree/empty (exit 1)" $? 1
+check "and says so" grep -qx "mcast: $TMP/out2/tree/empty exists: give --force to replace it" "$TMP/force.err"
+expect_eq "tree/hello.txt is still the first one" "$(cat "$TMP/out2/tree/hello.txt")" hello
+bg h2 sh -c "exec \"$MCAST\" file recv -i eth0 -o \"$TMP/out2\" --force --timeout 5 $G:5015 >/dev/null 2>\"$TMP/force.err\""
+r2=$LAST_PID
+wait_for 5 joined h2 $G
+nsx h1 "$MCAST" file send -i eth0 -r 40M -q "$TMP/src/tree" $G:5015 >/dev/null 2>&1
+wait $r2
+expect_eq "with --force, recv replaces them (exit 0)" $? 0
+expect_eq "tree/hello.txt is the new one" "$(cat "$TMP/out2/tree/hello.txt")" changed
+
+# No sender: a clear time-out.
+nsx h3 "$MCAST" file recv -i eth0 -o "$TMP/out3" --timeout 1 $G:5016 >/dev/null 2>"$TMP/timeout.err"
+expect_eq "recv with no sender exits 1" $? 1
+check "and says it gave up" grep -q "nothing from the sender on $G:5016 for 1 s" "$TMP/timeout.err"
+
+# Usage errors.
+expect_usage "a bad --fec" \
+    "mcast: --fec 200,100: expected K,M with K 1..254, M >= 1 and K + M <= 255, e.g. 64,32" \
+    file send --fec 200,100 "$TMP/src/big.bin" $G:5014
+expect_usage "file with neither send nor recv" \
+    "mcast: unknown file command 'get': expected send or recv" file get
+finish

@@ -1,0 +1,46 @@
+/*
+ * `mcast file`: reliable multicast file transfer (the engines are
+ * proto/rmc_send.c and proto/rmc_recv.c; this is their I/O).  cmd_file.c
+ * dispatches and holds what both sides share; file_send.c and
+ * file_recv.c are the two sides.
+ */
+#ifndef MCAST_TOOL_FILE_H
+#define MCAST_TOOL_FILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <mcast/mcast.h>
+
+#include "loop.h"
+#include "rmc_wire.h"
+
+/* The session's socket: joined to GROUP:PORT, sending to it. */
+struct file_sock {
+	int fd;
+	struct mc_endpoint group;
+	const char *label; /* GROUP:PORT as given */
+	struct sockaddr_storage dst;
+	socklen_t dstlen;
+	uint64_t send_errors;
+};
+
+/* Opens, joins and sets TTL and interface; exits 1 with a message. */
+void file_sock_open(struct file_sock *fs, const char *label,
+    const struct mc_endpoint *group, const struct mc_iface *iface, int ttl);
+void file_sock_send(struct file_sock *fs, const uint8_t *p, size_t len);
+/*
+ * Runs the loop l with the socket (rx reads at most budget datagrams a
+ * turn) and one engine (deadline, timer) until it stops, then takes them
+ * off; exits 1 when they cannot be added.
+ */
+void file_sock_run(struct file_sock *fs, struct loop *l, unsigned budget,
+    loop_fd_fn rx, loop_deadline_fn deadline, loop_timer_fn timer, void *arg);
+/* The SHA-256 of what fd holds (read from offset 0): 0 or -errno. */
+int file_sha256(int fd, uint8_t out[RMC_SHA256_LEN]);
+/* Lower-case hex of a SHA-256 (buf of 65 bytes). */
+const char *file_sha256_hex(const uint8_t sha[RMC_SHA256_LEN], char *buf);
+
+int file_send_main(int argc, char **argv);
+int file_recv_main(int argc, char **argv);
+
+#endif
