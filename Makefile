@@ -105,9 +105,10 @@ $(B)/test/no_initgroups.so: test/ns/no_initgroups.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O2 -fPIC -shared -o $@ $<
 
+BENCH_LIBS_isal = -lisal
 $(B)/bench/%: bench/%.c $(B)/libmcast.a $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libmcast.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libmcast.a $(LDLIBS) $(BENCH_LIBS_$*)
 
 # Fuzz targets: a replay binary per target (any compiler) runs the corpus.
 # Checks the targets share (fuzz/*_check.c) come from an archive;

@@ -76,45 +76,73 @@ rmc_fec_encode(const struct rmc_fec *f, const uint8_t *const *src, size_t len,
 	return r;
 }
 
+/*
+ * Only the L missing source symbols are rebuilt, from an L x L system: with
+ * E the missing sources and P the parity rows received, C[P][E] x src[E] =
+ * par[P] + C[P][not E] x src[not E] (in GF(2^8), minus is plus), so with
+ * D = C[P][E]^-1 each missing source is D x par[P] + (D x C[P][not E]) x
+ * src[not E]: an L x L inversion instead of K x K.
+ */
 int
 rmc_fec_decode(const struct rmc_fec *f, const uint8_t *const *sym,
     const uint8_t *index, size_t len, uint8_t **out)
 {
-	unsigned k = f->k, i, n = 0;
-	uint8_t seen[RMC_FEC_N] = { 0 }, *b, *inv, *rows, **dst;
+	unsigned k = f->k, i, a, b, n = 0, np = 0;
+	uint8_t seen[RMC_FEC_N] = { 0 }, pos[RMC_FEC_N], missing[RMC_FEC_N];
+	uint8_t parity[RMC_FEC_N], *m, *d, *rows, **dst;
 	int r = -ENOMEM;
 
 	for (i = 0; i < k; i++) {
 		if (index[i] >= RMC_FEC_N || seen[index[i]])
 			return -EINVAL;
 		seen[index[i]] = 1;
+		if (index[i] >= k) {
+			pos[index[i]] = (uint8_t)np;
+			parity[np++] = index[i];
+		} else if (out[index[i]] != sym[i]) {
+			memcpy(out[index[i]], sym[i], len);
+		}
 	}
-	b = malloc((size_t)k * k * 3);
-	dst = malloc(sizeof(*dst) * k);
-	if (b == NULL || dst == NULL)
-		goto out;
-	inv = b + (size_t)k * k;
-	rows = inv + (size_t)k * k;
 	for (i = 0; i < k; i++)
-		memcpy(b + (size_t)i * k, f->matrix + (size_t)index[i] * k, k);
-	if (gf_invert_matrix(b, inv, (int)k) != 0) {
+		if (!seen[i])
+			missing[n++] = (uint8_t)i;
+	if (n == 0)
+		return 0;
+	m = malloc((size_t)n * n * 2 + (size_t)n * k);
+	dst = malloc(sizeof(*dst) * n);
+	if (m == NULL || dst == NULL)
+		goto out;
+	d = m + (size_t)n * n;
+	rows = d + (size_t)n * n;
+	for (a = 0; a < n; a++)
+		for (b = 0; b < n; b++)
+			m[a * n + b] =
+			    f->matrix[(size_t)parity[a] * k + missing[b]];
+	if (gf_invert_matrix(m, d, (int)n) != 0) {
 		r = -EINVAL; /* (cannot happen for a Cauchy matrix) */
 		goto out;
 	}
-	/* A source symbol received is copied; the others are computed. */
-	for (i = 0; i < k; i++) {
-		if (index[i] < k && out[index[i]] != sym[i])
-			memcpy(out[index[i]], sym[i], len);
-	}
-	for (i = 0; i < k; i++) {
-		if (seen[i])
-			continue;
-		memcpy(rows + (size_t)n * k, inv + (size_t)i * k, k);
-		dst[n++] = out[i];
+	for (a = 0; a < n; a++) {
+		uint8_t *row = rows + (size_t)a * k;
+
+		for (i = 0; i < k; i++) {
+			uint8_t c = 0;
+
+			if (index[i] >= k) {
+				c = d[a * n + pos[index[i]]];
+			} else {
+				for (b = 0; b < n; b++)
+					c ^= gf_mul(d[a * n + b],
+					    f->matrix[(size_t)parity[b] * k +
+						index[i]]);
+			}
+			row[i] = c;
+		}
+		dst[a] = out[missing[a]];
 	}
 	r = rmc_fec_apply(k, rows, n, sym, len, dst);
 out:
-	free(b);
+	free(m);
 	free(dst);
 	return r;
 }
