@@ -9,7 +9,14 @@
 #define RMC_UDP_IP_OVERHEAD \
 	28 /* what the rate cap counts besides UDP's
 				  payload */
-#define RMC_MANIFEST_MTU 1400
+#define RMC_MANIFEST_MTU   1400
+#define RMC_SEND_RCVRS_MAX 65536 /* receivers remembered */
+/*
+ * Repairs go first, but after this many in a row a first-pass symbol goes
+ * if one waits: however many NACKs come (a flood), a quarter of the rate
+ * stays with the first pass.
+ */
+#define RMC_REPAIR_RUN 3
 
 /* One block held: its source symbols and the state of its repairs. */
 struct rmc_slot {
@@ -58,6 +65,8 @@ struct rmc_send {
 	/* The token bucket, in bits (may go below 0 by one packet). */
 	int64_t tokens;
 	mc_time_t tokens_at;
+	unsigned repair_turn; /* the slot after the last repaired */
+	unsigned repair_run;  /* repair symbols sent in a row */
 	struct rmc_rcvr *rcvrs;
 	size_t nrcvrs, rcvrs_cap;
 	struct rmc_send_stats st;
@@ -303,6 +312,11 @@ rmc_send_rcvr(struct rmc_send *s, uint32_t id)
 	for (i = 0; i < s->nrcvrs; i++)
 		if (s->rcvrs[i].id == id)
 			return &s->rcvrs[i];
+	/* Forged ids cost no more than this (they are not waited for). */
+	if (s->nrcvrs >= RMC_SEND_RCVRS_MAX) {
+		s->st.receivers_over++;
+		return NULL;
+	}
 	if (s->nrcvrs == s->rcvrs_cap) {
 		size_t cap = s->rcvrs_cap ? s->rcvrs_cap * 2 : 16;
 		struct rmc_rcvr *r = realloc(s->rcvrs, cap * sizeof(*r));
@@ -417,12 +431,15 @@ rmc_send_gathered(struct rmc_send *s, mc_time_t now)
 static struct rmc_slot *
 rmc_send_repair_slot(struct rmc_send *s)
 {
-	unsigned i;
+	unsigned n, i;
 
-	for (i = 0; i < s->c.window_blocks; i++)
+	/* In turn from the one after the last served: no block starves. */
+	for (n = 0; n < s->c.window_blocks; n++) {
+		i = (s->repair_turn + n) % s->c.window_blocks;
 		if (s->slots[i].used && s->slots[i].loaded &&
 		    s->slots[i].burst_left > 0)
 			return &s->slots[i];
+	}
 	return NULL;
 }
 
@@ -661,12 +678,17 @@ rmc_send_output(struct rmc_send *s, mc_time_t now, uint8_t *buf, size_t cap)
 		s->manifest_sending = true;
 	if (s->manifest_sending)
 		len = rmc_send_manifest(s, now, buf, cap);
-	else if ((sl = rmc_send_repair_slot(s)) != NULL)
+	else if ((sl = rmc_send_repair_slot(s)) != NULL &&
+	    (s->repair_run < RMC_REPAIR_RUN || rmc_send_cur_slot(s) == NULL)) {
+		s->repair_turn = (unsigned)(sl - s->slots + 1);
+		s->repair_run++;
 		len = rmc_send_repair(s, now, sl, buf, cap);
-	else if (s->end_due)
+	} else if (s->end_due) {
 		len = rmc_send_end(s, now, buf, cap);
-	else if ((sl = rmc_send_cur_slot(s)) != NULL)
+	} else if ((sl = rmc_send_cur_slot(s)) != NULL) {
+		s->repair_run = 0;
 		len = rmc_send_first_pass(s, now, sl, buf, cap);
+	}
 	if (len > 0 && s->c.rate_bps > 0)
 		s->tokens -= 8 * ((int64_t)len + RMC_UDP_IP_OVERHEAD);
 	return len;

@@ -68,6 +68,7 @@ struct rmc_send_stats {
 	uint64_t nacks_dropped; /* no room in the window for the block */
 	uint64_t bad[RMC_WIRE_ERRORS];
 	uint32_t receivers, receivers_done;
+	uint64_t receivers_over; /* ids past the 65,536 remembered */
 	uint32_t passes;
 };
 
