@@ -59,6 +59,9 @@ struct rmc_send {
 	unsigned manifest_next;
 	bool manifest_sending;
 	mc_time_t manifest_at;
+	unsigned manifest_round; /* packets of the round being sent */
+	unsigned manifest_pkts;	 /* of the last whole round */
+	uint64_t since_manifest; /* first-pass symbols since then */
 	bool end_due;
 	mc_time_t end_at;
 	mc_time_t activity; /* last NACK, STATUS or repair */
@@ -553,12 +556,28 @@ rmc_send_first_pass(struct rmc_send *s, mc_time_t now, struct rmc_slot *sl,
 	}
 	sl->used_at = s->seq;
 	s->st.data++;
+	s->since_manifest++;
 	if (++s->cur_symbol >= sl->k) {
 		s->cur_symbol = 0;
 		s->cur_block++;
 		rmc_send_skip(s, now);
 	}
 	return len;
+}
+
+/*
+ * The manifest goes again every manifest_interval_ms, and after 256
+ * first-pass symbols or 64 times its own packets, whichever is more: a
+ * receiver that lost it (or joined) learns the files before the pass is
+ * over however fast it goes, for at most 1/64 of the packets.
+ */
+static bool
+rmc_send_manifest_due(const struct rmc_send *s, mc_time_t now)
+{
+	uint64_t every = 64 * (uint64_t)s->manifest_pkts;
+
+	return now >= s->manifest_at ||
+	    s->since_manifest >= (every > 256 ? every : 256);
 }
 
 static int
@@ -594,7 +613,11 @@ rmc_send_manifest(struct rmc_send *s, mc_time_t now, uint8_t *buf, size_t cap)
 		s->seq--;
 		return len;
 	}
+	s->manifest_round++;
 	if (s->manifest_next >= s->nfiles) {
+		s->manifest_pkts = s->manifest_round;
+		s->manifest_round = 0;
+		s->since_manifest = 0;
 		s->manifest_sending = false;
 		s->manifest_next = 0;
 		s->manifest_at = now + s->c.manifest_interval_ms;
@@ -674,7 +697,7 @@ rmc_send_output(struct rmc_send *s, mc_time_t now, uint8_t *buf, size_t cap)
 	}
 	if (s->phase == RMC_SEND_LINGER && now >= s->end_at)
 		s->end_due = true;
-	if (!s->manifest_sending && now >= s->manifest_at)
+	if (!s->manifest_sending && rmc_send_manifest_due(s, now))
 		s->manifest_sending = true;
 	if (s->manifest_sending)
 		len = rmc_send_manifest(s, now, buf, cap);
