@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # mcast file: one sender, three receivers on a bridge, one of them losing
 # 5 % of what arrives (nftables numgen random); every received file equals
-# the source by sha256sum (not by the tool's own check); unsafe names and
-# existing files are refused; a receiver with no sender times out.
+# the source by sha256sum (not by the tool's own check); existing files are
+# not replaced without --force; a full file system and a silent sender end
+# the receiver with a clear message.
 . "$(dirname "$0")/lib.sh"
 require_lab
 lan_lab 4
@@ -70,6 +71,20 @@ nsx h1 "$MCAST" file send -i eth0 -r 40M -q "$TMP/src/tree" $G:5015 >/dev/null 2
 wait $r2
 expect_eq "with --force, recv replaces them (exit 0)" $? 0
 expect_eq "tree/hello.txt is the new one" "$(cat "$TMP/out2/tree/hello.txt")" changed
+
+# A full file system: the receiver says so, exits 1 and leaves no
+# temporary file (a 512 KiB tmpfs in a mount namespace of its own).
+mkdir -p "$TMP/full"
+bg h3 unshare -m sh -c "mount -t tmpfs -o size=512k mcfull \"$TMP/full\" &&
+    \"$MCAST\" file recv -i eth0 -o \"$TMP/full\" --timeout 5 $G:5017 >/dev/null 2>\"$TMP/full.err\";
+    rc=\$?; ls -A \"$TMP/full\" >\"$TMP/full.ls\"; exit \$rc"
+r3=$LAST_PID
+wait_for 5 joined h3 $G
+nsx h1 "$MCAST" file send -i eth0 -r 40M -q "$TMP/src/big.bin" $G:5017 >/dev/null 2>&1
+wait $r3
+expect_eq "recv on a full file system exits 1" $? 1
+check "and says why" grep -q "cannot write $TMP/full/big.bin: No space left on device" "$TMP/full.err"
+expect_eq "and leaves nothing behind" "$(cat "$TMP/full.ls")" ""
 
 # No sender: a clear time-out.
 nsx h3 "$MCAST" file recv -i eth0 -o "$TMP/out3" --timeout 1 $G:5016 >/dev/null 2>"$TMP/timeout.err"
