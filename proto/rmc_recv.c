@@ -7,6 +7,7 @@
 #include "outq.h"
 #include "rmc_fec.h"
 #include "rmc_recv.h"
+#include "trace.h"
 
 #define RMC_RECV_FILES_MAX (1u << 20)
 
@@ -47,6 +48,7 @@ enum rmc_recv_state {
 
 struct rmc_recv {
 	struct rmc_recv_config c;
+	struct trace trace;
 	struct mc_rng rng;
 	enum rmc_recv_state state;
 	bool locked; /* to c.session */
@@ -117,6 +119,8 @@ rmc_recv_new(const struct rmc_recv_config *c, mc_time_t now, uint64_t seed,
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return NULL;
 	r->c = *c;
+	r->trace.fn = c->trace;
+	r->trace.arg = c->trace_arg;
 	r->rng.state = seed;
 	r->slots = calloc(c->window_blocks, sizeof(*r->slots));
 	if (r->slots == NULL) {
@@ -287,6 +291,7 @@ rmc_recv_done_check(struct rmc_recv *r, mc_time_t now)
 	    r->files_known < r->nfiles || r->files_done < r->nfiles)
 		return;
 	r->state = RMC_RECV_DONE;
+	trace(&r->trace, "done: %u files", r->nfiles);
 	rmc_recv_status(r, now);
 	rmc_recv_push(r, RMC_EV_DONE, 0);
 }
@@ -298,6 +303,7 @@ rmc_recv_file_done(struct rmc_recv *r, mc_time_t now, uint32_t file)
 
 	r->files[file].complete = true;
 	r->files_done++;
+	trace(&r->trace, "file %u done", file);
 	if ((ev = rmc_recv_push(r, RMC_EV_FILE_DONE, 0)) != NULL)
 		ev->file = file;
 	rmc_recv_done_check(r, now);
@@ -341,6 +347,8 @@ rmc_recv_complete(struct rmc_recv *r, mc_time_t now, struct rmc_rslot *sl)
 		}
 		r->st.decoded++;
 	}
+	trace(&r->trace, "file %u block %u: done%s", sl->file, sl->block,
+	    all_source ? "" : ", rebuilt from parity");
 	ev->file = sl->file;
 	ev->offset = off;
 	ev->len = len;
@@ -356,8 +364,11 @@ rmc_recv_complete(struct rmc_recv *r, mc_time_t now, struct rmc_rslot *sl)
 static void
 rmc_recv_hold(struct rmc_recv *r, mc_time_t now, struct rmc_rslot *sl)
 {
-	if (sl->nack == RMC_NACK_PENDING)
+	if (sl->nack == RMC_NACK_PENDING) {
 		r->st.nacks_held++;
+		trace(&r->trace, "file %u block %u: NACK held", sl->file,
+		    sl->block);
+	}
 	sl->nack = RMC_NACK_HOLD;
 	sl->nack_at = now + r->c.holdoff_ms;
 }
@@ -435,6 +446,9 @@ rmc_recv_manifest(struct rmc_recv *r, mc_time_t now, struct rmc_manifest *m)
 		r->nfiles = m->files;
 		r->symbol_size = m->symbol_size;
 		r->k = m->k;
+		trace(&r->trace,
+		    "session %08x: %u files, symbols of %u bytes, K %u",
+		    r->c.session, r->nfiles, r->symbol_size, r->k);
 	} else if (m->files != r->nfiles || m->symbol_size != r->symbol_size ||
 	    m->k != r->k) {
 		r->st.bad[RMC_WIRE_PARAM]++;
@@ -643,6 +657,8 @@ rmc_recv_send_nack(struct rmc_recv *r, mc_time_t now, struct rmc_rslot *sl)
 	len = rmc_encode_nack(ev->data, RMC_NACK_LEN, &h, &n);
 	ev->len = len > 0 ? (size_t)len : 0;
 	r->st.nacks_sent++;
+	trace(&r->trace, "file %u block %u: NACK of %u", sl->file, sl->block,
+	    n.missing);
 }
 
 void
@@ -655,6 +671,8 @@ rmc_recv_timer(struct rmc_recv *r, mc_time_t now)
 		return;
 	if (now >= r->last_rx + r->c.idle_ms) {
 		r->state = RMC_RECV_FAILED;
+		trace(&r->trace, "nothing from the sender for %lld ms: failed",
+		    (long long)r->c.idle_ms);
 		rmc_recv_push(r, RMC_EV_TIMEOUT, 0);
 		return;
 	}

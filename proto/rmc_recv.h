@@ -32,6 +32,8 @@ struct rmc_recv_config {
 	mc_time_t idle_ms;	      /* nothing from the sender: give up */
 	mc_time_t status_interval_ms; /* "done" repeated at most this often */
 	bool suppress;		      /* hold NACKs others made (default) */
+	mc_trace_fn trace;	      /* a line per transition; may be NULL */
+	void *trace_arg;
 };
 
 void rmc_recv_config_default(struct rmc_recv_config *c);

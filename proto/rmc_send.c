@@ -5,6 +5,7 @@
 
 #include "rmc_fec.h"
 #include "rmc_send.h"
+#include "trace.h"
 
 #define RMC_UDP_IP_OVERHEAD \
 	28 /* what the rate cap counts besides UDP's
@@ -45,6 +46,7 @@ enum rmc_send_phase {
 
 struct rmc_send {
 	struct rmc_send_config c;
+	struct trace trace;
 	struct rmc_send_file *files;
 	unsigned nfiles;
 	uint32_t *nblocks;
@@ -134,6 +136,8 @@ rmc_send_new(const struct rmc_send_config *c, const struct rmc_send_file *files,
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
 	s->c = *c;
+	s->trace.fn = c->trace;
+	s->trace.arg = c->trace_arg;
 	s->nfiles = nfiles;
 	s->files = calloc(nfiles ? nfiles : 1, sizeof(*s->files));
 	s->nblocks = calloc(nfiles ? nfiles : 1, sizeof(*s->nblocks));
@@ -362,6 +366,9 @@ rmc_send_nack(struct rmc_send *s, mc_time_t now, const struct rmc_nack *n)
 	if (sl->gather_until == MC_TIME_NEVER) {
 		sl->gather_until = now + s->c.nack_window_ms;
 		sl->gathered = 0;
+		trace(&s->trace,
+		    "file %u block %u: NACK of %u from %08x, gathering",
+		    n->file, n->block, missing, n->receiver);
 	}
 	if (missing > sl->gathered)
 		sl->gathered = missing;
@@ -390,9 +397,11 @@ rmc_send_input(struct rmc_send *s, mc_time_t now, const uint8_t *p, size_t len)
 	case RMC_STATUS:
 		if ((r = rmc_send_rcvr(s, pkt.u.status.receiver)) == NULL)
 			break;
-		if (!r->done && pkt.u.status.state == RMC_RX_DONE)
+		if (!r->done && pkt.u.status.state == RMC_RX_DONE) {
 			s->st.receivers_done++;
-		else if (r->done && pkt.u.status.state != RMC_RX_DONE)
+			trace(&s->trace, "receiver %08x done (%u of %zu)",
+			    r->id, s->st.receivers_done, s->nrcvrs);
+		} else if (r->done && pkt.u.status.state != RMC_RX_DONE)
 			s->st.receivers_done--;
 		r->done = pkt.u.status.state == RMC_RX_DONE;
 		/* (a done receiver answering END does not keep us here) */
@@ -428,6 +437,9 @@ rmc_send_gathered(struct rmc_send *s, mc_time_t now)
 		sl->burst = sl->gathered;
 		sl->burst_left = sl->gathered;
 		s->st.repairs++;
+		trace(&s->trace,
+		    "file %u block %u: repair of %u parity symbols", sl->file,
+		    sl->block, sl->burst);
 	}
 }
 
@@ -502,6 +514,8 @@ rmc_send_pass_end(struct rmc_send *s, mc_time_t now)
 {
 	s->end_due = true;
 	s->st.passes++;
+	trace(&s->trace, "pass %u over: %s", s->st.passes,
+	    s->c.carousel ? "again" : "lingering");
 	if (s->c.carousel) {
 		s->cur_file = 0;
 		s->cur_block = 0;
@@ -675,8 +689,12 @@ rmc_send_linger(struct rmc_send *s, mc_time_t now)
 	if (s->phase != RMC_SEND_LINGER || rmc_send_repair_slot(s) != NULL)
 		return;
 	if ((s->nrcvrs > 0 && s->st.receivers_done == s->nrcvrs) ||
-	    now >= s->activity + s->c.linger_ms)
+	    now >= s->activity + s->c.linger_ms) {
 		s->phase = RMC_SEND_OVER;
+		trace(&s->trace, "over: %u of %zu receivers done%s",
+		    s->st.receivers_done, s->nrcvrs,
+		    s->st.receivers_done == s->nrcvrs ? "" : ", idle");
+	}
 }
 
 int

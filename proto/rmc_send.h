@@ -37,6 +37,8 @@ struct rmc_send_config {
 	mc_time_t manifest_interval_ms;
 	mc_time_t linger_ms; /* idle time after the last pass that ends it */
 	bool carousel;	     /* pass after pass until stopped */
+	mc_trace_fn trace;   /* a line per transition; may be NULL */
+	void *trace_arg;
 };
 
 /* Fills in the defaults (S 1400, K 64, 64 blocks, 10 Mbit/s ...). */

@@ -112,6 +112,12 @@ file_sock_run(struct file_sock *fs, struct loop *l, unsigned budget,
 	loop_source_del(l, source);
 }
 
+void
+file_trace(void *arg, const char *line)
+{
+	fprintf(stderr, "%s\n", line);
+}
+
 int
 file_sha256(int fd, uint8_t out[RMC_SHA256_LEN])
 {

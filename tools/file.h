@@ -35,6 +35,8 @@ void file_sock_send(struct file_sock *fs, const uint8_t *p, size_t len);
  */
 void file_sock_run(struct file_sock *fs, struct loop *l, unsigned budget,
     loop_fd_fn rx, loop_deadline_fn deadline, loop_timer_fn timer, void *arg);
+/* -v: an engine's trace line to standard error. */
+void file_trace(void *arg, const char *line);
 /* The SHA-256 of what fd holds (read from offset 0): 0 or -errno. */
 int file_sha256(int fd, uint8_t out[RMC_SHA256_LEN]);
 /* Lower-case hex of a SHA-256 (buf of 65 bytes). */

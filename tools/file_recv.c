@@ -37,7 +37,7 @@ struct recv_opts {
 	struct mc_endpoint group;
 	const char *label, *dir;
 	struct mc_iface iface;
-	bool has_iface, force, json, quiet;
+	bool has_iface, force, json, quiet, verbose;
 	double timeout_s;
 };
 
@@ -61,7 +61,7 @@ recv_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: mcast file recv [-i IF] [-o DIR] [--force] [--timeout S]\n"
-	    "                       [--json] [-q] GROUP:PORT\n"
+	    "                       [--json] [-q] [-v] GROUP:PORT\n"
 	    "  -i IF        join on this interface\n"
 	    "  -o DIR       write the files under DIR (default .)\n"
 	    "  --force      replace files that exist\n"
@@ -69,6 +69,8 @@ recv_usage(FILE *f)
 	    "(default 30)\n"
 	    "  --json       one JSON summary at the end\n"
 	    "  -q           no report, only the exit status\n"
+	    "  -v           what the engine does, a line per step, on "
+	    "standard error\n"
 	    "exit status: 0 when every file arrived and matched its SHA-256, "
 	    "1 when not\n"
 	    "(time-out, mismatch, a file system error), 2 on usage errors\n");
@@ -90,7 +92,8 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->dir = ".";
 	o->timeout_s = 30;
-	while ((c = getopt_long(argc, argv, ":i:o:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:o:qvh", longopts, NULL)) !=
+	    -1) {
 		switch (c) {
 		case 'i':
 			option_once(&iface_text, "-i", optarg, "interface");
@@ -112,6 +115,9 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 			break;
 		case 'q':
 			o->quiet = true;
+			break;
+		case 'v':
+			o->verbose = true;
 			break;
 		case 'h':
 			recv_usage(stdout);
@@ -444,6 +450,8 @@ file_recv_main(int argc, char **argv)
 	rmc_recv_config_default(&c);
 	c.receiver = random_u32();
 	c.idle_ms = (mc_time_t)(o.timeout_s * 1000);
+	if (o.verbose)
+		c.trace = file_trace;
 	st.r = rmc_recv_new(&c, loop_now(st.loop),
 	    (uint64_t)random_u32() << 32 | random_u32(), &error);
 	if (st.r == NULL) {

@@ -55,7 +55,7 @@ send_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: mcast file send [-i IF] [-t TTL] [-r RATE] [--fec K,M]\n"
-	    "                       [--carousel] [--json] [-q] PATH... "
+	    "                       [--carousel] [--json] [-q] [-v] PATH... "
 	    "GROUP:PORT\n"
 	    "  -i IF        send on this interface\n"
 	    "  -t TTL       time to live (default 1)\n"
@@ -68,6 +68,8 @@ send_usage(FILE *f)
 	    "  --carousel   send the files again and again until stopped\n"
 	    "  --json       one JSON summary at the end\n"
 	    "  -q           no summary, only the exit status\n"
+	    "  -v           what the engine does, a line per step, on "
+	    "standard error\n"
 	    "PATH is a file or a directory (sent with everything under it).\n"
 	    "exit status: 0 when the session ended with every receiver that "
 	    "spoke done,\n"
@@ -211,7 +213,7 @@ send_parse(int argc, char **argv, struct send_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->ttl = 1;
 	rmc_send_config_default(&o->c);
-	while ((c = getopt_long(argc, argv, ":i:t:r:qh", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, ":i:t:r:qvh", longopts, NULL)) !=
 	    -1) {
 		switch (c) {
 		case 'i':
@@ -236,6 +238,9 @@ send_parse(int argc, char **argv, struct send_opts *o)
 			break;
 		case 'q':
 			o->quiet = true;
+			break;
+		case 'v':
+			o->c.trace = file_trace;
 			break;
 		case 'h':
 			send_usage(stdout);

@@ -296,7 +296,9 @@ struct sim_opts {
 	bool carousel;
 	uint64_t seed;
 	const double *losses; /* per receiver, instead of loss */
-	uint64_t rate_bps;    /* instead of 8 Mbit/s */
+	mc_trace_fn trace;    /* of the sender and receiver 0 */
+	void *trace_arg[2];
+	uint64_t rate_bps; /* instead of 8 Mbit/s */
 };
 
 static struct sim *
@@ -329,6 +331,8 @@ sim_new(const struct sim_opts *o)
 	sc.manifest_interval_ms = 250;
 	sc.linger_ms = 1000;
 	sc.carousel = o->carousel;
+	sc.trace = o->trace;
+	sc.trace_arg = o->trace_arg[0];
 	sim->carousel = o->carousel;
 	sim->s = rmc_send_new(&sc, files, SIM_FILES, 0, &error);
 	assert_non_null(sim->s);
@@ -344,6 +348,10 @@ sim_new(const struct sim_opts *o)
 		rc.status_interval_ms = 200;
 		rc.group_size = 100;
 		rc.suppress = o->suppress;
+		if (i == 0) {
+			rc.trace = o->trace;
+			rc.trace_arg = o->trace_arg[1];
+		}
 		r->r = rmc_recv_new(&rc, 0, o->seed * 7919 + (uint64_t)i,
 		    &error);
 		assert_non_null(r->r);
@@ -599,6 +607,66 @@ test_mixed_loss(void **state)
 	sim_free(sim);
 }
 
+struct test_lines {
+	char text[16384];
+	size_t len;
+	unsigned n;
+};
+
+static void
+test_trace_line(void *arg, const char *line)
+{
+	struct test_lines *l = arg;
+	int n = snprintf(l->text + l->len, sizeof(l->text) - l->len, "%s\n",
+	    line);
+
+	if (n > 0 && l->len + (size_t)n < sizeof(l->text))
+		l->len += (size_t)n;
+	l->n++;
+}
+
+static bool
+test_ends_with(const struct test_lines *l, const char *tail)
+{
+	size_t n = strlen(tail);
+
+	return l->len >= n && strcmp(l->text + l->len - n, tail) == 0;
+}
+
+/* The engines' trace lines: one per transition, the first and last known. */
+static void
+test_trace(void **state)
+{
+	static struct test_lines sl, rl;
+	struct sim_opts o = { .n = 2,
+		.loss = 0.05,
+		.suppress = true,
+		.seed = 3,
+		.trace = test_trace_line,
+		.trace_arg = { &sl, &rl } };
+	const char *first =
+	    "session 00005e55: 3 files, symbols of 512 bytes, K 64\n";
+	struct sim *sim = sim_new(&o);
+	int i;
+
+	sim_run(sim);
+	for (i = 0; i < sim->n; i++)
+		sim_check_complete(sim, i);
+	assert_memory_equal(rl.text, first, strlen(first));
+	assert_non_null(strstr(rl.text, "file 2 done\n")); /* the empty one */
+	assert_non_null(strstr(rl.text, ": NACK of "));
+	assert_non_null(strstr(rl.text, ": done, rebuilt from parity\n"));
+	assert_true(test_ends_with(&rl, "done: 3 files\n"));
+	/* The session, 36 blocks, 3 files, the end; NACKs sent and held. */
+	assert_int_equal(rl.n,
+	    1 + 36 + 3 + 1 + rmc_recv_stats(sim->rc[0].r)->nacks_sent +
+		rmc_recv_stats(sim->rc[0].r)->nacks_held);
+	assert_non_null(strstr(sl.text, "pass 1 over: lingering\n"));
+	assert_non_null(strstr(sl.text, ": repair of "));
+	assert_true(test_ends_with(&sl, "over: 2 of 2 receivers done\n"));
+	sim_free(sim);
+}
+
 static void
 test_carousel(void **state)
 {
@@ -699,6 +767,7 @@ main(void)
 		cmocka_unit_test(test_late_join),
 		cmocka_unit_test(test_vanished),
 		cmocka_unit_test(test_carousel),
+		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_mixed_loss),
 		cmocka_unit_test(test_nack_flood),
 	};
