@@ -57,6 +57,8 @@ struct rmc_send {
 	/* The first pass's place. */
 	uint32_t cur_file, cur_block;
 	unsigned cur_symbol;
+	unsigned cur_parity; /* --fec auto's for the current block */
+	unsigned loss;	     /* the largest reported lately, 1/10000 */
 	/* The manifest: the next entry to announce, and when. */
 	unsigned manifest_next;
 	bool manifest_sending;
@@ -357,6 +359,8 @@ rmc_send_nack(struct rmc_send *s, mc_time_t now, const struct rmc_nack *n)
 	}
 	if (missing > sl->k)
 		missing = sl->k;
+	if (n->loss > s->loss && n->loss <= RMC_LOSS_SCALE)
+		s->loss = n->loss;
 	/* Asked before the repair under way (or just sent) reached them. */
 	if ((sl->burst_left > 0 || now < sl->covered_until) &&
 	    missing <= sl->burst) {
@@ -469,10 +473,13 @@ rmc_send_cur_slot(struct rmc_send *s)
 	return sl != NULL && sl->loaded ? sl : NULL;
 }
 
-/* One fresh parity symbol of a repair. */
+/*
+ * One fresh parity symbol of a block into buf, its burst field burst: the
+ * length, 0 when it cannot be made (no memory), or -RMC_WIRE_NOSPACE.
+ */
 static int
-rmc_send_repair(struct rmc_send *s, mc_time_t now, struct rmc_slot *sl,
-    uint8_t *buf, size_t cap)
+rmc_send_parity(struct rmc_send *s, mc_time_t now, struct rmc_slot *sl,
+    unsigned burst, uint8_t *buf, size_t cap)
 {
 	struct rmc_fec *f = rmc_send_fec(s, sl->k);
 	struct rmc_hdr h;
@@ -481,7 +488,7 @@ rmc_send_repair(struct rmc_send *s, mc_time_t now, struct rmc_slot *sl,
 	struct rmc_data d = { .file = sl->file,
 		.block = sl->block,
 		.k = (uint8_t)sl->k,
-		.burst = (uint8_t)sl->burst,
+		.burst = (uint8_t)burst,
 		.payload = out,
 		.payload_len = s->c.symbol_size };
 	unsigned i;
@@ -502,11 +509,23 @@ rmc_send_repair(struct rmc_send *s, mc_time_t now, struct rmc_slot *sl,
 	d.symbol = idx;
 	h = rmc_send_hdr(s, now);
 	sl->used_at = s->seq;
+	return rmc_encode_data(buf, cap, &h, &d);
+}
+
+/* One symbol of a repair. */
+static int
+rmc_send_repair(struct rmc_send *s, mc_time_t now, struct rmc_slot *sl,
+    uint8_t *buf, size_t cap)
+{
+	int len = rmc_send_parity(s, now, sl, sl->burst, buf, cap);
+
+	if (len <= 0)
+		return len;
 	if (--sl->burst_left == 0)
 		sl->covered_until = now + s->c.repair_holdoff_ms;
 	s->st.repair++;
 	s->activity = now;
-	return rmc_encode_data(buf, cap, &h, &d);
+	return len;
 }
 
 static void
@@ -551,6 +570,26 @@ rmc_send_skip(struct rmc_send *s, mc_time_t now)
 	}
 }
 
+/*
+ * --fec auto: the parity symbols each block of k gets in the first pass,
+ * from the largest loss the receivers reported lately (their NACKs carry
+ * it): enough for that loss and a quarter more, and one more symbol.
+ */
+static unsigned
+rmc_send_proactive(const struct rmc_send *s, unsigned k)
+{
+	unsigned p, max = RMC_FEC_N - k;
+
+	if (!s->c.fec_auto || s->loss == 0)
+		return 0;
+	p = (unsigned)(((uint64_t)k * s->loss * 5 / 4 + RMC_LOSS_SCALE - 1) /
+		RMC_LOSS_SCALE) +
+	    1;
+	if (s->c.parity_max > 0 && max > s->c.parity_max)
+		max = s->c.parity_max;
+	return p < max ? p : max;
+}
+
 static int
 rmc_send_first_pass(struct rmc_send *s, mc_time_t now, struct rmc_slot *sl,
     uint8_t *buf, size_t cap)
@@ -560,20 +599,37 @@ rmc_send_first_pass(struct rmc_send *s, mc_time_t now, struct rmc_slot *sl,
 		.block = sl->block,
 		.symbol = (uint8_t)s->cur_symbol,
 		.k = (uint8_t)sl->k,
-		.payload = sl->data + (size_t)s->cur_symbol * s->c.symbol_size,
+		.payload = s->cur_symbol < sl->k ?
+		    sl->data + (size_t)s->cur_symbol * s->c.symbol_size :
+		    NULL,
 		.payload_len = s->c.symbol_size };
-	int len = rmc_encode_data(buf, cap, &h, &d);
+	int len;
 
-	if (len < 0) {
+	if (s->cur_symbol == 0)
+		s->cur_parity = rmc_send_proactive(s, sl->k);
+	if (s->cur_symbol >= sl->k) {
+		/* --fec auto: parity that goes with the block, unasked. */
 		s->seq--;
-		return len;
+		len = rmc_send_parity(s, now, sl, 0, buf, cap);
+		if (len > 0)
+			s->st.proactive++;
+	} else {
+		len = rmc_encode_data(buf, cap, &h, &d);
+		if (len < 0) {
+			s->seq--;
+			return len;
+		}
+		s->st.data++;
 	}
+	if (len <= 0)
+		return len;
 	sl->used_at = s->seq;
-	s->st.data++;
 	s->since_manifest++;
-	if (++s->cur_symbol >= sl->k) {
+	if (++s->cur_symbol >= sl->k + s->cur_parity) {
 		s->cur_symbol = 0;
 		s->cur_block++;
+		/* What the receivers said ages: an eighth per block. */
+		s->loss -= s->loss / 8;
 		rmc_send_skip(s, now);
 	}
 	return len;

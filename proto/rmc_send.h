@@ -37,6 +37,8 @@ struct rmc_send_config {
 	mc_time_t manifest_interval_ms;
 	mc_time_t linger_ms; /* idle time after the last pass that ends it */
 	bool carousel;	     /* pass after pass until stopped */
+	bool fec_auto;	     /* parity in the first pass, as much as the
+				loss the receivers report asks */
 	mc_trace_fn trace;   /* a line per transition; may be NULL */
 	void *trace_arg;
 };
@@ -60,9 +62,10 @@ struct rmc_send_need {
 };
 
 struct rmc_send_stats {
-	uint64_t data;	  /* first-pass symbols */
-	uint64_t repair;  /* parity symbols sent in repairs */
-	uint64_t repairs; /* repair bursts */
+	uint64_t data;	    /* first-pass symbols */
+	uint64_t proactive; /* parity sent with them (fec_auto) */
+	uint64_t repair;    /* parity symbols sent in repairs */
+	uint64_t repairs;   /* repair bursts */
 	uint64_t manifests, ends;
 	uint64_t nacks;		/* NACKs received */
 	uint64_t nacks_late;	/* ignored: a repair already covered them */

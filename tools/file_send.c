@@ -54,7 +54,8 @@ static void
 send_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: mcast file send [-i IF] [-t TTL] [-r RATE] [--fec K,M]\n"
+	    "usage: mcast file send [-i IF] [-t TTL] [-r RATE] "
+	    "[--fec K,M | --fec auto]\n"
 	    "                       [--carousel] [--json] [-q] [-v] PATH... "
 	    "GROUP:PORT\n"
 	    "  -i IF        send on this interface\n"
@@ -65,6 +66,8 @@ send_usage(FILE *f)
 	    "indexes\n"
 	    "               K..K+M-1 used in turn for repairs (default "
 	    "64,191)\n"
+	    "  --fec auto   parity with every block, as much as the loss the\n"
+	    "               receivers report asks (blocks of 64)\n"
 	    "  --carousel   send the files again and again until stopped\n"
 	    "  --json       one JSON summary at the end\n"
 	    "  -q           no summary, only the exit status\n"
@@ -188,10 +191,14 @@ send_parse_fec(const char *text, struct rmc_send_config *c)
 	unsigned k, m;
 	char tail;
 
+	if (strcmp(text, "auto") == 0) {
+		c->fec_auto = true;
+		return;
+	}
 	if (sscanf(text, "%u,%u%c", &k, &m, &tail) != 2 || k < 1 || k > 254 ||
 	    m < 1 || k + m > 255)
 		usage_error("--fec %s: expected K,M with K 1..254, M >= 1 and "
-			    "K + M <= 255, e.g. 64,32",
+			    "K + M <= 255, e.g. 64,32, or auto",
 		    text);
 	c->k = (uint8_t)k;
 	c->parity_max = (uint8_t)m;
@@ -386,11 +393,13 @@ send_report(const struct send_state *st)
 		return;
 	if (st->o->json) {
 		printf("{\"files\":%u,\"bytes\":%llu,\"seconds\":%.3f,"
-		       "\"data\":%llu,\"repair\":%llu,\"repairs\":%llu,"
+		       "\"data\":%llu,\"proactive\":%llu,\"repair\":%llu,"
+		       "\"repairs\":%llu,"
 		       "\"nacks\":%llu,\"receivers\":%u,"
 		       "\"receivers_done\":%u,\"passes\":%u}\n",
 		    st->o->nfiles, (unsigned long long)total, secs,
 		    (unsigned long long)ss->data,
+		    (unsigned long long)ss->proactive,
 		    (unsigned long long)ss->repair,
 		    (unsigned long long)ss->repairs,
 		    (unsigned long long)ss->nacks, ss->receivers,

@@ -93,7 +93,7 @@ check "and says it gave up" grep -q "nothing from the sender on $G:5016 for 1 s"
 
 # Usage errors.
 expect_usage "a bad --fec" \
-    "mcast: --fec 200,100: expected K,M with K 1..254, M >= 1 and K + M <= 255, e.g. 64,32" \
+    "mcast: --fec 200,100: expected K,M with K 1..254, M >= 1 and K + M <= 255, e.g. 64,32, or auto" \
     file send --fec 200,100 "$TMP/src/big.bin" $G:5014
 expect_usage "file with neither send nor recv" \
     "mcast: unknown file command 'get': expected send or recv" file get

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # mcast file to 8 receivers on a bridge that lose 0, 0, 1, 1, 5, 5, 20 and
 # 20 % of what arrives (nftables numgen random, per receiver): every one
-# ends with byte-identical files (sha256sum), the lossy ones through NACKs
-# and repairs; the sender hears all 8 done.
+# ends with byte-identical files (sha256sum), the lossy ones through NACKs,
+# repairs and --fec auto's parity; the sender hears all 8 done.
 . "$(dirname "$0")/lib.sh"
 require_lab
 lan_lab 9
@@ -31,7 +31,7 @@ done
 for h in $(seq 2 9); do
 	wait_for 5 joined h$h $G || not_ok "h$h joined $G"
 done
-nsx h1 "$MCAST" file send -i eth0 -r 40M --json "$TMP/src/a.bin" \
+nsx h1 "$MCAST" file send -i eth0 -r 40M --fec auto --json "$TMP/src/a.bin" \
     "$TMP/src/b.bin" $G:5015 >"$TMP/s.json" 2>"$TMP/s.err"
 expect_eq "file send exits 0" $? 0
 for h in $(seq 2 9); do
@@ -44,6 +44,8 @@ for h in $(seq 2 9); do
 done
 expect_eq "the sender heard 8 receivers" "$(json_field "$TMP/s.json" receivers)" 8
 expect_eq "all 8 done" "$(json_field "$TMP/s.json" receivers_done)" 8
+check "--fec auto sent parity with the blocks" \
+    test "$(json_field "$TMP/s.json" proactive)" -gt 0
 check "the 20 % receivers rebuilt blocks from parity" \
     test "$(json_field "$TMP/r9.json" decoded)" -gt 0
 check "the lossless receivers sent no NACK" \

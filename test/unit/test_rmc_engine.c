@@ -294,6 +294,7 @@ struct sim_opts {
 	double loss;
 	bool suppress;
 	bool carousel;
+	bool fec_auto;
 	uint64_t seed;
 	const double *losses; /* per receiver, instead of loss */
 	mc_trace_fn trace;    /* of the sender and receiver 0 */
@@ -331,6 +332,7 @@ sim_new(const struct sim_opts *o)
 	sc.manifest_interval_ms = 250;
 	sc.linger_ms = 1000;
 	sc.carousel = o->carousel;
+	sc.fec_auto = o->fec_auto;
 	sc.trace = o->trace;
 	sc.trace_arg = o->trace_arg[0];
 	sim->carousel = o->carousel;
@@ -667,6 +669,43 @@ test_trace(void **state)
 	sim_free(sim);
 }
 
+/*
+ * --fec auto at 5 % loss: parity goes with each block once the receivers
+ * have reported their loss, and far fewer NACKs are needed.
+ */
+static void
+test_fec_auto(void **state)
+{
+	struct sim_opts o = { .n = 8,
+		.loss = 0.05,
+		.suppress = true,
+		.seed = 55 };
+	uint64_t nacks[2], proactive = 0, repair[2];
+	int i, a;
+
+	for (a = 0; a < 2; a++) {
+		struct sim *sim;
+
+		o.fec_auto = a;
+		sim = sim_new(&o);
+		sim_run(sim);
+		for (i = 0; i < sim->n; i++)
+			sim_check_complete(sim, i);
+		nacks[a] = sim_nacks(sim);
+		repair[a] = rmc_send_stats(sim->s)->repair;
+		if (a)
+			proactive = rmc_send_stats(sim->s)->proactive;
+		sim_free(sim);
+	}
+	print_message("# 5 %% loss, 8 receivers: %" PRIu64 " NACKs and %" PRIu64
+		      " repair symbols; with --fec auto %" PRIu64
+		      " NACKs, %" PRIu64 " repair and %" PRIu64
+		      " proactive parity symbols\n",
+	    nacks[0], repair[0], nacks[1], repair[1], proactive);
+	assert_true(proactive > 0);
+	assert_true(nacks[1] * 2 <= nacks[0]);
+}
+
 static void
 test_carousel(void **state)
 {
@@ -767,6 +806,7 @@ main(void)
 		cmocka_unit_test(test_late_join),
 		cmocka_unit_test(test_vanished),
 		cmocka_unit_test(test_carousel),
+		cmocka_unit_test(test_fec_auto),
 		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_mixed_loss),
 		cmocka_unit_test(test_nack_flood),
