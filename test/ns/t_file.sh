@@ -3,7 +3,7 @@
 # 5 % of what arrives (nftables numgen random); every received file equals
 # the source by sha256sum (not by the tool's own check); existing files are
 # not replaced without --force; a full file system and a silent sender end
-# the receiver with a clear message.
+# the receiver with a clear message; memory does not grow with the file.
 . "$(dirname "$0")/lib.sh"
 require_lab
 lan_lab 4
@@ -85,6 +85,46 @@ wait $r3
 expect_eq "recv on a full file system exits 1" $? 1
 check "and says why" grep -q "cannot write $TMP/full/big.bin: No space left on device" "$TMP/full.err"
 expect_eq "and leaves nothing behind" "$(cat "$TMP/full.ls")" ""
+
+# Memory does not grow with the file: the peak RSS (VmHWM) of sender and
+# receiver for 20 MB and for 200 MB differ by less than 8 MB.
+peaks_kb() { # PID...: the high-water mark of each one's RSS until all exit
+	local pid alive m=() v i
+	for pid in "$@"; do m+=(0); done
+	while :; do
+		alive=0 i=0
+		for pid in "$@"; do
+			v=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status" 2>/dev/null)
+			if [ -n "$v" ]; then
+				alive=1
+				[ "$v" -gt "${m[i]}" ] && m[i]=$v
+			fi
+			i=$((i + 1))
+		done
+		[ $alive = 0 ] && break
+		sleep 0.02
+	done
+	echo "${m[@]}"
+}
+declare -A speak rpeak
+for mb in 20 200; do
+	rm -rf "$TMP/mem"; mkdir -p "$TMP/mem"
+	truncate -s ${mb}M "$TMP/zero$mb"
+	bg h2 "$MCAST" file recv -i eth0 -o "$TMP/mem" -q --timeout 10 $G:5018
+	r2=$LAST_PID
+	wait_for 5 joined h2 $G
+	bg h1 "$MCAST" file send -i eth0 -r 1G -q "$TMP/zero$mb" $G:5018
+	s1=$LAST_PID
+	read -r speak[$mb] rpeak[$mb] < <(peaks_kb "$s1" "$r2")
+	wait "$r2"
+	expect_eq "$mb MB: recv exits 0" $? 0
+	expect_eq "$mb MB: the file arrived whole" "$(stat -c %s "$TMP/mem/zero$mb")" $((mb << 20))
+done
+echo "# peak RSS (kB): sender ${speak[20]} / ${speak[200]}, receiver ${rpeak[20]} / ${rpeak[200]}"
+check "sender peak RSS: 200 MB within 8 MB of 20 MB (${speak[20]} / ${speak[200]} kB)" \
+    test $((speak[200] - speak[20])) -lt 8192
+check "receiver peak RSS: 200 MB within 8 MB of 20 MB (${rpeak[20]} / ${rpeak[200]} kB)" \
+    test $((rpeak[200] - rpeak[20])) -lt 8192
 
 # No sender: a clear time-out.
 nsx h3 "$MCAST" file recv -i eth0 -o "$TMP/out3" --timeout 1 $G:5016 >/dev/null 2>"$TMP/timeout.err"
