@@ -213,8 +213,11 @@ recv_file_new(struct recv_state *st, const struct rmc_recv_ev *ev)
 	rf->mode = ev->entry.mode;
 	memcpy(rf->sha256, ev->entry.sha256, RMC_SHA256_LEN);
 	if ((rf->dirfd = recv_open_dirs(st->dirfd, rf->name, &rf->base)) < 0) {
-		recv_fail(st, "cannot make the directory of %s/%s: %s",
-		    st->o->dir, rf->name, strerror(-rf->dirfd));
+		recv_fail(st, "cannot make the directory of %s/%s: %s%s",
+		    st->o->dir, rf->name, strerror(-rf->dirfd),
+		    rf->dirfd == -ENOTDIR || rf->dirfd == -ELOOP ?
+			" (symbolic links are not followed)" :
+			"");
 		return;
 	}
 	if (fstatat(rf->dirfd, rf->base, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&

@@ -72,6 +72,18 @@ wait $r2
 expect_eq "with --force, recv replaces them (exit 0)" $? 0
 expect_eq "tree/hello.txt is the new one" "$(cat "$TMP/out2/tree/hello.txt")" changed
 
+# A symbolic link under -o DIR is not followed out of it.
+mkdir -p "$TMP/link" "$TMP/elsewhere"
+ln -s "$TMP/elsewhere" "$TMP/link/tree"
+bg h2 sh -c "exec \"$MCAST\" file recv -i eth0 -o \"$TMP/link\" --timeout 5 $G:5019 >/dev/null 2>\"$TMP/link.err\""
+r2=$LAST_PID
+wait_for 5 joined h2 $G
+nsx h1 "$MCAST" file send -i eth0 -r 40M -q "$TMP/src/tree" $G:5019 >/dev/null 2>&1
+wait $r2
+expect_eq "recv refuses a directory that is a symbolic link (exit 1)" $? 1
+check "and says so" grep -qx "mcast: cannot make the directory of $TMP/link/tree/[a-z/]*: Not a directory (symbolic links are not followed)" "$TMP/link.err"
+expect_eq "nothing was written through it" "$(ls -A "$TMP/elsewhere")" ""
+
 # A full file system: the receiver says so, exits 1 and leaves no
 # temporary file (a 512 KiB tmpfs in a mount namespace of its own).
 mkdir -p "$TMP/full"
