@@ -3,6 +3,7 @@
  * file_send.c and file_recv.c; the socket and SHA-256 both sides use.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,66 @@ file_sock_run(struct file_sock *fs, struct loop *l, unsigned budget,
 	tool_loop_run(l);
 	loop_fd_del(l, fs->fd);
 	loop_source_del(l, source);
+}
+
+void
+file_progress_init(struct file_progress *p, bool enabled)
+{
+	p->on = enabled && isatty(STDERR_FILENO);
+	p->drawn = false;
+	p->next = 0;
+}
+
+bool
+file_progress_due(struct file_progress *p, mc_time_t now)
+{
+	if (!p->on || now < p->next)
+		return false;
+	p->next = now + 250;
+	return true;
+}
+
+void
+file_progress_draw(struct file_progress *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("\r\033[K", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fflush(stderr);
+	p->drawn = true;
+}
+
+void
+file_progress_clear(struct file_progress *p)
+{
+	if (p->drawn)
+		fputs("\r\033[K", stderr);
+	p->drawn = false;
+}
+
+void
+file_progress_end(struct file_progress *p)
+{
+	if (p->drawn)
+		fputc('\n', stderr);
+	p->drawn = false;
+}
+
+const char *
+file_bytes_str(uint64_t n, char *buf)
+{
+	if (n >= 1000000000)
+		snprintf(buf, 32, "%.2f GB", (double)n / 1e9);
+	else if (n >= 1000000)
+		snprintf(buf, 32, "%.1f MB", (double)n / 1e6);
+	else if (n >= 1000)
+		snprintf(buf, 32, "%.1f kB", (double)n / 1e3);
+	else
+		snprintf(buf, 32, "%llu B", (unsigned long long)n);
+	return buf;
 }
 
 void

@@ -7,6 +7,7 @@
 #ifndef MCAST_TOOL_FILE_H
 #define MCAST_TOOL_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <mcast/mcast.h>
@@ -35,6 +36,26 @@ void file_sock_send(struct file_sock *fs, const uint8_t *p, size_t len);
  */
 void file_sock_run(struct file_sock *fs, struct loop *l, unsigned budget,
     loop_fd_fn rx, loop_deadline_fn deadline, loop_timer_fn timer, void *arg);
+/*
+ * The progress line of a terminal: on standard error when it is one (and
+ * enabled), redrawn at most every 250 ms; cleared before other output and
+ * ended with a newline by file_progress_end().
+ */
+struct file_progress {
+	bool on, drawn;
+	mc_time_t next;
+};
+
+void file_progress_init(struct file_progress *p, bool enabled);
+/* Whether a line is due at now (then the next one is 250 ms later). */
+bool file_progress_due(struct file_progress *p, mc_time_t now);
+void file_progress_draw(struct file_progress *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void file_progress_clear(struct file_progress *p);
+void file_progress_end(struct file_progress *p);
+/* "12.3 MB" (buf >= 32). */
+const char *file_bytes_str(uint64_t n, char *buf);
+
 /* -v: an engine's trace line to standard error. */
 void file_trace(void *arg, const char *line);
 /* The SHA-256 of what fd holds (read from offset 0): 0 or -errno. */

@@ -28,7 +28,7 @@ struct recv_file {
 	int dirfd;		 /* of the directory the file goes in */
 	int fd;			 /* the temporary file */
 	char *name, *base, *tmp; /* name as sent; its last component; temp */
-	uint64_t size;
+	uint64_t size, got;
 	uint32_t mode;
 	uint8_t sha256[RMC_SHA256_LEN];
 };
@@ -54,6 +54,9 @@ struct recv_state {
 	int exit_code;
 	bool finished;
 	int64_t start_ns;
+	uint64_t total;	  /* bytes of the files announced */
+	uint32_t current; /* the file written last */
+	struct file_progress progress;
 };
 
 static void
@@ -143,6 +146,7 @@ recv_fail(struct recv_state *st, const char *fmt, ...)
 {
 	va_list ap;
 
+	file_progress_end(&st->progress);
 	fprintf(stderr, "mcast: ");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -210,6 +214,7 @@ recv_file_new(struct recv_state *st, const struct rmc_recv_ev *ev)
 		return;
 	}
 	rf->size = ev->entry.size;
+	st->total += rf->size;
 	rf->mode = ev->entry.mode;
 	memcpy(rf->sha256, ev->entry.sha256, RMC_SHA256_LEN);
 	if ((rf->dirfd = recv_open_dirs(st->dirfd, rf->name, &rf->base)) < 0) {
@@ -279,6 +284,8 @@ recv_write(struct recv_state *st, const struct rmc_recv_ev *ev)
 		done += (size_t)n;
 	}
 	st->bytes += ev->len;
+	rf->got += ev->len;
+	st->current = ev->file;
 }
 
 /* Every byte is there: checked, then given its name. */
@@ -320,6 +327,7 @@ recv_file_done(struct recv_state *st, uint32_t file)
 	rf->open = false;
 	rf->done = true;
 	st->files_ok++;
+	file_progress_clear(&st->progress);
 	if (!st->o->quiet && !st->o->json)
 		printf("%s/%s: %llu bytes, SHA-256 %s\n", st->o->dir, rf->name,
 		    (unsigned long long)rf->size,
@@ -366,6 +374,29 @@ recv_events(struct recv_state *st)
 	}
 }
 
+/* The terminal's line: the file being written, all files, rate, ETA. */
+static void
+recv_progress(struct recv_state *st, mc_time_t now)
+{
+	double secs = (double)(now_monotonic_ns() - st->start_ns) / 1e9;
+	double rate = secs > 0 ? (double)st->bytes / secs : 0;
+	const struct recv_file *rf;
+	char b[2][32];
+
+	if (st->finished || st->current >= st->nfiles ||
+	    !file_progress_due(&st->progress, now))
+		return;
+	rf = &st->files[st->current];
+	file_progress_draw(&st->progress,
+	    "%s %3.0f %%, all %s of %s at %.1f Mbit/s, ETA %.0f s, "
+	    "%.1f %% loss",
+	    rf->name, rf->size ? (double)rf->got * 100 / (double)rf->size : 100,
+	    file_bytes_str(st->bytes, b[0]), file_bytes_str(st->total, b[1]),
+	    rate * 8 / 1e6,
+	    rate > 0 ? (double)(st->total - st->bytes) / rate : 0.0,
+	    (double)rmc_recv_stats(st->r)->loss * 100 / RMC_LOSS_SCALE);
+}
+
 static void
 recv_rx(void *arg, int fd, uint32_t events, unsigned budget)
 {
@@ -381,6 +412,7 @@ recv_rx(void *arg, int fd, uint32_t events, unsigned budget)
 		rmc_recv_input(st->r, loop_now(st->loop), buf, (size_t)n);
 		recv_events(st);
 	}
+	recv_progress(st, loop_now(st->loop));
 }
 
 static mc_time_t
@@ -462,8 +494,10 @@ file_recv_main(int argc, char **argv)
 		return 1;
 	}
 	st.start_ns = now_monotonic_ns();
+	file_progress_init(&st.progress, !o.quiet && !o.json);
 	file_sock_run(&st.fs, st.loop, RECV_BUDGET, recv_rx, recv_deadline,
 	    recv_timer, &st);
+	file_progress_end(&st.progress);
 	if (!st.finished)
 		st.exit_code = 1; /* stopped by a signal */
 	recv_report(&st);

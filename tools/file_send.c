@@ -47,6 +47,7 @@ struct send_state {
 	size_t block_len;
 	int64_t start_ns;
 	uint64_t bytes;
+	struct file_progress progress;
 	int failed;
 };
 
@@ -375,6 +376,25 @@ send_timer(void *arg, mc_time_t now)
 		file_sock_send(&st->fs, buf, (size_t)len);
 		st->bytes += (uint64_t)len;
 	}
+	if (file_progress_due(&st->progress, now)) {
+		const struct rmc_send_stats *ss = rmc_send_stats(st->s);
+		const struct send_opts *o = st->o;
+		double secs = (double)(now_monotonic_ns() - st->start_ns) / 1e9;
+		char b[32];
+
+		file_progress_draw(&st->progress,
+		    "sent %s at %.1f Mbit/s: %s %u, %llu repair symbols "
+		    "for %llu NACKs, %u of %u receivers heard from done",
+		    file_bytes_str(st->bytes, b),
+		    secs > 0 ? (double)st->bytes * 8 / secs / 1e6 : 0.0,
+		    !o->c.carousel && ss->passes > 0 ? "lingering after pass" :
+						       "pass",
+		    !o->c.carousel && ss->passes > 0 ? ss->passes :
+						       ss->passes + 1,
+		    (unsigned long long)ss->repair,
+		    (unsigned long long)ss->nacks, ss->receivers_done,
+		    ss->receivers);
+	}
 	if (rmc_send_done(st->s))
 		loop_stop(st->loop);
 }
@@ -446,8 +466,10 @@ file_send_main(int argc, char **argv)
 		return 1;
 	}
 	st.start_ns = now_monotonic_ns();
+	file_progress_init(&st.progress, !o.quiet && !o.json);
 	file_sock_run(&st.fs, st.loop, SEND_BUDGET, send_rx, send_deadline,
 	    send_timer, &st);
+	file_progress_end(&st.progress);
 	send_report(&st);
 	rc = rmc_send_done(st.s) &&
 		rmc_send_stats(st.s)->receivers_done ==
