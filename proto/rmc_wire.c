@@ -14,6 +14,7 @@ static const char *const rmc_wire_errors[RMC_WIRE_ERRORS] = {
 	[RMC_WIRE_NAME] = "unsafe file name",
 	[RMC_WIRE_PARAM] = "bad session parameters",
 	[RMC_WIRE_NOSPACE] = "buffer too small",
+	[RMC_WIRE_AUTH] = "failed authentication",
 };
 
 const char *

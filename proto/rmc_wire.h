@@ -103,6 +103,7 @@ enum rmc_wire_error {
 	RMC_WIRE_NAME,	  /* an unsafe or malformed file name */
 	RMC_WIRE_PARAM,	  /* a symbol size or K of 0 in a manifest */
 	RMC_WIRE_NOSPACE, /* (encoding) the buffer is too small */
+	RMC_WIRE_AUTH,	  /* --key: sealed with another key, or altered */
 	RMC_WIRE_ERRORS,
 };
 

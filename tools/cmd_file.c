@@ -3,6 +3,7 @@
  * file_send.c and file_recv.c; the socket and SHA-256 both sides use.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +57,7 @@ file_sock_open(struct file_sock *fs, const char *label,
 	unsigned ifindex = iface ? iface->index : 0;
 	int rc;
 
-	memset(fs, 0, sizeof(*fs));
+	/* (fs comes zeroed, its key set by file_sock_key) */
 	fs->group = *group;
 	fs->label = label;
 	fs->fd = mc_socket_rx(group, ifindex, FILE_SOCKBUF);
@@ -82,9 +83,87 @@ file_sock_open(struct file_sock *fs, const char *label,
 }
 
 void
+file_sock_key(struct file_sock *fs, const char *path)
+{
+	static uint8_t text[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || (n = read(fd, text, sizeof(text))) < 0) {
+		fprintf(stderr, "mcast: cannot read --key %s: %s\n", path,
+		    strerror(errno));
+		exit(1);
+	}
+	close(fd);
+	if (n == 0)
+		usage_error("--key %s is empty: expected a file of secret "
+			    "bytes (a passphrase will do)",
+		    path);
+	rmc_seal_key(text, (size_t)n, fs->key);
+	sodium_memzero(text, sizeof(text));
+	fs->keyed = true;
+}
+
+ssize_t
+file_sock_recv(struct file_sock *fs, uint8_t *buf, size_t cap)
+{
+	static uint8_t sealed[65536];
+	ssize_t n;
+	int len;
+
+	if (!fs->keyed) {
+		n = recv(fs->fd, buf, cap, MSG_DONTWAIT);
+		if (n > 0 && rmc_sealed(buf, (size_t)n)) {
+			fs->sealed_seen++;
+			return 0;
+		}
+		return n < 0 ? -1 : n;
+	}
+	if ((n = recv(fs->fd, sealed, sizeof(sealed), MSG_DONTWAIT)) < 0)
+		return -1;
+	len = rmc_open(fs->key, sealed, (size_t)n, buf, cap);
+	if (len < 0) {
+		fs->auth_failed++;
+		return 0;
+	}
+	return len;
+}
+
+const char *
+file_sock_key_hint(const struct file_sock *fs)
+{
+	static char buf[160];
+
+	if (fs->auth_failed > 0)
+		snprintf(buf, sizeof(buf),
+		    "; %llu packet%s failed authentication (another --key?)",
+		    (unsigned long long)fs->auth_failed,
+		    plural_s(fs->auth_failed));
+	else if (fs->sealed_seen > 0)
+		snprintf(buf, sizeof(buf),
+		    "; %llu packet%s sealed with a key (give --key)",
+		    (unsigned long long)fs->sealed_seen,
+		    plural_s(fs->sealed_seen));
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
+void
 file_sock_send(struct file_sock *fs, const uint8_t *p, size_t len)
 {
+	uint8_t sealed[2048], nonce[RMC_SEAL_NONCE_LEN];
 	ssize_t n;
+	int slen;
+
+	if (fs->keyed) {
+		randombytes_buf(nonce, sizeof(nonce));
+		slen = rmc_seal(fs->key, nonce, p, len, sealed, sizeof(sealed));
+		if (slen < 0)
+			return;
+		p = sealed;
+		len = (size_t)slen;
+	}
 
 	do
 		n = sendto(fs->fd, p, len, 0, (struct sockaddr *)&fs->dst,

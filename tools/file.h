@@ -10,9 +10,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <mcast/mcast.h>
 
 #include "loop.h"
+#include "rmc_seal.h"
 #include "rmc_wire.h"
 
 /* The session's socket: joined to GROUP:PORT, sending to it. */
@@ -23,12 +25,27 @@ struct file_sock {
 	struct sockaddr_storage dst;
 	socklen_t dstlen;
 	uint64_t send_errors;
+	/* --key: every packet sealed (proto/rmc_seal.h). */
+	bool keyed;
+	uint8_t key[RMC_SEAL_KEY_LEN];
+	uint64_t auth_failed; /* sealed with another key, or altered */
+	uint64_t sealed_seen; /* sealed packets while we have no key */
 };
 
 /* Opens, joins and sets TTL and interface; exits 1 with a message. */
 void file_sock_open(struct file_sock *fs, const char *label,
     const struct mc_endpoint *group, const struct mc_iface *iface, int ttl);
 void file_sock_send(struct file_sock *fs, const uint8_t *p, size_t len);
+/* --key FILE: the key of its contents; exits 1 when it cannot be read. */
+void file_sock_key(struct file_sock *fs, const char *path);
+/*
+ * The next datagram (opened, with a key) into buf: its length, 0 for one
+ * dropped (it failed authentication, or is sealed and we have no key), -1
+ * when none is waiting.
+ */
+ssize_t file_sock_recv(struct file_sock *fs, uint8_t *buf, size_t cap);
+/* Why nothing came, when packets were dropped for --key ("" if none). */
+const char *file_sock_key_hint(const struct file_sock *fs);
 /*
  * Runs the loop l with the socket (rx reads at most budget datagrams a
  * turn) and one engine (deadline, timer) until it stops, then takes them

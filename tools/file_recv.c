@@ -38,6 +38,7 @@ struct recv_opts {
 	const char *label, *dir;
 	struct mc_iface iface;
 	bool has_iface, force, json, quiet, verbose;
+	const char *key_path;
 	double timeout_s;
 };
 
@@ -64,10 +65,12 @@ recv_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: mcast file recv [-i IF] [-o DIR] [--force] [--timeout S]\n"
-	    "                       [--json] [-q] [-v] GROUP:PORT\n"
+	    "                       [--key FILE] [--json] [-q] [-v] GROUP:PORT\n"
 	    "  -i IF        join on this interface\n"
 	    "  -o DIR       write the files under DIR (default .)\n"
 	    "  --force      replace files that exist\n"
+	    "  --key FILE   accept only packets sealed with the key of FILE's "
+	    "contents\n"
 	    "  --timeout S  give up when the sender is silent S seconds "
 	    "(default 30)\n"
 	    "  --json       one JSON summary at the end\n"
@@ -86,6 +89,7 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 		{ "force", no_argument, NULL, 'f' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "key", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -115,6 +119,9 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 			break;
 		case 'J':
 			o->json = true;
+			break;
+		case 'K':
+			option_once(&o->key_path, "--key", optarg, "key file");
 			break;
 		case 'q':
 			o->quiet = true;
@@ -364,8 +371,9 @@ recv_events(struct recv_state *st)
 		case RMC_EV_TIMEOUT:
 			recv_fail(st,
 			    "nothing from the sender on %s for %g s: giving up"
-			    "%s",
+			    "%s%s",
 			    st->o->label, st->o->timeout_s,
+			    file_sock_key_hint(&st->fs),
 			    st->nfiles ? " (what arrived stays in the "
 					 "." RECV_PART " files)" :
 					 "");
@@ -405,10 +413,12 @@ recv_rx(void *arg, int fd, uint32_t events, unsigned budget)
 	unsigned i;
 
 	for (i = 0; i < budget && !st->finished; i++) {
-		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		ssize_t n = file_sock_recv(&st->fs, buf, sizeof(buf));
 
 		if (n < 0)
 			break;
+		if (n == 0)
+			continue;
 		rmc_recv_input(st->r, loop_now(st->loop), buf, (size_t)n);
 		recv_events(st);
 	}
@@ -472,6 +482,8 @@ file_recv_main(int argc, char **argv)
 
 	recv_parse(argc, argv, &o);
 	memset(&st, 0, sizeof(st));
+	if (o.key_path)
+		file_sock_key(&st.fs, o.key_path);
 	st.o = &o;
 	st.dirfd = open(o.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (st.dirfd < 0) {

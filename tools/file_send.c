@@ -32,6 +32,7 @@ struct send_opts {
 	const char *label;
 	struct mc_iface iface;
 	bool has_iface, json, carousel, quiet;
+	const char *key_path;
 	int ttl;
 	struct rmc_send_config c;
 	struct send_file *files;
@@ -57,7 +58,8 @@ send_usage(FILE *f)
 	fprintf(f,
 	    "usage: mcast file send [-i IF] [-t TTL] [-r RATE] "
 	    "[--fec K,M | --fec auto]\n"
-	    "                       [--carousel] [--json] [-q] [-v] PATH... "
+	    "                       [--key FILE] [--carousel] [--json] [-q] [-v]\n"
+	    "                       PATH... "
 	    "GROUP:PORT\n"
 	    "  -i IF        send on this interface\n"
 	    "  -t TTL       time to live (default 1)\n"
@@ -69,6 +71,8 @@ send_usage(FILE *f)
 	    "64,191)\n"
 	    "  --fec auto   parity with every block, as much as the loss the\n"
 	    "               receivers report asks (blocks of 64)\n"
+	    "  --key FILE   seal every packet with the key of FILE's contents\n"
+	    "               (receivers need the same file)\n"
 	    "  --carousel   send the files again and again until stopped\n"
 	    "  --json       one JSON summary at the end\n"
 	    "  -q           no summary, only the exit status\n"
@@ -212,6 +216,7 @@ send_parse(int argc, char **argv, struct send_opts *o)
 		{ "fec", required_argument, NULL, 'F' },
 		{ "carousel", no_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "key", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -243,6 +248,9 @@ send_parse(int argc, char **argv, struct send_opts *o)
 			break;
 		case 'J':
 			o->json = true;
+			break;
+		case 'K':
+			option_once(&o->key_path, "--key", optarg, "key file");
 			break;
 		case 'q':
 			o->quiet = true;
@@ -345,11 +353,13 @@ send_rx(void *arg, int fd, uint32_t events, unsigned budget)
 	unsigned i;
 
 	for (i = 0; i < budget; i++) {
-		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		ssize_t n = file_sock_recv(&st->fs, buf, sizeof(buf));
 
 		if (n < 0)
 			break;
-		rmc_send_input(st->s, loop_now(st->loop), buf, (size_t)n);
+		if (n > 0)
+			rmc_send_input(st->s, loop_now(st->loop), buf,
+			    (size_t)n);
 	}
 }
 
@@ -445,8 +455,10 @@ file_send_main(int argc, char **argv)
 	int error, rc;
 
 	send_parse(argc, argv, &o);
-	send_prepare(&o);
 	memset(&st, 0, sizeof(st));
+	if (o.key_path)
+		file_sock_key(&st.fs, o.key_path);
+	send_prepare(&o);
 	st.o = &o;
 	o.c.session = random_u32();
 	if ((files = calloc(o.nfiles ? o.nfiles : 1, sizeof(*files))) == NULL) {

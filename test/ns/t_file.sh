@@ -72,6 +72,34 @@ wait $r2
 expect_eq "with --force, recv replaces them (exit 0)" $? 0
 expect_eq "tree/hello.txt is the new one" "$(cat "$TMP/out2/tree/hello.txt")" changed
 
+# --key: the receiver with the same key file gets the files; one with
+# another key and one without a key get nothing and say why.
+printf 'open sesame\n' >"$TMP/key"
+printf 'open sesame!\n' >"$TMP/key2"
+mkdir -p "$TMP/k2" "$TMP/k3" "$TMP/k4"
+bg h2 sh -c "exec \"$MCAST\" file recv -i eth0 -o \"$TMP/k2\" --key \"$TMP/key\" --timeout 5 $G:5020 >/dev/null 2>\"$TMP/k2.err\""
+r2=$LAST_PID
+bg h3 sh -c "exec \"$MCAST\" file recv -i eth0 -o \"$TMP/k3\" --key \"$TMP/key2\" --timeout 2 $G:5020 >/dev/null 2>\"$TMP/k3.err\""
+r3=$LAST_PID
+bg h4 sh -c "exec \"$MCAST\" file recv -i eth0 -o \"$TMP/k4\" --timeout 2 $G:5020 >/dev/null 2>\"$TMP/k4.err\""
+r4=$LAST_PID
+for h in 2 3 4; do wait_for 5 joined h$h $G; done
+nsx h1 "$MCAST" file send -i eth0 -r 40M --key "$TMP/key" -q "$TMP/src/tree" $G:5020 >/dev/null 2>&1
+expect_eq "file send --key exits 0 (the one receiver that could speak is done)" $? 0
+wait $r2
+expect_eq "recv with the same key exits 0" $? 0
+expect_eq "and has tree/sub/small (sha256sum)" "$(sha256sum <"$TMP/k2/tree/sub/small")" \
+    "$(sha256sum <"$TMP/src/tree/sub/small")"
+wait $r3
+expect_eq "recv with another key exits 1" $? 1
+check "and says packets failed authentication" \
+    grep -q "^mcast: nothing from the sender on $G:5020 for 2 s: giving up; [0-9]* packets* failed authentication (another --key?)\$" "$TMP/k3.err"
+wait $r4
+expect_eq "recv without a key exits 1" $? 1
+check "and says the packets are sealed" \
+    grep -q "^mcast: nothing from the sender on $G:5020 for 2 s: giving up; [0-9]* packets* sealed with a key (give --key)\$" "$TMP/k4.err"
+expect_eq "neither wrote anything" "$(ls -A "$TMP/k3" "$TMP/k4" | grep -v '^/\|^$')" ""
+
 # A symbolic link under -o DIR is not followed out of it.
 mkdir -p "$TMP/link" "$TMP/elsewhere"
 ln -s "$TMP/elsewhere" "$TMP/link/tree"
