@@ -482,6 +482,7 @@ rmc_recv_manifest(struct rmc_recv *r, mc_time_t now, struct rmc_manifest *m)
 		if ((ev = rmc_recv_push(r, RMC_EV_FILE, e.name_len)) != NULL) {
 			ev->file = e.index;
 			ev->entry = e;
+			ev->block_bytes = (uint64_t)r->k * r->symbol_size;
 			memcpy(ev->data, e.name, e.name_len);
 			ev->entry.name = ev->data;
 		}
@@ -695,6 +696,28 @@ rmc_recv_timer(struct rmc_recv *r, mc_time_t now)
 	}
 	if (r->rescan)
 		rmc_recv_schedule(r, now);
+}
+
+int
+rmc_recv_have(struct rmc_recv *r, mc_time_t now, uint32_t file, uint32_t block)
+{
+	struct rmc_rfile *f;
+	struct rmc_rslot *sl;
+
+	if (!r->files_set || file >= r->nfiles || !r->files[file].known ||
+	    block >= r->files[file].nblocks)
+		return -EINVAL;
+	f = &r->files[file];
+	if (rmc_recv_block_done(r, file, block) || f->complete)
+		return 0;
+	if ((sl = rmc_recv_slot_find(r, file, block)) != NULL)
+		rmc_recv_slot_free(r, sl);
+	f->done[block / 8] |= (uint8_t)(1u << (block % 8));
+	f->blocks_done++;
+	r->rescan = true;
+	if (f->blocks_done == f->nblocks)
+		rmc_recv_file_done(r, now, file);
+	return 0;
 }
 
 mc_time_t

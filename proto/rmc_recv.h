@@ -53,6 +53,7 @@ struct rmc_recv_ev {
 	uint64_t offset;
 	size_t len;
 	struct rmc_entry entry; /* RMC_EV_FILE: name points into data */
+	uint64_t block_bytes;	/* RMC_EV_FILE: K x S, a block's bytes */
 	uint8_t data[];
 };
 
@@ -83,6 +84,14 @@ int rmc_recv_input(struct rmc_recv *r, mc_time_t now, const uint8_t *p,
 /* Runs what is due at now (NACKs, time-outs). */
 void rmc_recv_timer(struct rmc_recv *r, mc_time_t now);
 mc_time_t rmc_recv_deadline(const struct rmc_recv *r);
+/*
+ * --resume: block block of file is on disk already (the caller kept it
+ * from an earlier run, after RMC_EV_FILE announced the file): it is done
+ * and never asked for again.  0, or -EINVAL (no such block, or the file
+ * is not announced).
+ */
+int rmc_recv_have(struct rmc_recv *r, mc_time_t now, uint32_t file,
+    uint32_t block);
 /* The next event, valid until the next call; NULL when none. */
 const struct rmc_recv_ev *rmc_recv_event(struct rmc_recv *r);
 bool rmc_recv_done(const struct rmc_recv *r);

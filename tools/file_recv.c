@@ -25,9 +25,12 @@
 
 struct recv_file {
 	bool open, done;
-	int dirfd;		 /* of the directory the file goes in */
-	int fd;			 /* the temporary file */
-	char *name, *base, *tmp; /* name as sent; its last component; temp */
+	int dirfd;	   /* of the directory the file goes in */
+	int fd;		   /* the temporary file */
+	int mapfd;	   /* its map: a byte per block, '1' once written */
+	char *name, *base; /* as sent; its last component */
+	char *tmp, *map;   /* the temporary file's name; its map's */
+	uint64_t block_bytes;
 	uint64_t size, got;
 	uint32_t mode;
 	uint8_t sha256[RMC_SHA256_LEN];
@@ -37,7 +40,7 @@ struct recv_opts {
 	struct mc_endpoint group;
 	const char *label, *dir;
 	struct mc_iface iface;
-	bool has_iface, force, json, quiet, verbose;
+	bool has_iface, force, json, quiet, verbose, resume;
 	const char *key_path;
 	double timeout_s;
 };
@@ -51,6 +54,7 @@ struct recv_state {
 	struct recv_file *files;
 	size_t nfiles;
 	uint64_t bytes;
+	uint64_t resumed; /* bytes kept from an earlier run (--resume) */
 	unsigned files_ok;
 	int exit_code;
 	bool finished;
@@ -64,11 +68,14 @@ static void
 recv_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: mcast file recv [-i IF] [-o DIR] [--force] [--timeout S]\n"
+	    "usage: mcast file recv [-i IF] [-o DIR] [--force] [--resume] "
+	    "[--timeout S]\n"
 	    "                       [--key FILE] [--json] [-q] [-v] GROUP:PORT\n"
 	    "  -i IF        join on this interface\n"
 	    "  -o DIR       write the files under DIR (default .)\n"
 	    "  --force      replace files that exist\n"
+	    "  --resume     keep what an earlier run wrote (its ." RECV_PART
+	    " files)\n"
 	    "  --key FILE   accept only packets sealed with the key of FILE's "
 	    "contents\n"
 	    "  --timeout S  give up when the sender is silent S seconds "
@@ -87,6 +94,7 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'f' },
+		{ "resume", no_argument, NULL, 'R' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "key", required_argument, NULL, 'K' },
@@ -113,6 +121,9 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 			break;
 		case 'f':
 			o->force = true;
+			break;
+		case 'R':
+			o->resume = true;
 			break;
 		case 'T':
 			o->timeout_s = parse_duration(optarg, "timeout");
@@ -195,12 +206,43 @@ recv_open_dirs(int dirfd, char *name, char **base)
 	return fd < 0 ? -errno : fd;
 }
 
+/*
+ * --resume: the blocks an earlier run wrote (its map says which) are not
+ * asked for again; the SHA-256 at the end checks them with the rest.
+ */
+static void
+recv_resume(struct recv_state *st, struct recv_file *rf, uint32_t file)
+{
+	uint64_t nblocks = rf->block_bytes ?
+	    (rf->size + rf->block_bytes - 1) / rf->block_bytes :
+	    0;
+	uint8_t buf[4096];
+	uint64_t b = 0;
+	ssize_t n, i;
+
+	while (b < nblocks &&
+	    (n = pread(rf->mapfd, buf, sizeof(buf), (off_t)b)) > 0) {
+		for (i = 0; i < n && b < nblocks; i++, b++) {
+			uint64_t len = rf->size - b * rf->block_bytes;
+
+			if (buf[i] != '1' ||
+			    rmc_recv_have(st->r, loop_now(st->loop), file,
+				(uint32_t)b) != 0)
+				continue;
+			if (len > rf->block_bytes)
+				len = rf->block_bytes;
+			st->resumed += len;
+			rf->got += len;
+		}
+	}
+}
+
 static void
 recv_file_new(struct recv_state *st, const struct rmc_recv_ev *ev)
 {
 	struct recv_file *rf;
 	struct stat sb;
-	int fd;
+	int fd, trunc;
 
 	if (ev->file >= st->nfiles) {
 		size_t n = ev->file + 1;
@@ -238,20 +280,29 @@ recv_file_new(struct recv_state *st, const struct rmc_recv_ev *ev)
 		    st->o->dir, rf->name);
 		return;
 	}
-	if (asprintf(&rf->tmp, ".%s" RECV_PART, rf->base) < 0) {
-		rf->tmp = NULL;
+	if (asprintf(&rf->tmp, ".%s" RECV_PART, rf->base) < 0 ||
+	    asprintf(&rf->map, ".%s" RECV_PART ".map", rf->base) < 0) {
 		recv_fail(st, "out of memory");
 		return;
 	}
+	rf->block_bytes = ev->block_bytes;
+	trunc = st->o->resume ? 0 : O_TRUNC;
 	fd = openat(rf->dirfd, rf->tmp,
-	    O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
+	    O_RDWR | O_CREAT | trunc | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 ||
+	    (rf->mapfd = openat(rf->dirfd, rf->map,
+		 O_RDWR | O_CREAT | trunc | O_NOFOLLOW | O_CLOEXEC, 0600)) <
+		0) {
 		recv_fail(st, "cannot create %s/%s: %s", st->o->dir, rf->name,
 		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return;
 	}
 	rf->fd = fd;
 	rf->open = true;
+	if (st->o->resume)
+		recv_resume(st, rf, ev->file);
 }
 
 /* Drops a temporary file (on a failure). */
@@ -261,7 +312,9 @@ recv_file_drop(struct recv_file *rf)
 	if (!rf->open)
 		return;
 	close(rf->fd);
+	close(rf->mapfd);
 	unlinkat(rf->dirfd, rf->tmp, 0);
+	unlinkat(rf->dirfd, rf->map, 0);
 	rf->open = false;
 }
 
@@ -293,6 +346,15 @@ recv_write(struct recv_state *st, const struct rmc_recv_ev *ev)
 	st->bytes += ev->len;
 	rf->got += ev->len;
 	st->current = ev->file;
+	if (rf->block_bytes > 0 &&
+	    pwrite(rf->mapfd, "1", 1, (off_t)(ev->offset / rf->block_bytes)) !=
+		1) {
+		int e = errno;
+
+		recv_file_drop(rf);
+		recv_fail(st, "cannot write %s/%s: %s", st->o->dir, rf->name,
+		    strerror(e));
+	}
 }
 
 /* Every byte is there: checked, then given its name. */
@@ -331,6 +393,8 @@ recv_file_done(struct recv_state *st, uint32_t file)
 		return;
 	}
 	close(rf->fd);
+	close(rf->mapfd);
+	unlinkat(rf->dirfd, rf->map, 0);
 	rf->open = false;
 	rf->done = true;
 	st->files_ok++;
@@ -451,10 +515,12 @@ recv_report(const struct recv_state *st)
 	if (st->o->quiet)
 		return;
 	if (st->o->json) {
-		printf("{\"files\":%u,\"bytes\":%llu,\"seconds\":%.3f,"
+		printf("{\"files\":%u,\"bytes\":%llu,\"resumed\":%llu,"
+		       "\"seconds\":%.3f,"
 		       "\"symbols\":%llu,\"decoded\":%llu,\"nacks\":%llu,"
 		       "\"nacks_held\":%llu,\"loss\":%.4f,\"ok\":%s}\n",
-		    st->files_ok, (unsigned long long)st->bytes, secs,
+		    st->files_ok, (unsigned long long)st->bytes,
+		    (unsigned long long)st->resumed, secs,
 		    (unsigned long long)rs->symbols,
 		    (unsigned long long)rs->decoded,
 		    (unsigned long long)rs->nacks_sent,
@@ -515,12 +581,15 @@ file_recv_main(int argc, char **argv)
 	recv_report(&st);
 	loop_free(st.loop);
 	for (i = 0; i < st.nfiles; i++) {
-		if (st.files[i].open)
+		if (st.files[i].open) {
 			close(st.files[i].fd);
+			close(st.files[i].mapfd);
+		}
 		if (st.files[i].dirfd > 0)
 			close(st.files[i].dirfd);
 		free(st.files[i].name);
 		free(st.files[i].tmp);
+		free(st.files[i].map);
 	}
 	free(st.files);
 	close(st.fs.fd);

@@ -100,6 +100,30 @@ check "and says the packets are sealed" \
     grep -q "^mcast: nothing from the sender on $G:5020 for 2 s: giving up; [0-9]* packets* sealed with a key (give --key)\$" "$TMP/k4.err"
 expect_eq "neither wrote anything" "$(ls -A "$TMP/k3" "$TMP/k4" | grep -v '^/\|^$')" ""
 
+# --resume: a receiver killed mid-transfer keeps what it wrote (and a map
+# of it); started again with --resume it takes only the rest, and the file
+# matches.  The sender goes round (--carousel) meanwhile.
+mkdir -p "$TMP/res"
+bg h1 "$MCAST" file send -i eth0 -r 8M --carousel -q "$TMP/src/big.bin" $G:5021
+s1=$LAST_PID
+bg h2 "$MCAST" file recv -i eth0 -o "$TMP/res" -q --timeout 10 $G:5021
+r2=$LAST_PID
+sleep 1.5
+kill -9 "$r2"; wait "$r2" 2>/dev/null
+check "the killed receiver left its temporary file" test -s "$TMP/res/.big.bin.mcast-part"
+done_blocks=$(tr -cd 1 <"$TMP/res/.big.bin.mcast-part.map" 2>/dev/null | wc -c)
+check "and a map of the blocks written ($done_blocks)" test "$done_blocks" -gt 0
+nsx h2 "$MCAST" file recv -i eth0 -o "$TMP/res" --resume --json --timeout 10 $G:5021 >"$TMP/res.json"
+expect_eq "recv --resume exits 0" $? 0
+expect_eq "big.bin equals the source (sha256sum)" "$(sha256sum <"$TMP/res/big.bin")" \
+    "$(sha256sum <"$TMP/src/big.bin")"
+check "it kept what the first run wrote ($(json_field "$TMP/res.json" resumed) bytes)" \
+    test "$(json_field "$TMP/res.json" resumed)" -ge $((done_blocks * 64 * 1400 - 64 * 1400))
+expect_eq "and received only the rest" \
+    $(($(json_field "$TMP/res.json" bytes) + $(json_field "$TMP/res.json" resumed))) 3000000
+check "no temporary file or map left" test -z "$(ls -A "$TMP/res" | grep mcast-part)"
+kill -INT "$s1"; wait "$s1" 2>/dev/null
+
 # A symbolic link under -o DIR is not followed out of it.
 mkdir -p "$TMP/link" "$TMP/elsewhere"
 ln -s "$TMP/elsewhere" "$TMP/link/tree"

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <cmocka.h>
 
 #include "rmc_recv.h"
@@ -48,6 +49,7 @@ struct sim_rcvr {
 	uint8_t *out[SIM_FILES];
 	bool file_done[SIM_FILES], announced[SIM_FILES], done, timeout;
 	unsigned writes_bad;
+	uint32_t resume_blocks; /* of file 0 on "disk" when it is announced */
 };
 
 struct sim {
@@ -159,6 +161,22 @@ sim_events(struct sim *sim, int i)
 			assert_memory_equal(ev->entry.name, sim_names[ev->file],
 			    ev->entry.name_len);
 			rc->announced[ev->file] = true;
+			if (ev->file == 0 && rc->resume_blocks > 0) {
+				uint64_t bb = ev->block_bytes;
+
+				assert_int_equal(bb, 64 * 512);
+				for (uint32_t b = 0; b < rc->resume_blocks;
+				     b++) {
+					memcpy(rc->out[0] + b * bb,
+					    sim->src[0] + b * bb, bb);
+					assert_int_equal(rmc_recv_have(rc->r,
+							     sim->now, 0, b),
+					    0);
+				}
+				assert_int_equal(rmc_recv_have(rc->r, sim->now,
+						     0, 32),
+				    -EINVAL);
+			}
 			break;
 		case RMC_EV_WRITE:
 			if (ev->file >= SIM_FILES ||
@@ -706,6 +724,27 @@ test_fec_auto(void **state)
 	assert_true(nacks[1] * 2 <= nacks[0]);
 }
 
+/*
+ * --resume: a receiver that has the first 16 blocks of file 0 on disk takes
+ * no symbol of theirs and ends with the same bytes.
+ */
+static void
+test_resume(void **state)
+{
+	struct sim_opts o = { .n = 2, .loss = 0, .suppress = true, .seed = 4 };
+	struct sim *sim = sim_new(&o);
+	int i;
+
+	sim->rc[1].resume_blocks = 16;
+	sim_run(sim);
+	for (i = 0; i < sim->n; i++)
+		sim_check_complete(sim, i);
+	assert_int_equal(rmc_recv_stats(sim->rc[0].r)->symbols, 2244);
+	assert_int_equal(rmc_recv_stats(sim->rc[1].r)->symbols, 2244 - 16 * 64);
+	assert_int_equal(rmc_recv_stats(sim->rc[1].r)->nacks_sent, 0);
+	sim_free(sim);
+}
+
 static void
 test_carousel(void **state)
 {
@@ -806,6 +845,7 @@ main(void)
 		cmocka_unit_test(test_late_join),
 		cmocka_unit_test(test_vanished),
 		cmocka_unit_test(test_carousel),
+		cmocka_unit_test(test_resume),
 		cmocka_unit_test(test_fec_auto),
 		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_mixed_loss),
