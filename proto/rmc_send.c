@@ -1,83 +1,9 @@
-/* The sender engine of mcast file (rmc_send.h). */
+/* The sender engine of mcast file (rmc_send.h; its files: rmc_send_int.h). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "rmc_fec.h"
-#include "rmc_send.h"
-#include "trace.h"
-
-#define RMC_UDP_IP_OVERHEAD \
-	28 /* what the rate cap counts besides UDP's
-				  payload */
-#define RMC_MANIFEST_MTU   1400
-#define RMC_SEND_RCVRS_MAX 65536 /* receivers remembered */
-/*
- * Repairs go first, but after this many in a row a first-pass symbol goes
- * if one waits: however many NACKs come (a flood), a quarter of the rate
- * stays with the first pass.
- */
-#define RMC_REPAIR_RUN 3
-
-/* One block held: its source symbols and the state of its repairs. */
-struct rmc_slot {
-	bool used, loaded;
-	uint32_t file, block;
-	unsigned k;
-	uint8_t *data;	  /* k * S bytes, the last symbol zero-padded */
-	uint64_t used_at; /* for eviction: the sender's packet count */
-	unsigned next_parity;
-	mc_time_t gather_until; /* NACKs being gathered until then */
-	unsigned gathered;	/* the largest count heard */
-	unsigned burst, burst_left;
-	mc_time_t covered_until; /* NACKs <= burst until then are echoes */
-};
-
-struct rmc_rcvr {
-	uint32_t id;
-	bool done;
-};
-
-enum rmc_send_phase {
-	RMC_SEND_PASS,	 /* sending the files' blocks */
-	RMC_SEND_LINGER, /* last pass sent: repairs and END */
-	RMC_SEND_OVER,
-};
-
-struct rmc_send {
-	struct rmc_send_config c;
-	struct trace trace;
-	struct rmc_send_file *files;
-	unsigned nfiles;
-	uint32_t *nblocks;
-	struct rmc_fec fec[RMC_FEC_N]; /* by K, made when first needed */
-	struct rmc_slot *slots;
-	uint32_t seq;
-	enum rmc_send_phase phase;
-	/* The first pass's place. */
-	uint32_t cur_file, cur_block;
-	unsigned cur_symbol;
-	unsigned cur_parity; /* --fec auto's for the current block */
-	unsigned loss;	     /* the largest reported lately, 1/10000 */
-	/* The manifest: the next entry to announce, and when. */
-	unsigned manifest_next;
-	bool manifest_sending;
-	mc_time_t manifest_at;
-	unsigned manifest_round; /* packets of the round being sent */
-	unsigned manifest_pkts;	 /* of the last whole round */
-	uint64_t since_manifest; /* first-pass symbols since then */
-	bool end_due;
-	mc_time_t end_at;
-	mc_time_t activity; /* last NACK, STATUS or repair */
-	/* The token bucket, in bits (may go below 0 by one packet). */
-	int64_t tokens;
-	mc_time_t tokens_at;
-	unsigned repair_turn; /* the slot after the last repaired */
-	unsigned repair_run;  /* repair symbols sent in a row */
-	struct rmc_rcvr *rcvrs;
-	size_t nrcvrs, rcvrs_cap;
-	struct rmc_send_stats st;
-};
+#include "rmc_send_int.h"
 
 void
 rmc_send_config_default(struct rmc_send_config *c)
@@ -107,7 +33,7 @@ rmc_send_block_k(const struct rmc_send *s, uint32_t file, uint32_t block)
 	    s->c.symbol_size);
 }
 
-static struct rmc_fec *
+struct rmc_fec *
 rmc_send_fec(struct rmc_send *s, unsigned k)
 {
 	struct rmc_fec *f = &s->fec[k];
@@ -213,7 +139,7 @@ rmc_send_slot_find(struct rmc_send *s, uint32_t file, uint32_t block)
  * A slot for a block: a free one, else the least recently used that has
  * no repair under way (busy is true when every slot has one).
  */
-static struct rmc_slot *
+struct rmc_slot *
 rmc_send_slot_get(struct rmc_send *s, uint32_t file, uint32_t block)
 {
 	struct rmc_slot *sl = rmc_send_slot_find(s, file, block), *best = NULL;
@@ -313,110 +239,7 @@ rmc_send_supply(struct rmc_send *s, uint32_t file, uint32_t block,
 	return 0;
 }
 
-static struct rmc_rcvr *
-rmc_send_rcvr(struct rmc_send *s, uint32_t id)
-{
-	size_t i;
-
-	for (i = 0; i < s->nrcvrs; i++)
-		if (s->rcvrs[i].id == id)
-			return &s->rcvrs[i];
-	/* Forged ids cost no more than this (they are not waited for). */
-	if (s->nrcvrs >= RMC_SEND_RCVRS_MAX) {
-		s->st.receivers_over++;
-		return NULL;
-	}
-	if (s->nrcvrs == s->rcvrs_cap) {
-		size_t cap = s->rcvrs_cap ? s->rcvrs_cap * 2 : 16;
-		struct rmc_rcvr *r = realloc(s->rcvrs, cap * sizeof(*r));
-
-		if (r == NULL)
-			return NULL;
-		s->rcvrs = r;
-		s->rcvrs_cap = cap;
-	}
-	s->rcvrs[s->nrcvrs].id = id;
-	s->rcvrs[s->nrcvrs].done = false;
-	s->st.receivers = (uint32_t)++s->nrcvrs;
-	return &s->rcvrs[s->nrcvrs - 1];
-}
-
-static void
-rmc_send_nack(struct rmc_send *s, mc_time_t now, const struct rmc_nack *n)
-{
-	struct rmc_slot *sl;
-	unsigned missing = n->missing;
-
-	s->st.nacks++;
-	if (n->file >= s->nfiles || n->block >= s->nblocks[n->file] ||
-	    missing == 0) {
-		s->st.nacks_bad++;
-		return;
-	}
-	if ((sl = rmc_send_slot_get(s, n->file, n->block)) == NULL) {
-		s->st.nacks_dropped++;
-		return;
-	}
-	if (missing > sl->k)
-		missing = sl->k;
-	if (n->loss > s->loss && n->loss <= RMC_LOSS_SCALE)
-		s->loss = n->loss;
-	/* Asked before the repair under way (or just sent) reached them. */
-	if ((sl->burst_left > 0 || now < sl->covered_until) &&
-	    missing <= sl->burst) {
-		s->st.nacks_late++;
-		return;
-	}
-	if (sl->gather_until == MC_TIME_NEVER) {
-		sl->gather_until = now + s->c.nack_window_ms;
-		sl->gathered = 0;
-		trace(&s->trace,
-		    "file %u block %u: NACK of %u from %08x, gathering",
-		    n->file, n->block, missing, n->receiver);
-	}
-	if (missing > sl->gathered)
-		sl->gathered = missing;
-	s->activity = now;
-}
-
-int
-rmc_send_input(struct rmc_send *s, mc_time_t now, const uint8_t *p, size_t len)
-{
-	struct rmc_rcvr *r;
-	struct rmc_pkt pkt;
-	int error = rmc_decode(p, len, &pkt);
-
-	if (error != 0) {
-		s->st.bad[-error]++;
-		return error;
-	}
-	if (pkt.hdr.session != s->c.session)
-		return 0;
-	switch (pkt.hdr.type) {
-	case RMC_NACK:
-		if ((r = rmc_send_rcvr(s, pkt.u.nack.receiver)) != NULL)
-			r->done = false;
-		rmc_send_nack(s, now, &pkt.u.nack);
-		break;
-	case RMC_STATUS:
-		if ((r = rmc_send_rcvr(s, pkt.u.status.receiver)) == NULL)
-			break;
-		if (!r->done && pkt.u.status.state == RMC_RX_DONE) {
-			s->st.receivers_done++;
-			trace(&s->trace, "receiver %08x done (%u of %zu)",
-			    r->id, s->st.receivers_done, s->nrcvrs);
-		} else if (r->done && pkt.u.status.state != RMC_RX_DONE)
-			s->st.receivers_done--;
-		r->done = pkt.u.status.state == RMC_RX_DONE;
-		/* (a done receiver answering END does not keep us here) */
-		if (!r->done)
-			s->activity = now;
-		break;
-	}
-	return 0;
-}
-
-static struct rmc_hdr
+struct rmc_hdr
 rmc_send_hdr(struct rmc_send *s, mc_time_t now)
 {
 	struct rmc_hdr h = { .session = s->c.session,
@@ -424,42 +247,6 @@ rmc_send_hdr(struct rmc_send *s, mc_time_t now)
 		.seq = s->seq++ };
 
 	return h;
-}
-
-/* Starts the repairs whose NACKs have been gathered long enough. */
-static void
-rmc_send_gathered(struct rmc_send *s, mc_time_t now)
-{
-	unsigned i;
-
-	for (i = 0; i < s->c.window_blocks; i++) {
-		struct rmc_slot *sl = &s->slots[i];
-
-		if (!sl->used || sl->gather_until > now)
-			continue;
-		sl->gather_until = MC_TIME_NEVER;
-		sl->burst = sl->gathered;
-		sl->burst_left = sl->gathered;
-		s->st.repairs++;
-		trace(&s->trace,
-		    "file %u block %u: repair of %u parity symbols", sl->file,
-		    sl->block, sl->burst);
-	}
-}
-
-static struct rmc_slot *
-rmc_send_repair_slot(struct rmc_send *s)
-{
-	unsigned n, i;
-
-	/* In turn from the one after the last served: no block starves. */
-	for (n = 0; n < s->c.window_blocks; n++) {
-		i = (s->repair_turn + n) % s->c.window_blocks;
-		if (s->slots[i].used && s->slots[i].loaded &&
-		    s->slots[i].burst_left > 0)
-			return &s->slots[i];
-	}
-	return NULL;
 }
 
 static struct rmc_slot *
@@ -471,61 +258,6 @@ rmc_send_cur_slot(struct rmc_send *s)
 		return NULL;
 	sl = rmc_send_slot_find(s, s->cur_file, s->cur_block);
 	return sl != NULL && sl->loaded ? sl : NULL;
-}
-
-/*
- * One fresh parity symbol of a block into buf, its burst field burst: the
- * length, 0 when it cannot be made (no memory), or -RMC_WIRE_NOSPACE.
- */
-static int
-rmc_send_parity(struct rmc_send *s, mc_time_t now, struct rmc_slot *sl,
-    unsigned burst, uint8_t *buf, size_t cap)
-{
-	struct rmc_fec *f = rmc_send_fec(s, sl->k);
-	struct rmc_hdr h;
-	const uint8_t *src[RMC_FEC_N];
-	uint8_t idx, *out = buf + RMC_DATA_HDR;
-	struct rmc_data d = { .file = sl->file,
-		.block = sl->block,
-		.k = (uint8_t)sl->k,
-		.burst = (uint8_t)burst,
-		.payload = out,
-		.payload_len = s->c.symbol_size };
-	unsigned i;
-
-	if (cap < RMC_DATA_HDR + (size_t)s->c.symbol_size)
-		return -RMC_WIRE_NOSPACE;
-	if (f == NULL)
-		return 0;
-	/* Fresh indexes K..K+M-1, then round again. */
-	if (sl->next_parity >= RMC_FEC_N ||
-	    (s->c.parity_max > 0 && sl->next_parity >= sl->k + s->c.parity_max))
-		sl->next_parity = sl->k;
-	idx = (uint8_t)sl->next_parity++;
-	for (i = 0; i < sl->k; i++)
-		src[i] = sl->data + (size_t)i * s->c.symbol_size;
-	if (rmc_fec_encode(f, src, s->c.symbol_size, &idx, 1, &out) != 0)
-		return 0;
-	d.symbol = idx;
-	h = rmc_send_hdr(s, now);
-	sl->used_at = s->seq;
-	return rmc_encode_data(buf, cap, &h, &d);
-}
-
-/* One symbol of a repair. */
-static int
-rmc_send_repair(struct rmc_send *s, mc_time_t now, struct rmc_slot *sl,
-    uint8_t *buf, size_t cap)
-{
-	int len = rmc_send_parity(s, now, sl, sl->burst, buf, cap);
-
-	if (len <= 0)
-		return len;
-	if (--sl->burst_left == 0)
-		sl->covered_until = now + s->c.repair_holdoff_ms;
-	s->st.repair++;
-	s->activity = now;
-	return len;
 }
 
 static void
