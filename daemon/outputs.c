@@ -66,8 +66,14 @@ static void
 outputs_send(struct mcastd *d, const struct router_output *o)
 {
 	char a[INET_ADDRSTRLEN];
-	int rc = kmr_send(&d->kmr, o->ifindex, o->dst, o->packet, o->len);
+	int rc;
 
+	/* Into a tunnel: straight to its far end (daemon/tun.h). */
+	if (tun_send_own(d->tunnels, o->ifindex, o->packet, o->len)) {
+		d->stats.tx++;
+		return;
+	}
+	rc = kmr_send(&d->kmr, o->ifindex, o->dst, o->packet, o->len);
 	if (rc < 0) {
 		d->stats.tx_errors++;
 		log_debug("%s: sending to %s: %s", o->ifname,

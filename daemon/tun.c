@@ -219,6 +219,24 @@ tun_device_in(void *arg, int fd, uint32_t events, unsigned budget)
 	}
 }
 
+bool
+tun_send_own(struct tun *tuns, unsigned ifindex, const uint8_t *pkt, size_t len)
+{
+	struct tun *t = NULL;
+	unsigned i;
+
+	for (i = 0; i < CONF_MAX_TUNNELS && t == NULL; i++)
+		if (tuns[i].open && tuns[i].ifindex == ifindex)
+			t = &tuns[i];
+	if (t == NULL)
+		return false;
+	if (tun_wire_check_out(pkt, len, t->mtu) == TUN_WIRE_OK)
+		tun_send(t, pkt, len);
+	else
+		t->stats.tx_other++;
+	return true;
+}
+
 /* ---- the socket: what the far end sent ---- */
 
 /* Another tunnel of the set from that address to ours: its datagram. */

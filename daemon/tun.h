@@ -59,6 +59,15 @@ struct tun {
  * and leaves that tunnel closed.  tuns has CONF_MAX_TUNNELS entries.
  */
 void tun_sync(struct tun *tuns, struct loop *loop, const struct conf *c);
+/*
+ * mcastd's own packet (IPv4, its header included) leaving by the device
+ * ifindex: if that is an open tunnel's, it is checked and sent to the far
+ * end here, past the device's queue, where a flood through the tunnel
+ * would drop it with the datagrams (the queue drops at its tail, whatever
+ * the packet): true (sent, or counted as a failure).  false: not a tunnel.
+ */
+bool tun_send_own(struct tun *tuns, unsigned ifindex, const uint8_t *pkt,
+    size_t len);
 /* Close every tunnel (their devices go with them). */
 void tun_close_all(struct tun *tuns);
 
