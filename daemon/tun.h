@@ -29,6 +29,7 @@ struct tun_stats {
 	uint64_t tx_bytes;   /* their bytes (the inner datagrams) */
 	uint64_t rx_packets; /* datagrams from REMOTE into the device */
 	uint64_t rx_bytes;
+	uint64_t rx_control;   /* of rx_packets, by the control socket */
 	uint64_t tx_oversize;  /* too big for the tunnel: dropped (a datagram
 				  the kernel split counts once) */
 	uint64_t tx_fragments; /* every fragment dropped with them */
@@ -47,6 +48,7 @@ struct tun {
 	unsigned ifindex;
 	int fd;	  /* /dev/net/tun */
 	int sock; /* raw IPPROTO_IPIP, or UDP bound to LOCAL:port */
+	int ctl;  /* the same for the far end's IGMP (DVMRP) only (tun.c) */
 	struct loop *loop;
 	struct tun *all; /* the set it belongs to (CONF_MAX_TUNNELS) */
 	struct tun_stats stats;

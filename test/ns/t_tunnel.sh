@@ -100,6 +100,10 @@ run_mode() {
 	    eval '[ "$(tunnel_json $rA packets_out)" -ge 500 ]'
 	check "$enc: rB counted what it let in" \
 	    eval '[ "$(tunnel_json $rB packets_in)" -ge 500 ]'
+	# rA's DVMRP by rB's control socket (daemon/tun.c), the stream not.
+	check "$enc: rB read rA's DVMRP by its control socket, and only that ($(tunnel_json $rB control_in))" \
+	    eval '[ "$(tunnel_json $rB control_in)" -ge 2 ] &&
+		[ "$(tunnel_json $rB control_in)" -lt 100 ]'
 
 	# ---- prune across the tunnel once h left ----
 	bg $s "$MCAST" send -i eth0 -t 16 -r 100 -d 12 -q $G:7000
