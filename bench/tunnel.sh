@@ -46,6 +46,7 @@ bench_start tunnel 150 $((150 + ${ROUNDS:-5} * 3 * 20)) "$@"
 
 . "$(dirname "$0")/../test/ns/lib.sh"
 . "$(dirname "$0")/../test/ns/tunnel_lib.sh"
+. "$(dirname "$0")/dvmrp_lib.bash"
 export LC_ALL=C
 cd "$TOP" || exit 1
 require_lab
@@ -57,9 +58,7 @@ FLOOD_SECS=${FLOOD_SECS:-3}
 [ $SMOKE = 1 ] && ROUNDS=1 FLOOD_SECS=1
 RESULTS=${RESULTS:-$TOP/bench/RESULTS.md}
 PATHS=(direct ipip udp)
-declare -A VALS NS PIDS
-FAILURES=()
-fail() { FAILURES+=("$1"); echo "# FAIL: $1"; }
+declare -A NS PIDS
 
 # udp_in NS: the namespace's Udp InDatagrams.
 udp_in() {
@@ -74,8 +73,6 @@ cpu_ticks() {
 	done
 	echo $t
 }
-
-add() { VALS[$1]="${VALS[$1]:-} $2"; }
 
 DVMRP_FAST="dvmrp { probe-interval 1s; neighbor-timeout 4s; report-interval 2s; route-expire 6s; holddown 4s }"
 base=141
@@ -184,8 +181,6 @@ if [ $SMOKE = 1 ]; then
 	finish
 fi
 
-fig() { echo "$(med "$1") | $(sample "$1" min)–$(sample "$1" max) | $(sample "$1" n)"; }
-div3() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b + 0 > 0) printf "%.3f", a / b; else printf "n/a" }'; }
 report() {
 	local p
 	echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — tunnel (mcastd's user-space tunnels against the same path without one)"
@@ -212,17 +207,10 @@ report() {
 	echo "| added mean delay, ipip - direct (ms) | $(awk -v a="$(med lat_ipip)" -v b="$(med lat_direct)" 'BEGIN { printf "%.3f", a - b }') |"
 	echo "| added mean delay, udp - direct (ms) | $(awk -v a="$(med lat_udp)" -v b="$(med lat_direct)" 'BEGIN { printf "%.3f", a - b }') |"
 	echo
-	echo "Reading the figures: the tunnels' rate is bounded by the same CPUs as the direct path's (2 CPUs for sender, three routers and receiver), and the tunnel adds one copy out of and one into the kernel at each end. mcastd's CPU per datagram is almost all kernel time spent carrying the datagram on: a write into the TUN device or a send on the raw/UDP socket runs the following hops (IP output, veth, bridge, the next namespace's input) in mcastd's own context, which in the direct path is charged to the sender and to softirqs instead. A perf profile of both ends during a udp flood (2026-12-03) put 97% of mcastd's samples in the kernel, its own code and libc under 3%, system call entry about 1%: batching the reads and sends (recvmmsg, sendmmsg) would save little of that, and with the rate above 0.8 of direct it was not done."
-	if [ ${#FAILURES[@]} -gt 0 ]; then
-		echo
-		echo "Failures (${#FAILURES[@]}): ${FAILURES[*]}"
-	fi
+	echo "Reading the figures: the tunnels' rate is bounded by the same CPUs as the direct path's (2 CPUs for sender, three routers and receiver), and the tunnel adds one copy out of and one into the kernel at each end; the direct path runs whole in the softirq of the CPU that sent the datagram, while the tunnel's ends are processes the scheduler can put on the other CPU, which splits the path in stages: single rounds above 1.0 come from that. mcastd's CPU per datagram is almost all kernel time spent carrying the datagram on: a write into the TUN device or a send on the raw/UDP socket runs the following hops (IP output, veth, bridge, the next namespace's input) in mcastd's own context, which in the direct path is charged to the sender and to softirqs instead. A perf profile of both ends during a udp flood (2026-12-03) put 97% of mcastd's samples in the kernel, its own code and libc under 3%, system call entry about 1%: batching the reads and sends (recvmmsg, sendmmsg) would save little of that, and with the rate above 0.8 of direct it was not done."
+	failures_line
 	echo
 }
 report >"$TMP/section.md"
-if [ ! -f "$RESULTS" ]; then
-	printf '# Benchmark results\n\nSections are appended by the benchmark scripts; figures are never edited by hand.\n\n' >"$RESULTS"
-fi
-cat "$TMP/section.md" >>"$RESULTS"
-cat "$TMP/section.md"
+results_append "$TMP/section.md"
 echo "tunnel_pps_ratio_ipip_vs_direct=$(div3 "$(med pps_ipip)" "$(med pps_direct)")"
