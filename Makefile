@@ -9,7 +9,7 @@ CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wno-unused-parameter
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -DMCAST_VERSION=\"$(VERSION)\" $(WARN) -Iinclude -Ilib -Iproto -Idaemon -Ictl -Itools $(CFLAGS) $(SAN)
-LDLIBS	 = -lm
+LDLIBS	 = -lm -lz
 TOOL_LIBS = -lpcap -lisal -lsodium
 
 ifeq ($(SANITIZE),1)

@@ -49,3 +49,13 @@ sample() {
 med() { sample "$1" median; }
 # div A B: A/B with 2 decimals, or "n/a".
 div() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b + 0 > 0) printf "%.2f", a / b; else printf "n/a" }'; }
+
+# bench_append FILE: the report section in FILE appended to $RESULTS (made
+# with its heading first), and printed.
+bench_append() {
+	if [ ! -f "$RESULTS" ]; then
+		printf '# Benchmark results\n\nSections are appended by the benchmark scripts; figures are never edited by hand.\n\n' >"$RESULTS"
+	fi
+	cat "$1" >>"$RESULTS"
+	cat "$1"
+}

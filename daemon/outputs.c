@@ -62,15 +62,58 @@ outputs_membership(struct mcastd *d, const struct router_output *o)
 	}
 }
 
+/*
+ * An mtrace block's packet counters, which the router leaves to us
+ * (proto/router_mtrace.c): the kernel's per-VIF and per-(S,G) counts, all
+ * ones when the kernel has none (no entry for the flow).
+ */
+static const uint8_t *
+outputs_mtrace_counters(struct mcastd *d, const struct router_output *o,
+    uint8_t *buf, size_t cap)
+{
+	const struct router_mtrace_counters *c = &o->mtrace;
+	uint32_t in = UINT32_MAX, out = UINT32_MAX, sg = UINT32_MAX;
+	struct kmr_vif_counters vc;
+	uint64_t pkts, bytes, wrong;
+
+	if (o->len > cap)
+		return o->packet;
+	memcpy(buf, o->packet, o->len);
+	if (c->in_vif >= 0 &&
+	    kmr_vif_count(&d->kmr, (unsigned)c->in_vif, &vc) == 0)
+		in = (uint32_t)vc.in_packets;
+	if (c->out_vif >= 0 &&
+	    kmr_vif_count(&d->kmr, (unsigned)c->out_vif, &vc) == 0)
+		out = (uint32_t)vc.out_packets;
+	if (c->sg &&
+	    kmr_sg_count(&d->kmr, c->source, c->group, &pkts, &bytes, &wrong) ==
+		0)
+		sg = (uint32_t)pkts;
+	router_mtrace_fill(buf, o->len, c, in, out, sg);
+	return buf;
+}
+
 static void
 outputs_send(struct mcastd *d, const struct router_output *o)
 {
+	static uint8_t mtrace_buf[ROUTER_MTRACE_MAX_LEN];
 	char a[INET_ADDRSTRLEN];
-	int rc = kmr_send(&d->kmr, o->ifindex, o->dst, o->packet, o->len);
+	const uint8_t *p = o->packet;
+	int rc;
 
+	if (o->mtrace.fill)
+		p = outputs_mtrace_counters(d, o, mtrace_buf,
+		    sizeof(mtrace_buf));
+	/* Into a tunnel: straight to its far end (daemon/tun.h). */
+	if (tun_send_own(d->tunnels, o->ifindex, p, o->len)) {
+		d->stats.tx++;
+		return;
+	}
+	rc = kmr_send(&d->kmr, o->ifindex, o->dst, p, o->len);
 	if (rc < 0) {
 		d->stats.tx_errors++;
-		log_debug("%s: sending to %s: %s", o->ifname,
+		log_debug("%s: sending to %s: %s",
+		    o->ifindex != 0 ? o->ifname : "(routed)",
 		    mcastd_ip_str(o->dst, a), strerror(-rc));
 	} else {
 		d->stats.tx++;

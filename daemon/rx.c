@@ -3,6 +3,7 @@
  * budget per turn of the loop, upcalls told from packets, and each handed
  * to the router (proto/router_rx.c tells the packets apart by type).
  */
+#include <sys/time.h>
 #include <netinet/in.h>
 #include <linux/mroute.h>
 
@@ -41,10 +42,17 @@ rx_read(struct mcastd *d, unsigned budget)
 		}
 		if (ev.kind == KMR_EVENT_NONE)
 			break;
-		if (ev.kind == KMR_EVENT_IGMP)
-			router_igmp_packet(d->router, mcastd_now(), ev.ifindex,
+		if (ev.kind == KMR_EVENT_IGMP) {
+			mc_time_t now = mcastd_now();
+			struct timeval tv;
+
+			/* mtrace's arrival times are wall-clock time. */
+			gettimeofday(&tv, NULL);
+			router_set_wall_clock(d->router, now,
+			    (int64_t)tv.tv_sec * 1000000 + tv.tv_usec);
+			router_igmp_packet(d->router, now, ev.ifindex,
 			    ev.packet, ev.len);
-		else
+		} else
 			rx_upcall(d, &ev, mcastd_now());
 		outputs_apply(d);
 	}

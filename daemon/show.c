@@ -189,6 +189,8 @@ show_tunnels(struct show_ctx *c)
 		show_tunnel_count(r, "bytes_out", st, st ? st->tx_bytes : 0);
 		show_tunnel_count(r, "packets_in", st, st ? st->rx_packets : 0);
 		show_tunnel_count(r, "bytes_in", st, st ? st->rx_bytes : 0);
+		/* Of packets_in, those of the far end's control socket. */
+		show_tunnel_count(r, "control_in", st, st ? st->rx_control : 0);
 		/* Dropped on the way out: too big (a datagram the kernel split
 		   counts once), not IPv4, refused by the socket. */
 		show_tunnel_count(r, "out_oversize", st,
@@ -490,6 +492,9 @@ show_stats_rx(struct mcastd *d, struct control_reply *r)
 	show_stat(r, "igmp.rx_not_on_a_vif", rs->rx_not_vif);
 	show_stat(r, "igmp.rx_own", rs->rx_own);
 	show_stat(r, "igmp.rx_in_transit", rs->rx_in_transit);
+	show_stat(r, "igmp.tx_transit", rs->tx_transit);
+	show_stat(r, "igmp.transit_ttl_expired", rs->transit_ttl_expired);
+	show_stat(r, "igmp.transit_broadcast", rs->transit_broadcast);
 	show_stat(r, "igmp.rx_membership", rs->rx_membership);
 	show_stat(r, "igmp.rx_ttl_not_1", rs->rx_ttl_not_1);
 	show_stat(r, "igmp.rx_on_tunnel", rs->rx_on_tunnel);
@@ -504,6 +509,20 @@ show_stats_rx(struct mcastd *d, struct control_reply *r)
 			    dvmrp_error_key(e), rs->rx_dvmrp_malformed[e]);
 	show_stat(r, "mtrace.rx.query", rs->rx_mtrace_query);
 	show_stat(r, "mtrace.rx.response", rs->rx_mtrace_response);
+	show_stat(r, "mtrace.rx_query", rs->mtrace_rx_query);
+	show_stat(r, "mtrace.rx_request", rs->mtrace_rx_request);
+	show_stat(r, "mtrace.tx_forwarded", rs->mtrace_tx_forwarded);
+	show_stat(r, "mtrace.tx_response", rs->mtrace_tx_response);
+	for (e = ROUTER_MTRACE_DROP_NONE + 1; e < ROUTER_MTRACE_DROP_COUNT; e++)
+		show_stat_named(r, "mtrace.dropped.",
+		    router_mtrace_drop_key((enum router_mtrace_drop)e),
+		    rs->mtrace_dropped[e]);
+	/* What the codec refused of a query or request that passed the
+	   demultiplexer (which counts short ones and bad checksums). */
+	for (e = MTRACE_E_BLOCK_TRUNCATED; e <= MTRACE_E_MASK; e++)
+		if (e != MTRACE_E_NO_BLOCK)
+			show_stat_named(r, "mtrace.rx_malformed.",
+			    mtrace_error_key(e), rs->mtrace_malformed[e]);
 	show_stat(r, "pim_v1.rx", rs->rx_pim_v1);
 	show_stat(r, "igmp.tx", d->stats.tx);
 	show_stat(r, "igmp.tx_errors", d->stats.tx_errors);

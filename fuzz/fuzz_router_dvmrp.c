@@ -18,40 +18,12 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 
-#include "router.h"
+#include "fz_router.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FZ_IFF	  (IFF_UP | IFF_MULTICAST | IFF_RUNNING)
 #define FZ_ROUTES 64
-
-struct fz_in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint8_t
-fz_byte(struct fz_in *in)
-{
-	uint8_t b;
-
-	if (in->n == 0)
-		return 0;
-	b = *in->p++;
-	in->n--;
-	return b;
-}
-
-static uint32_t
-fz_u32(struct fz_in *in)
-{
-	uint32_t v = 0;
-	int i;
-
-	for (i = 0; i < 4; i++)
-		v = v << 8 | fz_byte(in);
-	return v;
-}
 
 static struct in_addr
 fz_addr(uint32_t host)
@@ -185,7 +157,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz_in in = { data, size };
 	struct router_config c;
-	struct router_static_group j;
 	struct igmp_ip_out ipo;
 	struct router *r;
 	uint8_t msg[1024], pkt[1100];
@@ -246,13 +217,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    fz_group(fz_byte(&in)));
 			break;
 		case 4: /* a member comes or goes */
-			memset(&j, 0, sizeof(j));
-			strcpy(j.ifname, lan == 1 ? "eth1" : "eth2");
-			j.group = fz_group(fz_byte(&in));
-			if (fz_byte(&in) & 1)
-				router_join(r, now, &j);
-			else
-				router_leave(r, now, &j);
+			fz_member(r, now, lan == 1 ? "eth1" : "eth2",
+			    fz_group(fz_byte(&in)), &in);
 			break;
 		case 5: /* the interface goes down or comes back */
 			router_link(r, 10 + lan, lan == 1 ? "eth1" : "eth2",

@@ -141,11 +141,14 @@ router_drain_mfc(struct router *r, mc_time_t now)
  * vif in the IP header ipo describes: the packet lives in the output's
  * own record, after the structure.  false when it could not be queued.
  */
-bool
-router_emit_packet(struct router *r, unsigned vif,
-    const struct igmp_ip_out *ipo, const uint8_t *msg, size_t msg_len)
+/*
+ * A packet out of VIF vif, or (vif -1) wherever the kernel's unicast
+ * routing sends it (ifindex 0): the output, or NULL (counted).
+ */
+struct router_output *
+router_emit_ip(struct router *r, int vif, const struct igmp_ip_out *ipo,
+    const uint8_t *msg, size_t msg_len)
 {
-	const struct router_vif *v = &r->vifs[vif];
 	size_t room = msg_len + 24; /* the header with Router Alert */
 	struct router_output *o;
 	uint8_t *packet;
@@ -154,7 +157,7 @@ router_emit_packet(struct router *r, unsigned vif,
 	o = outq_push(&r->outq, sizeof(*o) + room);
 	if (o == NULL) {
 		r->stats.unexpected_events++;
-		return false;
+		return NULL;
 	}
 	packet = (uint8_t *)(o + 1);
 	len = igmp_ip_build_out(packet, room, ipo, msg, msg_len);
@@ -164,17 +167,26 @@ router_emit_packet(struct router *r, unsigned vif,
 		o->kind = ROUTER_OUT_EVENT;
 		o->event = ROUTER_EV_RX_DROPPED;
 		o->error = len;
-		return false;
+		return NULL;
 	}
 	o->kind = ROUTER_OUT_SEND;
 	o->packet = packet;
-	o->vif = vif;
-	o->ifindex = v->ifindex;
-	memcpy(o->ifname, v->name, sizeof(o->ifname));
+	if (vif >= 0) {
+		o->vif = (unsigned)vif;
+		o->ifindex = r->vifs[vif].ifindex;
+		memcpy(o->ifname, r->vifs[vif].name, sizeof(o->ifname));
+	}
 	o->dst = ipo->dst;
 	o->len = (size_t)len;
 	r->stats.tx++;
-	return true;
+	return o;
+}
+
+bool
+router_emit_packet(struct router *r, unsigned vif,
+    const struct igmp_ip_out *ipo, const uint8_t *msg, size_t msg_len)
+{
+	return router_emit_ip(r, (int)vif, ipo, msg, msg_len) != NULL;
 }
 
 /* An IGMP message from VIF v's engine: TTL 1, Router Alert. */

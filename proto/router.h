@@ -30,6 +30,7 @@
 #include "igmp_router.h"
 #include "igmp_wire.h"
 #include "mfc.h"
+#include "mtrace_wire.h"
 
 #define ROUTER_MAXVIFS	   MFC_MAXVIFS
 #define ROUTER_MAX_IFACES  1024
@@ -225,6 +226,66 @@ void router_resync(struct router *r);
 void router_timeout(struct router *r, mc_time_t now);
 mc_time_t router_next_deadline(const struct router *r);
 
+/* ---- multicast traceroute (router_mtrace.c) ---- */
+
+/*
+ * The wall clock mtrace's arrival times are read from: wall_us (the
+ * system's time, microseconds since 1970) was the time at now.  Until it
+ * is set, arrival times count from 1970 at now 0.
+ */
+void router_set_wall_clock(struct router *r, mc_time_t now, int64_t wall_us);
+
+/* Responses sent at most per second: more are dropped (counted). */
+#define ROUTER_MTRACE_RESPONSES_PER_S 10
+/* The largest mtrace datagram we send (IPv4 header with Router Alert
+   included): a request that would grow past it ends in "no space". */
+#define ROUTER_MTRACE_MAX_LEN 1500
+
+/*
+ * The kernel's counters an mtrace block wants, which the router does not
+ * have: mcastd reads them (SIOCGETVIFCNT, SIOCGETSGCNT) and writes them
+ * with router_mtrace_fill() before it sends the packet.
+ */
+struct router_mtrace_counters {
+	bool fill;	  /* this SEND carries a block to complete */
+	size_t block_off; /* where our block starts in packet */
+	int in_vif;	  /* input packets of it; -1: none (all ones) */
+	int out_vif;	  /* output packets of it; -1: none */
+	bool sg;	  /* (source, group)'s packets; false: none */
+	struct in_addr source, group;
+};
+
+/*
+ * Write the counters into our block of packet (len bytes, the IPv4 header
+ * included, as ROUTER_OUT_SEND gives it) and seal its IGMP checksum
+ * again.  UINT32_MAX is the draft's "not known".  false when the block is
+ * not inside the packet.
+ */
+bool router_mtrace_fill(uint8_t *packet, size_t len,
+    const struct router_mtrace_counters *c, uint32_t in_pkts, uint32_t out_pkts,
+    uint32_t sg_pkts);
+
+/* Why a traceroute request was not taken (stats.mtrace_dropped[]). */
+enum router_mtrace_drop {
+	ROUTER_MTRACE_DROP_NONE,
+	ROUTER_MTRACE_DROP_NOT_LAST_HOP,  /* a multicast query whose receiver
+					    is not on a VIF of ours on the
+					    source's tree: another router's */
+	ROUTER_MTRACE_DROP_DUPLICATE,	  /* a multicast query answered
+					    already (the same query id) */
+	ROUTER_MTRACE_DROP_HOPS_ZERO,	  /* hops 0 */
+	ROUTER_MTRACE_DROP_HOPS_FULL,	  /* as many blocks as hops */
+	ROUTER_MTRACE_DROP_RESPONSE_ADDR, /* 0.0.0.0, ours, loopback,
+					     class E */
+	ROUTER_MTRACE_DROP_LOOP,	  /* a block is ours already */
+	ROUTER_MTRACE_DROP_MULTICAST,	  /* a request with blocks sent to
+					    a group */
+	ROUTER_MTRACE_DROP_RATE,	  /* over the responses' cap */
+	ROUTER_MTRACE_DROP_NO_VIF,	  /* nowhere to send it from */
+	ROUTER_MTRACE_DROP_COUNT
+};
+const char *router_mtrace_drop_key(enum router_mtrace_drop d);
+
 /* ---- outputs ---- */
 
 enum router_output_kind {
@@ -234,7 +295,9 @@ enum router_output_kind {
 				   ifindex: 224.0.0.2, 224.0.0.22 */
 	ROUTER_OUT_LEAVE,
 	ROUTER_OUT_SEND,    /* packet (IPv4 header included) out of
-				   ifindex to dst */
+				   ifindex to dst; ifindex 0: where the
+				   unicast routing table says (an mtrace
+				   response, IGMP in transit) */
 	ROUTER_OUT_MFC_ADD, /* MRT_ADD_MFC (source, group, iif, ttls) */
 	ROUTER_OUT_MFC_DEL, /* MRT_DEL_MFC (source, group) */
 	ROUTER_OUT_EVENT,   /* for the operator: see enum router_event */
@@ -301,6 +364,8 @@ struct router_output {
 	const uint8_t *packet;	   /* SEND: len bytes, IPv4
 						   header included */
 	size_t len;
+	/* SEND of an mtrace request or response: counters to write */
+	struct router_mtrace_counters mtrace;
 	/* EVENT */
 	enum router_event event;
 	const char *why;       /* VIF_DOWN: a constant */
@@ -430,8 +495,20 @@ struct router_stats {
 	uint64_t rx_in_transit;			/* unicast, not to us: passing
 						   through (Linux hands them
 						   to the MRT socket) */
-	uint64_t tx;				/* ROUTER_OUT_SEND */
-	uint64_t vif_refused;			/* VIF_ADD the kernel refused */
+	uint64_t tx_transit;			/* of which forwarded by us */
+	uint64_t transit_ttl_expired;		/* of which TTL 1: dropped */
+	uint64_t transit_broadcast; /* of which to a broadcast address
+				       (delivered here, not passing
+				       through): dropped */
+	/* mtrace (router_mtrace.c) */
+	uint64_t mtrace_rx_query;   /* 0x1f without a block, taken */
+	uint64_t mtrace_rx_request; /* 0x1f with blocks, taken */
+	uint64_t mtrace_malformed[MTRACE_E_COUNT]; /* by -MTRACE_E_ */
+	uint64_t mtrace_dropped[ROUTER_MTRACE_DROP_COUNT];
+	uint64_t mtrace_tx_forwarded; /* to the upstream router */
+	uint64_t mtrace_tx_response;  /* to the response address */
+	uint64_t tx;		      /* ROUTER_OUT_SEND */
+	uint64_t vif_refused;	      /* VIF_ADD the kernel refused */
 	uint64_t no_free_vif;
 	uint64_t unexpected_events; /* allocation failures */
 };

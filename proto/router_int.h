@@ -117,6 +117,14 @@ struct router {
 	struct outq outq;
 	struct igmp_router_output igmp_out; /* scratch: an engine's */
 	struct router_stats stats;
+	/* mtrace (router_mtrace.c) */
+	mc_time_t wall_at;	  /* router_set_wall_clock's now */
+	int64_t wall_us;	  /* and the wall clock then */
+	uint32_t mtrace_last_qid; /* the last multicast query taken */
+	bool mtrace_has_qid;
+	mc_time_t mtrace_second; /* the second responses are counted in */
+	unsigned mtrace_responses;
+	uint8_t mtrace_buf[ROUTER_MTRACE_MAX_LEN]; /* scratch: the message */
 };
 
 /* router.c */
@@ -127,6 +135,8 @@ struct router_output *router_emit_event(struct router *r,
 /* Move what the engines output into the router's queue. */
 void router_pump(struct router *r, mc_time_t now);
 void router_drain_mfc(struct router *r, mc_time_t now);
+struct router_output *router_emit_ip(struct router *r, int vif,
+    const struct igmp_ip_out *ipo, const uint8_t *msg, size_t msg_len);
 bool router_emit_packet(struct router *r, unsigned vif,
     const struct igmp_ip_out *ipo, const uint8_t *msg, size_t msg_len);
 
@@ -145,6 +155,14 @@ void router_dvmrp_member(struct router *r, mc_time_t now, unsigned vif,
     struct in_addr group);
 void router_dvmrp_timeout(struct router *r, mc_time_t now);
 mc_time_t router_dvmrp_next_deadline(const struct router *r);
+
+/* router_mtrace.c: an mtrace query or request (type 0x1f) for us */
+void router_mtrace_rx(struct router *r, mc_time_t now, unsigned vif,
+    const struct igmp_ip *ip, const uint8_t *igmp, size_t igmp_len);
+/* Unicast IGMP to another host that Linux gave us instead of forwarding
+   it (Router Alert): sent on with its TTL less one. */
+void router_transit(struct router *r, const struct igmp_ip *ip,
+    const uint8_t *pkt, size_t len);
 
 /* router_iface.c */
 struct router_iface *router_iface_find(struct router *r, unsigned ifindex);

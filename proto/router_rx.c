@@ -5,7 +5,8 @@
  * code, mtrace queries and responses, PIMv1, unknown types), counted, and
  * handed to the engine it is for.  Unicast that only passes through
  * (Linux gives the routing socket IGMP with Router Alert that it would
- * forward, LAB.md) is told from what is for us and counted.
+ * forward, LAB.md) is told from what is for us, counted, and sent on
+ * (router_mtrace.c); mtrace queries and requests go to router_mtrace.c.
  */
 #include <string.h>
 #include <arpa/inet.h>
@@ -97,7 +98,8 @@ router_igmp_packet(struct router *r, mc_time_t now, unsigned ifindex,
 	}
 	if (!IN_MULTICAST(ntohl(ip.dst.s_addr)) &&
 	    !router_is_own_address(r, ip.dst)) {
-		r->stats.rx_in_transit++;
+		router_transit(r, &ip, pkt, len);
+		router_pump(r, now);
 		return;
 	}
 	rc = igmp_decode(igmp, igmp_len, &m);
@@ -126,6 +128,8 @@ router_igmp_packet(struct router *r, mc_time_t now, unsigned ifindex,
 		return;
 	case IGMP_KIND_MTRACE_QUERY:
 		r->stats.rx_mtrace_query++;
+		router_mtrace_rx(r, now, (unsigned)vif, &ip, igmp, igmp_len);
+		router_pump(r, now);
 		return;
 	case IGMP_KIND_MTRACE_RESPONSE:
 		r->stats.rx_mtrace_response++;

@@ -1,7 +1,8 @@
 /*
  * mcast recv: join groups and measure what arrives, per sender and group:
  * packets, loss, duplicates, reordering, time to first packet, one-way
- * delay and RFC 3550 jitter.  Batches with recvmmsg(); kernel timestamps;
+ * delay and RFC 3550 jitter; RTP streams per SSRC and MPEG-TS per PID
+ * (tools/recv_media.c).  Batches with recvmmsg(); kernel timestamps;
  * the sockets and the report and end times in one event loop (lib/loop.h);
  * the reports are written by tools/recv_report.c.
  */
@@ -40,7 +41,9 @@ recv_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: mcast recv [-i IF] [-S SOURCE]... [-c COUNT] [-d DURATION]\n"
-	    "                  [--interval SECONDS] [--json] [--raw] GROUP:PORT...\n"
+	    "                  [--interval SECONDS] [--json] [--raw]\n"
+	    "                  [--kind auto|mcast|rtp|ts] [--clock-rate HZ]\n"
+	    "                  GROUP:PORT...\n"
 	    "  -i IF         join on this interface (name, index or address)\n"
 	    "  -S SOURCE     source-specific join (SSM, IGMPv3/MLDv2); repeatable\n"
 	    "  -c COUNT      stop when COUNT datagrams have arrived (exit 0)\n"
@@ -49,9 +52,26 @@ recv_usage(FILE *f)
 	    "  --json        one JSON object per interval and a final summary\n"
 	    "  --raw         write the payloads to standard output (reports go\n"
 	    "                to standard error)\n"
+	    "  --kind K      what the datagrams are: auto (told apart one by\n"
+	    "                one, the default), mcast, rtp or ts (MPEG-TS)\n"
+	    "  --clock-rate HZ  RTP timestamps' clock for the jitter (default:\n"
+	    "                the payload type's, RFC 3551; none if dynamic)\n"
 	    "  -q            no report, only the exit status\n"
 	    "exit status: 0 when COUNT arrived (without -c: something arrived and\n"
 	    "nothing was lost), 1 on loss or timeout, 2 on usage errors\n");
+}
+
+static enum recv_kind
+recv_parse_kind(const char *text)
+{
+	static const char *const names[] = { "auto", "mcast", "rtp", "ts" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(text, names[i]) == 0)
+			return (enum recv_kind)i;
+	usage_error("--kind %s: expected auto, mcast, rtp or ts", text);
+	return RECV_KIND_AUTO;
 }
 
 static void
@@ -61,8 +81,12 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 						      'J' },
 		{ "raw", no_argument, NULL, 'R' },
 		{ "interval", required_argument, NULL, 'T' },
+		{ "kind", required_argument, NULL, 'K' },
+		{ "clock-rate", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	const char *source_text[RECV_MAX_SOURCES], *iface_text = NULL;
+	const char *kind_text = NULL, *clock_text = NULL;
+	uint64_t rate;
 	int c, i, j;
 
 	memset(o, 0, sizeof(*o));
@@ -89,6 +113,20 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 			break;
 		case 'T':
 			o->interval_s = parse_duration(optarg, "interval");
+			break;
+		case 'K':
+			option_once(&kind_text, "--kind", optarg, "kind");
+			o->kind = recv_parse_kind(optarg);
+			break;
+		case 'C':
+			option_once(&clock_text, "--clock-rate", optarg,
+			    "clock rate");
+			rate = parse_count(optarg, "clock rate");
+			if (rate > 100000000)
+				usage_error("clock rate %s is too high: "
+					    "expected at most 100M (Hz)",
+				    optarg);
+			o->clock_rate = (uint32_t)rate;
 			break;
 		case 'J':
 			o->json = true;
@@ -184,10 +222,14 @@ recv_open(struct recv_opts *o)
 	}
 }
 
+/* The stream of (group, sender, kind, id): id is mcast's sender ID or
+ * RTP's SSRC; a new one if none. */
 static struct recv_stream *
 recv_stream_find(struct recv_state *s, int group,
-    const struct sockaddr_storage *from, bool foreign, uint32_t sender_id)
+    const struct sockaddr_storage *from, enum recv_stream_kind kind,
+    uint32_t sender_id)
 {
+	bool foreign = kind == RECV_STREAM_FOREIGN;
 	struct recv_stream *st;
 	struct mc_ip a, b;
 	size_t i;
@@ -195,8 +237,8 @@ recv_stream_find(struct recv_state *s, int group,
 	mc_ip_from_sockaddr((const struct sockaddr *)from, &a);
 	for (i = 0; i < s->nstreams; i++) {
 		st = &s->streams[i];
-		if (st->group != group || st->foreign != foreign ||
-		    (!foreign && st->sender_id != sender_id))
+		if (st->group != group || st->kind != kind ||
+		    st->sender_id != sender_id)
 			continue;
 		mc_ip_from_sockaddr((struct sockaddr *)&st->from, &b);
 		if (mc_ip_equal(&a, &b))
@@ -219,10 +261,13 @@ recv_stream_find(struct recv_state *s, int group,
 	st->group = group;
 	st->from = *from;
 	st->foreign = foreign;
+	st->kind = kind;
 	st->sender_id = sender_id;
 	sockaddr_str((const struct sockaddr *)from, st->from_label,
 	    sizeof(st->from_label));
 	mc_rxstats_init(&st->st);
+	if (kind != RECV_STREAM_MCAST && kind != RECV_STREAM_FOREIGN)
+		recv_media_new(st);
 	return st;
 }
 
@@ -242,12 +287,28 @@ recv_timestamp(struct msghdr *mh)
 	return now_realtime_ns();
 }
 
+/* A datagram of a stream without mcast's header: packets, bytes, first
+ * and last arrival. */
+static void
+recv_count_datagram(struct recv_stream *st, size_t len, int64_t arrival_ns)
+{
+	st->st.packets++;
+	st->st.bytes += len;
+	if (!st->st.started) {
+		st->st.started = true;
+		st->st.first_arrival_ns = arrival_ns;
+	}
+	st->st.last_arrival_ns = arrival_ns;
+}
+
 static void
 recv_datagram(const struct recv_opts *o, struct recv_state *s, int group,
     const uint8_t *buf, size_t len, const struct sockaddr_storage *from,
     int64_t arrival_ns)
 {
+	enum recv_stream_kind kind;
 	struct mc_dgram_header h;
+	struct rtp_header rh;
 	struct recv_stream *st;
 	uint64_t before;
 	bool has_header;
@@ -257,12 +318,21 @@ recv_datagram(const struct recv_opts *o, struct recv_state *s, int group,
 		    strerror(errno));
 		exit(1);
 	}
-	has_header = mc_dgram_decode(buf, len, &h) == 0;
+	kind = recv_media_classify(o, s, buf, len, &rh);
+	has_header = kind == RECV_STREAM_MCAST &&
+	    mc_dgram_decode(buf, len, &h) == 0;
 	/* mcast ping probes to the group are not a stream. */
 	if (has_header && (h.flags & (MC_DGRAM_PROBE | MC_DGRAM_REPLY)))
 		return;
-	if (has_header) {
-		st = recv_stream_find(s, group, from, false, h.sender_id);
+	if (kind != RECV_STREAM_MCAST && kind != RECV_STREAM_FOREIGN) {
+		st = recv_stream_find(s, group, from, kind,
+		    kind == RECV_STREAM_TS ? 0 : rh.ssrc);
+		recv_count_datagram(st, len, arrival_ns);
+		s->received += recv_media_input(o, st, &rh, buf, len,
+		    arrival_ns);
+	} else if (has_header) {
+		st = recv_stream_find(s, group, from, RECV_STREAM_MCAST,
+		    h.sender_id);
 		before = st->st.unique;
 		/* When the stream began, on this host's clock: the arrival
 		 * less how long the sender had been sending (a duration on
@@ -277,14 +347,8 @@ recv_datagram(const struct recv_opts *o, struct recv_state *s, int group,
 		    (int64_t)h.send_time_ns, arrival_ns);
 		s->received += st->st.unique - before;
 	} else {
-		st = recv_stream_find(s, group, from, true, 0);
-		st->st.packets++;
-		st->st.bytes += len;
-		if (!st->st.started) {
-			st->st.started = true;
-			st->st.first_arrival_ns = arrival_ns;
-		}
-		st->st.last_arrival_ns = arrival_ns;
+		st = recv_stream_find(s, group, from, RECV_STREAM_FOREIGN, 0);
+		recv_count_datagram(st, len, arrival_ns);
 		s->received++;
 	}
 	st->interval_packets++;
@@ -349,6 +413,7 @@ recv_interval_reset(struct recv_state *s)
 		s->streams[i].interval_bytes = 0;
 		mc_rxstats_mark(&s->streams[i].st,
 		    &s->streams[i].interval_mark);
+		recv_media_mark(&s->streams[i]);
 	}
 }
 
@@ -362,7 +427,8 @@ recv_exit_status(const struct recv_opts *o, const struct recv_state *s)
 	if (s->received == 0)
 		return EXIT_LOSS;
 	for (i = 0; i < s->nstreams; i++)
-		if (recv_lost(&s->streams[i], true) != 0)
+		if (recv_lost(&s->streams[i], true) != 0 ||
+		    recv_media_cc_errors(&s->streams[i]) != 0)
 			return EXIT_LOSS;
 	return 0;
 }
@@ -520,6 +586,7 @@ cmd_recv(int argc, char **argv)
 		recv_report_final_text(&o, &s);
 	for (i = 0; i < o.ngroups; i++)
 		close(o.groups[i].fd);
+	recv_media_free(&s);
 	free(s.streams);
 	return status;
 }

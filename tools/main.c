@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sap.h"
 #include "tool.h"
 
 struct subcommand {
@@ -38,6 +39,10 @@ static const struct subcommand subcommands[] = {
 	    "map [--dot | --json] ROUTER        the DVMRP topology from it" },
 	{ "mtrace", cmd_mtrace,
 	    "mtrace SOURCE [GROUP] [options]    multicast traceroute" },
+	{ "sdp", cmd_sdp,
+	    "sdp check FILE...                  check session descriptions" },
+	{ "sap", cmd_sap,
+	    "sap listen|announce [options]      SAP session directory" },
 	{ "file", cmd_file,
 	    "file send|recv [options] ...       reliable file transfer" },
 };
@@ -90,7 +95,7 @@ main(int argc, char **argv)
 	fprintf(stderr,
 	    "mcast: unknown command '%s': expected one of "
 	    "addr, send, recv, join, groups, ping, pong, dump, igmp, "
-	    "mrinfo, map, mtrace, file\n",
+	    "mrinfo, map, mtrace, sdp, sap, file\n",
 	    argv[1]);
 	return EXIT_USAGE;
 }

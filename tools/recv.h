@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "mpegts.h"
 #include "querier.h"
+#include "rtp.h"
 #include "tool.h"
 
 #define RECV_MAX_GROUPS	 64
@@ -21,9 +23,41 @@
 #define RECV_BUDGET (16 * RECV_BATCH)
 /* While nothing arrives, how often to look at the querier's version again. */
 #define RECV_QUERIER_CHECK_NS 2000000000LL
-#define RECV_RCVBUF \
-	(32 << 20) /* ~0.2 s of 64-byte datagrams
-						   at 200,000/s */
+/*
+ * The receive buffer asked for: the kernel charges each datagram its
+ * buffer's true size (~800 bytes for a 64-byte datagram), so 32 MiB hold
+ * ~0.2 s of small datagrams at 200,000/s.
+ */
+#define RECV_RCVBUF (32 << 20)
+
+/* --kind: what the datagrams are taken to be. */
+enum recv_kind {
+	RECV_KIND_AUTO, /* told apart datagram by datagram */
+	RECV_KIND_MCAST,
+	RECV_KIND_RTP,
+	RECV_KIND_TS,
+};
+
+/* What a stream carries. */
+enum recv_stream_kind {
+	RECV_STREAM_MCAST,   /* mcast's own header (include/mcast/dgram.h) */
+	RECV_STREAM_FOREIGN, /* none we know: only counted */
+	RECV_STREAM_RTP,     /* RTP, one SSRC */
+	RECV_STREAM_TS,	     /* MPEG-TS over UDP */
+	RECV_STREAM_RTP_TS,  /* MPEG-TS over RTP (payload type 33) */
+};
+
+/* The counts of an RTP or MPEG-TS stream (tools/recv_media.c). */
+struct recv_media {
+	struct rtp_source rtp;
+	uint32_t clock_rate;	/* Hz; 0: unknown, no jitter */
+	int64_t origin_ns;	/* arrival of the first packet */
+	uint64_t mark_expected; /* at the last interval report */
+	uint64_t mark_received;
+	uint64_t mark_cc_errors;
+	uint64_t counted; /* added to recv_state's received */
+	struct mpegts_stats ts;
+};
 
 struct recv_group {
 	struct mc_endpoint ep;
@@ -37,7 +71,9 @@ struct recv_stream {
 	struct sockaddr_storage from;
 	char from_label[64];
 	bool foreign; /* no mcast header */
-	uint32_t sender_id;
+	enum recv_stream_kind kind;
+	uint32_t sender_id;	  /* RTP: the SSRC */
+	struct recv_media *media; /* RTP and MPEG-TS streams */
 	struct mc_rxstats st;
 	uint64_t interval_packets; /* since the last report */
 	uint64_t interval_bytes;
@@ -55,6 +91,8 @@ struct recv_opts {
 	uint64_t count;	   /* 0: no target */
 	double duration_s; /* 0: until interrupted */
 	double interval_s; /* 0: final report only */
+	enum recv_kind kind;
+	uint32_t clock_rate; /* --clock-rate; 0: by payload type */
 	bool json;
 	bool raw;
 	bool quiet;
@@ -69,6 +107,8 @@ struct recv_state {
 	int64_t start_mono_ns;
 	FILE *report;		/* stdout, or stderr with --raw */
 	struct ssm_watch watch; /* the querier of the links of -S joins */
+	/* --kind rtp: datagrams that were no RTP, by reason */
+	uint64_t rtp_refused[RTP_DECODE_ERRORS];
 	int64_t next_querier_check_ns;
 };
 
@@ -83,5 +123,41 @@ void recv_report_interval_text(const struct recv_opts *o, struct recv_state *s,
     double interval_s);
 /* The final table (or why nothing came) and the mid-stream joins. */
 void recv_report_final_text(const struct recv_opts *o, struct recv_state *s);
+
+/* tools/recv_media.c */
+const char *recv_stream_kind_name(enum recv_stream_kind k);
+/* What the len bytes at buf are, under --kind; *h holds an RTP header. */
+enum recv_stream_kind recv_media_classify(const struct recv_opts *o,
+    struct recv_state *s, const uint8_t *buf, size_t len, struct rtp_header *h);
+/* The kind a stream is reported as: foreign for an RTP source still on
+ * probation under --kind auto. */
+enum recv_stream_kind recv_media_shown_kind(const struct recv_opts *o,
+    const struct recv_stream *st);
+/* A new RTP or MPEG-TS stream's counts; exits when out of memory. */
+void recv_media_new(struct recv_stream *st);
+/* One datagram into an RTP or MPEG-TS stream: how many more count as
+ * received (RTP: none for a duplicate or on probation, two at its end). */
+uint64_t recv_media_input(const struct recv_opts *o, struct recv_stream *st,
+    const struct rtp_header *h, const uint8_t *buf, size_t len,
+    int64_t arrival_ns);
+/* RTP packets lost (A.3, never below 0); MPEG-TS continuity errors. */
+uint64_t recv_media_lost(const struct recv_stream *st);
+uint64_t recv_media_cc_errors(const struct recv_stream *st);
+void recv_media_mark(struct recv_stream *st);
+/* The stream's own JSON keys, after the common ones. */
+void recv_media_json(FILE *f, const struct recv_stream *st, double interval_s);
+/* The rest of an interval line. */
+void recv_media_interval_text(FILE *f, const struct recv_stream *st);
+/* A row's LOST ... JITTER columns; first_ms is FIRST ms. */
+void recv_media_row(FILE *f, const struct recv_stream *st, double first_ms);
+/* After the table: each RTP stream's SSRC and payload type, each MPEG-TS
+ * stream's PIDs. */
+void recv_media_details(FILE *f, const struct recv_opts *o,
+    const struct recv_state *s);
+/* --kind rtp: the datagrams that were no RTP, by reason (JSON: a key of
+ * the report object; text: a line when there were any). */
+void recv_media_refused(FILE *f, const struct recv_opts *o,
+    const struct recv_state *s, bool json);
+void recv_media_free(struct recv_state *s);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * mcast recv's reports: interval lines and the final table, or JSON
- * objects, from the streams' counts (tools/recv.h).
+ * objects, from the streams' counts (tools/recv.h); RTP's and MPEG-TS's
+ * own parts come from tools/recv_media.c.
  */
 #include <stdio.h>
 
@@ -20,6 +21,8 @@ recv_stream_over(const struct mc_rxstats *x, int64_t end_realtime_ns)
 uint64_t
 recv_lost(const struct recv_stream *st, bool final)
 {
+	if (st->media)
+		return recv_media_lost(st);
 	if (st->foreign)
 		return 0;
 	return mc_rxstats_lost(&st->st,
@@ -51,6 +54,7 @@ recv_json_stream(FILE *f, const struct recv_opts *o, const struct recv_state *s,
     const struct recv_stream *st, bool final, double interval_s)
 {
 	const struct mc_rxstats *x = &st->st;
+	enum recv_stream_kind k = recv_media_shown_kind(o, st);
 	uint64_t lost = recv_lost(st, final);
 	uint64_t expected = x->unique + lost;
 
@@ -58,9 +62,10 @@ recv_json_stream(FILE *f, const struct recv_opts *o, const struct recv_state *s,
 	json_string(f, o->groups[st->group].label);
 	fprintf(f, ",\"sender\":");
 	json_string(f, st->from_label);
+	fprintf(f, ",\"kind\":\"%s\"", recv_stream_kind_name(k));
 	fprintf(f, ",\"mcast_header\":%s,\"packets\":%llu,\"bytes\":%llu",
-	    st->foreign ? "false" : "true", (unsigned long long)x->packets,
-	    (unsigned long long)x->bytes);
+	    k == RECV_STREAM_MCAST ? "true" : "false",
+	    (unsigned long long)x->packets, (unsigned long long)x->bytes);
 	if (interval_s > 0)
 		fprintf(f,
 		    ",\"interval_packets\":%llu,\"interval_pps\":%.1f,"
@@ -70,7 +75,9 @@ recv_json_stream(FILE *f, const struct recv_opts *o, const struct recv_state *s,
 		    (double)st->interval_bytes * 8 / interval_s / 1e6);
 	fprintf(f, ",\"first_packet_ms\":%.3f",
 	    ms(x->first_arrival_ns - s->join_realtime_ns));
-	if (!st->foreign) {
+	if (k != RECV_STREAM_MCAST && k != RECV_STREAM_FOREIGN)
+		recv_media_json(f, st, interval_s);
+	else if (k == RECV_STREAM_MCAST) {
 		fprintf(f,
 		    ",\"sender_id\":%u,\"unique\":%llu,\"lost\":%llu,"
 		    "\"loss_percent\":%.3f,\"duplicates\":%llu,"
@@ -125,6 +132,7 @@ recv_report_json(const struct recv_opts *o, struct recv_state *s, bool final,
 		json_string(f, s->watch.links[i].text);
 	}
 	fputc(']', f);
+	recv_media_refused(f, o, s, true);
 	if (final)
 		fprintf(f, ",\"exit\":%d", exit_status);
 	fprintf(f, "}\n");
@@ -140,13 +148,18 @@ recv_report_interval_text(const struct recv_opts *o, struct recv_state *s,
 
 	for (i = 0; i < s->nstreams; i++) {
 		const struct recv_stream *st = &s->streams[i];
+		enum recv_stream_kind k = recv_media_shown_kind(o, st);
 		struct mc_rxstats_interval iv;
 
 		fprintf(s->report, "%8.1fs  %-22s %-24s %8.0f pps %9.3f Mbit/s",
 		    t, o->groups[st->group].label, st->from_label,
 		    (double)st->interval_packets / interval_s,
 		    (double)st->interval_bytes * 8 / interval_s / 1e6);
-		if (st->foreign) {
+		if (k != RECV_STREAM_MCAST && k != RECV_STREAM_FOREIGN) {
+			recv_media_interval_text(s->report, st);
+			continue;
+		}
+		if (k == RECV_STREAM_FOREIGN) {
 			fprintf(s->report, "  (no mcast header)\n");
 			continue;
 		}
@@ -175,7 +188,8 @@ recv_report_mid_stream_joins(const struct recv_opts *o, struct recv_state *s)
 	for (i = 0; i < s->nstreams; i++) {
 		const struct recv_stream *st = &s->streams[i];
 
-		if (st->foreign || !mc_rxstats_joined_mid_stream(&st->st))
+		if (st->kind != RECV_STREAM_MCAST ||
+		    !mc_rxstats_joined_mid_stream(&st->st))
 			continue;
 		fprintf(s->report,
 		    "%s from %s: joined at sequence %llu (the stream had begun "
@@ -203,20 +217,30 @@ recv_report_final_text(const struct recv_opts *o, struct recv_state *s)
 			fprintf(f, "nothing received\n");
 		return;
 	}
-	fprintf(f, "%-22s %-24s %9s %7s %7s %5s %6s %9s %24s %9s\n", "GROUP",
-	    "SENDER", "PACKETS", "LOST", "LOSS%", "DUP", "REORD", "FIRST ms",
-	    "DELAY ms min/avg/max", "JITTER ms");
+	fprintf(f, "%-22s %-24s %9s %7s %7s %5s %6s %9s %24s %9s  %s\n",
+	    "GROUP", "SENDER", "PACKETS", "LOST", "LOSS%", "DUP", "REORD",
+	    "FIRST ms", "DELAY ms min/avg/max", "JITTER ms", "KIND");
 	for (i = 0; i < s->nstreams; i++) {
 		const struct recv_stream *st = &s->streams[i];
 		const struct mc_rxstats *x = &st->st;
+		enum recv_stream_kind k = recv_media_shown_kind(o, st);
 		uint64_t lost = recv_lost(st, true);
 		uint64_t expected = x->unique + lost;
 		char delay[48];
 
-		if (st->foreign) {
+		if (k != RECV_STREAM_MCAST && k != RECV_STREAM_FOREIGN) {
+			fprintf(f, "%-22s %-24s %9llu ",
+			    o->groups[st->group].label, st->from_label,
+			    (unsigned long long)x->packets);
+			recv_media_row(f, st,
+			    ms(x->first_arrival_ns - s->join_realtime_ns));
+			fprintf(f, "  %s\n", recv_stream_kind_name(k));
+			continue;
+		}
+		if (k == RECV_STREAM_FOREIGN) {
 			fprintf(f,
 			    "%-22s %-24s %9llu %7s %7s %5s %6s %9.3f "
-			    "%24s %9s\n",
+			    "%24s %9s  foreign\n",
 			    o->groups[st->group].label, st->from_label,
 			    (unsigned long long)x->packets, "-", "-", "-", "-",
 			    ms(x->first_arrival_ns - s->join_realtime_ns),
@@ -229,7 +253,7 @@ recv_report_final_text(const struct recv_opts *o, struct recv_state *s)
 		    ms(x->delay_max_ns));
 		fprintf(f,
 		    "%-22s %-24s %9llu %7llu %7.2f %5llu %6llu %9.3f "
-		    "%24s %9.4f\n",
+		    "%24s %9.4f  mcast\n",
 		    o->groups[st->group].label, st->from_label,
 		    (unsigned long long)x->packets, (unsigned long long)lost,
 		    expected ? 100.0 * (double)lost / (double)expected : 0.0,
@@ -239,4 +263,6 @@ recv_report_final_text(const struct recv_opts *o, struct recv_state *s)
 		    ms((int64_t)x->jitter_ns));
 	}
 	recv_report_mid_stream_joins(o, s);
+	recv_media_details(f, o, s);
+	recv_media_refused(f, o, s, false);
 }

@@ -22,6 +22,18 @@ expect_usage "recv G:P G:P" \
 expect_usage "recv: the same IPv6 GROUP:PORT spelt twice" \
     "mcast: GROUP:PORT [ff05::0:1]:5000 given twice: expected each GROUP:PORT once" \
     recv '[ff05::1]:5000' '[ff05::0:1]:5000'
+expect_usage "recv --kind twice" \
+    "mcast: --kind given twice (rtp, then ts): expected one kind" \
+    recv --kind rtp --kind ts 239.1.1.1:5000
+expect_usage "recv --clock-rate twice" \
+    "mcast: --clock-rate given twice (8000, then 90000): expected one clock rate" \
+    recv --clock-rate 8000 --clock-rate 90000 239.1.1.1:5000
+expect_usage "recv --kind of no kind" \
+    "mcast: --kind mp4: expected auto, mcast, rtp or ts" \
+    recv --kind mp4 239.1.1.1:5000
+expect_usage "recv --clock-rate too high" \
+    "mcast: clock rate 1G is too high: expected at most 100M (Hz)" \
+    recv --clock-rate 1G 239.1.1.1:5000
 expect_usage "addr A A" \
     "mcast: address 239.1.1.1 given twice: expected each address once" \
     addr 239.1.1.1 239.1.1.1

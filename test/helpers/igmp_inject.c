@@ -33,6 +33,7 @@
 #include "mcast/sock.h"
 #include "dvmrp_wire.h"
 #include "igmp_wire.h"
+#include "mtrace_wire.h"
 
 #define INJ_MTU		1500
 #define INJ_IP_MAX	65535
@@ -115,6 +116,10 @@ usage(FILE *f)
 	    "  dvmrp-prune SOURCE GROUP [N [LIFETIME]]  prunes for N groups from GROUP\n"
 	    "                            (default 1; lifetime default 7200 s)\n"
 	    "  dvmrp-graft SOURCE GROUP [N]  grafts for N groups from GROUP\n"
+	    "mtrace (to 224.0.0.2 unless -d):\n"
+	    "  mtrace SOURCE GROUP DEST RESP [HOPS [IN...]]  a query (hops default\n"
+	    "                            8), or a request with a block per IN (its\n"
+	    "                            incoming address); response TTL 64, id 0x4d5443\n"
 	    "options:\n"
 	    "  -i IFACE    the interface to send on (name, index or address)\n"
 	    "  -s ADDR     IP source (default: the interface's address; any may be forged)\n"
@@ -645,6 +650,40 @@ add_dvmrp_prunes(struct inj_list *l, const struct inj_opts *o, bool prune,
 	}
 }
 
+/* An mtrace query, or a request with a block per incoming address given. */
+static void
+add_mtrace(struct inj_list *l, const struct inj_opts *o, int argc, char **argv)
+{
+	struct mtrace_block blocks[32];
+	struct mtrace_query q;
+	uint8_t buf[MTRACE_HDR_LEN + 32 * MTRACE_BLOCK_LEN];
+	int i, n, len;
+
+	if (argc < 5 || argc - 6 > 32)
+		die("mtrace: wrong arguments: expected mtrace SOURCE GROUP "
+		    "DEST RESP [HOPS [IN...]] (at most 32 INs)");
+	memset(&q, 0, sizeof(q));
+	q.source = parse_addr(argv[1], "source");
+	q.group = parse_addr(argv[2], "group");
+	q.dest = parse_addr(argv[3], "destination");
+	q.response_addr = parse_addr(argv[4], "response address");
+	q.hops = argc > 5 ? (uint8_t)parse_num(argv[5], 0, 255, "hops") : 8;
+	q.response_ttl = 64;
+	q.query_id = 0x4d5443;
+	n = argc > 6 ? argc - 6 : 0;
+	memset(blocks, 0, sizeof(blocks));
+	for (i = 0; i < n; i++) {
+		blocks[i].in_addr = parse_addr(argv[6 + i], "incoming address");
+		blocks[i].mask_len = 24;
+		blocks[i].proto = MTRACE_PROTO_DVMRP;
+	}
+	len = mtrace_build(buf, sizeof(buf), IGMP_TYPE_MTRACE, &q, blocks,
+	    (size_t)n);
+	if (len < 0)
+		die("mtrace: cannot build it: %s", mtrace_error_name(len));
+	add_packet(l, o, dst_or(o, IGMP_ALL_ROUTERS), buf, (size_t)len);
+}
+
 static const char *
 synopsis(const char *attack)
 {
@@ -669,6 +708,7 @@ synopsis(const char *attack)
 		{ "dvmrp-nbrs2", "dvmrp-nbrs2 COUNT, COUNT 0-255" },
 		{ "dvmrp-prune", "dvmrp-prune SOURCE GROUP [N [LIFETIME]]" },
 		{ "dvmrp-graft", "dvmrp-graft SOURCE GROUP [N]" },
+		{ "mtrace", "mtrace SOURCE GROUP DEST RESP [HOPS [IN...]]" },
 	};
 	size_t i;
 
@@ -837,6 +877,8 @@ build(struct inj_list *l, struct inj_opts *o, int argc, char **argv)
 		if (argc == 3)
 			group = parse_group(argv[2]);
 		add_flood(l, o, (uint32_t)v, group);
+	} else if (strcmp(a, "mtrace") == 0) {
+		add_mtrace(l, o, argc, argv);
 	} else if (strcmp(a, "query") == 0) {
 		if (argc > 1)
 			goto extra;
@@ -844,7 +886,8 @@ build(struct inj_list *l, struct inj_opts *o, int argc, char **argv)
 	} else {
 		die("unknown attack '%s': expected report, leave, truncated, "
 		    "bad-checksum, short-query, unknown, dvmrp-report, "
-		    "v3-sources, flood, query or a dvmrp-* one (-h lists them)",
+		    "v3-sources, flood, query, mtrace or a dvmrp-* one (-h lists "
+		    "them)",
 		    a);
 	}
 	return a;
@@ -1016,7 +1059,7 @@ main(int argc, char **argv)
 	if (optind >= argc)
 		die("no attack: expected one of report, leave, truncated, "
 		    "bad-checksum, short-query, unknown, v3-sources, flood, "
-		    "query, dvmrp-* (-h shows the usage)");
+		    "query, mtrace, dvmrp-* (-h shows the usage)");
 	if (o.src.s_addr == 0) {
 		if (!o.iface.has_v4)
 			die("%s has no IPv4 address: give a source with -s",

@@ -276,6 +276,45 @@ routed_lab() {
 	done
 }
 
+# line_lab N R H: three routers R1 R2 R3 in a line, a sender Hs and a
+# receiver Hh (t_mtrace.sh's shape), unicast routes both ways, and LAN N9
+# from R1's eth3 to Hh's eth1, through which R1 routes Hh's address (a
+# response from R1 then reaches Hh without crossing R2 and R3):
+#   Hs 198.18.N1.10 -- eth1 R1 eth2 -- (N2) -- eth1 R2 eth2 -- (N3)
+#      -- eth1 R3 eth2 -- Hh 198.18.N4.10;  R1 eth3 .N9.1 -- Hh eth1 .N9.10
+line_lab() {
+	local n=$1 r=$2 h=$3 lan i
+	for lan in 1 2 3 4 9; do
+		lan_bridge "$n$lan"
+	done
+	for i in 1 2 3; do
+		new_ns "$r$i"
+		router_sysctls "$r$i"
+	done
+	lan_port "${r}1" eth1 "${n}1" 1
+	lan_port "${r}1" eth2 "${n}2" 1
+	lan_port "${r}2" eth1 "${n}2" 2
+	lan_port "${r}2" eth2 "${n}3" 2
+	lan_port "${r}3" eth1 "${n}3" 3
+	lan_port "${r}3" eth2 "${n}4" 1
+	lan_port "${r}1" eth3 "${n}9" 1
+	nsx "${r}1" ip route add "198.18.${n}3.0/24" via "198.18.${n}2.2"
+	nsx "${r}1" ip route add "198.18.${n}4.0/24" via "198.18.${n}2.2"
+	nsx "${r}1" ip route add "198.18.${n}4.10/32" via "198.18.${n}9.10"
+	nsx "${r}2" ip route add "198.18.${n}1.0/24" via "198.18.${n}2.1"
+	nsx "${r}2" ip route add "198.18.${n}4.0/24" via "198.18.${n}3.3"
+	nsx "${r}3" ip route add default via "198.18.${n}3.2"
+	for i in s:1 h:4; do
+		new_ns "$h${i%:*}"
+		lan_port "$h${i%:*}" eth0 "$n${i#*:}" 10
+		nsx "$h${i%:*}" ip route add 224.0.0.0/4 dev eth0
+		nsx "$h${i%:*}" ip route add default via "198.18.$n${i#*:}.1"
+	done
+	lan_port "${h}h" eth1 "${n}9" 10
+	nsx "${h}h" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+	    net.ipv4.conf.eth1.rp_filter=0
+}
+
 mctl() {
 	local ns=$1; shift
 	nsx "$ns" "$MCASTCTL" -u "$TMP/$ns.sock" "$@"

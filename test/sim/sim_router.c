@@ -207,6 +207,12 @@ router_drain(struct sim_router *sr)
 			sr->vif_ifindex[o->vif] = 0;
 			break;
 		case ROUTER_OUT_SEND:
+			/* ifindex 0: by the unicast routing table (IGMP in
+			   transit).  These LANs hand every port each packet,
+			   unicast to a neighbour too, which a router takes
+			   for transit: nothing to carry. */
+			if (o->ifindex == 0)
+				break;
 			ifc = router_iface(sr, o->ifindex);
 			assert_non_null(ifc);
 			sr->sent++;
