@@ -10,7 +10,7 @@ WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 	   -Wno-unused-parameter
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -DMCAST_VERSION=\"$(VERSION)\" $(WARN) -Iinclude -Ilib -Iproto -Idaemon -Ictl -Itools $(CFLAGS) $(SAN)
 LDLIBS	 = -lm -lz
-TOOL_LIBS = -lpcap
+TOOL_LIBS = -lpcap -lisal -lsodium
 
 ifeq ($(SANITIZE),1)
 SAN	 = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -82,9 +82,16 @@ $(PARTS_LIB): $(B)/tools/dump_decode.o $(B)/tools/dump_dvmrp.o \
 	@rm -f $@
 	ar rcs $@ $^
 
+# UNIT_LIBS_<test> is what one test needs more (the file transfer's
+# erasure code: ISA-L).
+UNIT_LIBS_test_rmc_fec = -lisal
+UNIT_LIBS_test_rmc_engine = -lisal
+UNIT_LIBS_test_rmc_session = -lisal
+$(B)/test/test_rmc_engine $(B)/test/test_rmc_session: test/unit/rmc_sim.h
+UNIT_LIBS_test_rmc_seal = -lsodium
 $(B)/test/%: test/unit/%.c $(B)/libmcast.a $(DAEMON_LIB_OBJ) $(PARTS_LIB) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(DAEMON_LIB_OBJ) $(PARTS_LIB) $(B)/libmcast.a -lcmocka $(LDLIBS) $(DAEMON_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(DAEMON_LIB_OBJ) $(PARTS_LIB) $(B)/libmcast.a -lcmocka $(LDLIBS) $(DAEMON_LIBS) $(UNIT_LIBS_$*)
 
 # Simulations (test/sim/sim_*.c): engines wired in memory, cmocka too.
 $(B)/test/sim_%: test/sim/sim_%.c $(B)/libmcast.a $(HDRS) $(wildcard test/sim/*.h)
@@ -102,9 +109,10 @@ $(B)/test/no_initgroups.so: test/ns/no_initgroups.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O2 -fPIC -shared -o $@ $<
 
+BENCH_LIBS_isal = -lisal
 $(B)/bench/%: bench/%.c $(B)/libmcast.a $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libmcast.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libmcast.a $(LDLIBS) $(BENCH_LIBS_$*)
 
 # Fuzz targets: a replay binary per target (any compiler) runs the corpus.
 # Checks the targets share (fuzz/*_check.c) come from an archive;
@@ -118,6 +126,7 @@ $(FUZZ_CHECK_LIB): $(patsubst %.c,$(B)/%.o,$(wildcard fuzz/*_check.c))
 	@rm -f $@
 	ar rcs $@ $^
 FUZZ_LIBS_pcap = -lpcap
+FUZZ_LIBS_rmc_recv = -lisal
 FUZZ_DEPS = $(FUZZ_CHECK_LIB) $(B)/libmcast.a $(DAEMON_LIB_OBJ) $(PARTS_LIB) $(HDRS) $(FUZZ_HDRS)
 FUZZ_LINK = -Ifuzz $(FUZZ_CHECK_LIB) $(DAEMON_LIB_OBJ) $(PARTS_LIB) $(B)/libmcast.a $(LDLIBS) $(DAEMON_LIBS)
 $(B)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(FUZZ_DEPS)

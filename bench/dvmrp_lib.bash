@@ -1,4 +1,4 @@
-# What the DVMRP benchmarks (bench/dvmrp*.sh) share, sourced after
+# What the DVMRP benchmarks (bench/dvmrp*.sh, bench/tunnel.sh) share, sourced after
 # test/ns/lib.sh: failures kept for the report, samples by key, routers of
 # either kind started and stopped by namespace (mcastd or mrouted, each
 # with an empty configuration in $TMP), and the report's figures.

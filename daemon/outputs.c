@@ -104,8 +104,12 @@ outputs_send(struct mcastd *d, const struct router_output *o)
 	if (o->mtrace.fill)
 		p = outputs_mtrace_counters(d, o, mtrace_buf,
 		    sizeof(mtrace_buf));
+	/* Into a tunnel: straight to its far end (daemon/tun.h). */
+	if (tun_send_own(d->tunnels, o->ifindex, p, o->len)) {
+		d->stats.tx++;
+		return;
+	}
 	rc = kmr_send(&d->kmr, o->ifindex, o->dst, p, o->len);
-
 	if (rc < 0) {
 		d->stats.tx_errors++;
 		log_debug("%s: sending to %s: %s",

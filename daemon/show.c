@@ -189,6 +189,8 @@ show_tunnels(struct show_ctx *c)
 		show_tunnel_count(r, "bytes_out", st, st ? st->tx_bytes : 0);
 		show_tunnel_count(r, "packets_in", st, st ? st->rx_packets : 0);
 		show_tunnel_count(r, "bytes_in", st, st ? st->rx_bytes : 0);
+		/* Of packets_in, those of the far end's control socket. */
+		show_tunnel_count(r, "control_in", st, st ? st->rx_control : 0);
 		/* Dropped on the way out: too big (a datagram the kernel split
 		   counts once), not IPv4, refused by the socket. */
 		show_tunnel_count(r, "out_oversize", st,

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <linux/filter.h>
 #include <linux/if_tun.h>
 #include <netinet/in.h>
 #include <sys/ioctl.h>
@@ -107,37 +108,119 @@ out:
 	return rc;
 }
 
-/* The socket to the far end.  0 or -errno (what in *what). */
+/*
+ * What comes from the far end is read from two sockets, so that a flood
+ * of datagrams, overflowing the first one's queue, cannot drop DVMRP's
+ * messages with them: the control socket has those whose inner datagram
+ * is IGMP (protocol 2), the data socket everything else (and what is too
+ * short to tell, for the checks to count).  IP-in-IP: both raw sockets
+ * get every packet, each keeps its share by a filter (classic BPF on the
+ * outer IPv4 header and what follows it).  UDP: both are bound to the
+ * port in one SO_REUSEPORT group whose program (run on the UDP payload)
+ * picks one of them, data (bound first: 0) or control (1).
+ */
+#define TUN_IGMP 2 /* IPPROTO_IGMP */
+
 static int
-tun_socket(struct tun *t, const char **what)
+tun_filter_ipip(int s, bool control)
+{
+	const uint32_t keep = 0xffffffffu;
+	struct sock_filter code[] = {
+		/* X = the outer header's length, A = X + 10 */
+		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
+		BPF_STMT(BPF_MISC | BPF_TXA, 0),
+		BPF_STMT(BPF_ALU | BPF_ADD | BPF_K, 10),
+		BPF_STMT(BPF_MISC | BPF_TAX, 0),
+		BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
+		/* too short to hold the inner protocol: data */
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_X, 0, 0, 3),
+		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
+		BPF_STMT(BPF_LD | BPF_B | BPF_IND, 9),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TUN_IGMP, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, control ? 0 : keep),
+		BPF_STMT(BPF_RET | BPF_K, control ? keep : 0),
+	};
+	struct sock_fprog prog = { sizeof(code) / sizeof(code[0]), code };
+
+	return setsockopt(s, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+		   sizeof(prog)) < 0 ?
+	    -errno :
+	    0;
+}
+
+static int
+tun_filter_udp(int s)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 10, 0, 3),
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TUN_IGMP, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = { sizeof(code) / sizeof(code[0]), code };
+
+	return setsockopt(s, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog,
+		   sizeof(prog)) < 0 ?
+	    -errno :
+	    0;
+}
+
+/* One socket to the far end, bound to LOCAL (and the port).  0 or -errno. */
+static int
+tun_socket_one(const struct tun *t, int *sp, bool control, const char **what)
 {
 	struct sockaddr_in sin;
-	int one = 1, size = 4 << 20;
+	int one = 1, size = control ? 256 << 10 : 4 << 20, rc;
 
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr = t->cfg.local;
 	if (t->cfg.encap == CONF_ENCAP_IPIP) {
 		*what = "raw IP-in-IP socket";
-		t->sock = socket(AF_INET,
-		    SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_IPIP);
+		*sp = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    IPPROTO_IPIP);
 	} else {
 		*what = "UDP socket";
-		t->sock = socket(AF_INET,
-		    SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		*sp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    0);
 		sin.sin_port = htons(t->cfg.port);
-		setsockopt(t->sock, SOL_SOCKET, SO_REUSEADDR, &one,
-		    sizeof(one));
 	}
-	if (t->sock < 0)
+	if (*sp < 0)
 		return -errno;
-	setsockopt(t->sock, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	setsockopt(*sp, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (t->cfg.encap == CONF_ENCAP_IPIP) {
+		*what = "its filter (SO_ATTACH_FILTER)";
+		if ((rc = tun_filter_ipip(*sp, control)) < 0)
+			return rc;
+	} else {
+		*what = "SO_REUSEPORT";
+		if (setsockopt(*sp, SOL_SOCKET, SO_REUSEPORT, &one,
+			sizeof(one)) < 0)
+			return -errno;
+	}
 	/* Only what is sent to LOCAL (and, for UDP, to its port). */
 	*what = t->cfg.encap == CONF_ENCAP_IPIP ? "binding the raw socket" :
 						  "binding the UDP port";
-	if (bind(t->sock, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+	if (bind(*sp, (struct sockaddr *)&sin, sizeof(sin)) < 0)
 		return -errno;
+	if (t->cfg.encap == CONF_ENCAP_UDP && control) {
+		*what = "the port's program (SO_ATTACH_REUSEPORT_CBPF)";
+		return tun_filter_udp(*sp);
+	}
 	return 0;
+}
+
+/* The sockets to the far end: data, then control.  0 or -errno. */
+static int
+tun_socket(struct tun *t, const char **what)
+{
+	int rc;
+
+	if ((rc = tun_socket_one(t, &t->sock, false, what)) < 0)
+		return rc;
+	return tun_socket_one(t, &t->ctl, true, what);
 }
 
 static void
@@ -148,15 +231,18 @@ tun_close(struct tun *t, bool say)
 	if (t->loop != NULL) {
 		loop_fd_del(t->loop, t->fd);
 		loop_fd_del(t->loop, t->sock);
+		loop_fd_del(t->loop, t->ctl);
 	}
 	if (t->fd >= 0)
 		close(t->fd); /* the device goes with it */
 	if (t->sock >= 0)
 		close(t->sock);
+	if (t->ctl >= 0)
+		close(t->ctl);
 	if (say)
 		log_notice("tunnel %s closed", t->cfg.name);
 	memset(t, 0, sizeof(*t));
-	t->fd = t->sock = -1;
+	t->fd = t->sock = t->ctl = -1;
 }
 
 /* ---- the device: what the kernel forwards into the tunnel ---- */
@@ -219,6 +305,24 @@ tun_device_in(void *arg, int fd, uint32_t events, unsigned budget)
 	}
 }
 
+bool
+tun_send_own(struct tun *tuns, unsigned ifindex, const uint8_t *pkt, size_t len)
+{
+	struct tun *t = NULL;
+	unsigned i;
+
+	for (i = 0; i < CONF_MAX_TUNNELS && t == NULL; i++)
+		if (tuns[i].open && tuns[i].ifindex == ifindex)
+			t = &tuns[i];
+	if (t == NULL)
+		return false;
+	if (tun_wire_check_out(pkt, len, t->mtu) == TUN_WIRE_OK)
+		tun_send(t, pkt, len);
+	else
+		t->stats.tx_other++;
+	return true;
+}
+
 /* ---- the socket: what the far end sent ---- */
 
 /* Another tunnel of the set from that address to ours: its datagram. */
@@ -238,7 +342,8 @@ tun_sibling(const struct tun *t, struct in_addr from)
 	return false;
 }
 
-static void
+/* Written into the device: true. */
+static bool
 tun_deliver(struct tun *t, enum tun_wire_verdict v, const uint8_t *inner,
     size_t len)
 {
@@ -246,24 +351,24 @@ tun_deliver(struct tun *t, enum tun_wire_verdict v, const uint8_t *inner,
 	case TUN_WIRE_OK:
 		if (write(t->fd, inner, len) < 0) {
 			t->stats.rx_errors++;
-			return;
+			return false;
 		}
 		t->stats.rx_packets++;
 		t->stats.rx_bytes += len;
-		return;
+		return true;
 	case TUN_WIRE_OVERSIZE:
 		t->stats.rx_oversize++;
-		return;
+		return false;
 	case TUN_WIRE_FOREIGN:
 		t->stats.rx_foreign++;
 		log_debug("tunnel %s: a packet not from %s dropped",
 		    t->cfg.name, inet_ntoa(t->cfg.remote));
-		return;
+		return false;
 	default:
 		t->stats.rx_malformed++;
 		log_debug("tunnel %s: %s from %s dropped", t->cfg.name,
 		    tun_wire_verdict_name(v), inet_ntoa(t->cfg.remote));
-		return;
+		return false;
 	}
 }
 
@@ -303,7 +408,8 @@ tun_socket_in(void *arg, int fd, uint32_t events, unsigned budget)
 			inner = tun_buf;
 			v = tun_wire_check_in(tun_buf, (size_t)n, t->mtu, &len);
 		}
-		tun_deliver(t, v, inner, len);
+		if (tun_deliver(t, v, inner, len) && fd == t->ctl)
+			t->stats.rx_control++;
 	}
 }
 
@@ -317,7 +423,7 @@ tun_open(struct tun *t, struct loop *loop, const struct conf_tunnel *c)
 	int rc;
 
 	memset(t, 0, sizeof(*t));
-	t->fd = t->sock = -1;
+	t->fd = t->sock = t->ctl = -1;
 	t->cfg = *c;
 	t->mtu = conf_tunnel_mtu(c);
 	t->open = true;
@@ -328,6 +434,8 @@ tun_open(struct tun *t, struct loop *loop, const struct conf_tunnel *c)
 	    (rc = loop_fd_add(loop, t->fd, LOOP_IN, TUN_BUDGET, tun_device_in,
 		 t)) < 0 ||
 	    (rc = loop_fd_add(loop, t->sock, LOOP_IN, TUN_BUDGET, tun_socket_in,
+		 t)) < 0 ||
+	    (rc = loop_fd_add(loop, t->ctl, LOOP_IN, TUN_BUDGET, tun_socket_in,
 		 t)) < 0) {
 		log_warn("tunnel %s %s (line %u): cannot open %s: %s: %s%s", l,
 		    r, c->line, c->name, what, strerror(-rc),

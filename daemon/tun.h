@@ -29,6 +29,7 @@ struct tun_stats {
 	uint64_t tx_bytes;   /* their bytes (the inner datagrams) */
 	uint64_t rx_packets; /* datagrams from REMOTE into the device */
 	uint64_t rx_bytes;
+	uint64_t rx_control;   /* of rx_packets, by the control socket */
 	uint64_t tx_oversize;  /* too big for the tunnel: dropped (a datagram
 				  the kernel split counts once) */
 	uint64_t tx_fragments; /* every fragment dropped with them */
@@ -47,6 +48,7 @@ struct tun {
 	unsigned ifindex;
 	int fd;	  /* /dev/net/tun */
 	int sock; /* raw IPPROTO_IPIP, or UDP bound to LOCAL:port */
+	int ctl;  /* the same for the far end's IGMP (DVMRP) only (tun.c) */
 	struct loop *loop;
 	struct tun *all; /* the set it belongs to (CONF_MAX_TUNNELS) */
 	struct tun_stats stats;
@@ -59,6 +61,15 @@ struct tun {
  * and leaves that tunnel closed.  tuns has CONF_MAX_TUNNELS entries.
  */
 void tun_sync(struct tun *tuns, struct loop *loop, const struct conf *c);
+/*
+ * mcastd's own packet (IPv4, its header included) leaving by the device
+ * ifindex: if that is an open tunnel's, it is checked and sent to the far
+ * end here, past the device's queue, where a flood through the tunnel
+ * would drop it with the datagrams (the queue drops at its tail, whatever
+ * the packet): true (sent, or counted as a failure).  false: not a tunnel.
+ */
+bool tun_send_own(struct tun *tuns, unsigned ifindex, const uint8_t *pkt,
+    size_t len);
 /* Close every tunnel (their devices go with them). */
 void tun_close_all(struct tun *tuns);
 

@@ -14,9 +14,10 @@ pass=0 fail=0 skip=0
 
 run_one() {
 	local label=$1; shift
-	local log="$logs/${label//\//_}.log" rc p f s
+	local log="$logs/${label//\//_}.log" rc p f s t0=$SECONDS
 	"$@" >"$log" 2>&1
 	rc=$?
+	t0=$((SECONDS - t0))
 	p=$(grep -cE '^ok ' "$log" | tr -d ' ')
 	s=$(grep -cE '^ok .*# *(SKIP|skip)' "$log" | tr -d ' ')
 	f=$(grep -cE '^not ok ' "$log" | tr -d ' ')
@@ -27,11 +28,11 @@ run_one() {
 	fi
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 	if [ "$f" -ne 0 ]; then
-		printf 'FAIL %-40s %d passed, %d failed (log: %s)\n' "$label" "$p" "$f" "$log"
+		printf 'FAIL %-40s %d passed, %d failed, %d s (log: %s)\n' "$label" "$p" "$f" "$t0" "$log"
 		grep -E '^not ok ' "$log" | sed 's/^/     /'
 		tail -n 15 "$log" | sed 's/^/     | /'
 	else
-		printf 'ok   %-40s %d passed%s\n' "$label" "$p" "$([ "$s" -gt 0 ] && echo ", $s skipped")"
+		printf 'ok   %-40s %d passed%s%s\n' "$label" "$p" "$([ "$s" -gt 0 ] && echo ", $s skipped")" "$([ "$t0" -gt 0 ] && echo ", $t0 s")"
 	fi
 }
 
@@ -71,5 +72,6 @@ done
 
 line="$pass passed, $fail failed"
 [ "$skip" -gt 0 ] && line="$line, $skip skipped"
+line="$line ($((SECONDS / 60)) min $((SECONDS % 60)) s)"
 echo "$line"
 [ "$fail" -eq 0 ]

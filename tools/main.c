@@ -43,6 +43,8 @@ static const struct subcommand subcommands[] = {
 	    "sdp check FILE...                  check session descriptions" },
 	{ "sap", cmd_sap,
 	    "sap listen|announce [options]      SAP session directory" },
+	{ "file", cmd_file,
+	    "file send|recv [options] ...       reliable file transfer" },
 };
 
 #define NSUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
@@ -93,7 +95,7 @@ main(int argc, char **argv)
 	fprintf(stderr,
 	    "mcast: unknown command '%s': expected one of "
 	    "addr, send, recv, join, groups, ping, pong, dump, igmp, "
-	    "mrinfo, map, mtrace, sdp, sap\n",
+	    "mrinfo, map, mtrace, sdp, sap, file\n",
 	    argv[1]);
 	return EXIT_USAGE;
 }

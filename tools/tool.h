@@ -29,6 +29,7 @@ int cmd_igmp(int argc, char **argv);
 int cmd_mrinfo(int argc, char **argv);
 int cmd_map(int argc, char **argv);
 int cmd_mtrace(int argc, char **argv);
+int cmd_file(int argc, char **argv);
 
 /* Print "mcast: <message>" and exit(EXIT_USAGE). */
 void usage_error(const char *fmt, ...)

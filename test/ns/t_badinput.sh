@@ -48,7 +48,7 @@ expect_usage "source of the wrong family" \
     "mcast: source 198.18.1.9 is IPv4 but the group is IPv6: expected a source of the group's family" \
     join -S 198.18.1.9 ff3e::1234
 expect_usage "unknown command" \
-    "mcast: unknown command 'sned': expected one of addr, send, recv, join, groups, ping, pong, dump, igmp, mrinfo, map, mtrace" \
+    "mcast: unknown command 'sned': expected one of addr, send, recv, join, groups, ping, pong, dump, igmp, mrinfo, map, mtrace, sdp, sap, file" \
     sned 239.1.2.3:5000
 expect_usage "addr of a unicast address" \
     "mcast: 10.1.2.3 is not a multicast group: expected 224.0.0.0/4 or ff00::/8" \

@@ -19,64 +19,14 @@ require_lab
 require_mcastd
 command -v tcpdump >/dev/null || skip_all "no tcpdump"
 
-PORT=4244 # encap udp's default port (mcastd.conf(5))
-
-# tunnel_json NS FIELD: a field of the first tunnel of NS's mcastd.
-tunnel_json() {
-	mctl "$1" -j show tunnels | grep -o "\"$2\":[^,}]*" | head -n 1 |
-	    cut -d: -f2- | tr -d '"'
-}
-
-# two_way NS ADDR: NS's mcastd has ADDR as a two-way neighbour on mtun0.
-two_way() {
-	mctl "$1" -j show neighbors | tr '{' '\n' |
-	    grep "\"interface\":\"mtun0\"" | grep "\"address\":\"$2\"" |
-	    grep -q '"state":"two-way"'
-}
+. "$(dirname "$0")/tunnel_lib.sh"
+PORT=$TUNNEL_PORT
 
 run_mode() {
-	local enc=$1 base=$2 a b c d
-	a=$base b=$((base + 1)) c=$((base + 2)) d=$((base + 3))
-	local S=198.18.$a.10 G=239.1.$a.1 L=198.18.$b.1 R=198.18.$c.1
-	local rA=ra$enc rB=rb$enc m=m$enc s=s$enc h=h$enc
-	local encap="" filter="ip proto 4" oversize=1400 decode=""
+	local enc=$1 oversize=1400 filter="ip proto 4" decode=""
 
-	[ "$enc" = udp ] && encap="encap udp" filter="udp port $PORT" \
-	    decode="-d udp.port==$PORT,ip"
-	for lan in $a $b $c $d; do
-		lan_bridge $lan
-	done
-	for r in $rA $rB $m; do
-		new_ns $r
-		router_sysctls $r
-	done
-	lan_port $rA eth1 $a 1
-	lan_port $rA eth2 $b 1
-	lan_port $m eth1 $b 2
-	lan_port $m eth2 $c 2
-	lan_port $rB eth1 $c 1
-	lan_port $rB eth2 $d 1
-	ip -n "$P-$rA" route add default via 198.18.$b.2
-	ip -n "$P-$rB" route add default via 198.18.$c.2
-	new_ns $s
-	lan_port $s eth0 $a 10
-	ip -n "$P-$s" route add 224.0.0.0/4 dev eth0
-	ip -n "$P-$s" route add default via 198.18.$a.1
-	new_ns $h
-	lan_port $h eth0 $d 10
-	ip -n "$P-$h" route add 224.0.0.0/4 dev eth0
-	ip -n "$P-$h" route add default via 198.18.$d.1
-
-	cat >"$TMP/$rA.conf" <<CONF
-igmp { query-interval 4s; query-response-interval 1s; last-member-query-interval 300ms }
-phyint eth2 disable
-tunnel $L $R $encap mtu $oversize
-CONF
-	cat >"$TMP/$rB.conf" <<CONF
-igmp { query-interval 4s; query-response-interval 1s; last-member-query-interval 300ms }
-phyint eth1 disable
-tunnel $R $L $encap mtu $oversize
-CONF
+	[ "$enc" = udp ] && filter="udp port $PORT" decode="-d udp.port==$PORT,ip"
+	tunnel_islands $enc $2 "igmp { query-interval 4s; query-response-interval 1s; last-member-query-interval 300ms }"
 	# m's link to rB, from before the tunnel is up: DVMRP's first probes.
 	bg $m tcpdump -i eth2 -n -U --immediate-mode -w "$TMP/$enc.pcap" "$filter" 2>/dev/null
 	local pcap=$LAST_PID
@@ -150,6 +100,10 @@ CONF
 	    eval '[ "$(tunnel_json $rA packets_out)" -ge 500 ]'
 	check "$enc: rB counted what it let in" \
 	    eval '[ "$(tunnel_json $rB packets_in)" -ge 500 ]'
+	# rA's DVMRP by rB's control socket (daemon/tun.c), the stream not.
+	check "$enc: rB read rA's DVMRP by its control socket, and only that ($(tunnel_json $rB control_in))" \
+	    eval '[ "$(tunnel_json $rB control_in)" -ge 2 ] &&
+		[ "$(tunnel_json $rB control_in)" -lt 100 ]'
 
 	# ---- prune across the tunnel once h left ----
 	bg $s "$MCAST" send -i eth0 -t 16 -r 100 -d 12 -q $G:7000

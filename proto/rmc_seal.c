@@ -1,0 +1,56 @@
+/* mcast file --key: packets sealed with libsodium's AEAD (rmc_seal.h). */
+#include <string.h>
+#include <sodium.h>
+
+#include "rmc_seal.h"
+#include "rmc_wire.h"
+
+void
+rmc_seal_key(const uint8_t *text, size_t len, uint8_t key[RMC_SEAL_KEY_LEN])
+{
+	crypto_generichash(key, RMC_SEAL_KEY_LEN, text, len, NULL, 0);
+}
+
+int
+rmc_sealed(const uint8_t *p, size_t len)
+{
+	return len >= 3 && p[0] == 0x52 && p[1] == 0x4b && p[2] == 1;
+}
+
+int
+rmc_seal(const uint8_t key[RMC_SEAL_KEY_LEN],
+    const uint8_t nonce[RMC_SEAL_NONCE_LEN], const uint8_t *in, size_t len,
+    uint8_t *out, size_t cap)
+{
+	unsigned long long clen;
+
+	if (cap < len + RMC_SEAL_OVERHEAD)
+		return -RMC_WIRE_NOSPACE;
+	out[0] = 0x52;
+	out[1] = 0x4b;
+	out[2] = 1;
+	out[3] = 0;
+	memcpy(out + 4, nonce, RMC_SEAL_NONCE_LEN);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(out + 4 + RMC_SEAL_NONCE_LEN,
+	    &clen, in, len, out, 4, NULL, nonce, key);
+	return (int)(4 + RMC_SEAL_NONCE_LEN + clen);
+}
+
+int
+rmc_open(const uint8_t key[RMC_SEAL_KEY_LEN], const uint8_t *in, size_t len,
+    uint8_t *out, size_t cap)
+{
+	unsigned long long mlen;
+
+	if (!rmc_sealed(in, len))
+		return -RMC_WIRE_MAGIC;
+	if (len < RMC_SEAL_OVERHEAD)
+		return -RMC_WIRE_SHORT;
+	if (cap < len - RMC_SEAL_OVERHEAD)
+		return -RMC_WIRE_NOSPACE;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(out, &mlen, NULL,
+		in + 4 + RMC_SEAL_NONCE_LEN, len - 4 - RMC_SEAL_NONCE_LEN, in,
+		4, in + 4, key) != 0)
+		return -RMC_WIRE_AUTH;
+	return (int)mlen;
+}

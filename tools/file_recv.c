@@ -1,0 +1,599 @@
+/*
+ * mcast file recv: receive the files a sender announces on GROUP:PORT
+ * into a directory (the engine: proto/rmc_recv.c).  Each file is written
+ * under a temporary name and gets its own only once its SHA-256 matches;
+ * names never leave the directory (no absolute path, no "..", no symbolic
+ * link followed).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "file.h"
+#include "loop.h"
+#include "rmc_recv.h"
+#include "tool.h"
+
+#define RECV_BUDGET 256
+#define RECV_PART   ".mcast-part"
+
+struct recv_file {
+	bool open, done;
+	int dirfd;	   /* of the directory the file goes in */
+	int fd;		   /* the temporary file */
+	int mapfd;	   /* its map: a byte per block, '1' once written */
+	char *name, *base; /* as sent; its last component */
+	char *tmp, *map;   /* the temporary file's name; its map's */
+	uint64_t block_bytes;
+	uint64_t size, got;
+	uint32_t mode;
+	uint8_t sha256[RMC_SHA256_LEN];
+};
+
+struct recv_opts {
+	struct mc_endpoint group;
+	const char *label, *dir;
+	struct mc_iface iface;
+	bool has_iface, force, json, quiet, verbose, resume;
+	const char *key_path;
+	double timeout_s;
+};
+
+struct recv_state {
+	struct recv_opts *o;
+	struct file_sock fs;
+	struct rmc_recv *r;
+	struct loop *loop;
+	int dirfd;
+	struct recv_file *files;
+	size_t nfiles;
+	uint64_t bytes;
+	uint64_t resumed; /* bytes kept from an earlier run (--resume) */
+	unsigned files_ok;
+	int exit_code;
+	bool finished;
+	int64_t start_ns;
+	uint64_t total;	  /* bytes of the files announced */
+	uint32_t current; /* the file written last */
+	struct file_progress progress;
+};
+
+static void
+recv_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: mcast file recv [-i IF] [-o DIR] [--force] [--resume] "
+	    "[--timeout S]\n"
+	    "                       [--key FILE] [--json] [-q] [-v] GROUP:PORT\n"
+	    "  -i IF        join on this interface\n"
+	    "  -o DIR       write the files under DIR (default .)\n"
+	    "  --force      replace files that exist\n"
+	    "  --resume     keep what an earlier run wrote (its ." RECV_PART
+	    " files)\n"
+	    "  --key FILE   accept only packets sealed with the key of FILE's "
+	    "contents\n"
+	    "  --timeout S  give up when the sender is silent S seconds "
+	    "(default 30)\n"
+	    "  --json       one JSON summary at the end\n"
+	    "  -q           no report, only the exit status\n"
+	    "  -v           what the engine does, a line per step, on "
+	    "standard error\n"
+	    "exit status: 0 when every file arrived and matched its SHA-256, "
+	    "1 when not\n"
+	    "(time-out, mismatch, a file system error), 2 on usage errors\n");
+}
+
+static void
+recv_parse(int argc, char **argv, struct recv_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "resume", no_argument, NULL, 'R' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "key", required_argument, NULL, 'K' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *iface_text = NULL, *dir_text = NULL;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->dir = ".";
+	o->timeout_s = 30;
+	while ((c = getopt_long(argc, argv, ":i:o:qvh", longopts, NULL)) !=
+	    -1) {
+		switch (c) {
+		case 'i':
+			option_once(&iface_text, "-i", optarg, "interface");
+			parse_iface(optarg, &o->iface);
+			o->has_iface = true;
+			break;
+		case 'o':
+			option_once(&dir_text, "-o", optarg, "directory");
+			o->dir = optarg;
+			break;
+		case 'f':
+			o->force = true;
+			break;
+		case 'R':
+			o->resume = true;
+			break;
+		case 'T':
+			o->timeout_s = parse_duration(optarg, "timeout");
+			break;
+		case 'J':
+			o->json = true;
+			break;
+		case 'K':
+			option_once(&o->key_path, "--key", optarg, "key file");
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'h':
+			recv_usage(stdout);
+			exit(0);
+		default:
+			option_error("file recv", c, argv);
+		}
+	}
+	if (argc - optind != 1) {
+		recv_usage(stderr);
+		usage_error("file recv needs one GROUP:PORT");
+	}
+	o->label = argv[optind];
+	parse_group_endpoint(o->label, &o->group);
+}
+
+static void recv_fail(struct recv_state *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Says what went wrong and ends the session with status 1. */
+static void
+recv_fail(struct recv_state *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	file_progress_end(&st->progress);
+	fprintf(stderr, "mcast: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	st->exit_code = 1;
+	st->finished = true;
+	loop_stop(st->loop);
+}
+
+/*
+ * The directory name's file goes in, made under -o DIR a component at a
+ * time without following symbolic links: a descriptor, or -errno.
+ */
+static int
+recv_open_dirs(int dirfd, char *name, char **base)
+{
+	char *slash, *p = name;
+	int fd = dup(dirfd), next;
+
+	while (fd >= 0 && (slash = strchr(p, '/')) != NULL) {
+		*slash = '\0';
+		if (mkdirat(fd, p, 0755) < 0 && errno != EEXIST) {
+			next = -errno;
+		} else {
+			next = openat(fd, p,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (next < 0)
+				next = -errno;
+		}
+		*slash = '/';
+		close(fd);
+		if (next < 0)
+			return next;
+		fd = next;
+		p = slash + 1;
+	}
+	*base = p;
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * --resume: the blocks an earlier run wrote (its map says which) are not
+ * asked for again; the SHA-256 at the end checks them with the rest.
+ */
+static void
+recv_resume(struct recv_state *st, struct recv_file *rf, uint32_t file)
+{
+	uint64_t nblocks = rf->block_bytes ?
+	    (rf->size + rf->block_bytes - 1) / rf->block_bytes :
+	    0;
+	uint8_t buf[4096];
+	uint64_t b = 0;
+	ssize_t n, i;
+
+	while (b < nblocks &&
+	    (n = pread(rf->mapfd, buf, sizeof(buf), (off_t)b)) > 0) {
+		for (i = 0; i < n && b < nblocks; i++, b++) {
+			uint64_t len = rf->size - b * rf->block_bytes;
+
+			if (buf[i] != '1' ||
+			    rmc_recv_have(st->r, loop_now(st->loop), file,
+				(uint32_t)b) != 0)
+				continue;
+			if (len > rf->block_bytes)
+				len = rf->block_bytes;
+			st->resumed += len;
+			rf->got += len;
+		}
+	}
+}
+
+static void
+recv_file_new(struct recv_state *st, const struct rmc_recv_ev *ev)
+{
+	struct recv_file *rf;
+	struct stat sb;
+	int fd, trunc;
+
+	if (ev->file >= st->nfiles) {
+		size_t n = ev->file + 1;
+		struct recv_file *f = realloc(st->files, n * sizeof(*f));
+
+		if (f == NULL) {
+			recv_fail(st, "out of memory");
+			return;
+		}
+		memset(f + st->nfiles, 0, (n - st->nfiles) * sizeof(*f));
+		st->files = f;
+		st->nfiles = n;
+	}
+	rf = &st->files[ev->file];
+	rf->name = strndup((const char *)ev->entry.name, ev->entry.name_len);
+	if (rf->name == NULL) {
+		recv_fail(st, "out of memory");
+		return;
+	}
+	rf->size = ev->entry.size;
+	st->total += rf->size;
+	rf->mode = ev->entry.mode;
+	memcpy(rf->sha256, ev->entry.sha256, RMC_SHA256_LEN);
+	if ((rf->dirfd = recv_open_dirs(st->dirfd, rf->name, &rf->base)) < 0) {
+		recv_fail(st, "cannot make the directory of %s/%s: %s%s",
+		    st->o->dir, rf->name, strerror(-rf->dirfd),
+		    rf->dirfd == -ENOTDIR || rf->dirfd == -ELOOP ?
+			" (symbolic links are not followed)" :
+			"");
+		return;
+	}
+	if (fstatat(rf->dirfd, rf->base, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !st->o->force) {
+		recv_fail(st, "%s/%s exists: give --force to replace it",
+		    st->o->dir, rf->name);
+		return;
+	}
+	if (asprintf(&rf->tmp, ".%s" RECV_PART, rf->base) < 0 ||
+	    asprintf(&rf->map, ".%s" RECV_PART ".map", rf->base) < 0) {
+		recv_fail(st, "out of memory");
+		return;
+	}
+	rf->block_bytes = ev->block_bytes;
+	trunc = st->o->resume ? 0 : O_TRUNC;
+	fd = openat(rf->dirfd, rf->tmp,
+	    O_RDWR | O_CREAT | trunc | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 ||
+	    (rf->mapfd = openat(rf->dirfd, rf->map,
+		 O_RDWR | O_CREAT | trunc | O_NOFOLLOW | O_CLOEXEC, 0600)) <
+		0) {
+		recv_fail(st, "cannot create %s/%s: %s", st->o->dir, rf->name,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	rf->fd = fd;
+	rf->open = true;
+	if (st->o->resume)
+		recv_resume(st, rf, ev->file);
+}
+
+/* Drops a temporary file (on a failure). */
+static void
+recv_file_drop(struct recv_file *rf)
+{
+	if (!rf->open)
+		return;
+	close(rf->fd);
+	close(rf->mapfd);
+	unlinkat(rf->dirfd, rf->tmp, 0);
+	unlinkat(rf->dirfd, rf->map, 0);
+	rf->open = false;
+}
+
+static void
+recv_write(struct recv_state *st, const struct rmc_recv_ev *ev)
+{
+	struct recv_file *rf = ev->file < st->nfiles ? &st->files[ev->file] :
+						       NULL;
+	size_t done = 0;
+	ssize_t n;
+
+	if (rf == NULL || !rf->open)
+		return;
+	while (done < ev->len) {
+		n = pwrite(rf->fd, ev->data + done, ev->len - done,
+		    (off_t)(ev->offset + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : ENOSPC;
+
+			recv_file_drop(rf);
+			recv_fail(st, "cannot write %s/%s: %s", st->o->dir,
+			    rf->name, strerror(e));
+			return;
+		}
+		done += (size_t)n;
+	}
+	st->bytes += ev->len;
+	rf->got += ev->len;
+	st->current = ev->file;
+	if (rf->block_bytes > 0 &&
+	    pwrite(rf->mapfd, "1", 1, (off_t)(ev->offset / rf->block_bytes)) !=
+		1) {
+		int e = errno;
+
+		recv_file_drop(rf);
+		recv_fail(st, "cannot write %s/%s: %s", st->o->dir, rf->name,
+		    strerror(e));
+	}
+}
+
+/* Every byte is there: checked, then given its name. */
+static void
+recv_file_done(struct recv_state *st, uint32_t file)
+{
+	struct recv_file *rf = file < st->nfiles ? &st->files[file] : NULL;
+	uint8_t sha[RMC_SHA256_LEN];
+	char hex[2][2 * RMC_SHA256_LEN + 1];
+	int rc;
+
+	if (rf == NULL || !rf->open)
+		return;
+	if (ftruncate(rf->fd, (off_t)rf->size) < 0 || fsync(rf->fd) < 0 ||
+	    (rc = file_sha256(rf->fd, sha)) < 0) {
+		rc = errno;
+		recv_file_drop(rf);
+		recv_fail(st, "cannot finish %s/%s: %s", st->o->dir, rf->name,
+		    strerror(rc));
+		return;
+	}
+	if (memcmp(sha, rf->sha256, RMC_SHA256_LEN) != 0) {
+		recv_file_drop(rf);
+		recv_fail(st,
+		    "%s/%s does not match: SHA-256 %s, expected %s (removed)",
+		    st->o->dir, rf->name, file_sha256_hex(sha, hex[0]),
+		    file_sha256_hex(rf->sha256, hex[1]));
+		return;
+	}
+	fchmod(rf->fd, rf->mode & 0777);
+	if (renameat(rf->dirfd, rf->tmp, rf->dirfd, rf->base) < 0) {
+		rc = errno;
+		recv_file_drop(rf);
+		recv_fail(st, "cannot name %s/%s: %s", st->o->dir, rf->name,
+		    strerror(rc));
+		return;
+	}
+	close(rf->fd);
+	close(rf->mapfd);
+	unlinkat(rf->dirfd, rf->map, 0);
+	rf->open = false;
+	rf->done = true;
+	st->files_ok++;
+	file_progress_clear(&st->progress);
+	if (!st->o->quiet && !st->o->json)
+		printf("%s/%s: %llu bytes, SHA-256 %s\n", st->o->dir, rf->name,
+		    (unsigned long long)rf->size,
+		    file_sha256_hex(rf->sha256, hex[0]));
+}
+
+static void
+recv_events(struct recv_state *st)
+{
+	const struct rmc_recv_ev *ev;
+
+	while ((ev = rmc_recv_event(st->r)) != NULL) {
+		/* After the end only packets still go (our "done"). */
+		if (st->finished && ev->type != RMC_EV_SEND)
+			continue;
+		switch (ev->type) {
+		case RMC_EV_SEND:
+			if (ev->len > 0)
+				file_sock_send(&st->fs, ev->data, ev->len);
+			break;
+		case RMC_EV_FILE:
+			recv_file_new(st, ev);
+			break;
+		case RMC_EV_WRITE:
+			recv_write(st, ev);
+			break;
+		case RMC_EV_FILE_DONE:
+			recv_file_done(st, ev->file);
+			break;
+		case RMC_EV_DONE:
+			st->finished = true;
+			loop_stop(st->loop);
+			break;
+		case RMC_EV_TIMEOUT:
+			recv_fail(st,
+			    "nothing from the sender on %s for %g s: giving up"
+			    "%s%s",
+			    st->o->label, st->o->timeout_s,
+			    file_sock_key_hint(&st->fs),
+			    st->nfiles ? " (what arrived stays in the "
+					 "." RECV_PART " files)" :
+					 "");
+			break;
+		}
+	}
+}
+
+/* The terminal's line: the file being written, all files, rate, ETA. */
+static void
+recv_progress(struct recv_state *st, mc_time_t now)
+{
+	double secs = (double)(now_monotonic_ns() - st->start_ns) / 1e9;
+	double rate = secs > 0 ? (double)st->bytes / secs : 0;
+	const struct recv_file *rf;
+	char b[2][32];
+
+	if (st->finished || st->current >= st->nfiles ||
+	    !file_progress_due(&st->progress, now))
+		return;
+	rf = &st->files[st->current];
+	file_progress_draw(&st->progress,
+	    "%s %3.0f %%, all %s of %s at %.1f Mbit/s, ETA %.0f s, "
+	    "%.1f %% loss",
+	    rf->name, rf->size ? (double)rf->got * 100 / (double)rf->size : 100,
+	    file_bytes_str(st->bytes, b[0]), file_bytes_str(st->total, b[1]),
+	    rate * 8 / 1e6,
+	    rate > 0 ? (double)(st->total - st->bytes) / rate : 0.0,
+	    (double)rmc_recv_stats(st->r)->loss * 100 / RMC_LOSS_SCALE);
+}
+
+static void
+recv_rx(void *arg, int fd, uint32_t events, unsigned budget)
+{
+	struct recv_state *st = arg;
+	uint8_t buf[65536];
+	unsigned i;
+
+	for (i = 0; i < budget && !st->finished; i++) {
+		ssize_t n = file_sock_recv(&st->fs, buf, sizeof(buf));
+
+		if (n < 0)
+			break;
+		if (n == 0)
+			continue;
+		rmc_recv_input(st->r, loop_now(st->loop), buf, (size_t)n);
+		recv_events(st);
+	}
+	recv_progress(st, loop_now(st->loop));
+}
+
+static mc_time_t
+recv_deadline(void *arg)
+{
+	struct recv_state *st = arg;
+
+	return rmc_recv_deadline(st->r);
+}
+
+static void
+recv_timer(void *arg, mc_time_t now)
+{
+	struct recv_state *st = arg;
+
+	rmc_recv_timer(st->r, now);
+	recv_events(st);
+}
+
+static void
+recv_report(const struct recv_state *st)
+{
+	const struct rmc_recv_stats *rs = rmc_recv_stats(st->r);
+	double secs = (double)(now_monotonic_ns() - st->start_ns) / 1e9;
+
+	if (st->o->quiet)
+		return;
+	if (st->o->json) {
+		printf("{\"files\":%u,\"bytes\":%llu,\"resumed\":%llu,"
+		       "\"seconds\":%.3f,"
+		       "\"symbols\":%llu,\"decoded\":%llu,\"nacks\":%llu,"
+		       "\"nacks_held\":%llu,\"loss\":%.4f,\"ok\":%s}\n",
+		    st->files_ok, (unsigned long long)st->bytes,
+		    (unsigned long long)st->resumed, secs,
+		    (unsigned long long)rs->symbols,
+		    (unsigned long long)rs->decoded,
+		    (unsigned long long)rs->nacks_sent,
+		    (unsigned long long)rs->nacks_held,
+		    (double)rs->loss / RMC_LOSS_SCALE,
+		    st->exit_code == 0 ? "true" : "false");
+		return;
+	}
+	printf("received %u file%s, %llu bytes in %.1f s; %.2f %% loss, "
+	       "%llu block%s rebuilt from parity, %llu NACK%s sent\n",
+	    st->files_ok, plural_s(st->files_ok), (unsigned long long)st->bytes,
+	    secs, (double)rs->loss * 100 / RMC_LOSS_SCALE,
+	    (unsigned long long)rs->decoded, plural_s(rs->decoded),
+	    (unsigned long long)rs->nacks_sent, plural_s(rs->nacks_sent));
+}
+
+int
+file_recv_main(int argc, char **argv)
+{
+	struct rmc_recv_config c;
+	struct recv_opts o;
+	struct recv_state st;
+	int error;
+	size_t i;
+
+	recv_parse(argc, argv, &o);
+	memset(&st, 0, sizeof(st));
+	if (o.key_path)
+		file_sock_key(&st.fs, o.key_path);
+	st.o = &o;
+	st.dirfd = open(o.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (st.dirfd < 0) {
+		fprintf(stderr, "mcast: cannot use -o %s: %s\n", o.dir,
+		    strerror(errno));
+		return 1;
+	}
+	file_sock_open(&st.fs, o.label, &o.group, o.has_iface ? &o.iface : NULL,
+	    1);
+	st.loop = tool_loop_new();
+	rmc_recv_config_default(&c);
+	c.receiver = random_u32();
+	c.idle_ms = (mc_time_t)(o.timeout_s * 1000);
+	if (o.verbose)
+		c.trace = file_trace;
+	st.r = rmc_recv_new(&c, loop_now(st.loop),
+	    (uint64_t)random_u32() << 32 | random_u32(), &error);
+	if (st.r == NULL) {
+		fprintf(stderr, "mcast: cannot start: %s\n", strerror(-error));
+		return 1;
+	}
+	st.start_ns = now_monotonic_ns();
+	file_progress_init(&st.progress, !o.quiet && !o.json);
+	file_sock_run(&st.fs, st.loop, RECV_BUDGET, recv_rx, recv_deadline,
+	    recv_timer, &st);
+	file_progress_end(&st.progress);
+	if (!st.finished)
+		st.exit_code = 1; /* stopped by a signal */
+	recv_report(&st);
+	loop_free(st.loop);
+	for (i = 0; i < st.nfiles; i++) {
+		if (st.files[i].open) {
+			close(st.files[i].fd);
+			close(st.files[i].mapfd);
+		}
+		if (st.files[i].dirfd > 0)
+			close(st.files[i].dirfd);
+		free(st.files[i].name);
+		free(st.files[i].tmp);
+		free(st.files[i].map);
+	}
+	free(st.files);
+	close(st.fs.fd);
+	close(st.dirfd);
+	rmc_recv_free(st.r);
+	return st.exit_code;
+}
