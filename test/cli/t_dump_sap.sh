@@ -4,7 +4,8 @@
 # a payload type, a zlib-compressed one, a deletion (o= line alone), an
 # IPv6-origin (A=1) announcement, one with E=1, a truncated one and a UDP
 # datagram to another port (not shown).  Every header field and the SDP's
-# s=, o= and m= lines as tshark decodes them; the text lines exactly.
+# s=, o= and m= lines as tshark decodes them; the text lines exactly.  The
+# same against tshark for VLC's announcements (../shared/vectors/sap).
 . "$(dirname "$0")/lib.sh"
 
 python3 - "$tmp" "$TOP/test/cli" <<'PY'
@@ -52,10 +53,9 @@ expect_eq "text: one line per SAP packet, the UDP to 5000 not shown" "$(cat "$tm
 22:13:25.000000 IP 198.18.1.2 > 239.255.255.255 ttl 255: sap v1 announcement hash 0x5678 origin 198.18.1.2, encrypted, payload not read: encrypted (16 bytes)
 22:13:26.000000 IP 198.18.1.2 > 239.255.255.255 ttl 255: sap invalid: auth-length (11 bytes)'
 
-"$MCAST" dump -r "$tmp/sap.pcap" --json >"$tmp/json" 2>"$tmp/err"
 # Our facts per packet, in tshark's terms: V A R T E C, auth length in
 # 32-bit words, hash, origin, payload type, s=, o= and the m= lines.
-python3 - "$tmp/json" >"$tmp/ours" <<'PY'
+cat >"$tmp/ours.py" <<'PY'
 import json, sys
 for line in open(sys.argv[1]):
     d = json.loads(line)
@@ -75,15 +75,8 @@ for line in open(sys.argv[1]):
                    "/%d" % m["ports"] if m["ports"] > 1 else "", m["proto"],
                    " ".join(m["formats"])) for m in sd.get("media", [])), sep="|")
 PY
-if command -v tshark >/dev/null; then
-	# tshark does not inflate (C=1) nor read E=1 payloads: their SDP
-	# facts are ours alone, and it flags the bogus authentication length.
-	tshark -r "$tmp/sap.pcap" -Y sap -T fields -E separator='|' -E occurrence=a -E aggregator=, \
-	    -e sap.flags.v -e sap.flags.a -e sap.flags.r -e sap.flags.t -e sap.flags.e -e sap.flags.c \
-	    -e sap.auth.len -e sap.message_identifier_hash -e sap.originating_source \
-	    -e sap.originating_source.ipv6 -e sap.payload_type -e sdp.session_name -e sdp.owner \
-	    -e sdp.media -e sap.bogus_authentication_or_pad_length 2>/dev/null |
-	    python3 -c '
+# tshark's, the same way (it flags a bogus authentication length).
+cat >"$tmp/theirs.py" <<'PY'
 import sys
 for line in sys.stdin:
     f = line.rstrip("\n").split("|")
@@ -93,14 +86,14 @@ for line in sys.stdin:
         continue
     b = lambda x: str(int(x in ("1", "True")))
     print(v, b(a), b(r), b(t), b(e), b(c), alen or "0", h, o4 or o6, pt, name, owner,
-          media, sep="|")' >"$tmp/theirs"
-	# Ours with what tshark cannot see blanked: it inflates no C=1
-	# payload (nor reads E=1 ones), and it takes a deletion's o= line
-	# without a payload type for a payload type (RFC 2974 6 allows the
-	# type to be left out of SDP payloads; a deletion's is its o= line).
-	# tshark does not flag the authentication data that runs past the end:
-	# that row is compared as ours.
-	python3 - "$tmp/ours" "$tmp/theirs" >"$tmp/ours.cmp" <<'PY'
+          media, sep="|")
+PY
+# Ours with what tshark cannot see blanked: it inflates no C=1 payload (nor
+# reads E=1 ones), and it takes a deletion's o= line without a payload
+# type for a payload type (RFC 2974 6 allows the type to be left out of SDP
+# payloads; a deletion's is its o= line).  tshark does not flag the
+# authentication data that runs past the end: that row is compared as ours.
+cat >"$tmp/cmp.py" <<'PY'
 import sys
 theirs = open(sys.argv[2]).read().splitlines()
 for i, line in enumerate(open(sys.argv[1]).read().splitlines()):
@@ -114,12 +107,42 @@ for i, line in enumerate(open(sys.argv[1]).read().splitlines()):
         f[9:12] = ["o=" + f[11] + "\\r\\n", "", ""]
     print("|".join(f))
 PY
-	expect_eq "tshark decodes the 7 SAP packets" "$(wc -l <"$tmp/theirs")" 7
-	expect_eq "every field as tshark decodes it" "$(cat "$tmp/ours.cmp")" "$(cat "$tmp/theirs")"
+# facts PCAP NAME: $tmp/NAME.ours (ours) and, with tshark, $tmp/NAME.theirs
+# and $tmp/NAME.cmp (ours as tshark can see them).
+facts() {
+	"$MCAST" dump -r "$1" --json >"$tmp/$2.json" 2>"$tmp/err"
+	python3 "$tmp/ours.py" "$tmp/$2.json" >"$tmp/$2.ours"
+	command -v tshark >/dev/null || return 0
+	tshark -r "$1" -Y sap -T fields -E separator='|' -E occurrence=a -E aggregator=, \
+	    -e sap.flags.v -e sap.flags.a -e sap.flags.r -e sap.flags.t -e sap.flags.e -e sap.flags.c \
+	    -e sap.auth.len -e sap.message_identifier_hash -e sap.originating_source \
+	    -e sap.originating_source.ipv6 -e sap.payload_type -e sdp.session_name -e sdp.owner \
+	    -e sdp.media -e sap.bogus_authentication_or_pad_length 2>/dev/null |
+	    python3 "$tmp/theirs.py" >"$tmp/$2.theirs"
+	python3 "$tmp/cmp.py" "$tmp/$2.ours" "$tmp/$2.theirs" >"$tmp/$2.cmp"
+}
+facts "$tmp/sap.pcap" made
+if command -v tshark >/dev/null; then
+	expect_eq "tshark decodes the 7 SAP packets" "$(wc -l <"$tmp/made.theirs")" 7
+	expect_eq "every field as tshark decodes it" "$(cat "$tmp/made.cmp")" "$(cat "$tmp/made.theirs")"
 else
 	ok "tshark comparison # SKIP no tshark"
 fi
-expect_eq "JSON: the facts" "$(cat "$tmp/ours")" \
+# VLC 3.0.24's announcements (../shared/vectors/sap): the same as tshark.
+V=${VECTORS_SAP:-$TOP/../shared/vectors/sap}
+[ -f "$V/vlc-3.0.24-announce.pcap" ] || V=$TOP/../../shared/vectors/sap
+if [ ! -f "$V/vlc-3.0.24-announce.pcap" ]; then
+	ok "VLC's capture # SKIP no vlc-3.0.24-announce.pcap in ../shared/vectors/sap"
+elif ! command -v tshark >/dev/null; then
+	ok "VLC's capture # SKIP no tshark"
+else
+	facts "$V/vlc-3.0.24-announce.pcap" vlc
+	expect_eq "VLC's capture: 5 announcements, tshark's 5" "$(wc -l <"$tmp/vlc.ours") $(wc -l <"$tmp/vlc.theirs")" "5 5"
+	expect_eq "VLC's capture: every field as tshark decodes it" "$(cat "$tmp/vlc.cmp")" "$(cat "$tmp/vlc.theirs")"
+	expect_eq "VLC's capture: its session" "$(head -n 1 "$tmp/vlc.ours")" \
+	    "1|0|0|0|0|0|0|0xe1e3|198.18.91.1|application/sdp|AccTestSession|- 17202269303041601630 17202269303041601630 IN IP4 vm|video 5004 RTP/AVP 33"
+fi
+expect_eq "JSON: the facts" "$(cat "$tmp/made.ours")" \
 '1|0|0|0|0|0|0|0x1234|198.18.1.2||Lab radio|lab 4242 3 IN IP4 198.18.1.2|audio 5004 RTP/AVP 96,video 5006/2 RTP/AVP 33
 1|0|0|0|0|0|2|0x2345|198.18.1.2|application/sdp|Lab radio|lab 4242 3 IN IP4 198.18.1.2|audio 5004 RTP/AVP 96,video 5006/2 RTP/AVP 33
 1|0|0|0|0|1|0|0x3456|198.18.1.2|application/sdp|Lab radio|lab 4242 3 IN IP4 198.18.1.2|audio 5004 RTP/AVP 96,video 5006/2 RTP/AVP 33
