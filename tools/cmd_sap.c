@@ -74,7 +74,7 @@ sap_usage(FILE *f)
 	    "  --once DURATION  listen that long, list what was heard, exit\n"
 	    "  --timeout D      forget a session not heard for D (default: RFC\n"
 	    "                   2974's, the larger of 10 intervals and 1 hour)\n"
-	    "  --cache DIR      keep each session's SDP in DIR (HASH-KEY.sdp),\n"
+	    "  --cache DIR      keep each session's SDP in DIR (KEY.sdp),\n"
 	    "                   for recv --session --sap-cache DIR\n"
 	    "announce:\n"
 	    "  -i IF            send on this interface\n"

@@ -430,12 +430,18 @@ recv_session_from_sap(const struct recv_session_opts *so, struct recv_opts *o,
 	}
 	loop_free(w.loop);
 	if (w.nmatch == 0) {
+		char when[48];
+
+		if (w.end_ms)
+			snprintf(when, sizeof(when), "in %.0f s",
+			    so->sap_wait_s);
+		else /* interrupted */
+			snprintf(when, sizeof(when), "before the interrupt");
 		fprintf(stderr,
-		    "mcast: --session %s: not heard %s%.0f s on %s: expected a "
+		    "mcast: --session %s: not heard %s on %s: expected a "
 		    "session of that name (s=), o= session id or SAP hash; "
 		    "heard %zu session%s%s\n",
-		    so->session, w.end_ms ? "in " : "after ", so->sap_wait_s,
-		    groups, sap_dir_count(w.dir),
+		    so->session, when, groups, sap_dir_count(w.dir),
 		    plural_s(sap_dir_count(w.dir)),
 		    sap_dir_count(w.dir) ? ":" : "");
 		for (e = sap_dir_first(w.dir); e; e = sap_dir_next(e))
@@ -477,11 +483,9 @@ recv_session_from_cache(const struct recv_session_opts *so, struct recv_opts *o,
     struct recv_session_data **out)
 {
 	char *paths[RECV_SESSION_MAX_MATCH];
-	unsigned long hash;
-	bool want_hash = recv_session_parse_hash(so->session, &hash);
 	int i,
-	    n = sap_cache_find(so->sap_cache, so->session, want_hash, hash,
-		paths, RECV_SESSION_MAX_MATCH);
+	    n = sap_cache_find(so->sap_cache, so->session, paths,
+		RECV_SESSION_MAX_MATCH);
 
 	if (n > 1) {
 		fprintf(stderr,

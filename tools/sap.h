@@ -40,14 +40,13 @@ int sap_join_scopes(unsigned scopes, const struct mc_iface *iface, int *fds,
 /* Up to budget datagrams waiting on fd into dir (without blocking). */
 void sap_drain(int fd, unsigned budget, struct sap_dir *dir, mc_time_t now);
 /* tools/sap_cache.c: sap listen --cache DIR keeps a file per session heard
- * (HASH-KEY.sdp); recv --session --sap-cache DIR looks there first. */
+ * (KEY.sdp); recv --session --sap-cache DIR looks there first. */
 void sap_cache_event(const char *dir, enum sap_dir_event ev,
     const struct sap_dir_entry *e);
 /* The files (malloc'ed paths, at most max) of the sessions named want
- * (s=), with o= session id want, or (want_hash) SAP hash hash: their
- * number; exit 1 when dir cannot be read. */
-int sap_cache_find(const char *dir, const char *want, bool want_hash,
-    unsigned long hash, char **paths, int max);
+ * (s=) or with o= session id want: their number; exit 1 when dir cannot
+ * be read. */
+int sap_cache_find(const char *dir, const char *want, char **paths, int max);
 /* Both commands' options. */
 void sap_usage(FILE *f);
 

@@ -1,12 +1,12 @@
 /*
  * The sessions a running `mcast sap listen --cache DIR` has heard, one SDP
  * file each, for `mcast recv --session NAME-OR-ID --sap-cache DIR` to find
- * without listening again.  A file is named HASH-KEY.sdp: the SAP
- * message-ID hash in decimal and the o= key (username, session id,
- * network and address types, address) with every byte other than
- * [A-Za-z0-9.-] as '_'; it holds the SDP as announced.  A new version
- * replaces the session's file (written beside it, then renamed); a
- * deletion, an expiry or an eviction removes it.
+ * without listening again.  A file is named KEY.sdp: the o= key
+ * (username, session id, network and address types, address) with every
+ * byte other than [A-Za-z0-9.-] as '_'; it holds the SDP as announced.  A
+ * new version replaces the session's file (written beside it, then
+ * renamed); a deletion, an expiry or an eviction removes it: one file
+ * operation per change, whatever the number of sessions.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,13 +19,12 @@
 #include "sap_dir.h"
 #include "tool.h"
 
-/* "-KEY.sdp" for key into buf. */
+/* "KEY.sdp" for key into buf. */
 static void
-sap_cache_suffix(const char *key, char *buf, size_t len)
+sap_cache_name(const char *key, char *buf, size_t len)
 {
 	size_t i, n = 0;
 
-	buf[n++] = '-';
 	for (i = 0; key[i] != '\0' && n + 5 < len; i++) {
 		char c = key[i];
 		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -36,42 +35,20 @@ sap_cache_suffix(const char *key, char *buf, size_t len)
 	memcpy(buf + n, ".sdp", 5);
 }
 
-/* Remove the files of key (any hash). */
-static void
-sap_cache_remove(const char *dir, const char *suffix)
-{
-	size_t slen = strlen(suffix);
-	struct dirent *d;
-	char path[4096];
-	DIR *dp = opendir(dir);
-
-	if (dp == NULL)
-		return;
-	while ((d = readdir(dp)) != NULL) {
-		size_t n = strlen(d->d_name);
-
-		if (n > slen && strcmp(d->d_name + n - slen, suffix) == 0 &&
-		    d->d_name[0] >= '0' && d->d_name[0] <= '9') {
-			snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
-			unlink(path);
-		}
-	}
-	closedir(dp);
-}
-
 void
 sap_cache_event(const char *dir, enum sap_dir_event ev,
     const struct sap_dir_entry *e)
 {
-	char suffix[512], path[4096], tmp[4200];
+	char name[512], path[4096], tmp[4200];
 	FILE *f;
 
-	sap_cache_suffix(e->key, suffix, sizeof(suffix));
-	sap_cache_remove(dir, suffix);
-	if (ev != SAP_DIR_NEW && ev != SAP_DIR_UPDATED)
+	sap_cache_name(e->key, name, sizeof(name));
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (ev != SAP_DIR_NEW && ev != SAP_DIR_UPDATED) {
+		unlink(path);
 		return;
-	snprintf(path, sizeof(path), "%s/%u%s", dir, e->hash, suffix);
-	snprintf(tmp, sizeof(tmp), "%s/.%u%s.tmp", dir, e->hash, suffix);
+	}
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
 	f = fopen(tmp, "wb");
 	if (f == NULL || fwrite(e->sdp, 1, e->sdp_len, f) != e->sdp_len ||
 	    fclose(f) != 0 || rename(tmp, path) != 0) {
@@ -81,8 +58,7 @@ sap_cache_event(const char *dir, enum sap_dir_event ev,
 }
 
 int
-sap_cache_find(const char *dir, const char *want, bool want_hash,
-    unsigned long hash, char **paths, int max)
+sap_cache_find(const char *dir, const char *want, char **paths, int max)
 {
 	struct sdp_session *s = malloc(sizeof(*s));
 	char path[4096], err[300], *text, *arena;
@@ -102,7 +78,7 @@ sap_cache_find(const char *dir, const char *want, bool want_hash,
 		size_t nl = strlen(d->d_name);
 		bool match;
 
-		if (d->d_name[0] < '0' || d->d_name[0] > '9' || nl < 5 ||
+		if (d->d_name[0] == '.' || nl < 5 ||
 		    strcmp(d->d_name + nl - 4, ".sdp") != 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
@@ -117,9 +93,7 @@ sap_cache_find(const char *dir, const char *want, bool want_hash,
 		sdp_parse(text, (size_t)len, 0, arena,
 		    SDP_ARENA_SIZE((size_t)len), s);
 		match = (s->name && strcmp(s->name, want) == 0) ||
-		    (s->origin.sess_id &&
-			strcmp(s->origin.sess_id, want) == 0) ||
-		    (want_hash && strtoul(d->d_name, NULL, 10) == hash);
+		    (s->origin.sess_id && strcmp(s->origin.sess_id, want) == 0);
 		if (match)
 			paths[n++] = strdup(path);
 		free(arena);
