@@ -9,7 +9,7 @@
 # features), the corpus it ended with, and the crashes, which must be 0:
 # any crash makes the script fail.
 #
-#   --smoke      2 s per target, nothing written (make check runs it)
+#   --smoke      1 s per target, nothing written (make check runs it)
 #   --no-record  the full run without writing RESULTS.md (make fuzz)
 #   --promote    afterwards, what the runs found that adds coverage to the
 #                committed corpus (libFuzzer -merge=1) is copied into
@@ -29,7 +29,7 @@ for a in "$@"; do
 	esac
 done
 seconds=${FUZZ_SECONDS:-60} label=fuzz
-[ $mode = smoke ] && seconds=2 label="fuzz smoke"
+[ $mode = smoke ] && seconds=1 label="fuzz smoke"
 targets=${FUZZ_TARGETS:-$(ls fuzz/fuzz_*.c | sed 's|fuzz/fuzz_||; s|\.c$||')}
 
 if ! command -v clang >/dev/null; then
