@@ -30,10 +30,12 @@
 # its .mcast-part file at the end, uftpd -T moves it from a temp
 # directory), polled every 50 ms; then every receiver's copy must equal
 # the source by sha256sum, or the run is a failure left out of the figures.
-# Goodput = file bits / completion, as a share of the cap.  On the wire
-# (nftables counters in the output hooks, table inet mccount): data packets
-# the sender sent (mcast DATA, type 2, sources, parity and repairs; uftp
-# FILESEG, function 9) and feedback packets the receivers sent (mcast NACK,
+# Goodput = file bits / completion, as a share of the cap; beside it the
+# IP bytes of the data packets over the completion time, as a share of the
+# cap (sender-counted, never in a ratio): how each tool reads its cap.  On
+# the wire (nftables counters in the output hooks, table inet mccount):
+# data packets the sender sent (mcast DATA, type 2, sources, parity and
+# repairs; uftp FILESEG, function 9) and feedback packets the receivers sent (mcast NACK,
 # type 4; uftp STATUS, function 11: the message that carries uftp's NAKs, a
 # bitmap of the blocks of a section a client lacks, sent unicast to the
 # sender): NACKs per receiver per 1,000 data packets.  Peak RSS:
@@ -113,7 +115,7 @@ hwm_kb() { awk '$1 == "VmHWM:" { print $2 }' "/proc/$1/status" 2>/dev/null; }
 
 # run TOOL LOSS: one transfer; its figures added under TOOL_LOSS keys.
 run() {
-	local tool=$1 loss=$2 h t0 t left ps data ok=0 tmax=0 nacks=0 rxrss=0 v
+	local tool=$1 loss=$2 h t0 t left ps data bytes ok=0 tmax=0 nacks=0 rxrss=0 v
 	local -A rpid done_ms
 	counters h1 "udp dport 5016 @th,64,16 0x524d @th,88,8 2 counter comment \"mcast_data\"" \
 	    "udp dport 1044 @th,64,16 0x4009 counter comment \"uftp_data\""
@@ -177,6 +179,7 @@ run() {
 		nacks=$((nacks + $(counted h$h ${tool}_nack packets)))
 	done
 	data=$(counted h1 ${tool}_data packets)
+	bytes=$(counted h1 ${tool}_data bytes)
 	LAST_OK=$ok
 	if [ $ok != 8 ]; then
 		fail "$tool $loss %: $ok of 8 receivers had the file equal to the source in ${RUN_LIMIT} s"
@@ -187,6 +190,8 @@ run() {
 	    'BEGIN { printf "%.3f", s * 8 / (t / 1000) / (r * 1e6) }')"
 	add nack_${tool}_$loss "$(awk -v n=$nacks -v d=$data 'BEGIN { if (d > 0) printf "%.2f", n / 8 * 1000 / d; else print "n/a" }')"
 	add data_${tool}_$loss "$data"
+	add wire_${tool}_$loss "$(awk -v b=$bytes -v t=$tmax -v r=$RATE_MBIT \
+	    'BEGIN { printf "%.3f", b * 8 / (t / 1000) / (r * 1e6) }')"
 	add srss_${tool}_$loss "$(awk '{ v = $1 } END { printf "%.1f", v / 1024 }' "$TMP/srss" 2>/dev/null)"
 	add rrss_${tool}_$loss "$(awk -v v=$rxrss 'BEGIN { printf "%.1f", v / 1024 }')"
 }
@@ -223,6 +228,7 @@ target() {
 
 report() {
 	local t l
+	echo
 	echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — file transfer (mcast file against uftp $(dpkg-query -W -f='${Version}' uftp 2>/dev/null))"
 	echo
 	echo "- command: \`bash bench/file.sh\` (ROUNDS=$ROUNDS, SIZE_MIB=$SIZE_MIB, RATE_MBIT=$RATE_MBIT, MCAST_FEC=$MCAST_FEC); tree at git $(git -C "$TOP" rev-parse --short HEAD 2>/dev/null)"
@@ -230,6 +236,7 @@ report() {
 	echo "- lab: h1 sends to h2..h9 on one bridge (lan_lab 9); each receiver drops the given % of UDP from h1 at random (nftables numgen random); runs alternate mcast, uftp at each loss"
 	echo "- mcast: \`mcast file send -r ${RATE_MBIT}M ${FEC[*]}\` (cap with IP and UDP headers), \`mcast file recv\`; uftp: \`uftp -R $((RATE_MBIT * 1000)) -Y none -H <8 clients>\`, \`uftpd -T\` (no encryption for either)"
 	echo "- completion: sender start to the last receiver's whole file (final name, full size; polled every 50 ms), each copy then checked by sha256sum; goodput = file bits / completion / cap"
+	echo "- the same cap, read by each tool its own way: the sender-counted row \"data packets' IP bytes / completion / cap\" shows what each put on the wire in data packets over the whole transfer (below 1 where announcements, waits for feedback and the last receiver's repairs take time)"
 	echo "- NACKs: packets the receivers sent (nftables output counters: mcast NACK, uftp STATUS — uftp's NAK message, one per section with a bitmap of blocks) per receiver per 1,000 data packets the sender sent (mcast DATA incl. parity and repairs, uftp FILESEG); RSS: sender's and the largest receiver's peak (MiB)"
 	echo
 	echo "| figure | median | min–max | rounds |"
@@ -240,6 +247,7 @@ report() {
 			echo "| $l %, $t: goodput / cap | $(fig good_${t}_$l) |"
 			echo "| $l %, $t: NACKs per receiver per 1,000 data packets | $(fig nack_${t}_$l) |"
 			echo "| $l %, $t: data packets sent | $(fig data_${t}_$l) |"
+			echo "| $l %, $t: data packets' IP bytes / completion / cap (sender-counted) | $(fig wire_${t}_$l) |"
 			echo "| $l %, $t: sender peak RSS (MiB) | $(fig srss_${t}_$l) |"
 			echo "| $l %, $t: receiver peak RSS (MiB, largest of 8) | $(fig rrss_${t}_$l) |"
 		done
