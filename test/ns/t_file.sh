@@ -18,13 +18,6 @@ printf 'hello\n' >"$TMP/src/tree/hello.txt"
 
 # h4 loses 5 % of the transfer's datagrams at random.
 random_loss h4 5 udp dport 5014
-table inet mcloss {
-	chain in {
-		type filter hook input priority 0;
-		udp dport 5014 numgen random mod 100 < 5 counter drop
-	}
-}
-NFT
 
 for h in 2 3 4; do
 	bg h$h sh -c "exec \"$MCAST\" file recv -i eth0 -o \"$TMP/out$h\" --timeout 20 --json $G:5014 >\"$TMP/r$h.json\" 2>\"$TMP/r$h.err\""
