@@ -5,6 +5,7 @@
 # not replaced without --force; a full file system and a silent sender end
 # the receiver with a clear message; memory does not grow with the file.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/file_lib.sh"
 require_lab
 lan_lab 4
 G=239.1.2.14
@@ -16,14 +17,7 @@ head -c 1234 /dev/urandom >"$TMP/src/tree/sub/small"
 printf 'hello\n' >"$TMP/src/tree/hello.txt"
 
 # h4 loses 5 % of the transfer's datagrams at random.
-nsx h4 nft -f - <<NFT
-table inet mcloss {
-	chain in {
-		type filter hook input priority 0;
-		udp dport 5014 numgen random mod 100 < 5 counter drop
-	}
-}
-NFT
+random_loss h4 5 udp dport 5014
 
 for h in 2 3 4; do
 	bg h$h sh -c "exec \"$MCAST\" file recv -i eth0 -o \"$TMP/out$h\" --timeout 20 --json $G:5014 >\"$TMP/r$h.json\" 2>\"$TMP/r$h.err\""

@@ -4,6 +4,7 @@
 # ends with byte-identical files (sha256sum), the lossy ones through NACKs,
 # repairs and --fec auto's parity; the sender hears all 8 done.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/file_lib.sh"
 require_lab
 lan_lab 9
 G=239.1.2.15
@@ -14,15 +15,7 @@ head -c 2000000 /dev/urandom >"$TMP/src/a.bin"
 head -c 70001 /dev/urandom >"$TMP/src/b.bin"
 for h in $(seq 2 9); do
 	mkdir -p "$TMP/out$h"
-	[ "${LOSS[h - 1]}" = 0 ] && continue
-	nsx h$h nft -f - <<NFT
-table inet mcloss {
-	chain in {
-		type filter hook input priority 0;
-		udp dport 5015 numgen random mod 100 < ${LOSS[h - 1]} counter drop
-	}
-}
-NFT
+	random_loss h$h "${LOSS[h - 1]}" udp dport 5015
 done
 for h in $(seq 2 9); do
 	bg h$h sh -c "exec \"$MCAST\" file recv -i eth0 -o \"$TMP/out$h\" --timeout 30 --json $G:5015 >\"$TMP/r$h.json\" 2>\"$TMP/r$h.err\""
