@@ -76,7 +76,7 @@ PARTS_LIB = $(B)/libparts.a
 $(PARTS_LIB): $(B)/tools/dump_decode.o $(B)/tools/dump_dvmrp.o \
     $(B)/tools/mrinfo_fmt.o \
     $(B)/tools/dump_mtrace.o \
-    $(B)/tools/dump_sap.o \
+    $(B)/tools/dump_sap.o $(B)/tools/text.o \
     $(B)/tools/send_pace.o \
     $(B)/tools/querier.o $(B)/ctl/reply.o $(B)/ctl/reply_print.o
 	@rm -f $@

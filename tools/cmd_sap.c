@@ -158,10 +158,13 @@ sap_listen_line(struct sap_listen *l, const char *event,
 {
 	const struct sdp_session *s = sap_listen_parse(l, e);
 	char media[512], a[MC_IP_STRLEN], b[MC_IP_STRLEN];
+	char name[4 * SDP_MAX_LINE], safe_media[4 * 512], key[4 * SDP_MAX_LINE];
 
 	sdp_media_summary(s, media, sizeof(media));
 	printf("%-8s \"%s\" %s (o=%s v%llu, source %s, announcer %s%s)\n",
-	    event, e->name, media, e->key, (unsigned long long)e->version,
+	    event, text_safe(name, sizeof(name), e->name),
+	    text_safe(safe_media, sizeof(safe_media), media),
+	    text_safe(key, sizeof(key), e->key), (unsigned long long)e->version,
 	    mc_ip_str(&e->source, a),
 	    e->heard_from.family ? mc_ip_str(&e->heard_from, b) : "?",
 	    e->auth_len ? ", unchecked authentication" : "");
@@ -172,6 +175,7 @@ sap_listen_table(struct sap_listen *l, mc_time_t now)
 {
 	const struct sap_dir_entry *e;
 	char media[512], a[MC_IP_STRLEN], heard[16], exp[16];
+	char name[4 * 24 + 1], safe_media[4 * 512];
 
 	if (l->tty) {
 		printf("\033[H\033[2J");
@@ -185,7 +189,9 @@ sap_listen_table(struct sap_listen *l, mc_time_t now)
 		sdp_media_summary(sap_listen_parse(l, e), media, sizeof(media));
 		sap_age(heard, sizeof(heard), now - e->last_heard);
 		sap_age(exp, sizeof(exp), sap_dir_expiry(l->dir, e) - now);
-		printf("%-24.24s %-52s %-15s %5llu %6s %7s\n", e->name, media,
+		printf("%-24.24s %-52s %-15s %5llu %6s %7s\n",
+		    text_safe(name, sizeof(name), e->name),
+		    text_safe(safe_media, sizeof(safe_media), media),
 		    mc_ip_str(e->heard_from.family ? &e->heard_from :
 						     &e->source,
 			a),

@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 
 #include "dump_decode.h"
+#include "text.h"
 
 #define DUMP_IPPROTO_UDP 17
 
@@ -82,27 +83,16 @@ dump_sap_decode(const uint8_t *pkt, size_t len, struct dump_packet *p)
 
 /* Text of the payload, control characters as \xNN, quotes escaped for
  * JSON when json. */
+/* A string of the packet, made safe (tools/common.c); NULL: ? or null. */
 static void
 dump_sap_str(FILE *f, const char *s, bool json)
 {
-	const unsigned char *c;
+	char safe[4 * SDP_MAX_LINE];
 
-	if (s == NULL) {
-		fputs(json ? "null" : "?", f);
-		return;
-	}
 	if (json)
-		fputc('"', f);
-	for (c = (const unsigned char *)s; *c != '\0'; c++) {
-		if (json && (*c == '"' || *c == '\\'))
-			fprintf(f, "\\%c", *c);
-		else if (*c < 0x20 || *c == 0x7f)
-			fprintf(f, json ? "\\u%04x" : "\\x%02x", *c);
-		else
-			fputc(*c, f);
-	}
-	if (json)
-		fputc('"', f);
+		json_string(f, s);
+	else
+		fputs(s == NULL ? "?" : text_safe(safe, sizeof(safe), s), f);
 }
 
 static void

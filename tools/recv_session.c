@@ -192,6 +192,7 @@ static void
 recv_session_groups(struct recv_opts *o, const struct sdp_session *s,
     bool kind_given)
 {
+	char name[4 * SDP_MAX_LINE];
 	unsigned i, k, n;
 
 	for (i = 0; i < s->nmedia; i++) {
@@ -207,7 +208,8 @@ recv_session_groups(struct recv_opts *o, const struct sdp_session *s,
 			fprintf(stderr,
 			    "mcast: %s: medium %u (line %u, m=%s %u): %s: "
 			    "expected a multicast c= address\n",
-			    o->session_label, i + 1, m->line, m->media, m->port,
+			    o->session_label, i + 1, m->line,
+			    text_safe(name, sizeof(name), m->media), m->port,
 			    c->present ? mc_ip_str(&c->addr, buf) :
 					 "no c= line");
 			exit(2);
@@ -254,7 +256,7 @@ recv_session_from_file(const char *path, struct recv_opts *o,
     struct recv_session_data **out)
 {
 	struct recv_session_data *d;
-	char err[300], *text;
+	char err[300], *text, name[4 * SDP_MAX_LINE];
 	long len = sdp_file_read(path, &text, err, sizeof(err));
 
 	if (len < 0) {
@@ -273,7 +275,7 @@ recv_session_from_file(const char *path, struct recv_opts *o,
 		exit(2);
 	}
 	snprintf(o->session_label, sizeof(o->session_label), "\"%s\" (%s)",
-	    d->sdp.name ? d->sdp.name : "", path);
+	    text_safe(name, sizeof(name), d->sdp.name), path);
 	*out = d;
 }
 
@@ -359,10 +361,12 @@ recv_session_timer(void *arg, mc_time_t now)
 static void
 recv_session_describe(FILE *f, const struct sap_dir_entry *e)
 {
-	char a[MC_IP_STRLEN];
+	char a[MC_IP_STRLEN], name[4 * SDP_MAX_LINE], key[4 * SDP_MAX_LINE];
 
 	fprintf(f, "  \"%s\" (o=%s v%llu, SAP hash %u, announcer %s)\n",
-	    e->name, e->key, (unsigned long long)e->version, e->hash,
+	    text_safe(name, sizeof(name), e->name),
+	    text_safe(key, sizeof(key), e->key), (unsigned long long)e->version,
+	    e->hash,
 	    mc_ip_str(e->heard_from.family ? &e->heard_from : &e->source, a));
 }
 
@@ -391,7 +395,7 @@ recv_session_from_sap(const struct recv_session_opts *so, struct recv_opts *o,
 	struct recv_session_data *d;
 	const struct sap_dir_entry *e;
 	int fds[SAP_MAX_GROUPS], nfds, i, src;
-	char groups[200];
+	char groups[200], name[4 * SDP_MAX_LINE], key[4 * SDP_MAX_LINE];
 
 	memset(&w, 0, sizeof(w));
 	w.want = so->session;
@@ -470,7 +474,9 @@ recv_session_from_sap(const struct recv_session_opts *so, struct recv_opts *o,
 	sdp_parse(d->text, e->sdp_len, 0, d->arena, SDP_ARENA_SIZE(e->sdp_len),
 	    &d->sdp);
 	snprintf(o->session_label, sizeof(o->session_label),
-	    "\"%s\" (o=%s, SAP hash %u)", e->name, e->key, e->hash);
+	    "\"%s\" (o=%s, SAP hash %u)",
+	    text_safe(name, sizeof(name), e->name),
+	    text_safe(key, sizeof(key), e->key), e->hash);
 	sap_dir_free(w.dir);
 	*out = d;
 }

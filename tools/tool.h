@@ -95,8 +95,7 @@ uint32_t random_u32(void);
 /* "239.1.2.3:5000" or "[ff05::1]:5000" of a sockaddr (buf >= 64). */
 const char *sockaddr_str(const struct sockaddr *sa, char *buf, size_t len);
 
-/* JSON: a string with escapes, quoted. */
-void json_string(FILE *f, const char *s);
+#include "text.h" /* json_string, text_safe */
 
 /* Clocks. */
 int64_t now_monotonic_ns(void);
