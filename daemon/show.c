@@ -509,7 +509,7 @@ show_stats_rx(struct mcastd *d, struct control_reply *r)
 			    dvmrp_error_key(e), rs->rx_dvmrp_malformed[e]);
 	show_stat(r, "mtrace.rx.query", rs->rx_mtrace_query);
 	show_stat(r, "mtrace.rx.response", rs->rx_mtrace_response);
-	show_stat(r, "mtrace.rx_query", rs->mtrace_rx_query);
+	show_stat(r, "mtrace.last_hop_query", rs->mtrace_rx_query);
 	show_stat(r, "mtrace.rx_request", rs->mtrace_rx_request);
 	show_stat(r, "mtrace.tx_forwarded", rs->mtrace_tx_forwarded);
 	show_stat(r, "mtrace.tx_response", rs->mtrace_tx_response);

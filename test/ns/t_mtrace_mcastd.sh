@@ -83,7 +83,7 @@ d = json.load(sys.stdin)
 for s in (d["stat"] if isinstance(d, dict) else d):
     if s["name"] == sys.argv[1]: print(s["value"])' "$2"; }
 expect_eq "r3 took the query and forwarded it; r1 answered" \
-    "$(stat r3 mtrace.rx_query) $(stat r3 mtrace.tx_forwarded) $(stat r2 mtrace.rx_request) $(stat r1 mtrace.tx_response)" \
+    "$(stat r3 mtrace.last_hop_query) $(stat r3 mtrace.tx_forwarded) $(stat r2 mtrace.rx_request) $(stat r1 mtrace.tx_response)" \
     "1 1 1 1"
 check "r2 and r3 sent the response on (in transit, Router Alert)" \
     eval '[ "$(stat r2 igmp.tx_transit)" -ge 1 ] && [ "$(stat r3 igmp.tx_transit)" -ge 1 ]'
