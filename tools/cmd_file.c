@@ -260,7 +260,7 @@ file_trace(void *arg, const char *line)
 }
 
 int
-file_sha256_more(int fd, crypto_hash_sha256_state *st, off_t off, off_t end)
+file_sha256_more(int fd, EVP_MD_CTX *st, off_t off, off_t end)
 {
 	static uint8_t buf[1 << 16];
 	ssize_t n;
@@ -277,7 +277,7 @@ file_sha256_more(int fd, crypto_hash_sha256_state *st, off_t off, off_t end)
 				continue;
 			return -errno;
 		}
-		crypto_hash_sha256_update(st, buf, (unsigned long long)n);
+		EVP_DigestUpdate(st, buf, (size_t)n);
 		off += n;
 	}
 	return 0;
@@ -286,17 +286,21 @@ file_sha256_more(int fd, crypto_hash_sha256_state *st, off_t off, off_t end)
 int
 file_sha256(int fd, uint8_t out[RMC_SHA256_LEN])
 {
-	crypto_hash_sha256_state st;
+	EVP_MD_CTX *st;
 	struct stat sb;
 	int rc;
 
 	if (fstat(fd, &sb) < 0)
 		return -errno;
-	crypto_hash_sha256_init(&st);
-	if ((rc = file_sha256_more(fd, &st, 0, sb.st_size)) < 0)
-		return rc;
-	crypto_hash_sha256_final(&st, out);
-	return 0;
+	if ((st = EVP_MD_CTX_new()) == NULL ||
+	    !EVP_DigestInit_ex(st, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(st);
+		return -ENOMEM;
+	}
+	if ((rc = file_sha256_more(fd, st, 0, sb.st_size)) == 0)
+		EVP_DigestFinal_ex(st, out, NULL);
+	EVP_MD_CTX_free(st);
+	return rc;
 }
 
 const char *

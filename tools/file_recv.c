@@ -40,7 +40,7 @@ struct recv_file {
 	 * while the file comes, so that its end has little left to read;
 	 * have: a bit per block written.
 	 */
-	crypto_hash_sha256_state hash;
+	EVP_MD_CTX *hash;
 	uint64_t hashed;
 	uint8_t *have;
 	uint64_t flushed; /* the prefix handed to the disk so far */
@@ -264,7 +264,7 @@ recv_hash_advance(struct recv_file *rf)
 
 		if (end > rf->size)
 			end = rf->size;
-		if ((rc = file_sha256_more(rf->fd, &rf->hash, (off_t)rf->hashed,
+		if ((rc = file_sha256_more(rf->fd, rf->hash, (off_t)rf->hashed,
 			 (off_t)end)) < 0)
 			return rc;
 		rf->hashed = end;
@@ -285,7 +285,7 @@ recv_hash_block(struct recv_file *rf, uint64_t b, const uint8_t *data,
 	rf->have[b / 8] |= (uint8_t)(1u << (b % 8));
 	if (b * rf->block_bytes != rf->hashed)
 		return 0;
-	crypto_hash_sha256_update(&rf->hash, data, len);
+	EVP_DigestUpdate(rf->hash, data, len);
 	rf->hashed += len;
 	if ((rc = recv_hash_advance(rf)) < 0)
 		return rc;
@@ -350,10 +350,11 @@ recv_file_new(struct recv_state *st, const struct rmc_recv_ev *ev)
 		return;
 	}
 	rf->block_bytes = ev->block_bytes;
-	crypto_hash_sha256_init(&rf->hash);
-	if (rf->block_bytes > 0 &&
-	    (rf->have = calloc((rf->size / rf->block_bytes + 8) / 8, 1)) ==
-		NULL) {
+	if ((rf->hash = EVP_MD_CTX_new()) == NULL ||
+	    !EVP_DigestInit_ex(rf->hash, EVP_sha256(), NULL) ||
+	    (rf->block_bytes > 0 &&
+		(rf->have = calloc((rf->size / rf->block_bytes + 8) / 8, 1)) ==
+		    NULL)) {
 		recv_fail(st, "out of memory");
 		return;
 	}
@@ -444,7 +445,7 @@ recv_file_done(struct recv_state *st, uint32_t file)
 	if (rf == NULL || !rf->open)
 		return;
 	if (ftruncate(rf->fd, (off_t)rf->size) < 0 || fsync(rf->fd) < 0 ||
-	    (rc = file_sha256_more(rf->fd, &rf->hash, (off_t)rf->hashed,
+	    (rc = file_sha256_more(rf->fd, rf->hash, (off_t)rf->hashed,
 		 (off_t)rf->size)) < 0) {
 		rc = rc < 0 ? -rc : errno;
 		recv_file_drop(rf);
@@ -452,7 +453,7 @@ recv_file_done(struct recv_state *st, uint32_t file)
 		    strerror(rc));
 		return;
 	}
-	crypto_hash_sha256_final(&rf->hash, sha);
+	EVP_DigestFinal_ex(rf->hash, sha, NULL);
 	if (memcmp(sha, rf->sha256, RMC_SHA256_LEN) != 0) {
 		recv_file_drop(rf);
 		recv_fail(st,
@@ -668,6 +669,7 @@ file_recv_main(int argc, char **argv)
 		free(st.files[i].tmp);
 		free(st.files[i].map);
 		free(st.files[i].have);
+		EVP_MD_CTX_free(st.files[i].hash);
 	}
 	free(st.files);
 	close(st.fs.fd);
