@@ -10,7 +10,7 @@ WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 	   -Wno-unused-parameter
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -DMCAST_VERSION=\"$(VERSION)\" $(WARN) -Iinclude -Ilib -Iproto -Idaemon -Ictl -Itools $(CFLAGS) $(SAN)
 LDLIBS	 = -lm -lz
-TOOL_LIBS = -lpcap -lisal -lsodium
+TOOL_LIBS = -lpcap -lisal -lsodium -lcrypto
 
 ifeq ($(SANITIZE),1)
 SAN	 = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -448,9 +448,13 @@ rmc_send_end(struct rmc_send *s, mc_time_t now, uint8_t *buf, size_t cap)
 	return len;
 }
 
+#define RMC_BUCKET_MS 10
+
 /*
- * Tokens earned since the last look; the bucket holds two packets or two
- * milliseconds of the rate, whichever is more (the clock ticks in ms).
+ * Tokens earned since the last look; the bucket holds two packets or
+ * RMC_BUCKET_MS of the rate, whichever is more (the clock ticks in ms, and
+ * a loop woken a few ms late, e.g. on a busy machine, must not lose what
+ * it earned meanwhile: with 2 ms the sender kept only ~0.97 of the cap).
  */
 static void
 rmc_send_refill(struct rmc_send *s, mc_time_t now)
@@ -458,8 +462,8 @@ rmc_send_refill(struct rmc_send *s, mc_time_t now)
 	int64_t depth = 2 * 8 *
 	    ((int64_t)s->c.symbol_size + RMC_DATA_HDR + RMC_UDP_IP_OVERHEAD);
 
-	if ((int64_t)(s->c.rate_bps * 2 / 1000) > depth)
-		depth = (int64_t)(s->c.rate_bps * 2 / 1000);
+	if ((int64_t)(s->c.rate_bps * RMC_BUCKET_MS / 1000) > depth)
+		depth = (int64_t)(s->c.rate_bps * RMC_BUCKET_MS / 1000);
 
 	if (now <= s->tokens_at)
 		return;

@@ -3,7 +3,7 @@
 # Idempotent and quiet when everything is already there. Usage: scripts/deps.sh [--build-only]
 set -eu
 
-build_pkgs="gcc make pkg-config libpcap-dev libmnl-dev libcap-ng-dev libcmocka-dev zlib1g-dev libisal-dev libsodium-dev"
+build_pkgs="gcc make pkg-config libpcap-dev libmnl-dev libcap-ng-dev libcmocka-dev zlib1g-dev libisal-dev libsodium-dev libssl-dev"
 test_pkgs="clang clang-format iproute2 nftables tcpdump tshark iperf socat smcroute igmpproxy python3 valgrind procps kmod ffmpeg vlc-bin vlc-plugin-base uftp time"
 
 pkgs="$build_pkgs"

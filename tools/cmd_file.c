@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sodium.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "file.h"
 #include "tool.h"
@@ -259,25 +260,47 @@ file_trace(void *arg, const char *line)
 }
 
 int
-file_sha256(int fd, uint8_t out[RMC_SHA256_LEN])
+file_sha256_more(int fd, EVP_MD_CTX *st, off_t off, off_t end)
 {
-	crypto_hash_sha256_state st;
 	static uint8_t buf[1 << 16];
-	off_t off = 0;
 	ssize_t n;
 
-	crypto_hash_sha256_init(&st);
-	while ((n = pread(fd, buf, sizeof(buf), off)) != 0) {
+	while (off < end) {
+		size_t want = end - off < (off_t)sizeof(buf) ?
+		    (size_t)(end - off) :
+		    sizeof(buf);
+
+		if ((n = pread(fd, buf, want, off)) == 0)
+			break;
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
-		crypto_hash_sha256_update(&st, buf, (unsigned long long)n);
+		EVP_DigestUpdate(st, buf, (size_t)n);
 		off += n;
 	}
-	crypto_hash_sha256_final(&st, out);
 	return 0;
+}
+
+int
+file_sha256(int fd, uint8_t out[RMC_SHA256_LEN])
+{
+	EVP_MD_CTX *st;
+	struct stat sb;
+	int rc;
+
+	if (fstat(fd, &sb) < 0)
+		return -errno;
+	if ((st = EVP_MD_CTX_new()) == NULL ||
+	    !EVP_DigestInit_ex(st, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(st);
+		return -ENOMEM;
+	}
+	if ((rc = file_sha256_more(fd, st, 0, sb.st_size)) == 0)
+		EVP_DigestFinal_ex(st, out, NULL);
+	EVP_MD_CTX_free(st);
+	return rc;
 }
 
 const char *

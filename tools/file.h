@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <openssl/evp.h>
 #include <mcast/mcast.h>
 
 #include "loop.h"
@@ -77,6 +78,8 @@ const char *file_bytes_str(uint64_t n, char *buf);
 void file_trace(void *arg, const char *line);
 /* The SHA-256 of what fd holds (read from offset 0): 0 or -errno. */
 int file_sha256(int fd, uint8_t out[RMC_SHA256_LEN]);
+/* Adds bytes [off, end) of fd (fewer at its end) to st: 0 or -errno. */
+int file_sha256_more(int fd, EVP_MD_CTX *st, off_t off, off_t end);
 /* Lower-case hex of a SHA-256 (buf of 65 bytes). */
 const char *file_sha256_hex(const uint8_t sha[RMC_SHA256_LEN], char *buf);
 
