@@ -30,6 +30,7 @@ struct recv_file {
 	int fd;		   /* the temporary file */
 	int mapfd;	   /* its map: a byte per block, '1' once written */
 	char *name, *base; /* as sent; its last component */
+	char *shown;	   /* name made safe to print (text.h) */
 	char *tmp, *map;   /* the temporary file's name; its map's */
 	uint64_t block_bytes;
 	uint64_t size, got;
@@ -322,17 +323,19 @@ recv_file_new(struct recv_state *st, const struct rmc_recv_ev *ev)
 	}
 	rf = &st->files[ev->file];
 	rf->name = strndup((const char *)ev->entry.name, ev->entry.name_len);
-	if (rf->name == NULL) {
+	rf->shown = malloc(4 * RMC_NAME_MAX + 1);
+	if (rf->name == NULL || rf->shown == NULL) {
 		recv_fail(st, "out of memory");
 		return;
 	}
+	text_safe(rf->shown, 4 * RMC_NAME_MAX + 1, rf->name);
 	rf->size = ev->entry.size;
 	st->total += rf->size;
 	rf->mode = ev->entry.mode;
 	memcpy(rf->sha256, ev->entry.sha256, RMC_SHA256_LEN);
 	if ((rf->dirfd = recv_open_dirs(st->dirfd, rf->name, &rf->base)) < 0) {
 		recv_fail(st, "cannot make the directory of %s/%s: %s%s",
-		    st->o->dir, rf->name, strerror(-rf->dirfd),
+		    st->o->dir, rf->shown, strerror(-rf->dirfd),
 		    rf->dirfd == -ENOTDIR || rf->dirfd == -ELOOP ?
 			" (symbolic links are not followed)" :
 			"");
@@ -341,7 +344,7 @@ recv_file_new(struct recv_state *st, const struct rmc_recv_ev *ev)
 	if (fstatat(rf->dirfd, rf->base, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    !st->o->force) {
 		recv_fail(st, "%s/%s exists: give --force to replace it",
-		    st->o->dir, rf->name);
+		    st->o->dir, rf->shown);
 		return;
 	}
 	if (asprintf(&rf->tmp, ".%s" RECV_PART, rf->base) < 0 ||
@@ -365,7 +368,7 @@ recv_file_new(struct recv_state *st, const struct rmc_recv_ev *ev)
 	    (rf->mapfd = openat(rf->dirfd, rf->map,
 		 O_RDWR | O_CREAT | trunc | O_NOFOLLOW | O_CLOEXEC, 0600)) <
 		0) {
-		recv_fail(st, "cannot create %s/%s: %s", st->o->dir, rf->name,
+		recv_fail(st, "cannot create %s/%s: %s", st->o->dir, rf->shown,
 		    strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -412,7 +415,7 @@ recv_write(struct recv_state *st, const struct rmc_recv_ev *ev)
 
 			recv_file_drop(rf);
 			recv_fail(st, "cannot write %s/%s: %s", st->o->dir,
-			    rf->name, strerror(e));
+			    rf->shown, strerror(e));
 			return;
 		}
 		done += (size_t)n;
@@ -428,7 +431,7 @@ recv_write(struct recv_state *st, const struct rmc_recv_ev *ev)
 		int e = n < 0 ? (int)-n : errno;
 
 		recv_file_drop(rf);
-		recv_fail(st, "cannot write %s/%s: %s", st->o->dir, rf->name,
+		recv_fail(st, "cannot write %s/%s: %s", st->o->dir, rf->shown,
 		    strerror(e));
 	}
 }
@@ -449,7 +452,7 @@ recv_file_done(struct recv_state *st, uint32_t file)
 		 (off_t)rf->size)) < 0) {
 		rc = rc < 0 ? -rc : errno;
 		recv_file_drop(rf);
-		recv_fail(st, "cannot finish %s/%s: %s", st->o->dir, rf->name,
+		recv_fail(st, "cannot finish %s/%s: %s", st->o->dir, rf->shown,
 		    strerror(rc));
 		return;
 	}
@@ -458,7 +461,7 @@ recv_file_done(struct recv_state *st, uint32_t file)
 		recv_file_drop(rf);
 		recv_fail(st,
 		    "%s/%s does not match: SHA-256 %s, expected %s (removed)",
-		    st->o->dir, rf->name, file_sha256_hex(sha, hex[0]),
+		    st->o->dir, rf->shown, file_sha256_hex(sha, hex[0]),
 		    file_sha256_hex(rf->sha256, hex[1]));
 		return;
 	}
@@ -466,7 +469,7 @@ recv_file_done(struct recv_state *st, uint32_t file)
 	if (renameat(rf->dirfd, rf->tmp, rf->dirfd, rf->base) < 0) {
 		rc = errno;
 		recv_file_drop(rf);
-		recv_fail(st, "cannot name %s/%s: %s", st->o->dir, rf->name,
+		recv_fail(st, "cannot name %s/%s: %s", st->o->dir, rf->shown,
 		    strerror(rc));
 		return;
 	}
@@ -478,7 +481,7 @@ recv_file_done(struct recv_state *st, uint32_t file)
 	st->files_ok++;
 	file_progress_clear(&st->progress);
 	if (!st->o->quiet && !st->o->json)
-		printf("%s/%s: %llu bytes, SHA-256 %s\n", st->o->dir, rf->name,
+		printf("%s/%s: %llu bytes, SHA-256 %s\n", st->o->dir, rf->shown,
 		    (unsigned long long)rf->size,
 		    file_sha256_hex(rf->sha256, hex[0]));
 }
@@ -540,7 +543,8 @@ recv_progress(struct recv_state *st, mc_time_t now)
 	file_progress_draw(&st->progress,
 	    "%s %3.0f %%, all %s of %s at %.1f Mbit/s, ETA %.0f s, "
 	    "%.1f %% loss",
-	    rf->name, rf->size ? (double)rf->got * 100 / (double)rf->size : 100,
+	    rf->shown,
+	    rf->size ? (double)rf->got * 100 / (double)rf->size : 100,
 	    file_bytes_str(st->bytes, b[0]), file_bytes_str(st->total, b[1]),
 	    rate * 8 / 1e6,
 	    rate > 0 ? (double)(st->total - st->bytes) / rate : 0.0,
@@ -666,6 +670,7 @@ file_recv_main(int argc, char **argv)
 		if (st.files[i].dirfd > 0)
 			close(st.files[i].dirfd);
 		free(st.files[i].name);
+		free(st.files[i].shown);
 		free(st.files[i].tmp);
 		free(st.files[i].map);
 		free(st.files[i].have);
