@@ -407,17 +407,21 @@ show_stat(struct control_reply *r, const char *name, uint64_t value)
 	control_num(r, "value", "%llu", (unsigned long long)value);
 }
 
-/* "igmp.rx.v2_report": a name with spaces as underscores. */
+/*
+ * "igmp.rx.v2_report": prefix and name, with each character of as_underscore
+ * (" " for most counters, " -" for the DVMRP neighbour engine's) written as
+ * '_'.  The sets differ so that published keys keep their spelling.
+ */
 void
 show_stat_named(struct control_reply *r, const char *prefix, const char *name,
-    uint64_t value)
+    const char *as_underscore, uint64_t value)
 {
 	char full[96];
 	size_t k;
 
 	snprintf(full, sizeof(full), "%s%s", prefix, name);
 	for (k = 0; full[k]; k++)
-		if (full[k] == ' ')
+		if (strchr(as_underscore, full[k]) != NULL)
 			full[k] = '_';
 	show_stat(r, full, value);
 }
@@ -455,7 +459,8 @@ show_stats_igmp(struct mcastd *d, struct control_reply *r)
 	}
 	/* What the engines were given, by kind: "igmp.rx.v2_report". */
 	for (k = 0; k < IGMP_KIND_DVMRP; k++)
-		show_stat_named(r, "igmp.rx.", igmp_kind_name(k), sum.rx[k]);
+		show_stat_named(r, "igmp.rx.", igmp_kind_name(k), " ",
+		    sum.rx[k]);
 	/* Unknown types stop at the demultiplexer. */
 	show_stat(r, "igmp.rx.unknown", rs->rx_unknown);
 	show_stat(r, "igmp.ignored_no_router_alert",
@@ -488,7 +493,7 @@ show_stats_rx(struct mcastd *d, struct control_reply *r)
 	for (e = 1; e < IGMP_E_COUNT; e++)
 		if (rs->rx_dropped[e] != 0)
 			show_stat_named(r, "igmp.rx_dropped.",
-			    igmp_error_name(-e), rs->rx_dropped[e]);
+			    igmp_error_name(-e), " ", rs->rx_dropped[e]);
 	show_stat(r, "igmp.rx_not_on_a_vif", rs->rx_not_vif);
 	show_stat(r, "igmp.rx_own", rs->rx_own);
 	show_stat(r, "igmp.rx_in_transit", rs->rx_in_transit);
@@ -500,13 +505,13 @@ show_stats_rx(struct mcastd *d, struct control_reply *r)
 	show_stat(r, "igmp.rx_on_tunnel", rs->rx_on_tunnel);
 	for (e = DVMRP_PROBE; e <= DVMRP_GRAFT_ACK; e++)
 		show_stat_named(r, "dvmrp.rx.", dvmrp_code_name((uint8_t)e),
-		    rs->rx_dvmrp[e]);
+		    " ", rs->rx_dvmrp[e]);
 	show_stat(r, "dvmrp.rx.other_code", rs->rx_dvmrp[0]);
 	/* What the codec refused; never an encoder's or a non-DVMRP kind. */
 	for (e = DVMRP_E_TRUNCATED; e < DVMRP_E_COUNT; e++)
 		if (e != DVMRP_E_NOT_DVMRP && e != DVMRP_E_NO_ROOM)
 			show_stat_named(r, "dvmrp.rx_malformed.",
-			    dvmrp_error_key(e), rs->rx_dvmrp_malformed[e]);
+			    dvmrp_error_key(e), " ", rs->rx_dvmrp_malformed[e]);
 	show_stat(r, "mtrace.rx.query", rs->rx_mtrace_query);
 	show_stat(r, "mtrace.rx.response", rs->rx_mtrace_response);
 	show_stat(r, "mtrace.last_hop_query", rs->mtrace_rx_query);
@@ -515,14 +520,14 @@ show_stats_rx(struct mcastd *d, struct control_reply *r)
 	show_stat(r, "mtrace.tx_response", rs->mtrace_tx_response);
 	for (e = ROUTER_MTRACE_DROP_NONE + 1; e < ROUTER_MTRACE_DROP_COUNT; e++)
 		show_stat_named(r, "mtrace.dropped.",
-		    router_mtrace_drop_key((enum router_mtrace_drop)e),
+		    router_mtrace_drop_key((enum router_mtrace_drop)e), " ",
 		    rs->mtrace_dropped[e]);
 	/* What the codec refused of a query or request that passed the
 	   demultiplexer (which counts short ones and bad checksums). */
 	for (e = MTRACE_E_BLOCK_TRUNCATED; e <= MTRACE_E_MASK; e++)
 		if (e != MTRACE_E_NO_BLOCK)
 			show_stat_named(r, "mtrace.rx_malformed.",
-			    mtrace_error_key(e), rs->mtrace_malformed[e]);
+			    mtrace_error_key(e), " ", rs->mtrace_malformed[e]);
 	show_stat(r, "pim_v1.rx", rs->rx_pim_v1);
 	show_stat(r, "igmp.tx", d->stats.tx);
 	show_stat(r, "igmp.tx_errors", d->stats.tx_errors);

@@ -163,22 +163,6 @@ show_prune_count(void *arg, const struct dvmrp_prune_view *v)
 	return 0;
 }
 
-/* "dvmrp.nbr.down.vif_down": a name with spaces and dashes as
-   underscores, as the counters of the engines are named. */
-static void
-show_stat_key(struct control_reply *r, const char *prefix, const char *name,
-    uint64_t value)
-{
-	char full[96];
-	size_t k;
-
-	snprintf(full, sizeof(full), "%s%s", prefix, name);
-	for (k = 0; full[k]; k++)
-		if (full[k] == ' ' || full[k] == '-')
-			full[k] = '_';
-	show_stat(r, full, value);
-}
-
 static void
 show_stats_dvmrp_nbr(struct control_reply *r, const struct dvmrp_nbr *n)
 {
@@ -187,8 +171,8 @@ show_stats_dvmrp_nbr(struct control_reply *r, const struct dvmrp_nbr *n)
 
 	show_stat(r, "dvmrp.nbr.rx_probes", s->rx_probes);
 	for (k = 0; k < DVMRP_NBR_IGN_COUNT; k++)
-		show_stat_key(r, "dvmrp.nbr.rx_ignored.",
-		    dvmrp_nbr_ignored_name((enum dvmrp_nbr_ignored)k),
+		show_stat_named(r, "dvmrp.nbr.rx_ignored.",
+		    dvmrp_nbr_ignored_name((enum dvmrp_nbr_ignored)k), " -",
 		    s->rx_ignored[k]);
 	show_stat(r, "dvmrp.nbr.refused_non_pruner", s->refused_non_pruner);
 	show_stat(r, "dvmrp.nbr.refused_old_version", s->refused_old_version);
@@ -199,9 +183,9 @@ show_stats_dvmrp_nbr(struct control_reply *r, const struct dvmrp_nbr *n)
 	show_stat(r, "dvmrp.nbr.probe_list_truncated", s->probe_list_truncated);
 	show_stat(r, "dvmrp.nbr.adjacencies", s->adjacencies);
 	for (k = 0; k < DVMRP_NBR_DOWN_REASON_COUNT; k++)
-		show_stat_key(r, "dvmrp.nbr.down.",
+		show_stat_named(r, "dvmrp.nbr.down.",
 		    dvmrp_nbr_down_reason_name((enum dvmrp_nbr_down_reason)k),
-		    s->down[k]);
+		    " -", s->down[k]);
 	show_stat(r, "dvmrp.nbr.restarts", s->restarts);
 	show_stat(r, "dvmrp.nbr.restart_grace", s->restart_grace);
 	show_stat(r, "dvmrp.nbr.reports_requested", s->reports_requested);
@@ -270,7 +254,7 @@ show_stats_dvmrp(struct mcastd *d, struct control_reply *r)
 
 	for (e = DVMRP_PROBE; e <= DVMRP_GRAFT_ACK; e++)
 		show_stat_named(r, "dvmrp.tx.", dvmrp_code_name((uint8_t)e),
-		    rs->tx_dvmrp[e]);
+		    " ", rs->tx_dvmrp[e]);
 	show_stat(r, "dvmrp.rx_off", rs->rx_dvmrp_off);
 	show_stat(r, "dvmrp.rx_probe_cut", rs->rx_dvmrp_probe_cut);
 	if (router_dvmrp_neighbors(d->router) != NULL)

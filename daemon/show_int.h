@@ -19,7 +19,7 @@ void show_vif_list(struct mcastd *d, struct control_reply *r, const char *key,
     uint32_t vifs);
 void show_stat(struct control_reply *r, const char *name, uint64_t value);
 void show_stat_named(struct control_reply *r, const char *prefix,
-    const char *name, uint64_t value);
+    const char *name, const char *as_underscore, uint64_t value);
 
 /* show_dvmrp.c */
 void show_dvmrp_routes(struct show_ctx *c);
