@@ -166,6 +166,12 @@ int conf_ifname(struct conf_parser *p, const struct conf_tok *t,
 
 /* conf_parse.c: the statements; 0, or -1 with p->err filled. */
 int conf_parse_text(struct conf_parser *p);
+/* After a statement: a newline, ';', the end of the file or (in a block)
+   '}'. */
+int conf_end_of_statement(struct conf_parser *p, const char *what,
+    bool in_block);
+/* conf_tunnel.c: "tunnel LOCAL REMOTE ...", the current token "tunnel". */
+int conf_parse_tunnel(struct conf_parser *p);
 
 /* conf.c: where a setting lives in a struct conf. */
 void *conf_key_ptr(struct conf *c, const struct conf_key *k);
