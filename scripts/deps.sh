@@ -4,7 +4,7 @@
 set -eu
 
 build_pkgs="gcc make pkg-config libpcap-dev libmnl-dev libcap-ng-dev libcmocka-dev zlib1g-dev libisal-dev libsodium-dev libssl-dev"
-test_pkgs="clang clang-format iproute2 nftables tcpdump tshark iperf socat smcroute igmpproxy python3 valgrind procps kmod ffmpeg vlc-bin vlc-plugin-base uftp time"
+test_pkgs="clang clang-format iproute2 nftables tcpdump tshark iperf socat smcroute igmpproxy python3 valgrind procps kmod ffmpeg vlc-bin vlc-plugin-base uftp time faketime"
 
 pkgs="$build_pkgs"
 [ "${1:-}" = "--build-only" ] || pkgs="$pkgs $test_pkgs"

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +110,7 @@ ssize_t
 file_sock_recv(struct file_sock *fs, uint8_t *buf, size_t cap)
 {
 	static uint8_t sealed[65536];
+	uint64_t now_ms;
 	ssize_t n;
 	int len;
 
@@ -127,6 +129,14 @@ file_sock_recv(struct file_sock *fs, uint8_t *buf, size_t cap)
 		fs->auth_failed++;
 		return 0;
 	}
+	/* Authentic, so its time is what the sealer's clock said. */
+	now_ms = (uint64_t)now_realtime_ns() / 1000000;
+	if (!rmc_seal_fresh(rmc_sealed_at(sealed), now_ms,
+		RMC_SEAL_WINDOW_MS)) {
+		fs->stale++;
+		fs->stale_skew_ms = (int64_t)(rmc_sealed_at(sealed) - now_ms);
+		return 0;
+	}
 	return len;
 }
 
@@ -140,6 +150,15 @@ file_sock_key_hint(const struct file_sock *fs)
 		    "; %llu packet%s failed authentication (another --key?)",
 		    (unsigned long long)fs->auth_failed,
 		    plural_s(fs->auth_failed));
+	else if (fs->stale > 0)
+		snprintf(buf, sizeof(buf),
+		    "; %llu packet%s sealed %.0f s %s this host's clock "
+		    "(a replay, or clocks that differ: they must agree "
+		    "within %d s)",
+		    (unsigned long long)fs->stale, plural_s(fs->stale),
+		    fabs((double)fs->stale_skew_ms / 1000),
+		    fs->stale_skew_ms < 0 ? "behind" : "ahead of",
+		    RMC_SEAL_WINDOW_MS / 1000);
 	else if (fs->sealed_seen > 0)
 		snprintf(buf, sizeof(buf),
 		    "; %llu packet%s sealed with a key (give --key)",
@@ -154,11 +173,14 @@ void
 file_sock_send(struct file_sock *fs, const uint8_t *p, size_t len)
 {
 	uint8_t sealed[2048], nonce[RMC_SEAL_NONCE_LEN];
+	uint8_t random[RMC_SEAL_RANDOM_LEN];
 	ssize_t n;
 	int slen;
 
 	if (fs->keyed) {
-		randombytes_buf(nonce, sizeof(nonce));
+		randombytes_buf(random, sizeof(random));
+		rmc_seal_nonce((uint64_t)now_realtime_ns() / 1000000, random,
+		    nonce);
 		slen = rmc_seal(fs->key, nonce, p, len, sealed, sizeof(sealed));
 		if (slen < 0)
 			return;

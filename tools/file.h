@@ -29,8 +29,11 @@ struct file_sock {
 	/* --key: every packet sealed (proto/rmc_seal.h). */
 	bool keyed;
 	uint8_t key[RMC_SEAL_KEY_LEN];
-	uint64_t auth_failed; /* sealed with another key, or altered */
-	uint64_t sealed_seen; /* sealed packets while we have no key */
+	uint64_t auth_failed;  /* sealed with another key, or altered */
+	uint64_t sealed_seen;  /* sealed packets while we have no key */
+	uint64_t stale;	       /* authentic, but sealed too long ago (or
+				 ahead): a replay, or clocks apart */
+	int64_t stale_skew_ms; /* the last one's time less ours */
 };
 
 /* Opens, joins and sets TTL and interface; exits 1 with a message. */

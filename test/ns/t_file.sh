@@ -67,10 +67,14 @@ expect_eq "with --force, recv replaces them (exit 0)" $? 0
 expect_eq "tree/hello.txt is the new one" "$(cat "$TMP/out2/tree/hello.txt")" changed
 
 # --key: the receiver with the same key file gets the files; one with
-# another key and one without a key get nothing and say why.
+# another key, one without a key and one whose clock is 2 minutes ahead
+# (faketime: to it every packet was sealed 120 s ago, as a replay would
+# be) get nothing and say why.
 printf 'open sesame\n' >"$TMP/key"
 printf 'open sesame!\n' >"$TMP/key2"
-mkdir -p "$TMP/k2" "$TMP/k3" "$TMP/k4"
+mkdir -p "$TMP/k2" "$TMP/k3" "$TMP/k4" "$TMP/k5"
+bg h4 env FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f +120 "$MCAST" file recv -i eth0 -o "$TMP/k5" --key "$TMP/key" --timeout 2 $G:5020 2>"$TMP/k5.err"
+r5=$LAST_PID
 bg h2 sh -c "exec \"$MCAST\" file recv -i eth0 -o \"$TMP/k2\" --key \"$TMP/key\" --timeout 5 $G:5020 >/dev/null 2>\"$TMP/k2.err\""
 r2=$LAST_PID
 bg h3 sh -c "exec \"$MCAST\" file recv -i eth0 -o \"$TMP/k3\" --key \"$TMP/key2\" --timeout 2 $G:5020 >/dev/null 2>\"$TMP/k3.err\""
@@ -92,7 +96,11 @@ wait $r4
 expect_eq "recv without a key exits 1" $? 1
 check "and says the packets are sealed" \
     grep -q "^mcast: nothing from the sender on $G:5020 for 2 s: giving up; [0-9]* packets* sealed with a key (give --key)\$" "$TMP/k4.err"
-expect_eq "neither wrote anything" "$(ls -A "$TMP/k3" "$TMP/k4" | grep -v '^/\|^$')" ""
+wait $r5
+expect_eq "recv with its clock 120 s ahead exits 1" $? 1
+check "and says the packets were sealed 120 s behind its clock" \
+    grep -q "^mcast: nothing from the sender on $G:5020 for 2 s: giving up; [0-9]* packets* sealed 1[12][0-9] s behind this host's clock (a replay, or clocks that differ: they must agree within 60 s)\$" "$TMP/k5.err"
+expect_eq "none of them wrote anything" "$(ls -A "$TMP/k3" "$TMP/k4" "$TMP/k5" | grep -v '^/\|^$')" ""
 
 # --resume: a receiver killed mid-transfer keeps what it wrote (and a map
 # of it); started again with --resume it takes only the rest, and the file

@@ -1,7 +1,8 @@
 /*
  * mcast file --key (proto/rmc_seal.c): a sealed packet's layout, the round
  * trip, and what is refused: another key, a byte altered in the header or
- * the body, a packet that is not sealed, one too short.
+ * the body, a packet that is not sealed, one too short; the sealer's clock
+ * in the nonce, and how far from ours it may be.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,7 +29,7 @@ test_round_trip(void **state)
 	len = rmc_seal(key, nonce, in, sizeof(in), sealed, sizeof(sealed));
 	assert_int_equal(len, sizeof(in) + RMC_SEAL_OVERHEAD);
 	assert_int_equal(RMC_SEAL_OVERHEAD, 44);
-	assert_memory_equal(sealed, "\x52\x4b\x01\x00", 4);
+	assert_memory_equal(sealed, "\x52\x4b\x02\x00", 4);
 	assert_memory_equal(sealed + 4, nonce, sizeof(nonce));
 	assert_true(rmc_sealed(sealed, (size_t)len));
 	/* The body is not there in clear. */
@@ -75,12 +76,53 @@ test_altered(void **state)
 	    "failed authentication");
 }
 
+static void
+test_sealed_time(void **state)
+{
+	uint8_t key[RMC_SEAL_KEY_LEN], nonce[RMC_SEAL_NONCE_LEN];
+	uint8_t random[RMC_SEAL_RANDOM_LEN], in[8] = { 7 }, sealed[64];
+	uint8_t out[64];
+	const uint64_t t = 1796292406123ull; /* 2026-12-03 10:06:46.123 UTC */
+	int len, i;
+
+	for (i = 0; i < RMC_SEAL_RANDOM_LEN; i++)
+		random[i] = (uint8_t)(0xf0 + i);
+	rmc_seal_nonce(t, random, nonce);
+	assert_memory_equal(nonce,
+	    "\x00\x00\x01\xa2\x3b\x5e\xeb\x6b"
+	    "\xf0\xf1\xf2\xf3\xf4\xf5\xf6\xf7"
+	    "\xf8\xf9\xfa\xfb\xfc\xfd\xfe\xff",
+	    RMC_SEAL_NONCE_LEN);
+	rmc_seal_key((const uint8_t *)"k", 1, key);
+	len = rmc_seal(key, nonce, in, sizeof(in), sealed, sizeof(sealed));
+	assert_int_equal(rmc_sealed_at(sealed), t);
+	/* The time is authenticated: a second more is another packet. */
+	sealed[11]++;
+	assert_int_equal(rmc_open(key, sealed, (size_t)len, out, sizeof(out)),
+	    -RMC_WIRE_AUTH);
+	/* A version 1 packet (random nonce, no time) is not ours. */
+	sealed[11]--;
+	sealed[2] = 1;
+	assert_false(rmc_sealed(sealed, (size_t)len));
+	assert_int_equal(rmc_open(key, sealed, (size_t)len, out, sizeof(out)),
+	    -RMC_WIRE_MAGIC);
+	/* Within the window either way, and not a millisecond more. */
+	assert_true(rmc_seal_fresh(t, t, RMC_SEAL_WINDOW_MS));
+	assert_true(rmc_seal_fresh(t, t + 60000, RMC_SEAL_WINDOW_MS));
+	assert_false(rmc_seal_fresh(t, t + 60001, RMC_SEAL_WINDOW_MS));
+	assert_true(rmc_seal_fresh(t + 60000, t, RMC_SEAL_WINDOW_MS));
+	assert_false(rmc_seal_fresh(t + 60001, t, RMC_SEAL_WINDOW_MS));
+	assert_false(rmc_seal_fresh(0, t, RMC_SEAL_WINDOW_MS));
+	assert_false(rmc_seal_fresh(UINT64_MAX, t, RMC_SEAL_WINDOW_MS));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_altered),
+		cmocka_unit_test(test_sealed_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
