@@ -1,4 +1,4 @@
-/* The DVMRP prune and graft engine: entries, prunes received and sent, grafts, timers. */
+/* The DVMRP prune and graft engine: entries, prunes sent, grafts, timers (what neighbours send: dvmrp_prune_rx.c). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,8 +85,8 @@ dvmrp_prune_free(struct dvmrp_prune *p)
 	free(p);
 }
 
-static struct prune_entry *
-entry_find(const struct dvmrp_prune *p, struct in_addr origin,
+struct prune_entry *
+prune_entry_find(const struct dvmrp_prune *p, struct in_addr origin,
     struct in_addr group)
 {
 	struct hash_node *n;
@@ -103,8 +103,8 @@ entry_find(const struct dvmrp_prune *p, struct in_addr origin,
  * of its retransmission, its prune sent (while PRUNED) and the prunes it
  * received; 0 (at once) when dead.  Called after every change of them.
  */
-static void
-entry_resched(struct dvmrp_prune *p, struct prune_entry *e)
+void
+prune_entry_resched(struct dvmrp_prune *p, struct prune_entry *e)
 {
 	mc_time_t t = e->rexmit_at;
 
@@ -146,7 +146,7 @@ uint32_t
 dvmrp_prune_pruned_vifs(const struct dvmrp_prune *p, struct in_addr origin,
     struct in_addr group)
 {
-	const struct prune_entry *e = entry_find(p, origin, group);
+	const struct prune_entry *e = prune_entry_find(p, origin, group);
 
 	return e != NULL ? e->pruned : 0;
 }
@@ -155,11 +155,11 @@ bool
 dvmrp_prune_entry_exists(const struct dvmrp_prune *p, struct in_addr origin,
     struct in_addr group)
 {
-	return entry_find(p, origin, group) != NULL;
+	return prune_entry_find(p, origin, group) != NULL;
 }
 
-static void
-emit(struct dvmrp_prune *p, enum dvmrp_prune_output_kind kind,
+void
+prune_emit(struct dvmrp_prune *p, enum dvmrp_prune_output_kind kind,
     const struct prune_entry *e, unsigned vif, struct in_addr nbr,
     uint32_t lifetime_s)
 {
@@ -205,12 +205,12 @@ set_state(struct dvmrp_prune *p, struct prune_entry *e,
 	    trace_sg(e->origin, e->group, sg, sizeof(sg)),
 	    dvmrp_prune_state_name(e->state), dvmrp_prune_state_name(s));
 	e->state = s;
-	entry_resched(p, e);
+	prune_entry_resched(p, e);
 }
 
 /* Recompute which VIFs are pruned; emit the changes. */
-static void
-update_vifs(struct dvmrp_prune *p, struct prune_entry *e)
+void
+prune_update_vifs(struct dvmrp_prune *p, struct prune_entry *e)
 {
 	uint32_t want = e->child & ~e->member, pruned = 0, changed;
 	uint32_t count[DVMRP_PRUNE_MAX_VIFS] = { 0 };
@@ -230,7 +230,7 @@ update_vifs(struct dvmrp_prune *p, struct prune_entry *e)
 	for (; changed != 0; changed &= changed - 1) {
 		unsigned v = (unsigned)__builtin_ctz(changed);
 
-		emit(p,
+		prune_emit(p,
 		    pruned >> v & 1 ? DVMRP_PRUNE_OUT_VIF_PRUNED :
 				      DVMRP_PRUNE_OUT_VIF_UNPRUNED,
 		    e, v, (struct in_addr){ 0 }, 0);
@@ -273,53 +273,53 @@ send_prune(struct dvmrp_prune *p, struct prune_entry *e, mc_time_t now)
 	if (p->c.rexmit_prunes && e->rexmit_ms < (uint64_t)l * 1000)
 		e->rexmit_at = now + jitter_ms(p, e->rexmit_ms);
 	set_state(p, e, DVMRP_PRUNE_PRUNED);
-	entry_resched(p, e);
+	prune_entry_resched(p, e);
 	p->st.prunes_tx++;
-	emit(p, DVMRP_PRUNE_OUT_SEND_PRUNE, e, e->up_vif, e->up_nbr, l);
+	prune_emit(p, DVMRP_PRUNE_OUT_SEND_PRUNE, e, e->up_vif, e->up_nbr, l);
 }
 
-static void
-send_graft(struct dvmrp_prune *p, struct prune_entry *e, mc_time_t now)
+void
+prune_send_graft(struct dvmrp_prune *p, struct prune_entry *e, mc_time_t now)
 {
 	e->rexmits = 0;
 	e->rexmit_ms = DVMRP_GRAFT_REXMIT_MS;
 	e->rexmit_at = now + e->rexmit_ms;
 	e->sent_expires = MC_TIME_NEVER;
 	set_state(p, e, DVMRP_PRUNE_GRAFTING);
-	entry_resched(p, e);
+	prune_entry_resched(p, e);
 	p->st.grafts_tx++;
-	emit(p, DVMRP_PRUNE_OUT_SEND_GRAFT, e, e->up_vif, e->up_nbr, 0);
+	prune_emit(p, DVMRP_PRUNE_OUT_SEND_GRAFT, e, e->up_vif, e->up_nbr, 0);
 }
 
-static bool
-has_upstream(const struct prune_entry *e)
+bool
+prune_has_upstream(const struct prune_entry *e)
 {
 	return e->up_nbr.s_addr != 0 && e->up_vif < DVMRP_PRUNE_MAX_VIFS;
 }
 
 /* Our outgoing list is empty (or not): prune, or graft back. */
-static void
-reconsider(struct dvmrp_prune *p, struct prune_entry *e, mc_time_t now)
+void
+prune_reconsider(struct dvmrp_prune *p, struct prune_entry *e, mc_time_t now)
 {
-	if (!has_upstream(e)) {
+	if (!prune_has_upstream(e)) {
 		set_state(p, e, DVMRP_PRUNE_FORWARDING);
 		return;
 	}
 	if (e->empty && e->state != DVMRP_PRUNE_PRUNED)
 		send_prune(p, e, now);
 	else if (!e->empty && e->state == DVMRP_PRUNE_PRUNED)
-		send_graft(p, e, now);
+		prune_send_graft(p, e, now);
 }
 
 /* Forget what we sent upstream (the upstream changed or restarted). */
-static void
-drop_sent(struct dvmrp_prune *p, struct prune_entry *e)
+void
+prune_drop_sent(struct dvmrp_prune *p, struct prune_entry *e)
 {
 	e->rexmit_at = MC_TIME_NEVER;
 	e->sent_expires = MC_TIME_NEVER;
 	e->rexmits = 0;
 	set_state(p, e, DVMRP_PRUNE_FORWARDING);
-	entry_resched(p, e);
+	prune_entry_resched(p, e);
 }
 
 int
@@ -327,14 +327,14 @@ dvmrp_prune_entry_add(struct dvmrp_prune *p, mc_time_t now,
     struct in_addr origin, struct in_addr mask, struct in_addr group,
     unsigned up_vif, struct in_addr up_nbr)
 {
-	struct prune_entry *e = entry_find(p, origin, group);
+	struct prune_entry *e = prune_entry_find(p, origin, group);
 	struct prune_origin *org;
 
 	if (e != NULL) {
 		e->mask = mask;
 		e->orphan = false;
 		e->dead = false;
-		entry_resched(p, e);
+		prune_entry_resched(p, e);
 		if (e->up_vif != up_vif || e->up_nbr.s_addr != up_nbr.s_addr)
 			dvmrp_prune_upstream(p, now, origin, true, up_vif,
 			    up_nbr);
@@ -398,7 +398,7 @@ void
 dvmrp_prune_entry_del(struct dvmrp_prune *p, mc_time_t now,
     struct in_addr origin, struct in_addr group)
 {
-	struct prune_entry *e = entry_find(p, origin, group);
+	struct prune_entry *e = prune_entry_find(p, origin, group);
 
 	(void)now;
 	if (e != NULL)
@@ -424,17 +424,18 @@ orphan_wants(const struct prune_entry *e)
  * An orphan's emptiness from its own inputs: graft when it wants
  * datagrams again; holding nothing any more, it is marked for removal.
  */
-static void
-orphan_refresh(struct dvmrp_prune *p, struct prune_entry *e, mc_time_t now)
+void
+prune_orphan_refresh(struct dvmrp_prune *p, struct prune_entry *e,
+    mc_time_t now)
 {
 	if (!e->orphan || e->dead)
 		return;
 	e->empty = !orphan_wants(e);
 	if (e->state == DVMRP_PRUNE_PRUNED && !e->empty)
-		reconsider(p, e, now);
+		prune_reconsider(p, e, now);
 	if (e->state == DVMRP_PRUNE_FORWARDING && e->nrx == 0) {
 		e->dead = true;
-		entry_resched(p, e);
+		prune_entry_resched(p, e);
 	}
 }
 
@@ -442,7 +443,7 @@ void
 dvmrp_prune_entry_orphan(struct dvmrp_prune *p, mc_time_t now,
     struct in_addr origin, struct in_addr group)
 {
-	struct prune_entry *e = entry_find(p, origin, group);
+	struct prune_entry *e = prune_entry_find(p, origin, group);
 
 	if (e == NULL)
 		return;
@@ -451,7 +452,7 @@ dvmrp_prune_entry_orphan(struct dvmrp_prune *p, mc_time_t now,
 		return;
 	}
 	e->orphan = true;
-	orphan_refresh(p, e, now);
+	prune_orphan_refresh(p, e, now);
 }
 
 static void
@@ -459,12 +460,12 @@ rx_remove(struct dvmrp_prune *p, struct prune_entry *e, uint32_t i)
 {
 	e->rx[i] = e->rx[--e->nrx];
 	p->st.prunes--;
-	entry_resched(p, e);
+	prune_entry_resched(p, e);
 }
 
 /* Remove the prunes matching vif (and nbr unless 0.0.0.0). */
-static bool
-rx_drop(struct dvmrp_prune *p, struct prune_entry *e, unsigned vif,
+bool
+prune_rx_drop(struct dvmrp_prune *p, struct prune_entry *e, unsigned vif,
     struct in_addr nbr)
 {
 	bool any = false;
@@ -497,10 +498,10 @@ entry_set_vif(struct dvmrp_prune *p, mc_time_t now, struct prune_entry *e,
 	if (by_origin) {
 		e->ndep[vif] = ndependents > 255 ? 255 : (uint8_t)ndependents;
 		if (!on)
-			rx_drop(p, e, vif, (struct in_addr){ 0 });
+			prune_rx_drop(p, e, vif, (struct in_addr){ 0 });
 	}
-	update_vifs(p, e);
-	orphan_refresh(p, e, now);
+	prune_update_vifs(p, e);
+	prune_orphan_refresh(p, e, now);
 }
 
 static void
@@ -532,7 +533,7 @@ dvmrp_prune_entry_dependents(struct dvmrp_prune *p, mc_time_t now,
     struct in_addr origin, struct in_addr group, unsigned vif, bool child,
     unsigned ndependents)
 {
-	struct prune_entry *e = entry_find(p, origin, group);
+	struct prune_entry *e = prune_entry_find(p, origin, group);
 
 	if (e != NULL && vif < DVMRP_PRUNE_MAX_VIFS)
 		entry_set_vif(p, now, e, vif, child,
@@ -556,13 +557,13 @@ dvmrp_prune_upstream(struct dvmrp_prune *p, mc_time_t now,
 
 	FOREACH_ORIGIN_ENTRY(origin_find(p, origin), e)
 	{
-		drop_sent(p, e);
+		prune_drop_sent(p, e);
 		e->up_vif = reachable ? up_vif : DVMRP_PRUNE_MAX_VIFS;
 		e->up_nbr = reachable ? up_nbr : (struct in_addr){ 0 };
 		if (reachable && up_vif < DVMRP_PRUNE_MAX_VIFS)
-			rx_drop(p, e, up_vif, (struct in_addr){ 0 });
-		update_vifs(p, e);
-		reconsider(p, e, now);
+			prune_rx_drop(p, e, up_vif, (struct in_addr){ 0 });
+		prune_update_vifs(p, e);
+		prune_reconsider(p, e, now);
 	}
 }
 
@@ -577,182 +578,12 @@ void
 dvmrp_prune_oifs_empty(struct dvmrp_prune *p, mc_time_t now,
     struct in_addr origin, struct in_addr group, bool empty)
 {
-	struct prune_entry *e = entry_find(p, origin, group);
+	struct prune_entry *e = prune_entry_find(p, origin, group);
 
 	if (e == NULL)
 		return;
 	e->empty = empty;
-	reconsider(p, e, now);
-}
-
-static struct prune_nbr *
-nbr_find(struct dvmrp_prune *p, unsigned vif, struct in_addr a)
-{
-	for (unsigned i = 0; i < PRUNE_NBR_MAX; i++)
-		if (p->nbrs[i].used && p->nbrs[i].vif == vif &&
-		    p->nbrs[i].addr.s_addr == a.s_addr)
-			return &p->nbrs[i];
-	return NULL;
-}
-
-void
-dvmrp_prune_nbr_up(struct dvmrp_prune *p, unsigned vif, struct in_addr nbr)
-{
-	if (nbr_find(p, vif, nbr) != NULL)
-		return;
-	for (unsigned i = 0; i < PRUNE_NBR_MAX; i++)
-		if (!p->nbrs[i].used) {
-			p->nbrs[i] = (struct prune_nbr){ true, vif, nbr };
-			return;
-		}
-}
-
-/* Its prunes go; what we sent it is forgotten (resent if still empty). */
-static void
-nbr_forget(struct dvmrp_prune *p, mc_time_t now, unsigned vif,
-    struct in_addr nbr)
-{
-	struct hash_node *n;
-	struct prune_entry *e;
-	size_t b;
-
-	FOREACH_ENTRY(p, e, b, n)
-	{
-		if (rx_drop(p, e, vif, nbr))
-			update_vifs(p, e);
-		if (e->up_vif == vif && e->up_nbr.s_addr == nbr.s_addr &&
-		    e->state != DVMRP_PRUNE_FORWARDING) {
-			drop_sent(p, e);
-			reconsider(p, e, now);
-		}
-	}
-}
-
-void
-dvmrp_prune_nbr_down(struct dvmrp_prune *p, mc_time_t now, unsigned vif,
-    struct in_addr nbr)
-{
-	struct prune_nbr *s = nbr_find(p, vif, nbr);
-
-	if (s != NULL)
-		s->used = false;
-	nbr_forget(p, now, vif, nbr);
-}
-
-void
-dvmrp_prune_nbr_restart(struct dvmrp_prune *p, mc_time_t now, unsigned vif,
-    struct in_addr nbr)
-{
-	nbr_forget(p, now, vif, nbr);
-}
-
-void
-dvmrp_prune_prune_input(struct dvmrp_prune *p, mc_time_t now, unsigned vif,
-    struct in_addr nbr, struct in_addr source, struct in_addr group,
-    uint32_t lifetime_s)
-{
-	struct prune_entry *e;
-
-	p->st.prunes_rx++;
-	if (nbr_find(p, vif, nbr) == NULL) {
-		p->st.non_neighbor++;
-		return;
-	}
-	if (lifetime_s <= DVMRP_PRUNE_LIFETIME_MIN) {
-		p->st.short_lifetime++;
-		return;
-	}
-	e = entry_find(p, source, group);
-	if (e == NULL) {
-		p->st.unknown_entry++;
-		return;
-	}
-	if (vif == e->up_vif || vif >= DVMRP_PRUNE_MAX_VIFS) {
-		p->st.wrong_vif++;
-		return;
-	}
-	if (lifetime_s > 1u << 30)
-		lifetime_s = 1u << 30;
-	for (uint32_t i = 0; i < e->nrx; i++)
-		if (e->rx[i].vif == vif && e->rx[i].nbr.s_addr == nbr.s_addr) {
-			e->rx[i].expires = now + (mc_time_t)lifetime_s * 1000;
-			entry_resched(p, e);
-			return;
-		}
-	if (e->nrx >= p->c.max_prunes_entry) {
-		p->st.prune_cap++;
-		return;
-	}
-	if (e->nrx == e->caprx) {
-		uint32_t cap = e->caprx ? e->caprx * 2 : 2;
-		struct rx_prune *rx;
-
-		if (cap > p->c.max_prunes_entry)
-			cap = p->c.max_prunes_entry;
-		rx = realloc(e->rx, cap * sizeof(*rx));
-		if (rx == NULL)
-			return;
-		e->rx = rx;
-		e->caprx = cap;
-	}
-	e->rx[e->nrx++] = (struct rx_prune){ vif, nbr,
-		now + (mc_time_t)lifetime_s * 1000 };
-	entry_resched(p, e);
-	p->st.prunes++;
-	update_vifs(p, e);
-}
-
-void
-dvmrp_prune_graft_input(struct dvmrp_prune *p, mc_time_t now, unsigned vif,
-    struct in_addr nbr, struct in_addr source, struct in_addr group)
-{
-	struct prune_entry *e;
-	struct prune_entry ack = { .origin = source, .group = group };
-
-	p->st.grafts_rx++;
-	if (nbr_find(p, vif, nbr) == NULL) {
-		p->st.non_neighbor++;
-		return;
-	}
-	e = entry_find(p, source, group);
-	p->st.graft_acks_tx++;
-	emit(p, DVMRP_PRUNE_OUT_SEND_GRAFT_ACK, e ? e : &ack, vif, nbr, 0);
-	if (e == NULL) {
-		p->st.unknown_entry++;
-		return;
-	}
-	if (vif == e->up_vif) {
-		p->st.wrong_vif++;
-		return;
-	}
-	if (rx_drop(p, e, vif, nbr))
-		update_vifs(p, e);
-	/* A dependent wants it again: graft upstream now. */
-	if (e->state == DVMRP_PRUNE_PRUNED && has_upstream(e)) {
-		e->empty = false;
-		send_graft(p, e, now);
-	}
-}
-
-void
-dvmrp_prune_graft_ack_input(struct dvmrp_prune *p, mc_time_t now, unsigned vif,
-    struct in_addr nbr, struct in_addr source, struct in_addr group)
-{
-	struct prune_entry *e;
-
-	p->st.graft_acks_rx++;
-	if (nbr_find(p, vif, nbr) == NULL) {
-		p->st.non_neighbor++;
-		return;
-	}
-	e = entry_find(p, source, group);
-	if (e == NULL || e->state != DVMRP_PRUNE_GRAFTING || e->up_vif != vif ||
-	    e->up_nbr.s_addr != nbr.s_addr) {
-		p->st.unexpected_ack++;
-		return;
-	}
-	drop_sent(p, e);
-	orphan_refresh(p, e, now);
+	prune_reconsider(p, e, now);
 }
 
 /* Our prune or graft is due again. */
@@ -764,7 +595,8 @@ rexmit(struct dvmrp_prune *p, struct prune_entry *e, mc_time_t now)
 	if (e->state == DVMRP_PRUNE_GRAFTING) {
 		e->rexmit_at = now + e->rexmit_ms;
 		p->st.graft_rexmits++;
-		emit(p, DVMRP_PRUNE_OUT_SEND_GRAFT, e, e->up_vif, e->up_nbr, 0);
+		prune_emit(p, DVMRP_PRUNE_OUT_SEND_GRAFT, e, e->up_vif,
+		    e->up_nbr, 0);
 	} else {
 		uint32_t left = (uint32_t)((e->sent_expires - now) / 1000);
 
@@ -772,10 +604,10 @@ rexmit(struct dvmrp_prune *p, struct prune_entry *e, mc_time_t now)
 		    now + jitter_ms(p, e->rexmit_ms) :
 		    MC_TIME_NEVER;
 		p->st.prune_rexmits++;
-		emit(p, DVMRP_PRUNE_OUT_SEND_PRUNE, e, e->up_vif, e->up_nbr,
-		    left);
+		prune_emit(p, DVMRP_PRUNE_OUT_SEND_PRUNE, e, e->up_vif,
+		    e->up_nbr, left);
 	}
-	entry_resched(p, e);
+	prune_entry_resched(p, e);
 }
 
 /*
@@ -799,21 +631,21 @@ entry_timeout(struct dvmrp_prune *p, struct prune_entry *e, mc_time_t now)
 		}
 	}
 	if (expired)
-		update_vifs(p, e);
+		prune_update_vifs(p, e);
 	if (e->state == DVMRP_PRUNE_PRUNED && e->sent_expires <= now) {
-		drop_sent(p, e);
+		prune_drop_sent(p, e);
 		/* An orphan's next prune waits for the next datagram, as
 		   the prune upstream ends now. */
 		if (e->orphan)
 			;
 		else if ((before & ~e->pruned) == 0)
-			reconsider(p, e, now);
+			prune_reconsider(p, e, now);
 		else
 			e->empty = false;
 	} else if (e->rexmit_at <= now) {
 		rexmit(p, e, now);
 	}
-	orphan_refresh(p, e, now);
+	prune_orphan_refresh(p, e, now);
 }
 
 /*
@@ -834,7 +666,7 @@ dvmrp_prune_timeout(struct dvmrp_prune *p, mc_time_t now)
 			continue;
 		}
 		entry_timeout(p, e, now);
-		entry_resched(p, e);
+		prune_entry_resched(p, e);
 	}
 }
 

@@ -1,4 +1,4 @@
-/* The DVMRP prune engine's internals, shared by dvmrp_prune.c and dvmrp_prune_view.c. */
+/* The DVMRP prune engine's internals, shared by dvmrp_prune.c, dvmrp_prune_rx.c and dvmrp_prune_view.c. */
 #ifndef MCAST_PROTO_DVMRP_PRUNE_INT_H
 #define MCAST_PROTO_DVMRP_PRUNE_INT_H
 
@@ -34,7 +34,7 @@ struct prune_entry {
 	/* An orphan holding nothing: removed at the next timeout (its
 	   deadline is 0 meanwhile). */
 	bool dead;
-	/* In timers at the earliest of the deadlines below (entry_resched). */
+	/* In timers at the earliest of the deadlines below (prune_entry_resched). */
 	struct heap_node hp;
 	enum dvmrp_prune_up_state state;
 	mc_time_t sent_expires; /* PRUNED: our prune's end */
@@ -74,5 +74,37 @@ struct dvmrp_prune {
 	for (n = hash_first(&(p)->entries, &b);                               \
 	     n != NULL && ((e = hash_entry(n, struct prune_entry, node)), 1); \
 	     n = hash_next(&(p)->entries, &b, n))
+
+/* dvmrp_prune.c, for dvmrp_prune_rx.c. */
+/* Remove the prunes matching vif (and nbr unless 0.0.0.0). */
+bool prune_rx_drop(struct dvmrp_prune *p, struct prune_entry *e, unsigned vif,
+    struct in_addr nbr);
+/* Recompute which VIFs are pruned; emit the changes. */
+void prune_update_vifs(struct dvmrp_prune *p, struct prune_entry *e);
+/* Forget what we sent upstream (the upstream changed or restarted). */
+void prune_drop_sent(struct dvmrp_prune *p, struct prune_entry *e);
+/* Our outgoing list is empty (or not): prune, or graft back. */
+void prune_reconsider(struct dvmrp_prune *p, struct prune_entry *e,
+    mc_time_t now);
+struct prune_entry *prune_entry_find(const struct dvmrp_prune *p,
+    struct in_addr origin, struct in_addr group);
+/*
+ * The entry's place among the timers follows its deadlines: the earliest
+ * of its retransmission, its prune sent (while PRUNED) and the prunes it
+ * received; 0 (at once) when dead.  Called after every change of them.
+ */
+void prune_entry_resched(struct dvmrp_prune *p, struct prune_entry *e);
+void prune_emit(struct dvmrp_prune *p, enum dvmrp_prune_output_kind kind,
+    const struct prune_entry *e, unsigned vif, struct in_addr nbr,
+    uint32_t lifetime_s);
+bool prune_has_upstream(const struct prune_entry *e);
+void prune_send_graft(struct dvmrp_prune *p, struct prune_entry *e,
+    mc_time_t now);
+/*
+ * An orphan's emptiness from its own inputs: graft when it wants
+ * datagrams again; holding nothing any more, it is marked for removal.
+ */
+void prune_orphan_refresh(struct dvmrp_prune *p, struct prune_entry *e,
+    mc_time_t now);
 
 #endif
