@@ -1,6 +1,6 @@
 /*
- * The DVMRP route table's inside, shared by dvmrp_rib.c (inputs, timers,
- * route choice) and dvmrp_rib_view.c (reports, lookups, views, checks):
+ * The DVMRP route table's inside, shared by dvmrp_rib.c (timers, route
+ * choice), dvmrp_rib_rx.c (VIFs, neighbours, reports) and dvmrp_rib_view.c (reports, lookups, views, checks):
  * routes kept in one array sorted as reports list them (mask, then
  * origin, host order).
  */
@@ -97,5 +97,22 @@ struct rib_out *dvmrp_rib_push(struct dvmrp_rib *rib,
     enum dvmrp_rib_output_kind kind, unsigned vif, size_t nroutes);
 /* A report on vif: every route, or the changed ones only. */
 void dvmrp_rib_send_report(struct dvmrp_rib *rib, unsigned vif, bool full);
+
+/* dvmrp_rib.c, for dvmrp_rib_rx.c. */
+/* "198.18.1.0/24" into buf (24 bytes). */
+const char *rib_net(uint32_t origin, uint8_t plen, char *buf);
+/* A new route, in hold-down that ends now (so that it is chosen or
+   dropped by its first update), or NULL (memory). */
+struct rib_route *rib_insert(struct dvmrp_rib *rib, mc_time_t now,
+    uint32_t origin, uint32_t mask, uint8_t plen);
+/*
+ * Choose the route of r again from its candidates at now (draft 3.4.4 -
+ * 3.4.7): connected first, then the best feasible neighbour; none left:
+ * hold-down; hold-down over: any neighbour, else removed.  Emits what
+ * changed.  false when r was removed.
+ */
+bool rib_update(struct dvmrp_rib *rib, struct rib_route *r, mc_time_t now);
+/* Every route again (a VIF or neighbour came or went). */
+void rib_update_all(struct dvmrp_rib *rib, mc_time_t now);
 
 #endif
