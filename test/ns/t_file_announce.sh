@@ -5,7 +5,8 @@
 # group, take its group, port, TTL and interface, and end byte-identical
 # to the source by sha256sum.  h4's sap listen --json hears the SDP (the
 # group/TTL, m=application PORT udp mcast-file, the file count and bytes,
-# no key) and then its deletion when the transfer ends.  A sealed session
+# no key) and then its deletion when the transfer ends; sap listen's lines
+# and mcast dump show the medium as "application udp mcast-file".  A sealed session
 # (--key) says so (a=mcast-file-sealed) and a receiver without --key is
 # told to give one; a session name nobody announces ends with exit 1 and a
 # list of what was heard; a session that is no mcast file session (an RTP
@@ -22,10 +23,16 @@ head -c 4321 /dev/urandom >"$TMP/src/tree/sub/small"
 printf 'hello\n' >"$TMP/src/tree/hello.txt"
 BYTES=$((1500000 + 4321 + 6))
 
-# h4 hears every announcement and deletion; h3's sap listen keeps a cache.
+# h4 hears every announcement and deletion (sap listen --json, its lines,
+# mcast dump); h3's sap listen keeps a cache.
 bg h4 sh -c "exec \"$MCAST\" sap listen -i eth0 --json >\"$TMP/listen.json\" 2>\"$TMP/listen.err\""
 bg h3 sh -c "exec \"$MCAST\" sap listen -i eth0 --cache \"$TMP/cache\" >/dev/null 2>&1"
+bg h4 sh -c "exec \"$MCAST\" sap listen -i eth0 >\"$TMP/listen.txt\" 2>/dev/null"
+bg h4 sh -c "exec \"$MCAST\" dump -i eth0 udp port 9875 >\"$TMP/dump.txt\" 2>\"$TMP/dump.err\""
+dump=$LAST_PID
 wait_for 5 joined h4 239.255.255.255 || not_ok "h4 joined the SAP group"
+wait_for 5 eval "nsx h4 ls -l /proc/$dump/fd 2>/dev/null | grep -q socket" ||
+    not_ok "h4's mcast dump started"
 wait_for 5 joined h3 239.255.255.255 || not_ok "h3 joined the SAP group"
 
 # The receivers listen first: the next announcement is minutes away.
@@ -57,6 +64,11 @@ check "its tool is mcast file" grep -q '"tool":"mcast file"' <<<"$new"
 check "its origin is h1" grep -q "\"address\":\"$H1\"" <<<"$new"
 check "h4 heard the deletion of \"Lab files\"" \
     grep -q '"event":"deleted","name":"Lab files"' "$TMP/listen.json"
+check "sap listen's line shows the medium: $G:5030 application udp mcast-file" \
+    grep -q "^new      \"Lab files\" $G:5030 application udp mcast-file (o=- [0-9]* IN IP4 $H1 v[0-9]*, source $H1, announcer $H1)\$" "$TMP/listen.txt"
+check "mcast dump shows it: m=application 5030 udp mcast-file c=$G/3" \
+    grep -q "s=Lab files o=- [0-9]* [0-9]* IN IP4 $H1; m=application 5030 udp mcast-file c=$G/3" "$TMP/dump.txt"
+check "and the deletion" grep -q "sap v1 deletion" "$TMP/dump.txt"
 # The SDP itself, as the cache holds it.
 sdp=$(cat "$TMP"/cache/*.sdp 2>/dev/null)
 check "the cache is empty after the deletion" test -z "$sdp"
