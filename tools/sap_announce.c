@@ -187,7 +187,8 @@ sap_ann_load_text(struct sap_ann *a, struct sap_ann_file *f, char *text,
 		if (s->conn.present && s->conn.ttl > maxttl)
 			maxttl = s->conn.ttl;
 		for (i = 0; i < s->nmedia; i++)
-			if (s->media[i].conn.ttl > maxttl)
+			if (s->media[i].conn.present &&
+			    s->media[i].conn.ttl > maxttl)
 				maxttl = s->media[i].conn.ttl;
 		if (ttl < 0)
 			ttl = maxttl >= 0 ? maxttl : 16;
