@@ -67,7 +67,8 @@ file_announce_start(const struct file_announce *fa, struct loop *l)
 
 	/* RFC 2974 3: announced on the SAP group of the group's scope. */
 	file_announce_check(&fa->group->ip, &sap_group);
-	a = sap_ann_new(fa->iface, -1, true);
+	/* As far as the data goes (IPv6 has no c= TTL to take it from). */
+	a = sap_ann_new(fa->iface, fa->ttl, true);
 	sap_ann_source(a, &sap_group, &origin);
 	ttl[0] = '\0';
 	if (fa->group->ip.family == AF_INET)

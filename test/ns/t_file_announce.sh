@@ -101,6 +101,22 @@ wait "$s2"
 wait_for 3 sh -c "! ls \"$TMP\"/cache/*.sdp >/dev/null 2>&1" ||
     not_ok "the deletion sent on SIGTERM emptied h3's cache"
 
+# IPv6: the SDP has no c= TTL; the announcements go with the file's hop
+# limit on ff05::2:7ffe (the site scope of ff15::).
+mkdir -p "$TMP/out6"
+bg h2 sh -c "exec \"$MCAST\" file recv -i eth0 --session six --sap-scope ipv6 --sap-wait 10 -o \"$TMP/out6\" --timeout 10 >/dev/null 2>\"$TMP/r6.err\""
+r6=$LAST_PID
+wait_for 5 joined h2 ff05::2:7ffe || not_ok "h2 joined ff05::2:7ffe"
+nsx h1 "$MCAST" file send -i eth0 -r 20M --announce=six -q "$TMP/src/tree" \
+    '[ff15::14:1]:5032' 2>"$TMP/s6.err"
+expect_eq "IPv6: file send --announce exits 0" $? 0
+wait $r6
+expect_eq "IPv6: file recv --session exits 0" $? 0
+check "IPv6: the session's group and hop limit" \
+    grep -q "^mcast: session \"six\" (o=- [0-9]* IN IP6 2001:db8:1::2, SAP hash [0-9]*): \[ff15::14:1\]:5032 on eth0, TTL 1, 2 files, 4.3 kB\$" "$TMP/r6.err"
+expect_eq "IPv6: tree/sub/small equals the source" \
+    "$(sha256sum <"$TMP/out6/tree/sub/small" 2>&1)" "$(sha256sum <"$TMP/src/tree/sub/small")"
+
 # A name nobody announces: exit 1 after --sap-wait, what was heard listed.
 cat >"$TMP/rtp.sdp" <<SDP
 v=0
