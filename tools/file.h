@@ -86,6 +86,46 @@ int file_sha256_more(int fd, EVP_MD_CTX *st, off_t off, off_t end);
 /* Lower-case hex of a SHA-256 (buf of 65 bytes). */
 const char *file_sha256_hex(const uint8_t sha[RMC_SHA256_LEN], char *buf);
 
+/* tools/file_session.c: send --announce and recv --session. */
+struct file_announce {
+	const char *name; /* s= */
+	const struct mc_endpoint *group;
+	const struct mc_iface *iface; /* NULL: any */
+	int ttl;
+	uint32_t session; /* the transfer's: o= session id */
+	unsigned files;
+	uint64_t bytes;
+	bool sealed;
+};
+struct sap_ann;
+struct recv_session_opts;
+/* Announces the session on l until sap_ann_stop(); exits 2 when it
+ * cannot be announced. */
+struct sap_ann *file_announce_start(const struct file_announce *fa,
+    struct loop *l);
+/* --announce with group: its SAP group, or a usage error (none). */
+void file_announce_check(const struct mc_ip *group, struct mc_ip *sap_group);
+/* --announce=NAME: a usage error unless it can be an s= line. */
+void file_announce_name_check(const char *name);
+/* What recv --session takes from the session it finds. */
+struct file_session {
+	struct mc_endpoint group;
+	char label[64];		 /* GROUP:PORT */
+	char session_label[160]; /* "NAME" (o=..., SAP hash H) */
+	int ttl;		 /* c= TTL, -1: none given (IPv6) */
+	bool sealed;		 /* a=mcast-file-sealed: needs --key */
+	unsigned files;		 /* a=mcast-file-files, 0: not given */
+	uint64_t bytes;		 /* a=mcast-file-bytes */
+	bool has_iface;		 /* towards the o= address (no -i given) */
+	struct mc_iface iface;
+};
+/*
+ * Finds so->session (tools/recv_session.c) and reads it; exits 1 when not
+ * heard, 2 when ambiguous or not an mcast file session.
+ */
+void file_session_find(const struct recv_session_opts *so,
+    const struct mc_iface *iface, bool quiet, struct file_session *fsn);
+
 int file_send_main(int argc, char **argv);
 int file_recv_main(int argc, char **argv);
 

@@ -18,6 +18,7 @@
 #include "file.h"
 #include "loop.h"
 #include "rmc_recv.h"
+#include "sap.h"
 #include "tool.h"
 
 #define RECV_BUDGET 256
@@ -54,6 +55,9 @@ struct recv_opts {
 	bool has_iface, force, json, quiet, verbose, resume;
 	const char *key_path;
 	double timeout_s;
+	int ttl; /* of the NACKs: -t, the session's c= TTL, or 1 */
+	struct recv_session_opts so; /* --session and its options */
+	struct file_session fsn;     /* what --session found */
 };
 
 struct recv_state {
@@ -81,7 +85,11 @@ recv_usage(FILE *f)
 	fprintf(f,
 	    "usage: mcast file recv [-i IF] [-o DIR] [--force] [--resume] "
 	    "[--timeout S]\n"
-	    "                       [--key FILE] [--json] [-q] [-v] GROUP:PORT\n"
+	    "                       [--key FILE] [-t TTL] [--json] [-q] [-v] "
+	    "GROUP:PORT\n"
+	    "       mcast file recv [options] --session NAME [--sap-wait D] "
+	    "[--sap-cache DIR]\n"
+	    "                       [--sap-scope global|admin|ipv6|all]\n"
 	    "  -i IF        join on this interface\n"
 	    "  -o DIR       write the files under DIR (default .)\n"
 	    "  --force      replace files that exist\n"
@@ -89,6 +97,18 @@ recv_usage(FILE *f)
 	    " files)\n"
 	    "  --key FILE   accept only packets sealed with the key of FILE's "
 	    "contents\n"
+	    "  -t TTL       time to live of the NACKs (default 1; with "
+	    "--session the c= TTL)\n"
+	    "  --session S  receive the session a sender announces (send "
+	    "--announce):\n"
+	    "               name (s=), o= session id or SAP hash S; its group, "
+	    "port,\n"
+	    "               TTL and the interface towards its sender\n"
+	    "  --sap-wait D give up (exit 1) when it was not heard within D\n"
+	    "  --sap-cache DIR  first look in a running sap listen --cache "
+	    "DIR\n"
+	    "  --sap-scope S    the SAP groups to listen on (default global "
+	    "and admin)\n"
 	    "  --timeout S  give up when the sender is silent S seconds "
 	    "(default 30)\n"
 	    "  --json       one JSON summary at the end\n"
@@ -109,16 +129,23 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "key", required_argument, NULL, 'K' },
+		{ "session", required_argument, NULL, 'N' },
+		{ "sap-wait", required_argument, NULL, 'W' },
+		{ "sap-scope", required_argument, NULL, 'P' },
+		{ "sap-cache", required_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *iface_text = NULL, *dir_text = NULL;
+	const char *iface_text = NULL, *dir_text = NULL, *wait_text = NULL;
+	const char *scope_text = NULL;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->dir = ".";
 	o->timeout_s = 30;
-	while ((c = getopt_long(argc, argv, ":i:o:qvh", longopts, NULL)) !=
+	o->ttl = -1;
+	o->so.sap_scopes = SAP_SCOPE_GLOBAL | SAP_SCOPE_ADMIN;
+	while ((c = getopt_long(argc, argv, ":i:o:t:qvh", longopts, NULL)) !=
 	    -1) {
 		switch (c) {
 		case 'i':
@@ -145,6 +172,27 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 		case 'K':
 			option_once(&o->key_path, "--key", optarg, "key file");
 			break;
+		case 't':
+			o->ttl = parse_ttl(optarg);
+			break;
+		case 'N':
+			option_once(&o->so.session, "--session", optarg,
+			    "session");
+			break;
+		case 'W':
+			option_once(&wait_text, "--sap-wait", optarg,
+			    "duration");
+			o->so.sap_wait_s = parse_duration(optarg, "--sap-wait");
+			break;
+		case 'P':
+			option_once(&scope_text, "--sap-scope", optarg,
+			    "scope");
+			o->so.sap_scopes = sap_parse_scope(optarg);
+			break;
+		case 'Q':
+			option_once(&o->so.sap_cache, "--sap-cache", optarg,
+			    "directory");
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -158,12 +206,55 @@ recv_parse(int argc, char **argv, struct recv_opts *o)
 			option_error("file recv", c, argv);
 		}
 	}
+	if ((wait_text || scope_text || o->so.sap_cache) && !o->so.session)
+		usage_error("%s without --session: expected it with --session "
+			    "NAME",
+		    wait_text	   ? "--sap-wait" :
+			scope_text ? "--sap-scope" :
+				     "--sap-cache");
+	if (o->so.session) {
+		if (argc - optind != 0)
+			usage_error("--session %s and %s: expected one of them",
+			    o->so.session, argv[optind]);
+		return;
+	}
 	if (argc - optind != 1) {
 		recv_usage(stderr);
 		usage_error("file recv needs one GROUP:PORT");
 	}
 	o->label = argv[optind];
 	parse_group_endpoint(o->label, &o->group);
+}
+
+/* --session: the group, port, TTL and interface of the session heard. */
+static void
+recv_find_session(struct recv_opts *o)
+{
+	struct file_session *f = &o->fsn;
+	char b[32];
+
+	file_session_find(&o->so, o->has_iface ? &o->iface : NULL, o->quiet, f);
+	if (f->sealed && o->key_path == NULL)
+		usage_error("--session %s: %s is sealed with a key "
+			    "(a=mcast-file-sealed): give --key FILE",
+		    o->so.session, f->session_label);
+	if (!f->sealed && o->key_path != NULL)
+		usage_error("--session %s: %s is not sealed: expected no --key",
+		    o->so.session, f->session_label);
+	o->group = f->group;
+	o->label = f->label;
+	if (o->ttl < 0 && f->ttl > 0)
+		o->ttl = f->ttl;
+	if (!o->has_iface && f->has_iface) {
+		o->iface = f->iface;
+		o->has_iface = true;
+	}
+	if (!o->quiet) /* standard error, even with --json */
+		fprintf(stderr,
+		    "mcast: session %s: %s%s%s, TTL %d, %u file%s, %s\n",
+		    f->session_label, f->label, o->has_iface ? " on " : "",
+		    o->has_iface ? o->iface.name : "", o->ttl > 0 ? o->ttl : 1,
+		    f->files, plural_s(f->files), file_bytes_str(f->bytes, b));
 }
 
 static void recv_fail(struct recv_state *st, const char *fmt, ...)
@@ -629,6 +720,8 @@ file_recv_main(int argc, char **argv)
 	size_t i;
 
 	recv_parse(argc, argv, &o);
+	if (o.so.session)
+		recv_find_session(&o);
 	memset(&st, 0, sizeof(st));
 	if (o.key_path)
 		file_sock_key(&st.fs, o.key_path);
@@ -640,7 +733,7 @@ file_recv_main(int argc, char **argv)
 		return 1;
 	}
 	file_sock_open(&st.fs, o.label, &o.group, o.has_iface ? &o.iface : NULL,
-	    1);
+	    o.ttl > 0 ? o.ttl : 1);
 	st.loop = tool_loop_new();
 	rmc_recv_config_default(&c);
 	c.receiver = random_u32();

@@ -15,6 +15,7 @@
 #include "file.h"
 #include "loop.h"
 #include "rmc_send.h"
+#include "sap.h"
 #include "tool.h"
 
 #define SEND_FILES_MAX 100000
@@ -33,6 +34,8 @@ struct send_opts {
 	struct mc_iface iface;
 	bool has_iface, json, carousel, quiet;
 	const char *key_path;
+	bool announce;
+	char *announce_name; /* s=: --announce=NAME, or the first PATH's */
 	int ttl;
 	struct rmc_send_config c;
 	struct send_file *files;
@@ -59,7 +62,7 @@ send_usage(FILE *f)
 	    "usage: mcast file send [-i IF] [-t TTL] [-r RATE] "
 	    "[--fec K,M | --fec auto]\n"
 	    "                       [--key FILE] [--carousel] [--json] [-q] [-v]\n"
-	    "                       PATH... "
+	    "                       [--announce[=NAME]] PATH... "
 	    "GROUP:PORT\n"
 	    "  -i IF        send on this interface\n"
 	    "  -t TTL       time to live (default 1)\n"
@@ -74,6 +77,10 @@ send_usage(FILE *f)
 	    "  --key FILE   seal every packet with the key of FILE's contents\n"
 	    "               (receivers need the same file)\n"
 	    "  --carousel   send the files again and again until stopped\n"
+	    "  --announce[=NAME]  announce the session with SAP/SDP while it "
+	    "runs\n"
+	    "               (s=NAME, default the first PATH's name), for recv "
+	    "--session\n"
 	    "  --json       one JSON summary at the end\n"
 	    "  -q           no summary, only the exit status\n"
 	    "  -v           what the engine does, a line per step, on "
@@ -217,6 +224,7 @@ send_parse(int argc, char **argv, struct send_opts *o)
 		{ "carousel", no_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "key", required_argument, NULL, 'K' },
+		{ "announce", optional_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -252,6 +260,14 @@ send_parse(int argc, char **argv, struct send_opts *o)
 		case 'K':
 			option_once(&o->key_path, "--key", optarg, "key file");
 			break;
+		case 'A':
+			o->announce = true;
+			if (optarg) {
+				file_announce_name_check(optarg);
+				free(o->announce_name);
+				o->announce_name = strdup(optarg);
+			}
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -275,9 +291,16 @@ send_parse(int argc, char **argv, struct send_opts *o)
 		char *base = send_base(argv[i]);
 
 		send_walk(o, argv[i], base);
+		if (o->announce && o->announce_name == NULL)
+			o->announce_name = strdup(base);
 		free(base);
 	}
 	warn_group_scope(&o->group.ip, o->ttl);
+	if (o->announce) {
+		struct mc_ip sap_group;
+
+		file_announce_check(&o->group.ip, &sap_group);
+	}
 }
 
 static void
@@ -445,12 +468,37 @@ send_report(const struct send_state *st)
 	    ss->receivers_done, ss->receivers, plural_s(ss->receivers));
 }
 
+/* --announce: the session's SDP on the SAP group of its scope. */
+static struct sap_ann *
+send_announce(const struct send_opts *o, struct loop *l)
+{
+	struct file_announce fa;
+	unsigned i;
+
+	memset(&fa, 0, sizeof(fa));
+	fa.name = o->announce_name;
+	fa.group = &o->group;
+	fa.iface = o->has_iface ? &o->iface : NULL;
+	fa.ttl = o->ttl;
+	fa.session = o->c.session;
+	fa.files = o->nfiles;
+	for (i = 0; i < o->nfiles; i++)
+		fa.bytes += o->files[i].f.size;
+	fa.sealed = o->key_path != NULL;
+	if (!o->quiet && !o->json)
+		fprintf(stderr,
+		    "mcast: announcing \"%s\" (SAP) while it runs\n",
+		    o->announce_name);
+	return file_announce_start(&fa, l);
+}
+
 int
 file_send_main(int argc, char **argv)
 {
 	struct rmc_send_file *files;
 	struct send_opts o;
 	struct send_state st;
+	struct sap_ann *ann = NULL;
 	unsigned i;
 	int error, rc;
 
@@ -477,11 +525,14 @@ file_send_main(int argc, char **argv)
 		    strerror(-error));
 		return 1;
 	}
+	if (o.announce)
+		ann = send_announce(&o, st.loop);
 	st.start_ns = now_monotonic_ns();
 	file_progress_init(&st.progress, !o.quiet && !o.json);
 	file_sock_run(&st.fs, st.loop, SEND_BUDGET, send_rx, send_deadline,
 	    send_timer, &st);
 	file_progress_end(&st.progress);
+	sap_ann_stop(ann); /* the deletion */
 	send_report(&st);
 	rc = rmc_send_done(st.s) &&
 		rmc_send_stats(st.s)->receivers_done ==
@@ -497,6 +548,7 @@ file_send_main(int argc, char **argv)
 		free((char *)o.files[i].f.name);
 	}
 	free(o.files);
+	free(o.announce_name);
 	free(st.block);
 	return rc;
 }

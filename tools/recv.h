@@ -141,14 +141,8 @@ void recv_report_interval_text(const struct recv_opts *o, struct recv_state *s,
 void recv_report_final_text(const struct recv_opts *o, struct recv_state *s);
 
 /* tools/recv_session.c */
-/* What --sdp, --session, --sap-wait and --sap-scope gave. */
-struct recv_session_opts {
-	const char *sdp_path;
-	const char *session;
-	double sap_wait_s;     /* 0: until heard */
-	const char *sap_cache; /* a running sap listen --cache DIR */
-	unsigned sap_scopes;
-};
+/* (struct recv_session_opts: tools/sap.h) */
+struct recv_session_opts;
 /*
  * Fill o's groups (each c= address and port of each m=, /N honoured), their
  * sources, kinds and media from an SDP file or a session heard on the SAP

@@ -252,7 +252,7 @@ recv_session_groups(struct recv_opts *o, const struct sdp_session *s,
 }
 
 static void
-recv_session_from_file(const char *path, struct recv_opts *o,
+recv_session_from_file(const char *path, char *label, size_t label_len,
     struct recv_session_data **out)
 {
 	struct recv_session_data *d;
@@ -274,7 +274,7 @@ recv_session_from_file(const char *path, struct recv_opts *o,
 		    path);
 		exit(2);
 	}
-	snprintf(o->session_label, sizeof(o->session_label), "\"%s\" (%s)",
+	snprintf(label, label_len, "\"%s\" (%s)",
 	    text_safe(name, sizeof(name), d->sdp.name), path);
 	*out = d;
 }
@@ -388,7 +388,8 @@ recv_session_parse_hash(const char *text, unsigned long *out)
 }
 
 static void
-recv_session_from_sap(const struct recv_session_opts *so, struct recv_opts *o,
+recv_session_from_sap(const struct recv_session_opts *so,
+    const struct mc_iface *iface, bool quiet, char *label, size_t label_len,
     struct recv_session_data **out)
 {
 	struct recv_sap_wait w;
@@ -405,8 +406,8 @@ recv_session_from_sap(const struct recv_session_opts *so, struct recv_opts *o,
 		fprintf(stderr, "mcast: out of memory for a directory\n");
 		exit(1);
 	}
-	nfds = sap_join_scopes(so->sap_scopes, o->has_iface ? &o->iface : NULL,
-	    fds, groups, sizeof(groups));
+	nfds = sap_join_scopes(so->sap_scopes, iface, fds, groups,
+	    sizeof(groups));
 	w.loop = tool_loop_new();
 	if (so->sap_wait_s > 0)
 		w.end_ms = loop_now(w.loop) +
@@ -423,7 +424,7 @@ recv_session_from_sap(const struct recv_session_opts *so, struct recv_opts *o,
 		fprintf(stderr, "mcast: cannot start a timer\n");
 		exit(1);
 	}
-	if (!o->quiet && !o->json)
+	if (!quiet)
 		fprintf(stderr, "mcast: listening for session \"%s\" on %s\n",
 		    so->session, groups);
 	tool_loop_run(w.loop);
@@ -473,8 +474,7 @@ recv_session_from_sap(const struct recv_session_opts *so, struct recv_opts *o,
 	/* The directory keeps only what parsed; multicast is checked here. */
 	sdp_parse(d->text, e->sdp_len, 0, d->arena, SDP_ARENA_SIZE(e->sdp_len),
 	    &d->sdp);
-	snprintf(o->session_label, sizeof(o->session_label),
-	    "\"%s\" (o=%s, SAP hash %u)",
+	snprintf(label, label_len, "\"%s\" (o=%s, SAP hash %u)",
 	    text_safe(name, sizeof(name), e->name),
 	    text_safe(key, sizeof(key), e->key), e->hash);
 	sap_dir_free(w.dir);
@@ -485,8 +485,8 @@ recv_session_from_sap(const struct recv_session_opts *so, struct recv_opts *o,
 
 /* True when the session is in the cache (exit 2 when several are). */
 static bool
-recv_session_from_cache(const struct recv_session_opts *so, struct recv_opts *o,
-    struct recv_session_data **out)
+recv_session_from_cache(const struct recv_session_opts *so, bool quiet,
+    char *label, size_t label_len, struct recv_session_data **out)
 {
 	char *paths[RECV_SESSION_MAX_MATCH];
 	int i,
@@ -504,18 +504,51 @@ recv_session_from_cache(const struct recv_session_opts *so, struct recv_opts *o,
 		exit(2);
 	}
 	if (n == 0) {
-		if (!o->quiet && !o->json)
+		if (!quiet)
 			fprintf(stderr,
 			    "mcast: session \"%s\" is not in %s: listening\n",
 			    so->session, so->sap_cache);
 		return false;
 	}
-	recv_session_from_file(paths[0], o, out);
+	recv_session_from_file(paths[0], label, label_len, out);
 	free(paths[0]);
 	return true;
 }
 
-/* ---- what cmd_recv.c calls --------------------------------------------- */
+/* ---- what cmd_recv.c and file_recv.c call ------------------------------ */
+
+const struct sdp_session *
+recv_session_find(const struct recv_session_opts *so,
+    const struct mc_iface *iface, bool quiet, char *label, size_t len)
+{
+	struct recv_session_data *d = NULL;
+
+	if (!(so->sap_cache &&
+		recv_session_from_cache(so, quiet, label, len, &d)))
+		recv_session_from_sap(so, iface, quiet, label, len, &d);
+	return &d->sdp;
+}
+
+const char *
+recv_session_text(const struct sdp_session *s)
+{
+	return ((const struct recv_session_data *)((const char *)s -
+		    offsetof(struct recv_session_data, sdp)))
+	    ->text;
+}
+
+void
+recv_session_release(const struct sdp_session *s)
+{
+	struct recv_session_data *d;
+
+	if (s == NULL)
+		return;
+	d = (struct recv_session_data *)((char *)s -
+	    offsetof(struct recv_session_data, sdp));
+	free(d->text);
+	free(d);
+}
 
 void
 recv_session_setup(const struct recv_session_opts *so, struct recv_opts *o,
@@ -525,11 +558,16 @@ recv_session_setup(const struct recv_session_opts *so, struct recv_opts *o,
 	char buf[MC_IP_STRLEN];
 	int i, j;
 
-	if (so->sdp_path)
-		recv_session_from_file(so->sdp_path, o, &d);
-	else if (!(so->sap_cache && recv_session_from_cache(so, o, &d)))
-		recv_session_from_sap(so, o, &d);
-	o->sdp = &d->sdp;
+	if (so->sdp_path) {
+		recv_session_from_file(so->sdp_path, o->session_label,
+		    sizeof(o->session_label), &d);
+		o->sdp = &d->sdp;
+	} else
+		o->sdp = recv_session_find(so, o->has_iface ? &o->iface : NULL,
+		    o->quiet || o->json, o->session_label,
+		    sizeof(o->session_label));
+	d = (struct recv_session_data *)((char *)o->sdp -
+	    offsetof(struct recv_session_data, sdp));
 	recv_session_groups(o, &d->sdp, kind_given);
 	if (o->quiet)
 		return;
@@ -602,13 +640,6 @@ recv_session_json(FILE *f, const struct recv_opts *o,
 void
 recv_session_free(struct recv_opts *o)
 {
-	struct recv_session_data *d;
-
-	if (o->sdp == NULL)
-		return;
-	d = (struct recv_session_data *)((char *)o->sdp -
-	    offsetof(struct recv_session_data, sdp));
-	free(d->text);
-	free(d);
+	recv_session_release(o->sdp);
 	o->sdp = NULL;
 }

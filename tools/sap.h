@@ -6,6 +6,7 @@
 #ifndef MCAST_TOOLS_SAP_H
 #define MCAST_TOOLS_SAP_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include <mcast/sock.h>
@@ -47,6 +48,46 @@ void sap_cache_event(const char *dir, enum sap_dir_event ev,
  * (s=) or with o= session id want: their number; exit 1 when dir cannot
  * be read. */
 int sap_cache_find(const char *dir, const char *want, char **paths, int max);
+/*
+ * The announcer of `sap announce` for another command's session (file
+ * send --announce): new, the sessions added, started on the caller's loop
+ * (the first announcements go at once, then RFC 2974 3.1's timer), and
+ * stopped (a deletion each, RFC 2974 6; then freed).  iface NULL: any;
+ * ttl -1: each session's c= TTL; quiet: nothing on standard output.
+ */
+struct sap_ann;
+struct loop;
+struct sap_ann *sap_ann_new(const struct mc_iface *iface, int ttl, bool quiet);
+/* The address our announcements to group leave from (for the o= line). */
+void sap_ann_source(const struct sap_ann *a, const struct mc_ip *group,
+    struct mc_ip *out);
+/*
+ * Check and add an SDP text (malloc'ed, len bytes; a takes it) named
+ * label in messages: 0, or -1 with the diagnostics printed.
+ */
+int sap_ann_add(struct sap_ann *a, const char *label, char *text, size_t len);
+void sap_ann_start(struct sap_ann *a, struct loop *l);
+void sap_ann_stop(struct sap_ann *a);
+/* What --sdp, --session, --sap-wait and --sap-scope gave. */
+struct recv_session_opts {
+	const char *sdp_path;
+	const char *session;
+	double sap_wait_s;     /* 0: until heard */
+	const char *sap_cache; /* a running sap listen --cache DIR */
+	unsigned sap_scopes;
+};
+/*
+ * --session: the session of so->session (s= name, o= session id or SAP
+ * hash) from so->sap_cache or heard on the SAP groups (iface NULL: any),
+ * parsed; label (len bytes) says which.  Exits 1 when it was not heard in
+ * so->sap_wait_s, 2 when several match (listing what was heard).  quiet:
+ * no "listening" line.  Free it with recv_session_release().
+ */
+const struct sdp_session *recv_session_find(const struct recv_session_opts *so,
+    const struct mc_iface *iface, bool quiet, char *label, size_t len);
+/* The text s was parsed from (a C string). */
+const char *recv_session_text(const struct sdp_session *s);
+void recv_session_release(const struct sdp_session *s);
 /* Both commands' options. */
 void sap_usage(FILE *f);
 

@@ -33,7 +33,8 @@ struct sap_group_rx {
 };
 
 struct sap_ann_file {
-	const char *path;
+	const char *path; /* the file, or the label of a caller's text */
+	bool watched;	  /* a file: announced again when it changes */
 	struct timespec mtime;
 	char *payload; /* what is announced (o= version maybe raised) */
 	size_t payload_len;
@@ -62,6 +63,7 @@ struct sap_ann {
 	struct sap_group_rx groups[SAP_ANN_MAX_GROUPS];
 	int ngroups;
 	mc_time_t next_watch;
+	int source; /* the loop's deadline source */
 	struct sdp_session sdp;
 };
 
@@ -160,24 +162,16 @@ sap_ann_crlf(char **text, long len)
  * diagnostics printed.
  */
 static int
-sap_ann_load(struct sap_ann *a, struct sap_ann_file *f, bool first)
+sap_ann_load_text(struct sap_ann *a, struct sap_ann_file *f, char *text,
+    long len, bool first)
 {
-	char err[300], *text, *arena, group_s[MC_IP_STRLEN];
+	char *arena, group_s[MC_IP_STRLEN];
 	struct sdp_session *s = &a->sdp;
 	struct mc_ip group, origin;
 	struct sap_build b;
-	struct stat st;
-	long len;
 	int ttl = a->ttl, maxttl = -1;
 	unsigned i;
 
-	if (stat(f->path, &st) == 0)
-		f->mtime = st.st_mtim;
-	len = sdp_file_read(f->path, &text, err, sizeof(err));
-	if (len < 0) {
-		fprintf(stderr, "mcast: %s\n", err);
-		return -1;
-	}
 	len = sap_ann_crlf(&text, len);
 	arena = malloc(SDP_ARENA_SIZE((size_t)len));
 	if (arena == NULL)
@@ -193,7 +187,8 @@ sap_ann_load(struct sap_ann *a, struct sap_ann_file *f, bool first)
 		if (s->conn.present && s->conn.ttl > maxttl)
 			maxttl = s->conn.ttl;
 		for (i = 0; i < s->nmedia; i++)
-			if (s->media[i].conn.ttl > maxttl)
+			if (s->media[i].conn.present &&
+			    s->media[i].conn.ttl > maxttl)
 				maxttl = s->media[i].conn.ttl;
 		if (ttl < 0)
 			ttl = maxttl >= 0 ? maxttl : 16;
@@ -271,6 +266,24 @@ sap_ann_load(struct sap_ann *a, struct sap_ann_file *f, bool first)
 	f->hash = b.hash;
 	f->pkt_len = sap_wire_build(&b, f->pkt, sizeof(f->pkt));
 	return 0;
+}
+
+/* f->path read (its time noted) and loaded: 0, or -1 with a message. */
+static int
+sap_ann_load(struct sap_ann *a, struct sap_ann_file *f, bool first)
+{
+	char err[300], *text;
+	struct stat st;
+	long len;
+
+	if (stat(f->path, &st) == 0)
+		f->mtime = st.st_mtim;
+	len = sdp_file_read(f->path, &text, err, sizeof(err));
+	if (len < 0) {
+		fprintf(stderr, "mcast: %s\n", err);
+		return -1;
+	}
+	return sap_ann_load_text(a, f, text, len, first);
 }
 
 static void
@@ -384,7 +397,7 @@ sap_ann_timer(void *arg, mc_time_t now)
 			sap_dir_expire(a->groups[i].dir, now);
 		for (i = 0; i < a->nfiles; i++) {
 			f = &a->files[i];
-			if (stat(f->path, &st) < 0 ||
+			if (!f->watched || stat(f->path, &st) < 0 ||
 			    (st.st_mtim.tv_sec == f->mtime.tv_sec &&
 				st.st_mtim.tv_nsec == f->mtime.tv_nsec))
 				continue;
@@ -454,8 +467,6 @@ sap_ann_opts(int argc, char **argv, struct sap_ann *a)
 	uint64_t bits;
 	int c;
 
-	a->ttl = -1;
-	a->timer_proto.profile = SAP_TIMER_RFC;
 	while ((c = getopt_long(argc, argv, ":i:t:qvh", longopts, NULL)) !=
 	    -1) {
 		switch (c) {
@@ -538,38 +549,55 @@ sap_ann_opts(int argc, char **argv, struct sap_ann *a)
 		    SAP_ANN_MAX_FILES);
 }
 
-int
-sap_announce(int argc, char **argv)
+struct sap_ann *
+sap_ann_new(const struct mc_iface *iface, int ttl, bool quiet)
 {
 	struct sap_ann *a = calloc(1, sizeof(*a));
-	char g[MC_IP_STRLEN];
-	mc_time_t now;
-	int i, src, status = 0;
 
 	if (a == NULL)
 		usage_error("out of memory");
-	sap_ann_opts(argc, argv, a);
-	for (i = optind; i < argc; i++) {
-		struct sap_ann_file *f = &a->files[a->nfiles++];
+	if (iface) {
+		a->iface = *iface;
+		a->has_iface = true;
+	}
+	a->ttl = ttl;
+	a->quiet = quiet;
+	a->timer_proto.profile = SAP_TIMER_RFC;
+	a->tx4 = a->tx6 = -1;
+	return a;
+}
 
-		f->path = argv[i];
-		f->timer = a->timer_proto;
-		if (sap_ann_load(a, f, true) < 0)
-			status = 1;
-	}
-	if (status) {
-		for (i = 0; i < a->nfiles; i++) {
-			free(a->files[i].payload);
-			free(a->files[i].name);
-		}
-		for (i = 0; i < a->ngroups; i++) {
-			if (a->groups[i].rx_fd >= 0)
-				close(a->groups[i].rx_fd);
-			sap_dir_free(a->groups[i].dir);
-		}
-		free(a);
-		return 1;
-	}
+void
+sap_ann_source(const struct sap_ann *a, const struct mc_ip *group,
+    struct mc_ip *out)
+{
+	sap_ann_origin(a, group, out);
+}
+
+int
+sap_ann_add(struct sap_ann *a, const char *label, char *text, size_t len)
+{
+	struct sap_ann_file *f;
+
+	if (a->nfiles == SAP_ANN_MAX_FILES)
+		usage_error("more than %d sessions to announce",
+		    SAP_ANN_MAX_FILES);
+	f = &a->files[a->nfiles];
+	f->path = label;
+	f->timer = a->timer_proto;
+	if (sap_ann_load_text(a, f, text, (long)len, true) < 0)
+		return -1;
+	a->nfiles++;
+	return 0;
+}
+
+void
+sap_ann_start(struct sap_ann *a, struct loop *l)
+{
+	char g[MC_IP_STRLEN];
+	mc_time_t now;
+	int i;
+
 	a->tx4 = mc_socket_tx(AF_INET, 0, 0);
 	a->tx6 = mc_socket_tx(AF_INET6, 0, 0);
 	if (a->has_iface) {
@@ -578,7 +606,7 @@ sap_announce(int argc, char **argv)
 		if (a->tx6 >= 0)
 			mc_set_out_iface(a->tx6, AF_INET6, a->iface.index);
 	}
-	a->loop = tool_loop_new();
+	a->loop = l;
 	now = loop_now(a->loop);
 	a->next_watch = now + SAP_ANN_WATCH_MS;
 	for (i = 0; i < a->ngroups; i++)
@@ -597,19 +625,22 @@ sap_announce(int argc, char **argv)
 			    (double)(f->timer.tn - now) / 1000);
 	}
 	fflush(stdout);
-	src = loop_source_add(a->loop, sap_ann_deadline, sap_ann_timer, a);
-	if (src < 0)
+	a->source = loop_source_add(a->loop, sap_ann_deadline, sap_ann_timer,
+	    a);
+	if (a->source < 0)
 		usage_error("cannot start a timer");
-	tool_loop_run(a->loop);
-	for (i = 0; i < a->nfiles; i++)
-		sap_ann_delete(a, &a->files[i]);
-	if (!a->quiet)
-		printf("deleted %d session%s\n", a->nfiles,
-		    plural_s((unsigned)a->nfiles));
-	loop_source_del(a->loop, src);
+}
+
+/* Closes and frees what a holds (after sap_ann_stop, or instead). */
+static void
+sap_ann_free(struct sap_ann *a)
+{
+	int i;
+
 	for (i = 0; i < a->ngroups; i++) {
 		if (a->groups[i].rx_fd >= 0) {
-			loop_fd_del(a->loop, a->groups[i].rx_fd);
+			if (a->loop)
+				loop_fd_del(a->loop, a->groups[i].rx_fd);
 			close(a->groups[i].rx_fd);
 		}
 		sap_dir_free(a->groups[i].dir);
@@ -618,11 +649,58 @@ sap_announce(int argc, char **argv)
 		free(a->files[i].payload);
 		free(a->files[i].name);
 	}
-	loop_free(a->loop);
 	if (a->tx4 >= 0)
 		close(a->tx4);
 	if (a->tx6 >= 0)
 		close(a->tx6);
 	free(a);
+}
+
+void
+sap_ann_stop(struct sap_ann *a)
+{
+	int i;
+
+	if (a == NULL)
+		return;
+	if (a->loop == NULL) { /* not started: nothing was announced */
+		sap_ann_free(a);
+		return;
+	}
+	for (i = 0; i < a->nfiles; i++)
+		sap_ann_delete(a, &a->files[i]);
+	if (!a->quiet)
+		printf("deleted %d session%s\n", a->nfiles,
+		    plural_s((unsigned)a->nfiles));
+	loop_source_del(a->loop, a->source);
+	sap_ann_free(a);
+}
+
+int
+sap_announce(int argc, char **argv)
+{
+	struct sap_ann *a = sap_ann_new(NULL, -1, false);
+	struct loop *l;
+	int i, status = 0;
+
+	sap_ann_opts(argc, argv, a);
+	for (i = optind; i < argc; i++) {
+		struct sap_ann_file *f = &a->files[a->nfiles++];
+
+		f->path = argv[i];
+		f->watched = true;
+		f->timer = a->timer_proto;
+		if (sap_ann_load(a, f, true) < 0)
+			status = 1;
+	}
+	if (status) {
+		sap_ann_free(a);
+		return 1;
+	}
+	l = tool_loop_new();
+	sap_ann_start(a, l);
+	tool_loop_run(l);
+	sap_ann_stop(a);
+	loop_free(l);
 	return 0;
 }
