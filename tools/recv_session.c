@@ -251,16 +251,17 @@ recv_session_groups(struct recv_opts *o, const struct sdp_session *s,
 	}
 }
 
+/* An SDP file: what is the option that named it ("--sdp", "--sap-cache"). */
 static void
-recv_session_from_file(const char *path, char *label, size_t label_len,
-    struct recv_session_data **out)
+recv_session_from_file(const char *what, const char *path, char *label,
+    size_t label_len, struct recv_session_data **out)
 {
 	struct recv_session_data *d;
 	char err[300], *text, name[4 * SDP_MAX_LINE];
 	long len = sdp_file_read(path, &text, err, sizeof(err));
 
 	if (len < 0) {
-		fprintf(stderr, "mcast: --sdp: %s\n", err);
+		fprintf(stderr, "mcast: %s: %s\n", what, err);
 		exit(2);
 	}
 	d = recv_session_alloc((size_t)len);
@@ -269,9 +270,9 @@ recv_session_from_file(const char *path, char *label, size_t label_len,
 		SDP_ARENA_SIZE((size_t)len), &d->sdp) != 0) {
 		sdp_print_diags(stderr, path, &d->sdp);
 		fprintf(stderr,
-		    "mcast: --sdp %s: not a session description we can "
+		    "mcast: %s %s: not a session description we can "
 		    "receive: expected RFC 8866 SDP with multicast c= lines\n",
-		    path);
+		    what, path);
 		exit(2);
 	}
 	snprintf(label, label_len, "\"%s\" (%s)",
@@ -496,8 +497,7 @@ recv_session_from_cache(const struct recv_session_opts *so, bool quiet,
 	if (n > 1) {
 		fprintf(stderr,
 		    "mcast: --session %s: %d sessions in %s match: expected "
-		    "one; give the o= session id or the SAP hash of one of "
-		    "them:\n",
+		    "one; give the o= session id of one of them:\n",
 		    so->session, n, so->sap_cache);
 		for (i = 0; i < n; i++)
 			fprintf(stderr, "  %s\n", paths[i]);
@@ -510,7 +510,7 @@ recv_session_from_cache(const struct recv_session_opts *so, bool quiet,
 			    so->session, so->sap_cache);
 		return false;
 	}
-	recv_session_from_file(paths[0], label, label_len, out);
+	recv_session_from_file("--sap-cache", paths[0], label, label_len, out);
 	free(paths[0]);
 	return true;
 }
@@ -559,7 +559,7 @@ recv_session_setup(const struct recv_session_opts *so, struct recv_opts *o,
 	int i, j;
 
 	if (so->sdp_path) {
-		recv_session_from_file(so->sdp_path, o->session_label,
+		recv_session_from_file("--sdp", so->sdp_path, o->session_label,
 		    sizeof(o->session_label), &d);
 		o->sdp = &d->sdp;
 	} else
