@@ -40,6 +40,10 @@ rmc_type_name(uint8_t type)
 		return "nack";
 	case RMC_STATUS:
 		return "status";
+	case RMC_CC:
+		return "cc";
+	case RMC_FEEDBACK:
+		return "feedback";
 	}
 	return "unknown";
 }
@@ -279,6 +283,32 @@ rmc_decode(const uint8_t *p, size_t len, struct rmc_pkt *out)
 		out->u.status.loss = rmc_get16(p + 22);
 		out->u.status.files_done = rmc_get32(p + 24);
 		return 0;
+	case RMC_CC:
+		if ((error = rmc_fixed_len(len, RMC_CC_LEN)) != 0)
+			return error;
+		out->u.cc.round = rmc_get32(p + 16);
+		out->u.cc.rate = rmc_get32(p + 20);
+		out->u.cc.supp = rmc_get32(p + 24);
+		out->u.cc.clr = rmc_get32(p + 28);
+		out->u.cc.echo_rcvr = rmc_get32(p + 32);
+		out->u.cc.echo_ts = rmc_get32(p + 36);
+		out->u.cc.echo_delay = rmc_get16(p + 40);
+		out->u.cc.rtt_max = rmc_get16(p + 42);
+		out->u.cc.flags = p[44];
+		return 0;
+	case RMC_FEEDBACK:
+		if ((error = rmc_fixed_len(len, RMC_FEEDBACK_LEN)) != 0)
+			return error;
+		out->u.feedback.receiver = rmc_get32(p + 16);
+		out->u.feedback.round = rmc_get32(p + 20);
+		out->u.feedback.rate = rmc_get32(p + 24);
+		out->u.feedback.recv = rmc_get32(p + 28);
+		out->u.feedback.p = rmc_get32(p + 32);
+		out->u.feedback.echo_ts = rmc_get32(p + 36);
+		out->u.feedback.echo_delay = rmc_get16(p + 40);
+		out->u.feedback.rtt = rmc_get16(p + 42);
+		out->u.feedback.flags = p[44];
+		return 0;
 	}
 	return -RMC_WIRE_TYPE;
 }
@@ -347,6 +377,46 @@ rmc_encode_status(uint8_t *buf, size_t cap, const struct rmc_hdr *hdr,
 	rmc_put16(buf + 22, s->loss);
 	rmc_put32(buf + 24, s->files_done);
 	return RMC_STATUS_LEN;
+}
+
+int
+rmc_encode_cc(uint8_t *buf, size_t cap, const struct rmc_hdr *hdr,
+    const struct rmc_ccinfo *c)
+{
+	if (cap < RMC_CC_LEN)
+		return -RMC_WIRE_NOSPACE;
+	memset(buf, 0, RMC_CC_LEN);
+	rmc_put_hdr(buf, hdr, RMC_CC);
+	rmc_put32(buf + 16, c->round);
+	rmc_put32(buf + 20, c->rate);
+	rmc_put32(buf + 24, c->supp);
+	rmc_put32(buf + 28, c->clr);
+	rmc_put32(buf + 32, c->echo_rcvr);
+	rmc_put32(buf + 36, c->echo_ts);
+	rmc_put16(buf + 40, c->echo_delay);
+	rmc_put16(buf + 42, c->rtt_max);
+	buf[44] = c->flags;
+	return RMC_CC_LEN;
+}
+
+int
+rmc_encode_feedback(uint8_t *buf, size_t cap, const struct rmc_hdr *hdr,
+    const struct rmc_feedback *f)
+{
+	if (cap < RMC_FEEDBACK_LEN)
+		return -RMC_WIRE_NOSPACE;
+	memset(buf, 0, RMC_FEEDBACK_LEN);
+	rmc_put_hdr(buf, hdr, RMC_FEEDBACK);
+	rmc_put32(buf + 16, f->receiver);
+	rmc_put32(buf + 20, f->round);
+	rmc_put32(buf + 24, f->rate);
+	rmc_put32(buf + 28, f->recv);
+	rmc_put32(buf + 32, f->p);
+	rmc_put32(buf + 36, f->echo_ts);
+	rmc_put16(buf + 40, f->echo_delay);
+	rmc_put16(buf + 42, f->rtt);
+	buf[44] = f->flags;
+	return RMC_FEEDBACK_LEN;
 }
 
 int
