@@ -36,6 +36,9 @@ cc_host() {
 cc_host h1 br0 2
 for i in 2 3 4 5; do cc_host h$i br1 $((i + 1)); done
 
+expect_usage "--cc with an unknown mode is a usage error" \
+    "mcast: --cc reno: expected none or tfmcc" file send --cc reno /dev/null $G:5030
+
 mkdir -p "$TMP/src"
 head -c $((RATE_MBIT * 1000000 / 8 / 2 * TCP_S)) /dev/urandom >"$TMP/src/cc.bin"
 SIZE=$(stat -c %s "$TMP/src/cc.bin")
