@@ -29,6 +29,7 @@ set -u
 bench_start file_cc 120 $((120 + ${ROUNDS:-5} * 2 * 60)) "$@"
 
 . "$(dirname "$0")/../test/ns/lib.sh"
+. "$(dirname "$0")/../test/ns/file_lib.sh"
 export LC_ALL=C
 cd "$TOP" || exit 1
 require_lab
@@ -51,33 +52,15 @@ for h in 2 3 4; do
 	CLIENTS=$CLIENTS${CLIENTS:+,}$(printf '0x%02x%02x%02x%02x' 198 18 1 $((h + 1)))
 done
 declare -A VALS
+RUNS=0 # TCP connections so far (the iperf server's CSV lines)
 fail() { not_ok "$*"; }
 
-new_ns sw
-for b in br0 br1; do
-	ip -n "$P-sw" link add $b type bridge mcast_snooping 0
-	ip -n "$P-sw" link set $b up
-done
-ip -n "$P-sw" link add up0 type veth peer name dn0
-ip -n "$P-sw" link set up0 master br0 up
-ip -n "$P-sw" link set dn0 master br1 up
-nsx sw tc qdisc add dev up0 root tbf rate ${RATE_MBIT}mbit burst 20kb latency 30ms || exit 1
-cc_host() {
-	new_ns "$1"
-	ip link add "$P-$1" type veth peer name eth0 netns "$P-$1" || exit 1
-	ip link set "$P-$1" netns "$P-sw"
-	ip -n "$P-sw" link set "$P-$1" master "$2" up
-	ip -n "$P-$1" addr add "198.18.1.$3/24" dev eth0
-	ip -n "$P-$1" link set eth0 up
-	ip -n "$P-$1" route add 224.0.0.0/4 dev eth0
-}
-cc_host h1 br0 2
-for i in 2 3 4 5; do cc_host h$i br1 $((i + 1)); done
+bottleneck_lab $RATE_MBIT || exit 1
 mkdir -p "$TMP/src"
 head -c $SIZE /dev/urandom >"$TMP/src/f.bin"
 SUM=$(sha256sum <"$TMP/src/f.bin")
-bg h5 sh -c "exec iperf -s -y C >\"$TMP/iperf.csv\" 2>/dev/null"
-sleep 1
+bg h5 sh -c "exec stdbuf -oL iperf -s -y C >\"$TMP/iperf.csv\" 2>/dev/null"
+wait_for 5 eval "nsx h5 ss -ltn | grep -q ':5001 '" || fail "iperf -s listens on h5"
 # h2's input: the tool's data packets (mcast DATA type 2; uftp FILESEG).
 nsx h2 nft -f - <<NFT
 table inet mccc {
@@ -134,8 +117,9 @@ run() {
 		reap ${rpid[$h]}
 		[ "$(sha256sum <"$TMP/out$h/f.bin" 2>/dev/null)" = "$SUM" ] && ok=$((ok + 1))
 	done
-	sleep 0.5
-	tcp=$(tail -n 1 "$TMP/iperf.csv" | cut -d, -f9)
+	RUNS=$((RUNS + 1))
+	wait_for 5 eval "[ \$(wc -l <\"$TMP/iperf.csv\") -ge $RUNS ]"
+	tcp=$(sed -n "${RUNS}p" "$TMP/iperf.csv" | cut -d, -f9)
 	VALS[tcp_$tool]+=" $tcp"
 	VALS[file_$tool]+=" $(((b1 - b0) * 8 * 1000 / (t1 - t0)))"
 	VALS[done_$tool]+=" $ok"

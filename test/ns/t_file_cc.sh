@@ -2,39 +2,20 @@
 # mcast file --cc tfmcc shares a bottleneck with TCP.  The sender h1 (and
 # an iperf client) on bridge br0, three receivers h2..h4 (and an iperf
 # server h5) on bridge br1; the two bridges joined by a veth whose br0 end
-# (up0) sends through a token bucket of $RATE: the one way from sender to
+# (up0) sends through a token bucket of RATE_MBIT (file_lib.sh's
+# bottleneck_lab): the one way from sender to
 # receivers.  With --cc tfmcc TCP keeps a real share of it (by the iperf
 # server's count) while the receivers get the file whole (sha256sum); with
 # a fixed cap at the bottleneck's rate TCP gets much less.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/file_lib.sh"
 require_lab
 command -v iperf >/dev/null || skip_all "no iperf (scripts/deps.sh installs it)"
 RATE_MBIT=${RATE_MBIT:-16}
 TCP_S=${TCP_S:-8}
 G=239.1.2.30
 
-new_ns sw
-for b in br0 br1; do
-	ip -n "$P-sw" link add $b type bridge mcast_snooping 0
-	ip -n "$P-sw" link set $b up
-done
-ip -n "$P-sw" link add up0 type veth peer name dn0
-ip -n "$P-sw" link set up0 master br0 up
-ip -n "$P-sw" link set dn0 master br1 up
-nsx sw tc qdisc add dev up0 root tbf rate ${RATE_MBIT}mbit burst 20kb latency 30ms ||
-	{ not_ok "tc tbf on up0"; finish; }
-# host $1 on bridge $2 with address 198.18.1.$3
-cc_host() {
-	new_ns "$1"
-	ip link add "$P-$1" type veth peer name eth0 netns "$P-$1" || exit 1
-	ip link set "$P-$1" netns "$P-sw"
-	ip -n "$P-sw" link set "$P-$1" master "$2" up
-	ip -n "$P-$1" addr add "198.18.1.$3/24" dev eth0
-	ip -n "$P-$1" link set eth0 up
-	ip -n "$P-$1" route add 224.0.0.0/4 dev eth0
-}
-cc_host h1 br0 2
-for i in 2 3 4 5; do cc_host h$i br1 $((i + 1)); done
+bottleneck_lab $RATE_MBIT || { not_ok "tc tbf on up0"; finish; }
 
 expect_usage "--cc with an unknown mode is a usage error" \
     "mcast: --cc reno: expected none or tfmcc" file send --cc reno /dev/null $G:5030
@@ -42,12 +23,14 @@ expect_usage "--cc with an unknown mode is a usage error" \
 mkdir -p "$TMP/src"
 head -c $((RATE_MBIT * 1000000 / 8 / 2 * TCP_S)) /dev/urandom >"$TMP/src/cc.bin"
 SIZE=$(stat -c %s "$TMP/src/cc.bin")
-bg h5 sh -c "exec iperf -s -y C >\"$TMP/iperf.csv\" 2>/dev/null"
-wait_for 5 sh -c "nsx h5 ss -ltn | grep -q ':5001 '" 2>/dev/null || sleep 1
+bg h5 sh -c "exec stdbuf -oL iperf -s -y C >\"$TMP/iperf.csv\" 2>/dev/null"
+wait_for 5 eval "nsx h5 ss -ltn | grep -q ':5001 '" || not_ok "iperf -s listens on h5"
 
-# tcp_bps FILE: the iperf server's bits/s of the last connection.
+# tcp_bps N: the iperf server's bits/s of its Nth connection (waiting
+# for its line).
 tcp_bps() {
-	tail -n 1 "$1" | cut -d, -f9
+	wait_for 5 eval "[ \$(wc -l <\"$TMP/iperf.csv\") -ge $1 ]"
+	sed -n "$1p" "$TMP/iperf.csv" | cut -d, -f9
 }
 
 # Phase 1: TCP for TCP_S s; the file starts with it (--cc tfmcc, -r far
@@ -74,14 +57,13 @@ for h in 2 3 4; do
 	expect_eq "h$h: received all $SIZE bytes" "$(json_field "$TMP/r$h.json" bytes)" $SIZE
 	check "h$h: sent TFMCC feedback" test "$(json_field "$TMP/r$h.json" feedback)" -gt 0
 done
-sleep 0.5
-tcp_cc=$(tcp_bps "$TMP/iperf.csv")
+tcp_cc=$(tcp_bps 1)
 expect_eq "the sender ran tfmcc" "$(json_field "$TMP/s.json" cc)" tfmcc
 check "the sender heard feedback ($(json_field "$TMP/s.json" feedback))" \
     test "$(json_field "$TMP/s.json" feedback)" -gt 0
 secs=$(json_field "$TMP/r2.json" seconds)
 echo "# tfmcc: TCP ${tcp_cc:-?} bit/s of ${RATE_MBIT} Mbit/s; file $SIZE bytes in $secs s at h2"
-check "TCP keeps >= 25 % of the bottleneck beside tfmcc ($((${tcp_cc:-0} / 10000)) % x100 of 1 Mbit/s)" \
+check "TCP keeps >= 25 % of the bottleneck beside tfmcc ($((${tcp_cc:-0} / 1000)) kbit/s of ${RATE_MBIT} Mbit/s)" \
     test "${tcp_cc:-0}" -ge $((RATE_MBIT * 1000000 / 4))
 check "TCP does not take it all: the file went at >= 15 % of it meanwhile" \
     awk -v b="$SIZE" -v s="$secs" -v r="$RATE_MBIT" 'BEGIN { exit !(b * 8 / s >= r * 1e6 * 0.15) }'
@@ -94,8 +76,7 @@ s2=$LAST_PID
 sleep 0.5
 nsx h1 iperf -c 198.18.1.6 -t $TCP_S >/dev/null 2>&1
 kill -INT "$s2"; wait "$s2" 2>/dev/null
-sleep 0.5
-tcp_fixed=$(tcp_bps "$TMP/iperf.csv")
+tcp_fixed=$(tcp_bps 2)
 echo "# fixed cap: TCP ${tcp_fixed:-?} bit/s"
 check "with -r ${RATE_MBIT}M and no CC, TCP gets less than half of what it got beside tfmcc (${tcp_fixed:-?} < ${tcp_cc:-?} / 2)" \
     test "${tcp_fixed:-0}" -lt $((${tcp_cc:-0} / 2))
