@@ -49,7 +49,7 @@ rmc_cc_li_mean(const double *li, unsigned n)
 	return (tot0 > tot1 ? tot0 : tot1) / w_tot;
 }
 
-/* RFC 4654 section 4.4: the biased feedback timer. */
+/* RFC 4654, receivers' feedback: the biased timer. */
 double
 rmc_cc_fb_delay(double t, double x, double r, unsigned n)
 {
@@ -69,7 +69,7 @@ rmc_cc_fb_delay(double t, double x, double r, unsigned n)
 	return d > 0 ? d : 0;
 }
 
-/* RFC 4654 section 3.2.1: R = beta R_sample + (1 - beta) R. */
+/* RFC 4654, receivers' RTT measurement: R = beta R_sample + (1 - beta) R. */
 double
 rmc_cc_rtt_filter(double r, double sample, bool clr)
 {
@@ -78,7 +78,7 @@ rmc_cc_rtt_filter(double r, double sample, bool clr)
 	return beta * sample + (1 - beta) * r;
 }
 
-/* RFC 4654 section 4.3: hold when not lower than (1 - delta) X_supp. */
+/* RFC 4654, feedback suppression: hold when not lower than (1 - delta) X_supp. */
 bool
 rmc_cc_suppressed(double x, double x_supp)
 {
@@ -105,7 +105,7 @@ rmc_cc_rcv_rtt(const struct rmc_cc_rcv *c)
 
 	if (!c->have_rtt)
 		return (double)c->rmax;
-	/* RFC 4654 section 3.2.2: one-way delay changes since the echo. */
+	/* RFC 4654, receivers' RTT measurement: one-way delay changes since the echo. */
 	r = c->rtt +
 	    (double)(int32_t)((uint32_t)c->owd_now - (uint32_t)c->owd_ref);
 	return r < 1 ? 1 : r;
@@ -229,7 +229,7 @@ rmc_cc_rcv_info(struct rmc_cc_rcv *c, mc_time_t now, double x_rand,
 	c->rmax = in->rtt_max ? in->rtt_max : 1;
 	c->slow_start = in->flags & RMC_CC_SLOWSTART;
 	if (in->echo_rcvr == c->id && in->echo_rcvr != 0) {
-		/* RFC 4654 section 3.2.1: R = t_now - t_echo - t_delay. */
+		/* RFC 4654, receivers' RTT measurement: R = t_now - t_echo - t_delay. */
 		double sample = (double)(int32_t)((uint32_t)now - in->echo_ts) -
 		    in->echo_delay;
 

@@ -20,6 +20,9 @@
  * lowest receive rate reported.  With no feedback from the CLR for 10
  * R_max it halves the rate.
  *
+ * Sections cited are the sender's (3.x, as numbered in the drafts,
+ * draft-ietf-rmt-bb-tfmcc); the receivers' mechanisms are cited by name.
+ *
  * Choices the RFC leaves open, or where this differs: R_max starts at 500
  * ms and takes the first RTT measured (not a decay from 500 ms); the CLR
  * answers at most every 10 ms and after at least 3 packets (the clock
@@ -57,15 +60,15 @@ double rmc_cc_li_mean(const double *li, unsigned n);
 /* RFC 5348 section 5.4's weights w_1..w_8 (i from 0). */
 double rmc_cc_li_weight(unsigned i);
 /*
- * RFC 4654 section 4.4 (biased feedback timer): a delay, in T's unit, of
+ * RFC 4654, receivers' feedback (the biased feedback timer): a delay, in T's unit, of
  * max(T * (gamma * r + (1 - gamma) * (1 + log_N(x))), 0) with x in
  * (0, 1] drawn by the caller and r the receiver's rate over the sender's
  * (at most 1): low rates answer first.
  */
 double rmc_cc_fb_delay(double t, double x, double r, unsigned n);
-/* RFC 4654 section 3.2.1: the RTT filter, beta 0.05 (CLR) or 0.5. */
+/* RFC 4654, receivers' RTT measurement: the filter, beta 0.05 (CLR) or 0.5. */
 double rmc_cc_rtt_filter(double r, double sample, bool clr);
-/* RFC 4654 section 4.3 (2): suppressed when X > (1 - delta) X_supp. */
+/* RFC 4654, feedback suppression: suppressed when X > (1 - delta) X_supp. */
 bool rmc_cc_suppressed(double x, double x_supp);
 
 struct rmc_cc_rcv {
@@ -155,7 +158,7 @@ void rmc_cc_snd_feedback(struct rmc_cc_snd *c, mc_time_t now, uint32_t ts,
 /* Rounds, increases, the no-feedback rule: call before using the rate. */
 void rmc_cc_snd_tick(struct rmc_cc_snd *c, mc_time_t now);
 /* A receiver left (done): when it was the CLR, the next report picks one
- * (RFC 4654 section 3.5). */
+ * (RFC 4654, receiver leave). */
 void rmc_cc_snd_leave(struct rmc_cc_snd *c, uint32_t id);
 uint64_t rmc_cc_snd_rate(const struct rmc_cc_snd *c);
 /* R_max in use, ms: the measured one, at least 8s/X + 1 ms. */
