@@ -346,7 +346,15 @@ test_cc_bytes(void **state)
 	assert_memory_equal(buf, want, RMC_CC_LEN);
 	assert_int_equal(rmc_decode(buf, RMC_CC_LEN, &pkt), 0);
 	assert_int_equal(pkt.hdr.type, RMC_CC);
-	assert_memory_equal(&pkt.u.cc, &c, sizeof(c));
+	assert_int_equal(pkt.u.cc.round, 5);
+	assert_int_equal(pkt.u.cc.rate, 10000);
+	assert_int_equal(pkt.u.cc.supp, RMC_RATE_NONE);
+	assert_int_equal(pkt.u.cc.clr, 0xdeadbeef);
+	assert_int_equal(pkt.u.cc.echo_rcvr, 0x11223344);
+	assert_int_equal(pkt.u.cc.echo_ts, 0x00010203);
+	assert_int_equal(pkt.u.cc.echo_delay, 3);
+	assert_int_equal(pkt.u.cc.rtt_max, 40);
+	assert_int_equal(pkt.u.cc.flags, RMC_CC_SLOWSTART);
 	assert_string_equal(rmc_type_name(RMC_CC), "cc");
 	assert_int_equal(rmc_decode(buf, RMC_CC_LEN - 1, &pkt),
 	    -RMC_WIRE_SHORT);
@@ -391,7 +399,15 @@ test_feedback_bytes(void **state)
 	assert_memory_equal(buf, want, RMC_FEEDBACK_LEN);
 	assert_int_equal(rmc_decode(buf, RMC_FEEDBACK_LEN, &pkt), 0);
 	assert_int_equal(pkt.hdr.type, RMC_FEEDBACK);
-	assert_memory_equal(&pkt.u.feedback, &f, sizeof(f));
+	assert_int_equal(pkt.u.feedback.receiver, 0xcafe0001);
+	assert_int_equal(pkt.u.feedback.round, 5);
+	assert_int_equal(pkt.u.feedback.rate, 3000);
+	assert_int_equal(pkt.u.feedback.recv, 4000);
+	assert_int_equal(pkt.u.feedback.p, 10000);
+	assert_int_equal(pkt.u.feedback.echo_ts, 0x0a0b0c00);
+	assert_int_equal(pkt.u.feedback.echo_delay, 2);
+	assert_int_equal(pkt.u.feedback.rtt, 20);
+	assert_int_equal(pkt.u.feedback.flags, RMC_FB_HAVE_RTT | RMC_FB_CLR);
 	assert_string_equal(rmc_type_name(RMC_FEEDBACK), "feedback");
 	assert_int_equal(rmc_decode(buf, 20, &pkt), -RMC_WIRE_SHORT);
 }
