@@ -3,7 +3,7 @@
  * engine (proto/rmc_recv.c).  The input is records: a time step (1 byte,
  * milliseconds), a length (2 bytes) and that many bytes of packet.  The
  * engine never writes outside a file it announced, never holds more than
- * its window, and its events are well formed.
+ * its window, and its events are well formed (what it sends decodes).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -61,10 +61,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					ev->offset + ev->len > sizes[ev->file]))
 					__builtin_trap();
 				break;
-			case RMC_EV_SEND:
-				if (ev->len > RMC_NACK_LEN)
+			case RMC_EV_SEND: {
+				struct rmc_pkt pkt;
+
+				/* NACK, STATUS, FEEDBACK (--cc tfmcc) */
+				if (ev->len > RMC_FEEDBACK_LEN ||
+				    rmc_decode(ev->data, ev->len, &pkt) != 0)
 					__builtin_trap();
 				break;
+			}
 			default:
 				break;
 			}

@@ -1,6 +1,7 @@
 /*
  * libFuzzer target: the decoder of mcast file's packets (proto/rmc_wire.c).
- * What decodes re-encodes to the same bytes (data, end, nack, status), a
+ * What decodes re-encodes to the same bytes (data, end, nack, status, cc,
+ * feedback), a
  * manifest's entries stay within the packet and have safe names.
  */
 #include <stddef.h>
@@ -48,6 +49,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    &pkt.u.status);
 		if (len == (int)size)
 			buf[21] = data[21];
+		break;
+	case RMC_CC:
+		len = rmc_encode_cc(buf, sizeof(buf), &pkt.hdr, &pkt.u.cc);
+		if (len == (int)size)
+			memcpy(buf + 45, data + 45, 3);
+		break;
+	case RMC_FEEDBACK:
+		len = rmc_encode_feedback(buf, sizeof(buf), &pkt.hdr,
+		    &pkt.u.feedback);
+		if (len == (int)size)
+			memcpy(buf + 45, data + 45, 3);
 		break;
 	}
 	if (pkt.hdr.type == RMC_DATA && len == (int)size)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "outq.h"
+#include "rmc_cc.h"
 #include "rmc_fec.h"
 #include "rmc_recv.h"
 #include "trace.h"
@@ -73,6 +74,7 @@ struct rmc_recv {
 	uint32_t seq_first, seq_max;
 	uint64_t seq_rx;
 	struct outq out;
+	struct rmc_cc_rcv cc; /* TFMCC, once the sender sends CC */
 	struct rmc_recv_stats st;
 };
 
@@ -130,6 +132,7 @@ rmc_recv_new(const struct rmc_recv_config *c, mc_time_t now, uint64_t seed,
 	outq_init(&r->out);
 	r->last_rx = now;
 	r->locked = c->session != 0;
+	rmc_cc_rcv_init(&r->cc, c->receiver, 1400 + RMC_DATA_HDR + 28, now);
 	*error = 0;
 	return r;
 }
@@ -583,6 +586,47 @@ rmc_recv_schedule(struct rmc_recv *r, mc_time_t now)
 	}
 }
 
+/* --cc tfmcc: every packet of the sender counts; CC packets steer. */
+static void
+rmc_recv_cc(struct rmc_recv *r, mc_time_t now, const struct rmc_pkt *pkt,
+    size_t len)
+{
+	if (pkt->hdr.type == RMC_DATA)
+		r->cc.s = (unsigned)len + 28; /* with IP and UDP */
+	rmc_cc_rcv_packet(&r->cc, now, &pkt->hdr, len);
+	if (pkt->hdr.type == RMC_CC) {
+		/* x in (0, 1] for the feedback timer */
+		double x = (double)(mc_rng_below(&r->rng, 1000000) + 1) / 1e6;
+
+		r->st.cc = true;
+		rmc_cc_rcv_info(&r->cc, now, x, &pkt->u.cc);
+	}
+	if (r->st.cc) {
+		r->st.cc_p = rmc_cc_rcv_p(&r->cc);
+		r->st.cc_rtt_ms = rmc_cc_rcv_rtt(&r->cc);
+		r->st.cc_xcalc = r->st.cc_p > 0 ? rmc_cc_rcv_xcalc(&r->cc) : 0;
+		r->st.feedback_held = r->cc.fb_held;
+	}
+}
+
+static void
+rmc_recv_feedback(struct rmc_recv *r, mc_time_t now)
+{
+	struct rmc_feedback fb;
+	struct rmc_recv_ev *ev;
+	struct rmc_hdr h;
+	int len;
+
+	if (!r->st.cc || !rmc_cc_rcv_feedback(&r->cc, now, &fb))
+		return;
+	if ((ev = rmc_recv_push(r, RMC_EV_SEND, RMC_FEEDBACK_LEN)) == NULL)
+		return;
+	h = rmc_recv_hdr(r, now);
+	len = rmc_encode_feedback(ev->data, RMC_FEEDBACK_LEN, &h, &fb);
+	ev->len = len > 0 ? (size_t)len : 0;
+	r->st.feedback_sent++;
+}
+
 int
 rmc_recv_input(struct rmc_recv *r, mc_time_t now, const uint8_t *p, size_t len)
 {
@@ -595,7 +639,8 @@ rmc_recv_input(struct rmc_recv *r, mc_time_t now, const uint8_t *p, size_t len)
 		return error;
 	}
 	from_sender = pkt.hdr.type == RMC_MANIFEST ||
-	    pkt.hdr.type == RMC_DATA || pkt.hdr.type == RMC_END;
+	    pkt.hdr.type == RMC_DATA || pkt.hdr.type == RMC_END ||
+	    pkt.hdr.type == RMC_CC;
 	if (!r->locked && from_sender) {
 		r->c.session = pkt.hdr.session;
 		r->locked = true;
@@ -608,6 +653,7 @@ rmc_recv_input(struct rmc_recv *r, mc_time_t now, const uint8_t *p, size_t len)
 	if (from_sender && r->state != RMC_RECV_FAILED) {
 		r->last_rx = now;
 		rmc_recv_loss(r, pkt.hdr.seq);
+		rmc_recv_cc(r, now, &pkt, len);
 	}
 	if (r->state == RMC_RECV_DONE) {
 		/* The sender still ends passes: tell it again, now and then. */
@@ -677,6 +723,7 @@ rmc_recv_timer(struct rmc_recv *r, mc_time_t now)
 		rmc_recv_push(r, RMC_EV_TIMEOUT, 0);
 		return;
 	}
+	rmc_recv_feedback(r, now);
 	for (i = 0; i < r->c.window_blocks; i++) {
 		struct rmc_rslot *sl = &r->slots[i];
 
@@ -729,6 +776,8 @@ rmc_recv_deadline(const struct rmc_recv *r)
 	if (r->state != RMC_RECV_RUNNING)
 		return MC_TIME_NEVER;
 	t = r->last_rx + r->c.idle_ms;
+	if (r->st.cc)
+		t = mc_time_min(t, rmc_cc_rcv_deadline(&r->cc));
 	for (i = 0; i < r->c.window_blocks; i++)
 		if (r->slots[i].used && r->slots[i].nack != RMC_NACK_NONE)
 			t = mc_time_min(t, r->slots[i].nack_at);

@@ -70,6 +70,10 @@ struct rmc_recv_stats {
 	uint64_t other_session;
 	uint64_t bad[RMC_WIRE_ERRORS];
 	uint16_t loss; /* the estimate, in 1/10000 */
+	/* --cc tfmcc (when the sender sends CC packets) */
+	bool cc;
+	uint64_t feedback_sent, feedback_held;
+	double cc_p, cc_rtt_ms, cc_xcalc; /* X_calc bits/s, 0: no loss */
 };
 
 struct rmc_recv;

@@ -84,6 +84,10 @@ rmc_send_new(const struct rmc_send_config *c, const struct rmc_send_file *files,
 	s->manifest_at = now;
 	s->activity = now;
 	s->tokens_at = now;
+	if (c->cc_tfmcc)
+		rmc_cc_snd_init(&s->cc, c->rate_bps,
+		    c->symbol_size + RMC_DATA_HDR + RMC_UDP_IP_OVERHEAD, now);
+	s->st.rate_bps = rmc_send_rate(s);
 	*error = 0;
 	return s;
 fail:
@@ -450,6 +454,40 @@ rmc_send_end(struct rmc_send *s, mc_time_t now, uint8_t *buf, size_t cap)
 
 #define RMC_BUCKET_MS 10
 
+uint64_t
+rmc_send_rate(const struct rmc_send *s)
+{
+	return s->c.cc_tfmcc ? rmc_cc_snd_rate(&s->cc) : s->c.rate_bps;
+}
+
+/* --cc tfmcc: what the receivers need (rmc_cc.h), and the figures. */
+static int
+rmc_send_cc(struct rmc_send *s, mc_time_t now, uint8_t *buf, size_t cap)
+{
+	struct rmc_hdr h = rmc_send_hdr(s, now);
+	struct rmc_ccinfo ci;
+	int len;
+
+	rmc_cc_snd_info(&s->cc, now, &ci);
+	if ((len = rmc_encode_cc(buf, cap, &h, &ci)) < 0) {
+		s->seq--;
+		return len;
+	}
+	s->st.cc_packets++;
+	return len;
+}
+
+static void
+rmc_send_cc_stats(struct rmc_send *s)
+{
+	s->st.rate_bps = rmc_send_rate(s);
+	s->st.clr = s->cc.have_clr ? s->cc.clr : 0;
+	s->st.feedback = s->cc.st.feedback;
+	s->st.clr_changes = s->cc.st.clr_changes;
+	s->st.halvings = s->cc.st.halvings;
+	s->st.slow_start = s->cc.slow_start;
+}
+
 /*
  * Tokens earned since the last look; the bucket holds two packets or
  * RMC_BUCKET_MS of the rate, whichever is more (the clock ticks in ms, and
@@ -461,14 +499,14 @@ rmc_send_refill(struct rmc_send *s, mc_time_t now)
 {
 	int64_t depth = 2 * 8 *
 	    ((int64_t)s->c.symbol_size + RMC_DATA_HDR + RMC_UDP_IP_OVERHEAD);
+	uint64_t rate = rmc_send_rate(s);
 
-	if ((int64_t)(s->c.rate_bps * RMC_BUCKET_MS / 1000) > depth)
-		depth = (int64_t)(s->c.rate_bps * RMC_BUCKET_MS / 1000);
+	if ((int64_t)(rate * RMC_BUCKET_MS / 1000) > depth)
+		depth = (int64_t)(rate * RMC_BUCKET_MS / 1000);
 
 	if (now <= s->tokens_at)
 		return;
-	s->tokens += (int64_t)((uint64_t)(now - s->tokens_at) * s->c.rate_bps /
-	    1000);
+	s->tokens += (int64_t)((uint64_t)(now - s->tokens_at) * rate / 1000);
 	if (s->tokens > depth)
 		s->tokens = depth;
 	s->tokens_at = now;
@@ -500,7 +538,11 @@ rmc_send_output(struct rmc_send *s, mc_time_t now, uint8_t *buf, size_t cap)
 	rmc_send_linger(s, now);
 	if (s->phase == RMC_SEND_OVER)
 		return 0;
-	if (s->c.rate_bps > 0) {
+	if (s->c.cc_tfmcc) {
+		rmc_cc_snd_tick(&s->cc, now);
+		rmc_send_cc_stats(s);
+	}
+	if (rmc_send_rate(s) > 0) {
 		rmc_send_refill(s, now);
 		if (s->tokens < 0)
 			return 0;
@@ -509,7 +551,9 @@ rmc_send_output(struct rmc_send *s, mc_time_t now, uint8_t *buf, size_t cap)
 		s->end_due = true;
 	if (!s->manifest_sending && rmc_send_manifest_due(s, now))
 		s->manifest_sending = true;
-	if (s->manifest_sending)
+	if (s->c.cc_tfmcc && rmc_cc_snd_info_due(&s->cc, now))
+		len = rmc_send_cc(s, now, buf, cap);
+	else if (s->manifest_sending)
 		len = rmc_send_manifest(s, now, buf, cap);
 	else if ((sl = rmc_send_repair_slot(s)) != NULL &&
 	    (s->repair_run < RMC_REPAIR_RUN || rmc_send_cur_slot(s) == NULL)) {
@@ -522,7 +566,7 @@ rmc_send_output(struct rmc_send *s, mc_time_t now, uint8_t *buf, size_t cap)
 		s->repair_run = 0;
 		len = rmc_send_first_pass(s, now, sl, buf, cap);
 	}
-	if (len > 0 && s->c.rate_bps > 0)
+	if (len > 0 && rmc_send_rate(s) > 0)
 		s->tokens -= 8 * ((int64_t)len + RMC_UDP_IP_OVERHEAD);
 	return len;
 }
@@ -543,11 +587,14 @@ rmc_send_deadline(const struct rmc_send *s, mc_time_t now)
 		if (sl->used && sl->gather_until != MC_TIME_NEVER)
 			t = mc_time_min(t, sl->gather_until);
 	}
-	if (s->c.rate_bps > 0 && s->tokens < 0)
+	if (rmc_send_rate(s) > 0 && s->tokens < 0)
 		ready = s->tokens_at +
-		    (mc_time_t)(((uint64_t)-s->tokens * 1000 + s->c.rate_bps -
-				    1) /
-			s->c.rate_bps);
+		    (mc_time_t)(((uint64_t)-s->tokens * 1000 +
+				    rmc_send_rate(s) - 1) /
+			rmc_send_rate(s));
+	if (s->c.cc_tfmcc)
+		t = mc_time_min(t,
+		    rmc_send_time_max(ready, rmc_cc_snd_deadline(&s->cc, now)));
 	sendable = s->manifest_sending || s->end_due;
 	for (i = 0; !sendable && i < s->c.window_blocks; i++) {
 		const struct rmc_slot *sl = &s->slots[i];

@@ -39,6 +39,7 @@ struct rmc_send_config {
 	bool carousel;	     /* pass after pass until stopped */
 	bool fec_auto;	     /* parity in the first pass, as much as the
 				loss the receivers report asks */
+	bool cc_tfmcc;	     /* TFMCC (rmc_cc.h): rate_bps is the ceiling */
 	mc_trace_fn trace;   /* a line per transition; may be NULL */
 	void *trace_arg;
 };
@@ -75,6 +76,11 @@ struct rmc_send_stats {
 	uint32_t receivers, receivers_done;
 	uint64_t receivers_over; /* ids past the 65,536 remembered */
 	uint32_t passes;
+	/* --cc tfmcc */
+	uint64_t rate_bps; /* the rate now (the cap without CC) */
+	uint32_t clr;	   /* the CLR's id, 0: none */
+	uint64_t cc_packets, feedback, clr_changes, halvings;
+	bool slow_start;
 };
 
 struct rmc_send;

@@ -11,6 +11,7 @@
 #ifndef MCAST_PROTO_RMC_SEND_INT_H
 #define MCAST_PROTO_RMC_SEND_INT_H
 
+#include "rmc_cc.h"
 #include "rmc_fec.h"
 #include "rmc_send.h"
 #include "trace.h"
@@ -83,6 +84,7 @@ struct rmc_send {
 	unsigned repair_run;  /* repair symbols sent in a row */
 	struct rmc_rcvr *rcvrs;
 	size_t nrcvrs, rcvrs_cap;
+	struct rmc_cc_snd cc; /* c.cc_tfmcc */
 	struct rmc_send_stats st;
 };
 
@@ -91,6 +93,9 @@ struct rmc_slot *rmc_send_slot_get(struct rmc_send *s, uint32_t file,
     uint32_t block);
 struct rmc_hdr rmc_send_hdr(struct rmc_send *s, mc_time_t now);
 struct rmc_fec *rmc_send_fec(struct rmc_send *s, unsigned k);
+
+/* The rate now: TFMCC's, or the cap. */
+uint64_t rmc_send_rate(const struct rmc_send *s);
 
 /* rmc_send_repair.c */
 /* Starts the repairs whose NACKs have been gathered long enough. */

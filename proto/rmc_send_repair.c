@@ -102,9 +102,16 @@ rmc_send_input(struct rmc_send *s, mc_time_t now, const uint8_t *p, size_t len)
 		} else if (r->done && pkt.u.status.state != RMC_RX_DONE)
 			s->st.receivers_done--;
 		r->done = pkt.u.status.state == RMC_RX_DONE;
+		if (r->done && s->c.cc_tfmcc)
+			rmc_cc_snd_leave(&s->cc, r->id);
 		/* (a done receiver answering END does not keep us here) */
 		if (!r->done)
 			s->activity = now;
+		break;
+	case RMC_FEEDBACK:
+		if (s->c.cc_tfmcc)
+			rmc_cc_snd_feedback(&s->cc, now, pkt.hdr.time_ms,
+			    &pkt.u.feedback);
 		break;
 	}
 	return 0;

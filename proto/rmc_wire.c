@@ -40,6 +40,10 @@ rmc_type_name(uint8_t type)
 		return "nack";
 	case RMC_STATUS:
 		return "status";
+	case RMC_CC:
+		return "cc";
+	case RMC_FEEDBACK:
+		return "feedback";
 	}
 	return "unknown";
 }
@@ -233,6 +237,37 @@ rmc_fixed_len(size_t len, size_t want)
 	return len > want ? -RMC_WIRE_LENGTH : 0;
 }
 
+/* The shared layout of CC and FEEDBACK (rmc_put_cc_layout). */
+static void
+rmc_get_cc_layout(const uint8_t *p, struct rmc_pkt *out)
+{
+	uint32_t w[6];
+	unsigned i;
+
+	for (i = 0; i < 6; i++)
+		w[i] = rmc_get32(p + 16 + 4 * i);
+	if (p[3] == RMC_CC)
+		out->u.cc = (struct rmc_ccinfo){ .round = w[0],
+			.rate = w[1],
+			.supp = w[2],
+			.clr = w[3],
+			.echo_rcvr = w[4],
+			.echo_ts = w[5],
+			.echo_delay = rmc_get16(p + 40),
+			.rtt_max = rmc_get16(p + 42),
+			.flags = p[44] };
+	else
+		out->u.feedback = (struct rmc_feedback){ .receiver = w[0],
+			.round = w[1],
+			.rate = w[2],
+			.recv = w[3],
+			.p = w[4],
+			.echo_ts = w[5],
+			.echo_delay = rmc_get16(p + 40),
+			.rtt = rmc_get16(p + 42),
+			.flags = p[44] };
+}
+
 int
 rmc_decode(const uint8_t *p, size_t len, struct rmc_pkt *out)
 {
@@ -278,6 +313,12 @@ rmc_decode(const uint8_t *p, size_t len, struct rmc_pkt *out)
 		out->u.status.state = p[20];
 		out->u.status.loss = rmc_get16(p + 22);
 		out->u.status.files_done = rmc_get32(p + 24);
+		return 0;
+	case RMC_CC:
+	case RMC_FEEDBACK:
+		if ((error = rmc_fixed_len(len, RMC_CC_LEN)) != 0)
+			return error;
+		rmc_get_cc_layout(p, out);
 		return 0;
 	}
 	return -RMC_WIRE_TYPE;
@@ -347,6 +388,50 @@ rmc_encode_status(uint8_t *buf, size_t cap, const struct rmc_hdr *hdr,
 	rmc_put16(buf + 22, s->loss);
 	rmc_put32(buf + 24, s->files_done);
 	return RMC_STATUS_LEN;
+}
+
+/*
+ * CC and FEEDBACK share a layout: six 32-bit fields at 16..39, two 16-bit
+ * at 40 and 42, flags at 44, three reserved bytes.
+ */
+static int
+rmc_put_cc_layout(uint8_t *buf, size_t cap, const struct rmc_hdr *hdr,
+    uint8_t type, const uint32_t w[6], const uint16_t h[2], uint8_t flags)
+{
+	unsigned i;
+
+	if (cap < RMC_CC_LEN)
+		return -RMC_WIRE_NOSPACE;
+	memset(buf, 0, RMC_CC_LEN);
+	rmc_put_hdr(buf, hdr, type);
+	for (i = 0; i < 6; i++)
+		rmc_put32(buf + 16 + 4 * i, w[i]);
+	rmc_put16(buf + 40, h[0]);
+	rmc_put16(buf + 42, h[1]);
+	buf[44] = flags;
+	return RMC_CC_LEN;
+}
+
+int
+rmc_encode_cc(uint8_t *buf, size_t cap, const struct rmc_hdr *hdr,
+    const struct rmc_ccinfo *c)
+{
+	const uint32_t w[6] = { c->round, c->rate, c->supp, c->clr,
+		c->echo_rcvr, c->echo_ts };
+	const uint16_t h[2] = { c->echo_delay, c->rtt_max };
+
+	return rmc_put_cc_layout(buf, cap, hdr, RMC_CC, w, h, c->flags);
+}
+
+int
+rmc_encode_feedback(uint8_t *buf, size_t cap, const struct rmc_hdr *hdr,
+    const struct rmc_feedback *f)
+{
+	const uint32_t w[6] = { f->receiver, f->round, f->rate, f->recv, f->p,
+		f->echo_ts };
+	const uint16_t h[2] = { f->echo_delay, f->rtt };
+
+	return rmc_put_cc_layout(buf, cap, hdr, RMC_FEEDBACK, w, h, f->flags);
 }
 
 int

@@ -52,6 +52,29 @@
  *  STATUS (5): how far a receiver is.
  *	16 receiver id (32), 20 state (8, enum rmc_rx_state), 21 reserved
  *	   (8), 22 loss estimate (16, 1/10000), 24 files done (32).
+ *
+ * Congestion control (--cc tfmcc, RFC 4654; rmc_cc.h).  Rates are in
+ * kbit/s, 0xffffffff for none; times in ms.
+ *
+ *  CC (6), sender to group: what the receivers need for TFMCC, sent at the
+ *	start of each feedback round, after each feedback (its echo) and at
+ *	least every R_max / 2.  48 bytes:
+ *	16 feedback round (32), 20 sending rate X (32), 24 suppression rate
+ *	   (32): the lowest reported this round, 28 CLR id (32, 0 none),
+ *	32 echo: receiver id (32, 0 none), 36 echo: that receiver's time
+ *	   from its FEEDBACK's header (32), 40 echo: ms the sender held it
+ *	   (16), 42 maximum RTT R_max (16), 44 flags (8): 1 = slow start,
+ *	45 reserved (3).
+ *
+ * Receiver to group:
+ *
+ *  FEEDBACK (7): a receiver's TFMCC report, 48 bytes:
+ *	16 receiver id (32), 20 round (32), 24 X_calc (32; none before a
+ *	   loss), 28 receive rate X_recv (32), 32 loss event rate p (32, in
+ *	   millionths), 36 echo: the sender's time from the header of the
+ *	   last packet received (32), 40 echo: ms since it came (16),
+ *	42 the receiver's RTT (16), 44 flags (8): 1 = RTT measured,
+ *	   2 = sent as CLR, 45 reserved (3).
  */
 #ifndef MCAST_PROTO_RMC_WIRE_H
 #define MCAST_PROTO_RMC_WIRE_H
@@ -70,7 +93,14 @@
 #define RMC_END_LEN	 (RMC_HDR_LEN + 16)
 #define RMC_NACK_LEN	 (RMC_HDR_LEN + 16)
 #define RMC_STATUS_LEN	 (RMC_HDR_LEN + 12)
-#define RMC_SYMBOLS_MAX	 255 /* indexes 0..254 */
+#define RMC_CC_LEN	 (RMC_HDR_LEN + 32)
+#define RMC_FEEDBACK_LEN (RMC_HDR_LEN + 32)
+#define RMC_RATE_NONE	 UINT32_MAX
+#define RMC_CC_SLOWSTART 0x01
+#define RMC_FB_HAVE_RTT	 0x01
+#define RMC_FB_CLR	 0x02
+#define RMC_P_SCALE	 1000000 /* p: millionths */
+#define RMC_SYMBOLS_MAX	 255	 /* indexes 0..254 */
 #define RMC_NAME_MAX	 1024
 #define RMC_SHA256_LEN	 32
 #define RMC_END_LAST	 0x01
@@ -82,6 +112,8 @@ enum rmc_type {
 	RMC_END = 3,
 	RMC_NACK = 4,
 	RMC_STATUS = 5,
+	RMC_CC = 6,
+	RMC_FEEDBACK = 7,
 };
 
 enum rmc_rx_state {
@@ -170,6 +202,30 @@ struct rmc_status {
 	uint32_t files_done;
 };
 
+struct rmc_ccinfo {
+	uint32_t round;
+	uint32_t rate; /* kbit/s */
+	uint32_t supp; /* kbit/s; RMC_RATE_NONE */
+	uint32_t clr;  /* 0: none */
+	uint32_t echo_rcvr;
+	uint32_t echo_ts;
+	uint16_t echo_delay;
+	uint16_t rtt_max;
+	uint8_t flags;
+};
+
+struct rmc_feedback {
+	uint32_t receiver;
+	uint32_t round;
+	uint32_t rate; /* X_calc, kbit/s; RMC_RATE_NONE */
+	uint32_t recv; /* X_recv, kbit/s */
+	uint32_t p;    /* 1/RMC_P_SCALE */
+	uint32_t echo_ts;
+	uint16_t echo_delay;
+	uint16_t rtt;
+	uint8_t flags;
+};
+
 struct rmc_pkt {
 	struct rmc_hdr hdr;
 	union {
@@ -178,6 +234,8 @@ struct rmc_pkt {
 		struct rmc_end end;
 		struct rmc_nack nack;
 		struct rmc_status status;
+		struct rmc_ccinfo cc;
+		struct rmc_feedback feedback;
 	} u;
 };
 
@@ -228,6 +286,10 @@ int rmc_encode_nack(uint8_t *buf, size_t cap, const struct rmc_hdr *hdr,
     const struct rmc_nack *n);
 int rmc_encode_status(uint8_t *buf, size_t cap, const struct rmc_hdr *hdr,
     const struct rmc_status *s);
+int rmc_encode_cc(uint8_t *buf, size_t cap, const struct rmc_hdr *hdr,
+    const struct rmc_ccinfo *c);
+int rmc_encode_feedback(uint8_t *buf, size_t cap, const struct rmc_hdr *hdr,
+    const struct rmc_feedback *f);
 /*
  * A manifest: its header, then entries added one by one while they fit.
  * rmc_manifest_begin returns RMC_MANIFEST_HDR or -RMC_WIRE_NOSPACE;

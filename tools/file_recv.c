@@ -691,7 +691,7 @@ recv_report(const struct recv_state *st)
 		printf("{\"files\":%u,\"bytes\":%llu,\"resumed\":%llu,"
 		       "\"seconds\":%.3f,"
 		       "\"symbols\":%llu,\"decoded\":%llu,\"nacks\":%llu,"
-		       "\"nacks_held\":%llu,\"loss\":%.4f,\"ok\":%s}\n",
+		       "\"nacks_held\":%llu,\"loss\":%.4f,\"ok\":%s",
 		    st->files_ok, (unsigned long long)st->bytes,
 		    (unsigned long long)st->resumed, secs,
 		    (unsigned long long)rs->symbols,
@@ -700,6 +700,14 @@ recv_report(const struct recv_state *st)
 		    (unsigned long long)rs->nacks_held,
 		    (double)rs->loss / RMC_LOSS_SCALE,
 		    st->exit_code == 0 ? "true" : "false");
+		if (rs->cc)
+			printf(",\"cc\":{\"feedback\":%llu,"
+			       "\"feedback_held\":%llu,\"p\":%.6f,"
+			       "\"rtt_ms\":%.1f,\"x_calc_bps\":%.0f}",
+			    (unsigned long long)rs->feedback_sent,
+			    (unsigned long long)rs->feedback_held, rs->cc_p,
+			    rs->cc_rtt_ms, rs->cc_xcalc);
+		printf("}\n");
 		return;
 	}
 	printf("received %u file%s, %llu bytes in %.1f s; %.2f %% loss, "

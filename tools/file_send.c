@@ -61,6 +61,7 @@ send_usage(FILE *f)
 	fprintf(f,
 	    "usage: mcast file send [-i IF] [-t TTL] [-r RATE] "
 	    "[--fec K,M | --fec auto]\n"
+	    "                       [--cc none|tfmcc]\n"
 	    "                       [--key FILE] [--carousel] [--json] [-q] [-v]\n"
 	    "                       [--announce[=NAME]] PATH... "
 	    "GROUP:PORT\n"
@@ -74,6 +75,9 @@ send_usage(FILE *f)
 	    "64,191)\n"
 	    "  --fec auto   parity with every block, as much as the loss the\n"
 	    "               receivers report asks (blocks of 64)\n"
+	    "  --cc MODE    none (default: the rate is -r) or tfmcc: follow the\n"
+	    "               slowest receiver's TCP-friendly rate (RFC 4654),\n"
+	    "               -r then is the ceiling\n"
 	    "  --key FILE   seal every packet with the key of FILE's contents\n"
 	    "               (receivers need the same file)\n"
 	    "  --carousel   send the files again and again until stopped\n"
@@ -225,6 +229,7 @@ send_parse(int argc, char **argv, struct send_opts *o)
 		{ "json", no_argument, NULL, 'J' },
 		{ "key", required_argument, NULL, 'K' },
 		{ "announce", optional_argument, NULL, 'A' },
+		{ "cc", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -256,6 +261,15 @@ send_parse(int argc, char **argv, struct send_opts *o)
 			break;
 		case 'J':
 			o->json = true;
+			break;
+		case 'R':
+			if (strcmp(optarg, "tfmcc") == 0)
+				o->c.cc_tfmcc = true;
+			else if (strcmp(optarg, "none") == 0)
+				o->c.cc_tfmcc = false;
+			else
+				usage_error("--cc %s: expected none or tfmcc",
+				    optarg);
 			break;
 		case 'K':
 			option_once(&o->key_path, "--key", optarg, "key file");
@@ -413,11 +427,16 @@ send_timer(void *arg, mc_time_t now)
 		const struct rmc_send_stats *ss = rmc_send_stats(st->s);
 		const struct send_opts *o = st->o;
 		double secs = (double)(now_monotonic_ns() - st->start_ns) / 1e9;
-		char b[32];
+		char b[32], cc[96] = "";
 
+		if (o->c.cc_tfmcc)
+			snprintf(cc, sizeof(cc),
+			    "; tfmcc %.2f Mbit/s%s, CLR %08x",
+			    (double)ss->rate_bps / 1e6,
+			    ss->slow_start ? " (slow start)" : "", ss->clr);
 		file_progress_draw(&st->progress,
 		    "sent %s at %.1f Mbit/s: %s %u, %llu repair symbols "
-		    "for %llu NACKs, %u of %u receivers heard from done",
+		    "for %llu NACKs, %u of %u receivers heard from done%s",
 		    file_bytes_str(st->bytes, b),
 		    secs > 0 ? (double)st->bytes * 8 / secs / 1e6 : 0.0,
 		    !o->c.carousel && ss->passes > 0 ? "lingering after pass" :
@@ -426,7 +445,7 @@ send_timer(void *arg, mc_time_t now)
 						       ss->passes + 1,
 		    (unsigned long long)ss->repair,
 		    (unsigned long long)ss->nacks, ss->receivers_done,
-		    ss->receivers);
+		    ss->receivers, cc);
 	}
 	if (rmc_send_done(st->s))
 		loop_stop(st->loop);
@@ -449,7 +468,7 @@ send_report(const struct send_state *st)
 		       "\"data\":%llu,\"proactive\":%llu,\"repair\":%llu,"
 		       "\"repairs\":%llu,"
 		       "\"nacks\":%llu,\"receivers\":%u,"
-		       "\"receivers_done\":%u,\"passes\":%u}\n",
+		       "\"receivers_done\":%u,\"passes\":%u",
 		    st->o->nfiles, (unsigned long long)total, secs,
 		    (unsigned long long)ss->data,
 		    (unsigned long long)ss->proactive,
@@ -457,6 +476,15 @@ send_report(const struct send_state *st)
 		    (unsigned long long)ss->repairs,
 		    (unsigned long long)ss->nacks, ss->receivers,
 		    ss->receivers_done, ss->passes);
+		if (st->o->c.cc_tfmcc)
+			printf(",\"cc\":\"tfmcc\",\"rate_bps\":%llu,"
+			       "\"clr\":\"%08x\",\"feedback\":%llu,"
+			       "\"clr_changes\":%llu,\"halvings\":%llu",
+			    (unsigned long long)ss->rate_bps, ss->clr,
+			    (unsigned long long)ss->feedback,
+			    (unsigned long long)ss->clr_changes,
+			    (unsigned long long)ss->halvings);
+		printf("}\n");
 		return;
 	}
 	printf("sent %u file%s, %llu bytes in %.1f s: %llu data and %llu "

@@ -319,6 +319,7 @@ struct sim_opts {
 	mc_trace_fn trace;    /* of the sender and receiver 0 */
 	void *trace_arg[2];
 	uint64_t rate_bps; /* instead of 8 Mbit/s */
+	bool cc_tfmcc;	   /* --cc tfmcc, rate_bps the ceiling */
 };
 
 static inline struct sim *
@@ -352,6 +353,7 @@ sim_new(const struct sim_opts *o)
 	sc.linger_ms = 1000;
 	sc.carousel = o->carousel;
 	sc.fec_auto = o->fec_auto;
+	sc.cc_tfmcc = o->cc_tfmcc;
 	sc.trace = o->trace;
 	sc.trace_arg = o->trace_arg[0];
 	sim->carousel = o->carousel;

@@ -195,6 +195,43 @@ test_mixed_loss(void **state)
 	sim_free(sim);
 }
 
+/*
+ * --cc tfmcc: the files still arrive whole; the receivers answer the
+ * sender's CC packets with FEEDBACK, the sender picks a CLR and its rate
+ * leaves slow start at the first loss and stays under the ceiling.
+ */
+static void
+test_tfmcc(void **state)
+{
+	struct sim_opts o = { .n = 8,
+		.loss = 0.01,
+		.suppress = true,
+		.seed = 5,
+		.cc_tfmcc = true };
+	struct sim *sim = sim_new(&o);
+	const struct rmc_send_stats *ss;
+	uint64_t fb = 0;
+	int i;
+
+	(void)state;
+	sim_run(sim);
+	for (i = 0; i < sim->n; i++) {
+		const struct rmc_recv_stats *rs = rmc_recv_stats(sim->rc[i].r);
+
+		sim_check_complete(sim, i);
+		assert_true(rs->cc);
+		fb += rs->feedback_sent;
+	}
+	ss = rmc_send_stats(sim->s);
+	assert_true(rmc_send_done(sim->s));
+	assert_true(ss->cc_packets > 0);
+	assert_true(ss->feedback > 0 && ss->feedback <= fb);
+	assert_true(ss->clr_changes >= 1);
+	assert_false(ss->slow_start);
+	assert_true(ss->rate_bps > 0 && ss->rate_bps <= 8000000);
+	sim_free(sim);
+}
+
 int
 main(void)
 {
@@ -205,6 +242,7 @@ main(void)
 		cmocka_unit_test(test_late_join),
 		cmocka_unit_test(test_vanished),
 		cmocka_unit_test(test_mixed_loss),
+		cmocka_unit_test(test_tfmcc),
 		cmocka_unit_test(test_nack_flood),
 	};
 

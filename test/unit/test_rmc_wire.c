@@ -309,6 +309,109 @@ test_malformed(void **state)
 	assert_string_equal(rmc_type_name(RMC_NACK), "nack");
 }
 
+/* --cc tfmcc's packets, byte by byte. */
+static void
+test_cc_bytes(void **state)
+{
+	static const uint8_t want[RMC_CC_LEN] = {
+		0x52, 0x4d, 0x01, 0x06, 0x01, 0x02, 0x03, 0x04, /* */
+		0x0a, 0x0b, 0x0c, 0x0d, 0x00, 0x00, 0x00, 0x07, /* */
+		0x00, 0x00, 0x00, 0x05,				/* round */
+		0x00, 0x00, 0x27, 0x10, /* rate 10000 kbit/s */
+		0xff, 0xff, 0xff, 0xff, /* no suppression rate */
+		0xde, 0xad, 0xbe, 0xef, /* CLR */
+		0x11, 0x22, 0x33, 0x44, /* echo: receiver */
+		0x00, 0x01, 0x02, 0x03, /* echo: its time */
+		0x00, 0x03,		/* held 3 ms */
+		0x00, 0x28,		/* R_max 40 ms */
+		0x01, 0x00, 0x00, 0x00, /* slow start */
+	};
+	static const struct rmc_ccinfo c = { .round = 5,
+		.rate = 10000,
+		.supp = RMC_RATE_NONE,
+		.clr = 0xdeadbeef,
+		.echo_rcvr = 0x11223344,
+		.echo_ts = 0x00010203,
+		.echo_delay = 3,
+		.rtt_max = 40,
+		.flags = RMC_CC_SLOWSTART };
+	uint8_t buf[64];
+	struct rmc_pkt pkt;
+
+	(void)state;
+	assert_int_equal(rmc_encode_cc(buf, RMC_CC_LEN - 1, &test_hdr, &c),
+	    -RMC_WIRE_NOSPACE);
+	assert_int_equal(rmc_encode_cc(buf, sizeof(buf), &test_hdr, &c),
+	    RMC_CC_LEN);
+	assert_memory_equal(buf, want, RMC_CC_LEN);
+	assert_int_equal(rmc_decode(buf, RMC_CC_LEN, &pkt), 0);
+	assert_int_equal(pkt.hdr.type, RMC_CC);
+	assert_int_equal(pkt.u.cc.round, 5);
+	assert_int_equal(pkt.u.cc.rate, 10000);
+	assert_int_equal(pkt.u.cc.supp, RMC_RATE_NONE);
+	assert_int_equal(pkt.u.cc.clr, 0xdeadbeef);
+	assert_int_equal(pkt.u.cc.echo_rcvr, 0x11223344);
+	assert_int_equal(pkt.u.cc.echo_ts, 0x00010203);
+	assert_int_equal(pkt.u.cc.echo_delay, 3);
+	assert_int_equal(pkt.u.cc.rtt_max, 40);
+	assert_int_equal(pkt.u.cc.flags, RMC_CC_SLOWSTART);
+	assert_string_equal(rmc_type_name(RMC_CC), "cc");
+	assert_int_equal(rmc_decode(buf, RMC_CC_LEN - 1, &pkt),
+	    -RMC_WIRE_SHORT);
+	assert_int_equal(rmc_decode(buf, RMC_CC_LEN + 1, &pkt),
+	    -RMC_WIRE_LENGTH);
+}
+
+static void
+test_feedback_bytes(void **state)
+{
+	static const uint8_t want[RMC_FEEDBACK_LEN] = {
+		0x52, 0x4d, 0x01, 0x07, 0x01, 0x02, 0x03, 0x04, /* */
+		0x0a, 0x0b, 0x0c, 0x0d, 0x00, 0x00, 0x00, 0x07, /* */
+		0xca, 0xfe, 0x00, 0x01,				/* receiver */
+		0x00, 0x00, 0x00, 0x05,				/* round */
+		0x00, 0x00, 0x0b, 0xb8, /* X_calc 3000 kbit/s */
+		0x00, 0x00, 0x0f, 0xa0, /* X_recv 4000 kbit/s */
+		0x00, 0x00, 0x27, 0x10, /* p 0.01 */
+		0x0a, 0x0b, 0x0c, 0x00, /* echo: the sender's time */
+		0x00, 0x02,		/* held 2 ms */
+		0x00, 0x14,		/* RTT 20 ms */
+		0x03, 0x00, 0x00, 0x00, /* RTT measured, CLR */
+	};
+	static const struct rmc_feedback f = { .receiver = 0xcafe0001,
+		.round = 5,
+		.rate = 3000,
+		.recv = 4000,
+		.p = 10000,
+		.echo_ts = 0x0a0b0c00,
+		.echo_delay = 2,
+		.rtt = 20,
+		.flags = RMC_FB_HAVE_RTT | RMC_FB_CLR };
+	uint8_t buf[64];
+	struct rmc_pkt pkt;
+
+	(void)state;
+	assert_int_equal(rmc_encode_feedback(buf, RMC_FEEDBACK_LEN - 1,
+			     &test_hdr, &f),
+	    -RMC_WIRE_NOSPACE);
+	assert_int_equal(rmc_encode_feedback(buf, sizeof(buf), &test_hdr, &f),
+	    RMC_FEEDBACK_LEN);
+	assert_memory_equal(buf, want, RMC_FEEDBACK_LEN);
+	assert_int_equal(rmc_decode(buf, RMC_FEEDBACK_LEN, &pkt), 0);
+	assert_int_equal(pkt.hdr.type, RMC_FEEDBACK);
+	assert_int_equal(pkt.u.feedback.receiver, 0xcafe0001);
+	assert_int_equal(pkt.u.feedback.round, 5);
+	assert_int_equal(pkt.u.feedback.rate, 3000);
+	assert_int_equal(pkt.u.feedback.recv, 4000);
+	assert_int_equal(pkt.u.feedback.p, 10000);
+	assert_int_equal(pkt.u.feedback.echo_ts, 0x0a0b0c00);
+	assert_int_equal(pkt.u.feedback.echo_delay, 2);
+	assert_int_equal(pkt.u.feedback.rtt, 20);
+	assert_int_equal(pkt.u.feedback.flags, RMC_FB_HAVE_RTT | RMC_FB_CLR);
+	assert_string_equal(rmc_type_name(RMC_FEEDBACK), "feedback");
+	assert_int_equal(rmc_decode(buf, 20, &pkt), -RMC_WIRE_SHORT);
+}
+
 int
 main(void)
 {
@@ -318,6 +421,8 @@ main(void)
 		cmocka_unit_test(test_manifest),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_cc_bytes),
+		cmocka_unit_test(test_feedback_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
