@@ -190,6 +190,16 @@ wait_for() {
 	return 1
 }
 
+# capture_ready FILE...: wait (5 s at most) until each tcpdump started with
+# -U -w FILE has written its file's header, which it does once its filter
+# is set: what it must see from then on it sees (instead of a fixed sleep).
+capture_ready() {
+	local f
+	for f in "$@"; do
+		wait_for 5 test -s "$f" || echo "# no capture header in $f after 5 s"
+	done
+}
+
 # joined HOST GROUP: the kernel of HOST lists GROUP as joined on eth0.
 joined() {
 	nsx "$1" ip maddr show dev eth0 | grep -qw "$2"

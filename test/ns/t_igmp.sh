@@ -44,7 +44,7 @@ for v in 2 3; do
 	ip -n "$P-sw" link set br0 type bridge mcast_igmp_version $v
 	bg sw tcpdump -i "$P-h1" -n -U --immediate-mode -w "$TMP/emu$v.pcap" igmp 2>/dev/null
 	tcpd=$LAST_PID
-	sleep 1
+	capture_ready "$TMP/emu$v.pcap"
 	bg h1 "$MCAST" igmp emulate -i eth0 --hosts 20 --groups 239.2.$v.1/5 \
 	    --version $v --leave-after 2 --seed 7 --json >"$TMP/emu$v.json"
 	emu=$LAST_PID

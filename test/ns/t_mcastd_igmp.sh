@@ -34,7 +34,7 @@ S=198.18.1.2
 # member-less LAN4.
 bg r tcpdump -i eth1 -n -U --immediate-mode -w "$TMP/lan2.pcap" igmp or udp 2>/dev/null
 bg hn tcpdump -i eth0 -n -U --immediate-mode -w "$TMP/lan4.pcap" udp 2>/dev/null
-sleep 1
+capture_ready "$TMP/lan2.pcap" "$TMP/lan4.pcap"
 
 has_oif() { # IF S G
 	case " $(mfc_oifs r "$2" "$3") " in *" $1 "*) return 0 ;; esac

@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 require_lab
 require_mcastd
-QI=3000 QRI=1000 RV=2
+QI=2000 QRI=1000 RV=2
 OQPI=$((RV * QI + QRI / 2))
 lan_bridge 1
 lan_bridge 2

@@ -27,7 +27,7 @@ for i in 1 2 3; do
 	bg r tcpdump -i eth$i -n -U --immediate-mode -w "$TMP/eth$i.pcap" igmp 2>/dev/null
 	TCPD+=("$LAST_PID")
 done
-sleep 1
+capture_ready "$TMP/eth1.pcap" "$TMP/eth2.pcap" "$TMP/eth3.pcap"
 start_mcastd r "$TMP/mcastd.conf" || { not_ok "mcastd started"; exit 1; }
 S1=198.18.1.2 S2=198.18.1.3
 

@@ -43,7 +43,7 @@ expect_eq "--no-loop then --loop: LAN member got all 50" "$(json_field "$TMP/nl-
 # 3. The TTL on the wire is the one asked for (tcpdump on the receiver).
 bg h2 tcpdump -i eth0 -n -U --immediate-mode -w "$TMP/ttl.pcap" udp port 6002 2>/dev/null
 tcpd=$LAST_PID
-sleep 1
+capture_ready "$TMP/ttl.pcap"
 nsx h1 "$MCAST" send -i eth0 -t 7 -c 3 -r 100 -q $G:6002
 nsx h1 "$MCAST" send -i eth0 -t 200 -c 2 -r 100 -q $G:6002
 sleep 0.5; kill $tcpd; wait $tcpd 2>/dev/null
