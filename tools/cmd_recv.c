@@ -490,7 +490,7 @@ recv_drain(const struct recv_opts *o, struct recv_state *s, int group,
 	struct sockaddr_storage from[RECV_BATCH];
 	struct mmsghdr msgs[RECV_BATCH];
 	struct iovec iov[RECV_BATCH];
-	unsigned done = 0;
+	unsigned done = 0, want;
 	int i, n;
 
 	do {
@@ -505,15 +505,20 @@ recv_drain(const struct recv_opts *o, struct recv_state *s, int group,
 			msgs[i].msg_hdr.msg_control = ctrl[i];
 			msgs[i].msg_hdr.msg_controllen = sizeof(ctrl[i]);
 		}
-		n = recvmmsg(o->groups[group].fd, msgs, RECV_BATCH,
-		    MSG_DONTWAIT, NULL);
+		/* -c: take no more than the count still wants (a duplicate
+		   does not count, so another batch may follow). */
+		want = RECV_BATCH;
+		if (o->count != 0 && s->received >= o->count)
+			return;
+		if (o->count != 0 && o->count - s->received < want)
+			want = (unsigned)(o->count - s->received);
+		n = recvmmsg(o->groups[group].fd, msgs, want, MSG_DONTWAIT,
+		    NULL);
 		for (i = 0; i < n; i++)
 			recv_datagram(o, s, group, bufs[i], msgs[i].msg_len,
 			    &from[i], recv_timestamp(&msgs[i].msg_hdr));
-		if (o->count != 0 && s->received >= o->count)
-			return;
-		done += RECV_BATCH;
-	} while (n == RECV_BATCH && done < budget);
+		done += want;
+	} while (n == (int)want && done < budget);
 }
 
 /*

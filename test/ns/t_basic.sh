@@ -94,6 +94,17 @@ wait $r
 kill $j; wait $j 2>/dev/null
 expect_eq "recv on $G:5100 got its 20 and none of 239.1.2.4's 30" "$(json_field "$TMP/only.json" received)" 20
 
+# 3c'. -c stops at the count even when a batch holds more: 300 datagrams
+# queue while the receiver is stopped, and it takes exactly 100 of them.
+bg h2 "$MCAST" recv -i eth0 -c 100 -d 5 --json $G:5300 >"$TMP/count.json"
+r=$LAST_PID
+wait_for 5 joined h2 $G || not_ok "h2 joined $G"
+kill -STOP $r
+nsx h1 "$MCAST" send -i eth0 -c 300 -q $G:5300
+kill -CONT $r
+wait $r
+expect_eq "-c 100 with 300 queued at once: received exactly 100" "$(json_field "$TMP/count.json" received)" 100
+
 # 3d. Flat out with --gso, datagrams leave in UDP segmentation offload
 # trains; each still arrives as its own datagram with its own sequence
 # number.  Without it (the default), sendmmsg batches.
