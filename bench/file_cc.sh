@@ -10,7 +10,7 @@
 #                                   nothing
 #
 # Environment: ROUNDS (5), RATE_MBIT (20: the bottleneck), TCP_S (10: the
-# TCP flow's seconds; 4 with --smoke), RESULTS, MCAST.
+# TCP flow's seconds; 2 with --smoke), RESULTS, MCAST.
 #
 # Lab (as test/ns/t_file_cc.sh): h1 sends (the file, and iperf -c) on
 # bridge br0; h2..h4 receive the file, h5 is the iperf server, on br1; the
@@ -40,7 +40,7 @@ command -v uftp >/dev/null && command -v uftpd >/dev/null ||
 ROUNDS=${ROUNDS:-5}
 RATE_MBIT=${RATE_MBIT:-20}
 TCP_S=${TCP_S:-10}
-[ $SMOKE = 1 ] && ROUNDS=1 TCP_S=4
+[ $SMOKE = 1 ] && ROUNDS=1 TCP_S=2
 RESULTS=${RESULTS:-$TOP/bench/RESULTS.md}
 G=239.1.6.1 # mcast, port 5040
 UPUB=239.1.6.2 UPRIV=239.1.6.3
