@@ -460,7 +460,8 @@ static void
 rmc_send_refill(struct rmc_send *s, mc_time_t now)
 {
 	int64_t depth = 2 * 8 *
-	    ((int64_t)s->c.symbol_size + RMC_DATA_HDR + RMC_UDP_IP_OVERHEAD);
+	    ((int64_t)s->c.symbol_size + RMC_DATA_HDR + RMC_UDP_IP_OVERHEAD +
+		s->c.packet_extra);
 
 	if ((int64_t)(s->c.rate_bps * RMC_BUCKET_MS / 1000) > depth)
 		depth = (int64_t)(s->c.rate_bps * RMC_BUCKET_MS / 1000);
@@ -523,7 +524,8 @@ rmc_send_output(struct rmc_send *s, mc_time_t now, uint8_t *buf, size_t cap)
 		len = rmc_send_first_pass(s, now, sl, buf, cap);
 	}
 	if (len > 0 && s->c.rate_bps > 0)
-		s->tokens -= 8 * ((int64_t)len + RMC_UDP_IP_OVERHEAD);
+		s->tokens -= 8 *
+		    ((int64_t)len + RMC_UDP_IP_OVERHEAD + s->c.packet_extra);
 	return len;
 }
 

@@ -426,14 +426,22 @@ send_report(const struct send_state *st)
 		       "\"data\":%llu,\"proactive\":%llu,\"repair\":%llu,"
 		       "\"repairs\":%llu,"
 		       "\"nacks\":%llu,\"receivers\":%u,"
-		       "\"receivers_done\":%u,\"passes\":%u}\n",
+		       "\"receivers_done\":%u,\"passes\":%u,"
+		       "\"nacks_late\":%llu,\"nacks_bad\":%llu,"
+		       "\"nacks_dropped\":%llu,\"bad\":%llu,"
+		       "\"auth_failed\":%llu}\n",
 		    st->o->nfiles, (unsigned long long)total, secs,
 		    (unsigned long long)ss->data,
 		    (unsigned long long)ss->proactive,
 		    (unsigned long long)ss->repair,
 		    (unsigned long long)ss->repairs,
 		    (unsigned long long)ss->nacks, ss->receivers,
-		    ss->receivers_done, ss->passes);
+		    ss->receivers_done, ss->passes,
+		    (unsigned long long)ss->nacks_late,
+		    (unsigned long long)ss->nacks_bad,
+		    (unsigned long long)ss->nacks_dropped,
+		    (unsigned long long)file_bad_sum(ss->bad),
+		    (unsigned long long)st->fs.auth_failed);
 		return;
 	}
 	printf("sent %u file%s, %llu bytes in %.1f s: %llu data and %llu "
@@ -459,6 +467,8 @@ file_send_main(int argc, char **argv)
 	if (o.key_path)
 		file_sock_key(&st.fs, o.key_path);
 	send_prepare(&o);
+	if (o.key_path)
+		o.c.packet_extra = RMC_SEAL_OVERHEAD; /* the cap counts it */
 	st.o = &o;
 	o.c.session = random_u32();
 	if ((files = calloc(o.nfiles ? o.nfiles : 1, sizeof(*files))) == NULL) {
