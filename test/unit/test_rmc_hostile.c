@@ -4,7 +4,9 @@
  * (a flood from one host, as test/ns/t_file_hostile.sh sends) never leave
  * the first pass without a slot for its next block; the cap counts what
  * the caller adds to each packet (--key's seal), so that a sealed
- * session stays within it too.
+ * session stays within it too; and a receiver that hears such NACKs for
+ * blocks the first pass has not reached keeps its window for the blocks
+ * that come.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "rmc_recv.h"
 #include "rmc_send.h"
 
 #define T_S	 100
@@ -136,12 +139,64 @@ test_rate_extra(void **state)
 	rmc_send_free(s);
 }
 
+/*
+ * A receiver with a window of 8 blocks hears forged NACKs for blocks 100
+ * to 107 of a 200-block file before any data: it holds no slot for them
+ * (it has nothing to hold back there), so block 0's symbols are taken
+ * (they were dropped for want of room: symbols_window).
+ */
+static void
+test_flood_receiver_window(void **state)
+{
+	static const uint8_t sha[RMC_SHA256_LEN];
+	struct rmc_recv_config c;
+	struct rmc_hdr h = { .session = 0xf100d };
+	struct rmc_entry e = { .size = 200 * T_K * T_S,
+		.name = (const uint8_t *)"f",
+		.name_len = 1 };
+	struct rmc_data d = { .k = T_K, .payload_len = T_S };
+	struct rmc_recv *r;
+	uint8_t buf[2048], sym[T_S] = { 1 };
+	mc_time_t now = 1000;
+	int error, len;
+	uint32_t b;
+
+	memcpy(e.sha256, sha, sizeof(sha));
+	rmc_recv_config_default(&c);
+	c.receiver = 7;
+	c.window_blocks = 8;
+	r = rmc_recv_new(&c, now, 1, &error);
+	assert_non_null(r);
+	len = rmc_manifest_begin(buf, sizeof(buf), &h, 1, T_S, T_K);
+	len = rmc_manifest_add(buf, sizeof(buf), (size_t)len, &e);
+	assert_true(len > 0);
+	assert_int_equal(rmc_recv_input(r, now, buf, (size_t)len), 0);
+	for (b = 100; b < 108; b++) {
+		struct rmc_nack n = { .receiver = 0xbad0 + b,
+			.block = b,
+			.missing = T_K };
+
+		len = rmc_encode_nack(buf, sizeof(buf), &h, &n);
+		assert_int_equal(rmc_recv_input(r, now, buf, (size_t)len), 0);
+	}
+	assert_int_equal(rmc_recv_stats(r)->nacks_heard, 8);
+	d.payload = sym;
+	for (d.symbol = 0; d.symbol < T_K; d.symbol++) {
+		len = rmc_encode_data(buf, sizeof(buf), &h, &d);
+		assert_int_equal(rmc_recv_input(r, ++now, buf, (size_t)len), 0);
+	}
+	assert_int_equal(rmc_recv_stats(r)->symbols_window, 0);
+	assert_int_equal(rmc_recv_stats(r)->blocks, 1);
+	rmc_recv_free(r);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_flood_window),
 		cmocka_unit_test(test_rate_extra),
+		cmocka_unit_test(test_flood_receiver_window),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
