@@ -31,7 +31,7 @@ struct send_opts {
 	struct mc_endpoint group;
 	const char *label;
 	struct mc_iface iface;
-	bool has_iface, json, carousel, quiet;
+	bool has_iface, json, carousel, quiet, loop;
 	const char *key_path;
 	int ttl;
 	struct rmc_send_config c;
@@ -58,7 +58,8 @@ send_usage(FILE *f)
 	fprintf(f,
 	    "usage: mcast file send [-i IF] [-t TTL] [-r RATE] "
 	    "[--fec K,M | --fec auto]\n"
-	    "                       [--key FILE] [--carousel] [--json] [-q] [-v]\n"
+	    "                       [--key FILE] [--carousel] [--loop] [--json] "
+	    "[-q] [-v]\n"
 	    "                       PATH... "
 	    "GROUP:PORT\n"
 	    "  -i IF        send on this interface\n"
@@ -74,6 +75,8 @@ send_usage(FILE *f)
 	    "  --key FILE   seal every packet with the key of FILE's contents\n"
 	    "               (receivers need the same file)\n"
 	    "  --carousel   send the files again and again until stopped\n"
+	    "  --loop       loop the packets back to receivers on this host\n"
+	    "               (the sender then reads each of them back too)\n"
 	    "  --json       one JSON summary at the end\n"
 	    "  -q           no summary, only the exit status\n"
 	    "  -v           what the engine does, a line per step, on "
@@ -215,6 +218,7 @@ send_parse(int argc, char **argv, struct send_opts *o)
 	static const struct option longopts[] = {
 		{ "fec", required_argument, NULL, 'F' },
 		{ "carousel", no_argument, NULL, 'C' },
+		{ "loop", no_argument, NULL, 'L' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "key", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
@@ -245,6 +249,9 @@ send_parse(int argc, char **argv, struct send_opts *o)
 			break;
 		case 'C':
 			o->c.carousel = true;
+			break;
+		case 'L':
+			o->loop = true;
 			break;
 		case 'J':
 			o->json = true;
@@ -479,6 +486,17 @@ file_send_main(int argc, char **argv)
 		files[i] = o.files[i].f;
 	file_sock_open(&st.fs, o.label, &o.group, o.has_iface ? &o.iface : NULL,
 	    o.ttl);
+	/*
+	 * Joined for the receivers' feedback, the socket would get every
+	 * packet it sends back too: at a high rate they filled its buffer
+	 * and NACKs were lost with them (RcvbufErrors), repairs stalled.
+	 */
+	if (!o.loop &&
+	    (error = mc_set_loop(st.fs.fd, o.group.ip.family, false)) < 0) {
+		fprintf(stderr, "mcast: cannot turn loopback off on %s: %s\n",
+		    o.label, mc_strerror(error));
+		return 1;
+	}
 	st.loop = tool_loop_new();
 	st.s = rmc_send_new(&o.c, files, o.nfiles, loop_now(st.loop), &error);
 	free(files);
