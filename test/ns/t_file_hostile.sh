@@ -102,23 +102,35 @@ within_cap() {
 	PEAK=$peak
 }
 
+# session PORT WHAT MODE PPS SECONDS [ARG...]: the honest receivers and
+# the sender (--json, ARGs to both) on PORT, h2's meter, and h5 sending
+# (rmc_nackflood -m MODE) meanwhile; then every receiver is checked, the
+# sender's exit status is SEND_RC and h5's line is in $TMP/MODE.out.
+session() {
+	local port=$1 what=$2 mode=$3 pps=$4 secs=$5 spid
+	shift 5
+	start_rx $port "$@"
+	rx_meter $port
+	bg h1 sh -c "exec \"$MCAST\" file send -i eth0 -r ${CAP}M --json $* \"$TMP/src/f.bin\" $G:$port >\"$TMP/s.$port.json\" 2>\"$TMP/s.$port.err\""
+	spid=$LAST_PID
+	nsx h5 "$FLOOD" -i eth0 -m $mode -r $pps -d $secs $G:$port >"$TMP/$mode.out" 2>&1
+	echo "# h5: $(cat "$TMP/$mode.out")"
+	check_rx $port "$what"
+	wait "$spid"
+	SEND_RC=$?
+	echo "# sender: $(cat "$TMP/s.$port.json")"
+	within_cap $port "$what"
+}
+
 # 1. A NACK flood, 3,000 a second, from h5 during the transfer.
-start_rx 5030
-rx_meter 5030
-bg h1 sh -c "exec \"$MCAST\" file send -i eth0 -r ${CAP}M --json \"$TMP/src/f.bin\" $G:5030 >\"$TMP/s.5030.json\" 2>\"$TMP/s.5030.err\""
-spid=$LAST_PID
-nsx h5 "$FLOOD" -i eth0 -m nack -r 3000 -d 6 $G:5030 >"$TMP/flood.out" 2>&1
-echo "# $(cat "$TMP/flood.out")"
-check_rx 5030 "NACK flood"
-wait "$spid"
-echo "# sender: $(cat "$TMP/s.5030.json")"
-within_cap 5030 "NACK flood"
-sent=$(grep -o 'packets=[0-9]*' "$TMP/flood.out" | cut -d= -f2)
+session 5030 "NACK flood" nack 3000 6
+sent=$(grep -o 'packets=[0-9]*' "$TMP/nack.out" | cut -d= -f2)
 check "the flood sent forged NACKs at >= 2,000/s (${sent:-0} in 6 s)" test "${sent:-0}" -ge 12000
 nacks=$(json_field "$TMP/s.5030.json" nacks)
 check "the sender's JSON counts them ($nacks NACKs)" test "${nacks:-0}" -ge $((sent * 9 / 10))
 check "and it was kept busy: the peak rate ($PEAK Mbit/s) is above half the cap" \
     awk -v p="$PEAK" -v c=$CAP 'BEGIN { exit !(p >= c / 2) }'
+expect_eq "the sender exits 1: the forged receiver ids it heard never finished" $SEND_RC 1
 check "the three honest receivers were done" \
     test "$(json_field "$TMP/s.5030.json" receivers_done)" -ge 3
 echo "# honest receivers' seconds: $(for h in $RX; do json_field "$TMP/r$h.5030.json" seconds; done | tr '\n' ' ')"
@@ -126,13 +138,7 @@ check "NACKs for blocks with no room in the window were dropped ($(json_field "$
     test "$(json_field "$TMP/s.5030.json" nacks_dropped)" -gt 0
 
 # 2. Malformed and forged packets from h5.
-start_rx 5031
-bg h1 sh -c "exec \"$MCAST\" file send -i eth0 -r ${CAP}M -q \"$TMP/src/f.bin\" $G:5031"
-spid=$LAST_PID
-nsx h5 "$FLOOD" -i eth0 -m junk -r 2000 -d 2 $G:5031 >"$TMP/junk.out" 2>&1
-echo "# $(cat "$TMP/junk.out")"
-check_rx 5031 "malformed packets"
-wait "$spid"
+session 5031 "malformed packets" junk 2000 2
 for h in $RX; do
 	j=$TMP/r$h.5031.json
 	echo "# h$h: $(cat "$j")"
@@ -146,17 +152,8 @@ done
 
 # 3. --key: h5 has no key; it replays the sealed NACKs (and DATA) it
 # hears, 2,000 a second.
-start_rx 5032 --key "$TMP/key"
-rx_meter 5032
-bg h1 sh -c "exec \"$MCAST\" file send -i eth0 -r ${CAP}M --key \"$TMP/key\" --json \"$TMP/src/f.bin\" $G:5032 >\"$TMP/s.5032.json\" 2>\"$TMP/s.5032.err\""
-spid=$LAST_PID
-nsx h5 "$FLOOD" -i eth0 -m replay -r 2000 -d 4 $G:5032 >"$TMP/replay.out" 2>&1
-echo "# $(cat "$TMP/replay.out")"
-check_rx 5032 "sealed replay"
-wait "$spid"
-expect_eq "sealed replay: the sender exits 0 (every receiver done)" $? 0
-echo "# sender: $(cat "$TMP/s.5032.json")"
-within_cap 5032 "sealed replay"
+session 5032 "sealed replay" replay 2000 4 --key "$TMP/key"
+expect_eq "sealed replay: the sender exits 0 (every receiver done)" $SEND_RC 0
 replayed=$(grep -o 'packets=[0-9]*' "$TMP/replay.out" | cut -d= -f2)
 check "h5 replayed sealed packets (${replayed:-0})" test "${replayed:-0}" -gt 1000
 honest=0

@@ -2,11 +2,9 @@
  * The file transfer's engines against hostile feedback, driven directly:
  * forged NACKs for blocks all over a file larger than the sender's window
  * (a flood from one host, as test/ns/t_file_hostile.sh sends) never leave
- * the first pass without a slot for its next block; the cap counts what
- * the caller adds to each packet (--key's seal), so that a sealed
- * session stays within it too; and a receiver that hears such NACKs for
- * blocks the first pass has not reached keeps its window for the blocks
- * that come.
+ * the first pass without a slot for its next block; and a receiver that
+ * hears such NACKs for blocks the first pass has not reached keeps its
+ * window for the blocks that come.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -100,46 +98,6 @@ test_flood_window(void **state)
 }
 
 /*
- * 44 bytes added to every packet (--key's seal) are counted: 2 s at
- * 1 Mbit/s put out 2 Mbit with them, give or take the bucket (the lab
- * measured 1.03 times the cap on the wire before).
- */
-static void
-test_rate_extra(void **state)
-{
-	static uint8_t src[1 << 20];
-	struct rmc_send_file f = { .size = sizeof(src), .name = "f" };
-	struct rmc_send_config c;
-	struct rmc_send_need need;
-	struct rmc_send *s;
-	uint8_t buf[2048];
-	uint64_t bits = 0, pkt = 8 * (512 + 28 + 28 + 44);
-	mc_time_t now = 5000;
-	int error, len;
-
-	rmc_send_config_default(&c);
-	c.symbol_size = 512;
-	c.rate_bps = 1000000;
-	c.packet_extra = 44;
-	s = rmc_send_new(&c, &f, 1, now, &error);
-	assert_non_null(s);
-	while (now < 5000 + 2000) {
-		while (rmc_send_need(s, &need))
-			assert_int_equal(rmc_send_supply(s, need.file,
-					     need.block, src + need.offset,
-					     need.len),
-			    0);
-		while ((len = rmc_send_output(s, now, buf, sizeof(buf))) > 0)
-			bits += 8 * ((uint64_t)len + 28 + 44);
-		now = rmc_send_deadline(s, now);
-	}
-	print_message("# %" PRIu64 " bits in 2 s at 1 Mbit/s, sealed\n", bits);
-	assert_true(bits <= 2000000 + 3 * pkt);
-	assert_true(bits >= 2000000 - 3 * pkt);
-	rmc_send_free(s);
-}
-
-/*
  * A receiver with a window of 8 blocks hears forged NACKs for blocks 100
  * to 107 of a 200-block file before any data: it holds no slot for them
  * (it has nothing to hold back there), so block 0's symbols are taken
@@ -195,7 +153,6 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_flood_window),
-		cmocka_unit_test(test_rate_extra),
 		cmocka_unit_test(test_flood_receiver_window),
 	};
 
