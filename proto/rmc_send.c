@@ -136,6 +136,22 @@ rmc_send_slot_find(struct rmc_send *s, uint32_t file, uint32_t block)
 }
 
 /*
+ * The first parity index of a block taken into a slot.  Not always K: a
+ * block NACKed again after its slot went to another would get the indexes
+ * its receivers already have (duplicates to them), again and again; the
+ * repairs sent so far move the start round the indexes in use.
+ */
+static unsigned
+rmc_send_parity_start(const struct rmc_send *s, unsigned k)
+{
+	unsigned range = RMC_FEC_N - k;
+
+	if (s->c.parity_max > 0 && s->c.parity_max < range)
+		range = s->c.parity_max;
+	return k + (unsigned)(s->st.repair % range);
+}
+
+/*
  * A slot for a block: a free one, else the least recently used that has
  * no repair under way (busy is true when every slot has one).
  */
@@ -169,7 +185,7 @@ rmc_send_slot_get(struct rmc_send *s, uint32_t file, uint32_t block)
 	best->file = file;
 	best->block = block;
 	best->k = rmc_send_block_k(s, file, block);
-	best->next_parity = best->k;
+	best->next_parity = rmc_send_parity_start(s, best->k);
 	best->gather_until = MC_TIME_NEVER;
 	best->used_at = s->seq;
 	return best;

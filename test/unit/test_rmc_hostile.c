@@ -4,7 +4,8 @@
  * (a flood from one host, as test/ns/t_file_hostile.sh sends) never leave
  * the first pass without a slot for its next block; and a receiver that
  * hears such NACKs for blocks the first pass has not reached keeps its
- * window for the blocks that come.
+ * window for the blocks that come; a block NACKed again after its slot
+ * went to others gets parity indexes its receivers do not have yet.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -148,12 +149,81 @@ test_flood_receiver_window(void **state)
 	rmc_recv_free(r);
 }
 
+/* Sends what is due from now on for ms; the parity indexes of block's. */
+static unsigned
+test_drain(struct rmc_send *s, mc_time_t *now, mc_time_t ms, uint32_t block,
+    uint8_t *idx)
+{
+	static uint8_t src[T_BLOCKS * T_K * T_S];
+	struct rmc_send_need need;
+	struct rmc_pkt pkt;
+	uint8_t buf[2048];
+	mc_time_t end = *now + ms;
+	unsigned n = 0;
+	int len;
+
+	for (; *now < end; (*now)++) {
+		while (rmc_send_need(s, &need))
+			assert_int_equal(rmc_send_supply(s, need.file,
+					     need.block, src + need.offset,
+					     need.len),
+			    0);
+		while ((len = rmc_send_output(s, *now, buf, sizeof(buf))) > 0)
+			if (rmc_decode(buf, (size_t)len, &pkt) == 0 &&
+			    pkt.hdr.type == RMC_DATA &&
+			    pkt.u.data.block == block && pkt.u.data.burst > 0)
+				idx[n++] = pkt.u.data.symbol;
+	}
+	return n;
+}
+
+/*
+ * A window of 2: block 0 repaired with 2 parity symbols, its slot then
+ * taken by blocks 5 and 6, block 0 NACKed again: its new parity symbols
+ * are not the 2 it sent before (they started at K each time, and a
+ * receiver that had them took them as duplicates, NACKed again, and so on
+ * for ever: seen with a receiver window 4 times the sender's).
+ */
+static void
+test_parity_after_eviction(void **state)
+{
+	struct rmc_send_file f = { .size = T_BLOCKS * T_K * T_S, .name = "f" };
+	struct rmc_send_config c;
+	struct rmc_send *s;
+	uint8_t first[16], again[16];
+	mc_time_t now = 1000;
+	int error;
+
+	rmc_send_config_default(&c);
+	c.session = 0xf100d;
+	c.symbol_size = T_S;
+	c.k = T_K;
+	c.window_blocks = 2;
+	c.rate_bps = 0;
+	s = rmc_send_new(&c, &f, 1, now, &error);
+	assert_non_null(s);
+	test_drain(s, &now, 100, 0, first); /* the first pass */
+	assert_int_equal(rmc_send_stats(s)->passes, 1);
+	test_forge(s, now, c.session, 1, 0);
+	assert_int_equal(test_drain(s, &now, 100, 0, first), T_K);
+	test_forge(s, now, c.session, 2, 5);
+	test_drain(s, &now, 100, 0, again);
+	test_forge(s, now, c.session, 3, 6);
+	test_drain(s, &now, 100, 0, again);
+	test_forge(s, now, c.session, 4, 0);
+	assert_int_equal(test_drain(s, &now, 100, 0, again), T_K);
+	assert_int_not_equal(again[0], first[0]);
+	assert_true(again[0] >= T_K);
+	rmc_send_free(s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_flood_window),
 		cmocka_unit_test(test_flood_receiver_window),
+		cmocka_unit_test(test_parity_after_eviction),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
