@@ -10,6 +10,7 @@
 #   peaks_kb PID...  the high-water mark of each one's RSS (VmHWM, kB),
 #                  sampled every 20 ms until all have exited; one line,
 #                  the figures in the order of the pids
+#   require_uftp   uftp and uftpd are there, or the script is skipped
 random_loss() {
 	local host=$1 pct=$2
 	shift 2
@@ -42,4 +43,9 @@ peaks_kb() {
 		sleep 0.02
 	done
 	echo "${m[@]}"
+}
+
+require_uftp() {
+	command -v uftp >/dev/null && command -v uftpd >/dev/null ||
+	    skip_all "uftp and uftpd not installed (Debian package uftp, scripts/deps.sh)"
 }
