@@ -23,6 +23,18 @@
 #define T_K	 4
 #define T_BLOCKS 40
 
+/* A sender of symbols of T_S bytes, blocks of T_K, no cap, window blocks. */
+static void
+test_config(struct rmc_send_config *c, unsigned window)
+{
+	rmc_send_config_default(c);
+	c->session = 0xf100d;
+	c->symbol_size = T_S;
+	c->k = T_K;
+	c->window_blocks = window;
+	c->rate_bps = 0;
+}
+
 /* A forged NACK for a whole block, from a new receiver id. */
 static void
 test_forge(struct rmc_send *s, mc_time_t now, uint32_t session, uint32_t id,
@@ -59,12 +71,7 @@ test_flood_window(void **state)
 
 	for (i = 0; i < (int)sizeof(src); i++)
 		src[i] = (uint8_t)(i * 7);
-	rmc_send_config_default(&c);
-	c.session = 0xf100d;
-	c.symbol_size = T_S;
-	c.k = T_K;
-	c.window_blocks = 4;
-	c.rate_bps = 0;
+	test_config(&c, 4);
 	c.linger_ms = 100;
 	s = rmc_send_new(&c, &f, 1, now, &error);
 	assert_non_null(s);
@@ -194,12 +201,7 @@ test_parity_after_eviction(void **state)
 	mc_time_t now = 1000;
 	int error;
 
-	rmc_send_config_default(&c);
-	c.session = 0xf100d;
-	c.symbol_size = T_S;
-	c.k = T_K;
-	c.window_blocks = 2;
-	c.rate_bps = 0;
+	test_config(&c, 2);
 	s = rmc_send_new(&c, &f, 1, now, &error);
 	assert_non_null(s);
 	test_drain(s, &now, 100, 0, first); /* the first pass */
