@@ -87,6 +87,7 @@ $(PARTS_LIB): $(B)/tools/dump_decode.o $(B)/tools/dump_dvmrp.o \
 UNIT_LIBS_test_rmc_fec = -lisal
 UNIT_LIBS_test_rmc_engine = -lisal
 UNIT_LIBS_test_rmc_session = -lisal
+UNIT_LIBS_test_rmc_hostile = -lisal
 $(B)/test/test_rmc_engine $(B)/test/test_rmc_session: test/unit/rmc_sim.h
 UNIT_LIBS_test_rmc_seal = -lsodium
 $(B)/test/%: test/unit/%.c $(B)/libmcast.a $(DAEMON_LIB_OBJ) $(PARTS_LIB) $(HDRS)

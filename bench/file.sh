@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # File transfer benchmark: mcast file against uftp/uftpd (Debian's uftp),
-# one sender and 8 receivers on a bridge, the same file, the same rate cap
+# one sender and 8 receivers (RECEIVERS) on a bridge, the same file, the same rate cap
 # and the same random loss at every receiver, runs alternating between the
 # two tools (issue 14, Measure).
 #
@@ -12,17 +12,21 @@
 #                                TAP lines, writes nothing
 #
 # Environment: ROUNDS (5), SIZE_MIB (64; 4 with --smoke), RATE_MBIT (50),
+# RECEIVERS (8; up to 60: where NAK rounds to many receivers should cost
+# uftp more), LOSSES ("0 1 5": the loss levels, %),
 # MCAST_FEC (auto: mcast file send --fec auto; "none" for no --fec),
 # RESULTS (bench/RESULTS.md), MCAST.
 #
-# Lab: lan_lab 9 (test/ns/lib.sh): h1 sends, h2..h9 receive.  Loss: each
+# Lab: lan_lab RECEIVERS+1 (test/ns/lib.sh): h1 sends, h2... receive.  There is
+# no netem in this kernel (../shared/docs/LAB.md), so no round-trip delay
+# can be added to the lab.  Loss: each
 # receiver's input drops LOSS % of the UDP packets from the sender at
 # random (test/ns/file_lib.sh's random_loss, nftables numgen random); what
 # receivers send one another (mcast's NACKs go to the group) is not
 # dropped.  Rate cap: mcast file send -r RATE_MBITM (IP and UDP headers
 # counted), uftp -R RATE_MBIT*1000 (Kbit/s); uftp without encryption
 # (-Y none) as mcast runs without --key; uftp's groups and clients closed
-# (-H with the 8 receivers' ids, their addresses) so that neither waits
+# (-H with the receivers' ids, their addresses) so that neither waits
 # for late joiners.
 #
 # Per run: completion = from starting the sender until the last receiver
@@ -41,7 +45,7 @@
 # sender): NACKs per receiver per 1,000 data packets.  Peak RSS:
 # /usr/bin/time's maximum resident set of the sender and of mcast's
 # receivers, VmHWM of each uftpd (a daemon that does not exit) before it is
-# stopped; the largest of the 8 receivers.
+# stopped; the largest of the receivers.
 set -u
 
 . "$(dirname "$0")/lib.bash"
@@ -53,8 +57,7 @@ bench_start file 90 $((120 + ${ROUNDS:-5} * 6 * 60)) "$@"
 export LC_ALL=C
 cd "$TOP" || exit 1
 require_lab
-command -v uftp >/dev/null && command -v uftpd >/dev/null ||
-    skip_all "uftp and uftpd not installed (Debian package uftp, scripts/deps.sh)"
+require_uftp
 [ -x /usr/bin/time ] || skip_all "no /usr/bin/time (Debian package time)"
 
 NAME=file
@@ -62,13 +65,15 @@ ROUNDS=${ROUNDS:-5}
 SIZE_MIB=${SIZE_MIB:-64}
 RATE_MBIT=${RATE_MBIT:-50}
 MCAST_FEC=${MCAST_FEC:-auto}
-LOSSES=(0 1 5)
+LOSSES=(${LOSSES:-0 1 5})
+NRX=${RECEIVERS:-8}
+case $NRX in [1-9] | [1-5][0-9] | 60) ;; *) echo "RECEIVERS=$NRX: expected 1 to 60" >&2; exit 2 ;; esac
 TOOLS=(mcast uftp)
 if [ $SMOKE = 1 ]; then
 	ROUNDS=1 SIZE_MIB=4 LOSSES=(0 5)
 fi
 RESULTS=${RESULTS:-$TOP/bench/RESULTS.md}
-RX=$(seq 2 9)
+RX=$(seq 2 $((NRX + 1)))
 S=198.18.1.2 # h1
 G=239.1.5.1  # mcast file, port 5016
 UPUB=239.1.5.2 UPRIV=239.1.5.3 # uftp's announcements and data, port 1044
@@ -82,7 +87,7 @@ for h in $RX; do
 	CLIENTS=$CLIENTS${CLIENTS:+,}$(printf '0x%02x%02x%02x%02x' 198 18 1 $((h + 1)))
 done
 
-lan_lab 9
+lan_lab $((NRX + 1))
 mkdir -p "$TMP/src"
 head -c $SIZE /dev/urandom >"$TMP/src/f.bin"
 SUM=$(sha256sum <"$TMP/src/f.bin")
@@ -148,7 +153,7 @@ run() {
 		    >"$TMP/send.err" 2>&1
 	fi
 	ps=$LAST_PID
-	left=8
+	left=$NRX
 	while [ $left -gt 0 ] && [ $(($(now_ms) - t0)) -lt $((RUN_LIMIT * 1000)) ]; do
 		left=0
 		t=$(now_ms)
@@ -181,14 +186,14 @@ run() {
 	data=$(counted h1 ${tool}_data packets)
 	bytes=$(counted h1 ${tool}_data bytes)
 	LAST_OK=$ok
-	if [ $ok != 8 ]; then
-		fail "$tool $loss %: $ok of 8 receivers had the file equal to the source in ${RUN_LIMIT} s"
+	if [ $ok != $NRX ]; then
+		fail "$tool $loss %: $ok of $NRX receivers had the file equal to the source in ${RUN_LIMIT} s"
 		return
 	fi
 	add time_${tool}_$loss "$(awk -v t=$tmax 'BEGIN { printf "%.2f", t / 1000 }')"
 	add good_${tool}_$loss "$(awk -v s=$SIZE -v t=$tmax -v r=$RATE_MBIT \
 	    'BEGIN { printf "%.3f", s * 8 / (t / 1000) / (r * 1e6) }')"
-	add nack_${tool}_$loss "$(awk -v n=$nacks -v d=$data 'BEGIN { if (d > 0) printf "%.2f", n / 8 * 1000 / d; else print "n/a" }')"
+	add nack_${tool}_$loss "$(awk -v n=$nacks -v k=$NRX -v d=$data 'BEGIN { if (d > 0) printf "%.2f", n / k * 1000 / d; else print "n/a" }')"
 	add data_${tool}_$loss "$data"
 	add wire_${tool}_$loss "$(awk -v b=$bytes -v t=$tmax -v r=$RATE_MBIT \
 	    'BEGIN { printf "%.3f", b * 8 / (t / 1000) / (r * 1e6) }')"
@@ -196,15 +201,15 @@ run() {
 	add rrss_${tool}_$loss "$(awk -v v=$rxrss 'BEGIN { printf "%.1f", v / 1024 }')"
 }
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "# file: $ROUNDS round(s), ${SIZE_MIB} MiB to 8 receivers at ${RATE_MBIT} Mbit/s, loss ${LOSSES[*]} %; load average $LOAD_BEFORE"
+echo "# file: $ROUNDS round(s), ${SIZE_MIB} MiB to $NRX receivers at ${RATE_MBIT} Mbit/s, loss ${LOSSES[*]} %; load average $LOAD_BEFORE"
 for n in $(seq "$ROUNDS"); do
 	for loss in "${LOSSES[@]}"; do
 		for tool in "${TOOLS[@]}"; do
 			run $tool $loss
 			echo "# round $n, $loss %, $tool: $(echo "${VALS[time_${tool}_$loss]:-}" | awk '{ print $NF }') s, NACKs/receiver/1000 data $(echo "${VALS[nack_${tool}_$loss]:-}" | awk '{ print $NF }')"
 			if [ $SMOKE = 1 ]; then
-				check "$NAME: $tool at $loss % loss: 8 receivers have the file, equal by sha256sum ($LAST_OK of 8)" \
-				    test $LAST_OK = 8
+				check "$NAME: $tool at $loss % loss: $NRX receivers have the file, equal by sha256sum ($LAST_OK of $NRX)" \
+				    test $LAST_OK = $NRX
 				check "$NAME: $tool at $loss % loss: data packets counted on the wire ($(med data_${tool}_$loss))" \
 				    test "$(med data_${tool}_$loss)" -gt 0 2>/dev/null
 			fi
@@ -231,10 +236,10 @@ report() {
 	echo
 	echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — file transfer (mcast file against uftp $(dpkg-query -W -f='${Version}' uftp 2>/dev/null))"
 	echo
-	echo "- command: \`bash bench/file.sh\` (ROUNDS=$ROUNDS, SIZE_MIB=$SIZE_MIB, RATE_MBIT=$RATE_MBIT, MCAST_FEC=$MCAST_FEC); tree at git $(git -C "$TOP" rev-parse --short HEAD 2>/dev/null)"
+	echo "- command: \`bash bench/file.sh\` (ROUNDS=$ROUNDS, SIZE_MIB=$SIZE_MIB, RATE_MBIT=$RATE_MBIT, MCAST_FEC=$MCAST_FEC, RECEIVERS=$NRX, LOSSES="${LOSSES[*]}"); tree at git $(git -C "$TOP" rev-parse --short HEAD 2>/dev/null)"
 	echo "- kernel $(uname -r), $(nproc) CPUs, no pinning; load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "- lab: h1 sends to h2..h9 on one bridge (lan_lab 9); each receiver drops the given % of UDP from h1 at random (nftables numgen random); runs alternate mcast, uftp at each loss"
-	echo "- mcast: \`mcast file send -r ${RATE_MBIT}M ${FEC[*]}\` (cap with IP and UDP headers), \`mcast file recv\`; uftp: \`uftp -R $((RATE_MBIT * 1000)) -Y none -H <8 clients>\`, \`uftpd -T\` (no encryption for either)"
+	echo "- lab: h1 sends to $NRX receivers h2..h$((NRX + 1)) on one bridge (lan_lab $((NRX + 1)); no round-trip delay: no netem here); each receiver drops the given % of UDP from h1 at random (nftables numgen random); runs alternate mcast, uftp at each loss"
+	echo "- mcast: \`mcast file send -r ${RATE_MBIT}M ${FEC[*]}\` (cap with IP and UDP headers), \`mcast file recv\`; uftp: \`uftp -R $((RATE_MBIT * 1000)) -Y none -H <$NRX clients>\`, \`uftpd -T\` (no encryption for either)"
 	echo "- completion: sender start to the last receiver's whole file (final name, full size; polled every 50 ms), each copy then checked by sha256sum; goodput = file bits / completion / cap"
 	echo "- the same cap, read by each tool its own way: the sender-counted row \"data packets' IP bytes / completion / cap\" shows what each put on the wire in data packets over the whole transfer (below 1 where announcements, waits for feedback and the last receiver's repairs take time)"
 	echo "- NACKs: packets the receivers sent (nftables output counters: mcast NACK, uftp STATUS — uftp's NAK message, one per section with a bitmap of blocks) per receiver per 1,000 data packets the sender sent (mcast DATA incl. parity and repairs, uftp FILESEG); RSS: sender's and the largest receiver's peak (MiB)"
@@ -249,7 +254,7 @@ report() {
 			echo "| $l %, $t: data packets sent | $(fig data_${t}_$l) |"
 			echo "| $l %, $t: data packets' IP bytes / completion / cap (sender-counted) | $(fig wire_${t}_$l) |"
 			echo "| $l %, $t: sender peak RSS (MiB) | $(fig srss_${t}_$l) |"
-			echo "| $l %, $t: receiver peak RSS (MiB, largest of 8) | $(fig rrss_${t}_$l) |"
+			echo "| $l %, $t: receiver peak RSS (MiB, largest of $NRX) | $(fig rrss_${t}_$l) |"
 		done
 	done
 	echo

@@ -508,8 +508,13 @@ rmc_recv_nack_heard(struct rmc_recv *r, mc_time_t now, const struct rmc_nack *n)
 	    !r->files[n->file].known || n->block >= r->files[n->file].nblocks ||
 	    rmc_recv_block_done(r, n->file, n->block))
 		return;
+	/*
+	 * A block the first pass has not reached gets no slot: nothing of
+	 * ours to hold there yet, and NACKs for blocks far ahead (forged)
+	 * would fill the window that the coming blocks need.
+	 */
 	sl = rmc_recv_slot_find(r, n->file, n->block);
-	if (sl == NULL)
+	if (sl == NULL && rmc_recv_passed(r, n->file, n->block))
 		sl = rmc_recv_slot_new(r, n->file, n->block);
 	if (sl != NULL && n->missing >= sl->k - sl->have)
 		rmc_recv_hold(r, now, sl);

@@ -140,6 +140,22 @@ rmc_send_slot_find(struct rmc_send *s, uint32_t file, uint32_t block)
 }
 
 /*
+ * The first parity index of a block taken into a slot.  Not always K: a
+ * block NACKed again after its slot went to another would get the indexes
+ * its receivers already have (duplicates to them), again and again; the
+ * repairs sent so far move the start round the indexes in use.
+ */
+static unsigned
+rmc_send_parity_start(const struct rmc_send *s, unsigned k)
+{
+	unsigned range = RMC_FEC_N - k;
+
+	if (s->c.parity_max > 0 && s->c.parity_max < range)
+		range = s->c.parity_max;
+	return k + (unsigned)(s->st.repair % range);
+}
+
+/*
  * A slot for a block: a free one, else the least recently used that has
  * no repair under way (busy is true when every slot has one).
  */
@@ -173,7 +189,7 @@ rmc_send_slot_get(struct rmc_send *s, uint32_t file, uint32_t block)
 	best->file = file;
 	best->block = block;
 	best->k = rmc_send_block_k(s, file, block);
-	best->next_parity = best->k;
+	best->next_parity = rmc_send_parity_start(s, best->k);
 	best->gather_until = MC_TIME_NEVER;
 	best->used_at = s->seq;
 	return best;
@@ -498,7 +514,8 @@ static void
 rmc_send_refill(struct rmc_send *s, mc_time_t now)
 {
 	int64_t depth = 2 * 8 *
-	    ((int64_t)s->c.symbol_size + RMC_DATA_HDR + RMC_UDP_IP_OVERHEAD);
+	    ((int64_t)s->c.symbol_size + RMC_DATA_HDR + RMC_UDP_IP_OVERHEAD +
+		s->c.packet_extra);
 	uint64_t rate = rmc_send_rate(s);
 
 	if ((int64_t)(rate * RMC_BUCKET_MS / 1000) > depth)
@@ -567,7 +584,8 @@ rmc_send_output(struct rmc_send *s, mc_time_t now, uint8_t *buf, size_t cap)
 		len = rmc_send_first_pass(s, now, sl, buf, cap);
 	}
 	if (len > 0 && rmc_send_rate(s) > 0)
-		s->tokens -= 8 * ((int64_t)len + RMC_UDP_IP_OVERHEAD);
+		s->tokens -= 8 *
+		    ((int64_t)len + RMC_UDP_IP_OVERHEAD + s->c.packet_extra);
 	return len;
 }
 

@@ -29,6 +29,8 @@ struct rmc_send_config {
 					turn; 0: all up to 254 */
 	uint64_t rate_bps;	     /* cap of what goes out (IP and UDP
 					headers counted); 0: none */
+	unsigned packet_extra;	     /* bytes the caller adds to each packet
+					(--key's seal), counted by the cap */
 	unsigned window_blocks;	     /* blocks held for repairs */
 	mc_time_t nack_window_ms;    /* NACKs of a block gathered this long */
 	mc_time_t repair_holdoff_ms; /* after a repair, NACKs no larger are

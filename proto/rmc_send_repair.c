@@ -35,6 +35,32 @@ rmc_send_rcvr(struct rmc_send *s, uint32_t id)
 	return &s->rcvrs[s->nrcvrs - 1];
 }
 
+/*
+ * The slot of a NACKed block.  A block that has no repair under way gets
+ * one only while another slot stays free of repairs: NACKs for blocks all
+ * over the files (a flood) never leave the first pass without a slot for
+ * its next block.
+ */
+static struct rmc_slot *
+rmc_send_nack_slot(struct rmc_send *s, uint32_t file, uint32_t block)
+{
+	unsigned i, busy = 0;
+
+	for (i = 0; i < s->c.window_blocks; i++) {
+		const struct rmc_slot *sl = &s->slots[i];
+
+		if (!sl->used ||
+		    (sl->burst_left == 0 && sl->gather_until == MC_TIME_NEVER))
+			continue;
+		if (sl->file == file && sl->block == block)
+			return (struct rmc_slot *)sl;
+		busy++;
+	}
+	if (busy + 1 >= s->c.window_blocks)
+		return NULL;
+	return rmc_send_slot_get(s, file, block);
+}
+
 static void
 rmc_send_nack(struct rmc_send *s, mc_time_t now, const struct rmc_nack *n)
 {
@@ -47,7 +73,7 @@ rmc_send_nack(struct rmc_send *s, mc_time_t now, const struct rmc_nack *n)
 		s->st.nacks_bad++;
 		return;
 	}
-	if ((sl = rmc_send_slot_get(s, n->file, n->block)) == NULL) {
+	if ((sl = rmc_send_nack_slot(s, n->file, n->block)) == NULL) {
 		s->st.nacks_dropped++;
 		return;
 	}

@@ -334,3 +334,14 @@ file_sha256_hex(const uint8_t sha[RMC_SHA256_LEN], char *buf)
 		sprintf(buf + 2 * i, "%02x", sha[i]);
 	return buf;
 }
+
+uint64_t
+file_bad_sum(const uint64_t bad[RMC_WIRE_ERRORS])
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < RMC_WIRE_ERRORS; i++)
+		n += bad[i];
+	return n;
+}

@@ -83,6 +83,8 @@ void file_trace(void *arg, const char *line);
 int file_sha256(int fd, uint8_t out[RMC_SHA256_LEN]);
 /* Adds bytes [off, end) of fd (fewer at its end) to st: 0 or -errno. */
 int file_sha256_more(int fd, EVP_MD_CTX *st, off_t off, off_t end);
+/* The packets an engine found malformed, of every kind (RMC_WIRE_ERRORS). */
+uint64_t file_bad_sum(const uint64_t bad[RMC_WIRE_ERRORS]);
 /* Lower-case hex of a SHA-256 (buf of 65 bytes). */
 const char *file_sha256_hex(const uint8_t sha[RMC_SHA256_LEN], char *buf);
 

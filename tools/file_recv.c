@@ -691,7 +691,11 @@ recv_report(const struct recv_state *st)
 		printf("{\"files\":%u,\"bytes\":%llu,\"resumed\":%llu,"
 		       "\"seconds\":%.3f,"
 		       "\"symbols\":%llu,\"decoded\":%llu,\"nacks\":%llu,"
-		       "\"nacks_held\":%llu,\"loss\":%.4f,\"ok\":%s",
+		       "\"nacks_held\":%llu,\"loss\":%.4f,"
+		       "\"bad\":%llu,\"other_session\":%llu,"
+		       "\"symbols_bad\":%llu,\"symbols_dup\":%llu,"
+		       "\"nacks_heard\":%llu,\"auth_failed\":%llu,"
+		       "\"stale\":%llu,\"ok\":%s",
 		    st->files_ok, (unsigned long long)st->bytes,
 		    (unsigned long long)st->resumed, secs,
 		    (unsigned long long)rs->symbols,
@@ -699,6 +703,13 @@ recv_report(const struct recv_state *st)
 		    (unsigned long long)rs->nacks_sent,
 		    (unsigned long long)rs->nacks_held,
 		    (double)rs->loss / RMC_LOSS_SCALE,
+		    (unsigned long long)file_bad_sum(rs->bad),
+		    (unsigned long long)rs->other_session,
+		    (unsigned long long)rs->symbols_bad,
+		    (unsigned long long)rs->symbols_dup,
+		    (unsigned long long)rs->nacks_heard,
+		    (unsigned long long)st->fs.auth_failed,
+		    (unsigned long long)st->fs.stale,
 		    st->exit_code == 0 ? "true" : "false");
 		if (rs->cc)
 			printf(",\"cc\":{\"feedback\":%llu,"

@@ -32,7 +32,7 @@ struct send_opts {
 	struct mc_endpoint group;
 	const char *label;
 	struct mc_iface iface;
-	bool has_iface, json, carousel, quiet;
+	bool has_iface, json, carousel, quiet, loop;
 	const char *key_path;
 	bool announce;
 	char *announce_name; /* s=: --announce=NAME, or the first PATH's */
@@ -62,7 +62,8 @@ send_usage(FILE *f)
 	    "usage: mcast file send [-i IF] [-t TTL] [-r RATE] "
 	    "[--fec K,M | --fec auto]\n"
 	    "                       [--cc none|tfmcc]\n"
-	    "                       [--key FILE] [--carousel] [--json] [-q] [-v]\n"
+	    "                       [--key FILE] [--carousel] [--loop] [--json] "
+	    "[-q] [-v]\n"
 	    "                       [--announce[=NAME]] PATH... "
 	    "GROUP:PORT\n"
 	    "  -i IF        send on this interface\n"
@@ -81,6 +82,8 @@ send_usage(FILE *f)
 	    "  --key FILE   seal every packet with the key of FILE's contents\n"
 	    "               (receivers need the same file)\n"
 	    "  --carousel   send the files again and again until stopped\n"
+	    "  --loop       loop the packets back to receivers on this host\n"
+	    "               (the sender then reads each of them back too)\n"
 	    "  --announce[=NAME]  announce the session with SAP/SDP while it "
 	    "runs\n"
 	    "               (s=NAME, default the first PATH's name), for recv "
@@ -226,6 +229,7 @@ send_parse(int argc, char **argv, struct send_opts *o)
 	static const struct option longopts[] = {
 		{ "fec", required_argument, NULL, 'F' },
 		{ "carousel", no_argument, NULL, 'C' },
+		{ "loop", no_argument, NULL, 'L' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "key", required_argument, NULL, 'K' },
 		{ "announce", optional_argument, NULL, 'A' },
@@ -258,6 +262,9 @@ send_parse(int argc, char **argv, struct send_opts *o)
 			break;
 		case 'C':
 			o->c.carousel = true;
+			break;
+		case 'L':
+			o->loop = true;
 			break;
 		case 'J':
 			o->json = true;
@@ -468,14 +475,23 @@ send_report(const struct send_state *st)
 		       "\"data\":%llu,\"proactive\":%llu,\"repair\":%llu,"
 		       "\"repairs\":%llu,"
 		       "\"nacks\":%llu,\"receivers\":%u,"
-		       "\"receivers_done\":%u,\"passes\":%u",
+		       "\"receivers_done\":%u,\"passes\":%u,"
+		       "\"nacks_late\":%llu,\"nacks_bad\":%llu,"
+		       "\"nacks_dropped\":%llu,\"bad\":%llu,"
+		       "\"auth_failed\":%llu,\"stale\":%llu",
 		    st->o->nfiles, (unsigned long long)total, secs,
 		    (unsigned long long)ss->data,
 		    (unsigned long long)ss->proactive,
 		    (unsigned long long)ss->repair,
 		    (unsigned long long)ss->repairs,
 		    (unsigned long long)ss->nacks, ss->receivers,
-		    ss->receivers_done, ss->passes);
+		    ss->receivers_done, ss->passes,
+		    (unsigned long long)ss->nacks_late,
+		    (unsigned long long)ss->nacks_bad,
+		    (unsigned long long)ss->nacks_dropped,
+		    (unsigned long long)file_bad_sum(ss->bad),
+		    (unsigned long long)st->fs.auth_failed,
+		    (unsigned long long)st->fs.stale);
 		if (st->o->c.cc_tfmcc)
 			printf(",\"cc\":\"tfmcc\",\"rate_bps\":%llu,"
 			       "\"clr\":\"%08x\",\"feedback\":%llu,"
@@ -535,6 +551,8 @@ file_send_main(int argc, char **argv)
 	if (o.key_path)
 		file_sock_key(&st.fs, o.key_path);
 	send_prepare(&o);
+	if (o.key_path)
+		o.c.packet_extra = RMC_SEAL_OVERHEAD; /* the cap counts it */
 	st.o = &o;
 	o.c.session = random_u32();
 	if ((files = calloc(o.nfiles ? o.nfiles : 1, sizeof(*files))) == NULL) {
@@ -545,6 +563,17 @@ file_send_main(int argc, char **argv)
 		files[i] = o.files[i].f;
 	file_sock_open(&st.fs, o.label, &o.group, o.has_iface ? &o.iface : NULL,
 	    o.ttl);
+	/*
+	 * Joined for the receivers' feedback, the socket would get every
+	 * packet it sends back too: at a high rate they filled its buffer
+	 * and NACKs were lost with them (RcvbufErrors), repairs stalled.
+	 */
+	if (!o.loop &&
+	    (error = mc_set_loop(st.fs.fd, o.group.ip.family, false)) < 0) {
+		fprintf(stderr, "mcast: cannot turn loopback off on %s: %s\n",
+		    o.label, mc_strerror(error));
+		return 1;
+	}
 	st.loop = tool_loop_new();
 	st.s = rmc_send_new(&o.c, files, o.nfiles, loop_now(st.loop), &error);
 	free(files);

@@ -1,5 +1,6 @@
-# Shared by test/ns/t_file*.sh and bench/file.sh (after lib.sh): random
-# loss at a receiver, the kernel of this lab having no netem.
+# Shared by test/ns/t_file*.sh and bench/file*.sh (after lib.sh): random
+# loss at a receiver, the kernel of this lab having no netem, and the peak
+# memory of the processes of a transfer.
 #
 #   random_loss HOST PCT MATCH...  HOST's input drops PCT % of the packets
 #                  that MATCH (an nftables match, e.g. "udp dport 5015"),
@@ -11,6 +12,10 @@
 #                  20 kB, latency 30 ms): h1 (198.18.1.2) on br0, h2..h5
 #                  (.3 to .6) on br1; the one way from h1 to the others is
 #                  the bottleneck (t_file_cc.sh, bench/file_cc.sh).
+#   peaks_kb PID...  the high-water mark of each one's RSS (VmHWM, kB),
+#                  sampled every 20 ms until all have exited; one line,
+#                  the figures in the order of the pids
+#   require_uftp   uftp and uftpd are there, or the script is skipped
 random_loss() {
 	local host=$1 pct=$2
 	shift 2
@@ -51,4 +56,28 @@ bottleneck_host() {
 	ip -n "$P-$1" addr add "198.18.1.$3/24" dev eth0
 	ip -n "$P-$1" link set eth0 up
 	ip -n "$P-$1" route add 224.0.0.0/4 dev eth0
+}
+
+peaks_kb() {
+	local pid alive m=() v i
+	for pid in "$@"; do m+=(0); done
+	while :; do
+		alive=0 i=0
+		for pid in "$@"; do
+			v=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status" 2>/dev/null)
+			if [ -n "$v" ]; then
+				alive=1
+				[ "$v" -gt "${m[i]}" ] && m[i]=$v
+			fi
+			i=$((i + 1))
+		done
+		[ $alive = 0 ] && break
+		sleep 0.02
+	done
+	echo "${m[@]}"
+}
+
+require_uftp() {
+	command -v uftp >/dev/null && command -v uftpd >/dev/null ||
+	    skip_all "uftp and uftpd not installed (Debian package uftp, scripts/deps.sh)"
 }

@@ -154,24 +154,6 @@ expect_eq "and leaves nothing behind" "$(cat "$TMP/full.ls")" ""
 
 # Memory does not grow with the file: the peak RSS (VmHWM) of sender and
 # receiver for 20 MB and for 200 MB differ by less than 8 MB.
-peaks_kb() { # PID...: the high-water mark of each one's RSS until all exit
-	local pid alive m=() v i
-	for pid in "$@"; do m+=(0); done
-	while :; do
-		alive=0 i=0
-		for pid in "$@"; do
-			v=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status" 2>/dev/null)
-			if [ -n "$v" ]; then
-				alive=1
-				[ "$v" -gt "${m[i]}" ] && m[i]=$v
-			fi
-			i=$((i + 1))
-		done
-		[ $alive = 0 ] && break
-		sleep 0.02
-	done
-	echo "${m[@]}"
-}
 declare -A speak rpeak
 for mb in 20 200; do
 	rm -rf "$TMP/mem"; mkdir -p "$TMP/mem"
