@@ -93,7 +93,7 @@ recv_usage(FILE *f)
 	    "  -i IF        join on this interface\n"
 	    "  -o DIR       write the files under DIR (default .)\n"
 	    "  --force      replace files that exist\n"
-	    "  --resume     keep what an earlier run wrote (its ." RECV_PART
+	    "  --resume     keep what an earlier run wrote (its .NAME" RECV_PART
 	    " files)\n"
 	    "  --key FILE   accept only packets sealed with the key of FILE's "
 	    "contents\n"
@@ -611,7 +611,7 @@ recv_events(struct recv_state *st)
 			    st->o->label, st->o->timeout_s,
 			    file_sock_key_hint(&st->fs),
 			    st->nfiles ? " (what arrived stays in the "
-					 "." RECV_PART " files)" :
+					 ".NAME" RECV_PART " files)" :
 					 "");
 			break;
 		}
