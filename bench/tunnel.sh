@@ -6,11 +6,12 @@
 #   bash bench/tunnel.sh           ROUNDS (default 5); appends a dated
 #                                  section to bench/RESULTS.md; the last
 #                                  line printed is the headline ratio
-#   bash bench/tunnel.sh --smoke   one short round of each; TAP lines,
+#   bash bench/tunnel.sh --smoke   one short round of each (a 1 s flood,
+#                                  20 datagrams of latency); TAP lines,
 #                                  writes nothing
 #
-# Environment: ROUNDS (5), FLOOD_SECS (3), RESULTS (bench/RESULTS.md),
-# MCAST, MCASTD, MCASTCTL.
+# Environment: ROUNDS (5), FLOOD_SECS (3), LAT_COUNT (200), RESULTS
+# (bench/RESULTS.md), MCAST, MCASTD, MCASTCTL.
 #
 # Lab: t_tunnel.sh's two islands (test/ns/tunnel_lib.sh), three times:
 #
@@ -34,7 +35,7 @@
 # + stime (/proc/PID/stat) of the mcastd processes of rA and rB over the
 # flood, divided by the datagrams h received over the flood (for direct:
 # rA, m and rB; kernel forwarding costs them nothing per datagram).  Then
-# latency: 200 datagrams at 100/s, mcast recv's one-way delay (the
+# latency: LAT_COUNT (200) datagrams at 100/s, mcast recv's one-way delay (the
 # namespaces share one clock: send_time_ns in the header to arrival), its
 # mean and minimum.  mrouted's tunnels need the kernel's ipip module: the
 # script tries `ip link add type ipip` in a namespace and says what it
@@ -55,7 +56,8 @@ require_mcastd
 NAME=tunnel
 ROUNDS=${ROUNDS:-5}
 FLOOD_SECS=${FLOOD_SECS:-3}
-[ $SMOKE = 1 ] && ROUNDS=1 FLOOD_SECS=1
+LAT_COUNT=${LAT_COUNT:-200}
+[ $SMOKE = 1 ] && ROUNDS=1 FLOOD_SECS=1 LAT_COUNT=20
 RESULTS=${RESULTS:-$TOP/bench/RESULTS.md}
 PATHS=(direct ipip udp)
 declare -A NS PIDS
@@ -140,12 +142,12 @@ round() {
 	    'BEGIN { if (n > 0) printf "%.3f", c / hz * 1e6 / n; else print "n/a" }')"
 	[ $((r1 - r0)) -gt 0 ] || fail "$p round $n: h received nothing"
 
-	# Latency: 200 datagrams at 100/s.
+	# Latency: LAT_COUNT datagrams at 100/s.
 	port=$((7100 + n))
-	bg $h "$MCAST" recv -i eth0 -c 200 -d 8 --json $G:$port >"$TMP/$p-lat-$n.json"
+	bg $h "$MCAST" recv -i eth0 -c $LAT_COUNT -d $((LAT_COUNT / 100 + 6)) --json $G:$port >"$TMP/$p-lat-$n.json"
 	pr=$LAST_PID
 	wait_for 5 has_group $rB eth2 $G
-	nsx $s "$MCAST" send -i eth0 -t 16 -r 100 -c 200 -q $G:$port
+	nsx $s "$MCAST" send -i eth0 -t 16 -r 100 -c $LAT_COUNT -q $G:$port
 	reap $pr
 	read -r lavg lmin <<<"$(tail -n 1 "$TMP/$p-lat-$n.json" | python3 -c '
 import json, sys
@@ -188,7 +190,7 @@ report() {
 	echo "- command: \`bash bench/tunnel.sh\` (ROUNDS=$ROUNDS, FLOOD_SECS=$FLOOD_SECS); tree at git $(git -C "$TOP" rev-parse --short HEAD 2>/dev/null)"
 	echo "- kernel $(uname -r), $(nproc) CPUs, no pinning; load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "- lab: s -- rA -- m -- rB -- h (test/ns/tunnel_lib.sh); direct = mcastd on rA, m, rB, the kernels forwarding; ipip/udp = mcastd's tunnel rA <-> rB across m (unicast only)"
-	echo "- 1316-byte payloads, mcast send flat out; rate = h's Udp InDatagrams over the middle of the flood (the receiver's count); CPU = mcastd's utime+stime (rA and rB; direct: rA, m, rB) over the flood / datagrams h received; latency = mcast recv's one-way delay, 200 datagrams at 100/s"
+	echo "- 1316-byte payloads, mcast send flat out; rate = h's Udp InDatagrams over the middle of the flood (the receiver's count); CPU = mcastd's utime+stime (rA and rB; direct: rA, m, rB) over the flood / datagrams h received; latency = mcast recv's one-way delay, $LAT_COUNT datagrams at 100/s"
 	echo "- kernel IP-in-IP (mrouted's tunnels): $KERNEL_IPIP"
 	echo
 	echo "| figure (median) | median | min–max | rounds |"

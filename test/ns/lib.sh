@@ -205,6 +205,17 @@ joined() {
 	nsx "$1" ip maddr show dev eth0 | grep -qw "$2"
 }
 
+# stop_recv PID: the sender to a background `mcast recv` (PID, from bg)
+# is done; once its last datagrams are in, the receiver is stopped as a
+# user stops it (SIGINT: the same summary and exit status as at the end of
+# -d, which then only bounds a sender that never comes).  Returns recv's
+# status.
+stop_recv() {
+	sleep 0.5
+	kill -INT "$1" 2>/dev/null
+	wait "$1"
+}
+
 # json_field FILE KEY: the first numeric/string value of "KEY": in FILE's
 # last line (our JSON is flat enough for this; jq is not a dependency).
 json_field() {

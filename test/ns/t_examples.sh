@@ -23,6 +23,11 @@
 # (the expected shapes are its lines); when an example's first command
 # changes, its line in the table below.  ONLY=TEXT runs the examples whose
 # text has TEXT; PRINT_OUTPUT=1 shows what each printed.
+#
+# The examples' durations are the documents' own (recv -d 5 takes 5 s) and
+# are mostly waiting, so the examples to run are dealt in turn to
+# EX_SHARDS (2) copies of this script at once, each with a lab of its own
+# (EX_SHARD=I runs copy I alone; EX_SHARDS=1 runs all in one lab).
 . "$(dirname "$0")/lib.sh"
 require_lab
 require_mcastd
@@ -146,6 +151,36 @@ stream_5000() {
 	bg h1 "$MCAST" send -i eth0 -r 1000 -c 3000 -q 239.1.2.3:5000
 }
 
+# ---- the copies -----------------------------------------------------------
+SHARDS=${EX_SHARDS:-2}
+if [ -z "${EX_SHARD:-}" ] && [ -z "${ONLY:-}" ] && [ "$SHARDS" -gt 1 ]; then
+	shard_pids=()
+	for ((i = 0; i < SHARDS; i++)); do
+		EX_SHARD=$i bash "$TOP/test/ns/$(basename "$0")" >"$TMP/shard$i.out" 2>&1 &
+		shard_pids+=($!)
+		BG_PIDS+=($!)
+	done
+	for ((i = 0; i < SHARDS; i++)); do
+		wait "${shard_pids[i]}"
+		rc=$?
+		cat "$TMP/shard$i.out"
+		FAILED=$((FAILED + $(grep -c '^not ok ' "$TMP/shard$i.out")))
+		[ $rc = 0 ] || grep -q '^not ok ' "$TMP/shard$i.out" ||
+		    not_ok "copy $i of t_examples.sh (EX_SHARD=$i) exited with status $rc"
+	done
+	# A table line whose example is gone (renamed in the document) fails too.
+	declare -A DOCS=()
+	while IFS= read -r name; do
+		DOCS[$name]=1
+	done < <(python3 test/ns/examples.py list "$TOP" |
+	    python3 -c 'import json, sys
+for l in sys.stdin: e = json.loads(l); print(e["doc"] + ": " + e["key"])')
+	for name in "${!EX[@]}"; do
+		[ -n "${DOCS[$name]:-}" ] || not_ok "the table names '$name', which no document has now"
+	done
+	finish
+fi
+
 # ---- the lab --------------------------------------------------------------
 routed_lab h1,h2,h3 ha hb -
 cp dist/mcastd.conf.example "$TMP/mcastd.conf"
@@ -170,10 +205,20 @@ run_example() {
 	name=$(python3 -c 'import json, sys; e = json.loads(sys.argv[1]); print(e["doc"] + ": " + e["key"])' "$ex")
 	opts=${EX[$name]:-}
 	if [ -z "$opts" ]; then
+		[ "${EX_SHARD:-0}" = 0 ] || return
 		not_ok "$name (line $(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["line"])' "$ex")): neither run nor skipped: add it to t_examples.sh's table"
 		return
 	fi
 	DONE[$name]=1
+	# A copy runs every SHARDS-th example to run; the first reports the rest.
+	if [ -n "${EX_SHARD:-}" ]; then
+		if [ "${opts%% *}" = run ]; then
+			RUNS=$((RUNS + 1))
+			[ $(((RUNS - 1) % SHARDS)) = "$EX_SHARD" ] || return
+		elif [ "$EX_SHARD" != 0 ]; then
+			return
+		fi
+	fi
 	t0=$SECONDS
 	if [ "${opts%% *}" = skip ]; then
 		ok "$name # SKIP ${opts#skip }"
@@ -247,13 +292,14 @@ $cmd" >>"$out" 2>&1
 }
 
 declare -A DONE=()
+RUNS=0
 while IFS= read -r ex; do
 	case ${ONLY:-} in '') ;; *) case $ex in *"$ONLY"*) ;; *) continue ;; esac ;; esac
 	run_example "$ex"
 done < <(python3 test/ns/examples.py list "$TOP")
 # A table line whose example is gone (renamed in the document) fails too.
 for name in "${!EX[@]}"; do
-	[ -n "${ONLY:-}" ] && break
+	[ -n "${ONLY:-}${EX_SHARD:-}" ] && break
 	[ -n "${DONE[$name]:-}" ] || not_ok "the table names '$name', which no document has now"
 done
 finish

@@ -96,7 +96,7 @@ nsx h1 ffmpeg -hide_banner -loglevel error -re -f lavfi \
     -i "sine=frequency=440:sample_rate=8000:duration=${RTP_SECONDS:-5}" -ac 1 -c:a pcm_mulaw \
     -packetsize 172 -f rtp "rtp://$G:5004?ttl=1" </dev/null >"$TMP/sdp.txt" 2>"$TMP/ffmpeg.err" ||
     not_ok "ffmpeg sent RTP: $(tail -n 3 "$TMP/ffmpeg.err")"
-wait $r
+stop_recv $r
 rc=$?
 kill "$CAP" 2>/dev/null
 wait "$CAP" 2>/dev/null
@@ -173,7 +173,7 @@ ts_run() {
 	    -c:a mp2 -b:a 128k -f "$format" "$url" </dev/null \
 	    >/dev/null 2>"$TMP/ffmpeg$port.err" ||
 	    not_ok "ffmpeg sent $format: $(tail -n 3 "$TMP/ffmpeg$port.err")"
-	wait $r
+	stop_recv $r
 	kill "$CAP" 2>/dev/null
 	wait "$CAP" 2>/dev/null
 	python3 "$TOP/test/ns/ts_drops.py" "$TMP/ts$port.pcap" "$port" $M "$rtp" >"$TMP/want$port.txt"

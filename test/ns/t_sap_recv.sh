@@ -100,7 +100,7 @@ check "the join is source-specific: ($G, $H1) in h2's /proc/net/mcfilter" \
     wait_for 2 nsx h2 grep -q 'eth0.*0xefff0d01 *0xc6120102 *1 *0' /proc/net/mcfilter
 sleep 0.3
 send 5004
-wait $r
+stop_recv $r
 expect_eq "--session: exit 1 (loss)" $? 1
 read -r kind pt clock unique lost <<<"$(stream "$TMP/session.json" 5004)"
 expect_eq "--session: one RTP stream, PT 97, clock 16000 Hz from a=rtpmap" \
@@ -120,7 +120,7 @@ check "--sdp: the join is any-source (no mcfilter entry)" \
     sh -c "! ip netns exec $P-h2 grep -q 0xefff0d01 /proc/net/mcfilter"
 sleep 0.3
 send 5006
-wait $r
+stop_recv $r
 expect_eq "--sdp: exit 1 (loss)" $? 1
 read -r kind pt clock unique lost <<<"$(stream "$TMP/sdp.json" 5006)"
 expect_eq "--sdp: RTP, PT 97, clock 16000 Hz" "$kind $pt $clock" "rtp 97 16000"

@@ -154,6 +154,9 @@ nsx r ip link set eth5 up
 sleep 0.5
 nsx r ip link del eth5
 check "deleted, it is gone" wait_for 10 eval '! mctl r show interfaces | grep -q "^eth5 "'
+# The stream has done its part (ha's 300 checked above): stopped, not
+# waited for.
+kill $spid 2>/dev/null
 wait $spid 2>/dev/null
 
 # A control client connected and silent when the daemon stops: it is
