@@ -118,6 +118,8 @@ struct file_session {
 	bool sealed;		 /* a=mcast-file-sealed: needs --key */
 	unsigned files;		 /* a=mcast-file-files, 0: not given */
 	uint64_t bytes;		 /* a=mcast-file-bytes */
+	uint32_t session;	 /* o='s session id: the transfer's, 0 if
+				    not a number of 32 bits */
 	bool has_iface;		 /* towards the o= address (no -i given) */
 	struct mc_iface iface;
 };

@@ -756,6 +756,10 @@ file_recv_main(int argc, char **argv)
 	st.loop = tool_loop_new();
 	rmc_recv_config_default(&c);
 	c.receiver = random_u32();
+	/* --session: that transfer only, not whatever else uses the group
+	   and port. */
+	if (o.so.session)
+		c.session = o.fsn.session;
 	c.idle_ms = (mc_time_t)(o.timeout_s * 1000);
 	if (o.verbose)
 		c.trace = file_trace;

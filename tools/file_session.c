@@ -149,6 +149,23 @@ file_session_attr(const char *text, const char *name, char *buf, size_t len)
 	return NULL;
 }
 
+/* o='s session id as send --announce writes it (the transfer's session,
+   decimal), or 0 when it is not one. */
+static uint32_t
+file_session_id(const char *sess_id)
+{
+	unsigned long long v;
+	char *end;
+
+	if (sess_id == NULL || *sess_id < '0' || *sess_id > '9')
+		return 0;
+	errno = 0;
+	v = strtoull(sess_id, &end, 10);
+	if (errno != 0 || *end != '\0' || v > UINT32_MAX)
+		return 0;
+	return (uint32_t)v;
+}
+
 /* The interface towards the session's o= address (the sender), if any. */
 static bool
 file_session_iface(const struct sdp_session *s, struct mc_iface *out)
@@ -231,6 +248,7 @@ file_session_find(const struct recv_session_opts *so,
 		fsn->files = strtoul(buf, NULL, 10);
 	if (file_session_attr(text, "mcast-file-bytes", buf, sizeof(buf)))
 		fsn->bytes = strtoull(buf, NULL, 10);
+	fsn->session = file_session_id(s->origin.sess_id);
 	fsn->has_iface = iface == NULL && file_session_iface(s, &fsn->iface);
 	recv_session_release(s);
 }

@@ -2,7 +2,7 @@
 # mcast file send --announce and recv --session: h1 sends a file and a
 # directory with --announce=NAME; h2 and h3 `file recv --session NAME`
 # (h3 through a running sap listen --cache) find the session on the SAP
-# group, take its group, port, TTL and interface, and end byte-identical
+# group (h2 ignoring an unannounced sender on the same group and port), take its group, port, TTL and interface, and end byte-identical
 # to the source by sha256sum.  h4's sap listen --json hears the SDP (the
 # group/TTL, m=application PORT udp mcast-file, the file count and bytes,
 # no key) and then its deletion when the transfer ends; sap listen's lines
@@ -39,11 +39,21 @@ wait_for 5 joined h3 239.255.255.255 || not_ok "h3 joined the SAP group"
 bg h2 sh -c "exec \"$MCAST\" file recv --session 'Lab files' -o \"$TMP/out2\" --sap-wait 10 --timeout 10 --json >\"$TMP/r2.json\" 2>\"$TMP/r2.err\""
 r2=$LAST_PID
 wait_for 5 joined h2 239.255.255.255 || not_ok "h2 joined the SAP group"
+# A decoy on the same GROUP:PORT, unannounced, already sending: h2 takes
+# the announced transfer's session only (o='s id), not the first it hears.
+head -c 300000 /dev/urandom >"$TMP/decoy.bin"
+bg h3 "$MCAST" file send -i eth0 -t 3 -r 5M --carousel -q "$TMP/decoy.bin" $G:5030
+decoy=$LAST_PID
 nsx h1 "$MCAST" file send -i eth0 -t 3 -r 20M --announce='Lab files' --json \
     "$TMP/src/big.bin" "$TMP/src/tree" $G:5030 >"$TMP/s.json" 2>"$TMP/s.err"
 expect_eq "file send --announce exits 0" $? 0
 wait $r2
 expect_eq "h2: file recv --session exits 0" $? 0
+kill $decoy; wait $decoy 2>/dev/null
+expect_eq "h2 took nothing of the decoy's session" "$(ls "$TMP/out2")" "big.bin
+tree"
+check "and counted its packets as another session's" \
+    test "$(json_field "$TMP/r2.json" other_session)" -gt 0
 for f in big.bin tree/sub/small tree/hello.txt; do
 	expect_eq "h2: $f equals the source (sha256sum)" \
 	    "$(sha256sum <"$TMP/out2/$f" 2>&1)" "$(sha256sum <"$TMP/src/$f")"
