@@ -82,7 +82,11 @@ void
 rmc_recv_config_default(struct rmc_recv_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->window_blocks = 64;
+	/* 256 blocks of 64 x 1400 bytes (22 MiB at most, incomplete blocks
+	   only) last 120 ms at 1.5 Gbit/s: longer than a NACK's backoff and
+	   its repair.  64 lasted 30 ms: blocks fell out and were NACKed
+	   whole, and repairs grew to the data's size. */
+	c->window_blocks = 256;
 	c->group_size = 1000;
 	c->grtt_ms = 20;
 	c->backoff_factor = 4;

@@ -12,7 +12,7 @@ rmc_send_config_default(struct rmc_send_config *c)
 	c->symbol_size = 1400;
 	c->k = 64;
 	c->rate_bps = 10000000;
-	c->window_blocks = 64;
+	c->window_blocks = 256; /* as the receivers' (rmc_recv.c) */
 	c->nack_window_ms = 20;
 	c->repair_holdoff_ms = 50;
 	c->end_interval_ms = 200;

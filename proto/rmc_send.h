@@ -46,7 +46,7 @@ struct rmc_send_config {
 	void *trace_arg;
 };
 
-/* Fills in the defaults (S 1400, K 64, 64 blocks, 10 Mbit/s ...). */
+/* Fills in the defaults (S 1400, K 64, 256 blocks, 10 Mbit/s ...). */
 void rmc_send_config_default(struct rmc_send_config *c);
 
 struct rmc_send_file {

@@ -26,8 +26,8 @@ CAP=40       # Mbit/s
 RX="2 3 4"
 
 mkdir -p "$TMP/src"
-# 90 blocks of 64 x 1400 bytes: more than the sender's window of 64.
-head -c 8000000 /dev/urandom >"$TMP/src/f.bin"
+# 313 blocks of 64 x 1400 bytes: more than the sender's window of 256.
+head -c 28000000 /dev/urandom >"$TMP/src/f.bin"
 SUM=$(sha256sum <"$TMP/src/f.bin")
 printf 'hostile\n' >"$TMP/key"
 random_loss h4 1 ip saddr $S udp dport 5030-5032
