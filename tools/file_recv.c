@@ -23,7 +23,6 @@
 
 #define RECV_BUDGET 256
 #define RECV_PART   ".mcast-part"
-#define RECV_FLUSH  (4u << 20)
 
 struct recv_file {
 	bool open, done;
@@ -45,7 +44,6 @@ struct recv_file {
 	EVP_MD_CTX *hash;
 	uint64_t hashed;
 	uint8_t *have;
-	uint64_t flushed; /* the prefix handed to the disk so far */
 };
 
 struct recv_opts {
@@ -372,25 +370,12 @@ static int
 recv_hash_block(struct recv_file *rf, uint64_t b, const uint8_t *data,
     size_t len)
 {
-	int rc;
-
 	rf->have[b / 8] |= (uint8_t)(1u << (b % 8));
 	if (b * rf->block_bytes != rf->hashed)
 		return 0;
 	EVP_DigestUpdate(rf->hash, data, len);
 	rf->hashed += len;
-	if ((rc = recv_hash_advance(rf)) < 0)
-		return rc;
-	/*
-	 * The final fsync (8 receivers on one disk: 8 whole files at once)
-	 * finds little left when the prefix is written back as it comes.
-	 */
-	if (rf->hashed - rf->flushed >= RECV_FLUSH) {
-		sync_file_range(rf->fd, (off_t)rf->flushed,
-		    (off_t)(rf->hashed - rf->flushed), SYNC_FILE_RANGE_WRITE);
-		rf->flushed = rf->hashed;
-	}
-	return 0;
+	return recv_hash_advance(rf);
 }
 
 static void
