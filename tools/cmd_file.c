@@ -110,7 +110,7 @@ ssize_t
 file_sock_recv(struct file_sock *fs, uint8_t *buf, size_t cap)
 {
 	static uint8_t sealed[65536];
-	uint64_t now_ms;
+	uint64_t now_ms, sealed_ms;
 	ssize_t n;
 	int len;
 
@@ -131,10 +131,10 @@ file_sock_recv(struct file_sock *fs, uint8_t *buf, size_t cap)
 	}
 	/* Authentic, so its time is what the sealer's clock said. */
 	now_ms = (uint64_t)now_realtime_ns() / 1000000;
-	if (!rmc_seal_fresh(rmc_sealed_at(sealed), now_ms,
-		RMC_SEAL_WINDOW_MS)) {
+	sealed_ms = rmc_sealed_at(sealed);
+	if (!rmc_seal_fresh(sealed_ms, now_ms, RMC_SEAL_WINDOW_MS)) {
 		fs->stale++;
-		fs->stale_skew_ms = (int64_t)(rmc_sealed_at(sealed) - now_ms);
+		fs->stale_skew_ms = (int64_t)(sealed_ms - now_ms);
 		return 0;
 	}
 	return len;
