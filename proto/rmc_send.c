@@ -593,6 +593,7 @@ mc_time_t
 rmc_send_deadline(const struct rmc_send *s, mc_time_t now)
 {
 	mc_time_t t = MC_TIME_NEVER, ready = now;
+	uint64_t rate = rmc_send_rate(s);
 	struct rmc_send_need need;
 	bool sendable;
 	unsigned i;
@@ -605,11 +606,10 @@ rmc_send_deadline(const struct rmc_send *s, mc_time_t now)
 		if (sl->used && sl->gather_until != MC_TIME_NEVER)
 			t = mc_time_min(t, sl->gather_until);
 	}
-	if (rmc_send_rate(s) > 0 && s->tokens < 0)
+	if (rate > 0 && s->tokens < 0)
 		ready = s->tokens_at +
-		    (mc_time_t)(((uint64_t)-s->tokens * 1000 +
-				    rmc_send_rate(s) - 1) /
-			rmc_send_rate(s));
+		    (mc_time_t)(((uint64_t)-s->tokens * 1000 + rate - 1) /
+			rate);
 	if (s->c.cc_tfmcc)
 		t = mc_time_min(t,
 		    rmc_send_time_max(ready, rmc_cc_snd_deadline(&s->cc, now)));
